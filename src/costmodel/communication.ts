@@ -1,0 +1,108 @@
+/**
+ * Collective communication time, alpha-beta model per link tier.
+ *
+ * Conventions (NVIDIA nccl-tests doc/PERFORMANCE.md): `payloadBytes` is the per-rank buffer for
+ * all-reduce and all-to-all, and the *full* (gathered) tensor for all-gather / reduce-scatter;
+ * bandwidths are per GPU, per direction (NCCL "bus bandwidth" when multiplied by efficiency).
+ * All functions return 0 for a group of one rank.
+ */
+import type { LinkProfile } from '../hardware-profiles/types.js';
+
+/** Effective bus bandwidth of a link tier: wire rate × achieved efficiency (nccl-tests busbw). */
+export function effectiveBandwidthBytesPerSecond(link: LinkProfile): number {
+  return link.bandwidthBytesPerSecond * link.efficiency;
+}
+
+/**
+ * Ring all-reduce on one tier: 2(n−1)·α + 2(n−1)/n · S / (B·e).
+ * @param payloadBytes per-rank buffer bytes (S)
+ * @param numRanks n
+ * @returns seconds. Assumes a bandwidth-optimal ring, no overlap with compute.
+ * @see Thakur, Rabenseifner & Gropp 2005, "Optimization of Collective Communication Operations in MPICH", §4 (ring allreduce);
+ *      nccl-tests doc/PERFORMANCE.md (busbw factor 2(n−1)/n)
+ */
+export function allReduceSeconds(payloadBytes: number, numRanks: number, link: LinkProfile): number {
+  if (numRanks <= 1 || payloadBytes <= 0) return 0;
+  const steps = 2 * (numRanks - 1);
+  const busFactor = (2 * (numRanks - 1)) / numRanks;
+  return steps * link.latencySeconds + (busFactor * payloadBytes) / effectiveBandwidthBytesPerSecond(link);
+}
+
+/**
+ * Ring all-gather (or reduce-scatter, same cost) on one tier: (n−1)·α + (n−1)/n · S / (B·e).
+ * @param fullTensorBytes bytes of the full, gathered tensor (S)
+ * @returns seconds.
+ * @see nccl-tests doc/PERFORMANCE.md (busbw factor (n−1)/n for AllGather/ReduceScatter)
+ */
+export function allGatherSeconds(fullTensorBytes: number, numRanks: number, link: LinkProfile): number {
+  if (numRanks <= 1 || fullTensorBytes <= 0) return 0;
+  const steps = numRanks - 1;
+  const busFactor = (numRanks - 1) / numRanks;
+  return steps * link.latencySeconds + (busFactor * fullTensorBytes) / effectiveBandwidthBytesPerSecond(link);
+}
+
+/** Reduce-scatter costs the same as all-gather of the same full tensor (nccl-tests PERFORMANCE.md). */
+export function reduceScatterSeconds(fullTensorBytes: number, numRanks: number, link: LinkProfile): number {
+  return allGatherSeconds(fullTensorBytes, numRanks, link);
+}
+
+/**
+ * All-to-all: each rank sends (n−1)/n of its buffer: α·(n−1) + (n−1)/n · S / (B·e).
+ * @param payloadBytes per-rank send buffer bytes
+ * @see nccl-tests doc/PERFORMANCE.md (AlltoAll busbw factor (n−1)/n)
+ */
+export function allToAllSeconds(payloadBytes: number, numRanks: number, link: LinkProfile): number {
+  if (numRanks <= 1 || payloadBytes <= 0) return 0;
+  return (numRanks - 1) * link.latencySeconds + (((numRanks - 1) / numRanks) * payloadBytes) / effectiveBandwidthBytesPerSecond(link);
+}
+
+/**
+ * Point-to-point send/recv of one message: α + S / (B·e).
+ * @see nccl-tests doc/PERFORMANCE.md (SendRecv busbw factor 1)
+ */
+export function sendRecvSeconds(payloadBytes: number, link: LinkProfile): number {
+  if (payloadBytes <= 0) return 0;
+  return link.latencySeconds + payloadBytes / effectiveBandwidthBytesPerSecond(link);
+}
+
+/**
+ * Hierarchical all-reduce over `ranksPerNode` GPUs in each of `numNodes` nodes: reduce-scatter
+ * inside the node, all-reduce of the 1/ranksPerNode shard across nodes (one ring per local rank,
+ * i.e. per NIC rail), all-gather inside the node.
+ *   T = RS_intra(S) + AR_inter(S / g) + AG_intra(S)
+ * @see Jia et al. 2018 "Highly Scalable Deep Learning Training System with Mixed-Precision" §3.3
+ *      (hierarchical all-reduce); NCCL's ring is equivalent in bandwidth term when rails are used.
+ */
+export function hierarchicalAllReduceSeconds(
+  payloadBytes: number,
+  ranksPerNode: number,
+  numNodes: number,
+  intra: LinkProfile,
+  inter: LinkProfile,
+): number {
+  if (numNodes <= 1) return allReduceSeconds(payloadBytes, ranksPerNode, intra);
+  return (
+    reduceScatterSeconds(payloadBytes, ranksPerNode, intra) +
+    allReduceSeconds(payloadBytes / ranksPerNode, numNodes, inter) +
+    allGatherSeconds(payloadBytes, ranksPerNode, intra)
+  );
+}
+
+/**
+ * Hierarchical all-gather (reduce-scatter is the mirror image): ranks with the same local index
+ * gather their shards across nodes (a tensor of S/g per rail), then every node gathers S inside.
+ *   T = AG_inter(S / g) + AG_intra(S). Same citation as hierarchicalAllReduceSeconds.
+ */
+export function hierarchicalAllGatherSeconds(
+  fullTensorBytes: number,
+  ranksPerNode: number,
+  numNodes: number,
+  intra: LinkProfile,
+  inter: LinkProfile,
+): number {
+  if (numNodes <= 1) return allGatherSeconds(fullTensorBytes, ranksPerNode, intra);
+  return (
+    allGatherSeconds(fullTensorBytes / ranksPerNode, numNodes, inter) +
+    allGatherSeconds(fullTensorBytes, ranksPerNode, intra)
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Strategy: how the model is trained (STYLE.md §1). One vocabulary (STYLE.md §6):
+ *  - axis: a parallel mesh axis, one of ParallelAxis; degree: the size of that axis.
+ *  - dp data, tp tensor (Megatron intra-layer), pp pipeline, cp context (sequence split of
+ *    attention), ep expert. Short names in the core; the API uses long names
+ *    (tensorParallel, ...) and src/api maps between them in one place.
+ */
+import type { Precision } from '../hardware-profiles/types.js';
+
+export type ParallelAxis = 'dp' | 'tp' | 'pp' | 'cp' | 'ep';
+export type RecomputeMode = 'none' | 'selective' | 'full';
+export type ZeroStage = 0 | 1 | 2 | 3;
+export type ScheduleKind =
+  | 'gpipe'
+  | '1f1b'
+  | 'interleaved-1f1b'
+  | 'zb-h1'
+  | 'zb-h2'
+  | 'zb-v'
+  | 'seq-slice-1f1b';
+
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = [
+  'gpipe',
+  '1f1b',
+  'interleaved-1f1b',
+  'zb-h1',
+  'zb-h2',
+  'zb-v',
+  'seq-slice-1f1b',
+];
+
+export interface Strategy {
+  readonly dp: number;
+  readonly tp: number;
+  readonly pp: number;
+  /** Context parallel degree (1 = off). */
+  readonly cp: number;
+  /** Model chunks per pipeline rank (interleaved 1F1B); 1 otherwise. */
+  readonly virtualStages: number;
+  /** Megatron sequence parallelism (Korthikanti 2022 §4.2.2); requires tp > 1 to matter. */
+  readonly sequenceParallel: boolean;
+  readonly microBatchSize: number;
+  /** Micro-batches per pipeline per step (gradient accumulation steps). */
+  readonly numMicroBatches: number;
+  readonly recompute: RecomputeMode;
+  /**
+   * With recompute = 'full': how many layers per pipeline stage are recomputed
+   * (Megatron --recompute-method block --recompute-num-layers); null = all of them.
+   */
+  readonly recomputeLayers: number | null;
+  /** 0 none, 1 optimizer states, 2 + gradients, 3 + parameters (ZeRO, Rajbhandari 2020). */
+  readonly zeroStage: ZeroStage;
+  readonly schedule: ScheduleKind;
+  /**
+   * Transformer layers per pipeline chunk, in pipeline order (length pp * virtualStages);
+   * null = even split. Uneven splits lighten the first/last stage for embedding / LM head.
+   */
+  readonly layersPerStage: readonly number[] | null;
+}
+
+/** What the user wants trained per optimizer step. */
+export interface TrainingConfig {
+  /** Sequences per optimizer step. */
+  readonly globalBatchSize: number;
+  readonly sequenceLength: number;
+  readonly precision: Precision;
+}
+
+/** Non-data-parallel degree: GPUs that jointly hold one model replica. */
+export function modelParallelSize(s: Strategy): number {
+  return s.tp * s.pp * s.cp;
+}
+
+export function strategyWorldSize(s: Strategy): number {
+  return s.dp * modelParallelSize(s);
+}

@@ -1,0 +1,60 @@
+/** Output of the cost model: an explained estimate (STYLE.md §1, "CostBreakdown"). */
+
+export interface MemoryBreakdownBytes {
+  readonly weights: number;
+  readonly gradients: number;
+  readonly optimizer: number;
+  readonly activations: number;
+  /** Framework/runtime reserve, communication buffers, logits/loss workspace. */
+  readonly other: number;
+}
+
+/** Where one step's time goes, in seconds, on the critical path. */
+export interface TimeBreakdownSeconds {
+  /** Forward + backward math on the critical path (excluding recompute). */
+  readonly compute: number;
+  /** Extra forward work for activation recomputation. */
+  readonly recompute: number;
+  readonly tensorParallelComm: number;
+  /** Exposed (non-overlapped) data-parallel / ZeRO communication. */
+  readonly dataParallelComm: number;
+  readonly pipelineComm: number;
+  /** Pipeline bubble (idle) time. */
+  readonly bubble: number;
+  readonly optimizer: number;
+}
+
+export interface StageEstimate {
+  readonly stage: number;
+  readonly layers: number;
+  readonly hasEmbedding: boolean;
+  readonly hasLmHead: boolean;
+  readonly forwardSeconds: number;
+  /** Full backward (input + weight gradients), including recompute. */
+  readonly backwardSeconds: number;
+  readonly backwardInputSeconds: number;
+  readonly backwardWeightSeconds: number;
+  readonly peakMemoryBytes: number;
+  readonly memoryBytes: MemoryBreakdownBytes;
+}
+
+export interface CostBreakdown {
+  readonly stepTimeSeconds: number;
+  readonly tokensPerSecond: number;
+  /** Model FLOPs utilisation (no recompute counted), in [0, 1]. */
+  readonly mfu: number;
+  /** Hardware FLOPs utilisation (recompute counted), in [0, 1]. */
+  readonly hfu: number;
+  /** Achieved model TFLOP/s per GPU. */
+  readonly tflopsPerGpu: number;
+  readonly fits: boolean;
+  /** Peak over all stages (the worst-case GPU). */
+  readonly peakMemoryBytesPerGpu: number;
+  readonly memoryCapacityBytesPerGpu: number;
+  /** Memory of the worst-case GPU, by kind. */
+  readonly memoryBytes: MemoryBreakdownBytes;
+  readonly timeSeconds: TimeBreakdownSeconds;
+  readonly modelFlopsPerStep: number;
+  readonly hardwareFlopsPerStep: number;
+  readonly stages: readonly StageEstimate[];
+}

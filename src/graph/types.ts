@@ -1,0 +1,114 @@
+/**
+ * Model graph types: what is being trained (STYLE.md §1, "ModelGraph").
+ *
+ * Glossary: "layer" = one transformer block; "op" = one node of the operator graph;
+ * quantities are per sequence of `sequenceLength` tokens unless the name says otherwise.
+ */
+import type { Graph } from '@dagrejs/graphlib';
+
+export type PositionEmbedding = 'learned' | 'rotary' | 'alibi';
+export type NormKind = 'layernorm' | 'rmsnorm';
+
+/** A dense decoder-only transformer, in the vocabulary of Megatron-LM / Hugging Face configs. */
+export interface TransformerSpec {
+  /** Zoo id or a descriptive name. */
+  readonly name: string;
+  readonly numLayers: number;
+  readonly hiddenSize: number;
+  readonly numHeads: number;
+  /** Key/value heads (GQA/MQA); equals numHeads for multi-head attention. */
+  readonly numKvHeads: number;
+  /** Per-head dimension; usually hiddenSize / numHeads. */
+  readonly headDim: number;
+  readonly ffnHiddenSize: number;
+  readonly vocabSize: number;
+  /** SwiGLU/GeGLU style MLP with three weight matrices (gate, up, down). */
+  readonly gatedMlp: boolean;
+  /** Input embedding and LM head share one matrix. */
+  readonly tiedEmbeddings: boolean;
+  readonly positionEmbedding: PositionEmbedding;
+  /** Learned position table size (only used when positionEmbedding = 'learned'). */
+  readonly maxPositionEmbeddings: number;
+  readonly norm: NormKind;
+  /** Linear layers carry bias vectors (GPT-2/3, BLOOM, OPT) or not (Llama, MPT). */
+  readonly linearBias: boolean;
+}
+
+/** Operator kinds of the layered transformer graph. */
+export type OpKind =
+  | 'embedding'
+  | 'norm'
+  | 'qkv-proj'
+  | 'attention-scores'
+  | 'attention-softmax'
+  | 'attention-context'
+  | 'out-proj'
+  | 'residual-add'
+  | 'mlp-up'
+  | 'mlp-gate'
+  | 'mlp-activation'
+  | 'mlp-down'
+  | 'lm-head'
+  | 'loss';
+
+/** How tensor parallelism (Megatron, Shoeybi 2019 §3) splits an op across the TP group. */
+export type TensorParallelSplit =
+  /** Output features split (column-parallel linear): work and weights divided by tp. */
+  | 'column'
+  /** Input features split (row-parallel linear): work and weights divided by tp, all-reduce after. */
+  | 'row'
+  /** Attention heads split: work divided by tp. */
+  | 'heads'
+  /** Vocabulary split (VocabParallelEmbedding / parallel cross-entropy). */
+  | 'vocab'
+  /** Replicated on every TP rank (norms, residual adds); sequence parallelism divides it by tp. */
+  | 'replicated';
+
+/** A GEMM shape for one sequence: [m x k] · [k x n]; m is tokens (or query rows per head). */
+export interface MatmulShape {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** Independent GEMMs of this shape (e.g. one per attention head). */
+  readonly batch: number;
+}
+
+export interface OpNode {
+  readonly id: string;
+  readonly kind: OpKind;
+  /** Transformer layer index, or null for embedding / LM head / loss. */
+  readonly layerIndex: number | null;
+  readonly tensorParallel: TensorParallelSplit;
+  /** Forward FLOPs for one sequence (multiply-add = 2 FLOPs). */
+  readonly forwardFlops: number;
+  /** Present for matmul-like ops; drives the size-dependent efficiency curve. */
+  readonly matmul: MatmulShape | null;
+  /** Bytes read + written by the forward pass of a memory-bound op (roofline), one sequence. */
+  readonly forwardMemoryBytes: number;
+  readonly parameterCount: number;
+}
+
+/** The per-layer and whole-model totals the cost model needs. */
+export interface ParameterCounts {
+  readonly embedding: number;
+  readonly perLayer: number;
+  /** LM head (0 when tied) plus the final norm. */
+  readonly head: number;
+  readonly total: number;
+}
+
+export interface ModelGraph {
+  readonly spec: TransformerSpec;
+  readonly sequenceLength: number;
+  /** graphlib DAG: node id -> OpNode, edges follow tensors (topologically ordered by `ops`). */
+  readonly graph: Graph<OpNode>;
+  /** Every op in topological order. */
+  readonly ops: readonly OpNode[];
+  /** Ops of one representative transformer layer (all layers are identical). */
+  readonly layerOps: readonly OpNode[];
+  /** Embedding-side ops (before layer 0). */
+  readonly preOps: readonly OpNode[];
+  /** Head-side ops (after the last layer): final norm, LM head, loss. */
+  readonly postOps: readonly OpNode[];
+  readonly parameters: ParameterCounts;
+}
