@@ -64,6 +64,15 @@ export interface TrainingConfig {
   readonly globalBatchSize: number;
   readonly sequenceLength: number;
   readonly precision: Precision;
+  /** Fused (flash) attention: no s×s score/softmax tensors stored (Dao et al. 2022). */
+  readonly flashAttention: boolean;
+  /** Dropout layers present (GPT-3/Megatron style); adds 1-byte masks (Korthikanti 2022 §4.1). */
+  readonly dropout: boolean;
+  /**
+   * Data-parallel gradient reduction overlaps the last backward (Megatron --overlap-grad-reduce,
+   * PyTorch DDP/FSDP bucketing). Off reproduces 2020–2021 Megatron, which reduced after the flush.
+   */
+  readonly overlapGradientReduce: boolean;
 }
 
 /** Non-data-parallel degree: GPUs that jointly hold one model replica. */

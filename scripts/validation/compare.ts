@@ -1,0 +1,75 @@
+/**
+ * Predicts every published row with Strata and compares with the measurement. Shared by
+ * `npm run validate` (prints the table) and test/validation (asserts the declared tolerance).
+ */
+import type { ProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { buildModelGraph } from '../../src/graph/index.js';
+import { planTraining } from '../../src/search/index.js';
+import { PlanningError } from '../../src/costmodel/errors.js';
+import type { Plan } from '../../src/plan/types.js';
+import type { PublishedRow } from './published-runs.js';
+import { measuredStepSeconds, rowCluster, rowConstraints, rowSpec, rowTraining } from './published-runs.js';
+
+export interface RowComparison {
+  readonly id: string;
+  readonly status: 'ok' | 'OOM';
+  readonly measuredStepSeconds: number | null;
+  readonly predictedStepSeconds: number | null;
+  /** (predicted − measured) / measured. */
+  readonly relativeError: number | null;
+  readonly predictedFits: boolean;
+  readonly predictedPeakMemoryBytes: number | null;
+  readonly measuredMemoryGB: number | null;
+  readonly plan: Plan | null;
+  readonly note: string;
+}
+
+/** Rows with a step-level measurement (per-layer micro-benchmarks are compared separately). */
+export function isStepRow(row: PublishedRow): boolean {
+  return row.metric.status === 'OOM' || measuredStepSeconds(row) !== null;
+}
+
+export function compareRow(catalog: ProfileCatalog, row: PublishedRow): RowComparison {
+  const measured = measuredStepSeconds(row);
+  const spec = rowSpec(row);
+  const training = rowTraining(row);
+  const graph = buildModelGraph(spec, training.sequenceLength);
+  const base = {
+    id: row.id,
+    status: row.metric.status === 'OOM' ? ('OOM' as const) : ('ok' as const),
+    measuredStepSeconds: measured,
+    measuredMemoryGB: row.metric.memory_gb,
+  };
+  try {
+    const result = planTraining({
+      graph,
+      cluster: rowCluster(catalog, row),
+      training,
+      constraints: rowConstraints(row),
+      objective: 'fastest',
+      topK: 0,
+      stepTimeTargetSeconds: null,
+      maxCandidates: 100_000,
+    });
+    const predicted = result.best.estimate.stepTimeSeconds;
+    return {
+      ...base,
+      predictedStepSeconds: predicted,
+      relativeError: measured === null ? null : (predicted - measured) / measured,
+      predictedFits: true,
+      predictedPeakMemoryBytes: result.best.estimate.peakMemoryBytesPerGpu,
+      plan: result.best,
+      note: '',
+    };
+  } catch (error) {
+    if (!(error instanceof PlanningError)) throw error;
+    return { ...base, predictedStepSeconds: null, relativeError: null, predictedFits: false, predictedPeakMemoryBytes: null, plan: null, note: error.message };
+  }
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] ?? Number.NaN;
+}

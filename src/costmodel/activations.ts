@@ -1,0 +1,119 @@
+/**
+ * Activation memory of one transformer layer for one micro-batch, following Korthikanti et al.
+ * 2022, "Reducing Activation Recomputation in Large Transformer Models", §4 and Table 2.
+ *
+ * Korthikanti's per-layer terms (16-bit activations, 1-byte dropout masks), no parallelism:
+ *   attention block 11sbh + 5as²b, MLP block 19sbh, two layer norms 4sbh  →  sbh(34 + 5as/h).
+ * We keep the same terms but name each one so that GQA (fewer K/V heads), gated MLPs (SwiGLU),
+ * models without dropout and flash attention are covered; with a = heads, d = head dim, a·d = h,
+ * kv = a, f = 4h, dropout on and unfused attention the sum is exactly Korthikanti's closed forms:
+ *   TP t:                 sbh(10 + 24/t + 5as/(ht))
+ *   TP + SP:              sbh/t · (34 + 5as/h)
+ *   TP + selective:       sbh(10 + 24/t)
+ *   TP + SP + selective:  34·sbh/t
+ *   full recompute:       2sbh (layer input only; /t with SP)
+ */
+import type { TransformerSpec } from '../graph/types.js';
+import type { RecomputeMode } from './strategy.js';
+
+/** Bytes per 16-bit activation element. */
+const ACTIVATION_ELEMENT_BYTES = 2;
+/** Dropout masks are stored as one byte per element (Korthikanti 2022 §4.1). */
+const DROPOUT_MASK_BYTES = 1;
+/** Flash attention saves the fp32 log-sum-exp per query row and head (Dao et al. 2022, Alg. 2). */
+const FLASH_LSE_BYTES = 4;
+
+export interface ActivationShape {
+  readonly spec: TransformerSpec;
+  readonly sequenceLength: number;
+  readonly microBatchSize: number;
+  readonly tp: number;
+  readonly sequenceParallel: boolean;
+  readonly recompute: RecomputeMode;
+  readonly flashAttention: boolean;
+  readonly dropout: boolean;
+}
+
+/** Terms of one layer's activations that TP does not split (SP splits them by t). */
+export function replicatedActivationBytesPerLayer(x: ActivationShape): number {
+  const sbh = x.sequenceLength * x.microBatchSize * x.spec.hiddenSize;
+  // Two layer-norm inputs (4sbh), QKV-projection input and MLP input (4sbh): Korthikanti §4.1.
+  const normAndProjectionInputs = 8 * sbh;
+  // Attention-output and MLP-output dropout masks, 1 byte each (2sbh): Korthikanti §4.1.
+  const dropoutMasks = x.dropout ? 2 * sbh * DROPOUT_MASK_BYTES : 0;
+  return normAndProjectionInputs + dropoutMasks;
+}
+
+/** Terms of one layer's activations split across the TP group (before dividing by t). */
+export function tensorParallelActivationBytesPerLayer(x: ActivationShape): number {
+  const { spec } = x;
+  const sb = x.sequenceLength * x.microBatchSize;
+  const queryWidth = spec.numHeads * spec.headDim;
+  const kvWidth = spec.numKvHeads * spec.headDim;
+  // Q and K for QKᵀ, V for the context matmul (Korthikanti: 4sbh + 2sbh), GQA-aware.
+  const qkv = ACTIVATION_ELEMENT_BYTES * sb * (queryWidth + 2 * kvWidth);
+  // Output-projection input (2sbh).
+  const outProjInput = ACTIVATION_ELEMENT_BYTES * sb * queryWidth;
+  // MLP: GeLU input and output 2·2sbf (=16sbh at f=4h); SwiGLU keeps gate, up and product (3·2sbf).
+  const mlpTensors = spec.gatedMlp ? 3 : 2;
+  const mlp = mlpTensors * ACTIVATION_ELEMENT_BYTES * sb * spec.ffnHiddenSize;
+  return qkv + outProjInput + mlp;
+}
+
+/**
+ * The attention-core term (split by TP): unfused attention stores softmax output (2as²b), its
+ * dropout mask (as²b) and dropout output (2as²b) = 5as²b (Korthikanti §4.1); without dropout only
+ * the softmax output (2as²b). Flash attention stores only the log-sum-exp (4·a·s·b bytes).
+ */
+export function attentionCoreActivationBytesPerLayer(x: ActivationShape): number {
+  const asb = x.spec.numHeads * x.sequenceLength * x.microBatchSize;
+  if (x.flashAttention) return FLASH_LSE_BYTES * asb;
+  const perScore = x.dropout
+    ? 2 * ACTIVATION_ELEMENT_BYTES + DROPOUT_MASK_BYTES
+    : ACTIVATION_ELEMENT_BYTES;
+  return perScore * asb * x.sequenceLength;
+}
+
+/**
+ * Activation bytes one GPU keeps for one layer and one in-flight micro-batch.
+ *  none:      R/(SP ? t : 1) + (T + A)/t
+ *  selective: R/(SP ? t : 1) + T/t            (attention core recomputed, Korthikanti §5)
+ *  full:      2sbh/(SP ? t : 1)               (only the layer input is kept, Korthikanti §5)
+ * @returns bytes
+ * @see Korthikanti et al. 2022, Table 2 and §4–5, https://arxiv.org/abs/2205.05198
+ */
+export function activationBytesPerLayer(x: ActivationShape): number {
+  const spDivisor = x.sequenceParallel ? x.tp : 1;
+  if (x.recompute === 'full') {
+    const layerInput =
+      ACTIVATION_ELEMENT_BYTES * x.sequenceLength * x.microBatchSize * x.spec.hiddenSize;
+    return layerInput / spDivisor;
+  }
+  const replicated = replicatedActivationBytesPerLayer(x) / spDivisor;
+  const split = tensorParallelActivationBytesPerLayer(x) / x.tp;
+  const core = x.recompute === 'selective' ? 0 : attentionCoreActivationBytesPerLayer(x) / x.tp;
+  return replicated + split + core;
+}
+
+/**
+ * Extra activations of the first pipeline stage: the embedding output and its dropout mask
+ * (Korthikanti §4.3: "sbhp" terms, p = dropout mask bytes), /t with SP.
+ */
+export function embeddingActivationBytes(x: ActivationShape): number {
+  const sbh = x.sequenceLength * x.microBatchSize * x.spec.hiddenSize;
+  const spDivisor = x.sequenceParallel ? x.tp : 1;
+  return (sbh * (x.dropout ? DROPOUT_MASK_BYTES : 0) + ACTIVATION_ELEMENT_BYTES * sbh) / spDivisor;
+}
+
+/**
+ * Extra activations of the last stage: final-norm input (2sbh, /t with SP), LM-head input
+ * (2sbh/t with SP, else 2sbh), and fp32 logits for the cross entropy, split over the vocabulary by
+ * TP (4sbv/t). @see Korthikanti et al. 2022 §4.3 (output layer terms)
+ */
+export function outputLayerActivationBytes(x: ActivationShape): number {
+  const sb = x.sequenceLength * x.microBatchSize;
+  const spDivisor = x.sequenceParallel ? x.tp : 1;
+  const normAndHeadInput = (2 * ACTIVATION_ELEMENT_BYTES * sb * x.spec.hiddenSize) / spDivisor;
+  const logitsFp32 = (4 * sb * x.spec.vocabSize) / x.tp;
+  return normAndHeadInput + logitsFp32;
+}

@@ -1,0 +1,217 @@
+/**
+ * estimate(graph, cluster, strategy, training): CostBreakdown — the cost model's one entry point
+ * (STYLE.md §1). Pure: same inputs, same output.
+ *
+ * Data flow: validate → pipeline layout → per-chunk times (compute, TP comm, recompute) →
+ * per-rank pass times incl. p2p → pipeline makespan and in-flight activations (closed form or an
+ * injected schedule simulation) → DP/ZeRO communication and optimizer per rank → step time,
+ * memory per rank, FLOP utilisation.
+ */
+import type { ModelGraph } from '../graph/types.js';
+import type { ClusterProfile } from '../hardware-profiles/types.js';
+import { worldSize } from '../hardware-profiles/types.js';
+import { efficiencyAt } from './efficiency.js';
+import { dataParallelCommSeconds } from './data-parallel.js';
+import { hardwareFlopsPerStep, modelFlopsPerStep } from './flops.js';
+import { peakFlopsPerSecond } from './compute.js';
+import type { GroupPlacement } from './groups.js';
+import { pipelineSendRecvSeconds, placeGroup } from './groups.js';
+import { chunkParametersPerGpu } from './parameters.js';
+import type { PipelineModel, RankPassSeconds } from './pipeline.js';
+import { closedFormPipeline } from './pipeline.js';
+import { rankMemoryBytes, totalBytes } from './rank-memory.js';
+import type { ChunkTimeSeconds } from './stage-time.js';
+import { chunkTimeSeconds } from './stage-time.js';
+import type { ChunkLayout } from './stages.js';
+import { chunkLayouts, chunksByRank } from './stages.js';
+import type { Strategy, TrainingConfig } from './strategy.js';
+import type { CostBreakdown, MemoryBreakdownBytes, StageEstimate } from './types.js';
+import { validateStrategy } from './validate-strategy.js';
+
+export interface EstimateOptions {
+  /** Pipeline timing; defaults to the closed forms in pipeline.ts. */
+  readonly pipelineModel?: PipelineModel;
+  /** Sequence slices per micro-batch for seq-slice-1f1b. */
+  readonly slices?: number;
+}
+
+/**
+ * Adam step bytes per locally-updated parameter: read fp32 param, grad, m, v (16) and write
+ * param, m, v (12) plus the 16-bit working copy (2) = 30 bytes; memory-bound.
+ * @see Kingma & Ba 2015, Algorithm 1 (one read-modify-write of m, v, θ per parameter)
+ */
+const ADAM_BYTES_PER_PARAMETER = 30;
+
+interface Groups {
+  readonly tp: GroupPlacement;
+  readonly dp: GroupPlacement;
+  readonly pp: GroupPlacement;
+}
+
+function placeGroups(s: Strategy, cluster: ClusterProfile): Groups {
+  return {
+    tp: placeGroup(s.tp, 1, cluster.gpusPerNode),
+    dp: placeGroup(s.dp, s.tp, cluster.gpusPerNode),
+    pp: placeGroup(s.pp, s.tp * s.dp, cluster.gpusPerNode),
+  };
+}
+
+interface RankResult {
+  readonly pass: RankPassSeconds;
+  readonly chunkTimes: readonly ChunkTimeSeconds[];
+  readonly p2pPerMicroBatch: number;
+  readonly parametersPerGpu: number;
+  readonly chunks: readonly ChunkLayout[];
+}
+
+function rankPasses(graph: ModelGraph, cluster: ClusterProfile, s: Strategy, training: TrainingConfig, groups: Groups): RankResult[] {
+  const chunks = chunkLayouts(s, graph.spec.numLayers);
+  const numChunks = chunks.length;
+  // Megatron's scatter/gather optimisation sends 1/tp of the boundary activation per GPU
+  // (Narayanan et al. SC'21 §4.1).
+  const boundaryBytes = (s.microBatchSize * training.sequenceLength * graph.spec.hiddenSize * 2) / s.tp;
+  const p2p = s.pp > 1 ? pipelineSendRecvSeconds(boundaryBytes, groups.pp, cluster) : 0;
+  const inputs = {
+    graph,
+    cluster,
+    precision: training.precision,
+    share: { sequences: s.microBatchSize, tp: s.tp, sequenceParallel: s.sequenceParallel },
+    tpGroup: groups.tp,
+    recompute: s.recompute,
+    recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
+  };
+  return chunksByRank(chunks, s.pp).map((rankChunks) => {
+    const chunkTimes = rankChunks.map((c) => chunkTimeSeconds(c, inputs));
+    const parametersPerGpu = rankChunks.reduce((sum, c) => sum + chunkParametersPerGpu(graph, c, s.tp, numChunks), 0);
+    const dp = dataParallelCommSeconds(parametersPerGpu, groups.dp, s.zeroStage, training.precision, cluster);
+    const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
+    const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
+    const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
+    // ZeRO-3 gathers overlap the compute they feed (FSDP prefetch): the slower of the two counts.
+    const forward = Math.max(forwardMath, dp.perMicroBatchForward);
+    const backwardTotal = Math.max(backwardInput + backwardWeight, dp.perMicroBatchBackward);
+    const p2pPerMicroBatch = 2 * rankChunks.length * p2p;
+    const pass: RankPassSeconds = {
+      forward: forward + p2pPerMicroBatch / 2,
+      backwardInput: backwardTotal - backwardWeight + p2pPerMicroBatch / 2,
+      backwardWeight,
+    };
+    return { pass, chunkTimes, p2pPerMicroBatch, parametersPerGpu, chunks: rankChunks };
+  });
+}
+
+/** Estimate one strategy. Throws PlanningError when the strategy is not executable. */
+export function estimate(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  strategy: Strategy,
+  training: TrainingConfig,
+  options: EstimateOptions = {},
+): CostBreakdown {
+  validateStrategy(graph.spec, worldSize(cluster), training, strategy);
+  const s = strategy;
+  const groups = placeGroups(s, cluster);
+  const ranks = rankPasses(graph, cluster, s, training, groups);
+  const pipelineModel = options.pipelineModel ?? closedFormPipeline;
+  const timing = pipelineModel({
+    schedule: s.schedule,
+    pp: s.pp,
+    virtualStages: s.virtualStages,
+    numMicroBatches: s.numMicroBatches,
+    slices: options.slices ?? 1,
+    ranks: ranks.map((r) => r.pass),
+  });
+  const shape = {
+    spec: graph.spec,
+    sequenceLength: training.sequenceLength,
+    microBatchSize: s.microBatchSize,
+    tp: s.tp,
+    sequenceParallel: s.sequenceParallel,
+    recompute: s.recompute,
+    flashAttention: training.flashAttention,
+    dropout: training.dropout,
+  };
+  const memoryInputs = { graph, strategy: s, precision: training.precision, shape };
+  const device = cluster.device;
+  const stageEnds = ranks.map((r, index) => {
+    const dp = dataParallelCommSeconds(r.parametersPerGpu, groups.dp, s.zeroStage, training.precision, cluster);
+    // Rank r ends its last backward ≈ r backward passes before rank 0 (1F1B drain order).
+    const slack = index * (r.pass.backwardInput + r.pass.backwardWeight);
+    const window = training.overlapGradientReduce ? r.pass.backwardInput + r.pass.backwardWeight : 0;
+    const exposedReduce = Math.max(0, dp.gradientReduce - window - slack);
+    const exposedGather = training.overlapGradientReduce ? 0 : dp.parameterGather;
+    const localParameters = r.parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
+    const optimizerBytes = localParameters * ADAM_BYTES_PER_PARAMETER;
+    const optimizer = optimizerBytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, optimizerBytes));
+    return { exposedReduce, exposedGather, optimizer };
+  });
+  const postPipeline = Math.max(...stageEnds.map((e) => e.exposedReduce)) + Math.max(...stageEnds.map((e) => e.optimizer + e.exposedGather));
+  const stepTimeSeconds = timing.makespanSeconds + postPipeline;
+
+  const memories = ranks.map((r, index) => rankMemoryBytes(r.chunks, r.parametersPerGpu, timing.inFlightMicroBatches[index] ?? 1, memoryInputs));
+  const peaks = memories.map(totalBytes);
+  const worstMemoryRank = peaks.indexOf(Math.max(...peaks));
+  const worstTimeRank = pickWorstTimeRank(ranks);
+  const worst = ranks[worstTimeRank];
+  const m = s.numMicroBatches;
+  const sumChunks = (pick: (t: ChunkTimeSeconds) => number): number => (worst?.chunkTimes ?? []).reduce((a, t) => a + pick(t), 0);
+  const rankBusy = worst ? worst.pass.forward + worst.pass.backwardInput + worst.pass.backwardWeight : 0;
+  const gpus = worldSize(cluster);
+  const modelFlops = modelFlopsPerStep(graph, training);
+  const hardwareFlops = hardwareFlopsPerStep(graph, training, s);
+  const peak = peakFlopsPerSecond(device, training.precision);
+  const zeroStats = stageEnds[worstTimeRank];
+  const stages = buildStageEstimates(ranks, memories, peaks);
+  return {
+    stepTimeSeconds,
+    tokensPerSecond: (training.globalBatchSize * training.sequenceLength) / stepTimeSeconds,
+    mfu: modelFlops / (stepTimeSeconds * gpus * peak),
+    hfu: hardwareFlops / (stepTimeSeconds * gpus * peak),
+    tflopsPerGpu: modelFlops / (stepTimeSeconds * gpus) / 1e12,
+    fits: Math.max(...peaks) <= device.memoryBytes,
+    peakMemoryBytesPerGpu: Math.max(...peaks),
+    memoryCapacityBytesPerGpu: device.memoryBytes,
+    memoryBytes: memories[worstMemoryRank] ?? zeroMemory(),
+    timeSeconds: {
+      compute: m * sumChunks((t) => t.compute),
+      recompute: m * sumChunks((t) => t.recompute),
+      tensorParallelComm: m * sumChunks((t) => t.tensorParallelComm),
+      pipelineComm: m * (worst?.p2pPerMicroBatch ?? 0),
+      bubble: Math.max(0, timing.makespanSeconds - m * rankBusy),
+      dataParallelComm: postPipeline - (zeroStats?.optimizer ?? 0),
+      optimizer: zeroStats?.optimizer ?? 0,
+    },
+    modelFlopsPerStep: modelFlops,
+    hardwareFlopsPerStep: hardwareFlops,
+    stages,
+  };
+}
+
+function pickWorstTimeRank(ranks: readonly RankResult[]): number {
+  let best = 0;
+  ranks.forEach((r, i) => {
+    const t = r.pass.forward + r.pass.backwardInput + r.pass.backwardWeight;
+    const b = ranks[best];
+    if (b && t > b.pass.forward + b.pass.backwardInput + b.pass.backwardWeight) best = i;
+  });
+  return best;
+}
+
+function buildStageEstimates(ranks: readonly RankResult[], memories: readonly MemoryBreakdownBytes[], peaks: readonly number[]): StageEstimate[] {
+  return ranks.map((r, index) => ({
+    stage: index,
+    layers: r.chunks.reduce((a, c) => a + c.layers, 0),
+    hasEmbedding: r.chunks.some((c) => c.hasEmbedding),
+    hasLmHead: r.chunks.some((c) => c.hasLmHead),
+    forwardSeconds: r.pass.forward,
+    backwardSeconds: r.pass.backwardInput + r.pass.backwardWeight,
+    backwardInputSeconds: r.pass.backwardInput,
+    backwardWeightSeconds: r.pass.backwardWeight,
+    peakMemoryBytes: peaks[index] ?? 0,
+    memoryBytes: memories[index] ?? zeroMemory(),
+  }));
+}
+
+function zeroMemory(): MemoryBreakdownBytes {
+  return { weights: 0, gradients: 0, optimizer: 0, activations: 0, other: 0 };
+}

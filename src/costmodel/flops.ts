@@ -1,0 +1,51 @@
+/** FLOP counts per optimizer step, for MFU (model FLOPs) and HFU (hardware FLOPs). */
+import type { ModelGraph, OpNode } from '../graph/types.js';
+import type { Strategy, TrainingConfig } from './strategy.js';
+
+const sumForwardFlops = (ops: readonly OpNode[]): number =>
+  ops.reduce((sum, op) => sum + op.forwardFlops, 0);
+
+/** Forward FLOPs of the whole model for one sequence. */
+export function forwardFlopsPerSequence(graph: ModelGraph): number {
+  return (
+    sumForwardFlops(graph.preOps) +
+    graph.spec.numLayers * sumForwardFlops(graph.layerOps) +
+    sumForwardFlops(graph.postOps)
+  );
+}
+
+/**
+ * Model FLOPs per step = 3 × forward (forward + 2× backward) × global batch; for a GPT this is
+ * Korthikanti eq. (7): 72·B·s·l·h²·(1 + s/(6h) + V/(12·l·h)).
+ * @see Korthikanti et al. 2022, Eq. 7 (model FLOPs, no recompute); Chowdhery et al. 2022 App. B (MFU)
+ */
+export function modelFlopsPerStep(graph: ModelGraph, training: TrainingConfig): number {
+  return 3 * forwardFlopsPerSequence(graph) * training.globalBatchSize;
+}
+
+/**
+ * Hardware FLOPs: model FLOPs plus recomputed forward work. Full recompute of every layer adds
+ * one layer forward (Narayanan eq. 3: 96·B·s·l·h²·(1 + s/(6h) + V/(16·l·h))); selective adds the
+ * attention-core forward (Korthikanti §5).
+ * @see Narayanan et al. SC'21 Eq. (3)
+ */
+export function hardwareFlopsPerStep(
+  graph: ModelGraph,
+  training: TrainingConfig,
+  strategy: Strategy,
+): number {
+  const layerForward = sumForwardFlops(graph.layerOps);
+  let recomputedPerSequence = 0;
+  if (strategy.recompute === 'full') {
+    const layersPerChunk = graph.spec.numLayers / (strategy.pp * strategy.virtualStages);
+    const fraction =
+      strategy.recomputeLayers === null ? 1 : Math.min(1, strategy.recomputeLayers / layersPerChunk);
+    recomputedPerSequence = fraction * graph.spec.numLayers * layerForward;
+  } else if (strategy.recompute === 'selective') {
+    const core = graph.layerOps.filter(
+      (op) => op.kind === 'attention-scores' || op.kind === 'attention-softmax' || op.kind === 'attention-context',
+    );
+    recomputedPerSequence = graph.spec.numLayers * sumForwardFlops(core);
+  }
+  return modelFlopsPerStep(graph, training) + recomputedPerSequence * training.globalBatchSize;
+}

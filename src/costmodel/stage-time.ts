@@ -1,0 +1,119 @@
+/**
+ * Time of one pipeline chunk for one micro-batch on one GPU: forward, backward (split into the
+ * input-gradient and weight-gradient parts for Zero Bubble schedules), recompute and the
+ * tensor-parallel collectives on the critical path.
+ */
+import type { ModelGraph, OpNode } from '../graph/types.js';
+import type { ClusterProfile, Precision } from '../hardware-profiles/types.js';
+import type { OpShare } from './compute.js';
+import {
+  BACKWARD_TO_FORWARD_RATIO,
+  opForwardSeconds,
+  weightGradientFractionOfBackward,
+} from './compute.js';
+import type { GroupPlacement } from './groups.js';
+import { groupAllReduceSeconds } from './groups.js';
+import type { ChunkLayout } from './stages.js';
+import type { RecomputeMode } from './strategy.js';
+
+/** Attention-core ops, the part selective recomputation recomputes (Korthikanti 2022 §5). */
+const ATTENTION_CORE_KINDS: ReadonlySet<OpNode['kind']> = new Set([
+  'attention-scores',
+  'attention-softmax',
+  'attention-context',
+]);
+
+export interface ChunkTimeInputs {
+  readonly graph: ModelGraph;
+  readonly cluster: ClusterProfile;
+  readonly precision: Precision;
+  readonly share: OpShare;
+  readonly tpGroup: GroupPlacement;
+  readonly recompute: RecomputeMode;
+  /** Layers of this chunk that are recomputed when recompute = 'full'. */
+  readonly recomputedLayers: number;
+}
+
+export interface ChunkTimeSeconds {
+  readonly forward: number;
+  readonly backwardInput: number;
+  readonly backwardWeight: number;
+  /** Recompute forward work, included in backwardInput. */
+  readonly recompute: number;
+  /** TP collectives, included in forward and backwardInput. */
+  readonly tensorParallelComm: number;
+  /** Pure math (forward + backward, no recompute, no comm). */
+  readonly compute: number;
+}
+
+interface OpsTime {
+  readonly forward: number;
+  readonly backwardInput: number;
+  readonly backwardWeight: number;
+  readonly attentionCoreForward: number;
+}
+
+function opsTime(ops: readonly OpNode[], x: ChunkTimeInputs): OpsTime {
+  let forward = 0;
+  let backwardInput = 0;
+  let backwardWeight = 0;
+  let attentionCoreForward = 0;
+  for (const op of ops) {
+    const f = opForwardSeconds(op, x.share, x.cluster.device, x.precision);
+    const backward = f * BACKWARD_TO_FORWARD_RATIO;
+    const weightPart = backward * weightGradientFractionOfBackward(op);
+    forward += f;
+    backwardWeight += weightPart;
+    backwardInput += backward - weightPart;
+    if (ATTENTION_CORE_KINDS.has(op.kind)) attentionCoreForward += f;
+  }
+  return { forward, backwardInput, backwardWeight, attentionCoreForward };
+}
+
+/**
+ * Megatron TP collectives per layer and micro-batch: two all-reduces of the b·s·h activation in
+ * forward (after the attention and MLP row-parallel GEMMs) and two in backward (for the inputs
+ * of the column-parallel GEMMs); with sequence parallelism each becomes an all-gather plus a
+ * reduce-scatter of the same tensor, which costs the same on a ring.
+ * @returns seconds for ONE of those collectives
+ * @see Shoeybi et al. 2019 §3 (f/g operators); Korthikanti et al. 2022 §4.2.2
+ */
+export function tensorParallelCollectiveSeconds(x: ChunkTimeInputs): number {
+  const activationBytes = x.share.sequences * x.graph.sequenceLength * x.graph.spec.hiddenSize * 2;
+  return groupAllReduceSeconds(activationBytes, x.tpGroup, x.cluster);
+}
+
+/** Forward/backward/recompute seconds of one chunk for one micro-batch. */
+export function chunkTimeSeconds(chunk: ChunkLayout, x: ChunkTimeInputs): ChunkTimeSeconds {
+  const layer = opsTime(x.graph.layerOps, x);
+  const pre = chunk.hasEmbedding ? opsTime(x.graph.preOps, x) : null;
+  const post = chunk.hasLmHead ? opsTime(x.graph.postOps, x) : null;
+  const collective = tensorParallelCollectiveSeconds(x);
+  const collectivesPerLayerPerPass = 2;
+  // Vocab-parallel embedding all-reduces its output in forward; the LM head's input gradient is
+  // all-reduced in backward (Shoeybi et al. 2019 §3, "parallelizing the embedding").
+  const tpForward = chunk.layers * collectivesPerLayerPerPass * collective + (pre ? collective : 0);
+  const tpBackward = chunk.layers * collectivesPerLayerPerPass * collective + (post ? collective : 0);
+
+  const recomputedLayers = Math.min(chunk.layers, x.recomputedLayers);
+  let recompute = 0;
+  if (x.recompute === 'full') {
+    recompute = recomputedLayers * (layer.forward + collectivesPerLayerPerPass * collective);
+  } else if (x.recompute === 'selective') {
+    recompute = chunk.layers * layer.attentionCoreForward;
+  }
+  const sum = (pick: (t: OpsTime) => number): number =>
+    chunk.layers * pick(layer) + (pre ? pick(pre) : 0) + (post ? pick(post) : 0);
+  const forwardMath = sum((t) => t.forward);
+  const backwardInputMath = sum((t) => t.backwardInput);
+  const backwardWeight = sum((t) => t.backwardWeight);
+  const tensorParallelComm = tpForward + tpBackward;
+  return {
+    forward: forwardMath + tpForward,
+    backwardInput: backwardInputMath + tpBackward + recompute,
+    backwardWeight,
+    recompute,
+    tensorParallelComm,
+    compute: forwardMath + backwardInputMath + backwardWeight,
+  };
+}

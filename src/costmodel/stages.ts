@@ -1,0 +1,66 @@
+/**
+ * Pipeline layout: which transformer layers, and which of the embedding / LM head, each pipeline
+ * chunk holds, and which chunks each pipeline rank runs.
+ *
+ * Chunk (model stage) index k = c·pp + r for chunk c ∈ [0, v) of rank r ∈ [0, pp): Megatron's
+ * interleaved assignment (Narayanan et al. SC'21 §2.2.2). Chunk 0 holds the embedding; the last
+ * chunk (on rank pp−1) holds the final norm, LM head and loss.
+ */
+import type { Strategy } from './strategy.js';
+import { PlanningError } from './errors.js';
+
+export interface ChunkLayout {
+  readonly index: number;
+  readonly rank: number;
+  readonly layers: number;
+  readonly hasEmbedding: boolean;
+  readonly hasLmHead: boolean;
+}
+
+/** Even split of numLayers over numChunks; throws when it does not divide. */
+export function evenLayerSplit(numLayers: number, numChunks: number): number[] {
+  if (numLayers % numChunks !== 0) {
+    throw new PlanningError(
+      'layers-not-divisible',
+      `${numLayers} layers do not divide evenly into pp×virtualStages=${numChunks} chunks; give layersPerStage explicitly`,
+      'strategy.pipelineParallel',
+      { numLayers, numChunks },
+    );
+  }
+  return Array.from({ length: numChunks }, () => numLayers / numChunks);
+}
+
+/** Resolve and check the per-chunk layer counts of a strategy. */
+export function layersPerChunk(strategy: Strategy, numLayers: number): number[] {
+  const numChunks = strategy.pp * strategy.virtualStages;
+  if (strategy.layersPerStage === null) return evenLayerSplit(numLayers, numChunks);
+  const split = [...strategy.layersPerStage];
+  const total = split.reduce((a, b) => a + b, 0);
+  if (split.length !== numChunks || total !== numLayers || split.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new PlanningError(
+      'invalid-strategy',
+      `layersPerStage must list ${numChunks} non-negative integers summing to ${numLayers} layers (got [${split.join(', ')}], sum ${total})`,
+      'strategy.layersPerStage',
+    );
+  }
+  return split;
+}
+
+export function chunkLayouts(strategy: Strategy, numLayers: number): ChunkLayout[] {
+  const split = layersPerChunk(strategy, numLayers);
+  const last = split.length - 1;
+  return split.map((layers, index) => ({
+    index,
+    rank: index % strategy.pp,
+    layers,
+    hasEmbedding: index === 0,
+    hasLmHead: index === last,
+  }));
+}
+
+/** Chunks grouped by pipeline rank, in execution order (chunk 0 of the rank first). */
+export function chunksByRank(chunks: readonly ChunkLayout[], pp: number): ChunkLayout[][] {
+  const byRank: ChunkLayout[][] = Array.from({ length: pp }, () => []);
+  for (const chunk of chunks) byRank[chunk.rank]?.push(chunk);
+  return byRank;
+}

@@ -1,0 +1,84 @@
+/**
+ * Validity rules for a (model, cluster, training, strategy) combination, as Megatron-LM checks
+ * them in megatron/training/arguments.py (validate_args) and parallel_state.initialize_model_parallel.
+ * Every failure is a PlanningError naming the request field and printing every factor
+ * (torchtitan's ParallelDims._validate style).
+ */
+import type { TransformerSpec } from '../graph/types.js';
+import type { Strategy, TrainingConfig } from './strategy.js';
+import { strategyWorldSize } from './strategy.js';
+import { PlanningError } from './errors.js';
+
+function positiveInteger(value: number, field: string): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new PlanningError('invalid-strategy', `${field}=${value} must be a positive integer`, field);
+  }
+}
+
+/** Throws the first rule the strategy breaks; returns normally when it is executable. */
+export function validateStrategy(
+  spec: TransformerSpec,
+  worldSize: number,
+  training: TrainingConfig,
+  s: Strategy,
+): void {
+  positiveInteger(s.dp, 'strategy.dataParallel');
+  positiveInteger(s.tp, 'strategy.tensorParallel');
+  positiveInteger(s.pp, 'strategy.pipelineParallel');
+  positiveInteger(s.virtualStages, 'strategy.virtualStages');
+  positiveInteger(s.microBatchSize, 'strategy.microBatchSize');
+  positiveInteger(s.numMicroBatches, 'strategy.numMicroBatches');
+  if (s.cp !== 1) {
+    throw new PlanningError('unsupported', `context parallelism (cp=${s.cp}) is not modelled yet; use cp=1`, 'strategy.contextParallel');
+  }
+  const product = strategyWorldSize(s);
+  if (product !== worldSize) {
+    throw new PlanningError(
+      'world-size-mismatch',
+      `dp=${s.dp} × tp=${s.tp} × pp=${s.pp} × cp=${s.cp} = ${product} GPUs, but the cluster has ${worldSize}`,
+      'strategy',
+      { product, worldSize },
+    );
+  }
+  if (spec.numHeads % s.tp !== 0) {
+    throw new PlanningError('heads-not-divisible', `tp=${s.tp} does not divide ${spec.numHeads} attention heads`, 'strategy.tensorParallel');
+  }
+  if (spec.numKvHeads % s.tp !== 0) {
+    throw new PlanningError('heads-not-divisible', `tp=${s.tp} does not divide ${spec.numKvHeads} key/value heads (query groups)`, 'strategy.tensorParallel');
+  }
+  if (spec.ffnHiddenSize % s.tp !== 0) {
+    throw new PlanningError('invalid-strategy', `tp=${s.tp} does not divide the MLP hidden size ${spec.ffnHiddenSize}`, 'strategy.tensorParallel');
+  }
+  const sequencesPerStep = s.dp * s.microBatchSize * s.numMicroBatches;
+  if (sequencesPerStep !== training.globalBatchSize) {
+    throw new PlanningError(
+      'batch-not-divisible',
+      `dp=${s.dp} × microBatchSize=${s.microBatchSize} × numMicroBatches=${s.numMicroBatches} = ${sequencesPerStep}, not globalBatchSize=${training.globalBatchSize}`,
+      'strategy.numMicroBatches',
+    );
+  }
+  validatePipeline(s);
+}
+
+function validatePipeline(s: Strategy): void {
+  if (s.schedule === 'interleaved-1f1b') {
+    if (s.virtualStages < 2) {
+      throw new PlanningError('invalid-strategy', `interleaved-1f1b needs virtualStages ≥ 2 (got ${s.virtualStages})`, 'strategy.virtualStages');
+    }
+    if (s.pp < 2) {
+      throw new PlanningError('invalid-strategy', 'interleaved-1f1b needs pipelineParallel ≥ 2', 'strategy.pipelineParallel');
+    }
+    if (s.numMicroBatches % s.pp !== 0) {
+      throw new PlanningError(
+        'batch-not-divisible',
+        `interleaved-1f1b needs numMicroBatches=${s.numMicroBatches} to be a multiple of pp=${s.pp} (Megatron-LM requirement)`,
+        'strategy.numMicroBatches',
+      );
+    }
+  } else if (s.virtualStages !== 1) {
+    throw new PlanningError('invalid-strategy', `virtualStages=${s.virtualStages} requires schedule interleaved-1f1b`, 'strategy.virtualStages');
+  }
+  if (s.recomputeLayers !== null && (!Number.isInteger(s.recomputeLayers) || s.recomputeLayers < 0)) {
+    throw new PlanningError('invalid-strategy', `recomputeLayers=${s.recomputeLayers} must be a non-negative integer`, 'strategy.recomputeLayers');
+  }
+}

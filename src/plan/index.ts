@@ -1,0 +1,2 @@
+export type { Plan, StagePlacement } from './types.js';
+export { stagePlacements } from './layout.js';

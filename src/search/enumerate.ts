@@ -1,0 +1,147 @@
+/**
+ * Candidate generation (STYLE.md: "generate candidates in enumerate.ts, filter, then evaluate").
+ * Generates only valid factorisations of the world size and the global batch; candidates the
+ * model or the user's constraints rule out are counted by reason, not silently skipped.
+ */
+import type { ModelGraph } from '../graph/types.js';
+import type {
+  RecomputeMode,
+  ScheduleKind,
+  Strategy,
+  ZeroStage,
+} from '../costmodel/strategy.js';
+import { balancedLayerSplit } from './layer-split.js';
+import type { RejectionCounts, SearchConstraints } from './types.js';
+
+export const RECOMPUTE_MODES: readonly RecomputeMode[] = ['none', 'selective', 'full'];
+
+/** Positive divisors of n in ascending order. */
+export function divisors(n: number): number[] {
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d === 0) {
+      small.push(d);
+      if (d * d !== n) large.unshift(n / d);
+    }
+  }
+  return [...small, ...large];
+}
+
+const allowed = <T>(values: readonly T[] | undefined, value: T): boolean =>
+  values === undefined || values.includes(value);
+
+export function countRejection(rejected: RejectionCounts, reason: string, by = 1): void {
+  rejected[reason] = (rejected[reason] ?? 0) + by;
+}
+
+export interface EnumerationInput {
+  readonly graph: ModelGraph;
+  readonly worldSize: number;
+  readonly gpusPerNode: number;
+  readonly globalBatchSize: number;
+  readonly constraints: SearchConstraints;
+}
+
+/** Tensor-parallel degrees: divide the world, stay inside a node, divide heads, KV heads and FFN. */
+function tensorParallelDegrees(x: EnumerationInput, rejected: RejectionCounts): number[] {
+  const spec = x.graph.spec;
+  return divisors(x.worldSize).filter((tp) => {
+    if (!allowed(x.constraints.tp, tp)) return false;
+    if (tp > x.gpusPerNode) return countRejection(rejected, 'tp-exceeds-node'), false;
+    if (spec.numHeads % tp !== 0 || spec.numKvHeads % tp !== 0) {
+      return countRejection(rejected, 'heads-not-divisible'), false;
+    }
+    if (spec.ffnHiddenSize % tp !== 0) return countRejection(rejected, 'ffn-not-divisible'), false;
+    return true;
+  });
+}
+
+/** LM-head (and embedding) cost in units of one transformer layer's forward FLOPs. */
+function edgeCostInLayers(graph: ModelGraph): { embedding: number; head: number } {
+  const flops = (ops: ModelGraph['ops']): number => ops.reduce((s, op) => s + op.forwardFlops, 0);
+  const layer = flops(graph.layerOps);
+  return { embedding: flops(graph.preOps) / layer, head: flops(graph.postOps) / layer };
+}
+
+/** Even split when it divides, plus the cost-balanced uneven split when that differs. */
+function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] | null)[] {
+  const layers = graph.spec.numLayers;
+  if (numChunks > layers) return [];
+  const edges = edgeCostInLayers(graph);
+  const extra = Array.from({ length: numChunks }, (_, i) =>
+    (i === 0 ? edges.embedding : 0) + (i === numChunks - 1 ? edges.head : 0),
+  );
+  const balanced = balancedLayerSplit(layers, extra);
+  const even = layers % numChunks === 0;
+  if (!even) return [balanced];
+  const balancedIsEven = balanced.every((n) => n === layers / numChunks);
+  return balancedIsEven ? [null] : [null, balanced];
+}
+
+interface PipelineShape {
+  readonly schedule: ScheduleKind;
+  readonly virtualStages: number;
+  readonly layersPerStage: readonly number[] | null;
+}
+
+function pipelineShapes(x: EnumerationInput, pp: number, numMicroBatches: number, schedules: readonly ScheduleKind[]): PipelineShape[] {
+  const shapes: PipelineShape[] = [];
+  for (const schedule of schedules) {
+    if (!allowed(x.constraints.schedule, schedule)) continue;
+    if (schedule === 'interleaved-1f1b') {
+      if (pp < 2 || numMicroBatches % pp !== 0) continue;
+      for (let v = 2; v * pp <= x.graph.spec.numLayers; v++) {
+        if (!allowed(x.constraints.virtualStages, v)) continue;
+        for (const split of layerSplits(x.graph, pp * v)) shapes.push({ schedule, virtualStages: v, layersPerStage: split });
+      }
+    } else if (allowed(x.constraints.virtualStages, 1)) {
+      for (const split of layerSplits(x.graph, pp)) shapes.push({ schedule, virtualStages: 1, layersPerStage: split });
+    }
+  }
+  return shapes;
+}
+
+/** ZeRO stages per pipeline degree: stages 2–3 only without pipelining (DeepSpeed rejects ZeRO-2/3 with PP). */
+function zeroStages(x: EnumerationInput, pp: number, dp: number): ZeroStage[] {
+  const stages: ZeroStage[] = dp === 1 ? [0] : pp === 1 ? [0, 1, 2, 3] : [0, 1];
+  return stages.filter((z) => allowed(x.constraints.zeroStage, z));
+}
+
+/**
+ * Every candidate strategy for the inputs, in a fixed order (deterministic).
+ * @param schedules the pipeline schedules to consider when pp > 1
+ */
+export function* enumerateStrategies(
+  x: EnumerationInput,
+  schedules: readonly ScheduleKind[],
+  rejected: RejectionCounts,
+): Generator<Strategy> {
+  for (const tp of tensorParallelDegrees(x, rejected)) {
+    for (const pp of divisors(x.worldSize / tp)) {
+      if (!allowed(x.constraints.pp, pp)) continue;
+      if (pp > x.graph.spec.numLayers) { countRejection(rejected, 'pp-exceeds-layers'); continue; }
+      const dp = x.worldSize / (tp * pp);
+      if (!allowed(x.constraints.dp, dp)) continue;
+      if (x.globalBatchSize % dp !== 0) { countRejection(rejected, 'batch-not-divisible-by-dp'); continue; }
+      for (const microBatchSize of divisors(x.globalBatchSize / dp)) {
+        if (!allowed(x.constraints.microBatchSize, microBatchSize)) continue;
+        const numMicroBatches = x.globalBatchSize / (dp * microBatchSize);
+        const shapes = pp === 1
+          ? [{ schedule: '1f1b' as ScheduleKind, virtualStages: 1, layersPerStage: null }]
+          : pipelineShapes(x, pp, numMicroBatches, schedules);
+        for (const shape of shapes) {
+          for (const sequenceParallel of tp > 1 ? [false, true] : [false]) {
+            if (!allowed(x.constraints.sequenceParallel, sequenceParallel)) continue;
+            for (const recompute of RECOMPUTE_MODES) {
+              if (!allowed(x.constraints.recompute, recompute)) continue;
+              for (const zeroStage of zeroStages(x, pp, dp)) {
+                yield { dp, tp, pp, cp: 1, microBatchSize, numMicroBatches, sequenceParallel, recompute, recomputeLayers: null, zeroStage, ...shape };
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

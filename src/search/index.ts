@@ -1,0 +1,14 @@
+/** search: strategy spaces and solvers. The door of the room. */
+export type {
+  Objective,
+  PlanResult,
+  PlanningProblem,
+  RejectionCounts,
+  SearchConstraints,
+  SearchStats,
+} from './types.js';
+export { DEFAULT_SCHEDULES, planTraining } from './plan.js';
+export type { PlannerOptions } from './plan.js';
+export { enumerateStrategies, divisors } from './enumerate.js';
+export { evaluateCandidate, strategyKey } from './evaluate.js';
+export { balancedLayerSplit } from './layer-split.js';

@@ -1,0 +1,78 @@
+/**
+ * Sharding layouts on a 2-D logical device mesh, in Alpa's notation (Zheng et al. OSDI'22, §4.1):
+ * one entry per tensor dim, `R` replicated, `S0` / `S1` sharded on mesh axis 0 / 1, `S01` on
+ * both; e.g. "S0,R". Glossary: "axis" = mesh axis (0 = rows, 1 = cols), "dim" = tensor dimension.
+ * Internally a dim's sharding is a bitmask of mesh axes: 0 = R, 1 = S0, 2 = S1, 3 = S01.
+ */
+import { allReduceSeconds, allGatherSeconds, allToAllSeconds, hierarchicalAllGatherSeconds, hierarchicalAllReduceSeconds } from '../../costmodel/communication.js';
+import type { LinkProfile } from '../../hardware-profiles/types.js';
+
+/** [rows, cols]: devices along mesh axis 0 and axis 1. */
+export type MeshShape = readonly [number, number];
+/** Bitmask of mesh axes: bit 0 = axis 0, bit 1 = axis 1. */
+export type AxisMask = 0 | 1 | 2 | 3;
+/** One AxisMask per tensor dim. */
+export type Layout = readonly AxisMask[];
+
+/** The 2-D mesh and one link tier per mesh axis (axis 1 is the inner, usually intra-node axis). */
+export interface MeshLinks {
+  readonly mesh: MeshShape;
+  readonly links: readonly [LinkProfile, LinkProfile];
+}
+
+const NAMES = ['R', 'S0', 'S1', 'S01'] as const;
+
+/** "S0,R" notation of a layout. */
+export function formatLayout(layout: Layout): string {
+  return layout.map((m): string => NAMES[m]).join(',');
+}
+
+/** Devices spanned by an axis mask. */
+export function axisDevices(mask: AxisMask, mesh: MeshShape): number {
+  return (mask & 1 ? mesh[0] : 1) * (mask & 2 ? mesh[1] : 1);
+}
+
+/** Number of distinct shards of a tensor with this layout. */
+export function layoutShards(layout: Layout, mesh: MeshShape): number {
+  return layout.reduce<number>((p, m) => p * axisDevices(m, mesh), 1);
+}
+
+/**
+ * All-reduce over the mesh axes in `mask`: one ring on a single axis; on both axes the
+ * hierarchical form (reduce-scatter on axis 1, all-reduce on axis 0, all-gather on axis 1).
+ * @param payloadBytes per-device buffer bytes
+ * @returns seconds
+ * @see communication.ts allReduceSeconds / hierarchicalAllReduceSeconds
+ */
+export function allReduceOverAxes(payloadBytes: number, mask: AxisMask, ml: MeshLinks): number {
+  const [rows, cols] = ml.mesh;
+  if (mask === 1) return allReduceSeconds(payloadBytes, rows, ml.links[0]);
+  if (mask === 2) return allReduceSeconds(payloadBytes, cols, ml.links[1]);
+  if (mask === 3) return hierarchicalAllReduceSeconds(payloadBytes, cols, rows, ml.links[1], ml.links[0]);
+  return 0;
+}
+
+/** All-gather over the axes in `mask` producing `fullBytes` per device (hierarchical on both axes). */
+export function allGatherOverAxes(fullBytes: number, mask: AxisMask, ml: MeshLinks): number {
+  const [rows, cols] = ml.mesh;
+  if (mask === 1) return allGatherSeconds(fullBytes, rows, ml.links[0]);
+  if (mask === 2) return allGatherSeconds(fullBytes, cols, ml.links[1]);
+  if (mask === 3) return hierarchicalAllGatherSeconds(fullBytes, cols, rows, ml.links[1], ml.links[0]);
+  return 0;
+}
+
+/**
+ * All-to-all over the axes in `mask`. On both axes it is costed as one all-to-all over
+ * rows·cols ranks on the slower link (an upper bound; NCCL has no hierarchical all-to-all).
+ */
+export function allToAllOverAxes(payloadBytes: number, mask: AxisMask, ml: MeshLinks): number {
+  const [rows, cols] = ml.mesh;
+  if (mask === 1) return allToAllSeconds(payloadBytes, rows, ml.links[0]);
+  if (mask === 2) return allToAllSeconds(payloadBytes, cols, ml.links[1]);
+  if (mask === 3) {
+    const [a, b] = ml.links;
+    const slower = a.bandwidthBytesPerSecond * a.efficiency <= b.bandwidthBytesPerSecond * b.efficiency ? a : b;
+    return allToAllSeconds(payloadBytes, rows * cols, slower);
+  }
+  return 0;
+}

@@ -1,0 +1,155 @@
+/**
+ * The planner: enumerate candidate strategies, evaluate each with the cost model, keep the best
+ * k by the objective. Deterministic: ties break on strategyKey.
+ */
+import type { EstimateOptions } from '../costmodel/estimate.js';
+import { PlanningError } from '../costmodel/errors.js';
+import type { ScheduleKind } from '../costmodel/strategy.js';
+import type { ClusterProfile } from '../hardware-profiles/types.js';
+import { worldSize } from '../hardware-profiles/types.js';
+import { stagePlacements } from '../plan/layout.js';
+import type { Plan } from '../plan/types.js';
+import { countRejection, enumerateStrategies } from './enumerate.js';
+import type { Evaluation } from './evaluate.js';
+import { evaluateCandidate, strategyKey } from './evaluate.js';
+import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
+
+/** Schedules searched by default when pp > 1. */
+export const DEFAULT_SCHEDULES: readonly ScheduleKind[] = ['1f1b', 'interleaved-1f1b'];
+
+export interface PlannerOptions extends EstimateOptions {
+  readonly schedules?: readonly ScheduleKind[];
+}
+
+type Feasible = Extract<Evaluation, { ok: true }>;
+
+function better(a: Feasible, b: Feasible): boolean {
+  const dt = a.estimate.stepTimeSeconds - b.estimate.stepTimeSeconds;
+  if (dt !== 0) return dt < 0;
+  return strategyKey(a.strategy) < strategyKey(b.strategy);
+}
+
+/** Insert into a list kept sorted best-first and bounded to `limit` entries. */
+function keepTop(top: Feasible[], candidate: Feasible, limit: number): void {
+  let index = top.length;
+  while (index > 0) {
+    const previous = top[index - 1];
+    if (previous === undefined || !better(candidate, previous)) break;
+    index--;
+  }
+  if (index >= limit) return;
+  top.splice(index, 0, candidate);
+  if (top.length > limit) top.pop();
+}
+
+function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Feasible): Plan {
+  return {
+    strategy: found.strategy,
+    estimate: found.estimate,
+    layout: stagePlacements(found.strategy, problem.graph.spec.numLayers),
+    worldSize: worldSize(cluster),
+    gpusPerNode: cluster.gpusPerNode,
+    numNodes: cluster.numNodes,
+    acceleratorId: cluster.device.id,
+    modelName: problem.graph.spec.name,
+    training: problem.training,
+  };
+}
+
+interface SearchOutcome {
+  readonly top: Feasible[];
+  readonly stats: SearchStats;
+}
+
+function searchCluster(problem: PlanningProblem, cluster: ClusterProfile, options: PlannerOptions): SearchOutcome {
+  const rejected: RejectionCounts = {};
+  const top: Feasible[] = [];
+  let candidates = 0;
+  let feasible = 0;
+  let truncated = false;
+  const input = {
+    graph: problem.graph,
+    worldSize: worldSize(cluster),
+    gpusPerNode: cluster.gpusPerNode,
+    globalBatchSize: problem.training.globalBatchSize,
+    constraints: problem.constraints,
+  };
+  const schedules = options.schedules ?? DEFAULT_SCHEDULES;
+  for (const strategy of enumerateStrategies(input, schedules, rejected)) {
+    if (candidates >= problem.maxCandidates) {
+      truncated = true;
+      break;
+    }
+    candidates++;
+    const result = evaluateCandidate({ ...problem, cluster }, strategy, options);
+    if (!result.ok) {
+      countRejection(rejected, result.reason);
+      continue;
+    }
+    feasible++;
+    keepTop(top, result, problem.topK + 1);
+  }
+  return { top, stats: { candidates, feasible, rejected, truncated } };
+}
+
+function noPlan(stats: SearchStats, cluster: ClusterProfile): PlanningError {
+  const reasons = Object.entries(stats.rejected).map(([r, n]) => `${r}: ${n}`).join(', ');
+  return new PlanningError(
+    'no-feasible-plan',
+    `no feasible strategy on ${worldSize(cluster)} × ${cluster.device.id} (${stats.candidates} candidates evaluated; rejected — ${reasons || 'none generated'})`,
+    'cluster',
+    { ...stats },
+  );
+}
+
+/** Plan for a fixed cluster (objectives 'fastest' and 'max-mfu' coincide at a fixed GPU count). */
+function planFixed(problem: PlanningProblem, cluster: ClusterProfile, options: PlannerOptions): PlanResult {
+  const { top, stats } = searchCluster(problem, cluster, options);
+  const [best, ...rest] = top;
+  if (best === undefined) throw noPlan(stats, cluster);
+  return { best: toPlan(problem, cluster, best), alternatives: rest.map((f) => toPlan(problem, cluster, f)), search: stats };
+}
+
+/**
+ * Objective 'min-gpus': the fewest nodes (of the given cluster) whose best plan meets the step-time
+ * target. Binary search on the node count, assuming more nodes never slow the best plan down
+ * (true of the model's candidates up to batch-divisibility effects; documented limitation).
+ */
+function planMinGpus(problem: PlanningProblem, options: PlannerOptions): PlanResult {
+  const target = problem.stepTimeTargetSeconds;
+  if (target === null) {
+    throw new PlanningError('invalid-strategy', "objective 'min-gpus' needs stepTimeTargetSeconds", 'objective');
+  }
+  const at = (nodes: number): PlanResult | null => {
+    try {
+      const result = planFixed(problem, { ...problem.cluster, numNodes: nodes }, options);
+      return result.best.estimate.stepTimeSeconds <= target ? result : null;
+    } catch (error) {
+      if (error instanceof PlanningError) return null;
+      throw error;
+    }
+  };
+  let high = problem.cluster.numNodes;
+  let best = at(high);
+  if (best === null) {
+    throw new PlanningError('no-feasible-plan', `no plan on up to ${high} nodes meets stepTimeTargetSeconds=${target}`, 'stepTimeTargetSeconds');
+  }
+  let low = 0;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    const result = at(mid);
+    if (result === null) low = mid;
+    else {
+      high = mid;
+      best = result;
+    }
+  }
+  return best;
+}
+
+export function planTraining(problem: PlanningProblem, options: PlannerOptions = {}): PlanResult {
+  if (problem.objective === 'min-gpus') return planMinGpus(problem, options);
+  return planFixed(problem, problem.cluster, options);
+}
+
+export { countRejection };

@@ -1,0 +1,56 @@
+/** Search inputs and outputs (domain types; the API maps its request onto these). */
+import type { ModelGraph } from '../graph/types.js';
+import type { ClusterProfile } from '../hardware-profiles/types.js';
+import type {
+  RecomputeMode,
+  ScheduleKind,
+  TrainingConfig,
+  ZeroStage,
+} from '../costmodel/strategy.js';
+import type { Plan } from '../plan/types.js';
+
+export type Objective = 'fastest' | 'min-gpus' | 'max-mfu';
+
+/** Allowed values per axis; an absent axis is searched in full. A one-element list pins it. */
+export interface SearchConstraints {
+  readonly dp?: readonly number[];
+  readonly tp?: readonly number[];
+  readonly pp?: readonly number[];
+  readonly virtualStages?: readonly number[];
+  readonly microBatchSize?: readonly number[];
+  readonly sequenceParallel?: readonly boolean[];
+  readonly recompute?: readonly RecomputeMode[];
+  readonly zeroStage?: readonly ZeroStage[];
+  readonly schedule?: readonly ScheduleKind[];
+}
+
+export interface PlanningProblem {
+  readonly graph: ModelGraph;
+  readonly cluster: ClusterProfile;
+  readonly training: TrainingConfig;
+  readonly constraints: SearchConstraints;
+  readonly objective: Objective;
+  /** Alternatives returned besides the best plan. */
+  readonly topK: number;
+  /** For objective 'min-gpus': the step time the plan must meet. */
+  readonly stepTimeTargetSeconds: number | null;
+  /** Hard cap on evaluated candidates (bounds search time deterministically). */
+  readonly maxCandidates: number;
+}
+
+/** Why candidates were rejected, counted by reason. */
+export type RejectionCounts = Record<string, number>;
+
+export interface SearchStats {
+  readonly candidates: number;
+  readonly feasible: number;
+  readonly rejected: RejectionCounts;
+  /** True when maxCandidates stopped the enumeration early. */
+  readonly truncated: boolean;
+}
+
+export interface PlanResult {
+  readonly best: Plan;
+  readonly alternatives: readonly Plan[];
+  readonly search: SearchStats;
+}
