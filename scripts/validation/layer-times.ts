@@ -24,7 +24,7 @@ export function compareLayerRows(catalog: ProfileCatalog, rows: readonly Publish
     const training = rowTraining(row);
     const graph = buildModelGraph(spec, training.sequenceLength);
     const cluster = rowCluster(catalog, row);
-    const tp = row.parallelism.tp;
+    const tp = row.parallelism.tp ?? 1;
     const recompute = (row.parallelism.recompute ?? 'none') as 'none' | 'selective' | 'full';
     const t = chunkTimeSeconds(
       { index: 1, rank: 0, layers: 1, hasEmbedding: false, hasLmHead: false },
@@ -32,7 +32,7 @@ export function compareLayerRows(catalog: ProfileCatalog, rows: readonly Publish
         graph,
         cluster,
         precision: training.precision,
-        share: { sequences: row.training.micro_batch_size ?? 1, tp, sequenceParallel: row.parallelism.sequence_parallel === true },
+        share: { sequences: row.training.micro_batch_size ?? 1, tp, sequenceParallel: row.parallelism.sequence_parallel === true, flashAttention: training.flashAttention, dropout: training.dropout },
         tpGroup: placeGroup(tp, 1, cluster.gpusPerNode),
         recompute,
         recomputedLayers: 1,

@@ -21,7 +21,7 @@ export interface PublishedRow {
   source_group: string;
   model: { name: string; family?: string; num_layers: number; hidden_size: number; num_attention_heads: number | null; num_kv_heads: number | null; ffn_hidden_size: number | null; vocab_size: number | null; seq_len: number };
   training: { global_batch_size: number; micro_batch_size: number | null; precision: string | null };
-  parallelism: { tp: number; pp: number; dp: number; sequence_parallel: boolean | null; virtual_pipeline_stages: number | string | null; pipeline_schedule: string | null; recompute: string | null; zero_stage: number | null; fsdp: string | null };
+  parallelism: { tp: number | null; pp: number | null; dp: number | null; sequence_parallel: boolean | null; virtual_pipeline_stages: number | string | null; pipeline_schedule: string | null; recompute: string | null; zero_stage: number | null; fsdp: string | null };
   hardware: { gpu_canonical: string; num_gpus: number; gpus_per_node: number; cluster: string | null };
   metric: { iteration_time_s: number | null; tokens_per_sec: number | null; samples_per_sec: number | null; samples_per_sec_per_gpu: number | null; memory_gb: number | null; status: string };
   derived: { iteration_time_s?: number; layer_forward_ms?: number; layer_backward_ms?: number; layer_fwd_bwd_ms?: number } | null;
@@ -138,7 +138,7 @@ function recomputeFor(row: PublishedRow): RecomputeMode {
 
 function scheduleFor(row: PublishedRow): ScheduleKind {
   const text = (row.parallelism.pipeline_schedule ?? '').toLowerCase();
-  if (row.parallelism.pp <= 1) return '1f1b';
+  if ((row.parallelism.pp ?? 1) <= 1) return '1f1b';
   if (text.includes('2*p') || row.id.includes('ZB-2p')) return 'zb-h2';
   if (row.id.includes('ZB-1p')) return 'zb-h1';
   if (text.includes('interleaved') && row.id.startsWith('narayanan21')) return 'interleaved-1f1b';
@@ -151,16 +151,19 @@ export function rowConstraints(row: PublishedRow): SearchConstraints {
   const schedule = scheduleFor(row);
   const v = typeof p.virtual_pipeline_stages === 'number' ? p.virtual_pipeline_stages : null;
   const zero = (p.zero_stage ?? 0) as ZeroStage;
-  return {
-    tp: [p.tp],
-    pp: [p.pp],
-    dp: [p.dp],
-    microBatchSize: row.training.micro_batch_size === null ? undefined : [row.training.micro_batch_size],
-    // Narayanan Table 1 lists interleaving without the chunk count: the planner picks it.
-    schedule: schedule === 'interleaved-1f1b' && p.pp > 1 ? ['interleaved-1f1b'] : [schedule],
-    virtualStages: schedule === 'interleaved-1f1b' && v !== null && v > 1 ? [v] : undefined,
-    sequenceParallel: [p.sequence_parallel === true && p.tp > 1],
+  const constraints: { -readonly [K in keyof SearchConstraints]: SearchConstraints[K] } = {
+    schedule: [schedule],
+    sequenceParallel: [p.sequence_parallel === true && (p.tp ?? 1) > 1],
     recompute: [recomputeFor(row)],
     zeroStage: [zero],
-  } as SearchConstraints;
+  };
+  // Unstated settings (Narayanan's micro-batch size and chunk count, the GPT-3 text row's
+  // degrees) are left to the planner.
+  if (p.tp !== null) constraints.tp = [p.tp];
+  if (p.pp !== null) constraints.pp = [p.pp];
+  if (p.dp !== null) constraints.dp = [p.dp];
+  if (row.training.micro_batch_size !== null) constraints.microBatchSize = [row.training.micro_batch_size];
+  if (schedule === 'interleaved-1f1b' && v !== null && v > 1) constraints.virtualStages = [v];
+  if (p.pp === null) delete constraints.schedule;
+  return constraints;
 }

@@ -14,7 +14,18 @@ export interface OpShare {
   readonly tp: number;
   /** Sequence parallelism splits the otherwise replicated ops (norms, adds) by tp. */
   readonly sequenceParallel: boolean;
+  /** Fused flash attention: scores, softmax and context run as one kernel; no s×s tensor in HBM. */
+  readonly flashAttention: boolean;
+  /** Dropout on attention probabilities (unfused attention writes and re-reads a mask). */
+  readonly dropout: boolean;
 }
+
+/**
+ * Unfused attention's softmax is followed by dropout: a mask write and a masked copy, i.e. the
+ * s×s tensor crosses HBM about 2.5× as often as softmax alone (read+write → + mask + read+write).
+ * @see Dao et al. 2022 "FlashAttention" §1 and Fig. 1 (standard attention's HBM traffic)
+ */
+const UNFUSED_DROPOUT_TRAFFIC_FACTOR = 2.5;
 
 /** Fraction of an op one GPU executes under TP (+SP): 1/tp for split ops, else 1 (or 1/tp with SP). */
 export function opWorkFraction(op: OpNode, share: OpShare): number {
@@ -57,11 +68,14 @@ export function opForwardSeconds(
   if (op.matmul !== null) {
     const flops = op.forwardFlops * fraction;
     const isAttention = op.kind === 'attention-scores' || op.kind === 'attention-context';
-    const kernelFactor = isAttention ? device.attentionEfficiencyFactor : 1;
+    const kernelFactor = isAttention && share.flashAttention ? device.attentionEfficiencyFactor : 1;
     const eff = efficiencyAt(device.matmulEfficiency, flops) * kernelFactor;
     return flops / (peakFlopsPerSecond(device, precision) * eff);
   }
-  const bytes = op.forwardMemoryBytes * fraction;
+  if (op.kind === 'attention-softmax' && share.flashAttention) return 0;
+  const trafficFactor =
+    op.kind === 'attention-softmax' && share.dropout ? UNFUSED_DROPOUT_TRAFFIC_FACTOR : 1;
+  const bytes = op.forwardMemoryBytes * fraction * trafficFactor;
   if (bytes <= 0) return 0;
   const eff = efficiencyAt(device.memoryEfficiency, bytes);
   return bytes / (device.memoryBandwidthBytesPerSecond * eff);

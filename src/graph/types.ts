@@ -100,8 +100,12 @@ export interface ParameterCounts {
 export interface ModelGraph {
   readonly spec: TransformerSpec;
   readonly sequenceLength: number;
-  /** graphlib DAG: node id -> OpNode, edges follow tensors (topologically ordered by `ops`). */
-  readonly graph: Graph<OpNode>;
+  /**
+   * graphlib DAG: graph label = spec name, node id -> OpNode, edge label = the tensor carried
+   * ('hidden' or 'residual'); `ops` lists the nodes in topological order. graphlib's generics are
+   * <GraphLabel, NodeLabel, EdgeLabel>, so the node label is the second parameter.
+   */
+  readonly graph: Graph<string, OpNode, string>;
   /** Every op in topological order. */
   readonly ops: readonly OpNode[];
   /** Ops of one representative transformer layer (all layers are identical). */

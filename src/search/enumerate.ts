@@ -64,19 +64,31 @@ function edgeCostInLayers(graph: ModelGraph): { embedding: number; head: number 
   return { embedding: flops(graph.preOps) / layer, head: flops(graph.postOps) / layer };
 }
 
-/** Even split when it divides, plus the cost-balanced uneven split when that differs. */
+/**
+ * Layer splits tried per chunk count: the even split when it divides; the cost-balanced split
+ * (fewer layers beside the LM head); and the "ends-light" split with one layer fewer on the
+ * first and last chunk (the first holds the most in-flight activations in 1F1B, the last the
+ * logits), as Megatron's --decoder-first/last-pipeline-num-layers are used in practice.
+ */
 function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] | null)[] {
   const layers = graph.spec.numLayers;
   if (numChunks > layers) return [];
   const edges = edgeCostInLayers(graph);
-  const extra = Array.from({ length: numChunks }, (_, i) =>
-    (i === 0 ? edges.embedding : 0) + (i === numChunks - 1 ? edges.head : 0),
-  );
-  const balanced = balancedLayerSplit(layers, extra);
-  const even = layers % numChunks === 0;
-  if (!even) return [balanced];
-  const balancedIsEven = balanced.every((n) => n === layers / numChunks);
-  return balancedIsEven ? [null] : [null, balanced];
+  const last = numChunks - 1;
+  const withEdges = (first: number, final: number): number[] =>
+    Array.from({ length: numChunks }, (_, i) => (i === 0 ? first : 0) + (i === last ? final : 0));
+  const candidates: (readonly number[] | null)[] = [];
+  const seen = new Set<string>();
+  const add = (split: readonly number[] | null): void => {
+    const key = split === null ? `even` : split.every((n) => n === layers / numChunks) ? 'even' : split.join('.');
+    if (seen.has(key)) return;
+    seen.add(key);
+    candidates.push(key === 'even' ? null : split);
+  };
+  if (layers % numChunks === 0) add(null);
+  add(balancedLayerSplit(layers, withEdges(edges.embedding, edges.head)));
+  if (numChunks >= 3) add(balancedLayerSplit(layers, withEdges(1, 1)));
+  return candidates;
 }
 
 interface PipelineShape {
@@ -127,8 +139,9 @@ export function* enumerateStrategies(
       for (const microBatchSize of divisors(x.globalBatchSize / dp)) {
         if (!allowed(x.constraints.microBatchSize, microBatchSize)) continue;
         const numMicroBatches = x.globalBatchSize / (dp * microBatchSize);
+        // Without pipelining there is no schedule choice; it is reported as '1f1b'.
         const shapes = pp === 1
-          ? [{ schedule: '1f1b' as ScheduleKind, virtualStages: 1, layersPerStage: null }]
+          ? allowed(x.constraints.virtualStages, 1) ? [{ schedule: '1f1b' as ScheduleKind, virtualStages: 1, layersPerStage: null }] : []
           : pipelineShapes(x, pp, numMicroBatches, schedules);
         for (const shape of shapes) {
           for (const sequenceParallel of tp > 1 ? [false, true] : [false]) {

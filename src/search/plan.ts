@@ -74,7 +74,7 @@ function searchCluster(problem: PlanningProblem, cluster: ClusterProfile, option
     globalBatchSize: problem.training.globalBatchSize,
     constraints: problem.constraints,
   };
-  const schedules = options.schedules ?? DEFAULT_SCHEDULES;
+  const schedules = options.schedules ?? problem.constraints.schedule ?? DEFAULT_SCHEDULES;
   for (const strategy of enumerateStrategies(input, schedules, rejected)) {
     if (candidates >= problem.maxCandidates) {
       truncated = true;

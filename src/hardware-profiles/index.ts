@@ -1,0 +1,25 @@
+/** hardware-profiles: load + validate profiles/ once, convert units once; lookups and clusters. */
+export type {
+  ClusterProfile,
+  DeviceProfile,
+  EfficiencyPoint,
+  LinkProfile,
+  NumericFormat,
+  Precision,
+} from './types.js';
+export { worldSize } from './types.js';
+export type {
+  ClusterPreset,
+  DeviceLinks,
+  ModelZooEntry,
+  ProfileCatalog,
+  ZooModelSpec,
+} from './catalog.js';
+export { findClusterPreset, findDevice, findDeviceLinks, findModel } from './catalog.js';
+export type { CustomClusterInput, CustomInterNode, CustomIntraNode } from './cluster.js';
+export { clusterFromPreset, customCluster } from './cluster.js';
+export type { ProfileLookupField } from './errors.js';
+export { ProfileFileError, ProfileInputError, ProfileLookupError } from './errors.js';
+export { defaultProfilesDir, loadProfileCatalog } from './load.js';
+export type { ClusterFile, DeviceFile, ModelFile } from './schema.js';
+export { ClusterFileSchema, DeviceFileSchema, ModelFileSchema } from './schema.js';

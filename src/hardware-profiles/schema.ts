@@ -1,0 +1,120 @@
+/**
+ * zod schemas for the human-written files under profiles/ (STYLE.md §15). Files use human units
+ * with the unit in every key (memoryGiB, hbmBandwidthGBps, peakTflops, latencyMicroseconds); the
+ * loader converts them to base SI units exactly once (src/hardware-profiles/load.ts).
+ */
+import { z } from 'zod';
+
+const positive = z.number().positive();
+const positiveInteger = z.number().int().positive();
+/** A ratio in (0, 1]. */
+const efficiency = z.number().gt(0).lte(1);
+const nonEmpty = z.string().min(1);
+
+/** Piecewise-constant curve check: each point applies to sizes >= its threshold; thresholds ascend. */
+function ascendingThresholds<T>(threshold: (point: T) => number, key: string) {
+  return (points: readonly T[], ctx: z.RefinementCtx): void => {
+    for (let i = 1; i < points.length; i += 1) {
+      const prev = points[i - 1];
+      const cur = points[i];
+      if (prev !== undefined && cur !== undefined && threshold(cur) <= threshold(prev)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, key],
+          message: `curve thresholds must be strictly ascending (${threshold(cur)} after ${threshold(prev)})`,
+        });
+      }
+    }
+  };
+}
+
+const matmulCurve = z
+  .array(z.strictObject({ minGflops: z.number().nonnegative(), efficiency }))
+  .min(1)
+  .superRefine(ascendingThresholds((p) => p.minGflops, 'minGflops'));
+
+const memoryCurve = z
+  .array(z.strictObject({ minMiB: z.number().nonnegative(), efficiency }))
+  .min(1)
+  .superRefine(ascendingThresholds((p) => p.minMiB, 'minMiB'));
+
+/** profiles/devices/<id>.json */
+export const DeviceFileSchema = z.strictObject({
+  id: nonEmpty,
+  name: nonEmpty,
+  vendor: nonEmpty,
+  /** Dense peak TFLOP/s per numeric format; omit a key when unsupported. */
+  peakTflops: z
+    .strictObject({
+      fp32: positive.optional(),
+      tf32: positive.optional(),
+      bf16: positive.optional(),
+      fp16: positive.optional(),
+      fp8: positive.optional(),
+    })
+    .refine((p) => Object.keys(p).length > 0, 'at least one numeric format is required'),
+  memoryGiB: positive,
+  hbmBandwidthGBps: positive,
+  matmulEfficiency: matmulCurve,
+  memoryEfficiency: memoryCurve,
+  attentionEfficiencyFactor: efficiency,
+  tdpWatts: positive,
+  priceUsdPerGpuHour: positive.nullable(),
+  /** PCIe generation of the device's x16 host link (3, 4 or 5). */
+  pcieGeneration: z.union([z.literal(3), z.literal(4), z.literal(5)]),
+  scaleUp: z.strictObject({ fabric: nonEmpty, bandwidthGBpsPerDirection: positive }).nullable(),
+  source: nonEmpty,
+  notes: z.string(),
+});
+export type DeviceFile = z.infer<typeof DeviceFileSchema>;
+
+/** profiles/clusters/<id>.json */
+export const ClusterFileSchema = z.strictObject({
+  id: nonEmpty,
+  name: nonEmpty,
+  accelerator: nonEmpty,
+  gpusPerNode: positiveInteger,
+  intraNode: z.strictObject({
+    fabric: nonEmpty,
+    /** Per GPU, per direction, GB/s (decimal). */
+    bandwidthGBps: positive,
+    latencyMicroseconds: z.number().nonnegative(),
+    efficiency,
+  }),
+  interNode: z.strictObject({
+    fabric: nonEmpty,
+    nicsPerNode: positiveInteger,
+    /** Per NIC, per direction, GB/s (decimal): 400 Gb/s = 50 GB/s. */
+    nicBandwidthGBps: positive,
+    latencyMicroseconds: z.number().nonnegative(),
+    efficiency,
+  }),
+  source: nonEmpty,
+  notes: z.string(),
+});
+export type ClusterFile = z.infer<typeof ClusterFileSchema>;
+
+/** profiles/models/<id>.json */
+export const ModelFileSchema = z.strictObject({
+  id: nonEmpty,
+  name: nonEmpty,
+  publishedParameterCount: positive.nullable(),
+  architecture: z.strictObject({
+    numLayers: positiveInteger,
+    hiddenSize: positiveInteger,
+    numHeads: positiveInteger,
+    numKvHeads: positiveInteger,
+    headDim: positiveInteger,
+    ffnHiddenSize: positiveInteger,
+    vocabSize: positiveInteger,
+    gatedMlp: z.boolean(),
+    tiedEmbeddings: z.boolean(),
+    positionEmbedding: z.enum(['learned', 'rotary', 'alibi']),
+    maxPositionEmbeddings: positiveInteger,
+    norm: z.enum(['layernorm', 'rmsnorm']),
+    linearBias: z.boolean(),
+  }),
+  source: nonEmpty,
+  notes: z.string(),
+});
+export type ModelFile = z.infer<typeof ModelFileSchema>;
