@@ -121,6 +121,9 @@ export function rowTraining(row: PublishedRow): TrainingConfig {
     dropout: f !== 'mpt',
     // FSDP overlaps by design; the Megatron/DeepSpeed runs reduced gradients after the flush.
     overlapGradientReduce: f === 'mpt',
+    // BigScience trained with Megatron-DeepSpeed (DeepSpeed pipeline + BF16 optimizer), MosaicML
+    // with FSDP (llm-foundry), the others with Megatron-LM.
+    framework: f === 'bloom' ? 'deepspeed' : f === 'mpt' ? 'fsdp' : 'megatron',
   };
 }
 

@@ -4,8 +4,8 @@
 import type { ClusterProfile, Precision } from '../hardware-profiles/types.js';
 import type { GroupPlacement } from './groups.js';
 import { groupAllGatherSeconds, groupAllReduceSeconds } from './groups.js';
-import { WEIGHT_BYTES_PER_PARAMETER, gradientBytesPerParameter } from './memory.js';
-import type { ZeroStage } from './strategy.js';
+import { WEIGHT_BYTES_PER_PARAMETER, gradientReduceBytesPerParameter } from './memory.js';
+import type { Framework, ZeroStage } from './strategy.js';
 
 export interface DataParallelCommSeconds {
   /** Gradient all-reduce (ZeRO-0) or reduce-scatter (ZeRO-1/2), once per step. */
@@ -31,11 +31,12 @@ export function dataParallelCommSeconds(
   group: GroupPlacement,
   zeroStage: ZeroStage,
   precision: Precision,
+  framework: Framework,
   cluster: ClusterProfile,
 ): DataParallelCommSeconds {
   const none = { gradientReduce: 0, parameterGather: 0, perMicroBatchForward: 0, perMicroBatchBackward: 0 };
   if (group.size <= 1) return none;
-  const gradientBytes = parametersPerGpu * gradientBytesPerParameter(precision);
+  const gradientBytes = parametersPerGpu * gradientReduceBytesPerParameter(precision, framework);
   const weightBytes = parametersPerGpu * WEIGHT_BYTES_PER_PARAMETER;
   if (zeroStage === 0) {
     return { ...none, gradientReduce: groupAllReduceSeconds(gradientBytes, group, cluster) };

@@ -56,6 +56,25 @@ function placeGroups(s: Strategy, cluster: ClusterProfile): Groups {
   };
 }
 
+/**
+ * Pipeline send/recv on a rank's critical path, per chunk and micro-batch.
+ *  megatron / fsdp: the forward send overlaps the backward receive (batched isend/irecv,
+ *    megatron/core/pipeline_parallel/p2p_communication.py send_forward_recv_backward): 2 transfers;
+ *    Megatron also sends only 1/tp of the activation (scatter/gather, Narayanan et al. SC'21 §4.1).
+ *  deepspeed: PipelineEngine runs RecvActivation, SendActivation, RecvGrad, SendGrad as separate
+ *    blocking instructions with the whole activation (deepspeed/runtime/pipe/engine.py): 4 transfers.
+ */
+function pipelineTransfers(framework: TrainingConfig['framework'], tp: number): { bytesDivisor: number; transfersPerMicroBatch: number } {
+  switch (framework) {
+    case 'megatron':
+      return { bytesDivisor: tp, transfersPerMicroBatch: 2 };
+    case 'fsdp':
+      return { bytesDivisor: 1, transfersPerMicroBatch: 2 };
+    case 'deepspeed':
+      return { bytesDivisor: 1, transfersPerMicroBatch: 4 };
+  }
+}
+
 interface RankResult {
   readonly pass: RankPassSeconds;
   readonly chunkTimes: readonly ChunkTimeSeconds[];
@@ -67,9 +86,8 @@ interface RankResult {
 function rankPasses(graph: ModelGraph, cluster: ClusterProfile, s: Strategy, training: TrainingConfig, groups: Groups): RankResult[] {
   const chunks = chunkLayouts(s, graph.spec.numLayers);
   const numChunks = chunks.length;
-  // Megatron's scatter/gather optimisation sends 1/tp of the boundary activation per GPU
-  // (Narayanan et al. SC'21 §4.1).
-  const boundaryBytes = (s.microBatchSize * training.sequenceLength * graph.spec.hiddenSize * 2) / s.tp;
+  const p2pShape = pipelineTransfers(training.framework, s.tp);
+  const boundaryBytes = (s.microBatchSize * training.sequenceLength * graph.spec.hiddenSize * 2) / p2pShape.bytesDivisor;
   const p2p = s.pp > 1 ? pipelineSendRecvSeconds(boundaryBytes, groups.pp, cluster) : 0;
   const inputs = {
     graph,
@@ -89,14 +107,14 @@ function rankPasses(graph: ModelGraph, cluster: ClusterProfile, s: Strategy, tra
   return chunksByRank(chunks, s.pp).map((rankChunks) => {
     const chunkTimes = rankChunks.map((c) => chunkTimeSeconds(c, inputs));
     const parametersPerGpu = rankChunks.reduce((sum, c) => sum + chunkParametersPerGpu(graph, c, s.tp, numChunks), 0);
-    const dp = dataParallelCommSeconds(parametersPerGpu, groups.dp, s.zeroStage, training.precision, cluster);
+    const dp = dataParallelCommSeconds(parametersPerGpu, groups.dp, s.zeroStage, training.precision, training.framework, cluster);
     const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
     const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
     const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
     // ZeRO-3 gathers overlap the compute they feed (FSDP prefetch): the slower of the two counts.
     const forward = Math.max(forwardMath, dp.perMicroBatchForward);
     const backwardTotal = Math.max(backwardInput + backwardWeight, dp.perMicroBatchBackward);
-    const p2pPerMicroBatch = 2 * rankChunks.length * p2p;
+    const p2pPerMicroBatch = p2pShape.transfersPerMicroBatch * rankChunks.length * p2p;
     const pass: RankPassSeconds = {
       forward: forward + p2pPerMicroBatch / 2,
       backwardInput: backwardTotal - backwardWeight + p2pPerMicroBatch / 2,
@@ -137,10 +155,10 @@ export function estimate(
     flashAttention: training.flashAttention,
     dropout: training.dropout,
   };
-  const memoryInputs = { graph, strategy: s, precision: training.precision, shape };
+  const memoryInputs = { graph, strategy: s, precision: training.precision, framework: training.framework, shape };
   const device = cluster.device;
   const stageEnds = ranks.map((r, index) => {
-    const dp = dataParallelCommSeconds(r.parametersPerGpu, groups.dp, s.zeroStage, training.precision, cluster);
+    const dp = dataParallelCommSeconds(r.parametersPerGpu, groups.dp, s.zeroStage, training.precision, training.framework, cluster);
     // Rank r ends its last backward ≈ r backward passes before rank 0 (1F1B drain order).
     const slack = index * (r.pass.backwardInput + r.pass.backwardWeight);
     const window = training.overlapGradientReduce ? r.pass.backwardInput + r.pass.backwardWeight : 0;

@@ -5,7 +5,12 @@
  * Conventions: one multiply-add = 2 FLOPs. Element-wise FLOP counts are small named constants
  * (they are memory-bound; the constants only matter against the roofline).
  */
-import { DTYPE_BYTES, type OperatorGraph, type OperatorNode, type TensorSpec } from '../graph/operator-graph/index.js';
+import {
+  DTYPE_BYTES,
+  type OperatorGraph,
+  type OperatorNode,
+  type TensorSpec,
+} from '../graph/operator-graph/index.js';
 
 /** LayerNorm per element: mean, variance, subtract, scale, shift. */
 export const NORM_FLOPS_PER_ELEMENT = 5;
@@ -25,7 +30,13 @@ export const MATMUL_BACKWARD_FLOPS_FACTOR = 2;
 /** Element-wise ops: the backward reads the output gradient and recomputes the same amount (1×). */
 export const ELEMENTWISE_BACKWARD_FLOPS_FACTOR = 1;
 
-const MATMUL_LIKE: ReadonlySet<string> = new Set(['matmul', 'linear', 'batched-matmul', 'attention', 'conv2d']);
+const MATMUL_LIKE: ReadonlySet<string> = new Set([
+  'matmul',
+  'linear',
+  'batched-matmul',
+  'attention',
+  'conv2d',
+]);
 
 /** Elements of a shape. */
 export function elementCount(shape: readonly number[]): number {
@@ -93,13 +104,16 @@ export function forwardFlops(graph: OperatorGraph, node: OperatorNode): number {
 
 /** Backward FLOPs: forward × {@link MATMUL_BACKWARD_FLOPS_FACTOR} for matmul-like ops, × 1 otherwise. */
 export function backwardFlops(graph: OperatorGraph, node: OperatorNode): number {
-  const factor = isMatmulLike(node) ? MATMUL_BACKWARD_FLOPS_FACTOR : ELEMENTWISE_BACKWARD_FLOPS_FACTOR;
+  const factor = isMatmulLike(node)
+    ? MATMUL_BACKWARD_FLOPS_FACTOR
+    : ELEMENTWISE_BACKWARD_FLOPS_FACTOR;
   return factor * forwardFlops(graph, node);
 }
 
 /** Bytes the forward reads and writes: Σ input bytes + Σ output bytes (no cache reuse). */
 export function forwardBytes(graph: OperatorGraph, node: OperatorNode): number {
-  const sum = (names: readonly string[]): number => names.reduce((s, t) => s + (graph.tensors[t] ? tensorBytes(graph.tensors[t]) : 0), 0);
+  const sum = (names: readonly string[]): number =>
+    names.reduce((s, t) => s + (graph.tensors[t] ? tensorBytes(graph.tensors[t]) : 0), 0);
   return sum(node.inputs) + sum(node.outputs);
 }
 

@@ -10,18 +10,20 @@ import {
 import {
   ALLOCATOR_FRAGMENTATION_FRACTION,
   RUNTIME_RESERVE_BYTES,
+  frameworkBufferBytes,
   modelStateBytes,
   zero3GatheredBytes,
 } from './memory.js';
 import { opParametersPerTensorRank } from './parameters.js';
 import type { ChunkLayout } from './stages.js';
-import type { Strategy } from './strategy.js';
+import type { Framework, Strategy } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 
 export interface RankMemoryInputs {
   readonly graph: ModelGraph;
   readonly strategy: Strategy;
   readonly precision: Precision;
+  readonly framework: Framework;
   readonly shape: ActivationShape;
 }
 
@@ -52,7 +54,13 @@ export function rankMemoryBytes(
   inFlightMicroBatches: number,
   x: RankMemoryInputs,
 ): MemoryBreakdownBytes {
-  const states = modelStateBytes(parametersPerGpu, x.strategy.dp, x.strategy.zeroStage, x.precision);
+  const states = modelStateBytes(
+    parametersPerGpu,
+    x.strategy.dp,
+    x.strategy.zeroStage,
+    x.precision,
+    x.framework,
+  );
   const perMicroBatch = chunks.reduce((sum, c) => sum + chunkActivationBytes(c, x), 0);
   const holdsHead = chunks.some((c) => c.hasLmHead);
   const logits = holdsHead ? outputLayerActivationBytes(x.shape) : 0;
@@ -60,8 +68,9 @@ export function rankMemoryBytes(
   const activations = inFlightMicroBatches * perMicroBatch + logits + workingLayer;
   const layerParameters = opParametersPerTensorRank(x.graph.layerOps, x.strategy.tp);
   const gathered = x.strategy.zeroStage === 3 ? zero3GatheredBytes(layerParameters) : 0;
-  const tensors = states.weights + states.gradients + states.optimizer + activations + gathered;
-  const other = RUNTIME_RESERVE_BYTES + ALLOCATOR_FRAGMENTATION_FRACTION * tensors + gathered;
+  const buffers = frameworkBufferBytes(x.framework, x.strategy.zeroStage, x.precision);
+  const tensors = states.weights + states.gradients + states.optimizer + activations + gathered + buffers;
+  const other = RUNTIME_RESERVE_BYTES + ALLOCATOR_FRAGMENTATION_FRACTION * tensors + gathered + buffers;
   return { ...states, activations, other };
 }
 

@@ -58,6 +58,16 @@ export interface Strategy {
   readonly layersPerStage: readonly number[] | null;
 }
 
+/**
+ * The training framework whose runtime behaviour the estimate assumes. The planner emits launch
+ * configs for each; they differ in gradient buffers, pipeline send/recv and reduction dtype.
+ *  - megatron: Megatron-LM / Megatron-Core (fp32 main grads, scatter/gather p2p, batched send/recv)
+ *  - deepspeed: DeepSpeed (BF16_Optimizer keeps bf16 .grad + fp32 accumulation; PipelineEngine
+ *    sends whole activations with blocking, sequential send/recv)
+ *  - fsdp: PyTorch FSDP / torchtitan (16-bit gradient reduction, torch.distributed.pipelining)
+ */
+export type Framework = 'megatron' | 'deepspeed' | 'fsdp';
+
 /** What the user wants trained per optimizer step. */
 export interface TrainingConfig {
   /** Sequences per optimizer step. */
@@ -73,6 +83,7 @@ export interface TrainingConfig {
    * PyTorch DDP/FSDP bucketing). Off reproduces 2020–2021 Megatron, which reduced after the flush.
    */
   readonly overlapGradientReduce: boolean;
+  readonly framework: Framework;
 }
 
 /** Non-data-parallel degree: GPUs that jointly hold one model replica. */
