@@ -18,13 +18,40 @@ export interface DataParallelCommSeconds {
 }
 
 /**
- * ZeRO-0: all-reduce of the gradients (2(d−1)/d·G on a ring).
+ * Parameters per gradient bucket: Megatron-LM's DistributedDataParallelConfig default
+ * bucket_size = max(40M, 1M · dp) elements; DeepSpeed reduce_bucket_size = 5e8 elements;
+ * PyTorch DDP/FSDP reduce per 25 MB bucket or per FSDP unit (one layer here).
+ * @see megatron/core/distributed/distributed_data_parallel.py; DeepSpeed config docs;
+ *      PyTorch DistributedDataParallel(bucket_cap_mb=25)
+ */
+function bucketParameters(framework: Framework, dp: number): number {
+  switch (framework) {
+    case 'megatron':
+      return Math.max(40e6, 1e6 * dp);
+    case 'deepspeed':
+      return 5e8;
+    case 'fsdp':
+      return 25e6 / 2;
+  }
+}
+
+/** Split a collective into `count` equal collectives (each pays its own latency). */
+function repeated(count: number, collective: (bytes: number) => number, totalBytes: number): number {
+  const n = Math.max(1, Math.ceil(count));
+  return n * collective(totalBytes / n);
+}
+
+/**
+ * ZeRO-0: all-reduce of the gradients (2(d−1)/d·G on a ring), in buckets.
  * ZeRO-1/2 (Megatron distributed optimizer): reduce-scatter of gradients + all-gather of the
- * 16-bit parameters. ZeRO-3 (FSDP FULL_SHARD): per micro-batch an all-gather of the 16-bit
- * parameters for forward and again for backward, and a 16-bit reduce-scatter of gradients.
+ * 16-bit parameters, in buckets. ZeRO-3 (FSDP FULL_SHARD): per micro-batch and per FSDP unit
+ * (one transformer layer) an all-gather of the 16-bit parameters for forward and again for
+ * backward, and a 16-bit reduce-scatter of gradients.
+ * @param fsdpUnits FSDP units (wrapped modules) on this rank: the per-unit collectives each pay
+ *        the ring latency, which dominates at large DP degrees
  * @returns seconds per collective kind (not yet overlapped with compute)
  * @see Rajbhandari et al. 2020 "ZeRO" §7 (communication volume 2Ψ for P_os/P_os+g, 3Ψ for
- *      P_os+g+p); Zhao et al. 2023 "PyTorch FSDP" §3.2
+ *      P_os+g+p); Zhao et al. 2023 "PyTorch FSDP" §3.2–3.3
  */
 export function dataParallelCommSeconds(
   parametersPerGpu: number,
@@ -33,23 +60,27 @@ export function dataParallelCommSeconds(
   precision: Precision,
   framework: Framework,
   cluster: ClusterProfile,
+  fsdpUnits = 1,
 ): DataParallelCommSeconds {
   const none = { gradientReduce: 0, parameterGather: 0, perMicroBatchForward: 0, perMicroBatchBackward: 0 };
   if (group.size <= 1) return none;
   const gradientBytes = parametersPerGpu * gradientReduceBytesPerParameter(precision, framework);
   const weightBytes = parametersPerGpu * WEIGHT_BYTES_PER_PARAMETER;
+  const allReduce = (bytes: number): number => groupAllReduceSeconds(bytes, group, cluster);
+  const allGather = (bytes: number): number => groupAllGatherSeconds(bytes, group, cluster);
+  const buckets = parametersPerGpu / bucketParameters(framework, group.size);
   if (zeroStage === 0) {
-    return { ...none, gradientReduce: groupAllReduceSeconds(gradientBytes, group, cluster) };
+    return { ...none, gradientReduce: repeated(buckets, allReduce, gradientBytes) };
   }
   if (zeroStage === 3) {
-    const gather = groupAllGatherSeconds(weightBytes, group, cluster);
+    const gather = repeated(fsdpUnits, allGather, weightBytes);
     // FSDP reduces gradients in the 16-bit compute dtype (MixedPrecision.reduce_dtype).
-    const reduceScatter = groupAllGatherSeconds(weightBytes, group, cluster);
+    const reduceScatter = repeated(fsdpUnits, allGather, weightBytes);
     return { ...none, perMicroBatchForward: gather, perMicroBatchBackward: gather + reduceScatter };
   }
   return {
     ...none,
-    gradientReduce: groupAllGatherSeconds(gradientBytes, group, cluster),
-    parameterGather: groupAllGatherSeconds(weightBytes, group, cluster),
+    gradientReduce: repeated(buckets, allGather, gradientBytes),
+    parameterGather: repeated(buckets, allGather, weightBytes),
   };
 }

@@ -16,12 +16,12 @@ import { hardwareFlopsPerStep, modelFlopsPerStep } from './flops.js';
 import { peakFlopsPerSecond } from './compute.js';
 import type { GroupPlacement } from './groups.js';
 import { pipelineSendRecvSeconds, placeGroup } from './groups.js';
-import { chunkParametersPerGpu } from './parameters.js';
+import { chunkParametersPerGpu, parameterShares } from './parameters.js';
 import type { PipelineModel, RankPassSeconds } from './pipeline.js';
 import { closedFormPipeline } from './pipeline.js';
-import { rankMemoryBytes, totalBytes } from './rank-memory.js';
+import { activationTerms, rankMemoryBytes, totalBytes } from './rank-memory.js';
 import type { ChunkTimeSeconds } from './stage-time.js';
-import { chunkTimeSeconds } from './stage-time.js';
+import { chunkTimeSeconds, layerCosts } from './stage-time.js';
 import type { ChunkLayout } from './stages.js';
 import { chunkLayouts, chunksByRank } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
@@ -104,10 +104,13 @@ function rankPasses(graph: ModelGraph, cluster: ClusterProfile, s: Strategy, tra
     recompute: s.recompute,
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
   };
+  const costs = layerCosts(inputs);
+  const shares = parameterShares(graph, s.tp);
   return chunksByRank(chunks, s.pp).map((rankChunks) => {
-    const chunkTimes = rankChunks.map((c) => chunkTimeSeconds(c, inputs));
-    const parametersPerGpu = rankChunks.reduce((sum, c) => sum + chunkParametersPerGpu(graph, c, s.tp, numChunks), 0);
-    const dp = dataParallelCommSeconds(parametersPerGpu, groups.dp, s.zeroStage, training.precision, training.framework, cluster);
+    const chunkTimes = rankChunks.map((c) => chunkTimeSeconds(c, inputs, costs));
+    const parametersPerGpu = rankChunks.reduce((sum, c) => sum + chunkParametersPerGpu(c, shares, numChunks), 0);
+    const fsdpUnits = rankChunks.reduce((sum, c) => sum + c.layers + (c.hasEmbedding ? 1 : 0) + (c.hasLmHead ? 1 : 0), 0);
+    const dp = dataParallelCommSeconds(parametersPerGpu, groups.dp, s.zeroStage, training.precision, training.framework, cluster, fsdpUnits);
     const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
     const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
     const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
@@ -155,7 +158,14 @@ export function estimate(
     flashAttention: training.flashAttention,
     dropout: training.dropout,
   };
-  const memoryInputs = { graph, strategy: s, precision: training.precision, framework: training.framework, shape };
+  const memoryInputs = {
+    graph,
+    strategy: s,
+    precision: training.precision,
+    framework: training.framework,
+    shape,
+    layerParametersPerGpu: parameterShares(graph, s.tp).layer,
+  };
   const device = cluster.device;
   const stageEnds = ranks.map((r, index) => {
     const dp = dataParallelCommSeconds(r.parametersPerGpu, groups.dp, s.zeroStage, training.precision, training.framework, cluster);
@@ -172,7 +182,8 @@ export function estimate(
   const postPipeline = Math.max(...stageEnds.map((e) => e.exposedReduce)) + Math.max(...stageEnds.map((e) => e.optimizer + e.exposedGather));
   const stepTimeSeconds = timing.makespanSeconds + postPipeline;
 
-  const memories = ranks.map((r, index) => rankMemoryBytes(r.chunks, r.parametersPerGpu, timing.inFlightMicroBatches[index] ?? 1, memoryInputs));
+  const terms = activationTerms(memoryInputs);
+  const memories = ranks.map((r, index) => rankMemoryBytes(r.chunks, r.parametersPerGpu, timing.inFlightMicroBatches[index] ?? 1, memoryInputs, terms));
   const peaks = memories.map(totalBytes);
   const worstMemoryRank = peaks.indexOf(Math.max(...peaks));
   const worstTimeRank = pickWorstTimeRank(ranks);

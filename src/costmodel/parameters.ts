@@ -11,24 +11,32 @@ export function opParametersPerTensorRank(ops: readonly OpNode[], tp: number): n
   return total;
 }
 
+/** Per-TP-rank parameter counts of one layer, the embedding side, the head side, and a tied head copy. */
+export interface ParameterShares {
+  readonly layer: number;
+  readonly pre: number;
+  readonly post: number;
+  /** Word-embedding copy the last chunk keeps for a tied LM head when pipelined. */
+  readonly tiedHeadCopy: number;
+}
+
+export function parameterShares(graph: ModelGraph, tp: number): ParameterShares {
+  return {
+    layer: opParametersPerTensorRank(graph.layerOps, tp),
+    pre: opParametersPerTensorRank(graph.preOps, tp),
+    post: opParametersPerTensorRank(graph.postOps, tp),
+    tiedHeadCopy: graph.spec.tiedEmbeddings ? (graph.spec.vocabSize * graph.spec.hiddenSize) / tp : 0,
+  };
+}
+
 /**
  * Parameters of one chunk on one TP rank. With tied embeddings and more than one pipeline chunk
  * the last chunk keeps its own copy of the word embedding for the LM head, as Megatron-LM does
  * (megatron/core/models/common/language_module: "share_embeddings_and_output_weights").
  */
-export function chunkParametersPerGpu(
-  graph: ModelGraph,
-  chunk: ChunkLayout,
-  tp: number,
-  numChunks: number,
-): number {
-  let total = chunk.layers * opParametersPerTensorRank(graph.layerOps, tp);
-  if (chunk.hasEmbedding) total += opParametersPerTensorRank(graph.preOps, tp);
-  if (chunk.hasLmHead) {
-    total += opParametersPerTensorRank(graph.postOps, tp);
-    if (graph.spec.tiedEmbeddings && numChunks > 1) {
-      total += (graph.spec.vocabSize * graph.spec.hiddenSize) / tp;
-    }
-  }
+export function chunkParametersPerGpu(chunk: ChunkLayout, shares: ParameterShares, numChunks: number): number {
+  let total = chunk.layers * shares.layer;
+  if (chunk.hasEmbedding) total += shares.pre;
+  if (chunk.hasLmHead) total += shares.post + (numChunks > 1 ? shares.tiedHeadCopy : 0);
   return total;
 }

@@ -14,7 +14,6 @@ import {
   modelStateBytes,
   zero3GatheredBytes,
 } from './memory.js';
-import { opParametersPerTensorRank } from './parameters.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
@@ -25,19 +24,39 @@ export interface RankMemoryInputs {
   readonly precision: Precision;
   readonly framework: Framework;
   readonly shape: ActivationShape;
+  /** One transformer layer's parameters on one TP rank. */
+  readonly layerParametersPerGpu: number;
+}
+
+/** Per-layer and per-stage activation terms, computed once per estimate. */
+interface ActivationTerms {
+  /** A layer that is not fully recomputed (none / selective storage). */
+  readonly storedPerLayer: number;
+  /** A fully recomputed layer: only its input is kept. */
+  readonly checkpointedPerLayer: number;
+  readonly embedding: number;
+  readonly logits: number;
+  /** One layer's un-recomputed activations, the backward working set. */
+  readonly workingLayer: number;
+}
+
+export function activationTerms(x: RankMemoryInputs): ActivationTerms {
+  const stored = x.strategy.recompute === 'full' ? 'none' : x.strategy.recompute;
+  return {
+    storedPerLayer: activationBytesPerLayer({ ...x.shape, recompute: stored }),
+    checkpointedPerLayer: activationBytesPerLayer({ ...x.shape, recompute: 'full' }),
+    embedding: embeddingActivationBytes(x.shape),
+    logits: outputLayerActivationBytes(x.shape),
+    workingLayer: activationBytesPerLayer({ ...x.shape, recompute: 'none' }),
+  };
 }
 
 /** Activations of one micro-batch through one chunk (recomputed layers keep only their input). */
-function chunkActivationBytes(chunk: ChunkLayout, x: RankMemoryInputs): number {
+function chunkActivationBytes(chunk: ChunkLayout, x: RankMemoryInputs, t: ActivationTerms): number {
   const recomputed =
     x.strategy.recompute === 'full' ? Math.min(chunk.layers, x.strategy.recomputeLayers ?? chunk.layers) : 0;
-  const stored = activationBytesPerLayer({
-    ...x.shape,
-    recompute: x.strategy.recompute === 'full' ? 'none' : x.strategy.recompute,
-  });
-  const checkpointed = activationBytesPerLayer({ ...x.shape, recompute: 'full' });
-  const layers = recomputed * checkpointed + (chunk.layers - recomputed) * stored;
-  return layers + (chunk.hasEmbedding ? embeddingActivationBytes(x.shape) : 0);
+  const layers = recomputed * t.checkpointedPerLayer + (chunk.layers - recomputed) * t.storedPerLayer;
+  return layers + (chunk.hasEmbedding ? t.embedding : 0);
 }
 
 /**
@@ -53,6 +72,7 @@ export function rankMemoryBytes(
   parametersPerGpu: number,
   inFlightMicroBatches: number,
   x: RankMemoryInputs,
+  terms: ActivationTerms = activationTerms(x),
 ): MemoryBreakdownBytes {
   const states = modelStateBytes(
     parametersPerGpu,
@@ -61,13 +81,14 @@ export function rankMemoryBytes(
     x.precision,
     x.framework,
   );
-  const perMicroBatch = chunks.reduce((sum, c) => sum + chunkActivationBytes(c, x), 0);
-  const holdsHead = chunks.some((c) => c.hasLmHead);
-  const logits = holdsHead ? outputLayerActivationBytes(x.shape) : 0;
-  const workingLayer = activationBytesPerLayer({ ...x.shape, recompute: 'none' });
-  const activations = inFlightMicroBatches * perMicroBatch + logits + workingLayer;
-  const layerParameters = opParametersPerTensorRank(x.graph.layerOps, x.strategy.tp);
-  const gathered = x.strategy.zeroStage === 3 ? zero3GatheredBytes(layerParameters) : 0;
+  let perMicroBatch = 0;
+  let holdsHead = false;
+  for (const chunk of chunks) {
+    perMicroBatch += chunkActivationBytes(chunk, x, terms);
+    holdsHead ||= chunk.hasLmHead;
+  }
+  const activations = inFlightMicroBatches * perMicroBatch + (holdsHead ? terms.logits : 0) + terms.workingLayer;
+  const gathered = x.strategy.zeroStage === 3 ? zero3GatheredBytes(x.layerParametersPerGpu) : 0;
   const buffers = frameworkBufferBytes(x.framework, x.strategy.zeroStage, x.precision);
   const tensors = states.weights + states.gradients + states.optimizer + activations + gathered + buffers;
   const other = RUNTIME_RESERVE_BYTES + ALLOCATOR_FRAGMENTATION_FRACTION * tensors + gathered + buffers;

@@ -46,7 +46,7 @@ export interface ChunkTimeSeconds {
   readonly compute: number;
 }
 
-interface OpsTime {
+export interface OpsTime {
   readonly forward: number;
   readonly backwardInput: number;
   readonly backwardWeight: number;
@@ -83,12 +83,33 @@ export function tensorParallelCollectiveSeconds(x: ChunkTimeInputs): number {
   return groupAllReduceSeconds(activationBytes, x.tpGroup, x.cluster);
 }
 
+/** Op times of one layer, the embedding side and the head side, plus one TP collective. */
+export interface LayerCosts {
+  readonly layer: OpsTime;
+  readonly pre: OpsTime;
+  readonly post: OpsTime;
+  readonly collective: number;
+}
+
+/** Computed once per estimate: every chunk is a multiple of these (all layers are identical). */
+export function layerCosts(x: ChunkTimeInputs): LayerCosts {
+  return {
+    layer: opsTime(x.graph.layerOps, x),
+    pre: opsTime(x.graph.preOps, x),
+    post: opsTime(x.graph.postOps, x),
+    collective: tensorParallelCollectiveSeconds(x),
+  };
+}
+
 /** Forward/backward/recompute seconds of one chunk for one micro-batch. */
-export function chunkTimeSeconds(chunk: ChunkLayout, x: ChunkTimeInputs): ChunkTimeSeconds {
-  const layer = opsTime(x.graph.layerOps, x);
-  const pre = chunk.hasEmbedding ? opsTime(x.graph.preOps, x) : null;
-  const post = chunk.hasLmHead ? opsTime(x.graph.postOps, x) : null;
-  const collective = tensorParallelCollectiveSeconds(x);
+export function chunkTimeSeconds(
+  chunk: ChunkLayout,
+  x: ChunkTimeInputs,
+  costs: LayerCosts = layerCosts(x),
+): ChunkTimeSeconds {
+  const { layer, collective } = costs;
+  const pre = chunk.hasEmbedding ? costs.pre : null;
+  const post = chunk.hasLmHead ? costs.post : null;
   const collectivesPerLayerPerPass = 2;
   // Vocab-parallel embedding all-reduces its output in forward; the LM head's input gradient is
   // all-reduced in backward (Shoeybi et al. 2019 §3, "parallelizing the embedding").
@@ -107,13 +128,12 @@ export function chunkTimeSeconds(chunk: ChunkLayout, x: ChunkTimeInputs): ChunkT
   const forwardMath = sum((t) => t.forward);
   const backwardInputMath = sum((t) => t.backwardInput);
   const backwardWeight = sum((t) => t.backwardWeight);
-  const tensorParallelComm = tpForward + tpBackward;
   return {
     forward: forwardMath + tpForward,
     backwardInput: backwardInputMath + tpBackward + recompute,
     backwardWeight,
     recompute,
-    tensorParallelComm,
+    tensorParallelComm: tpForward + tpBackward,
     compute: forwardMath + backwardInputMath + backwardWeight,
   };
 }

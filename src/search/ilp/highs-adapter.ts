@@ -20,7 +20,7 @@ type HighsStatus = HighsSolution['Status'];
 let highsModule: Promise<Highs> | undefined;
 function highs(): Promise<Highs> {
   // The package's typings are CommonJS-shaped; under ESM the default import is the loader itself.
-  const loader: HighsLoader = typeof highsImport === 'function' ? (highsImport as HighsLoader) : highsImport.default;
+  const loader: HighsLoader = typeof highsImport === 'function' ? highsImport : highsImport.default;
   highsModule ??= loader();
   return highsModule;
 }
@@ -37,7 +37,8 @@ function formatTerms(terms: readonly LinearTerm[], names: readonly string[]): st
     return `${sign} ${abs === 1 ? '' : `${abs} `}${name}`.trim();
   });
   const lines: string[] = [];
-  for (let k = 0; k < parts.length; k += TERMS_PER_LINE) lines.push(parts.slice(k, k + TERMS_PER_LINE).join(' '));
+  for (let k = 0; k < parts.length; k += TERMS_PER_LINE)
+    lines.push(parts.slice(k, k + TERMS_PER_LINE).join(' '));
   return lines.join('\n   ');
 }
 
@@ -45,7 +46,8 @@ function formatTerms(terms: readonly LinearTerm[], names: readonly string[]): st
 export function toLpText(model: IlpModel): string {
   const names = model.variables.map((v) => v.name);
   const out: string[] = ['Minimize', ` obj: ${formatTerms(model.objective, names)}`, 'Subject To'];
-  for (const c of model.constraints) out.push(` ${c.label}: ${formatTerms(c.terms, names)} ${c.sense} ${c.rhs}`);
+  for (const c of model.constraints)
+    out.push(` ${c.label}: ${formatTerms(c.terms, names)} ${c.sense} ${c.rhs}`);
   out.push('Bounds');
   for (const v of model.variables) out.push(` ${v.lower} <= ${v.name} <= ${v.upper}`);
   const ints = model.variables.filter((v) => v.integer).map((v) => v.name);
@@ -56,7 +58,8 @@ export function toLpText(model: IlpModel): string {
 
 function chunk(names: readonly string[]): string[] {
   const lines: string[] = [];
-  for (let k = 0; k < names.length; k += TERMS_PER_LINE * 2) lines.push(names.slice(k, k + TERMS_PER_LINE * 2).join(' '));
+  for (let k = 0; k < names.length; k += TERMS_PER_LINE * 2)
+    lines.push(names.slice(k, k + TERMS_PER_LINE * 2).join(' '));
   return lines;
 }
 
@@ -75,7 +78,8 @@ function mapSolution(model: IlpModel, solution: HighsSolution): SolveResult {
   const status: HighsStatus = solution.Status;
   const withValues = (status: 'optimal' | 'feasible'): SolveResult => {
     const values = columnValues(model, solution);
-    if (values === undefined || !Number.isFinite(solution.ObjectiveValue)) return { status: 'timeout' };
+    if (values === undefined || !Number.isFinite(solution.ObjectiveValue))
+      return { status: 'timeout' };
     return { status, objective: solution.ObjectiveValue, values };
   };
   switch (status) {

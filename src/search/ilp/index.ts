@@ -4,7 +4,17 @@ import { lpSolverSolver } from './lp-solver-adapter.js';
 import type { Solver, SolverName } from './solver.js';
 
 export { buildShardingIlp } from './model.js';
-export type { IlpModel, IlpVariable, LinearConstraint, LinearTerm, ShardingTables, ShardingEdge, ShardingIlp, BuildOptions, EdgeLinearisation } from './model.js';
+export type {
+  IlpModel,
+  IlpVariable,
+  LinearConstraint,
+  LinearTerm,
+  ShardingTables,
+  ShardingEdge,
+  ShardingIlp,
+  BuildOptions,
+  EdgeLinearisation,
+} from './model.js';
 export type { Solver, SolveOptions, SolveResult, SolveStatus, SolverName } from './solver.js';
 export { evaluateChoices, recheckResult, solveSharding, INTEGRALITY_TOLERANCE } from './verify.js';
 export type { ShardingSolution } from './verify.js';

@@ -9,11 +9,15 @@
  * verify.ts rejects anything still inconsistent.
  * @see https://github.com/JWally/jsLPSolver (README, "timeout" and "tolerance" options)
  */
-import lpSolverImport, { type Model as LpModel, type SolveResult as LpResult } from 'javascript-lp-solver';
+import lpSolverImport, {
+  type Model as LpModel,
+  type SolveResult as LpResult,
+} from 'javascript-lp-solver';
 
 type LpSolverApi = typeof lpSolverImport.default;
 /** The typings are CommonJS-shaped; under ESM the default import is the solver object itself. */
-const lpSolver: LpSolverApi = 'Solve' in lpSolverImport ? (lpSolverImport as unknown as LpSolverApi) : lpSolverImport.default;
+const lpSolver: LpSolverApi =
+  'Solve' in lpSolverImport ? (lpSolverImport as unknown as LpSolverApi) : lpSolverImport.default;
 import type { IlpModel } from './model.js';
 import type { SolveOptions, SolveResult, Solver } from './solver.js';
 
@@ -30,10 +34,16 @@ export function toLpSolverModel(model: IlpModel, options: SolveOptions): LpModel
   });
   const constraints: LpModel['constraints'] = {};
   model.variables.forEach((v) => (constraints[`ub_${v.name}`] = { max: v.upper }));
-  for (const t of model.objective) (variables[model.variables[t.variable]?.name as string] as Record<string, number>)[OBJECTIVE_KEY] = t.coefficient;
+  for (const t of model.objective)
+    (variables[model.variables[t.variable]?.name as string] as Record<string, number>)[
+      OBJECTIVE_KEY
+    ] = t.coefficient;
   for (const c of model.constraints) {
-    constraints[c.label] = c.sense === '=' ? { equal: c.rhs } : c.sense === '<=' ? { max: c.rhs } : { min: c.rhs };
-    for (const t of c.terms) (variables[model.variables[t.variable]?.name as string] as Record<string, number>)[c.label] = t.coefficient;
+    constraints[c.label] =
+      c.sense === '=' ? { equal: c.rhs } : c.sense === '<=' ? { max: c.rhs } : { min: c.rhs };
+    for (const t of c.terms)
+      (variables[model.variables[t.variable]?.name as string] as Record<string, number>)[c.label] =
+        t.coefficient;
   }
   return {
     optimize: OBJECTIVE_KEY,
@@ -41,7 +51,10 @@ export function toLpSolverModel(model: IlpModel, options: SolveOptions): LpModel
     constraints,
     variables,
     ints,
-    options: { timeout: options.timeLimitSeconds * MILLISECONDS_PER_SECOND, tolerance: options.mipGap },
+    options: {
+      timeout: options.timeLimitSeconds * MILLISECONDS_PER_SECOND,
+      tolerance: options.mipGap,
+    },
   };
 }
 
@@ -61,7 +74,8 @@ export const lpSolverSolver: Solver = {
   solve(model: IlpModel, options: SolveOptions): Promise<SolveResult> {
     const started = performance.now();
     const result = lpSolver.Solve(toLpSolverModel(model, options)) as LpResult;
-    const timedOut = performance.now() - started >= options.timeLimitSeconds * MILLISECONDS_PER_SECOND;
+    const timedOut =
+      performance.now() - started >= options.timeLimitSeconds * MILLISECONDS_PER_SECOND;
     return Promise.resolve(mapResult(model, result, timedOut));
   },
 };

@@ -105,14 +105,26 @@ export function buildShardingIlp(tables: ShardingTables, options: BuildOptions =
   });
   tables.edges.forEach((edge, k) => {
     if (edge.reshardCostSeconds.every((row) => row.every((x) => x === 0))) return;
-    addEdge(edge, k, nodeOffsets, unit, options.edgeLinearisation ?? 'marginal', { variables, constraints, objective });
+    addEdge(edge, k, nodeOffsets, unit, options.edgeLinearisation ?? 'marginal', {
+      variables,
+      constraints,
+      objective,
+    });
   });
   if (Number.isFinite(tables.memoryBudgetBytes)) {
     // (d) per-device memory budget, scaled by the budget so coefficients are O(1)
     const terms = tables.nodeMemoryBytes.flatMap((mem, v) =>
-      mem.map((m, i) => ({ variable: (nodeOffsets[v] as number) + i, coefficient: m / tables.memoryBudgetBytes })),
+      mem.map((m, i) => ({
+        variable: (nodeOffsets[v] as number) + i,
+        coefficient: m / tables.memoryBudgetBytes,
+      })),
     );
-    constraints.push({ label: 'd_mem', terms: terms.filter((t) => t.coefficient !== 0), sense: '<=', rhs: 1 });
+    constraints.push({
+      label: 'd_mem',
+      terms: terms.filter((t) => t.coefficient !== 0),
+      sense: '<=',
+      rhs: 1,
+    });
   }
   return { model: { variables, constraints, objective }, nodeOffsets, objectiveUnitSeconds: unit };
 }
@@ -123,7 +135,14 @@ interface Sink {
   objective: LinearTerm[];
 }
 
-function addEdge(edge: ShardingEdge, k: number, offsets: readonly number[], unit: number, form: EdgeLinearisation, sink: Sink): void {
+function addEdge(
+  edge: ShardingEdge,
+  k: number,
+  offsets: readonly number[],
+  unit: number,
+  form: EdgeLinearisation,
+  sink: Sink,
+): void {
   const su = offsets[edge.from] as number;
   const sv = offsets[edge.to] as number;
   const rows = edge.reshardCostSeconds.length;
@@ -146,8 +165,18 @@ function addEdge(edge: ShardingEdge, k: number, offsets: readonly number[], unit
       for (let j = 0; j < cols; j++) {
         const x = e[i]?.[j] as number;
         // (c) e_uv(i,j) ≤ s_u(i) and e_uv(i,j) ≤ s_v(j)
-        sink.constraints.push({ label: `c_${k}_u_${i}_${j}`, terms: [one(x), minus(su + i)], sense: '<=', rhs: 0 });
-        sink.constraints.push({ label: `c_${k}_v_${i}_${j}`, terms: [one(x), minus(sv + j)], sense: '<=', rhs: 0 });
+        sink.constraints.push({
+          label: `c_${k}_u_${i}_${j}`,
+          terms: [one(x), minus(su + i)],
+          sense: '<=',
+          rhs: 0,
+        });
+        sink.constraints.push({
+          label: `c_${k}_v_${i}_${j}`,
+          terms: [one(x), minus(sv + j)],
+          sense: '<=',
+          rhs: 0,
+        });
       }
     }
     // (c) Σ e_uv = 1
@@ -155,6 +184,18 @@ function addEdge(edge: ShardingEdge, k: number, offsets: readonly number[], unit
     return;
   }
   // (c′) row and column marginals of e_uv equal s_u and s_v
-  for (let i = 0; i < rows; i++) sink.constraints.push({ label: `c_${k}_u_${i}`, terms: [...(e[i] ?? []).map(one), minus(su + i)], sense: '=', rhs: 0 });
-  for (let j = 0; j < cols; j++) sink.constraints.push({ label: `c_${k}_v_${j}`, terms: [...e.map((r) => one(r[j] as number)), minus(sv + j)], sense: '=', rhs: 0 });
+  for (let i = 0; i < rows; i++)
+    sink.constraints.push({
+      label: `c_${k}_u_${i}`,
+      terms: [...(e[i] ?? []).map(one), minus(su + i)],
+      sense: '=',
+      rhs: 0,
+    });
+  for (let j = 0; j < cols; j++)
+    sink.constraints.push({
+      label: `c_${k}_v_${j}`,
+      terms: [...e.map((r) => one(r[j] as number)), minus(sv + j)],
+      sense: '=',
+      rhs: 0,
+    });
 }

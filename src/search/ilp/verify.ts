@@ -4,7 +4,12 @@
  * fits (d), and the objective is recomputed from the tables. An answer that fails is reported as
  * `infeasible` with a `violation`, never trusted.
  */
-import { buildShardingIlp, type BuildOptions, type ShardingIlp, type ShardingTables } from './model.js';
+import {
+  buildShardingIlp,
+  type BuildOptions,
+  type ShardingIlp,
+  type ShardingTables,
+} from './model.js';
 import type { SolveOptions, SolveResult, SolveStatus, Solver } from './solver.js';
 
 /** Distance from 0/1 accepted as integral (solvers work to ~1e-9 feasibility tolerance). */
@@ -25,7 +30,10 @@ export interface ShardingSolution {
 }
 
 /** Objective (seconds) and memory (bytes) of a full assignment, straight from the tables. */
-export function evaluateChoices(tables: ShardingTables, choices: readonly number[]): { objectiveSeconds: number; memoryBytes: number } {
+export function evaluateChoices(
+  tables: ShardingTables,
+  choices: readonly number[],
+): { objectiveSeconds: number; memoryBytes: number } {
   let objectiveSeconds = 0;
   let memoryBytes = 0;
   choices.forEach((i, v) => {
@@ -40,7 +48,11 @@ export function evaluateChoices(tables: ShardingTables, choices: readonly number
   return { objectiveSeconds, memoryBytes };
 }
 
-function decodeChoices(tables: ShardingTables, ilp: ShardingIlp, values: readonly number[]): number[] | string {
+function decodeChoices(
+  tables: ShardingTables,
+  ilp: ShardingIlp,
+  values: readonly number[],
+): number[] | string {
   const choices: number[] = [];
   for (let v = 0; v < tables.nodeCostSeconds.length; v++) {
     const count = tables.nodeCostSeconds[v]?.length ?? 0;
@@ -49,7 +61,8 @@ function decodeChoices(tables: ShardingTables, ilp: ShardingIlp, values: readonl
     for (let i = 0; i < count; i++) {
       const x = values[offset + i];
       if (x === undefined || !Number.isFinite(x)) return `s_${v}_${i} has no value`;
-      if (Math.abs(x) > INTEGRALITY_TOLERANCE && Math.abs(x - 1) > INTEGRALITY_TOLERANCE) return `s_${v}_${i} = ${x} is fractional`;
+      if (Math.abs(x) > INTEGRALITY_TOLERANCE && Math.abs(x - 1) > INTEGRALITY_TOLERANCE)
+        return `s_${v}_${i} = ${x} is fractional`;
       if (x > 0.5) picked.push(i);
     }
     if (picked.length !== 1) return `(b) node ${v} picks ${picked.length} strategies`;
@@ -59,20 +72,32 @@ function decodeChoices(tables: ShardingTables, ilp: ShardingIlp, values: readonl
 }
 
 /** Check one solver result against the tables (see file comment). */
-export function recheckResult(tables: ShardingTables, ilp: ShardingIlp, result: SolveResult): ShardingSolution {
+export function recheckResult(
+  tables: ShardingTables,
+  ilp: ShardingIlp,
+  result: SolveResult,
+): ShardingSolution {
   if (result.status !== 'optimal' && result.status !== 'feasible') return { status: result.status };
-  if (result.values === undefined) return { status: 'infeasible', violation: `${result.status} result without values` };
+  if (result.values === undefined)
+    return { status: 'infeasible', violation: `${result.status} result without values` };
   const choices = decodeChoices(tables, ilp, result.values);
   if (typeof choices === 'string') return { status: 'infeasible', violation: choices };
   const { objectiveSeconds, memoryBytes } = evaluateChoices(tables, choices);
   if (memoryBytes > tables.memoryBudgetBytes * (1 + OBJECTIVE_RELATIVE_TOLERANCE)) {
-    return { status: 'infeasible', violation: `(d) memory ${memoryBytes} B exceeds budget ${tables.memoryBudgetBytes} B` };
+    return {
+      status: 'infeasible',
+      violation: `(d) memory ${memoryBytes} B exceeds budget ${tables.memoryBudgetBytes} B`,
+    };
   }
   if (result.objective !== undefined) {
     const reported = result.objective * ilp.objectiveUnitSeconds;
-    const slack = OBJECTIVE_RELATIVE_TOLERANCE * Math.max(Math.abs(objectiveSeconds), ilp.objectiveUnitSeconds);
+    const slack =
+      OBJECTIVE_RELATIVE_TOLERANCE * Math.max(Math.abs(objectiveSeconds), ilp.objectiveUnitSeconds);
     if (Math.abs(reported - objectiveSeconds) > slack) {
-      return { status: 'infeasible', violation: `objective ${reported} s reported, ${objectiveSeconds} s recomputed` };
+      return {
+        status: 'infeasible',
+        violation: `objective ${reported} s reported, ${objectiveSeconds} s recomputed`,
+      };
     }
   }
   return { status: result.status, choices, objectiveSeconds, memoryBytes };

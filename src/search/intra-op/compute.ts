@@ -27,4 +27,3 @@ export function matmulSeconds(flops: number, ctx: IntraOpContext): number {
   const peak = ctx.device.peakFlopsPerSecond.bf16 ?? 0;
   return flops / (peak * efficiencyAt(ctx.device.matmulEfficiency, flops));
 }
-

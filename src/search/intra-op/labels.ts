@@ -16,7 +16,8 @@ export interface OpLabels {
   readonly divides: Readonly<Record<string, number>>;
 }
 
-const fresh = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+const fresh = (prefix: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 function shapes(graph: OperatorGraph, node: OperatorNode): (readonly number[])[] {
   return node.inputs.map((t) => graph.tensors[t]?.shape ?? []);
@@ -33,7 +34,12 @@ function matmulLabels(ins: (readonly number[])[], batched: boolean): OpLabels {
   return { inputs, output, shardable: [first, 'k', 'n'], divides: {} };
 }
 
-function elementwiseLabels(ins: (readonly number[])[], outRank: number, outShape: readonly number[], shardable: string[]): OpLabels {
+function elementwiseLabels(
+  ins: (readonly number[])[],
+  outRank: number,
+  outShape: readonly number[],
+  shardable: string[],
+): OpLabels {
   const out = fresh('d', outRank);
   const inputs = ins.map((s, k) =>
     s.map((size, i) => {
@@ -47,16 +53,28 @@ function elementwiseLabels(ins: (readonly number[])[], outRank: number, outShape
 function normLabels(ins: (readonly number[])[]): OpLabels {
   const x = fresh('d', (ins[0] ?? []).length);
   const h = x[x.length - 1] as string;
-  return { inputs: [x, ...ins.slice(1).map(() => [h])], output: x, shardable: x.length > 1 ? ['d0'] : [], divides: {} };
+  return {
+    inputs: [x, ...ins.slice(1).map(() => [h])],
+    output: x,
+    shardable: x.length > 1 ? ['d0'] : [],
+    divides: {},
+  };
 }
 
 function reduceLabels(node: OperatorNode, x: readonly number[]): OpLabels {
   const labels = fresh('d', x.length);
   const raw = node.attributes['axes'];
-  const axes = (Array.isArray(raw) ? raw : [x.length - 1]).map((a) => (a < 0 ? a + x.length : a));
+  const axes = (Array.isArray(raw) ? (raw as readonly number[]) : [x.length - 1]).map((a) =>
+    a < 0 ? a + x.length : a,
+  );
   const keep = node.attributes['keepdims'] === true;
   const output = labels.flatMap((l, i) => (axes.includes(i) ? (keep ? [`one${i}`] : []) : [l]));
-  return { inputs: [labels], output, shardable: ['d0', labels[labels.length - 1] as string], divides: {} };
+  return {
+    inputs: [labels],
+    output,
+    shardable: ['d0', labels[labels.length - 1] as string],
+    divides: {},
+  };
 }
 
 function reshapeLabels(x: readonly number[], out: readonly number[]): OpLabels {
@@ -69,8 +87,15 @@ function reshapeLabels(x: readonly number[], out: readonly number[]): OpLabels {
 function transposeLabels(node: OperatorNode, x: readonly number[]): OpLabels {
   const labels = fresh('d', x.length);
   const raw = node.attributes['perm'];
-  const perm = Array.isArray(raw) ? raw : labels.map((_, i) => x.length - 1 - i);
-  return { inputs: [labels], output: perm.map((p) => labels[p] as string), shardable: ['d0', labels[labels.length - 1] as string], divides: {} };
+  const perm: readonly number[] = Array.isArray(raw)
+    ? (raw as readonly number[])
+    : labels.map((_, i) => x.length - 1 - i);
+  return {
+    inputs: [labels],
+    output: perm.map((p) => labels[p] as string),
+    shardable: ['d0', labels[labels.length - 1] as string],
+    divides: {},
+  };
 }
 
 function concatLabels(node: OperatorNode, ins: (readonly number[])[]): OpLabels {
@@ -80,7 +105,12 @@ function concatLabels(node: OperatorNode, ins: (readonly number[])[]): OpLabels 
   const base = fresh('d', rank);
   const inputs = ins.map((_, k) => base.map((l, i) => (i === axis ? `cat${k}` : l)));
   const output = base.map((l, i) => (i === axis ? 'catOut' : l));
-  return { inputs, output, shardable: ['d0', base[rank - 1] as string].filter((l) => l !== `d${axis}`), divides: {} };
+  return {
+    inputs,
+    output,
+    shardable: ['d0', base[rank - 1] as string].filter((l) => l !== `d${axis}`),
+    divides: {},
+  };
 }
 
 /** Dim labels of one op (see file comment). */
@@ -97,16 +127,35 @@ export function opLabels(graph: OperatorGraph, node: OperatorNode): OpLabels {
       return matmulLabels(ins, true);
     case 'attention': {
       const heads = node.attributes['numHeads'];
-      const qkv = [['b', 's', 'h'], ['b', 't', 'h'], ['b', 't', 'h']];
-      return { inputs: qkv, output: ['b', 's', 'h'], shardable: ['b', 'h'], divides: { h: typeof heads === 'number' ? heads : 1 } };
+      const qkv = [
+        ['b', 's', 'h'],
+        ['b', 't', 'h'],
+        ['b', 't', 'h'],
+      ];
+      return {
+        inputs: qkv,
+        output: ['b', 's', 'h'],
+        shardable: ['b', 'h'],
+        divides: { h: typeof heads === 'number' ? heads : 1 },
+      };
     }
     case 'conv2d':
-      return { inputs: [['n', 'c', 'y', 'x'], ['o', 'c', 'ky', 'kx'], ...(ins.length > 2 ? [['o']] : [])], output: ['n', 'o', 'y2', 'x2'], shardable: ['n', 'o', 'c'], divides: {} };
+      return {
+        inputs: [['n', 'c', 'y', 'x'], ['o', 'c', 'ky', 'kx'], ...(ins.length > 2 ? [['o']] : [])],
+        output: ['n', 'o', 'y2', 'x2'],
+        shardable: ['n', 'o', 'c'],
+        divides: {},
+      };
     case 'layernorm':
     case 'rmsnorm':
       return normLabels(ins);
     case 'softmax':
-      return elementwiseLabels(ins, out.length, out, out.length > 2 ? ['d0', 'd1'] : out.length > 1 ? ['d0'] : []);
+      return elementwiseLabels(
+        ins,
+        out.length,
+        out,
+        out.length > 2 ? ['d0', 'd1'] : out.length > 1 ? ['d0'] : [],
+      );
     case 'relu':
     case 'gelu':
     case 'silu':
@@ -115,7 +164,12 @@ export function opLabels(graph: OperatorGraph, node: OperatorNode): OpLabels {
       return elementwiseLabels(ins, out.length, out, ['d0', last]);
     case 'embedding': {
       const ids = fresh('d', x.length);
-      return { inputs: [ids, ['v', 'h']], output: [...ids, 'h'], shardable: ['d0', 'v', 'h'], divides: {} };
+      return {
+        inputs: [ids, ['v', 'h']],
+        output: [...ids, 'h'],
+        shardable: ['d0', 'v', 'h'],
+        divides: {},
+      };
     }
     case 'reduce':
       return reduceLabels(node, x);

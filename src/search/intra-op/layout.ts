@@ -4,7 +4,13 @@
  * both; e.g. "S0,R". Glossary: "axis" = mesh axis (0 = rows, 1 = cols), "dim" = tensor dimension.
  * Internally a dim's sharding is a bitmask of mesh axes: 0 = R, 1 = S0, 2 = S1, 3 = S01.
  */
-import { allReduceSeconds, allGatherSeconds, allToAllSeconds, hierarchicalAllGatherSeconds, hierarchicalAllReduceSeconds } from '../../costmodel/communication.js';
+import {
+  allReduceSeconds,
+  allGatherSeconds,
+  allToAllSeconds,
+  hierarchicalAllGatherSeconds,
+  hierarchicalAllReduceSeconds,
+} from '../../costmodel/communication.js';
 import type { LinkProfile } from '../../hardware-profiles/types.js';
 
 /** [rows, cols]: devices along mesh axis 0 and axis 1. */
@@ -48,7 +54,8 @@ export function allReduceOverAxes(payloadBytes: number, mask: AxisMask, ml: Mesh
   const [rows, cols] = ml.mesh;
   if (mask === 1) return allReduceSeconds(payloadBytes, rows, ml.links[0]);
   if (mask === 2) return allReduceSeconds(payloadBytes, cols, ml.links[1]);
-  if (mask === 3) return hierarchicalAllReduceSeconds(payloadBytes, cols, rows, ml.links[1], ml.links[0]);
+  if (mask === 3)
+    return hierarchicalAllReduceSeconds(payloadBytes, cols, rows, ml.links[1], ml.links[0]);
   return 0;
 }
 
@@ -57,7 +64,8 @@ export function allGatherOverAxes(fullBytes: number, mask: AxisMask, ml: MeshLin
   const [rows, cols] = ml.mesh;
   if (mask === 1) return allGatherSeconds(fullBytes, rows, ml.links[0]);
   if (mask === 2) return allGatherSeconds(fullBytes, cols, ml.links[1]);
-  if (mask === 3) return hierarchicalAllGatherSeconds(fullBytes, cols, rows, ml.links[1], ml.links[0]);
+  if (mask === 3)
+    return hierarchicalAllGatherSeconds(fullBytes, cols, rows, ml.links[1], ml.links[0]);
   return 0;
 }
 
@@ -71,7 +79,8 @@ export function allToAllOverAxes(payloadBytes: number, mask: AxisMask, ml: MeshL
   if (mask === 2) return allToAllSeconds(payloadBytes, cols, ml.links[1]);
   if (mask === 3) {
     const [a, b] = ml.links;
-    const slower = a.bandwidthBytesPerSecond * a.efficiency <= b.bandwidthBytesPerSecond * b.efficiency ? a : b;
+    const slower =
+      a.bandwidthBytesPerSecond * a.efficiency <= b.bandwidthBytesPerSecond * b.efficiency ? a : b;
     return allToAllSeconds(payloadBytes, rows * cols, slower);
   }
   return 0;

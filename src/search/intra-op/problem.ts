@@ -24,7 +24,12 @@ export interface IntraOpProblem {
  * Build the tables for `nodes` (default: the whole graph).
  * @param memoryBudgetBytes per-device budget for constraint (d); Infinity for none
  */
-export function buildIntraOpProblem(graph: OperatorGraph, ctx: IntraOpContext, memoryBudgetBytes: number, nodes: readonly OperatorNode[] = graph.nodes): IntraOpProblem {
+export function buildIntraOpProblem(
+  graph: OperatorGraph,
+  ctx: IntraOpContext,
+  memoryBudgetBytes: number,
+  nodes: readonly OperatorNode[] = graph.nodes,
+): IntraOpProblem {
   const produced = new Set(graph.nodes.flatMap((n) => n.outputs));
   const strategies = nodes.map((n) => enumerateStrategies(graph, n, ctx, produced));
   const index = new Map<string, number>();
@@ -39,7 +44,17 @@ export function buildIntraOpProblem(graph: OperatorGraph, ctx: IntraOpContext, m
       const bytes = tensorBytes(spec);
       const su = strategies[u] ?? [];
       const sv = strategies[v] ?? [];
-      const reshardCostSeconds = su.map((p) => sv.map((c) => reshardSeconds(bytes, p.outputLayouts[0] ?? [], c.inputLayouts[k] ?? [], ctx, ctx.training)));
+      const reshardCostSeconds = su.map((p) =>
+        sv.map((c) =>
+          reshardSeconds(
+            bytes,
+            p.outputLayouts[0] ?? [],
+            c.inputLayouts[k] ?? [],
+            ctx,
+            ctx.training,
+          ),
+        ),
+      );
       edges.push({ from: u, to: v, reshardCostSeconds });
       edgeTensors.push({ tensor, input: k });
     });

@@ -10,14 +10,27 @@
  * When training, the gradient flows back through the inverse resharding, so the edge costs
  * R(source→target) + R(target→source) (a forward gather is a backward slice and vice versa).
  */
-import { allGatherOverAxes, allToAllOverAxes, axisDevices, layoutShards, type AxisMask, type Layout, type MeshLinks } from './layout.js';
+import {
+  allGatherOverAxes,
+  allToAllOverAxes,
+  axisDevices,
+  layoutShards,
+  type AxisMask,
+  type Layout,
+  type MeshLinks,
+} from './layout.js';
 
 function dimOfAxis(layout: Layout, axisBit: number): number {
   return layout.findIndex((m) => (m & axisBit) !== 0);
 }
 
 /** One-way resharding seconds of a tensor of `tensorBytes` bytes from `source` to `target`. */
-export function reshardOneWaySeconds(tensorBytes: number, source: Layout, target: Layout, ml: MeshLinks): number {
+export function reshardOneWaySeconds(
+  tensorBytes: number,
+  source: Layout,
+  target: Layout,
+  ml: MeshLinks,
+): number {
   let moved = 0;
   let gathered = 0;
   for (const bit of [1, 2]) {
@@ -29,11 +42,20 @@ export function reshardOneWaySeconds(tensorBytes: number, source: Layout, target
   }
   const sourceShards = layoutShards(source, ml.mesh);
   const gatheredBytes = (tensorBytes / sourceShards) * axisDevices(gathered as AxisMask, ml.mesh);
-  return allToAllOverAxes(tensorBytes / sourceShards, moved as AxisMask, ml) + allGatherOverAxes(gatheredBytes, gathered as AxisMask, ml);
+  return (
+    allToAllOverAxes(tensorBytes / sourceShards, moved as AxisMask, ml) +
+    allGatherOverAxes(gatheredBytes, gathered as AxisMask, ml)
+  );
 }
 
 /** Edge cost: one way for inference, both ways (forward + gradient) when training. */
-export function reshardSeconds(tensorBytes: number, source: Layout, target: Layout, ml: MeshLinks, training: boolean): number {
+export function reshardSeconds(
+  tensorBytes: number,
+  source: Layout,
+  target: Layout,
+  ml: MeshLinks,
+  training: boolean,
+): number {
   const forward = reshardOneWaySeconds(tensorBytes, source, target, ml);
   return training ? forward + reshardOneWaySeconds(tensorBytes, target, source, ml) : forward;
 }

@@ -4,21 +4,46 @@
  * both; Megatron column (n) and row (k) for matmul; 2-D combinations; conv2d batch/out-channel;
  * element-wise ops follow their input — skipping axes of size 1 and labels that do not divide.
  */
-import { backwardFlops, forwardBytes, forwardFlops, isMatmulLike, tensorBytes } from '../../costmodel/operator-cost.js';
+import {
+  backwardFlops,
+  forwardBytes,
+  forwardFlops,
+  isMatmulLike,
+  tensorBytes,
+} from '../../costmodel/operator-cost.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
-import { efficiencyAt, matmulSeconds, PARAMETER_STATE_BYTES_PER_WEIGHT_BYTE, BACKWARD_BYTES_FACTOR } from './compute.js';
+import {
+  efficiencyAt,
+  matmulSeconds,
+  PARAMETER_STATE_BYTES_PER_WEIGHT_BYTE,
+  BACKWARD_BYTES_FACTOR,
+} from './compute.js';
 import { opLabels, type OpLabels } from './labels.js';
-import { allReduceOverAxes, axisDevices, layoutShards, type AxisMask, type Layout } from './layout.js';
+import {
+  allReduceOverAxes,
+  axisDevices,
+  layoutShards,
+  type AxisMask,
+  type Layout,
+} from './layout.js';
 import { temporalStrategies } from './temporal.js';
 import type { IntraOpContext, Strategy } from './types.js';
 
 function memorySeconds(bytes: number, ctx: IntraOpContext): number {
   if (bytes <= 0) return 0;
-  return bytes / (ctx.device.memoryBandwidthBytesPerSecond * efficiencyAt(ctx.device.memoryEfficiency, bytes));
+  return (
+    bytes /
+    (ctx.device.memoryBandwidthBytesPerSecond * efficiencyAt(ctx.device.memoryEfficiency, bytes))
+  );
 }
 
 /** Per-label axis assignments: axis 0 and axis 1 each go to one shardable label or to none. */
-function assignments(labels: OpLabels, graph: OperatorGraph, node: OperatorNode, ctx: IntraOpContext): Map<string, AxisMask>[] {
+function assignments(
+  labels: OpLabels,
+  graph: OperatorGraph,
+  node: OperatorNode,
+  ctx: IntraOpContext,
+): Map<string, AxisMask>[] {
   const sizes = labelSizes(graph, node, labels);
   const options = [undefined, ...labels.shardable];
   const result: Map<string, AxisMask>[] = [];
@@ -37,36 +62,73 @@ function assignments(labels: OpLabels, graph: OperatorGraph, node: OperatorNode,
   return result;
 }
 
-function labelSizes(graph: OperatorGraph, node: OperatorNode, labels: OpLabels): Map<string, number> {
+function labelSizes(
+  graph: OperatorGraph,
+  node: OperatorNode,
+  labels: OpLabels,
+): Map<string, number> {
   const sizes = new Map<string, number>();
-  node.inputs.forEach((t, k) => graph.tensors[t]?.shape.forEach((d, i) => sizes.set(labels.inputs[k]?.[i] ?? '', d)));
-  graph.tensors[node.outputs[0] ?? '']?.shape.forEach((d, i) => sizes.set(labels.output[i] ?? '', d));
+  node.inputs.forEach((t, k) =>
+    graph.tensors[t]?.shape.forEach((d, i) => sizes.set(labels.inputs[k]?.[i] ?? '', d)),
+  );
+  graph.tensors[node.outputs[0] ?? '']?.shape.forEach((d, i) =>
+    sizes.set(labels.output[i] ?? '', d),
+  );
   return sizes;
 }
 
-const layoutOf = (dims: readonly string[], masks: ReadonlyMap<string, AxisMask>): Layout => dims.map((l) => masks.get(l) ?? 0);
+const layoutOf = (dims: readonly string[], masks: ReadonlyMap<string, AxisMask>): Layout =>
+  dims.map((l) => masks.get(l) ?? 0);
 
-function unionMask(masks: ReadonlyMap<string, AxisMask>, keep: (label: string) => boolean): AxisMask {
+function unionMask(
+  masks: ReadonlyMap<string, AxisMask>,
+  keep: (label: string) => boolean,
+): AxisMask {
   let m = 0;
   for (const [l, mask] of masks) if (keep(l)) m |= mask;
   return m as AxisMask;
 }
 
 /** A tensor needs a gradient when it is a parameter or produced by a node. */
-export function requiresGrad(graph: OperatorGraph, tensor: string, produced: ReadonlySet<string>): boolean {
+export function requiresGrad(
+  graph: OperatorGraph,
+  tensor: string,
+  produced: ReadonlySet<string>,
+): boolean {
   return graph.tensors[tensor]?.parameter === true || produced.has(tensor);
 }
 
-function strategyCost(graph: OperatorGraph, node: OperatorNode, labels: OpLabels, masks: ReadonlyMap<string, AxisMask>, ctx: IntraOpContext, produced: ReadonlySet<string>): Strategy {
-  const shards = axisDevices(unionMask(masks, () => true), ctx.mesh);
+function strategyCost(
+  graph: OperatorGraph,
+  node: OperatorNode,
+  labels: OpLabels,
+  masks: ReadonlyMap<string, AxisMask>,
+  ctx: IntraOpContext,
+  produced: ReadonlySet<string>,
+): Strategy {
+  const shards = axisDevices(
+    unionMask(masks, () => true),
+    ctx.mesh,
+  );
   const inputLayouts = labels.inputs.map((dims) => layoutOf(dims, masks));
   const outLayout = layoutOf(labels.output, masks);
-  const outBytes = tensorBytes(graph.tensors[node.outputs[0] ?? ''] ?? { shape: [], dtype: 'bf16', parameter: false }) / layoutShards(outLayout, ctx.mesh);
-  const flops = (forwardFlops(graph, node) + (ctx.training ? backwardFlops(graph, node) : 0)) / shards;
-  const bytes = (forwardBytes(graph, node) * (ctx.training ? 1 + BACKWARD_BYTES_FACTOR : 1)) / shards;
-  const computeSeconds = isMatmulLike(node) ? Math.max(matmulSeconds(flops, ctx), memorySeconds(bytes, ctx)) : memorySeconds(bytes, ctx);
+  const outBytes =
+    tensorBytes(
+      graph.tensors[node.outputs[0] ?? ''] ?? { shape: [], dtype: 'bf16', parameter: false },
+    ) / layoutShards(outLayout, ctx.mesh);
+  const flops =
+    (forwardFlops(graph, node) + (ctx.training ? backwardFlops(graph, node) : 0)) / shards;
+  const bytes =
+    (forwardBytes(graph, node) * (ctx.training ? 1 + BACKWARD_BYTES_FACTOR : 1)) / shards;
+  const computeSeconds = isMatmulLike(node)
+    ? Math.max(matmulSeconds(flops, ctx), memorySeconds(bytes, ctx))
+    : memorySeconds(bytes, ctx);
   // forward: a sharded contraction label leaves partial sums in the output → all-reduce
-  let commSeconds = allReduceOverAxes(outBytes, unionMask(masks, (l) => !labels.output.includes(l)), ctx);
+  let commSeconds = allReduceOverAxes(
+    outBytes,
+    unionMask(masks, (l) => !labels.output.includes(l)),
+    ctx,
+  );
   let memoryBytes = outBytes;
   node.inputs.forEach((t, k) => {
     const spec = graph.tensors[t];
@@ -75,17 +137,37 @@ function strategyCost(graph: OperatorGraph, node: OperatorNode, labels: OpLabels
     if (spec?.parameter === true) memoryBytes += shardBytes * PARAMETER_STATE_BYTES_PER_WEIGHT_BYTE;
     // backward: labels sharded but absent from this input make its gradient a partial sum → all-reduce
     // (for a parameter this is the data-parallel gradient all-reduce)
-    if (ctx.training && requiresGrad(graph, t, produced)) commSeconds += allReduceOverAxes(shardBytes, unionMask(masks, (l) => !dims.includes(l)), ctx);
+    if (ctx.training && requiresGrad(graph, t, produced))
+      commSeconds += allReduceOverAxes(
+        shardBytes,
+        unionMask(masks, (l) => !dims.includes(l)),
+        ctx,
+      );
   });
-  const name = masks.size === 0 ? 'replicate' : [...masks].map(([l, m]) => `${l}@${['R', 'S0', 'S1', 'S01'][m]}`).join(',');
-  return { name, inputLayouts, outputLayouts: [outLayout], computeSeconds, commSeconds, memoryBytes };
+  const name =
+    masks.size === 0
+      ? 'replicate'
+      : [...masks].map(([l, m]) => `${l}@${['R', 'S0', 'S1', 'S01'][m]}`).join(',');
+  return {
+    name,
+    inputLayouts,
+    outputLayouts: [outLayout],
+    computeSeconds,
+    commSeconds,
+    memoryBytes,
+  };
 }
 
 /**
  * All strategies of one op with their costs, deduplicated by layouts and sorted by name (stable).
  * @param produced tensors produced by some node (their gradients flow back)
  */
-export function enumerateStrategies(graph: OperatorGraph, node: OperatorNode, ctx: IntraOpContext, produced: ReadonlySet<string>): Strategy[] {
+export function enumerateStrategies(
+  graph: OperatorGraph,
+  node: OperatorNode,
+  ctx: IntraOpContext,
+  produced: ReadonlySet<string>,
+): Strategy[] {
   const labels = opLabels(graph, node);
   const seen = new Set<string>();
   const out: Strategy[] = [];

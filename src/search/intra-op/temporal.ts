@@ -31,7 +31,11 @@ function applicable(graph: OperatorGraph, node: OperatorNode): boolean {
 }
 
 /** Spatial-temporal strategies of one matmul (empty for other ops); see file comment. */
-export function temporalStrategies(graph: OperatorGraph, node: OperatorNode, ctx: IntraOpContext): Strategy[] {
+export function temporalStrategies(
+  graph: OperatorGraph,
+  node: OperatorNode,
+  ctx: IntraOpContext,
+): Strategy[] {
   if (!applicable(graph, node)) return [];
   const out: Strategy[] = [];
   for (const axis of [0, 1] as const) {
@@ -45,7 +49,13 @@ export function temporalStrategies(graph: OperatorGraph, node: OperatorNode, ctx
   return out;
 }
 
-function temporalRow(graph: OperatorGraph, node: OperatorNode, ctx: IntraOpContext, axis: 0 | 1, batchAxis: 0 | 1 | undefined): Strategy | undefined {
+function temporalRow(
+  graph: OperatorGraph,
+  node: OperatorNode,
+  ctx: IntraOpContext,
+  axis: 0 | 1,
+  batchAxis: 0 | 1 | undefined,
+): Strategy | undefined {
   const a = graph.tensors[node.inputs[0] ?? ''];
   const w = graph.tensors[node.inputs[1] ?? ''];
   const y = graph.tensors[node.outputs[0] ?? ''];
@@ -66,19 +76,29 @@ function temporalRow(graph: OperatorGraph, node: OperatorNode, ctx: IntraOpConte
   const weightShardBytes = tensorBytes(w) / steps;
   const batchMask = (batchAxis === undefined ? 0 : batchAxis + 1) as AxisMask;
   // data-parallel gradient all-reduce of the weight shard over the batch axis
-  const gradSeconds = ctx.training && w.parameter ? allReduceOverAxes(weightShardBytes, batchMask, ctx) : 0;
+  const gradSeconds =
+    ctx.training && w.parameter ? allReduceOverAxes(weightShardBytes, batchMask, ctx) : 0;
   const sharded = (axis + 1) as AxisMask;
-  const aLayout: Layout = a.shape.map((_, i) => (i === 0 ? batchMask : i === a.shape.length - 1 ? sharded : 0));
-  const yLayout: Layout = y.shape.map((_, i) => (i === 0 ? batchMask : i === y.shape.length - 1 ? sharded : 0));
-  const inputLayouts: Layout[] = [aLayout, [sharded, 0], ...(node.inputs.length > 2 ? [[sharded] as Layout] : [])];
+  const aLayout: Layout = a.shape.map((_, i) =>
+    i === 0 ? batchMask : i === a.shape.length - 1 ? sharded : 0,
+  );
+  const yLayout: Layout = y.shape.map((_, i) =>
+    i === 0 ? batchMask : i === y.shape.length - 1 ? sharded : 0,
+  );
+  const inputLayouts: Layout[] = [
+    aLayout,
+    [sharded, 0],
+    ...(node.inputs.length > 2 ? [[sharded] as Layout] : []),
+  ];
   return {
     name: `temporal-row@${AXIS_NAMES[axis]}${batchAxis === undefined ? '' : `,d0@${AXIS_NAMES[batchAxis]}`}`,
     inputLayouts,
     outputLayouts: [yLayout],
     computeSeconds,
     commSeconds: forward + backward - computeSeconds + gradSeconds,
-    memoryBytes: (w.parameter ? weightShardBytes * PARAMETER_STATE_BYTES_PER_WEIGHT_BYTE : weightShardBytes) + 2 * blockBytes,
+    memoryBytes:
+      (w.parameter ? weightShardBytes * PARAMETER_STATE_BYTES_PER_WEIGHT_BYTE : weightShardBytes) +
+      2 * blockBytes,
     temporal: { steps },
   };
 }
-

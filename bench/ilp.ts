@@ -1,0 +1,96 @@
+/**
+ * ILP solve time per adapter on transformer-MLP-like chains of 100 / 300 / 1,000 ops
+ * (blocks of linear → gelu → linear → add → layernorm) on a 2×4 mesh. Run: npx tsx bench/ilp.ts
+ */
+import { parseOperatorGraph } from '../src/graph/operator-graph/index.js';
+import type { DeviceProfile, LinkProfile } from '../src/hardware-profiles/types.js';
+import {
+  buildShardingIlp,
+  highsSolver,
+  lpSolverSolver,
+  solveSharding,
+  type Solver,
+} from '../src/search/ilp/index.js';
+import { buildIntraOpProblem } from '../src/search/intra-op/index.js';
+
+const DEVICE: DeviceProfile = {
+  id: 'bench-gpu',
+  name: 'bench',
+  vendor: 'bench',
+  peakFlopsPerSecond: { bf16: 989e12 },
+  memoryBytes: 80 * 2 ** 30,
+  memoryBandwidthBytesPerSecond: 3.35e12,
+  matmulEfficiency: [
+    { minSize: 0, efficiency: 0.5 },
+    { minSize: 1e9, efficiency: 0.7 },
+  ],
+  memoryEfficiency: [{ minSize: 0, efficiency: 0.8 }],
+  attentionEfficiencyFactor: 1,
+  tdpWatts: 700,
+  priceUsdPerGpuHour: null,
+  source: 'bench',
+  notes: '',
+};
+const NVLINK: LinkProfile = {
+  bandwidthBytesPerSecond: 450e9,
+  latencySeconds: 2e-6,
+  efficiency: 0.8,
+};
+const IB: LinkProfile = { bandwidthBytesPerSecond: 50e9, latencySeconds: 5e-6, efficiency: 0.9 };
+
+function chain(numOps: number, batch = 2048, hidden = 1024) {
+  const tensors: Record<string, { shape: number[]; parameter?: boolean }> = {
+    t0: { shape: [batch, hidden] },
+  };
+  const nodes: { id: string; op: string; inputs: string[]; outputs: string[] }[] = [];
+  let cur = 't0';
+  let residual = 't0';
+  const kinds = ['linear', 'gelu', 'linear', 'add', 'layernorm'];
+  for (let i = 0; i < numOps; i++) {
+    const kind = kinds[i % kinds.length] as string;
+    const out = `t${i + 1}`;
+    const wide = kind === 'linear' && i % 5 === 0;
+    tensors[out] = { shape: [batch, wide || kind === 'gelu' ? 4 * hidden : hidden] };
+    if (kind === 'linear') {
+      const inDim = tensors[cur]?.shape[1] ?? hidden;
+      tensors[`w${i}`] = { shape: [inDim, tensors[out].shape[1] ?? hidden], parameter: true };
+      nodes.push({ id: `op${i}`, op: kind, inputs: [cur, `w${i}`], outputs: [out] });
+    } else if (kind === 'add')
+      nodes.push({ id: `op${i}`, op: kind, inputs: [cur, residual], outputs: [out] });
+    else nodes.push({ id: `op${i}`, op: kind, inputs: [cur], outputs: [out] });
+    if (kind === 'layernorm') residual = out;
+    cur = out;
+  }
+  return parseOperatorGraph({ tensors, nodes });
+}
+
+const ctx = { mesh: [2, 4] as const, links: [IB, NVLINK] as const, device: DEVICE, training: true };
+const rows: string[][] = [
+  ['adapter', 'ops', 'variables', 'constraints', 'build s', 'solve s', 'status', 'objective s'],
+];
+const runs: [Solver, number][] = [
+  [highsSolver, 100],
+  [highsSolver, 300],
+  [highsSolver, 1000],
+  [lpSolverSolver, 100],
+];
+for (const [solver, numOps] of runs) {
+  const t0 = performance.now();
+  const problem = buildIntraOpProblem(chain(numOps), ctx, Infinity);
+  const model = buildShardingIlp(problem.tables).model;
+  const t1 = performance.now();
+  const result = await solveSharding(problem.tables, solver, { timeLimitSeconds: 60, mipGap: 0 });
+  const t2 = performance.now();
+  rows.push([
+    solver.name,
+    String(numOps),
+    String(model.variables.length),
+    String(model.constraints.length),
+    ((t1 - t0) / 1000).toFixed(2),
+    ((t2 - t1) / 1000).toFixed(2),
+    result.status + (result.violation ? ` (${result.violation})` : ''),
+    (result.objectiveSeconds ?? NaN).toExponential(4),
+  ]);
+}
+const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+for (const r of rows) console.log(r.map((x, c) => x.padEnd(widths[c] ?? 0)).join('  '));

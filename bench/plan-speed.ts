@@ -1,0 +1,55 @@
+/**
+ * Planning-time benchmark (issue #2): Llama-3-405B on 16,384 H100 (2,048 × DGX H100) with the full
+ * strategy space; reports the median over runs and microseconds per evaluated candidate.
+ */
+import { buildModelGraph } from '../src/graph/index.js';
+import { clusterFromPreset, findModel, loadProfileCatalog } from '../src/hardware-profiles/index.js';
+import { planTraining } from '../src/search/index.js';
+import type { PlanningProblem } from '../src/search/index.js';
+
+export interface PlanBenchResult {
+  readonly name: string;
+  readonly medianSeconds: number;
+  readonly candidates: number;
+  readonly microsecondsPerCandidate: number;
+  readonly best: string;
+}
+
+export function benchPlan(name: string, problem: PlanningProblem, runs = 5): PlanBenchResult {
+  const times: number[] = [];
+  let result = planTraining(problem);
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    result = planTraining(problem);
+    times.push((performance.now() - start) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const medianSeconds = times[Math.floor(times.length / 2)] ?? Number.NaN;
+  const s = result.best.strategy;
+  return {
+    name,
+    medianSeconds,
+    candidates: result.search.candidates,
+    microsecondsPerCandidate: (medianSeconds * 1e6) / result.search.candidates,
+    best: `dp=${s.dp} tp=${s.tp} pp=${s.pp} v=${s.virtualStages} mbs=${s.microBatchSize} sp=${s.sequenceParallel} rc=${s.recompute} zero=${s.zeroStage} ${s.schedule} → ${result.best.estimate.stepTimeSeconds.toFixed(2)} s, MFU ${(100 * result.best.estimate.mfu).toFixed(1)}%`,
+  };
+}
+
+export function llama405bProblem(): PlanningProblem {
+  const catalog = loadProfileCatalog();
+  return {
+    graph: buildModelGraph(findModel(catalog, 'llama3-405b').spec, 8192),
+    cluster: clusterFromPreset(catalog, 'dgx-h100', 2048),
+    training: { globalBatchSize: 2048, sequenceLength: 8192, precision: 'bf16', flashAttention: true, dropout: false, overlapGradientReduce: true, framework: 'megatron' },
+    constraints: {},
+    objective: 'fastest',
+    topK: 5,
+    stepTimeTargetSeconds: null,
+    maxCandidates: 200_000,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = benchPlan('llama3-405b on 16,384 H100', llama405bProblem());
+  console.log(r);
+}

@@ -1,0 +1,15 @@
+/** Operator-graph input (issue #4): types, validation, errors. */
+export { GraphInputError } from './errors.js';
+export { parseOperatorGraph, graphInputs } from './validate.js';
+export { inferOutputShape } from './shapes.js';
+export { operatorGraphSchema } from './schema.js';
+export type { OperatorGraphJson } from './schema.js';
+export { OPERATOR_KINDS, MAX_GRAPH_NODES, DTYPE_BYTES, DEFAULT_DTYPE } from './types.js';
+export type {
+  OperatorGraph,
+  OperatorNode,
+  OperatorKind,
+  TensorSpec,
+  Dtype,
+  AttributeValue,
+} from './types.js';
