@@ -3,7 +3,11 @@
  * strategy space; reports the median over runs and microseconds per evaluated candidate.
  */
 import { buildModelGraph } from '../src/graph/index.js';
-import { clusterFromPreset, findModel, loadProfileCatalog } from '../src/hardware-profiles/index.js';
+import {
+  clusterFromPreset,
+  findModel,
+  loadProfileCatalog,
+} from '../src/hardware-profiles/index.js';
 import { planTraining } from '../src/search/index.js';
 import type { PlanningProblem } from '../src/search/index.js';
 
@@ -40,7 +44,15 @@ export function llama405bProblem(): PlanningProblem {
   return {
     graph: buildModelGraph(findModel(catalog, 'llama3-405b').spec, 8192),
     cluster: clusterFromPreset(catalog, 'dgx-h100', 2048),
-    training: { globalBatchSize: 2048, sequenceLength: 8192, precision: 'bf16', flashAttention: true, dropout: false, overlapGradientReduce: true, framework: 'megatron' },
+    training: {
+      globalBatchSize: 2048,
+      sequenceLength: 8192,
+      precision: 'bf16',
+      flashAttention: true,
+      dropout: false,
+      overlapGradientReduce: true,
+      framework: 'megatron',
+    },
     constraints: {},
     objective: 'fastest',
     topK: 5,

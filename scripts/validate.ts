@@ -12,27 +12,46 @@ const catalog = loadProfileCatalog();
 const rows = loadPublishedRows();
 const results = rows.filter(isStepRow).map((row) => compareRow(catalog, row));
 
-const pct = (x: number | null): string => (x === null ? '   n/a' : `${(100 * x).toFixed(1).padStart(6)}%`);
+const pct = (x: number | null): string =>
+  x === null ? '   n/a' : `${(100 * x).toFixed(1).padStart(6)}%`;
 const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
 console.log('row'.padEnd(68), 'measured s', 'predicted s', '   error', ' mem GiB (pub)', ' plan');
 for (const r of results) {
-  const mem = r.predictedPeakMemoryBytes === null ? 'n/a' : (r.predictedPeakMemoryBytes / 2 ** 30).toFixed(1);
+  const mem =
+    r.predictedPeakMemoryBytes === null ? 'n/a' : (r.predictedPeakMemoryBytes / 2 ** 30).toFixed(1);
   const s = r.plan?.strategy;
-  const plan = s ? `mbs=${s.microBatchSize} v=${s.virtualStages} ${s.schedule} rc=${s.recompute}` : r.note.slice(0, 80);
-  console.log(r.id.padEnd(68), num(r.measuredStepSeconds).padStart(10), num(r.predictedStepSeconds).padStart(11), pct(r.relativeError), `${mem} (${r.measuredMemoryGB ?? '-'})`.padStart(14), plan);
+  const plan = s
+    ? `mbs=${s.microBatchSize} v=${s.virtualStages} ${s.schedule} rc=${s.recompute}`
+    : r.note.slice(0, 80);
+  console.log(
+    r.id.padEnd(68),
+    num(r.measuredStepSeconds).padStart(10),
+    num(r.predictedStepSeconds).padStart(11),
+    pct(r.relativeError),
+    `${mem} (${r.measuredMemoryGB ?? '-'})`.padStart(14),
+    plan,
+  );
 }
-const errors = results.flatMap((r) => (r.relativeError === null ? [] : [Math.abs(r.relativeError)]));
+const errors = results.flatMap((r) =>
+  r.relativeError === null ? [] : [Math.abs(r.relativeError)],
+);
 const oomRows = results.filter((r) => r.status === 'OOM');
 const oomCorrect = oomRows.filter((r) => !r.predictedFits).length;
 const okRows = results.filter((r) => r.status === 'ok');
 const okFit = okRows.filter((r) => r.predictedFits).length;
 console.log('');
-console.log(`step-time rows: ${errors.length}; median |error| ${pct(percentile(errors, 50))}; p90 |error| ${pct(percentile(errors, 90))}; max ${pct(Math.max(...errors))}`);
-console.log(`OOM rows predicted not to fit: ${oomCorrect}/${oomRows.length}; ok rows predicted to fit: ${okFit}/${okRows.length}`);
+console.log(
+  `step-time rows: ${errors.length}; median |error| ${pct(percentile(errors, 50))}; p90 |error| ${pct(percentile(errors, 90))}; max ${pct(Math.max(...errors))}`,
+);
+console.log(
+  `OOM rows predicted not to fit: ${oomCorrect}/${oomRows.length}; ok rows predicted to fit: ${okFit}/${okRows.length}`,
+);
 
 const layers = compareLayerRows(catalog, rows);
 console.log('');
 console.log('Korthikanti 2022 Table 4 per-layer time (22B, tp=8, b=4, s=2048, A100):');
 for (const l of layers) {
-  console.log(`  ${l.id.padEnd(62)} measured ${l.measuredMs.toFixed(1)} ms, predicted ${l.predictedMs.toFixed(1)} ms, error ${pct(l.relativeError)}`);
+  console.log(
+    `  ${l.id.padEnd(62)} measured ${l.measuredMs.toFixed(1)} ms, predicted ${l.predictedMs.toFixed(1)} ms, error ${pct(l.relativeError)}`,
+  );
 }

@@ -8,7 +8,13 @@ import { planTraining } from '../../src/search/index.js';
 import { PlanningError } from '../../src/costmodel/errors.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { PublishedRow } from './published-runs.js';
-import { measuredStepSeconds, rowCluster, rowConstraints, rowSpec, rowTraining } from './published-runs.js';
+import {
+  measuredStepSeconds,
+  rowCluster,
+  rowConstraints,
+  rowSpec,
+  rowTraining,
+} from './published-runs.js';
 
 export interface RowComparison {
   readonly id: string;
@@ -63,7 +69,15 @@ export function compareRow(catalog: ProfileCatalog, row: PublishedRow): RowCompa
     };
   } catch (error) {
     if (!(error instanceof PlanningError)) throw error;
-    return { ...base, predictedStepSeconds: null, relativeError: null, predictedFits: false, predictedPeakMemoryBytes: null, plan: null, note: error.message };
+    return {
+      ...base,
+      predictedStepSeconds: null,
+      relativeError: null,
+      predictedFits: false,
+      predictedPeakMemoryBytes: null,
+      plan: null,
+      note: error.message,
+    };
   }
 }
 

@@ -16,7 +16,10 @@ export interface LayerComparison {
   readonly relativeError: number;
 }
 
-export function compareLayerRows(catalog: ProfileCatalog, rows: readonly PublishedRow[]): LayerComparison[] {
+export function compareLayerRows(
+  catalog: ProfileCatalog,
+  rows: readonly PublishedRow[],
+): LayerComparison[] {
   return rows.flatMap((row) => {
     const measuredMs = row.derived?.layer_fwd_bwd_ms;
     if (measuredMs === undefined) return [];
@@ -32,13 +35,26 @@ export function compareLayerRows(catalog: ProfileCatalog, rows: readonly Publish
         graph,
         cluster,
         precision: training.precision,
-        share: { sequences: row.training.micro_batch_size ?? 1, tp, sequenceParallel: row.parallelism.sequence_parallel === true, flashAttention: training.flashAttention, dropout: training.dropout },
+        share: {
+          sequences: row.training.micro_batch_size ?? 1,
+          tp,
+          sequenceParallel: row.parallelism.sequence_parallel === true,
+          flashAttention: training.flashAttention,
+          dropout: training.dropout,
+        },
         tpGroup: placeGroup(tp, 1, cluster.gpusPerNode),
         recompute,
         recomputedLayers: 1,
       },
     );
     const predictedMs = 1000 * (t.forward + t.backwardInput + t.backwardWeight);
-    return [{ id: row.id, measuredMs, predictedMs, relativeError: (predictedMs - measuredMs) / measuredMs }];
+    return [
+      {
+        id: row.id,
+        measuredMs,
+        predictedMs,
+        relativeError: (predictedMs - measuredMs) / measuredMs,
+      },
+    ];
   });
 }

@@ -13,18 +13,64 @@ import { fileURLToPath } from 'node:url';
 import type { TransformerSpec } from '../../src/graph/types.js';
 import type { ClusterProfile, ProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { clusterFromPreset, customCluster } from '../../src/hardware-profiles/index.js';
-import type { RecomputeMode, ScheduleKind, TrainingConfig, ZeroStage } from '../../src/costmodel/strategy.js';
+import type {
+  RecomputeMode,
+  ScheduleKind,
+  TrainingConfig,
+  ZeroStage,
+} from '../../src/costmodel/strategy.js';
 import type { SearchConstraints } from '../../src/search/types.js';
 
 export interface PublishedRow {
   id: string;
   source_group: string;
-  model: { name: string; family?: string; num_layers: number; hidden_size: number; num_attention_heads: number | null; num_kv_heads: number | null; ffn_hidden_size: number | null; vocab_size: number | null; seq_len: number };
-  training: { global_batch_size: number; micro_batch_size: number | null; precision: string | null };
-  parallelism: { tp: number | null; pp: number | null; dp: number | null; sequence_parallel: boolean | null; virtual_pipeline_stages: number | string | null; pipeline_schedule: string | null; recompute: string | null; zero_stage: number | null; fsdp: string | null };
-  hardware: { gpu_canonical: string; num_gpus: number; gpus_per_node: number; cluster: string | null };
-  metric: { iteration_time_s: number | null; tokens_per_sec: number | null; samples_per_sec: number | null; samples_per_sec_per_gpu: number | null; memory_gb: number | null; status: string };
-  derived: { iteration_time_s?: number; layer_forward_ms?: number; layer_backward_ms?: number; layer_fwd_bwd_ms?: number } | null;
+  model: {
+    name: string;
+    family?: string;
+    num_layers: number;
+    hidden_size: number;
+    num_attention_heads: number | null;
+    num_kv_heads: number | null;
+    ffn_hidden_size: number | null;
+    vocab_size: number | null;
+    seq_len: number;
+  };
+  training: {
+    global_batch_size: number;
+    micro_batch_size: number | null;
+    precision: string | null;
+  };
+  parallelism: {
+    tp: number | null;
+    pp: number | null;
+    dp: number | null;
+    sequence_parallel: boolean | null;
+    virtual_pipeline_stages: number | string | null;
+    pipeline_schedule: string | null;
+    recompute: string | null;
+    zero_stage: number | null;
+    fsdp: string | null;
+  };
+  hardware: {
+    gpu_canonical: string;
+    num_gpus: number;
+    gpus_per_node: number;
+    cluster: string | null;
+  };
+  metric: {
+    iteration_time_s: number | null;
+    tokens_per_sec: number | null;
+    samples_per_sec: number | null;
+    samples_per_sec_per_gpu: number | null;
+    memory_gb: number | null;
+    status: string;
+  };
+  derived: {
+    iteration_time_s?: number;
+    layer_forward_ms?: number;
+    layer_backward_ms?: number;
+    layer_fwd_bwd_ms?: number;
+  } | null;
 }
 
 export function publishedRunsPath(): string {
@@ -42,9 +88,12 @@ export function measuredStepSeconds(row: PublishedRow): number | null {
   if (row.derived?.iteration_time_s !== undefined) return row.derived.iteration_time_s;
   const tokens = row.training.global_batch_size * row.model.seq_len;
   if (row.metric.tokens_per_sec !== null) return tokens / row.metric.tokens_per_sec;
-  if (row.metric.samples_per_sec !== null) return row.training.global_batch_size / row.metric.samples_per_sec;
+  if (row.metric.samples_per_sec !== null)
+    return row.training.global_batch_size / row.metric.samples_per_sec;
   if (row.metric.samples_per_sec_per_gpu !== null) {
-    return row.training.global_batch_size / (row.metric.samples_per_sec_per_gpu * row.hardware.num_gpus);
+    return (
+      row.training.global_batch_size / (row.metric.samples_per_sec_per_gpu * row.hardware.num_gpus)
+    );
   }
   return null;
 }
@@ -165,7 +214,8 @@ export function rowConstraints(row: PublishedRow): SearchConstraints {
   if (p.tp !== null) constraints.tp = [p.tp];
   if (p.pp !== null) constraints.pp = [p.pp];
   if (p.dp !== null) constraints.dp = [p.dp];
-  if (row.training.micro_batch_size !== null) constraints.microBatchSize = [row.training.micro_batch_size];
+  if (row.training.micro_batch_size !== null)
+    constraints.microBatchSize = [row.training.micro_batch_size];
   if (schedule === 'interleaved-1f1b' && v !== null && v > 1) constraints.virtualStages = [v];
   if (p.pp === null) delete constraints.schedule;
   return constraints;

@@ -21,11 +21,18 @@ export function effectiveBandwidthBytesPerSecond(link: LinkProfile): number {
  * @see Thakur, Rabenseifner & Gropp 2005, "Optimization of Collective Communication Operations in MPICH", §4 (ring allreduce);
  *      nccl-tests doc/PERFORMANCE.md (busbw factor 2(n−1)/n)
  */
-export function allReduceSeconds(payloadBytes: number, numRanks: number, link: LinkProfile): number {
+export function allReduceSeconds(
+  payloadBytes: number,
+  numRanks: number,
+  link: LinkProfile,
+): number {
   if (numRanks <= 1 || payloadBytes <= 0) return 0;
   const steps = 2 * (numRanks - 1);
   const busFactor = (2 * (numRanks - 1)) / numRanks;
-  return steps * link.latencySeconds + (busFactor * payloadBytes) / effectiveBandwidthBytesPerSecond(link);
+  return (
+    steps * link.latencySeconds +
+    (busFactor * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
+  );
 }
 
 /**
@@ -34,15 +41,26 @@ export function allReduceSeconds(payloadBytes: number, numRanks: number, link: L
  * @returns seconds.
  * @see nccl-tests doc/PERFORMANCE.md (busbw factor (n−1)/n for AllGather/ReduceScatter)
  */
-export function allGatherSeconds(fullTensorBytes: number, numRanks: number, link: LinkProfile): number {
+export function allGatherSeconds(
+  fullTensorBytes: number,
+  numRanks: number,
+  link: LinkProfile,
+): number {
   if (numRanks <= 1 || fullTensorBytes <= 0) return 0;
   const steps = numRanks - 1;
   const busFactor = (numRanks - 1) / numRanks;
-  return steps * link.latencySeconds + (busFactor * fullTensorBytes) / effectiveBandwidthBytesPerSecond(link);
+  return (
+    steps * link.latencySeconds +
+    (busFactor * fullTensorBytes) / effectiveBandwidthBytesPerSecond(link)
+  );
 }
 
 /** Reduce-scatter costs the same as all-gather of the same full tensor (nccl-tests PERFORMANCE.md). */
-export function reduceScatterSeconds(fullTensorBytes: number, numRanks: number, link: LinkProfile): number {
+export function reduceScatterSeconds(
+  fullTensorBytes: number,
+  numRanks: number,
+  link: LinkProfile,
+): number {
   return allGatherSeconds(fullTensorBytes, numRanks, link);
 }
 
@@ -53,7 +71,10 @@ export function reduceScatterSeconds(fullTensorBytes: number, numRanks: number, 
  */
 export function allToAllSeconds(payloadBytes: number, numRanks: number, link: LinkProfile): number {
   if (numRanks <= 1 || payloadBytes <= 0) return 0;
-  return (numRanks - 1) * link.latencySeconds + (((numRanks - 1) / numRanks) * payloadBytes) / effectiveBandwidthBytesPerSecond(link);
+  return (
+    (numRanks - 1) * link.latencySeconds +
+    (((numRanks - 1) / numRanks) * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
+  );
 }
 
 /**

@@ -36,7 +36,11 @@ function bucketParameters(framework: Framework, dp: number): number {
 }
 
 /** Split a collective into `count` equal collectives (each pays its own latency). */
-function repeated(count: number, collective: (bytes: number) => number, totalBytes: number): number {
+function repeated(
+  count: number,
+  collective: (bytes: number) => number,
+  totalBytes: number,
+): number {
   const n = Math.max(1, Math.ceil(count));
   return n * collective(totalBytes / n);
 }
@@ -62,7 +66,12 @@ export function dataParallelCommSeconds(
   cluster: ClusterProfile,
   fsdpUnits = 1,
 ): DataParallelCommSeconds {
-  const none = { gradientReduce: 0, parameterGather: 0, perMicroBatchForward: 0, perMicroBatchBackward: 0 };
+  const none = {
+    gradientReduce: 0,
+    parameterGather: 0,
+    perMicroBatchForward: 0,
+    perMicroBatchBackward: 0,
+  };
   if (group.size <= 1) return none;
   const gradientBytes = parametersPerGpu * gradientReduceBytesPerParameter(precision, framework);
   const weightBytes = parametersPerGpu * WEIGHT_BYTES_PER_PARAMETER;

@@ -64,7 +64,10 @@ function placeGroups(s: Strategy, cluster: ClusterProfile): Groups {
  *  deepspeed: PipelineEngine runs RecvActivation, SendActivation, RecvGrad, SendGrad as separate
  *    blocking instructions with the whole activation (deepspeed/runtime/pipe/engine.py): 4 transfers.
  */
-function pipelineTransfers(framework: TrainingConfig['framework'], tp: number): { bytesDivisor: number; transfersPerMicroBatch: number } {
+function pipelineTransfers(
+  framework: TrainingConfig['framework'],
+  tp: number,
+): { bytesDivisor: number; transfersPerMicroBatch: number } {
   switch (framework) {
     case 'megatron':
       return { bytesDivisor: tp, transfersPerMicroBatch: 2 };
@@ -83,11 +86,19 @@ interface RankResult {
   readonly chunks: readonly ChunkLayout[];
 }
 
-function rankPasses(graph: ModelGraph, cluster: ClusterProfile, s: Strategy, training: TrainingConfig, groups: Groups): RankResult[] {
+function rankPasses(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  s: Strategy,
+  training: TrainingConfig,
+  groups: Groups,
+): RankResult[] {
   const chunks = chunkLayouts(s, graph.spec.numLayers);
   const numChunks = chunks.length;
   const p2pShape = pipelineTransfers(training.framework, s.tp);
-  const boundaryBytes = (s.microBatchSize * training.sequenceLength * graph.spec.hiddenSize * 2) / p2pShape.bytesDivisor;
+  const boundaryBytes =
+    (s.microBatchSize * training.sequenceLength * graph.spec.hiddenSize * 2) /
+    p2pShape.bytesDivisor;
   const p2p = s.pp > 1 ? pipelineSendRecvSeconds(boundaryBytes, groups.pp, cluster) : 0;
   const inputs = {
     graph,
@@ -108,9 +119,23 @@ function rankPasses(graph: ModelGraph, cluster: ClusterProfile, s: Strategy, tra
   const shares = parameterShares(graph, s.tp);
   return chunksByRank(chunks, s.pp).map((rankChunks) => {
     const chunkTimes = rankChunks.map((c) => chunkTimeSeconds(c, inputs, costs));
-    const parametersPerGpu = rankChunks.reduce((sum, c) => sum + chunkParametersPerGpu(c, shares, numChunks), 0);
-    const fsdpUnits = rankChunks.reduce((sum, c) => sum + c.layers + (c.hasEmbedding ? 1 : 0) + (c.hasLmHead ? 1 : 0), 0);
-    const dp = dataParallelCommSeconds(parametersPerGpu, groups.dp, s.zeroStage, training.precision, training.framework, cluster, fsdpUnits);
+    const parametersPerGpu = rankChunks.reduce(
+      (sum, c) => sum + chunkParametersPerGpu(c, shares, numChunks),
+      0,
+    );
+    const fsdpUnits = rankChunks.reduce(
+      (sum, c) => sum + c.layers + (c.hasEmbedding ? 1 : 0) + (c.hasLmHead ? 1 : 0),
+      0,
+    );
+    const dp = dataParallelCommSeconds(
+      parametersPerGpu,
+      groups.dp,
+      s.zeroStage,
+      training.precision,
+      training.framework,
+      cluster,
+      fsdpUnits,
+    );
     const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
     const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
     const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
@@ -168,29 +193,54 @@ export function estimate(
   };
   const device = cluster.device;
   const stageEnds = ranks.map((r, index) => {
-    const dp = dataParallelCommSeconds(r.parametersPerGpu, groups.dp, s.zeroStage, training.precision, training.framework, cluster);
+    const dp = dataParallelCommSeconds(
+      r.parametersPerGpu,
+      groups.dp,
+      s.zeroStage,
+      training.precision,
+      training.framework,
+      cluster,
+    );
     // Rank r ends its last backward ≈ r backward passes before rank 0 (1F1B drain order).
     const slack = index * (r.pass.backwardInput + r.pass.backwardWeight);
-    const window = training.overlapGradientReduce ? r.pass.backwardInput + r.pass.backwardWeight : 0;
+    const window = training.overlapGradientReduce
+      ? r.pass.backwardInput + r.pass.backwardWeight
+      : 0;
     const exposedReduce = Math.max(0, dp.gradientReduce - window - slack);
     const exposedGather = training.overlapGradientReduce ? 0 : dp.parameterGather;
     const localParameters = r.parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
     const optimizerBytes = localParameters * ADAM_BYTES_PER_PARAMETER;
-    const optimizer = optimizerBytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, optimizerBytes));
+    const optimizer =
+      optimizerBytes /
+      (device.memoryBandwidthBytesPerSecond *
+        efficiencyAt(device.memoryEfficiency, optimizerBytes));
     return { exposedReduce, exposedGather, optimizer };
   });
-  const postPipeline = Math.max(...stageEnds.map((e) => e.exposedReduce)) + Math.max(...stageEnds.map((e) => e.optimizer + e.exposedGather));
+  const postPipeline =
+    Math.max(...stageEnds.map((e) => e.exposedReduce)) +
+    Math.max(...stageEnds.map((e) => e.optimizer + e.exposedGather));
   const stepTimeSeconds = timing.makespanSeconds + postPipeline;
 
   const terms = activationTerms(memoryInputs);
-  const memories = ranks.map((r, index) => rankMemoryBytes(r.chunks, r.parametersPerGpu, timing.inFlightMicroBatches[index] ?? 1, memoryInputs, terms));
+  const memories = ranks.map((r, index) =>
+    rankMemoryBytes(
+      r.chunks,
+      r.parametersPerGpu,
+      timing.inFlightMicroBatches[index] ?? 1,
+      memoryInputs,
+      terms,
+    ),
+  );
   const peaks = memories.map(totalBytes);
   const worstMemoryRank = peaks.indexOf(Math.max(...peaks));
   const worstTimeRank = pickWorstTimeRank(ranks);
   const worst = ranks[worstTimeRank];
   const m = s.numMicroBatches;
-  const sumChunks = (pick: (t: ChunkTimeSeconds) => number): number => (worst?.chunkTimes ?? []).reduce((a, t) => a + pick(t), 0);
-  const rankBusy = worst ? worst.pass.forward + worst.pass.backwardInput + worst.pass.backwardWeight : 0;
+  const sumChunks = (pick: (t: ChunkTimeSeconds) => number): number =>
+    (worst?.chunkTimes ?? []).reduce((a, t) => a + pick(t), 0);
+  const rankBusy = worst
+    ? worst.pass.forward + worst.pass.backwardInput + worst.pass.backwardWeight
+    : 0;
   const gpus = worldSize(cluster);
   const modelFlops = modelFlopsPerStep(graph, training);
   const hardwareFlops = hardwareFlopsPerStep(graph, training, s);
@@ -232,7 +282,11 @@ function pickWorstTimeRank(ranks: readonly RankResult[]): number {
   return best;
 }
 
-function buildStageEstimates(ranks: readonly RankResult[], memories: readonly MemoryBreakdownBytes[], peaks: readonly number[]): StageEstimate[] {
+function buildStageEstimates(
+  ranks: readonly RankResult[],
+  memories: readonly MemoryBreakdownBytes[],
+  peaks: readonly number[],
+): StageEstimate[] {
   return ranks.map((r, index) => ({
     stage: index,
     layers: r.chunks.reduce((a, c) => a + c.layers, 0),

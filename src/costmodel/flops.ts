@@ -39,11 +39,16 @@ export function hardwareFlopsPerStep(
   if (strategy.recompute === 'full') {
     const layersPerChunk = graph.spec.numLayers / (strategy.pp * strategy.virtualStages);
     const fraction =
-      strategy.recomputeLayers === null ? 1 : Math.min(1, strategy.recomputeLayers / layersPerChunk);
+      strategy.recomputeLayers === null
+        ? 1
+        : Math.min(1, strategy.recomputeLayers / layersPerChunk);
     recomputedPerSequence = fraction * graph.spec.numLayers * layerForward;
   } else if (strategy.recompute === 'selective') {
     const core = graph.layerOps.filter(
-      (op) => op.kind === 'attention-scores' || op.kind === 'attention-softmax' || op.kind === 'attention-context',
+      (op) =>
+        op.kind === 'attention-scores' ||
+        op.kind === 'attention-softmax' ||
+        op.kind === 'attention-context',
     );
     recomputedPerSequence = graph.spec.numLayers * sumForwardFlops(core);
   }

@@ -57,7 +57,8 @@ export function groupAllGatherSeconds(
 ): number {
   if (group.size <= 1) return 0;
   if (group.numNodes <= 1) return allGatherSeconds(fullTensorBytes, group.size, cluster.intraNode);
-  if (group.ranksPerNode <= 1) return allGatherSeconds(fullTensorBytes, group.size, cluster.interNode);
+  if (group.ranksPerNode <= 1)
+    return allGatherSeconds(fullTensorBytes, group.size, cluster.interNode);
   return hierarchicalAllGatherSeconds(
     fullTensorBytes,
     group.ranksPerNode,

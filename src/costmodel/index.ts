@@ -1,7 +1,12 @@
 /** costmodel: pure formulas. estimate(graph, cluster, strategy, training) is the entry point. */
 export { estimate } from './estimate.js';
 export type { EstimateOptions } from './estimate.js';
-export type { CostBreakdown, MemoryBreakdownBytes, StageEstimate, TimeBreakdownSeconds } from './types.js';
+export type {
+  CostBreakdown,
+  MemoryBreakdownBytes,
+  StageEstimate,
+  TimeBreakdownSeconds,
+} from './types.js';
 export type {
   ParallelAxis,
   RecomputeMode,
@@ -13,7 +18,12 @@ export type {
 export { SCHEDULE_KINDS, modelParallelSize, strategyWorldSize } from './strategy.js';
 export { PlanningError, InvariantError, invariant } from './errors.js';
 export type { PlanningErrorReason } from './errors.js';
-export type { PipelineModel, PipelineTiming, PipelineTimingInput, RankPassSeconds } from './pipeline.js';
+export type {
+  PipelineModel,
+  PipelineTiming,
+  PipelineTimingInput,
+  RankPassSeconds,
+} from './pipeline.js';
 export { closedFormPipeline } from './pipeline.js';
 export * from './activations.js';
 export * from './communication.js';

@@ -37,7 +37,10 @@ export function gradientBytesPerParameter(precision: Precision, framework: Frame
 }
 
 /** Bytes per parameter the data-parallel gradient reduction moves: fp32 unless fp16 or FSDP. */
-export function gradientReduceBytesPerParameter(precision: Precision, framework: Framework): number {
+export function gradientReduceBytesPerParameter(
+  precision: Precision,
+  framework: Framework,
+): number {
   return precision === 'fp16' || framework === 'fsdp' ? 2 : 4;
 }
 
@@ -74,8 +77,10 @@ export function modelStateBytes(
  */
 export function zero3GatheredBytes(layerParametersPerTensorRank: number): number {
   const gatheredLayers = 2;
-  return gatheredLayers * layerParametersPerTensorRank * WEIGHT_BYTES_PER_PARAMETER +
-    layerParametersPerTensorRank * WEIGHT_BYTES_PER_PARAMETER;
+  return (
+    gatheredLayers * layerParametersPerTensorRank * WEIGHT_BYTES_PER_PARAMETER +
+    layerParametersPerTensorRank * WEIGHT_BYTES_PER_PARAMETER
+  );
 }
 
 /**
@@ -98,7 +103,14 @@ export const ALLOCATOR_FRAGMENTATION_FRACTION = 0.1;
 const DEEPSPEED_BUCKET_ELEMENTS = 5e8;
 
 /** Framework-owned communication buffers, bytes per GPU. */
-export function frameworkBufferBytes(framework: Framework, zeroStage: ZeroStage, precision: Precision): number {
+export function frameworkBufferBytes(
+  framework: Framework,
+  zeroStage: ZeroStage,
+  precision: Precision,
+): number {
   if (framework !== 'deepspeed' || zeroStage === 0 || zeroStage === 3) return 0;
-  return DEEPSPEED_BUCKET_ELEMENTS * (gradientReduceBytesPerParameter(precision, framework) + WEIGHT_BYTES_PER_PARAMETER);
+  return (
+    DEEPSPEED_BUCKET_ELEMENTS *
+    (gradientReduceBytesPerParameter(precision, framework) + WEIGHT_BYTES_PER_PARAMETER)
+  );
 }

@@ -25,7 +25,9 @@ export function parameterShares(graph: ModelGraph, tp: number): ParameterShares 
     layer: opParametersPerTensorRank(graph.layerOps, tp),
     pre: opParametersPerTensorRank(graph.preOps, tp),
     post: opParametersPerTensorRank(graph.postOps, tp),
-    tiedHeadCopy: graph.spec.tiedEmbeddings ? (graph.spec.vocabSize * graph.spec.hiddenSize) / tp : 0,
+    tiedHeadCopy: graph.spec.tiedEmbeddings
+      ? (graph.spec.vocabSize * graph.spec.hiddenSize) / tp
+      : 0,
   };
 }
 
@@ -34,7 +36,11 @@ export function parameterShares(graph: ModelGraph, tp: number): ParameterShares 
  * the last chunk keeps its own copy of the word embedding for the LM head, as Megatron-LM does
  * (megatron/core/models/common/language_module: "share_embeddings_and_output_weights").
  */
-export function chunkParametersPerGpu(chunk: ChunkLayout, shares: ParameterShares, numChunks: number): number {
+export function chunkParametersPerGpu(
+  chunk: ChunkLayout,
+  shares: ParameterShares,
+  numChunks: number,
+): number {
   let total = chunk.layers * shares.layer;
   if (chunk.hasEmbedding) total += shares.pre;
   if (chunk.hasLmHead) total += shares.post + (numChunks > 1 ? shares.tiedHeadCopy : 0);

@@ -51,7 +51,11 @@ export function closedFormPipeline(input: PipelineTimingInput): PipelineTiming {
   const times = input.ranks.map(total);
   const tMax = Math.max(...times);
   const tSum = times.reduce((a, b) => a + b, 0);
-  const worst = input.ranks[times.indexOf(tMax)] ?? { forward: 0, backwardInput: 0, backwardWeight: 0 };
+  const worst = input.ranks[times.indexOf(tMax)] ?? {
+    forward: 0,
+    backwardInput: 0,
+    backwardWeight: 0,
+  };
   const ranks = Array.from({ length: p }, (_, r) => r);
   switch (input.schedule) {
     case 'gpipe':
@@ -64,21 +68,30 @@ export function closedFormPipeline(input: PipelineTimingInput): PipelineTiming {
     case 'interleaved-1f1b':
       return {
         makespanSeconds: m * tMax + (tSum - tMax) / v,
-        inFlightMicroBatches: ranks.map((r) => Math.min(2 * (p - r - 1) + (v - 1) * p + 1, m * v) / v),
+        inFlightMicroBatches: ranks.map(
+          (r) => Math.min(2 * (p - r - 1) + (v - 1) * p + 1, m * v) / v,
+        ),
       };
     case 'zb-h1':
       return {
-        makespanSeconds: m * tMax + (p - 1) * Math.max(0, worst.forward + worst.backwardInput - worst.backwardWeight),
+        makespanSeconds:
+          m * tMax +
+          (p - 1) * Math.max(0, worst.forward + worst.backwardInput - worst.backwardWeight),
         inFlightMicroBatches: ranks.map((r) => Math.min(p - r, m)),
       };
     case 'zb-h2':
       return {
-        makespanSeconds: m * tMax + (p - 1) * Math.max(0, worst.forward + worst.backwardInput - 2 * worst.backwardWeight),
+        makespanSeconds:
+          m * tMax +
+          (p - 1) * Math.max(0, worst.forward + worst.backwardInput - 2 * worst.backwardWeight),
         inFlightMicroBatches: ranks.map((r) => Math.min(2 * (p - r) - 1, m)),
       };
     case 'zb-v':
       return {
-        makespanSeconds: m * tMax + ((p - 1) * Math.max(0, worst.forward + worst.backwardInput - 2 * worst.backwardWeight)) / 2,
+        makespanSeconds:
+          m * tMax +
+          ((p - 1) * Math.max(0, worst.forward + worst.backwardInput - 2 * worst.backwardWeight)) /
+            2,
         inFlightMicroBatches: ranks.map(() => Math.min(p, m)),
       };
     case 'seq-slice-1f1b':

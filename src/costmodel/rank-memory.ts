@@ -54,8 +54,11 @@ export function activationTerms(x: RankMemoryInputs): ActivationTerms {
 /** Activations of one micro-batch through one chunk (recomputed layers keep only their input). */
 function chunkActivationBytes(chunk: ChunkLayout, x: RankMemoryInputs, t: ActivationTerms): number {
   const recomputed =
-    x.strategy.recompute === 'full' ? Math.min(chunk.layers, x.strategy.recomputeLayers ?? chunk.layers) : 0;
-  const layers = recomputed * t.checkpointedPerLayer + (chunk.layers - recomputed) * t.storedPerLayer;
+    x.strategy.recompute === 'full'
+      ? Math.min(chunk.layers, x.strategy.recomputeLayers ?? chunk.layers)
+      : 0;
+  const layers =
+    recomputed * t.checkpointedPerLayer + (chunk.layers - recomputed) * t.storedPerLayer;
   return layers + (chunk.hasEmbedding ? t.embedding : 0);
 }
 
@@ -87,11 +90,14 @@ export function rankMemoryBytes(
     perMicroBatch += chunkActivationBytes(chunk, x, terms);
     holdsHead ||= chunk.hasLmHead;
   }
-  const activations = inFlightMicroBatches * perMicroBatch + (holdsHead ? terms.logits : 0) + terms.workingLayer;
+  const activations =
+    inFlightMicroBatches * perMicroBatch + (holdsHead ? terms.logits : 0) + terms.workingLayer;
   const gathered = x.strategy.zeroStage === 3 ? zero3GatheredBytes(x.layerParametersPerGpu) : 0;
   const buffers = frameworkBufferBytes(x.framework, x.strategy.zeroStage, x.precision);
-  const tensors = states.weights + states.gradients + states.optimizer + activations + gathered + buffers;
-  const other = RUNTIME_RESERVE_BYTES + ALLOCATOR_FRAGMENTATION_FRACTION * tensors + gathered + buffers;
+  const tensors =
+    states.weights + states.gradients + states.optimizer + activations + gathered + buffers;
+  const other =
+    RUNTIME_RESERVE_BYTES + ALLOCATOR_FRAGMENTATION_FRACTION * tensors + gathered + buffers;
   return { ...states, activations, other };
 }
 

@@ -114,7 +114,8 @@ export function chunkTimeSeconds(
   // Vocab-parallel embedding all-reduces its output in forward; the LM head's input gradient is
   // all-reduced in backward (Shoeybi et al. 2019 §3, "parallelizing the embedding").
   const tpForward = chunk.layers * collectivesPerLayerPerPass * collective + (pre ? collective : 0);
-  const tpBackward = chunk.layers * collectivesPerLayerPerPass * collective + (post ? collective : 0);
+  const tpBackward =
+    chunk.layers * collectivesPerLayerPerPass * collective + (post ? collective : 0);
 
   const recomputedLayers = Math.min(chunk.layers, x.recomputedLayers);
   let recompute = 0;

@@ -36,7 +36,11 @@ export function layersPerChunk(strategy: Strategy, numLayers: number): number[] 
   if (strategy.layersPerStage === null) return evenLayerSplit(numLayers, numChunks);
   const split = [...strategy.layersPerStage];
   const total = split.reduce((a, b) => a + b, 0);
-  if (split.length !== numChunks || total !== numLayers || split.some((n) => !Number.isInteger(n) || n < 0)) {
+  if (
+    split.length !== numChunks ||
+    total !== numLayers ||
+    split.some((n) => !Number.isInteger(n) || n < 0)
+  ) {
     throw new PlanningError(
       'invalid-strategy',
       `layersPerStage must list ${numChunks} non-negative integers summing to ${numLayers} layers (got [${split.join(', ')}], sum ${total})`,

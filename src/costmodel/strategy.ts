@@ -11,13 +11,7 @@ export type ParallelAxis = 'dp' | 'tp' | 'pp' | 'cp' | 'ep';
 export type RecomputeMode = 'none' | 'selective' | 'full';
 export type ZeroStage = 0 | 1 | 2 | 3;
 export type ScheduleKind =
-  | 'gpipe'
-  | '1f1b'
-  | 'interleaved-1f1b'
-  | 'zb-h1'
-  | 'zb-h2'
-  | 'zb-v'
-  | 'seq-slice-1f1b';
+  'gpipe' | '1f1b' | 'interleaved-1f1b' | 'zb-h1' | 'zb-h2' | 'zb-v' | 'seq-slice-1f1b';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = [
   'gpipe',

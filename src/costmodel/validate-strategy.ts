@@ -11,7 +11,11 @@ import { PlanningError } from './errors.js';
 
 function positiveInteger(value: number, field: string): void {
   if (!Number.isInteger(value) || value < 1) {
-    throw new PlanningError('invalid-strategy', `${field}=${value} must be a positive integer`, field);
+    throw new PlanningError(
+      'invalid-strategy',
+      `${field}=${value} must be a positive integer`,
+      field,
+    );
   }
 }
 
@@ -29,7 +33,11 @@ export function validateStrategy(
   positiveInteger(s.microBatchSize, 'strategy.microBatchSize');
   positiveInteger(s.numMicroBatches, 'strategy.numMicroBatches');
   if (s.cp !== 1) {
-    throw new PlanningError('unsupported', `context parallelism (cp=${s.cp}) is not modelled yet; use cp=1`, 'strategy.contextParallel');
+    throw new PlanningError(
+      'unsupported',
+      `context parallelism (cp=${s.cp}) is not modelled yet; use cp=1`,
+      'strategy.contextParallel',
+    );
   }
   const product = strategyWorldSize(s);
   if (product !== worldSize) {
@@ -41,13 +49,25 @@ export function validateStrategy(
     );
   }
   if (spec.numHeads % s.tp !== 0) {
-    throw new PlanningError('heads-not-divisible', `tp=${s.tp} does not divide ${spec.numHeads} attention heads`, 'strategy.tensorParallel');
+    throw new PlanningError(
+      'heads-not-divisible',
+      `tp=${s.tp} does not divide ${spec.numHeads} attention heads`,
+      'strategy.tensorParallel',
+    );
   }
   if (spec.numKvHeads % s.tp !== 0) {
-    throw new PlanningError('heads-not-divisible', `tp=${s.tp} does not divide ${spec.numKvHeads} key/value heads (query groups)`, 'strategy.tensorParallel');
+    throw new PlanningError(
+      'heads-not-divisible',
+      `tp=${s.tp} does not divide ${spec.numKvHeads} key/value heads (query groups)`,
+      'strategy.tensorParallel',
+    );
   }
   if (spec.ffnHiddenSize % s.tp !== 0) {
-    throw new PlanningError('invalid-strategy', `tp=${s.tp} does not divide the MLP hidden size ${spec.ffnHiddenSize}`, 'strategy.tensorParallel');
+    throw new PlanningError(
+      'invalid-strategy',
+      `tp=${s.tp} does not divide the MLP hidden size ${spec.ffnHiddenSize}`,
+      'strategy.tensorParallel',
+    );
   }
   const sequencesPerStep = s.dp * s.microBatchSize * s.numMicroBatches;
   if (sequencesPerStep !== training.globalBatchSize) {
@@ -63,10 +83,18 @@ export function validateStrategy(
 function validatePipeline(s: Strategy): void {
   if (s.schedule === 'interleaved-1f1b') {
     if (s.virtualStages < 2) {
-      throw new PlanningError('invalid-strategy', `interleaved-1f1b needs virtualStages ≥ 2 (got ${s.virtualStages})`, 'strategy.virtualStages');
+      throw new PlanningError(
+        'invalid-strategy',
+        `interleaved-1f1b needs virtualStages ≥ 2 (got ${s.virtualStages})`,
+        'strategy.virtualStages',
+      );
     }
     if (s.pp < 2) {
-      throw new PlanningError('invalid-strategy', 'interleaved-1f1b needs pipelineParallel ≥ 2', 'strategy.pipelineParallel');
+      throw new PlanningError(
+        'invalid-strategy',
+        'interleaved-1f1b needs pipelineParallel ≥ 2',
+        'strategy.pipelineParallel',
+      );
     }
     if (s.numMicroBatches % s.pp !== 0) {
       throw new PlanningError(
@@ -76,9 +104,20 @@ function validatePipeline(s: Strategy): void {
       );
     }
   } else if (s.virtualStages !== 1) {
-    throw new PlanningError('invalid-strategy', `virtualStages=${s.virtualStages} requires schedule interleaved-1f1b`, 'strategy.virtualStages');
+    throw new PlanningError(
+      'invalid-strategy',
+      `virtualStages=${s.virtualStages} requires schedule interleaved-1f1b`,
+      'strategy.virtualStages',
+    );
   }
-  if (s.recomputeLayers !== null && (!Number.isInteger(s.recomputeLayers) || s.recomputeLayers < 0)) {
-    throw new PlanningError('invalid-strategy', `recomputeLayers=${s.recomputeLayers} must be a non-negative integer`, 'strategy.recomputeLayers');
+  if (
+    s.recomputeLayers !== null &&
+    (!Number.isInteger(s.recomputeLayers) || s.recomputeLayers < 0)
+  ) {
+    throw new PlanningError(
+      'invalid-strategy',
+      `recomputeLayers=${s.recomputeLayers} must be a non-negative integer`,
+      'strategy.recomputeLayers',
+    );
   }
 }

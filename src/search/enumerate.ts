@@ -4,12 +4,7 @@
  * model or the user's constraints rule out are counted by reason, not silently skipped.
  */
 import type { ModelGraph } from '../graph/types.js';
-import type {
-  RecomputeMode,
-  ScheduleKind,
-  Strategy,
-  ZeroStage,
-} from '../costmodel/strategy.js';
+import type { RecomputeMode, ScheduleKind, Strategy, ZeroStage } from '../costmodel/strategy.js';
 import { balancedLayerSplit } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
@@ -48,11 +43,12 @@ function tensorParallelDegrees(x: EnumerationInput, rejected: RejectionCounts): 
   const spec = x.graph.spec;
   return divisors(x.worldSize).filter((tp) => {
     if (!allowed(x.constraints.tp, tp)) return false;
-    if (tp > x.gpusPerNode) return countRejection(rejected, 'tp-exceeds-node'), false;
+    if (tp > x.gpusPerNode) return (countRejection(rejected, 'tp-exceeds-node'), false);
     if (spec.numHeads % tp !== 0 || spec.numKvHeads % tp !== 0) {
-      return countRejection(rejected, 'heads-not-divisible'), false;
+      return (countRejection(rejected, 'heads-not-divisible'), false);
     }
-    if (spec.ffnHiddenSize % tp !== 0) return countRejection(rejected, 'ffn-not-divisible'), false;
+    if (spec.ffnHiddenSize % tp !== 0)
+      return (countRejection(rejected, 'ffn-not-divisible'), false);
     return true;
   });
 }
@@ -80,7 +76,12 @@ function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] |
   const candidates: (readonly number[] | null)[] = [];
   const seen = new Set<string>();
   const add = (split: readonly number[] | null): void => {
-    const key = split === null ? `even` : split.every((n) => n === layers / numChunks) ? 'even' : split.join('.');
+    const key =
+      split === null
+        ? `even`
+        : split.every((n) => n === layers / numChunks)
+          ? 'even'
+          : split.join('.');
     if (seen.has(key)) return;
     seen.add(key);
     candidates.push(key === 'even' ? null : split);
@@ -97,7 +98,12 @@ interface PipelineShape {
   readonly layersPerStage: readonly number[] | null;
 }
 
-function pipelineShapes(x: EnumerationInput, pp: number, numMicroBatches: number, schedules: readonly ScheduleKind[]): PipelineShape[] {
+function pipelineShapes(
+  x: EnumerationInput,
+  pp: number,
+  numMicroBatches: number,
+  schedules: readonly ScheduleKind[],
+): PipelineShape[] {
   const shapes: PipelineShape[] = [];
   for (const schedule of schedules) {
     if (!allowed(x.constraints.schedule, schedule)) continue;
@@ -105,10 +111,12 @@ function pipelineShapes(x: EnumerationInput, pp: number, numMicroBatches: number
       if (pp < 2 || numMicroBatches % pp !== 0) continue;
       for (let v = 2; v * pp <= x.graph.spec.numLayers; v++) {
         if (!allowed(x.constraints.virtualStages, v)) continue;
-        for (const split of layerSplits(x.graph, pp * v)) shapes.push({ schedule, virtualStages: v, layersPerStage: split });
+        for (const split of layerSplits(x.graph, pp * v))
+          shapes.push({ schedule, virtualStages: v, layersPerStage: split });
       }
     } else if (allowed(x.constraints.virtualStages, 1)) {
-      for (const split of layerSplits(x.graph, pp)) shapes.push({ schedule, virtualStages: 1, layersPerStage: split });
+      for (const split of layerSplits(x.graph, pp))
+        shapes.push({ schedule, virtualStages: 1, layersPerStage: split });
     }
   }
   return shapes;
@@ -132,24 +140,45 @@ export function* enumerateStrategies(
   for (const tp of tensorParallelDegrees(x, rejected)) {
     for (const pp of divisors(x.worldSize / tp)) {
       if (!allowed(x.constraints.pp, pp)) continue;
-      if (pp > x.graph.spec.numLayers) { countRejection(rejected, 'pp-exceeds-layers'); continue; }
+      if (pp > x.graph.spec.numLayers) {
+        countRejection(rejected, 'pp-exceeds-layers');
+        continue;
+      }
       const dp = x.worldSize / (tp * pp);
       if (!allowed(x.constraints.dp, dp)) continue;
-      if (x.globalBatchSize % dp !== 0) { countRejection(rejected, 'batch-not-divisible-by-dp'); continue; }
+      if (x.globalBatchSize % dp !== 0) {
+        countRejection(rejected, 'batch-not-divisible-by-dp');
+        continue;
+      }
       for (const microBatchSize of divisors(x.globalBatchSize / dp)) {
         if (!allowed(x.constraints.microBatchSize, microBatchSize)) continue;
         const numMicroBatches = x.globalBatchSize / (dp * microBatchSize);
         // Without pipelining there is no schedule choice; it is reported as '1f1b'.
-        const shapes = pp === 1
-          ? allowed(x.constraints.virtualStages, 1) ? [{ schedule: '1f1b' as ScheduleKind, virtualStages: 1, layersPerStage: null }] : []
-          : pipelineShapes(x, pp, numMicroBatches, schedules);
+        const shapes =
+          pp === 1
+            ? allowed(x.constraints.virtualStages, 1)
+              ? [{ schedule: '1f1b' as ScheduleKind, virtualStages: 1, layersPerStage: null }]
+              : []
+            : pipelineShapes(x, pp, numMicroBatches, schedules);
         for (const shape of shapes) {
           for (const sequenceParallel of tp > 1 ? [false, true] : [false]) {
             if (!allowed(x.constraints.sequenceParallel, sequenceParallel)) continue;
             for (const recompute of RECOMPUTE_MODES) {
               if (!allowed(x.constraints.recompute, recompute)) continue;
               for (const zeroStage of zeroStages(x, pp, dp)) {
-                yield { dp, tp, pp, cp: 1, microBatchSize, numMicroBatches, sequenceParallel, recompute, recomputeLayers: null, zeroStage, ...shape };
+                yield {
+                  dp,
+                  tp,
+                  pp,
+                  cp: 1,
+                  microBatchSize,
+                  numMicroBatches,
+                  sequenceParallel,
+                  recompute,
+                  recomputeLayers: null,
+                  zeroStage,
+                  ...shape,
+                };
               }
             }
           }

@@ -28,7 +28,15 @@ export function evaluateCandidate(
 /** A stable key for deterministic tie-breaking between equally fast strategies. */
 export function strategyKey(s: Strategy): string {
   return [
-    s.tp, s.pp, s.dp, s.virtualStages, s.microBatchSize, s.sequenceParallel ? 1 : 0,
-    s.recompute, s.zeroStage, s.schedule, s.layersPerStage?.join('.') ?? 'even',
+    s.tp,
+    s.pp,
+    s.dp,
+    s.virtualStages,
+    s.microBatchSize,
+    s.sequenceParallel ? 1 : 0,
+    s.recompute,
+    s.zeroStage,
+    s.schedule,
+    s.layersPerStage?.join('.') ?? 'even',
   ].join('|');
 }

@@ -61,7 +61,11 @@ interface SearchOutcome {
   readonly stats: SearchStats;
 }
 
-function searchCluster(problem: PlanningProblem, cluster: ClusterProfile, options: PlannerOptions): SearchOutcome {
+function searchCluster(
+  problem: PlanningProblem,
+  cluster: ClusterProfile,
+  options: PlannerOptions,
+): SearchOutcome {
   const rejected: RejectionCounts = {};
   const top: Feasible[] = [];
   let candidates = 0;
@@ -93,7 +97,9 @@ function searchCluster(problem: PlanningProblem, cluster: ClusterProfile, option
 }
 
 function noPlan(stats: SearchStats, cluster: ClusterProfile): PlanningError {
-  const reasons = Object.entries(stats.rejected).map(([r, n]) => `${r}: ${n}`).join(', ');
+  const reasons = Object.entries(stats.rejected)
+    .map(([r, n]) => `${r}: ${n}`)
+    .join(', ');
   return new PlanningError(
     'no-feasible-plan',
     `no feasible strategy on ${worldSize(cluster)} × ${cluster.device.id} (${stats.candidates} candidates evaluated; rejected — ${reasons || 'none generated'})`,
@@ -103,11 +109,19 @@ function noPlan(stats: SearchStats, cluster: ClusterProfile): PlanningError {
 }
 
 /** Plan for a fixed cluster (objectives 'fastest' and 'max-mfu' coincide at a fixed GPU count). */
-function planFixed(problem: PlanningProblem, cluster: ClusterProfile, options: PlannerOptions): PlanResult {
+function planFixed(
+  problem: PlanningProblem,
+  cluster: ClusterProfile,
+  options: PlannerOptions,
+): PlanResult {
   const { top, stats } = searchCluster(problem, cluster, options);
   const [best, ...rest] = top;
   if (best === undefined) throw noPlan(stats, cluster);
-  return { best: toPlan(problem, cluster, best), alternatives: rest.map((f) => toPlan(problem, cluster, f)), search: stats };
+  return {
+    best: toPlan(problem, cluster, best),
+    alternatives: rest.map((f) => toPlan(problem, cluster, f)),
+    search: stats,
+  };
 }
 
 /**
@@ -118,7 +132,11 @@ function planFixed(problem: PlanningProblem, cluster: ClusterProfile, options: P
 function planMinGpus(problem: PlanningProblem, options: PlannerOptions): PlanResult {
   const target = problem.stepTimeTargetSeconds;
   if (target === null) {
-    throw new PlanningError('invalid-strategy', "objective 'min-gpus' needs stepTimeTargetSeconds", 'objective');
+    throw new PlanningError(
+      'invalid-strategy',
+      "objective 'min-gpus' needs stepTimeTargetSeconds",
+      'objective',
+    );
   }
   const at = (nodes: number): PlanResult | null => {
     try {
@@ -132,7 +150,11 @@ function planMinGpus(problem: PlanningProblem, options: PlannerOptions): PlanRes
   let high = problem.cluster.numNodes;
   let best = at(high);
   if (best === null) {
-    throw new PlanningError('no-feasible-plan', `no plan on up to ${high} nodes meets stepTimeTargetSeconds=${target}`, 'stepTimeTargetSeconds');
+    throw new PlanningError(
+      'no-feasible-plan',
+      `no plan on up to ${high} nodes meets stepTimeTargetSeconds=${target}`,
+      'stepTimeTargetSeconds',
+    );
   }
   let low = 0;
   while (high - low > 1) {

@@ -9,9 +9,20 @@ import type { ActivationShape } from '../../src/costmodel/activations.js';
 import { activationBytesPerLayer } from '../../src/costmodel/activations.js';
 
 const gpt = (h: number, a: number): TransformerSpec => ({
-  name: 'gpt', numLayers: 48, hiddenSize: h, numHeads: a, numKvHeads: a, headDim: h / a,
-  ffnHiddenSize: 4 * h, vocabSize: 51200, gatedMlp: false, tiedEmbeddings: true,
-  positionEmbedding: 'learned', maxPositionEmbeddings: 2048, norm: 'layernorm', linearBias: true,
+  name: 'gpt',
+  numLayers: 48,
+  hiddenSize: h,
+  numHeads: a,
+  numKvHeads: a,
+  headDim: h / a,
+  ffnHiddenSize: 4 * h,
+  vocabSize: 51200,
+  gatedMlp: false,
+  tiedEmbeddings: true,
+  positionEmbedding: 'learned',
+  maxPositionEmbeddings: 2048,
+  norm: 'layernorm',
+  linearBias: true,
 });
 
 const cases: [string, { s: number; b: number; h: number; a: number; t: number }][] = [
@@ -27,10 +38,20 @@ function expectExact(actual: number, want: number): void {
   expect(Math.abs(actual - want) / want).toBeLessThan(1e-12);
 }
 
-function shape(c: { s: number; b: number; h: number; a: number; t: number }, over: Partial<ActivationShape>): ActivationShape {
+function shape(
+  c: { s: number; b: number; h: number; a: number; t: number },
+  over: Partial<ActivationShape>,
+): ActivationShape {
   return {
-    spec: gpt(c.h, c.a), sequenceLength: c.s, microBatchSize: c.b, tp: c.t,
-    sequenceParallel: false, recompute: 'none', flashAttention: false, dropout: true, ...over,
+    spec: gpt(c.h, c.a),
+    sequenceLength: c.s,
+    microBatchSize: c.b,
+    tp: c.t,
+    sequenceParallel: false,
+    recompute: 'none',
+    flashAttention: false,
+    dropout: true,
+    ...over,
   };
 }
 
@@ -40,9 +61,15 @@ describe('activationBytesPerLayer equals Korthikanti 2022 Table 2', () => {
     const sbh = s * b * h;
     expectExact(activationBytesPerLayer(shape(c, { tp: 1 })), sbh * (34 + (5 * a * s) / h));
     expectExact(activationBytesPerLayer(shape(c, {})), sbh * (10 + 24 / t + (5 * a * s) / (h * t)));
-    expectExact(activationBytesPerLayer(shape(c, { sequenceParallel: true })), (sbh / t) * (34 + (5 * a * s) / h));
+    expectExact(
+      activationBytesPerLayer(shape(c, { sequenceParallel: true })),
+      (sbh / t) * (34 + (5 * a * s) / h),
+    );
     expectExact(activationBytesPerLayer(shape(c, { recompute: 'selective' })), sbh * (10 + 24 / t));
-    expectExact(activationBytesPerLayer(shape(c, { recompute: 'selective', sequenceParallel: true })), (34 * sbh) / t);
+    expectExact(
+      activationBytesPerLayer(shape(c, { recompute: 'selective', sequenceParallel: true })),
+      (34 * sbh) / t,
+    );
     expectExact(activationBytesPerLayer(shape(c, { recompute: 'full' })), 2 * sbh);
   });
 
@@ -56,8 +83,18 @@ describe('activationBytesPerLayer equals Korthikanti 2022 Table 2', () => {
   it('GQA stores fewer K/V bytes', () => {
     const mha = gpt(4096, 32);
     const gqa: TransformerSpec = { ...mha, numKvHeads: 8 };
-    const base = { sequenceLength: 2048, microBatchSize: 1, tp: 1, sequenceParallel: false, recompute: 'selective' as const, flashAttention: true, dropout: false };
-    const saved = activationBytesPerLayer({ ...base, spec: mha }) - activationBytesPerLayer({ ...base, spec: gqa });
+    const base = {
+      sequenceLength: 2048,
+      microBatchSize: 1,
+      tp: 1,
+      sequenceParallel: false,
+      recompute: 'selective' as const,
+      flashAttention: true,
+      dropout: false,
+    };
+    const saved =
+      activationBytesPerLayer({ ...base, spec: mha }) -
+      activationBytesPerLayer({ ...base, spec: gqa });
     // K and V: 2 tensors × 2 bytes × s·b·(32 − 8)·128
     expect(saved).toBe(2 * 2 * 2048 * (32 - 8) * 128);
   });

@@ -8,7 +8,11 @@ import {
 } from '../../src/costmodel/communication.js';
 import type { LinkProfile } from '../../src/hardware-profiles/types.js';
 
-const nvlink: LinkProfile = { bandwidthBytesPerSecond: 300e9, latencySeconds: 5e-6, efficiency: 0.8 };
+const nvlink: LinkProfile = {
+  bandwidthBytesPerSecond: 300e9,
+  latencySeconds: 5e-6,
+  efficiency: 0.8,
+};
 const ib: LinkProfile = { bandwidthBytesPerSecond: 25e9, latencySeconds: 10e-6, efficiency: 0.9 };
 
 describe('alpha-beta collectives (hand-computed)', () => {

@@ -1,7 +1,11 @@
 /** Per-formula tests against hand-computed values (STYLE.md §11 a), table-driven. */
 import { describe, expect, it } from 'vitest';
 import { efficiencyAt } from '../../src/costmodel/efficiency.js';
-import { frameworkBufferBytes, gradientBytesPerParameter, modelStateBytes } from '../../src/costmodel/memory.js';
+import {
+  frameworkBufferBytes,
+  gradientBytesPerParameter,
+  modelStateBytes,
+} from '../../src/costmodel/memory.js';
 import { opForwardSeconds } from '../../src/costmodel/compute.js';
 import { placeGroup } from '../../src/costmodel/groups.js';
 import { closedFormPipeline } from '../../src/costmodel/pipeline.js';
@@ -10,11 +14,20 @@ import type { DeviceProfile } from '../../src/hardware-profiles/types.js';
 import type { OpNode } from '../../src/graph/types.js';
 
 describe('model-state memory (Megatron distributed-optimizer table; ZeRO §5.1)', () => {
-  const cases: [string, { params: number; dp: number; zero: 0 | 1 | 2 | 3; want: [number, number, number] }][] = [
-    ['Megatron bf16, no sharding: 2 + 4 + 12 = 18 bytes', { params: 1e9, dp: 8, zero: 0, want: [2e9, 4e9, 12e9] }],
+  const cases: [
+    string,
+    { params: number; dp: number; zero: 0 | 1 | 2 | 3; want: [number, number, number] },
+  ][] = [
+    [
+      'Megatron bf16, no sharding: 2 + 4 + 12 = 18 bytes',
+      { params: 1e9, dp: 8, zero: 0, want: [2e9, 4e9, 12e9] },
+    ],
     ['distributed optimizer: 6 + 12/d', { params: 1e9, dp: 8, zero: 1, want: [2e9, 4e9, 1.5e9] }],
     ['ZeRO-2 shards gradients too', { params: 1e9, dp: 8, zero: 2, want: [2e9, 0.5e9, 1.5e9] }],
-    ['ZeRO-3 shards everything: 18/d', { params: 1e9, dp: 8, zero: 3, want: [0.25e9, 0.5e9, 1.5e9] }],
+    [
+      'ZeRO-3 shards everything: 18/d',
+      { params: 1e9, dp: 8, zero: 3, want: [0.25e9, 0.5e9, 1.5e9] },
+    ],
   ];
   it.each(cases)('%s', (_n, c) => {
     const m = modelStateBytes(c.params, c.dp, c.zero, 'bf16', 'megatron');
@@ -37,22 +50,55 @@ describe('compute time', () => {
   const device = {
     peakFlopsPerSecond: { bf16: 1e15 },
     memoryBandwidthBytesPerSecond: 2e12,
-    matmulEfficiency: [{ minSize: 0, efficiency: 0.5 }, { minSize: 1e12, efficiency: 0.8 }],
+    matmulEfficiency: [
+      { minSize: 0, efficiency: 0.5 },
+      { minSize: 1e12, efficiency: 0.8 },
+    ],
     memoryEfficiency: [{ minSize: 0, efficiency: 0.5 }],
     attentionEfficiencyFactor: 0.5,
   } as unknown as DeviceProfile;
-  const op = (over: Partial<OpNode>): OpNode => ({ id: 'x', kind: 'mlp-up', layerIndex: 0, tensorParallel: 'column', forwardFlops: 4e12, matmul: { m: 1, n: 1, k: 1, batch: 1 }, forwardMemoryBytes: 0, parameterCount: 0, ...over });
-  const share = { sequences: 2, tp: 4, sequenceParallel: false, flashAttention: true, dropout: false };
+  const op = (over: Partial<OpNode>): OpNode => ({
+    id: 'x',
+    kind: 'mlp-up',
+    layerIndex: 0,
+    tensorParallel: 'column',
+    forwardFlops: 4e12,
+    matmul: { m: 1, n: 1, k: 1, batch: 1 },
+    forwardMemoryBytes: 0,
+    parameterCount: 0,
+    ...over,
+  });
+  const share = {
+    sequences: 2,
+    tp: 4,
+    sequenceParallel: false,
+    flashAttention: true,
+    dropout: false,
+  };
   it('matmul: flops·b/tp / (peak · eff(size)) = 2e12 / (1e15 · 0.8)', () => {
     expect(opForwardSeconds(op({}), share, device, 'bf16')).toBeCloseTo(2e12 / 8e14, 15);
   });
   it('flash attention applies the kernel factor; small ops use the low step', () => {
-    expect(opForwardSeconds(op({ kind: 'attention-scores', tensorParallel: 'heads', forwardFlops: 1e11 }), share, device, 'bf16')).toBeCloseTo(5e10 / (1e15 * 0.25), 15);
+    expect(
+      opForwardSeconds(
+        op({ kind: 'attention-scores', tensorParallel: 'heads', forwardFlops: 1e11 }),
+        share,
+        device,
+        'bf16',
+      ),
+    ).toBeCloseTo(5e10 / (1e15 * 0.25), 15);
   });
   it('memory-bound: bytes / (bandwidth · eff); replicated ops are not split without SP', () => {
-    const norm = op({ kind: 'norm', tensorParallel: 'replicated', matmul: null, forwardMemoryBytes: 1e9 });
+    const norm = op({
+      kind: 'norm',
+      tensorParallel: 'replicated',
+      matmul: null,
+      forwardMemoryBytes: 1e9,
+    });
     expect(opForwardSeconds(norm, share, device, 'bf16')).toBeCloseTo(2e9 / 1e12, 15);
-    expect(opForwardSeconds(norm, { ...share, sequenceParallel: true }, device, 'bf16')).toBeCloseTo(0.5e9 / 1e12, 15);
+    expect(
+      opForwardSeconds(norm, { ...share, sequenceParallel: true }, device, 'bf16'),
+    ).toBeCloseTo(0.5e9 / 1e12, 15);
   });
   it('efficiency curve is a step function', () => {
     expect(efficiencyAt(device.matmulEfficiency, 5e11)).toBe(0.5);
@@ -71,7 +117,17 @@ describe('placement and splits', () => {
     expect(balancedLayerSplit(22, [1, 0, 0, 0, 0, 0, 0, 1])).toEqual([2, 3, 3, 3, 3, 3, 3, 2]);
   });
   it('1F1B with unequal stages: (m − 1)·max + Σ', () => {
-    const t = closedFormPipeline({ schedule: '1f1b', pp: 2, virtualStages: 1, numMicroBatches: 4, slices: 1, ranks: [{ forward: 1, backwardInput: 1, backwardWeight: 0 }, { forward: 2, backwardInput: 2, backwardWeight: 0 }] });
+    const t = closedFormPipeline({
+      schedule: '1f1b',
+      pp: 2,
+      virtualStages: 1,
+      numMicroBatches: 4,
+      slices: 1,
+      ranks: [
+        { forward: 1, backwardInput: 1, backwardWeight: 0 },
+        { forward: 2, backwardInput: 2, backwardWeight: 0 },
+      ],
+    });
     expect(t.makespanSeconds).toBe(3 * 4 + 6);
   });
 });

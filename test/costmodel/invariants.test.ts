@@ -1,20 +1,49 @@
 /** Invariants of estimate() (STYLE.md §11 b): properties that hold whatever the calibration. */
 import { describe, expect, it } from 'vitest';
 import { buildModelGraph } from '../../src/graph/index.js';
-import { clusterFromPreset, findModel, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import {
+  clusterFromPreset,
+  findModel,
+  loadProfileCatalog,
+} from '../../src/hardware-profiles/index.js';
 import { estimate, PlanningError } from '../../src/costmodel/index.js';
 import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
 
 const catalog = loadProfileCatalog();
 const graph = buildModelGraph(findModel(catalog, 'llama3-8b').spec, 4096);
 const cluster = clusterFromPreset(catalog, 'dgx-h100', 4);
-const training: TrainingConfig = { globalBatchSize: 256, sequenceLength: 4096, precision: 'bf16', flashAttention: true, dropout: false, overlapGradientReduce: true, framework: 'megatron' };
-const base: Strategy = { dp: 8, tp: 2, pp: 2, cp: 1, virtualStages: 1, sequenceParallel: true, microBatchSize: 1, numMicroBatches: 32, recompute: 'selective', recomputeLayers: null, zeroStage: 1, schedule: '1f1b', layersPerStage: null };
+const training: TrainingConfig = {
+  globalBatchSize: 256,
+  sequenceLength: 4096,
+  precision: 'bf16',
+  flashAttention: true,
+  dropout: false,
+  overlapGradientReduce: true,
+  framework: 'megatron',
+};
+const base: Strategy = {
+  dp: 8,
+  tp: 2,
+  pp: 2,
+  cp: 1,
+  virtualStages: 1,
+  sequenceParallel: true,
+  microBatchSize: 1,
+  numMicroBatches: 32,
+  recompute: 'selective',
+  recomputeLayers: null,
+  zeroStage: 1,
+  schedule: '1f1b',
+  layersPerStage: null,
+};
 const run = (over: Partial<Strategy>) => estimate(graph, cluster, { ...base, ...over }, training);
 
 describe('estimate invariants', () => {
   it('tp = 1 ⇒ no tensor-parallel communication', () => {
-    expect(run({ tp: 1, dp: 16, sequenceParallel: false, numMicroBatches: 16 }).timeSeconds.tensorParallelComm).toBe(0);
+    expect(
+      run({ tp: 1, dp: 16, sequenceParallel: false, numMicroBatches: 16 }).timeSeconds
+        .tensorParallelComm,
+    ).toBe(0);
   });
   it('pp = 1 ⇒ no bubble and no pipeline communication', () => {
     const e = run({ pp: 1, dp: 16, numMicroBatches: 16 });
@@ -29,9 +58,14 @@ describe('estimate invariants', () => {
   it('the step is at least the sum of its critical-path compute, and memory parts sum to the peak', () => {
     const e = run({});
     const t = e.timeSeconds;
-    expect(e.stepTimeSeconds).toBeGreaterThanOrEqual(t.compute + t.recompute + t.tensorParallelComm);
+    expect(e.stepTimeSeconds).toBeGreaterThanOrEqual(
+      t.compute + t.recompute + t.tensorParallelComm,
+    );
     const m = e.memoryBytes;
-    expect(m.weights + m.gradients + m.optimizer + m.activations + m.other).toBeCloseTo(e.peakMemoryBytesPerGpu, 0);
+    expect(m.weights + m.gradients + m.optimizer + m.activations + m.other).toBeCloseTo(
+      e.peakMemoryBytesPerGpu,
+      0,
+    );
     expect(e.mfu).toBeLessThanOrEqual(e.hfu);
     expect(e.mfu).toBeGreaterThan(0);
     expect(e.mfu).toBeLessThan(1);
@@ -43,11 +77,18 @@ describe('estimate invariants', () => {
     expect(full.stepTimeSeconds).toBeGreaterThan(none.stepTimeSeconds);
     const few = run({ microBatchSize: 4, numMicroBatches: 8 });
     const many = run({ microBatchSize: 1, numMicroBatches: 32 });
-    expect(many.timeSeconds.bubble / many.stepTimeSeconds).toBeLessThan(few.timeSeconds.bubble / few.stepTimeSeconds);
+    expect(many.timeSeconds.bubble / many.stepTimeSeconds).toBeLessThan(
+      few.timeSeconds.bubble / few.stepTimeSeconds,
+    );
   });
   it('ZeRO stages only ever lower model-state memory', () => {
     const bytes = [0, 1, 2, 3].map((z) => {
-      const m = run({ pp: 1, dp: 16, numMicroBatches: 16, zeroStage: z as Strategy['zeroStage'] }).memoryBytes;
+      const m = run({
+        pp: 1,
+        dp: 16,
+        numMicroBatches: 16,
+        zeroStage: z as Strategy['zeroStage'],
+      }).memoryBytes;
       return m.weights + m.gradients + m.optimizer;
     });
     for (let i = 1; i < bytes.length; i++) expect(bytes[i]).toBeLessThan(bytes[i - 1] ?? 0);
@@ -60,15 +101,22 @@ describe('estimate invariants', () => {
       try {
         run(over);
       } catch (error) {
-        return error instanceof PlanningError ? { reason: error.reason, field: error.field, message: error.message } : error;
+        return error instanceof PlanningError
+          ? { reason: error.reason, field: error.field, message: error.message }
+          : error;
       }
       return null;
     };
     expect(attempt({ tp: 3 })).toMatchObject({ reason: 'world-size-mismatch' });
     expect(attempt({ dp: 4, tp: 4, numMicroBatches: 64 })).toBeNull();
     const badHeads = estimateWithTp(3);
-    expect(badHeads).toMatchObject({ reason: 'heads-not-divisible', field: 'strategy.tensorParallel' });
-    expect((badHeads as { message: string }).message).toBe('tp=3 does not divide 32 attention heads');
+    expect(badHeads).toMatchObject({
+      reason: 'heads-not-divisible',
+      field: 'strategy.tensorParallel',
+    });
+    expect((badHeads as { message: string }).message).toBe(
+      'tp=3 does not divide 32 attention heads',
+    );
     expect(attempt({ numMicroBatches: 31 })).toMatchObject({ reason: 'batch-not-divisible' });
   });
 });
@@ -78,7 +126,9 @@ function estimateWithTp(tp: number): unknown {
   try {
     estimate(graph, c, { ...base, dp: 1, tp, pp: 2, numMicroBatches: 256 }, training);
   } catch (error) {
-    return error instanceof PlanningError ? { reason: error.reason, field: error.field, message: error.message } : error;
+    return error instanceof PlanningError
+      ? { reason: error.reason, field: error.field, message: error.message }
+      : error;
   }
   return null;
 }

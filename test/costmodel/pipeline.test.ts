@@ -4,12 +4,20 @@ import type { ScheduleKind } from '../../src/costmodel/strategy.js';
 
 const uniform = (schedule: ScheduleKind, p: number, m: number, v = 1) =>
   closedFormPipeline({
-    schedule, pp: p, virtualStages: v, numMicroBatches: m, slices: 1,
+    schedule,
+    pp: p,
+    virtualStages: v,
+    numMicroBatches: m,
+    slices: 1,
     ranks: Array.from({ length: p }, () => ({ forward: 1, backwardInput: 1, backwardWeight: 1 })),
   });
 
 describe('closed-form pipeline (Narayanan SC21 §2.2, Zero Bubble Table 1)', () => {
-  it.each([[4, 8], [8, 32], [16, 16]])('1F1B with p=%i, m=%i: (m+p−1)·t and bubble (p−1)/(m+p−1)', (p, m) => {
+  it.each([
+    [4, 8],
+    [8, 32],
+    [16, 16],
+  ])('1F1B with p=%i, m=%i: (m+p−1)·t and bubble (p−1)/(m+p−1)', (p, m) => {
     const t = uniform('1f1b', p, m);
     expect(t.makespanSeconds).toBe((m + p - 1) * 3);
     expect(1 - (m * 3) / t.makespanSeconds).toBeCloseTo((p - 1) / (m + p - 1), 12);

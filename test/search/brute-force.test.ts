@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { buildModelGraph, specFromExplicitTransformer } from '../../src/graph/index.js';
 import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { estimate, PlanningError } from '../../src/costmodel/index.js';
-import type { RecomputeMode, ScheduleKind, Strategy, TrainingConfig, ZeroStage } from '../../src/costmodel/index.js';
+import type {
+  RecomputeMode,
+  ScheduleKind,
+  Strategy,
+  TrainingConfig,
+  ZeroStage,
+} from '../../src/costmodel/index.js';
 import { planTraining } from '../../src/search/index.js';
 
 const catalog = loadProfileCatalog();
@@ -23,49 +29,118 @@ function compositions(n: number, k: number): number[][] {
   return out;
 }
 
-function bruteForce(graph: ReturnType<typeof buildModelGraph>, cluster: ReturnType<typeof clusterFromPreset>, training: TrainingConfig, gpus: number) {
+function bruteForce(
+  graph: ReturnType<typeof buildModelGraph>,
+  cluster: ReturnType<typeof clusterFromPreset>,
+  training: TrainingConfig,
+  gpus: number,
+) {
   let best: { strategy: Strategy; seconds: number } | null = null;
   const L = graph.spec.numLayers;
-  for (let tp = 1; tp <= gpus; tp++) for (let pp = 1; pp <= gpus; pp++) {
-    if (gpus % (tp * pp) !== 0) continue;
-    const dp = gpus / (tp * pp);
-    for (let mbs = 1; mbs <= training.globalBatchSize; mbs++) {
-      if (training.globalBatchSize % (dp * mbs) !== 0) continue;
-      const m = training.globalBatchSize / (dp * mbs);
-      const schedules: [ScheduleKind, number][] = pp === 1 ? [['1f1b', 1]] : [['1f1b', 1], ...Array.from({ length: L }, (_, i) => ['interleaved-1f1b', i + 2] as [ScheduleKind, number])];
-      for (const [schedule, v] of schedules) {
-        if (pp * v > L) continue;
-        const splits: (number[] | null)[] = pp * v === 1 ? [null] : [null, ...compositions(L, pp * v)];
-        for (const layersPerStage of splits) for (const sequenceParallel of [false, true]) for (const recompute of ['none', 'selective', 'full'] as RecomputeMode[]) for (const zeroStage of [0, 1, 2, 3] as ZeroStage[]) {
-          const strategy: Strategy = { dp, tp, pp, cp: 1, virtualStages: v, sequenceParallel, microBatchSize: mbs, numMicroBatches: m, recompute, recomputeLayers: null, zeroStage, schedule, layersPerStage };
-          try {
-            const e = estimate(graph, cluster, strategy, training);
-            if (!e.fits) continue;
-            if (best === null || e.stepTimeSeconds < best.seconds) best = { strategy, seconds: e.stepTimeSeconds };
-          } catch (error) {
-            if (!(error instanceof PlanningError)) throw error;
-          }
+  for (let tp = 1; tp <= gpus; tp++)
+    for (let pp = 1; pp <= gpus; pp++) {
+      if (gpus % (tp * pp) !== 0) continue;
+      const dp = gpus / (tp * pp);
+      for (let mbs = 1; mbs <= training.globalBatchSize; mbs++) {
+        if (training.globalBatchSize % (dp * mbs) !== 0) continue;
+        const m = training.globalBatchSize / (dp * mbs);
+        const schedules: [ScheduleKind, number][] =
+          pp === 1
+            ? [['1f1b', 1]]
+            : [
+                ['1f1b', 1],
+                ...Array.from(
+                  { length: L },
+                  (_, i) => ['interleaved-1f1b', i + 2] as [ScheduleKind, number],
+                ),
+              ];
+        for (const [schedule, v] of schedules) {
+          if (pp * v > L) continue;
+          const splits: (number[] | null)[] =
+            pp * v === 1 ? [null] : [null, ...compositions(L, pp * v)];
+          for (const layersPerStage of splits)
+            for (const sequenceParallel of [false, true])
+              for (const recompute of ['none', 'selective', 'full'] as RecomputeMode[])
+                for (const zeroStage of [0, 1, 2, 3] as ZeroStage[]) {
+                  const strategy: Strategy = {
+                    dp,
+                    tp,
+                    pp,
+                    cp: 1,
+                    virtualStages: v,
+                    sequenceParallel,
+                    microBatchSize: mbs,
+                    numMicroBatches: m,
+                    recompute,
+                    recomputeLayers: null,
+                    zeroStage,
+                    schedule,
+                    layersPerStage,
+                  };
+                  try {
+                    const e = estimate(graph, cluster, strategy, training);
+                    if (!e.fits) continue;
+                    if (best === null || e.stepTimeSeconds < best.seconds)
+                      best = { strategy, seconds: e.stepTimeSeconds };
+                  } catch (error) {
+                    if (!(error instanceof PlanningError)) throw error;
+                  }
+                }
         }
       }
     }
-  }
   return best;
 }
 
-const training: TrainingConfig = { globalBatchSize: 16, sequenceLength: 1024, precision: 'bf16', flashAttention: true, dropout: false, overlapGradientReduce: true, framework: 'megatron' };
+const training: TrainingConfig = {
+  globalBatchSize: 16,
+  sequenceLength: 1024,
+  precision: 'bf16',
+  flashAttention: true,
+  dropout: false,
+  overlapGradientReduce: true,
+  framework: 'megatron',
+};
 
 describe('planner equals brute force on small cases', () => {
   it.each([
-    ['4-layer model, 8 × A100 (one node)', { layers: 4, hiddenSize: 1024, heads: 16, vocabSize: 32000 }, 'dgx-a100-80gb', 1, 8],
-    ['6-layer model, 2 × 4 × V100', { layers: 6, hiddenSize: 2048, heads: 16, vocabSize: 51200 }, 'dgx-v100', 2, 4],
+    [
+      '4-layer model, 8 × A100 (one node)',
+      { layers: 4, hiddenSize: 1024, heads: 16, vocabSize: 32000 },
+      'dgx-a100-80gb',
+      1,
+      8,
+    ],
+    [
+      '6-layer model, 2 × 4 × V100',
+      { layers: 6, hiddenSize: 2048, heads: 16, vocabSize: 51200 },
+      'dgx-v100',
+      2,
+      4,
+    ],
     // 3.7B parameters × 18 bytes does not fit one 40 GB GPU: memory binds the choice.
-    ['memory-bound 8-layer model, 8 × A100 40GB', { layers: 8, hiddenSize: 6144, heads: 48, vocabSize: 51200 }, 'dgx-a100-40gb', 1, 8],
+    [
+      'memory-bound 8-layer model, 8 × A100 40GB',
+      { layers: 8, hiddenSize: 6144, heads: 48, vocabSize: 51200 },
+      'dgx-a100-40gb',
+      1,
+      8,
+    ],
   ] as const)('%s', (_name, model, preset, nodes, perNode) => {
     const graph = buildModelGraph(specFromExplicitTransformer(model), training.sequenceLength);
     const cluster = { ...clusterFromPreset(catalog, preset, nodes), gpusPerNode: perNode };
     const gpus = nodes * perNode;
     const brute = bruteForce(graph, cluster, training, gpus);
-    const planned = planTraining({ graph, cluster, training, constraints: {}, objective: 'fastest', topK: 0, stepTimeTargetSeconds: null, maxCandidates: 1_000_000 });
+    const planned = planTraining({
+      graph,
+      cluster,
+      training,
+      constraints: {},
+      objective: 'fastest',
+      topK: 0,
+      stepTimeTargetSeconds: null,
+      maxCandidates: 1_000_000,
+    });
     expect(brute).not.toBeNull();
     expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
   });

@@ -25,14 +25,17 @@ describe('published training runs (Narayanan SC21 T1, Megatron README 2020, Mega
   });
 
   it(`step time: median |error| ≤ ${MEDIAN_TOLERANCE * 100}% and p90 ≤ ${P90_TOLERANCE * 100}%`, () => {
-    const errors = results.flatMap((r) => (r.relativeError === null ? [] : [Math.abs(r.relativeError)]));
+    const errors = results.flatMap((r) =>
+      r.relativeError === null ? [] : [Math.abs(r.relativeError)],
+    );
     expect(errors.length).toBe(results.filter((r) => r.status === 'ok').length);
     expect(percentile(errors, 50)).toBeLessThanOrEqual(MEDIAN_TOLERANCE);
     expect(percentile(errors, 90)).toBeLessThanOrEqual(P90_TOLERANCE);
   });
 
   it('rows published as OOM are predicted not to fit; the others fit', () => {
-    for (const r of results) expect({ id: r.id, fits: r.predictedFits }).toEqual({ id: r.id, fits: r.status === 'ok' });
+    for (const r of results)
+      expect({ id: r.id, fits: r.predictedFits }).toEqual({ id: r.id, fits: r.status === 'ok' });
   });
 
   it(`Korthikanti 2022 Table 4 per-layer times within ${LAYER_TOLERANCE * 100}%`, () => {
