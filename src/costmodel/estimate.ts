@@ -11,22 +11,20 @@ import type { ModelGraph } from '../graph/types.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
 import { efficiencyAt } from './efficiency.js';
+import type { DataParallelCommSeconds } from './data-parallel.js';
 import { dataParallelCommSeconds } from './data-parallel.js';
 import { hardwareFlopsPerStep, modelFlopsPerStep } from './flops.js';
 import { peakFlopsPerSecond } from './compute.js';
 import type { GroupPlacement } from './groups.js';
 import { pipelineSendRecvSeconds, placeGroup } from './groups.js';
-import { chunkParametersPerGpu, parameterShares } from './parameters.js';
 import type { PipelineModel, RankPassSeconds } from './pipeline.js';
 import { closedFormPipeline } from './pipeline.js';
-import { activationTerms, rankMemoryBytes, totalBytes } from './rank-memory.js';
+import type { RankLayout } from './estimate-memory.js';
+import { estimateMemory, rankLayouts } from './estimate-memory.js';
 import type { ChunkTimeSeconds } from './stage-time.js';
 import { chunkTimeSeconds, layerCosts } from './stage-time.js';
-import type { ChunkLayout } from './stages.js';
-import { chunkLayouts, chunksByRank } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import type { CostBreakdown, MemoryBreakdownBytes, StageEstimate } from './types.js';
-import { validateStrategy } from './validate-strategy.js';
 
 export interface EstimateOptions {
   /** Pipeline timing; defaults to the closed forms in pipeline.ts. */
@@ -82,8 +80,8 @@ interface RankResult {
   readonly pass: RankPassSeconds;
   readonly chunkTimes: readonly ChunkTimeSeconds[];
   readonly p2pPerMicroBatch: number;
-  readonly parametersPerGpu: number;
-  readonly chunks: readonly ChunkLayout[];
+  readonly dp: DataParallelCommSeconds;
+  readonly layout: RankLayout;
 }
 
 function rankPasses(
@@ -92,9 +90,8 @@ function rankPasses(
   s: Strategy,
   training: TrainingConfig,
   groups: Groups,
+  layouts: readonly RankLayout[],
 ): RankResult[] {
-  const chunks = chunkLayouts(s, graph.spec.numLayers);
-  const numChunks = chunks.length;
   const p2pShape = pipelineTransfers(training.framework, s.tp);
   const boundaryBytes =
     (s.microBatchSize * training.sequenceLength * graph.spec.hiddenSize * 2) /
@@ -116,25 +113,16 @@ function rankPasses(
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
   };
   const costs = layerCosts(inputs);
-  const shares = parameterShares(graph, s.tp);
-  return chunksByRank(chunks, s.pp).map((rankChunks) => {
-    const chunkTimes = rankChunks.map((c) => chunkTimeSeconds(c, inputs, costs));
-    const parametersPerGpu = rankChunks.reduce(
-      (sum, c) => sum + chunkParametersPerGpu(c, shares, numChunks),
-      0,
-    );
-    const fsdpUnits = rankChunks.reduce(
-      (sum, c) => sum + c.layers + (c.hasEmbedding ? 1 : 0) + (c.hasLmHead ? 1 : 0),
-      0,
-    );
+  return layouts.map((layout) => {
+    const chunkTimes = layout.chunks.map((c) => chunkTimeSeconds(c, inputs, costs));
     const dp = dataParallelCommSeconds(
-      parametersPerGpu,
+      layout.parametersPerGpu,
       groups.dp,
       s.zeroStage,
       training.precision,
       training.framework,
       cluster,
-      fsdpUnits,
+      layout.fsdpUnits,
     );
     const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
     const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
@@ -142,14 +130,43 @@ function rankPasses(
     // ZeRO-3 gathers overlap the compute they feed (FSDP prefetch): the slower of the two counts.
     const forward = Math.max(forwardMath, dp.perMicroBatchForward);
     const backwardTotal = Math.max(backwardInput + backwardWeight, dp.perMicroBatchBackward);
-    const p2pPerMicroBatch = p2pShape.transfersPerMicroBatch * rankChunks.length * p2p;
+    const p2pPerMicroBatch = p2pShape.transfersPerMicroBatch * layout.chunks.length * p2p;
     const pass: RankPassSeconds = {
       forward: forward + p2pPerMicroBatch / 2,
       backwardInput: backwardTotal - backwardWeight + p2pPerMicroBatch / 2,
       backwardWeight,
     };
-    return { pass, chunkTimes, p2pPerMicroBatch, parametersPerGpu, chunks: rankChunks };
+    return { pass, chunkTimes, p2pPerMicroBatch, dp, layout };
   });
+}
+
+interface PostPipeline {
+  readonly exposedReduce: number;
+  readonly exposedGather: number;
+  readonly optimizer: number;
+}
+
+/** DP reduction left after the pipeline drains, and the optimizer step, for one rank. */
+function postPipelineSeconds(
+  r: RankResult,
+  index: number,
+  s: Strategy,
+  training: TrainingConfig,
+  cluster: ClusterProfile,
+): PostPipeline {
+  const device = cluster.device;
+  const backward = r.pass.backwardInput + r.pass.backwardWeight;
+  // Rank r ends its last backward ≈ r backward passes before rank 0 (1F1B drain order).
+  const slack = index * backward;
+  const window = training.overlapGradientReduce ? backward : 0;
+  const exposedReduce = Math.max(0, r.dp.gradientReduce - window - slack);
+  const exposedGather = training.overlapGradientReduce ? 0 : r.dp.parameterGather;
+  const localParameters = r.layout.parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
+  const optimizerBytes = localParameters * ADAM_BYTES_PER_PARAMETER;
+  const optimizer =
+    optimizerBytes /
+    (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, optimizerBytes));
+  return { exposedReduce, exposedGather, optimizer };
 }
 
 /** Estimate one strategy. Throws PlanningError when the strategy is not executable. */
@@ -160,10 +177,10 @@ export function estimate(
   training: TrainingConfig,
   options: EstimateOptions = {},
 ): CostBreakdown {
-  validateStrategy(graph.spec, worldSize(cluster), training, strategy);
   const s = strategy;
+  const layouts = rankLayouts(graph, cluster, s, training);
   const groups = placeGroups(s, cluster);
-  const ranks = rankPasses(graph, cluster, s, training, groups);
+  const ranks = rankPasses(graph, cluster, s, training, groups, layouts);
   const pipelineModel = options.pipelineModel ?? closedFormPipeline;
   const timing = pipelineModel({
     schedule: s.schedule,
@@ -173,66 +190,13 @@ export function estimate(
     slices: options.slices ?? 1,
     ranks: ranks.map((r) => r.pass),
   });
-  const shape = {
-    spec: graph.spec,
-    sequenceLength: training.sequenceLength,
-    microBatchSize: s.microBatchSize,
-    tp: s.tp,
-    sequenceParallel: s.sequenceParallel,
-    recompute: s.recompute,
-    flashAttention: training.flashAttention,
-    dropout: training.dropout,
-  };
-  const memoryInputs = {
-    graph,
-    strategy: s,
-    precision: training.precision,
-    framework: training.framework,
-    shape,
-    layerParametersPerGpu: parameterShares(graph, s.tp).layer,
-  };
-  const device = cluster.device;
-  const stageEnds = ranks.map((r, index) => {
-    const dp = dataParallelCommSeconds(
-      r.parametersPerGpu,
-      groups.dp,
-      s.zeroStage,
-      training.precision,
-      training.framework,
-      cluster,
-    );
-    // Rank r ends its last backward ≈ r backward passes before rank 0 (1F1B drain order).
-    const slack = index * (r.pass.backwardInput + r.pass.backwardWeight);
-    const window = training.overlapGradientReduce
-      ? r.pass.backwardInput + r.pass.backwardWeight
-      : 0;
-    const exposedReduce = Math.max(0, dp.gradientReduce - window - slack);
-    const exposedGather = training.overlapGradientReduce ? 0 : dp.parameterGather;
-    const localParameters = r.parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
-    const optimizerBytes = localParameters * ADAM_BYTES_PER_PARAMETER;
-    const optimizer =
-      optimizerBytes /
-      (device.memoryBandwidthBytesPerSecond *
-        efficiencyAt(device.memoryEfficiency, optimizerBytes));
-    return { exposedReduce, exposedGather, optimizer };
-  });
+  const post = ranks.map((r, i) => postPipelineSeconds(r, i, s, training, cluster));
   const postPipeline =
-    Math.max(...stageEnds.map((e) => e.exposedReduce)) +
-    Math.max(...stageEnds.map((e) => e.optimizer + e.exposedGather));
+    Math.max(...post.map((e) => e.exposedReduce)) +
+    Math.max(...post.map((e) => e.optimizer + e.exposedGather));
   const stepTimeSeconds = timing.makespanSeconds + postPipeline;
-
-  const terms = activationTerms(memoryInputs);
-  const memories = ranks.map((r, index) =>
-    rankMemoryBytes(
-      r.chunks,
-      r.parametersPerGpu,
-      timing.inFlightMicroBatches[index] ?? 1,
-      memoryInputs,
-      terms,
-    ),
-  );
-  const peaks = memories.map(totalBytes);
-  const worstMemoryRank = peaks.indexOf(Math.max(...peaks));
+  const memory = estimateMemory(graph, cluster, s, training, layouts, timing.inFlightMicroBatches);
+  const worstMemoryRank = memory.peaks.indexOf(memory.peakBytes);
   const worstTimeRank = pickWorstTimeRank(ranks);
   const worst = ranks[worstTimeRank];
   const m = s.numMicroBatches;
@@ -244,31 +208,30 @@ export function estimate(
   const gpus = worldSize(cluster);
   const modelFlops = modelFlopsPerStep(graph, training);
   const hardwareFlops = hardwareFlopsPerStep(graph, training, s);
-  const peak = peakFlopsPerSecond(device, training.precision);
-  const zeroStats = stageEnds[worstTimeRank];
-  const stages = buildStageEstimates(ranks, memories, peaks);
+  const peak = peakFlopsPerSecond(cluster.device, training.precision);
+  const optimizer = post[worstTimeRank]?.optimizer ?? 0;
   return {
     stepTimeSeconds,
     tokensPerSecond: (training.globalBatchSize * training.sequenceLength) / stepTimeSeconds,
     mfu: modelFlops / (stepTimeSeconds * gpus * peak),
     hfu: hardwareFlops / (stepTimeSeconds * gpus * peak),
     tflopsPerGpu: modelFlops / (stepTimeSeconds * gpus) / 1e12,
-    fits: Math.max(...peaks) <= device.memoryBytes,
-    peakMemoryBytesPerGpu: Math.max(...peaks),
-    memoryCapacityBytesPerGpu: device.memoryBytes,
-    memoryBytes: memories[worstMemoryRank] ?? zeroMemory(),
+    fits: memory.fits,
+    peakMemoryBytesPerGpu: memory.peakBytes,
+    memoryCapacityBytesPerGpu: cluster.device.memoryBytes,
+    memoryBytes: memory.memories[worstMemoryRank] ?? zeroMemory(),
     timeSeconds: {
       compute: m * sumChunks((t) => t.compute),
       recompute: m * sumChunks((t) => t.recompute),
       tensorParallelComm: m * sumChunks((t) => t.tensorParallelComm),
       pipelineComm: m * (worst?.p2pPerMicroBatch ?? 0),
       bubble: Math.max(0, timing.makespanSeconds - m * rankBusy),
-      dataParallelComm: postPipeline - (zeroStats?.optimizer ?? 0),
-      optimizer: zeroStats?.optimizer ?? 0,
+      dataParallelComm: postPipeline - optimizer,
+      optimizer,
     },
     modelFlopsPerStep: modelFlops,
     hardwareFlopsPerStep: hardwareFlops,
-    stages,
+    stages: buildStageEstimates(ranks, memory.memories, memory.peaks),
   };
 }
 
@@ -289,9 +252,9 @@ function buildStageEstimates(
 ): StageEstimate[] {
   return ranks.map((r, index) => ({
     stage: index,
-    layers: r.chunks.reduce((a, c) => a + c.layers, 0),
-    hasEmbedding: r.chunks.some((c) => c.hasEmbedding),
-    hasLmHead: r.chunks.some((c) => c.hasLmHead),
+    layers: r.layout.chunks.reduce((a, c) => a + c.layers, 0),
+    hasEmbedding: r.layout.chunks.some((c) => c.hasEmbedding),
+    hasLmHead: r.layout.chunks.some((c) => c.hasLmHead),
     forwardSeconds: r.pass.forward,
     backwardSeconds: r.pass.backwardInput + r.pass.backwardWeight,
     backwardInputSeconds: r.pass.backwardInput,

@@ -10,6 +10,21 @@ import type { RejectionCounts, SearchConstraints } from './types.js';
 
 export const RECOMPUTE_MODES: readonly RecomputeMode[] = ['none', 'selective', 'full'];
 
+/** Largest chunk count per rank tried with an uneven layer split (see pipelineShapes). */
+const MAX_UNEVEN_VIRTUAL_STAGES = 8;
+
+/**
+ * Sequence-parallel choices: with tp > 1, SP moves the same bytes as plain TP (all-gather +
+ * reduce-scatter instead of all-reduce) while dividing norm/dropout work and their activations by
+ * tp (Korthikanti et al. 2022 §4.2.2), so SP-off is dominated and only tried when pinned.
+ */
+function sequenceParallelChoices(x: EnumerationInput, tp: number, rejected: RejectionCounts): boolean[] {
+  if (tp === 1) return allowed(x.constraints.sequenceParallel, false) ? [false] : [];
+  if (x.constraints.sequenceParallel !== undefined) return [...x.constraints.sequenceParallel];
+  countRejection(rejected, 'dominated-sequence-parallel-off');
+  return [true];
+}
+
 /** Positive divisors of n in ascending order. */
 export function divisors(n: number): number[] {
   const small: number[] = [];
@@ -111,6 +126,10 @@ function pipelineShapes(
       if (pp < 2 || numMicroBatches % pp !== 0) continue;
       for (let v = 2; v * pp <= x.graph.spec.numLayers; v++) {
         if (!allowed(x.constraints.virtualStages, v)) continue;
+        // Beyond 8 chunks per rank only splits that divide evenly are tried unless v is pinned:
+        // the bubble gain (p−1)/(v·m) flattens while p2p traffic grows linearly in v.
+        const pinned = x.constraints.virtualStages !== undefined;
+        if (!pinned && v > MAX_UNEVEN_VIRTUAL_STAGES && x.graph.spec.numLayers % (pp * v) !== 0) continue;
         for (const split of layerSplits(x.graph, pp * v))
           shapes.push({ schedule, virtualStages: v, layersPerStage: split });
       }
@@ -161,8 +180,7 @@ export function* enumerateStrategies(
               : []
             : pipelineShapes(x, pp, numMicroBatches, schedules);
         for (const shape of shapes) {
-          for (const sequenceParallel of tp > 1 ? [false, true] : [false]) {
-            if (!allowed(x.constraints.sequenceParallel, sequenceParallel)) continue;
+          for (const sequenceParallel of sequenceParallelChoices(x, tp, rejected)) {
             for (const recompute of RECOMPUTE_MODES) {
               if (!allowed(x.constraints.recompute, recompute)) continue;
               for (const zeroStage of zeroStages(x, pp, dp)) {

@@ -1,6 +1,7 @@
 /** Evaluate one candidate: the cost model plus the feasibility check, mapping failures to reasons. */
 import type { EstimateOptions } from '../costmodel/estimate.js';
 import { estimate } from '../costmodel/estimate.js';
+import { estimateMemory } from '../costmodel/estimate-memory.js';
 import { PlanningError } from '../costmodel/errors.js';
 import type { Strategy } from '../costmodel/strategy.js';
 import type { CostBreakdown } from '../costmodel/types.js';
@@ -16,6 +17,10 @@ export function evaluateCandidate(
   options: EstimateOptions,
 ): Evaluation {
   try {
+    // Memory first: it needs no timing, and most rejected candidates fail here.
+    if (!estimateMemory(problem.graph, problem.cluster, strategy, problem.training).fits) {
+      return { ok: false, reason: 'out-of-memory' };
+    }
     const result = estimate(problem.graph, problem.cluster, strategy, problem.training, options);
     if (!result.fits) return { ok: false, reason: 'out-of-memory' };
     return { ok: true, strategy, estimate: result };

@@ -1,0 +1,117 @@
+/**
+ * The one normaliser (STYLE.md §13, tRPC's getTRPCErrorFromUnknown): anything thrown while
+ * serving a request becomes an ApiError. Unknown errors become INTERNAL and keep the original as
+ * `cause` (logged by the error middleware, never sent to the client).
+ */
+import { ZodError } from 'zod';
+import type { z } from 'zod';
+import { PlanningError } from '../costmodel/index.js';
+import { ModelInputError } from '../graph/index.js';
+import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
+import type { ErrorCode, Issue } from './errors.js';
+import { ApiError } from './errors.js';
+
+type ZodIssue = z.core.$ZodIssue;
+type Path = ZodIssue['path'];
+
+const pathKey = (path: readonly PropertyKey[]): (string | number)[] =>
+  path.map((p) => (typeof p === 'number' ? p : String(p)));
+
+/**
+ * A union's issues hide the branch the user meant. Pick the branch whose issues reach deepest
+ * into the input (then the one with fewest issues) and report its issues with full paths.
+ */
+function flatten(issues: readonly ZodIssue[], prefix: Path = []): Issue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const depth = (branch: readonly ZodIssue[]): number =>
+        Math.max(...branch.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 0 : 1)));
+      const [best] = [...issue.errors].sort((a, b) => depth(b) - depth(a) || a.length - b.length);
+      if (best !== undefined && depth(best) > 1) return flatten(best, path);
+    }
+    return [{ code: issue.code, path: pathKey(path), message: issue.message }];
+  });
+}
+
+function fromZod(error: ZodError): ApiError {
+  const issues = flatten(error.issues);
+  const first = issues[0];
+  const field = first === undefined ? undefined : first.path.join('.');
+  const summary = issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(body)'}: ${i.message}`)
+    .join('; ');
+  return new ApiError('VALIDATION_FAILED', `invalid request: ${summary}`, {
+    ...(field === undefined || field === '' ? {} : { field }),
+    issues,
+  });
+}
+
+const LOOKUP: Readonly<Record<ProfileLookupError['field'], [ErrorCode, string]>> = {
+  model: ['UNKNOWN_MODEL', 'model'],
+  accelerator: ['UNKNOWN_ACCELERATOR', 'cluster.accelerator'],
+  preset: ['UNKNOWN_PRESET', 'cluster.preset'],
+};
+
+/** Field names the domain uses for cluster input, mapped onto request paths. */
+function clusterField(field: string): string {
+  return field === 'numNodes' ? 'cluster.nodes' : `cluster.${field}`;
+}
+
+/** PlanningError fields are request paths already, except the search options. */
+function planningField(field: string): string {
+  return /^(strategy|cluster|model|training)\b/.test(field) ? field : `search.${field}`;
+}
+
+/** body-parser / raw-body errors carry `type` and `status`. */
+function fromBodyParser(error: unknown): ApiError | null {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return null;
+  const { type } = error;
+  const message = error instanceof Error ? error.message : String(type);
+  switch (type) {
+    case 'entity.parse.failed':
+      return new ApiError('BAD_REQUEST', `malformed JSON: ${message}`);
+    case 'entity.too.large':
+      return new ApiError('PAYLOAD_TOO_LARGE', 'request body exceeds the 1 MB limit');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE', message);
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'stream.not.readable':
+      return new ApiError('BAD_REQUEST', message);
+    default:
+      return null;
+  }
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) return fromZod(error);
+  if (error instanceof ProfileLookupError) {
+    const [code, field] = LOOKUP[error.field];
+    return new ApiError(code, error.message, {
+      field,
+      details: { id: error.id, validIds: error.validIds },
+    });
+  }
+  if (error instanceof ProfileInputError) {
+    const field = clusterField(error.field);
+    return new ApiError('VALIDATION_FAILED', error.message.replace(error.field, field), { field });
+  }
+  if (error instanceof ModelInputError) {
+    return new ApiError('VALIDATION_FAILED', `model.${error.message}`, {
+      field: `model.${error.field}`,
+    });
+  }
+  if (error instanceof PlanningError) {
+    const field = error.field === null ? undefined : planningField(error.field);
+    return new ApiError('INFEASIBLE', error.message, {
+      ...(field === undefined ? {} : { field }),
+      details: { reason: error.reason, ...error.details },
+    });
+  }
+  return fromBodyParser(error) ?? new ApiError('INTERNAL', 'internal error', { cause: error });
+}

@@ -1,0 +1,163 @@
+/**
+ * Response shapes as zod schemas. Responses are built by our own mappers, so these exist to pin
+ * the mappers' output types to openapi.yaml (test/api/schemas.types.test.ts) and to let tests and
+ * clients parse responses at runtime.
+ */
+import { z } from 'zod';
+
+const RecomputeMode = z.enum(['none', 'selective', 'full']);
+const ZeroStage = z.literal([0, 1, 2, 3]);
+const ScheduleId = z.enum([
+  'gpipe',
+  '1f1b',
+  'interleaved-1f1b',
+  'zb-h1',
+  'zb-h2',
+  'zb-v',
+  'seq-slice-1f1b',
+]);
+
+export const StrategyOutput = z.object({
+  dataParallel: z.int(),
+  tensorParallel: z.int(),
+  pipelineParallel: z.int(),
+  contextParallel: z.int(),
+  virtualStages: z.int(),
+  sequenceParallel: z.boolean(),
+  microBatchSize: z.int(),
+  numMicroBatches: z.int(),
+  recompute: RecomputeMode,
+  recomputeLayers: z.int().nullable(),
+  zeroStage: ZeroStage,
+  schedule: ScheduleId,
+  layersPerStage: z.array(z.int()).nullable(),
+});
+
+export const MemoryBreakdown = z.object({
+  weights: z.number(),
+  gradients: z.number(),
+  optimizer: z.number(),
+  activations: z.number(),
+  other: z.number(),
+});
+
+export const TimeBreakdown = z.object({
+  compute: z.number(),
+  recompute: z.number(),
+  tensorParallelComm: z.number(),
+  dataParallelComm: z.number(),
+  pipelineComm: z.number(),
+  bubble: z.number(),
+  optimizer: z.number(),
+});
+
+export const StageEstimate = z.object({
+  stage: z.int(),
+  layers: z.int(),
+  hasEmbedding: z.boolean(),
+  hasLmHead: z.boolean(),
+  forwardSeconds: z.number(),
+  backwardSeconds: z.number(),
+  backwardInputSeconds: z.number(),
+  backwardWeightSeconds: z.number(),
+  peakMemoryBytes: z.number(),
+});
+
+export const Estimate = z.object({
+  stepTimeSeconds: z.number(),
+  tokensPerSecond: z.number(),
+  mfu: z.number(),
+  hfu: z.number(),
+  tflopsPerGpu: z.number(),
+  fits: z.boolean(),
+  peakMemoryBytesPerGpu: z.number(),
+  memoryCapacityBytesPerGpu: z.number(),
+  memoryBytes: MemoryBreakdown,
+  timeSeconds: TimeBreakdown,
+  modelFlopsPerStep: z.number(),
+  hardwareFlopsPerStep: z.number(),
+  stages: z.array(StageEstimate),
+});
+
+export const StagePlacement = z.object({
+  chunk: z.int(),
+  pipelineRank: z.int(),
+  firstLayer: z.int(),
+  numLayers: z.int(),
+  hasEmbedding: z.boolean(),
+  hasLmHead: z.boolean(),
+  firstRank: z.int(),
+  lastRank: z.int(),
+});
+
+export const Plan = z.object({
+  strategy: StrategyOutput,
+  estimate: Estimate,
+  layout: z.array(StagePlacement),
+  worldSize: z.int(),
+  gpusPerNode: z.int(),
+  nodes: z.int(),
+  accelerator: z.string(),
+  model: z.string(),
+});
+
+export const SearchStats = z.object({
+  candidates: z.int(),
+  feasible: z.int(),
+  rejected: z.record(z.string(), z.int()),
+  elapsedSeconds: z.number(),
+  truncated: z.boolean(),
+});
+
+export const PlanResponse = z.object({
+  best: Plan,
+  alternatives: z.array(Plan),
+  search: SearchStats,
+});
+
+export const EstimateResponse = z.object({
+  estimate: Estimate,
+  strategy: StrategyOutput,
+  layout: z.array(StagePlacement),
+});
+
+export const ErrorCode = z.enum([
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'UNKNOWN_MODEL',
+  'UNKNOWN_ACCELERATOR',
+  'UNKNOWN_PRESET',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INFEASIBLE',
+  'PLANNING_TIMEOUT',
+  'OVERLOADED',
+  'INTERNAL',
+]);
+
+export const Issue = z.object({
+  code: z.string(),
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: ErrorCode,
+  field: z.string().exactOptional(),
+  issues: z.array(Issue).exactOptional(),
+  details: z.record(z.string(), z.unknown()).exactOptional(),
+});
+
+export type PlanResponse = z.output<typeof PlanResponse>;
+export type EstimateResponse = z.output<typeof EstimateResponse>;
+export type ApiPlan = z.output<typeof Plan>;
+export type ApiEstimate = z.output<typeof Estimate>;
+export type ApiStrategy = z.output<typeof StrategyOutput>;
+export type ApiStagePlacement = z.output<typeof StagePlacement>;
+export type ProblemBody = z.output<typeof Problem>;
+export type ErrorCode = z.output<typeof ErrorCode>;

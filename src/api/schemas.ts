@@ -1,0 +1,151 @@
+/**
+ * Runtime gate for request bodies (STYLE.md §12): hand-written zod schemas, each pinned to its
+ * type generated from openapi.yaml by test/api/schemas.types.test.ts. Optional fields use
+ * `.exactOptional()` so that `foo?: T` matches openapi-typescript under exactOptionalPropertyTypes.
+ */
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+
+const positiveInt = (max: number) => z.int().min(1).max(max);
+const id = z.string().min(1).max(200);
+
+export const PositionEmbedding = z.enum(['learned', 'rotary', 'alibi']);
+export const NormKind = z.enum(['layernorm', 'rmsnorm']);
+export const Precision = z.enum(['bf16', 'fp16', 'fp8']);
+export const Framework = z.enum(['megatron', 'deepspeed', 'fsdp']);
+export const Objective = z.enum(['fastest', 'min-gpus', 'max-mfu']);
+export const RecomputeMode = z.enum(['none', 'selective', 'full']);
+export const ZeroStage = z.literal([0, 1, 2, 3]);
+export const ScheduleId = z.enum([
+  'gpipe',
+  '1f1b',
+  'interleaved-1f1b',
+  'zb-h1',
+  'zb-h2',
+  'zb-v',
+  'seq-slice-1f1b',
+]);
+
+export const TransformerInput = z.strictObject({
+  layers: positiveInt(LIMITS.layers),
+  hiddenSize: positiveInt(LIMITS.hiddenSize),
+  heads: positiveInt(LIMITS.heads),
+  kvHeads: positiveInt(LIMITS.heads).exactOptional(),
+  ffnHiddenSize: positiveInt(LIMITS.ffnHiddenSize).exactOptional(),
+  vocabSize: positiveInt(LIMITS.vocabSize),
+  gatedMlp: z.boolean().exactOptional(),
+  tiedEmbeddings: z.boolean().exactOptional(),
+  headDim: positiveInt(LIMITS.headDim).exactOptional(),
+  positionEmbedding: PositionEmbedding.exactOptional(),
+  maxPositionEmbeddings: positiveInt(LIMITS.maxPositionEmbeddings).exactOptional(),
+  norm: NormKind.exactOptional(),
+  linearBias: z.boolean().exactOptional(),
+  name: id.exactOptional(),
+});
+
+export const HuggingFaceModelInput = z.strictObject({
+  huggingFaceConfig: z.record(z.string(), z.unknown()),
+});
+export const TransformerModelInput = z.strictObject({ transformer: TransformerInput });
+export const ModelInput = z.union([id, HuggingFaceModelInput, TransformerModelInput]);
+
+export const PresetClusterInput = z.strictObject({
+  preset: id,
+  nodes: positiveInt(LIMITS.nodes),
+});
+export const IntraNodeInput = z.strictObject({
+  bandwidthGBps: z.number().positive(),
+  latencyMicroseconds: z.number().min(0).exactOptional(),
+  efficiency: z.number().positive().max(1).exactOptional(),
+});
+export const InterNodeInput = z.strictObject({
+  nicsPerNode: positiveInt(LIMITS.gpusPerNode).exactOptional(),
+  nicBandwidthGBps: z.number().positive(),
+  latencyMicroseconds: z.number().min(0).exactOptional(),
+  efficiency: z.number().positive().max(1).exactOptional(),
+});
+export const CustomClusterInput = z.strictObject({
+  accelerator: id,
+  gpusPerNode: positiveInt(LIMITS.gpusPerNode),
+  nodes: positiveInt(LIMITS.nodes),
+  intraNode: IntraNodeInput.exactOptional(),
+  interNode: InterNodeInput.exactOptional(),
+});
+export const ClusterInput = z.union([PresetClusterInput, CustomClusterInput]);
+
+export const TrainingInput = z.strictObject({
+  globalBatchSize: positiveInt(LIMITS.globalBatchSize),
+  sequenceLength: positiveInt(LIMITS.sequenceLength),
+  precision: Precision.exactOptional(),
+  flashAttention: z.boolean().exactOptional(),
+  dropout: z.boolean().exactOptional(),
+  overlapGradientReduce: z.boolean().exactOptional(),
+  framework: Framework.exactOptional(),
+});
+
+const Degrees = z.array(positiveInt(LIMITS.degree)).max(LIMITS.constraintValues);
+
+export const SearchConstraints = z.strictObject({
+  dataParallel: Degrees.exactOptional(),
+  tensorParallel: Degrees.exactOptional(),
+  pipelineParallel: Degrees.exactOptional(),
+  virtualStages: Degrees.exactOptional(),
+  microBatchSize: Degrees.exactOptional(),
+  sequenceParallel: z.array(z.boolean()).max(2).exactOptional(),
+  recompute: z.array(RecomputeMode).max(3).exactOptional(),
+  zeroStage: z.array(ZeroStage).max(4).exactOptional(),
+  schedule: z.array(ScheduleId).max(7).exactOptional(),
+});
+
+export const SearchOptions = z.strictObject({
+  objective: Objective.exactOptional(),
+  topK: z.int().min(0).max(LIMITS.topK).exactOptional(),
+  stepTimeTargetSeconds: z.number().positive().exactOptional(),
+  maxCandidates: positiveInt(LIMITS.maxCandidates).exactOptional(),
+  timeLimitSeconds: z.number().positive().max(LIMITS.timeLimitSeconds).exactOptional(),
+  constraints: SearchConstraints.exactOptional(),
+});
+
+export const PlanRequest = z.strictObject({
+  model: ModelInput,
+  cluster: ClusterInput,
+  training: TrainingInput,
+  search: SearchOptions.exactOptional(),
+});
+
+export const StrategyInput = z.strictObject({
+  dataParallel: positiveInt(LIMITS.degree),
+  tensorParallel: positiveInt(LIMITS.degree),
+  pipelineParallel: positiveInt(LIMITS.degree),
+  contextParallel: positiveInt(LIMITS.degree).exactOptional(),
+  microBatchSize: positiveInt(LIMITS.globalBatchSize),
+  numMicroBatches: positiveInt(LIMITS.globalBatchSize).exactOptional(),
+  virtualStages: positiveInt(LIMITS.virtualStages).exactOptional(),
+  sequenceParallel: z.boolean().exactOptional(),
+  recompute: RecomputeMode.exactOptional(),
+  recomputeLayers: z.int().min(0).max(LIMITS.layers).nullable().exactOptional(),
+  zeroStage: ZeroStage.exactOptional(),
+  schedule: ScheduleId.exactOptional(),
+  layersPerStage: z
+    .array(z.int().min(0).max(LIMITS.layers))
+    .max(LIMITS.layers)
+    .nullable()
+    .exactOptional(),
+});
+
+export const EstimateRequest = z.strictObject({
+  model: ModelInput,
+  cluster: ClusterInput,
+  training: TrainingInput,
+  strategy: StrategyInput,
+});
+
+export type PlanRequest = z.output<typeof PlanRequest>;
+export type EstimateRequest = z.output<typeof EstimateRequest>;
+export type ModelInput = z.output<typeof ModelInput>;
+export type ClusterInput = z.output<typeof ClusterInput>;
+export type TrainingInput = z.output<typeof TrainingInput>;
+export type StrategyInput = z.output<typeof StrategyInput>;
+export type SearchOptions = z.output<typeof SearchOptions>;
+
+export * from './response-schemas.js';

@@ -1,0 +1,25 @@
+/** createApp(deps): the express app (routes + error middleware), without listen. */
+import express from 'express';
+import type { Express } from 'express';
+import type { ProfileCatalog } from './hardware-profiles/index.js';
+import type { ErrorLogger } from './api/middleware.js';
+import { errorHandler, notFound, stderrLogger } from './api/middleware.js';
+import { apiRoutes } from './api/routes.js';
+import type { PlanPool } from './api/worker-pool.js';
+
+export interface AppDeps {
+  readonly catalog: ProfileCatalog;
+  /** Plan worker pool; without one, plans run on the request thread. */
+  readonly pool?: PlanPool;
+  /** Where unexpected (500) errors are logged with their stack; default stderr. */
+  readonly log?: ErrorLogger;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(apiRoutes({ catalog: deps.catalog, pool: deps.pool }));
+  app.use(notFound);
+  app.use(errorHandler(deps.log ?? stderrLogger));
+  return app;
+}

@@ -1,0 +1,16 @@
+/** The command-line face over the same library calls as the HTTP API (bin/strata.js runs this). */
+import { runCommand } from './cli/commands.js';
+import { describeFailure } from './cli/errors.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    console.log(await runCommand(argv));
+    return 0;
+  } catch (error) {
+    const { message, exitCode } = describeFailure(error);
+    console.error(`strata: ${message}`);
+    return exitCode;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,172 @@
+/** Flags → API request objects (the CLI speaks the same requests as the HTTP API). */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import type { EstimateRequest, PlanRequest } from '../api/schemas.js';
+import { CliUsageError } from './errors.js';
+
+const COMMON = {
+  model: { type: 'string' },
+  cluster: { type: 'string' },
+  accelerator: { type: 'string' },
+  'gpus-per-node': { type: 'string' },
+  nodes: { type: 'string' },
+  'global-batch': { type: 'string' },
+  seq: { type: 'string' },
+  precision: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const PLAN_OPTIONS = {
+  ...COMMON,
+  objective: { type: 'string' },
+  top: { type: 'string' },
+  'max-candidates': { type: 'string' },
+  'step-time-target': { type: 'string' },
+} as const;
+
+export const ESTIMATE_OPTIONS = {
+  ...COMMON,
+  dp: { type: 'string' },
+  tp: { type: 'string' },
+  pp: { type: 'string' },
+  mbs: { type: 'string' },
+  'micro-batches': { type: 'string' },
+  vpp: { type: 'string' },
+  sp: { type: 'boolean' },
+  'no-sp': { type: 'boolean' },
+  recompute: { type: 'string' },
+  zero: { type: 'string' },
+  schedule: { type: 'string' },
+} as const;
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** parseArgs, with its errors turned into a CliUsageError naming the flag. */
+export function parse(
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): Values {
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as Values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? null;
+    throw new CliUsageError(flag, message.replace(/\. To specify.*$/, ''));
+  }
+}
+
+function str(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function required(values: Values, name: string): string {
+  const value = str(values, name);
+  if (value === undefined) throw new CliUsageError(`--${name}`, 'is required');
+  return value;
+}
+
+/** A whole number; range checks are left to the API schemas (same messages everywhere). */
+function int(values: Values, name: string): number | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return undefined;
+  if (!/^-?\d+$/.test(raw))
+    throw new CliUsageError(`--${name}`, `must be an integer, got '${raw}'`);
+  return Number(raw);
+}
+
+function requiredInt(values: Values, name: string): number {
+  required(values, name);
+  return int(values, name) ?? 0;
+}
+
+function num(values: Values, name: string): number | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw new CliUsageError(`--${name}`, `must be a number, got '${raw}'`);
+  }
+  return value;
+}
+
+/** Enum-valued flags are passed through as strings; the API schemas reject unknown values. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** --model: a zoo id, or a path to a Hugging Face config.json. */
+function model(values: Values): PlanRequest['model'] {
+  const value = required(values, 'model');
+  if (!value.endsWith('.json')) return value;
+  if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
+  try {
+    return {
+      huggingFaceConfig: JSON.parse(readFileSync(value, 'utf8')) as Record<string, unknown>,
+    };
+  } catch (error) {
+    throw new CliUsageError('--model', `cannot read ${value}: ${(error as Error).message}`);
+  }
+}
+
+function cluster(values: Values): PlanRequest['cluster'] {
+  const nodes = requiredInt(values, 'nodes');
+  const preset = str(values, 'cluster');
+  if (preset !== undefined) return { preset, nodes };
+  const accelerator = str(values, 'accelerator');
+  if (accelerator === undefined) {
+    throw new CliUsageError(
+      '--cluster',
+      'give a preset (--cluster dgx-h100) or --accelerator with --gpus-per-node',
+    );
+  }
+  return { accelerator, gpusPerNode: requiredInt(values, 'gpus-per-node'), nodes };
+}
+
+function training(values: Values): PlanRequest['training'] {
+  return {
+    globalBatchSize: requiredInt(values, 'global-batch'),
+    sequenceLength: requiredInt(values, 'seq'),
+    ...optional('precision', str(values, 'precision') as PlanRequest['training']['precision']),
+  };
+}
+
+type Search = NonNullable<PlanRequest['search']>;
+
+export function planRequest(values: Values): PlanRequest {
+  const search: Search = {
+    ...optional('objective', str(values, 'objective') as Search['objective']),
+    ...optional('topK', int(values, 'top')),
+    ...optional('maxCandidates', int(values, 'max-candidates')),
+    ...optional('stepTimeTargetSeconds', num(values, 'step-time-target')),
+  };
+  return { model: model(values), cluster: cluster(values), training: training(values), search };
+}
+
+type StrategyInput = EstimateRequest['strategy'];
+
+export function estimateRequest(values: Values): EstimateRequest {
+  const sp = values['sp'] === true ? true : values['no-sp'] === true ? false : undefined;
+  const zero = int(values, 'zero');
+  const strategy: StrategyInput = {
+    dataParallel: requiredInt(values, 'dp'),
+    tensorParallel: requiredInt(values, 'tp'),
+    pipelineParallel: requiredInt(values, 'pp'),
+    microBatchSize: requiredInt(values, 'mbs'),
+    ...optional('numMicroBatches', int(values, 'micro-batches')),
+    ...optional('virtualStages', int(values, 'vpp')),
+    ...optional('sequenceParallel', sp),
+    ...optional('recompute', str(values, 'recompute') as StrategyInput['recompute']),
+    ...optional('zeroStage', zero as StrategyInput['zeroStage']),
+    ...optional('schedule', str(values, 'schedule') as StrategyInput['schedule']),
+  };
+  return { model: model(values), cluster: cluster(values), training: training(values), strategy };
+}

@@ -1,0 +1,130 @@
+/** Human-readable plan and estimate reports (the --json output is the API response itself). */
+import type {
+  ApiEstimate,
+  ApiPlan,
+  ApiStrategy,
+  EstimateResponse,
+  PlanResponse,
+} from '../api/response-schemas.js';
+import { count, gib, keyValues, percent, seconds, table } from './table.js';
+
+export function strategyLine(s: ApiStrategy): string {
+  const parts = [
+    `dp=${s.dataParallel} tp=${s.tensorParallel} pp=${s.pipelineParallel}`,
+    s.contextParallel > 1 ? `cp=${s.contextParallel}` : '',
+    s.virtualStages > 1 ? `vpp=${s.virtualStages}` : '',
+    `micro-batch ${s.microBatchSize} × ${s.numMicroBatches}`,
+    s.sequenceParallel ? 'SP on' : 'SP off',
+    `recompute ${s.recompute}${s.recomputeLayers === null ? '' : ` (${s.recomputeLayers} layers)`}`,
+    `ZeRO-${s.zeroStage}`,
+    s.pipelineParallel > 1 ? `schedule ${s.schedule}` : '',
+    s.layersPerStage === null ? '' : `layers/stage [${s.layersPerStage.join(',')}]`,
+  ];
+  return parts.filter((p) => p !== '').join(', ');
+}
+
+export function estimateReport(e: ApiEstimate): string {
+  const m = e.memoryBytes;
+  const t = e.timeSeconds;
+  return [
+    keyValues([
+      ['Step time', seconds(e.stepTimeSeconds)],
+      ['Tokens/s', count(e.tokensPerSecond)],
+      ['MFU / HFU', `${percent(e.mfu)} / ${percent(e.hfu)}`],
+      ['TFLOP/s per GPU', e.tflopsPerGpu.toFixed(1)],
+      [
+        'Memory per GPU',
+        `${gib(e.peakMemoryBytesPerGpu)} of ${gib(e.memoryCapacityBytesPerGpu)}${e.fits ? '' : '  (DOES NOT FIT)'}`,
+      ],
+    ]),
+    keyValues(
+      [
+        ['weights', gib(m.weights)],
+        ['gradients', gib(m.gradients)],
+        ['optimizer', gib(m.optimizer)],
+        ['activations', gib(m.activations)],
+        ['other', gib(m.other)],
+      ],
+      '  ',
+    ),
+    'Time per step (critical path)',
+    keyValues(
+      [
+        ['compute', seconds(t.compute)],
+        ['recompute', seconds(t.recompute)],
+        ['TP communication', seconds(t.tensorParallelComm)],
+        ['DP communication', seconds(t.dataParallelComm)],
+        ['PP communication', seconds(t.pipelineComm)],
+        ['pipeline bubble', seconds(t.bubble)],
+        ['optimizer', seconds(t.optimizer)],
+      ],
+      '  ',
+    ),
+  ].join('\n');
+}
+
+function alternativesTable(plans: readonly ApiPlan[]): string {
+  const rows = plans.map((p, i) => {
+    const s = p.strategy;
+    return [
+      String(i + 1),
+      String(s.dataParallel),
+      String(s.tensorParallel),
+      String(s.pipelineParallel),
+      String(s.virtualStages),
+      String(s.microBatchSize),
+      s.sequenceParallel ? 'on' : 'off',
+      s.recompute,
+      String(s.zeroStage),
+      s.pipelineParallel > 1 ? s.schedule : '-',
+      seconds(p.estimate.stepTimeSeconds),
+      count(p.estimate.tokensPerSecond),
+      percent(p.estimate.mfu),
+      gib(p.estimate.peakMemoryBytesPerGpu),
+    ];
+  });
+  const header = [
+    '#',
+    'dp',
+    'tp',
+    'pp',
+    'vpp',
+    'mbs',
+    'SP',
+    'recompute',
+    'ZeRO',
+    'schedule',
+    'step',
+    'tokens/s',
+    'MFU',
+    'memory',
+  ];
+  return table(header, rows);
+}
+
+export function planReport(response: PlanResponse): string {
+  const { best, alternatives, search } = response;
+  const rejected = Object.entries(search.rejected)
+    .sort(([, a], [, b]) => b - a)
+    .map(([reason, n]) => `${reason} ${count(n)}`)
+    .join(', ');
+  return [
+    `Plan for ${best.model} on ${best.nodes} node(s) × ${best.gpusPerNode} ${best.accelerator} (${best.worldSize} GPUs)`,
+    '',
+    `Best strategy: ${strategyLine(best.strategy)}`,
+    estimateReport(best.estimate),
+    '',
+    alternatives.length === 0
+      ? 'No alternatives requested.'
+      : `Alternatives\n${alternativesTable(alternatives)}`,
+    '',
+    `Search: ${count(search.candidates)} candidates, ${count(search.feasible)} feasible, ${seconds(search.elapsedSeconds)}${search.truncated ? ' (truncated by --max-candidates)' : ''}`,
+    `Rejected: ${rejected === '' ? 'none' : rejected}`,
+  ].join('\n');
+}
+
+export function estimateResponseReport(response: EstimateResponse): string {
+  return [`Strategy: ${strategyLine(response.strategy)}`, estimateReport(response.estimate)].join(
+    '\n',
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * Memory half of the estimate: per-rank parameters and peak bytes, computable without any timing
+ * so that the search can reject strategies that do not fit before it times them.
+ */
+import type { ModelGraph } from '../graph/types.js';
+import type { ClusterProfile } from '../hardware-profiles/types.js';
+import { worldSize } from '../hardware-profiles/types.js';
+import { chunkParametersPerGpu, parameterShares } from './parameters.js';
+import { closedFormPipeline } from './pipeline.js';
+import type { RankMemoryInputs } from './rank-memory.js';
+import { activationTerms, rankMemoryBytes, totalBytes } from './rank-memory.js';
+import type { ChunkLayout } from './stages.js';
+import { chunkLayouts, chunksByRank } from './stages.js';
+import type { Strategy, TrainingConfig } from './strategy.js';
+import type { MemoryBreakdownBytes } from './types.js';
+import { validateStrategy } from './validate-strategy.js';
+
+/** What the rest of the estimate needs to know about each pipeline rank. */
+export interface RankLayout {
+  readonly chunks: readonly ChunkLayout[];
+  readonly parametersPerGpu: number;
+  /** FSDP units (layers + embedding + head) for ZeRO-3 per-unit collectives. */
+  readonly fsdpUnits: number;
+}
+
+export interface MemoryEstimate {
+  readonly ranks: readonly RankLayout[];
+  readonly memories: readonly MemoryBreakdownBytes[];
+  readonly peaks: readonly number[];
+  readonly peakBytes: number;
+  readonly fits: boolean;
+}
+
+/** Validates the strategy, lays out the pipeline and counts parameters per rank. */
+export function rankLayouts(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  s: Strategy,
+  training: TrainingConfig,
+): RankLayout[] {
+  validateStrategy(graph.spec, worldSize(cluster), training, s);
+  const chunks = chunkLayouts(s, graph.spec.numLayers);
+  const shares = parameterShares(graph, s.tp);
+  return chunksByRank(chunks, s.pp).map((rankChunks) => ({
+    chunks: rankChunks,
+    parametersPerGpu: rankChunks.reduce(
+      (sum, c) => sum + chunkParametersPerGpu(c, shares, chunks.length),
+      0,
+    ),
+    fsdpUnits: rankChunks.reduce(
+      (sum, c) => sum + c.layers + (c.hasEmbedding ? 1 : 0) + (c.hasLmHead ? 1 : 0),
+      0,
+    ),
+  }));
+}
+
+export function memoryInputs(
+  graph: ModelGraph,
+  s: Strategy,
+  training: TrainingConfig,
+): RankMemoryInputs {
+  return {
+    graph,
+    strategy: s,
+    precision: training.precision,
+    framework: training.framework,
+    layerParametersPerGpu: parameterShares(graph, s.tp).layer,
+    shape: {
+      spec: graph.spec,
+      sequenceLength: training.sequenceLength,
+      microBatchSize: s.microBatchSize,
+      tp: s.tp,
+      sequenceParallel: s.sequenceParallel,
+      recompute: s.recompute,
+      flashAttention: training.flashAttention,
+      dropout: training.dropout,
+    },
+  };
+}
+
+/**
+ * Peak memory per rank for given in-flight micro-batch counts; by default the schedule's closed
+ * form (in-flight counts are structural: they do not depend on stage durations).
+ */
+export function estimateMemory(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  s: Strategy,
+  training: TrainingConfig,
+  ranks: readonly RankLayout[] = rankLayouts(graph, cluster, s, training),
+  inFlight: readonly number[] = closedFormInFlight(s),
+): MemoryEstimate {
+  const inputs = memoryInputs(graph, s, training);
+  const terms = activationTerms(inputs);
+  const memories = ranks.map((r, i) =>
+    rankMemoryBytes(r.chunks, r.parametersPerGpu, inFlight[i] ?? 1, inputs, terms),
+  );
+  const peaks = memories.map(totalBytes);
+  const peakBytes = Math.max(...peaks);
+  return { ranks, memories, peaks, peakBytes, fits: peakBytes <= cluster.device.memoryBytes };
+}
+
+function closedFormInFlight(s: Strategy): readonly number[] {
+  const zero = { forward: 0, backwardInput: 0, backwardWeight: 0 };
+  return closedFormPipeline({
+    schedule: s.schedule,
+    pp: s.pp,
+    virtualStages: s.virtualStages,
+    numMicroBatches: s.numMicroBatches,
+    slices: 1,
+    ranks: Array.from({ length: s.pp }, () => zero),
+  }).inFlightMicroBatches;
+}

@@ -1,0 +1,41 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { components } from '../../src/api/generated/openapi.js';
+import type {
+  ClusterInput,
+  Estimate,
+  EstimateRequest,
+  EstimateResponse,
+  ModelInput,
+  Plan,
+  PlanRequest,
+  PlanResponse,
+  Problem,
+  SearchOptions,
+  StrategyInput,
+  StrategyOutput,
+  TrainingInput,
+} from '../../src/api/schemas.js';
+
+type Schemas = components['schemas'];
+
+describe('zod schemas are pinned to openapi.yaml', () => {
+  it('requests', () => {
+    expectTypeOf<z.output<typeof PlanRequest>>().toEqualTypeOf<Schemas['PlanRequest']>();
+    expectTypeOf<z.output<typeof EstimateRequest>>().toEqualTypeOf<Schemas['EstimateRequest']>();
+    expectTypeOf<z.output<typeof ModelInput>>().toEqualTypeOf<Schemas['ModelInput']>();
+    expectTypeOf<z.output<typeof ClusterInput>>().toEqualTypeOf<Schemas['ClusterInput']>();
+    expectTypeOf<z.output<typeof TrainingInput>>().toEqualTypeOf<Schemas['TrainingInput']>();
+    expectTypeOf<z.output<typeof SearchOptions>>().toEqualTypeOf<Schemas['SearchOptions']>();
+    expectTypeOf<z.output<typeof StrategyInput>>().toEqualTypeOf<Schemas['StrategyInput']>();
+  });
+
+  it('responses', () => {
+    expectTypeOf<z.output<typeof PlanResponse>>().toEqualTypeOf<Schemas['PlanResponse']>();
+    expectTypeOf<z.output<typeof EstimateResponse>>().toEqualTypeOf<Schemas['EstimateResponse']>();
+    expectTypeOf<z.output<typeof Plan>>().toEqualTypeOf<Schemas['Plan']>();
+    expectTypeOf<z.output<typeof Estimate>>().toEqualTypeOf<Schemas['Estimate']>();
+    expectTypeOf<z.output<typeof StrategyOutput>>().toEqualTypeOf<Schemas['Strategy']>();
+    expectTypeOf<z.output<typeof Problem>>().toEqualTypeOf<Schemas['Problem']>();
+  });
+});
