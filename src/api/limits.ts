@@ -20,6 +20,7 @@ export const LIMITS = {
   sequenceLength: 1_048_576,
   degree: 65_536,
   virtualStages: 1000,
+  sequenceSlices: 1024,
   constraintValues: 64,
   topK: 50,
   maxCandidates: 200_000,

@@ -152,7 +152,10 @@ function defaultMicroBatches(input: StrategyInput, training: TrainingConfig): nu
   return training.globalBatchSize / perStep;
 }
 
-/** Strategy defaults: 1F1B (interleaved when virtualStages > 1), SP with TP, no recompute, ZeRO 0. */
+/**
+ * Strategy defaults: 1F1B (interleaved when virtualStages > 1), SP with TP, no recompute, ZeRO 0;
+ * zb-v always has 2 chunks per rank; seq-slice-1f1b defaults to 2 slices.
+ */
 export function strategyFromInput(input: StrategyInput, training: TrainingConfig): Strategy {
   const virtual = input.virtualStages;
   const schedule =
@@ -162,7 +165,8 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     tp: input.tensorParallel,
     pp: input.pipelineParallel,
     cp: input.contextParallel ?? 1,
-    virtualStages: virtual ?? (schedule === 'interleaved-1f1b' ? 2 : 1),
+    virtualStages: virtual ?? (schedule === 'interleaved-1f1b' || schedule === 'zb-v' ? 2 : 1),
+    sequenceSlices: input.sequenceSlices ?? (schedule === 'seq-slice-1f1b' ? 2 : 1),
     sequenceParallel: input.sequenceParallel ?? input.tensorParallel > 1,
     microBatchSize: input.microBatchSize,
     numMicroBatches: input.numMicroBatches ?? defaultMicroBatches(input, training),

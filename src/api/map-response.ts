@@ -20,6 +20,7 @@ export function strategyToApi(s: Strategy): ApiStrategy {
     pipelineParallel: s.pp,
     contextParallel: s.cp,
     virtualStages: s.virtualStages,
+    sequenceSlices: s.sequenceSlices,
     sequenceParallel: s.sequenceParallel,
     microBatchSize: s.microBatchSize,
     numMicroBatches: s.numMicroBatches,

@@ -23,6 +23,7 @@ export const StrategyOutput = z.object({
   pipelineParallel: z.int(),
   contextParallel: z.int(),
   virtualStages: z.int(),
+  sequenceSlices: z.int(),
   sequenceParallel: z.boolean(),
   microBatchSize: z.int(),
   numMicroBatches: z.int(),

@@ -121,6 +121,7 @@ export const StrategyInput = z.strictObject({
   microBatchSize: positiveInt(LIMITS.globalBatchSize),
   numMicroBatches: positiveInt(LIMITS.globalBatchSize).exactOptional(),
   virtualStages: positiveInt(LIMITS.virtualStages).exactOptional(),
+  sequenceSlices: positiveInt(LIMITS.sequenceSlices).exactOptional(),
   sequenceParallel: z.boolean().exactOptional(),
   recompute: RecomputeMode.exactOptional(),
   recomputeLayers: z.int().min(0).max(LIMITS.layers).nullable().exactOptional(),

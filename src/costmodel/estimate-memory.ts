@@ -107,7 +107,8 @@ function closedFormInFlight(s: Strategy): readonly number[] {
     pp: s.pp,
     virtualStages: s.virtualStages,
     numMicroBatches: s.numMicroBatches,
-    slices: 1,
+    slices: s.sequenceSlices,
     ranks: Array.from({ length: s.pp }, () => zero),
+    chunks: [],
   }).inFlightMicroBatches;
 }

@@ -29,8 +29,6 @@ import type { CostBreakdown, MemoryBreakdownBytes, StageEstimate } from './types
 export interface EstimateOptions {
   /** Pipeline timing; defaults to the closed forms in pipeline.ts. */
   readonly pipelineModel?: PipelineModel;
-  /** Sequence slices per micro-batch for seq-slice-1f1b. */
-  readonly slices?: number;
 }
 
 /**
@@ -140,6 +138,24 @@ function rankPasses(
   });
 }
 
+/** Per-chunk pass times in global chunk order, each carrying its share of the rank's p2p. */
+function chunkPasses(ranks: readonly RankResult[]): RankPassSeconds[] {
+  const out: RankPassSeconds[] = [];
+  for (const r of ranks) {
+    const p2pPerChunk = r.p2pPerMicroBatch / Math.max(1, r.chunkTimes.length) / 2;
+    r.layout.chunks.forEach((chunk, i) => {
+      const t = r.chunkTimes[i];
+      if (t === undefined) return;
+      out[chunk.index] = {
+        forward: t.forward + p2pPerChunk,
+        backwardInput: t.backwardInput + p2pPerChunk,
+        backwardWeight: t.backwardWeight,
+      };
+    });
+  }
+  return out;
+}
+
 interface PostPipeline {
   readonly exposedReduce: number;
   readonly exposedGather: number;
@@ -187,8 +203,9 @@ export function estimate(
     pp: s.pp,
     virtualStages: s.virtualStages,
     numMicroBatches: s.numMicroBatches,
-    slices: options.slices ?? 1,
+    slices: s.sequenceSlices,
     ranks: ranks.map((r) => r.pass),
+    chunks: chunkPasses(ranks),
   });
   const post = ranks.map((r, i) => postPipelineSeconds(r, i, s, training, cluster));
   const postPipeline =

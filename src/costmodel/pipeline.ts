@@ -20,6 +20,8 @@ export interface PipelineTimingInput {
   /** Sequence slices per micro-batch (seq-slice-1f1b); 1 otherwise. */
   readonly slices: number;
   readonly ranks: readonly RankPassSeconds[];
+  /** Per chunk (global pipeline stage index), per micro-batch, p2p included. */
+  readonly chunks: readonly RankPassSeconds[];
 }
 
 export interface PipelineTiming {
@@ -41,8 +43,10 @@ const total = (r: RankPassSeconds): number => r.forward + r.backwardInput + r.ba
  *  interleaved-1f1b: m·max_r t_r + (Σ_r t_r − max_r t_r)/v      (= (m + (p − 1)/v)·t)
  *  zb-h1:            m·t + (p − 1)·(F + I − W)     zb-h2: m·t + (p − 1)·max(0, F + I − 2W)
  *  zb-v:             as zb-h2 with half-size chunks;  seq-slice-1f1b: 1f1b with t/k granularity
+ *  (ZB steps exclude the warm-up ramp: post-update validation overlaps it with the previous
+ *  step's drain, Qi et al. §4.3; src/schedule's simulation agrees exactly for F = I = W.)
  * In flight on rank r: gpipe m; 1f1b and zb-h1 min(p − r, m); zb-h2 min(2(p − r) − 1, m);
- * interleaved min(2(p − r − 1) + (v − 1)p + 1, m·v)/v; seq-slice min(p − r, m·k)/k.
+ * interleaved min(2(p − r − 1) + (v − 1)p + 1, m·v)/v; seq-slice min(p − r + k − 1, m·k)/k.
  * @see Narayanan et al. SC'21 §2.2 (bubble (p−1)/m and (p−1)/(v·m)); Qi et al. ICLR'24 "Zero
  *      Bubble Pipeline Parallelism" Table 1 (ZB-H1/H2 bubble and memory); Korthikanti 2022 §4.2.3
  */
@@ -97,7 +101,7 @@ export function closedFormPipeline(input: PipelineTimingInput): PipelineTiming {
     case 'seq-slice-1f1b':
       return {
         makespanSeconds: m * tMax + (tSum - tMax) / k,
-        inFlightMicroBatches: ranks.map((r) => Math.min(p - r, m * k) / k),
+        inFlightMicroBatches: ranks.map((r) => Math.min(p - r + k - 1, m * k) / k),
       };
   }
 }

@@ -50,12 +50,22 @@ export function layersPerChunk(strategy: Strategy, numLayers: number): number[] 
   return split;
 }
 
+/**
+ * Rank that runs chunk k: k mod pp (Megatron interleaving), except zb-v's V-shape where rank r
+ * holds chunks r and 2pp − 1 − r (Qi et al. 2024, "Pipeline Parallelism with Controllable
+ * Memory", §3).
+ */
+export function chunkRank(strategy: Strategy, chunk: number): number {
+  if (strategy.schedule === 'zb-v' && chunk >= strategy.pp) return 2 * strategy.pp - 1 - chunk;
+  return chunk % strategy.pp;
+}
+
 export function chunkLayouts(strategy: Strategy, numLayers: number): ChunkLayout[] {
   const split = layersPerChunk(strategy, numLayers);
   const last = split.length - 1;
   return split.map((layers, index) => ({
     index,
-    rank: index % strategy.pp,
+    rank: chunkRank(strategy, index),
     layers,
     hasEmbedding: index === 0,
     hasLmHead: index === last,

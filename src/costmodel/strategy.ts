@@ -29,8 +29,10 @@ export interface Strategy {
   readonly pp: number;
   /** Context parallel degree (1 = off). */
   readonly cp: number;
-  /** Model chunks per pipeline rank (interleaved 1F1B); 1 otherwise. */
+  /** Model chunks per pipeline rank: v for interleaved 1F1B, 2 for zb-v (V-shape), else 1. */
   readonly virtualStages: number;
+  /** Sequence slices per micro-batch for seq-slice-1f1b (MEPipe / TeraPipe); 1 otherwise. */
+  readonly sequenceSlices: number;
   /** Megatron sequence parallelism (Korthikanti 2022 §4.2.2); requires tp > 1 to matter. */
   readonly sequenceParallel: boolean;
   readonly microBatchSize: number;

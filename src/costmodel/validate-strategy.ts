@@ -77,11 +77,21 @@ export function validateStrategy(
       'strategy.numMicroBatches',
     );
   }
-  validatePipeline(s);
+  validatePipeline(s, training);
 }
 
-function validatePipeline(s: Strategy): void {
-  if (s.schedule === 'interleaved-1f1b') {
+function validatePipeline(s: Strategy, training: TrainingConfig): void {
+  validateSlices(s, training);
+  validateRecomputeLayers(s);
+  if (s.schedule === 'zb-v') {
+    if (s.virtualStages !== 2) {
+      throw new PlanningError(
+        'invalid-strategy',
+        `zb-v places exactly 2 chunks per rank (V-shape); got virtualStages=${s.virtualStages}`,
+        'strategy.virtualStages',
+      );
+    }
+  } else if (s.schedule === 'interleaved-1f1b') {
     if (s.virtualStages < 2) {
       throw new PlanningError(
         'invalid-strategy',
@@ -106,10 +116,31 @@ function validatePipeline(s: Strategy): void {
   } else if (s.virtualStages !== 1) {
     throw new PlanningError(
       'invalid-strategy',
-      `virtualStages=${s.virtualStages} requires schedule interleaved-1f1b`,
+      `virtualStages=${s.virtualStages} requires schedule interleaved-1f1b (or 2 with zb-v)`,
       'strategy.virtualStages',
     );
   }
+}
+
+/** seq-slice-1f1b splits each micro-batch's sequence into k slices; other schedules use k = 1. */
+function validateSlices(s: Strategy, training: TrainingConfig): void {
+  const k = s.sequenceSlices;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new PlanningError('invalid-strategy', `sequenceSlices=${k} must be a positive integer`, 'strategy.sequenceSlices');
+  }
+  if (s.schedule !== 'seq-slice-1f1b' && k !== 1) {
+    throw new PlanningError('invalid-strategy', `sequenceSlices=${k} requires schedule seq-slice-1f1b`, 'strategy.sequenceSlices');
+  }
+  if (training.sequenceLength % k !== 0) {
+    throw new PlanningError(
+      'invalid-strategy',
+      `sequenceSlices=${k} does not divide sequenceLength=${training.sequenceLength}`,
+      'strategy.sequenceSlices',
+    );
+  }
+}
+
+function validateRecomputeLayers(s: Strategy): void {
   if (
     s.recomputeLayers !== null &&
     (!Number.isInteger(s.recomputeLayers) || s.recomputeLayers < 0)

@@ -20,8 +20,16 @@ export function flagLines(argv: readonly string[]): string[][] {
   return lines;
 }
 
-/** A multi-line shell command: the head on the first line, then one flag per line, `\`-continued. */
-export function multiLineCommand(head: readonly string[], argv: readonly string[]): string {
-  const lines = [head, ...flagLines(argv)].map((ws) => ws.map(shellQuote).join(' '));
+/**
+ * A multi-line shell command: the head on the first line, then one flag per line, `\`-continued;
+ * `tail` words (positional subcommands) go on their own last line.
+ */
+export function multiLineCommand(
+  head: readonly string[],
+  argv: readonly string[],
+  tail: readonly string[] = [],
+): string {
+  const groups = [head, ...flagLines(argv), ...(tail.length > 0 ? [tail] : [])];
+  const lines = groups.map((ws) => ws.map(shellQuote).join(' '));
   return lines.join(' \\\n    ') + '\n';
 }

@@ -1,2 +1,2 @@
-export type { Plan, StagePlacement } from './types.js';
+export type { Plan, PlanSchedule, StagePlacement } from './types.js';
 export { stagePlacements } from './layout.js';

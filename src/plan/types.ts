@@ -20,6 +20,27 @@ export interface StagePlacement {
   readonly lastRank: number;
 }
 
+/** The pipeline schedule every rank runs, as simulated with the plan's own stage costs. */
+export interface PlanSchedule {
+  readonly kind: string;
+  readonly numRanks: number;
+  readonly numStages: number;
+  readonly numMicroBatches: number;
+  readonly chunksPerRank: number;
+  readonly slicesPerMicroBatch: number;
+  /** stageToRank[s]: the pipeline rank that holds chunk s. */
+  readonly stageToRank: readonly number[];
+  /**
+   * Per pipeline rank, the ordered actions in torch.distributed.pipelining's compute-only
+   * notation: "<stage><F|I|W|B><micro-batch>" (slice-level schedules number micro-batch·k + slice).
+   */
+  readonly ranks: readonly (readonly string[])[];
+  readonly makespanSeconds: number;
+  readonly bubbleFraction: number;
+  readonly bubbleFractionPerRank: readonly number[];
+  readonly peakInFlightMicroBatches: readonly number[];
+}
+
 export interface Plan {
   readonly strategy: Strategy;
   readonly estimate: CostBreakdown;
@@ -30,4 +51,6 @@ export interface Plan {
   readonly acceleratorId: string;
   readonly modelName: string;
   readonly training: TrainingConfig;
+  /** Simulated pipeline schedule; null without pipelining (pp = 1). */
+  readonly schedule: PlanSchedule | null;
 }

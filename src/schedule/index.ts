@@ -28,3 +28,5 @@ export {
   bubbleFractionOneFOneB,
   bubbleSecondsZbH1,
 } from './closed-form.js';
+export { createSimulatedPipelineModel, scheduleFor } from './pipeline-model.js';
+export type { SimulatedPipelineModel, SimulatedPipelineTiming } from './pipeline-model.js';

@@ -18,7 +18,11 @@ const MAX_UNEVEN_VIRTUAL_STAGES = 8;
  * reduce-scatter instead of all-reduce) while dividing norm/dropout work and their activations by
  * tp (Korthikanti et al. 2022 §4.2.2), so SP-off is dominated and only tried when pinned.
  */
-function sequenceParallelChoices(x: EnumerationInput, tp: number, rejected: RejectionCounts): boolean[] {
+function sequenceParallelChoices(
+  x: EnumerationInput,
+  tp: number,
+  rejected: RejectionCounts,
+): boolean[] {
   if (tp === 1) return allowed(x.constraints.sequenceParallel, false) ? [false] : [];
   if (x.constraints.sequenceParallel !== undefined) return [...x.constraints.sequenceParallel];
   countRejection(rejected, 'dominated-sequence-parallel-off');
@@ -45,11 +49,19 @@ export function countRejection(rejected: RejectionCounts, reason: string, by = 1
   rejected[reason] = (rejected[reason] ?? 0) + by;
 }
 
+const NO_PIPELINE: PipelineShape = {
+  schedule: '1f1b',
+  virtualStages: 1,
+  sequenceSlices: 1,
+  layersPerStage: null,
+};
+
 export interface EnumerationInput {
   readonly graph: ModelGraph;
   readonly worldSize: number;
   readonly gpusPerNode: number;
   readonly globalBatchSize: number;
+  readonly sequenceLength: number;
   readonly constraints: SearchConstraints;
 }
 
@@ -75,6 +87,11 @@ function edgeCostInLayers(graph: ModelGraph): { embedding: number; head: number 
   return { embedding: flops(graph.preOps) / layer, head: flops(graph.postOps) / layer };
 }
 
+/** One layer's worth of extra cost on the first and last chunk. */
+function endsLight(numChunks: number): number[] {
+  return Array.from({ length: numChunks }, (_, i) => (i === 0 || i === numChunks - 1 ? 1 : 0));
+}
+
 /**
  * Layer splits tried per chunk count: the even split when it divides; the cost-balanced split
  * (fewer layers beside the LM head); and the "ends-light" split with one layer fewer on the
@@ -83,7 +100,10 @@ function edgeCostInLayers(graph: ModelGraph): { embedding: number; head: number 
  */
 function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] | null)[] {
   const layers = graph.spec.numLayers;
-  if (numChunks > layers) return [];
+  // Up to two more chunks than layers: the first and last chunk may hold only the embedding /
+  // LM head (Megatron --pipeline-model-parallel-layout stages "E" and "L").
+  if (numChunks > layers + 2) return [];
+  if (numChunks > layers) return numChunks >= 3 ? [balancedLayerSplit(layers, endsLight(numChunks))] : [];
   const edges = edgeCostInLayers(graph);
   const last = numChunks - 1;
   const withEdges = (first: number, final: number): number[] =>
@@ -103,39 +123,80 @@ function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] |
   };
   if (layers % numChunks === 0) add(null);
   add(balancedLayerSplit(layers, withEdges(edges.embedding, edges.head)));
-  if (numChunks >= 3) add(balancedLayerSplit(layers, withEdges(1, 1)));
+  if (numChunks >= 3) add(balancedLayerSplit(layers, endsLight(numChunks)));
   return candidates;
 }
 
 interface PipelineShape {
   readonly schedule: ScheduleKind;
   readonly virtualStages: number;
+  readonly sequenceSlices: number;
   readonly layersPerStage: readonly number[] | null;
 }
 
+/** Sequence slices tried for seq-slice-1f1b (each must divide the sequence length). */
+const SEQUENCE_SLICE_CHOICES: readonly number[] = [2, 4];
+
+function interleavedShapes(
+  x: EnumerationInput,
+  pp: number,
+  numMicroBatches: number,
+): PipelineShape[] {
+  if (pp < 2 || numMicroBatches % pp !== 0) return [];
+  const shapes: PipelineShape[] = [];
+  const pinned = x.constraints.virtualStages !== undefined;
+  for (let v = 2; v * pp <= x.graph.spec.numLayers + 2; v++) {
+    if (!allowed(x.constraints.virtualStages, v)) continue;
+    // Beyond 8 chunks per rank only splits that divide evenly are tried unless v is pinned:
+    // the bubble gain (p−1)/(v·m) flattens while p2p traffic grows linearly in v.
+    if (!pinned && v > MAX_UNEVEN_VIRTUAL_STAGES && x.graph.spec.numLayers % (pp * v) !== 0)
+      continue;
+    for (const split of layerSplits(x.graph, pp * v)) {
+      shapes.push({
+        schedule: 'interleaved-1f1b',
+        virtualStages: v,
+        sequenceSlices: 1,
+        layersPerStage: split,
+      });
+    }
+  }
+  return shapes;
+}
+
+/** Pipeline schedule, chunking and layer split choices for pp > 1. */
 function pipelineShapes(
   x: EnumerationInput,
   pp: number,
   numMicroBatches: number,
   schedules: readonly ScheduleKind[],
+  sequenceLength: number,
 ): PipelineShape[] {
   const shapes: PipelineShape[] = [];
+  const single = (schedule: ScheduleKind, virtualStages: number, sequenceSlices: number): void => {
+    if (!allowed(x.constraints.virtualStages, virtualStages)) return;
+    for (const split of layerSplits(x.graph, pp * virtualStages)) {
+      shapes.push({ schedule, virtualStages, sequenceSlices, layersPerStage: split });
+    }
+  };
   for (const schedule of schedules) {
     if (!allowed(x.constraints.schedule, schedule)) continue;
-    if (schedule === 'interleaved-1f1b') {
-      if (pp < 2 || numMicroBatches % pp !== 0) continue;
-      for (let v = 2; v * pp <= x.graph.spec.numLayers; v++) {
-        if (!allowed(x.constraints.virtualStages, v)) continue;
-        // Beyond 8 chunks per rank only splits that divide evenly are tried unless v is pinned:
-        // the bubble gain (p−1)/(v·m) flattens while p2p traffic grows linearly in v.
-        const pinned = x.constraints.virtualStages !== undefined;
-        if (!pinned && v > MAX_UNEVEN_VIRTUAL_STAGES && x.graph.spec.numLayers % (pp * v) !== 0) continue;
-        for (const split of layerSplits(x.graph, pp * v))
-          shapes.push({ schedule, virtualStages: v, layersPerStage: split });
-      }
-    } else if (allowed(x.constraints.virtualStages, 1)) {
-      for (const split of layerSplits(x.graph, pp))
-        shapes.push({ schedule, virtualStages: 1, layersPerStage: split });
+    switch (schedule) {
+      case 'interleaved-1f1b':
+        shapes.push(...interleavedShapes(x, pp, numMicroBatches));
+        break;
+      case 'zb-v':
+        single(schedule, 2, 1);
+        break;
+      case 'seq-slice-1f1b':
+        for (const k of SEQUENCE_SLICE_CHOICES)
+          if (sequenceLength % k === 0) single(schedule, 1, k);
+        break;
+      case 'gpipe':
+      case '1f1b':
+      case 'zb-h1':
+      case 'zb-h2':
+        single(schedule, 1, 1);
+        break;
     }
   }
   return shapes;
@@ -176,9 +237,9 @@ export function* enumerateStrategies(
         const shapes =
           pp === 1
             ? allowed(x.constraints.virtualStages, 1)
-              ? [{ schedule: '1f1b' as ScheduleKind, virtualStages: 1, layersPerStage: null }]
+              ? [NO_PIPELINE]
               : []
-            : pipelineShapes(x, pp, numMicroBatches, schedules);
+            : pipelineShapes(x, pp, numMicroBatches, schedules, x.sequenceLength);
         for (const shape of shapes) {
           for (const sequenceParallel of sequenceParallelChoices(x, tp, rejected)) {
             for (const recompute of RECOMPUTE_MODES) {

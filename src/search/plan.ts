@@ -10,18 +10,28 @@ import { worldSize } from '../hardware-profiles/types.js';
 import { stagePlacements } from '../plan/layout.js';
 import type { Plan } from '../plan/types.js';
 import { countRejection, enumerateStrategies } from './enumerate.js';
-import type { Evaluation } from './evaluate.js';
 import { evaluateCandidate, strategyKey } from './evaluate.js';
+import type { Feasible, RefinedCandidate } from './refine.js';
+import { finalistCount, refineWithSimulation } from './refine.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
-/** Schedules searched by default when pp > 1. */
-export const DEFAULT_SCHEDULES: readonly ScheduleKind[] = ['1f1b', 'interleaved-1f1b'];
+/**
+ * Schedules searched by default when pp > 1. GPipe is left out unless pinned: it has 1F1B's
+ * bubble with m instead of p micro-batches in flight (Narayanan et al. SC'21 §2.2), so 1F1B
+ * dominates it.
+ */
+export const DEFAULT_SCHEDULES: readonly ScheduleKind[] = [
+  '1f1b',
+  'interleaved-1f1b',
+  'zb-h1',
+  'zb-h2',
+  'zb-v',
+  'seq-slice-1f1b',
+];
 
 export interface PlannerOptions extends EstimateOptions {
   readonly schedules?: readonly ScheduleKind[];
 }
-
-type Feasible = Extract<Evaluation, { ok: true }>;
 
 function better(a: Feasible, b: Feasible): boolean {
   const dt = a.estimate.stepTimeSeconds - b.estimate.stepTimeSeconds;
@@ -42,7 +52,7 @@ function keepTop(top: Feasible[], candidate: Feasible, limit: number): void {
   if (top.length > limit) top.pop();
 }
 
-function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Feasible): Plan {
+function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: RefinedCandidate): Plan {
   return {
     strategy: found.strategy,
     estimate: found.estimate,
@@ -53,11 +63,12 @@ function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Feasib
     acceleratorId: cluster.device.id,
     modelName: problem.graph.spec.name,
     training: problem.training,
+    schedule: found.schedule,
   };
 }
 
 interface SearchOutcome {
-  readonly top: Feasible[];
+  readonly top: RefinedCandidate[];
   readonly stats: SearchStats;
 }
 
@@ -76,6 +87,7 @@ function searchCluster(
     worldSize: worldSize(cluster),
     gpusPerNode: cluster.gpusPerNode,
     globalBatchSize: problem.training.globalBatchSize,
+    sequenceLength: problem.training.sequenceLength,
     constraints: problem.constraints,
   };
   const schedules = options.schedules ?? problem.constraints.schedule ?? DEFAULT_SCHEDULES;
@@ -91,9 +103,15 @@ function searchCluster(
       continue;
     }
     feasible++;
-    keepTop(top, result, problem.topK + 1);
+    keepTop(top, result, finalistCount(problem.topK));
   }
-  return { top, stats: { candidates, feasible, rejected, truncated } };
+  const refined = refineWithSimulation({ ...problem, cluster }, top);
+  countRejection(rejected, 'out-of-memory', top.length - refined.length);
+  refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  return {
+    top: refined.slice(0, problem.topK + 1),
+    stats: { candidates, feasible: feasible - (top.length - refined.length), rejected, truncated },
+  };
 }
 
 function noPlan(stats: SearchStats, cluster: ClusterProfile): PlanningError {

@@ -71,10 +71,18 @@ export interface ScalingSeries {
 export function scalingCurves(results: readonly ScenarioResult[]): ScalingSeries[] {
   const feasible = results.filter(isFeasible);
   const models = new Set(feasible.map((r) => r.scenario.model));
-  const series = new Map<string, { acceleratorId: string; model: string; byGpus: Map<number, ScalingPoint> }>();
+  const series = new Map<
+    string,
+    { acceleratorId: string; model: string; byGpus: Map<number, ScalingPoint> }
+  >();
   for (const r of feasible) {
-    const name = models.size > 1 ? `${r.plan.acceleratorId} · ${r.scenario.model}` : r.plan.acceleratorId;
-    const entry = series.get(name) ?? { acceleratorId: r.plan.acceleratorId, model: r.scenario.model, byGpus: new Map() };
+    const name =
+      models.size > 1 ? `${r.plan.acceleratorId} · ${r.scenario.model}` : r.plan.acceleratorId;
+    const entry = series.get(name) ?? {
+      acceleratorId: r.plan.acceleratorId,
+      model: r.scenario.model,
+      byGpus: new Map<number, ScalingPoint>(),
+    };
     series.set(name, entry);
     const point: ScalingPoint = {
       gpus: r.plan.worldSize,
@@ -84,7 +92,8 @@ export function scalingCurves(results: readonly ScenarioResult[]): ScalingSeries
       label: r.scenario.label,
     };
     const current = entry.byGpus.get(point.gpus);
-    if (current === undefined || point.tokensPerSecond > current.tokensPerSecond) entry.byGpus.set(point.gpus, point);
+    if (current === undefined || point.tokensPerSecond > current.tokensPerSecond)
+      entry.byGpus.set(point.gpus, point);
   }
   return [...series.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

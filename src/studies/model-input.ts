@@ -70,9 +70,13 @@ export type StudyClusterInput = z.output<typeof StudyClusterInput>;
 /** Largest world size a scenario may ask for (the plan API's LIMITS.worldSize). */
 export const MAX_SCENARIO_GPUS = 65_536;
 
-export function specFromStudyModel(catalog: ProfileCatalog, model: StudyModelInput): TransformerSpec {
+export function specFromStudyModel(
+  catalog: ProfileCatalog,
+  model: StudyModelInput,
+): TransformerSpec {
   if (typeof model === 'string') return findModel(catalog, model).spec;
-  if ('huggingFaceConfig' in model) return transformerFromHuggingFaceConfig(model.huggingFaceConfig);
+  if ('huggingFaceConfig' in model)
+    return transformerFromHuggingFaceConfig(model.huggingFaceConfig);
   return specFromExplicitTransformer(model.transformer);
 }
 

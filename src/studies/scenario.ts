@@ -54,14 +54,24 @@ const isUserError = (e: unknown): e is Error =>
   e instanceof ProfileLookupError || e instanceof ProfileInputError || e instanceof ModelInputError;
 
 /** Numbers of a feasible plan, given the study's goal, prices and energy parameters. */
-export function resultFromPlan(scenario: Scenario, label: ScenarioLabel, plan: Plan, cluster: ClusterProfile): ScenarioResult {
+export function resultFromPlan(
+  scenario: Scenario,
+  label: ScenarioLabel,
+  plan: Plan,
+  cluster: ClusterProfile,
+): ScenarioResult {
   const days = timeToTrainDays(scenario.goalTokens, plan.estimate.tokensPerSecond);
   const hours = gpuHours(plan.worldSize, days);
   const price = scenario.prices[plan.acceleratorId] ?? cluster.device.priceUsdPerGpuHour;
   const notes: string[] = [];
-  if (price === null) notes.push(`no price for ${plan.acceleratorId}: add prices.${plan.acceleratorId} to the spec`);
+  if (price === null)
+    notes.push(`no price for ${plan.acceleratorId}: add prices.${plan.acceleratorId} to the spec`);
   const costUsd = price === null ? null : hours * price;
-  const watts = powerWattsPerGpu(cluster.device.tdpWatts, plan.estimate.hfu, scenario.idlePowerFraction);
+  const watts = powerWattsPerGpu(
+    cluster.device.tdpWatts,
+    plan.estimate.hfu,
+    scenario.idlePowerFraction,
+  );
   const violations: string[] = [];
   if (scenario.maxCostUsd !== null && costUsd !== null && costUsd > scenario.maxCostUsd) {
     violations.push('maxCostUsd');
@@ -87,7 +97,14 @@ export function runScenario(catalog: ProfileCatalog, scenario: Scenario): Scenar
     const label = labelOf(scenario, cluster);
     const gpus = worldSize(cluster);
     if (scenario.maxGpus !== null && gpus > scenario.maxGpus) {
-      return { ...failed(label, 'over-max-gpus', `${gpus} GPUs exceeds constraints.maxGpus=${scenario.maxGpus}`), violations: ['maxGpus'] };
+      return {
+        ...failed(
+          label,
+          'over-max-gpus',
+          `${gpus} GPUs exceeds constraints.maxGpus=${scenario.maxGpus}`,
+        ),
+        violations: ['maxGpus'],
+      };
     }
     const result = planTraining({
       graph: graphFromStudyModel(catalog, scenario.model, scenario.training.sequenceLength),

@@ -135,7 +135,9 @@ export function assertUnderCap(spec: StudySpec, cap: number = SCENARIO_CAP): num
   return count;
 }
 
-function trainingDefaults(spec: StudySpec): Omit<TrainingDefaults, 'globalBatchSize' | 'sequenceLength'> {
+function trainingDefaults(
+  spec: StudySpec,
+): Omit<TrainingDefaults, 'globalBatchSize' | 'sequenceLength'> {
   const t = spec.training ?? {};
   return {
     precision: t.precision ?? 'bf16',

@@ -43,10 +43,15 @@ export function validateStudyAgainstCatalog(catalog: ProfileCatalog, spec: Study
   });
   for (const id of Object.keys(spec.prices ?? {})) {
     if (!catalog.devices.has(id)) {
-      throw new StudyInputError('unknown-accelerator', `prices: unknown accelerator '${id}'`, `prices.${id}`, {
-        id,
-        validIds: [...catalog.devices.keys()],
-      });
+      throw new StudyInputError(
+        'unknown-accelerator',
+        `prices: unknown accelerator '${id}'`,
+        `prices.${id}`,
+        {
+          id,
+          validIds: [...catalog.devices.keys()],
+        },
+      );
     }
   }
 }

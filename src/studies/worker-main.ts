@@ -23,11 +23,14 @@ const MAX_STALLED_COUNT = 3;
 function envMilliseconds(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got '${raw}'`);
   return value;
 }
 
-export async function startScenarioWorker(redisUrl: string): Promise<Worker<Scenario, ScenarioResult>> {
+export async function startScenarioWorker(
+  redisUrl: string,
+): Promise<Worker<Scenario, ScenarioResult>> {
   const catalog = loadProfileCatalog();
   const worker = new Worker<Scenario, ScenarioResult>(
     SCENARIO_QUEUE,

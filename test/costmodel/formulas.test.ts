@@ -123,6 +123,7 @@ describe('placement and splits', () => {
       virtualStages: 1,
       numMicroBatches: 4,
       slices: 1,
+      chunks: [],
       ranks: [
         { forward: 1, backwardInput: 1, backwardWeight: 0 },
         { forward: 2, backwardInput: 2, backwardWeight: 0 },

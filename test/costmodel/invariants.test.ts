@@ -27,6 +27,7 @@ const base: Strategy = {
   pp: 2,
   cp: 1,
   virtualStages: 1,
+  sequenceSlices: 1,
   sequenceParallel: true,
   microBatchSize: 1,
   numMicroBatches: 32,

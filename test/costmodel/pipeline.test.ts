@@ -9,6 +9,7 @@ const uniform = (schedule: ScheduleKind, p: number, m: number, v = 1) =>
     virtualStages: v,
     numMicroBatches: m,
     slices: 1,
+    chunks: [],
     ranks: Array.from({ length: p }, () => ({ forward: 1, backwardInput: 1, backwardWeight: 1 })),
   });
 

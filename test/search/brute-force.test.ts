@@ -68,6 +68,7 @@ function bruteForce(
                     pp,
                     cp: 1,
                     virtualStages: v,
+                    sequenceSlices: 1,
                     sequenceParallel,
                     microBatchSize: mbs,
                     numMicroBatches: m,

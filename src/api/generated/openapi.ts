@@ -302,8 +302,10 @@ export interface components {
             microBatchSize: number;
             /** @description Default: globalBatchSize / (dataParallel · microBatchSize) when it divides. */
             numMicroBatches?: number;
-            /** @description Default: 2 for interleaved-1f1b, else 1. */
+            /** @description Default: 2 for interleaved-1f1b and zb-v (V-shape), else 1. */
             virtualStages?: number;
+            /** @description Sequence slices per micro-batch for seq-slice-1f1b. Default: 2 for seq-slice-1f1b, else 1. */
+            sequenceSlices?: number;
             /** @description Default: true when tensorParallel > 1. */
             sequenceParallel?: boolean;
             recompute?: components["schemas"]["RecomputeMode"];
@@ -325,6 +327,7 @@ export interface components {
             pipelineParallel: number;
             contextParallel: number;
             virtualStages: number;
+            sequenceSlices: number;
             sequenceParallel: boolean;
             microBatchSize: number;
             numMicroBatches: number;

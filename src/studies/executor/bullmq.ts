@@ -6,9 +6,9 @@
  * worker runs it (`attempts` bounds retries of a job that fails outright).
  */
 import { Queue, QueueEvents } from 'bullmq';
-import { contentHash } from '../hash.js';
 import type { ScenarioResult } from '../result.js';
 import type { Scenario } from '../spec.js';
+import { scenarioKey } from './scenario-key.js';
 import { internalErrorResult } from './internal-error.js';
 import { redisConnectionOptions, SCENARIO_QUEUE } from './redis-connection.js';
 import type { ScenarioExecutor } from './types.js';
@@ -16,17 +16,14 @@ import type { ScenarioExecutor } from './types.js';
 /** Tries per job when the processor throws (stalls are counted separately by maxStalledCount). */
 export const JOB_ATTEMPTS = 3;
 
-/** The cache/job key of a scenario: its content without the position in the study. */
-export function scenarioKey(scenario: Scenario): string {
-  const { index: _index, ...content } = scenario;
-  return contentHash(content);
-}
-
 export async function createBullmqExecutor(redisUrl: string): Promise<ScenarioExecutor> {
   const connection = redisConnectionOptions(redisUrl);
   const queue = new Queue(SCENARIO_QUEUE, { connection });
   const events = new QueueEvents(SCENARIO_QUEUE, { connection });
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  // One listener per scenario in flight (job.waitUntilFinished); the service bounds that number.
+  queue.setMaxListeners(0);
+  events.setMaxListeners(0);
 
   const run = async (scenario: Scenario, signal?: AbortSignal): Promise<ScenarioResult> => {
     const job = await queue.add('scenario', scenario, {
@@ -36,17 +33,24 @@ export async function createBullmqExecutor(redisUrl: string): Promise<ScenarioEx
       removeOnComplete: { age: 3600, count: 10_000 },
       removeOnFail: { age: 3600 },
     });
+    let onAbort = (): void => undefined;
     const cancelled = new Promise<ScenarioResult>((resolve) => {
-      signal?.addEventListener('abort', () => resolve(internalErrorResult(scenario, 'cancelled')), { once: true });
+      onAbort = () => resolve(internalErrorResult(scenario, 'cancelled'));
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
     const finished = job.waitUntilFinished(events).then(
       (value: unknown) => {
         const result = value as ScenarioResult;
         return { ...result, scenario: { ...result.scenario, index: scenario.index } };
       },
-      (error: unknown) => internalErrorResult(scenario, error instanceof Error ? error.message : String(error)),
+      (error: unknown) =>
+        internalErrorResult(scenario, error instanceof Error ? error.message : String(error)),
     );
-    return Promise.race([finished, cancelled]);
+    try {
+      return await Promise.race([finished, cancelled]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   };
 
   return {

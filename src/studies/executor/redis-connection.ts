@@ -15,7 +15,8 @@ export interface RedisConnectionOptions {
 /** redis://[user[:password]@]host[:port][/db] */
 export function redisConnectionOptions(url: string): RedisConnectionOptions {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'redis:') throw new Error(`REDIS_URL must start with redis://, got '${url}'`);
+  if (parsed.protocol !== 'redis:')
+    throw new Error(`REDIS_URL must start with redis://, got '${url}'`);
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
   return {
     host: parsed.hostname,

@@ -13,7 +13,11 @@ function handle(message: ScenarioRequestMessage): ScenarioReplyMessage {
   try {
     return { id: message.id, ok: true, result: runScenario(catalog, message.scenario) };
   } catch (error) {
-    return { id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    return {
+      id: message.id,
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 

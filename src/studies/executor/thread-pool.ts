@@ -38,7 +38,10 @@ function startWorker(catalog: ProfileCatalog): Worker {
 
 export const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParallelism()));
 
-export function createThreadPoolExecutor(catalog: ProfileCatalog, size: number = defaultPoolSize()): ScenarioExecutor {
+export function createThreadPoolExecutor(
+  catalog: ProfileCatalog,
+  size: number = defaultPoolSize(),
+): ScenarioExecutor {
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextId = 0;
@@ -99,7 +102,8 @@ export function createThreadPoolExecutor(catalog: ProfileCatalog, size: number =
     },
     async close() {
       closed = true;
-      for (const job of queue.splice(0)) job.resolve(internalErrorResult(job.scenario, 'executor closed'));
+      for (const job of queue.splice(0))
+        job.resolve(internalErrorResult(job.scenario, 'executor closed'));
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

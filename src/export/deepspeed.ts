@@ -1,0 +1,182 @@
+/**
+ * DeepSpeed `ds_config.json` for a plan, plus what the training script must pass to
+ * `PipelineModule`.
+ *
+ * Where each key is defined upstream (deepspeedai/DeepSpeed; commit and per-key file in
+ * test/fixtures/upstream/deepspeed-config-keys.json):
+ *  - train_batch_size, train_micro_batch_size_per_gpu, gradient_accumulation_steps,
+ *    gradient_clipping, steps_per_print, wall_clock_breakdown: deepspeed/runtime/constants.py,
+ *    read in deepspeed/runtime/config.py; `_batch_assertion` requires
+ *    train_batch_size = micro × accumulation × data-parallel world size.
+ *  - zero_optimization.*: `DeepSpeedZeroConfig` (deepspeed/runtime/zero/config.py); stage3_* are
+ *    pydantic aliases there.
+ *  - bf16.*, fp16.*: `DeepSpeedBF16Config` / `DeepSpeedFP16Config` (deepspeed/runtime/precision_config.py).
+ *  - activation_checkpointing.*: deepspeed/runtime/activation_checkpointing/config.py.
+ *  - tensor_parallel.autotp_size: `TPTrainingConfig` (deepspeed/runtime/tensor_parallel/config.py).
+ *  - PipelineModule(num_stages=..., partition_method='uniform'|'parameters'|'type:<regex>'):
+ *    deepspeed/runtime/pipe/module.py `_partition_layers`.
+ */
+import type { TransformerSpec } from '../graph/types.js';
+import type { Plan } from '../plan/types.js';
+import { ExportError } from './errors.js';
+import { isEvenSplit } from './plan-facts.js';
+
+/** DeepSpeed's defaults (5e8 elements) for ZeRO buckets; Strata does not tune them. */
+const BUCKET_ELEMENTS = 500_000_000;
+/** DeepSpeed's default stage-3 prefetch bucket (5e7 elements). */
+const PREFETCH_BUCKET_ELEMENTS = 50_000_000;
+const GRADIENT_CLIP_NORM = 1.0;
+const STEPS_PER_PRINT = 10;
+/** Dynamic fp16 loss scaling starting at 2^16 (DeepSpeedFP16Config defaults). */
+const INITIAL_SCALE_POWER = 16;
+
+export type DeepSpeedConfig = Readonly<Record<string, unknown>>;
+
+export interface DeepSpeedPipeline {
+  /** `PipelineModule(num_stages=...)`. */
+  readonly numStages: number;
+  /** `partition_method`: 'uniform' when the split is even; otherwise see `layersPerStage`. */
+  readonly partitionMethod: 'uniform' | 'explicit';
+  /** Transformer layers per stage, in stage order. */
+  readonly layersPerStage: readonly number[];
+}
+
+export interface DeepSpeedExport {
+  readonly config: DeepSpeedConfig;
+  readonly pipelineStages: number;
+  readonly pipeline: DeepSpeedPipeline;
+  /** Pretty JSON to save as ds_config.json. */
+  readonly text: string;
+  readonly notes: readonly string[];
+}
+
+function zeroSection(plan: Plan): Record<string, unknown> {
+  const stage = plan.strategy.zeroStage;
+  const zero: Record<string, unknown> = { stage };
+  if (stage === 0) return zero;
+  zero.overlap_comm = plan.training.overlapGradientReduce;
+  zero.contiguous_gradients = true;
+  zero.reduce_bucket_size = BUCKET_ELEMENTS;
+  if (stage <= 2) zero.allgather_bucket_size = BUCKET_ELEMENTS;
+  else zero.stage3_prefetch_bucket_size = PREFETCH_BUCKET_ELEMENTS;
+  return zero;
+}
+
+function precisionSections(plan: Plan): Record<string, unknown> {
+  switch (plan.training.precision) {
+    case 'bf16':
+      return { bf16: { enabled: true } };
+    case 'fp16':
+      return {
+        fp16: {
+          enabled: true,
+          loss_scale: 0,
+          initial_scale_power: INITIAL_SCALE_POWER,
+          loss_scale_window: 1000,
+          hysteresis: 2,
+          min_loss_scale: 1,
+        },
+      };
+    case 'fp8':
+      throw new ExportError(
+        'deepspeed',
+        'unsupported-feature',
+        'ds_config has no FP8 training switch; use format=megatron (Transformer Engine) or torchtitan',
+        'training.precision',
+      );
+  }
+}
+
+function activationSection(plan: Plan): Record<string, unknown> {
+  const s = plan.strategy;
+  if (s.recompute === 'none') return {};
+  return {
+    activation_checkpointing: {
+      // Partitioning saved inputs over the TP group only makes sense with TP.
+      partition_activations: s.tp > 1,
+      contiguous_memory_optimization: s.tp > 1,
+      ...(s.recompute === 'full' && s.recomputeLayers !== null
+        ? { number_checkpoints: s.recomputeLayers }
+        : {}),
+    },
+  };
+}
+
+function deepspeedNotes(plan: Plan, even: boolean, split: readonly number[]): string[] {
+  const s = plan.strategy;
+  const notes: string[] = [];
+  if (s.virtualStages > 1 || s.schedule !== '1f1b') {
+    notes.push(
+      `DeepSpeed's PipelineEngine runs plain 1F1B (TrainSchedule); the plan's ${s.schedule}${s.virtualStages > 1 ? ` with ${s.virtualStages} virtual stages` : ''} cannot be expressed.`,
+    );
+  }
+  if (s.sequenceParallel && s.tp > 1) {
+    notes.push(
+      'Megatron-style sequence parallelism needs Megatron-DeepSpeed (its --sequence-parallel flag); plain DeepSpeed AutoTP does not shard norms/dropout along the sequence.',
+    );
+  }
+  if (s.cp > 1) {
+    notes.push(
+      `Context parallelism (cp=${s.cp}) has no ds_config key; DeepSpeed's analogue is Ulysses sequence parallelism (deepspeed.sequence.layer.DistributedAttention), set up in the training script through an mpu.`,
+    );
+  }
+  if (s.tp > 1) {
+    notes.push(
+      'tensor_parallel.autotp_size enables DeepSpeed AutoTP training; with Megatron-DeepSpeed pass --tensor-model-parallel-size instead.',
+    );
+  }
+  if (s.recompute === 'selective') {
+    notes.push(
+      'Selective recompute has no ds_config key: activation_checkpointing only configures deepspeed.checkpointing.checkpoint(), which the model code must call around the attention core.',
+    );
+  }
+  if (s.pp > 1 && !even) {
+    notes.push(
+      `PipelineModule partition_method accepts only 'uniform', 'parameters' or 'type:<regex>' (deepspeed/runtime/pipe/module.py); the uneven split [${split.join(', ')}] must be applied by subclassing PipelineModule and setting self.parts in _partition_layers.`,
+    );
+  }
+  return notes;
+}
+
+/** Build the ds_config for a plan; throws ExportError for what DeepSpeed cannot express at all. */
+export function deepspeedConfig(plan: Plan, spec: TransformerSpec): DeepSpeedExport {
+  const s = plan.strategy;
+  if (s.pp > 1 && s.zeroStage >= 2) {
+    // deepspeed/runtime/pipe/engine.py PipelineEngine.__init__ asserts stage < ZeroStageEnum.gradients.
+    throw new ExportError(
+      'deepspeed',
+      'framework-validation',
+      `DeepSpeed's PipelineEngine supports ZeRO-0/1 only; ZeRO-${s.zeroStage} with pp=${s.pp} is rejected ("ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism")`,
+      'strategy.zeroStage',
+      { zeroStage: s.zeroStage, pp: s.pp },
+    );
+  }
+  const stageSplit = Array.from({ length: s.pp }, (_, r) =>
+    plan.layout.filter((c) => c.pipelineRank === r).reduce((a, c) => a + c.numLayers, 0),
+  );
+  const even = isEvenSplit(stageSplit) && spec.numLayers % s.pp === 0;
+  const config: Record<string, unknown> = {
+    train_batch_size: s.microBatchSize * s.numMicroBatches * s.dp,
+    train_micro_batch_size_per_gpu: s.microBatchSize,
+    gradient_accumulation_steps: s.numMicroBatches,
+    gradient_clipping: GRADIENT_CLIP_NORM,
+    steps_per_print: STEPS_PER_PRINT,
+    wall_clock_breakdown: false,
+    zero_optimization: zeroSection(plan),
+    ...precisionSections(plan),
+    ...activationSection(plan),
+    ...(s.tp > 1 ? { tensor_parallel: { autotp_size: s.tp } } : {}),
+  };
+  const pipeline: DeepSpeedPipeline = {
+    numStages: s.pp,
+    partitionMethod: even ? 'uniform' : 'explicit',
+    layersPerStage: stageSplit,
+  };
+  return {
+    config,
+    pipelineStages: s.pp,
+    pipeline,
+    text: JSON.stringify(config, null, 2) + '\n',
+    notes: deepspeedNotes(plan, even, stageSplit),
+  };
+}

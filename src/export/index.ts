@@ -1,0 +1,58 @@
+/**
+ * The export room's door: executable outputs from a Plan (STYLE.md layout: `export/` reads only
+ * plans). Each result carries `text`, the file a user saves; failures are ExportError.
+ */
+import type { TransformerSpec } from '../graph/types.js';
+import type { Plan } from '../plan/types.js';
+import { deepspeedConfig, type DeepSpeedExport } from './deepspeed.js';
+import type { ExportFormat } from './errors.js';
+import { megatronArgs, type MegatronExport } from './megatron.js';
+import { rankMap, type RankMap } from './rank-map.js';
+import { torchrunLaunch, type LaunchExport } from './torchrun.js';
+import { torchtitanConfig, type TorchtitanExport } from './torchtitan.js';
+
+export { ExportError } from './errors.js';
+export type { ExportErrorReason, ExportFormat } from './errors.js';
+export { megatronArgs } from './megatron.js';
+export type { MegatronExport } from './megatron.js';
+export { validateForMegatron } from './megatron-validate.js';
+export { formatPipelineLayout, parsePipelineLayout } from './megatron-layout.js';
+export { parseMegatronArgs } from './parse-megatron.js';
+export type { ParsedMegatronArgs } from './parse-megatron.js';
+export { deepspeedConfig } from './deepspeed.js';
+export type { DeepSpeedConfig, DeepSpeedExport, DeepSpeedPipeline } from './deepspeed.js';
+export { torchtitanConfig } from './torchtitan.js';
+export type { TorchtitanExport, TorchtitanSetting } from './torchtitan.js';
+export { torchtitanSchedule, SCHEDULE_CSV_FILE } from './torchtitan-schedule.js';
+export type { TorchtitanSchedule } from './torchtitan-schedule.js';
+export { torchrunLaunch, DEFAULT_RDZV_PORT } from './torchrun.js';
+export type { LaunchExport, LaunchOptions } from './torchrun.js';
+export { rankMap, rankMapSummary, rankCoordinates, globalRank } from './rank-map.js';
+export type { RankCoordinates, RankMap, RankMapOptions, RankMapSummary } from './rank-map.js';
+
+export type PlanExport =
+  | ({ readonly format: 'megatron' } & MegatronExport)
+  | ({ readonly format: 'deepspeed' } & DeepSpeedExport)
+  | ({ readonly format: 'torchtitan' } & TorchtitanExport)
+  | ({ readonly format: 'torchrun' } & LaunchExport)
+  | ({ readonly format: 'rankmap' } & RankMap & { readonly text: string });
+
+/** Rank-map export as JSON text; large worlds are cut to `limit` ranks (summary always whole). */
+const RANKMAP_TEXT_LIMIT = 4096;
+
+export function exportPlan(plan: Plan, spec: TransformerSpec, format: ExportFormat): PlanExport {
+  switch (format) {
+    case 'megatron':
+      return { format, ...megatronArgs(plan, spec) };
+    case 'deepspeed':
+      return { format, ...deepspeedConfig(plan, spec) };
+    case 'torchtitan':
+      return { format, ...torchtitanConfig(plan, spec) };
+    case 'torchrun':
+      return { format, ...torchrunLaunch(plan) };
+    case 'rankmap': {
+      const map = rankMap(plan, { limit: RANKMAP_TEXT_LIMIT });
+      return { format, ...map, text: JSON.stringify(map, null, 2) + '\n' };
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Global rank ↔ parallel coordinates in Megatron-LM's default order "tp-cp-ep-dp-pp"
+ * (`initialize_model_parallel(order=...)`, megatron/core/parallel_state.py; `RankGenerator` and
+ * `generate_masked_orthogonal_rank_groups` there): tp varies fastest, then cp, (ep, 1 for dense
+ * models), dp, and pp slowest:
+ *
+ *   rank = tp_r + tp·(cp_r + cp·(dp_r + dp·pp_r))
+ *
+ * With node-major rank assignment (torchrun: node i runs ranks [i·G, (i+1)·G)), a TP group stays
+ * on one node whenever tp divides G. Example, tp=2 cp=1 dp=2 pp=2 on 2 nodes × 4 GPUs:
+ *
+ *   rank  0 1 2 3 | 4 5 6 7
+ *   tp    0 1 0 1 | 0 1 0 1
+ *   dp    0 0 1 1 | 0 0 1 1
+ *   pp    0 0 0 0 | 1 1 1 1
+ */
+import type { Plan } from '../plan/types.js';
+
+export interface RankCoordinates {
+  readonly rank: number;
+  readonly node: number;
+  readonly localRank: number;
+  readonly tp: number;
+  readonly cp: number;
+  readonly dp: number;
+  readonly pp: number;
+}
+
+export interface RankMapSummary {
+  readonly worldSize: number;
+  readonly gpusPerNode: number;
+  readonly order: 'tp-cp-ep-dp-pp';
+  readonly rankFormula: string;
+  /** Every TP group lies within one node. */
+  readonly tpGroupsWithinNode: boolean;
+  /** Every TP×CP block lies within one node. */
+  readonly cpGroupsWithinNode: boolean;
+}
+
+export interface RankMapOptions {
+  /** First rank returned (default 0). */
+  readonly offset?: number;
+  /** Ranks returned (default: all). Groups are those containing a returned rank. */
+  readonly limit?: number;
+}
+
+export interface RankMap {
+  readonly summary: RankMapSummary;
+  readonly offset: number;
+  readonly ranks: readonly RankCoordinates[];
+  readonly tensorParallelGroups: readonly (readonly number[])[];
+  readonly contextParallelGroups: readonly (readonly number[])[];
+  readonly dataParallelGroups: readonly (readonly number[])[];
+  readonly pipelineParallelGroups: readonly (readonly number[])[];
+}
+
+interface Degrees {
+  readonly tp: number;
+  readonly cp: number;
+  readonly dp: number;
+  readonly pp: number;
+}
+
+export function globalRank(
+  d: Degrees,
+  c: Omit<RankCoordinates, 'rank' | 'node' | 'localRank'>,
+): number {
+  return c.tp + d.tp * (c.cp + d.cp * (c.dp + d.dp * c.pp));
+}
+
+export function rankCoordinates(d: Degrees, gpusPerNode: number, rank: number): RankCoordinates {
+  const tp = rank % d.tp;
+  const cp = Math.floor(rank / d.tp) % d.cp;
+  const dp = Math.floor(rank / (d.tp * d.cp)) % d.dp;
+  const pp = Math.floor(rank / (d.tp * d.cp * d.dp));
+  return {
+    rank,
+    node: Math.floor(rank / gpusPerNode),
+    localRank: rank % gpusPerNode,
+    tp,
+    cp,
+    dp,
+    pp,
+  };
+}
+
+/** True when every block [k·size, (k+1)·size) of ranks sits on one node. */
+function blocksWithinNode(size: number, worldSize: number, gpusPerNode: number): boolean {
+  for (let start = 0; start < worldSize; start += size) {
+    if (Math.floor(start / gpusPerNode) !== Math.floor((start + size - 1) / gpusPerNode))
+      return false;
+  }
+  return true;
+}
+
+export function rankMapSummary(plan: Plan): RankMapSummary {
+  const s = plan.strategy;
+  return {
+    worldSize: plan.worldSize,
+    gpusPerNode: plan.gpusPerNode,
+    order: 'tp-cp-ep-dp-pp',
+    rankFormula: `rank = tp_rank + ${s.tp}·(cp_rank + ${s.cp}·(dp_rank + ${s.dp}·pp_rank)); node = floor(rank / ${plan.gpusPerNode}), localRank = rank mod ${plan.gpusPerNode}`,
+    tpGroupsWithinNode: blocksWithinNode(s.tp, plan.worldSize, plan.gpusPerNode),
+    cpGroupsWithinNode: blocksWithinNode(s.tp * s.cp, plan.worldSize, plan.gpusPerNode),
+  };
+}
+
+type Axis = keyof Degrees;
+
+/** The group along `axis` through the rank at coordinates c. */
+function groupAlong(d: Degrees, c: RankCoordinates, axis: Axis): number[] {
+  return Array.from({ length: d[axis] }, (_, i) => globalRank(d, { ...c, [axis]: i }));
+}
+
+function groupsFor(d: Degrees, ranks: readonly RankCoordinates[], axis: Axis): number[][] {
+  const seen = new Map<number, number[]>();
+  for (const c of ranks) {
+    const group = groupAlong(d, c, axis);
+    const key = group[0] ?? 0;
+    if (!seen.has(key)) seen.set(key, group);
+  }
+  return [...seen.values()];
+}
+
+/** Rank map of a plan (or a range of it) with the TP / CP / DP / PP groups of those ranks. */
+export function rankMap(plan: Plan, options: RankMapOptions = {}): RankMap {
+  const d: Degrees = plan.strategy;
+  const offset = Math.max(0, Math.min(options.offset ?? 0, plan.worldSize));
+  const end = Math.min(plan.worldSize, offset + (options.limit ?? plan.worldSize));
+  const ranks = Array.from({ length: Math.max(0, end - offset) }, (_, i) =>
+    rankCoordinates(d, plan.gpusPerNode, offset + i),
+  );
+  return {
+    summary: rankMapSummary(plan),
+    offset,
+    ranks,
+    tensorParallelGroups: groupsFor(d, ranks, 'tp'),
+    contextParallelGroups: groupsFor(d, ranks, 'cp'),
+    dataParallelGroups: groupsFor(d, ranks, 'dp'),
+    pipelineParallelGroups: groupsFor(d, ranks, 'pp'),
+  };
+}

@@ -1,0 +1,19 @@
+/** search/hetero: heterogeneous-cluster planning (issue #5). The door of the room. */
+export type {
+  HeteroObjective,
+  HeteroPlan,
+  HeteroPlanKind,
+  HeteroProblem,
+  HeteroReplica,
+  HeteroResult,
+  HeteroSearchStats,
+  HeteroStage,
+  LauncherHints,
+  PriceTable,
+} from './types.js';
+export { planHeterogeneous, objectiveValue, comparePlans } from './plan.js';
+export { batchSplitModel, proportionalShares, roundShares, solveBatchSplit } from './batch-lp.js';
+export type { BatchSplit, ReplicaTiming } from './batch-lp.js';
+export { partitionLayers } from './layer-partition.js';
+export type { Partition, PartitionStage } from './layer-partition.js';
+export { megatronLayout } from './assemble.js';

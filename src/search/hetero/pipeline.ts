@@ -1,0 +1,180 @@
+/**
+ * Evaluate one heterogeneous pipeline candidate (Metis, Um et al. USENIX ATC'24 §4–5; FASOP,
+ * Hwang et al. HPDC'24 §4): stages on groups of different GPU types, per-group TP, one DP degree
+ * for every stage (each pipeline replica spans all stages), layers balanced by the DP of
+ * layer-partition.ts, 1F1B. Screening uses the closed form (m − 1)·max_j T_j + Σ_j T_j; the
+ * final plans are timed by the schedule simulator with per-stage times and per-boundary p2p.
+ */
+import { sendRecvSeconds } from '../../costmodel/communication.js';
+import { pipelineSendRecvSeconds, placeGroup } from '../../costmodel/groups.js';
+import type { RecomputeMode, TrainingConfig } from '../../costmodel/strategy.js';
+import type { ModelGraph } from '../../graph/types.js';
+import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
+import { generateSchedule, simulateSchedule } from '../../schedule/index.js';
+import type { Partition, PartitionStage } from './layer-partition.js';
+import { partitionLayers } from './layer-partition.js';
+import type { StageModel } from './stage-costs.js';
+import { stageModel } from './stage-costs.js';
+
+/** Consecutive stages on one group with one TP degree. */
+export interface Segment {
+  readonly group: number;
+  readonly tp: number;
+  readonly stages: number;
+}
+
+export interface PipelineCandidate {
+  readonly dp: number;
+  readonly microBatchSize: number;
+  readonly numMicroBatches: number;
+  /** In pipeline order; groups appear at most once. */
+  readonly segments: readonly Segment[];
+}
+
+export interface PipelineEvaluation {
+  readonly candidate: PipelineCandidate;
+  readonly recompute: RecomputeMode;
+  readonly partition: Partition;
+  readonly models: readonly StageModel[];
+  /** Per-transfer p2p seconds at each boundary j → j + 1. */
+  readonly p2pSeconds: readonly number[];
+  readonly postPipelineSeconds: number;
+  /** Closed-form 1F1B step time (screening). */
+  readonly screenedStepSeconds: number;
+}
+
+const RECOMPUTE_ORDER: readonly RecomputeMode[] = ['none', 'selective', 'full'];
+
+/** Cache of stage models, keyed by shape (one per planning call; no module state). */
+export type StageModelCache = Map<string, StageModel>;
+
+interface Context {
+  readonly graph: ModelGraph;
+  readonly cluster: HeterogeneousCluster;
+  readonly training: TrainingConfig;
+  readonly cache: StageModelCache;
+}
+
+function stageModels(x: Context, c: PipelineCandidate, recompute: RecomputeMode): StageModel[] {
+  const pp = c.segments.reduce((a, s) => a + s.stages, 0);
+  const models: StageModel[] = [];
+  for (const seg of c.segments) {
+    const group = x.cluster.groups[seg.group];
+    if (group === undefined) continue;
+    const key = [seg.group, seg.tp, c.dp, pp, c.microBatchSize, c.numMicroBatches, recompute].join('|');
+    let model = x.cache.get(key);
+    if (model === undefined) {
+      model = stageModel(x.graph, x.training, {
+        group,
+        tp: seg.tp,
+        dp: c.dp,
+        pp,
+        microBatchSize: c.microBatchSize,
+        numMicroBatches: c.numMicroBatches,
+        recompute,
+      });
+      x.cache.set(key, model);
+    }
+    for (let i = 0; i < seg.stages; i++) models.push(model);
+  }
+  return models;
+}
+
+const passTotal = (t: { forward: number; backwardInput: number; backwardWeight: number }): number =>
+  t.forward + t.backwardInput + t.backwardWeight;
+
+/** Affine cost and memory limit of each stage for the partition DP. */
+function partitionStages(models: readonly StageModel[], m: number): PartitionStage[] {
+  const pp = models.length;
+  return models.map((model, j) => {
+    const emb = j === 0;
+    const head = j === pp - 1;
+    const base = passTotal(model.seconds(0, emb, head));
+    const perLayer = passTotal(model.seconds(1, emb, head)) - base;
+    const inFlight = Math.min(pp - j, m);
+    const capacity = model.shape.group.device.memoryBytes;
+    const m0 = model.memoryBytes(0, emb, head, inFlight);
+    const m1 = model.memoryBytes(1, emb, head, inFlight);
+    // Memory is affine in the layer count (states and activations are per-layer sums).
+    const maxLayers = m0 > capacity ? 0 : m1 <= m0 ? Infinity : Math.floor((capacity - m0) / (m1 - m0));
+    return { baseSeconds: base, perLayerSeconds: perLayer, maxLayers };
+  });
+}
+
+/**
+ * Per-transfer p2p time at each boundary. Inside a group: v1's placement (a PP group of stride
+ * tp·dp stays in a node when it fits). Across groups: the dp replicas' activations share the
+ * aggregate inter-group link, so dp · activationBytes cross it per transfer.
+ * Megatron sends 1/tp of the activation (scatter/gather, Narayanan et al. SC'21 §4.1); with
+ * different TP on the two sides the smaller degree bounds the split.
+ */
+function boundaryP2pSeconds(x: Context, c: PipelineCandidate, models: readonly StageModel[]): number[] {
+  const activationBytes = c.microBatchSize * x.training.sequenceLength * x.graph.spec.hiddenSize * 2;
+  const out: number[] = [];
+  for (let j = 0; j + 1 < models.length; j++) {
+    const a = models[j] as StageModel;
+    const b = models[j + 1] as StageModel;
+    const split = x.training.framework === 'megatron' ? Math.min(a.shape.tp, b.shape.tp) : 1;
+    let seconds: number;
+    if (a.shape.group === b.shape.group) {
+      const ppGroup = placeGroup(2, a.shape.tp * c.dp, a.shape.group.gpusPerNode);
+      seconds = pipelineSendRecvSeconds(activationBytes / split, ppGroup, a.shape.group);
+    } else {
+      seconds = sendRecvSeconds(c.dp * activationBytes, x.cluster.interGroup);
+    }
+    // DeepSpeed's blocking send/recv puts twice the transfers on the critical path (estimate.ts).
+    out.push(x.training.framework === 'deepspeed' ? 2 * seconds : seconds);
+  }
+  return out;
+}
+
+function postPipeline(models: readonly StageModel[], layers: readonly number[]): number {
+  const last = models.length - 1;
+  return Math.max(
+    ...models.map((model, j) => model.postPipelineSeconds(layers[j] ?? 0, j === 0, j === last, j)),
+  );
+}
+
+/** Screen one candidate: the first recompute mode whose partition fits memory. */
+export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEvaluation | null {
+  for (const recompute of RECOMPUTE_ORDER) {
+    const models = stageModels(x, c, recompute);
+    const partition = partitionLayers(partitionStages(models, c.numMicroBatches), x.graph.spec.numLayers);
+    if (partition === null) continue;
+    const p2p = boundaryP2pSeconds(x, c, models);
+    // Each rank's pass carries its boundaries' forward send and backward send (v1's accounting).
+    const times = models.map((model, j) => {
+      const own = passTotal(model.seconds(partition.layers[j] ?? 0, j === 0, j === models.length - 1));
+      return own + (p2p[j] ?? 0) + (p2p[j - 1] ?? 0);
+    });
+    const post = postPipeline(models, partition.layers);
+    const m = c.numMicroBatches;
+    const screened = (m - 1) * Math.max(...times) + times.reduce((a, t) => a + t, 0) + post;
+    return { candidate: c, recompute, partition, models, p2pSeconds: p2p, postPipelineSeconds: post, screenedStepSeconds: screened };
+  }
+  return null;
+}
+
+export interface SimulatedPipeline {
+  readonly stepTimeSeconds: number;
+  readonly peakInFlight: readonly number[];
+}
+
+/** Time a screened candidate with the schedule simulator (uneven F/B per stage, p2p per boundary). */
+export function simulatePipeline(e: PipelineEvaluation): SimulatedPipeline {
+  const last = e.models.length - 1;
+  const passes = e.models.map((model, j) => model.seconds(e.partition.layers[j] ?? 0, j === 0, j === last));
+  const schedule = generateSchedule({ kind: '1f1b', numRanks: e.models.length, numMicroBatches: e.candidate.numMicroBatches });
+  const result = simulateSchedule(schedule, {
+    forwardSeconds: passes.map((p) => p.forward),
+    backwardInputSeconds: passes.map((p) => p.backwardInput),
+    backwardWeightSeconds: passes.map((p) => p.backwardWeight),
+    p2pSeconds: e.p2pSeconds,
+  });
+  return {
+    stepTimeSeconds: result.makespanSeconds + e.postPipelineSeconds,
+    peakInFlight: result.peakInFlightMicroBatches,
+  };
+}
+
+export type { Context as PipelineContext };

@@ -1,0 +1,177 @@
+/**
+ * planHeterogeneous: the heterogeneous planner's entry point (issue #5).
+ *  1. One group → the v1 planner, unchanged (kind 'homogeneous').
+ *  2. Otherwise candidates of three kinds, all subsets of the cluster: v1 on each single group;
+ *     heterogeneous data parallelism over every subset of ≥ 2 groups (HAP, EuroSys'24 §5);
+ *     heterogeneous pipelines (Metis ATC'24 §5, FASOP HPDC'24 §4), generated below the incumbent
+ *     by the throughput bound and evaluated best-bound-first up to maxCandidates.
+ * Objective: 'fastest' = step seconds; 'cheapest' = $ per step of the GPUs used. Ties break on a
+ * stable key (kind, then GPUs per group, then layout). Pure and deterministic.
+ */
+import { PlanningError } from '../../costmodel/errors.js';
+import { SECONDS_PER_HOUR } from '../../costmodel/units.js';
+import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
+import type { ClusterProfile } from '../../hardware-profiles/types.js';
+import { planTraining } from '../plan.js';
+import type { PlanningProblem } from '../types.js';
+import { countRejection } from '../enumerate.js';
+import type { AssemblyContext } from './assemble.js';
+import { dataParallelHeteroPlan, groupPriceUsdPerGpuHour, homogeneousHeteroPlan, pipelineHeteroPlan } from './assemble.js';
+import type { GroupStrategy } from './data-parallel.js';
+import { evaluateDataParallel, groupStrategies } from './data-parallel.js';
+import type { PipelineEvaluation, StageModelCache } from './pipeline.js';
+import { evaluatePipeline, simulatePipeline } from './pipeline.js';
+import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
+import type { HeteroObjective, HeteroPlan, HeteroProblem, HeteroResult } from './types.js';
+
+const DEFAULT_MAX_CANDIDATES = 2_000;
+const DEFAULT_TOP_K = 3;
+/** v1 candidate cap per single-group baseline (the v1 API default order of magnitude). */
+const V1_MAX_CANDIDATES = 100_000;
+
+/** The objective value of a plan (smaller is better). */
+export function objectiveValue(plan: HeteroPlan, objective: HeteroObjective): number {
+  if (objective === 'fastest') return plan.stepTimeSeconds;
+  return plan.costUsdPerStep ?? Number.POSITIVE_INFINITY;
+}
+
+function planKey(p: HeteroPlan): string {
+  const layout = p.stages?.map((s) => `${s.group}:${s.tp}:${s.layers[1]}`).join(',') ?? '';
+  const replicas = p.replicas?.map((r) => `${r.group}:${r.tp}:${r.pp}:${r.globalBatchShare}`).join(',') ?? '';
+  return [p.kind, p.gpusPerGroup.join('.'), p.microBatchSize, layout, replicas].join('|');
+}
+
+export function comparePlans(a: HeteroPlan, b: HeteroPlan, objective: HeteroObjective): number {
+  const d = objectiveValue(a, objective) - objectiveValue(b, objective);
+  if (d !== 0) return d;
+  const ka = planKey(a);
+  const kb = planKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function v1Problem(p: HeteroProblem, group: ClusterProfile): PlanningProblem {
+  return {
+    graph: p.graph, cluster: group, training: p.training, constraints: {}, objective: 'fastest',
+    topK: p.topK ?? DEFAULT_TOP_K, stepTimeTargetSeconds: null, maxCandidates: V1_MAX_CANDIDATES,
+  };
+}
+
+function requirePrices(x: AssemblyContext, cluster: HeterogeneousCluster): void {
+  for (const g of cluster.groups) {
+    if (groupPriceUsdPerGpuHour(x, g) === null) {
+      throw new PlanningError('unsupported', `no price for ${g.device.id}: pass prices["${g.device.id}"] ($/GPU-hour)`, 'prices');
+    }
+  }
+}
+
+function singleGroupResult(p: HeteroProblem, x: AssemblyContext): HeteroResult {
+  const result = planTraining(v1Problem(p, p.cluster.groups[0] as ClusterProfile));
+  return {
+    best: homogeneousHeteroPlan(x, 0, result.best),
+    alternatives: result.alternatives.map((plan) => homogeneousHeteroPlan(x, 0, plan)),
+    search: { candidates: result.search.candidates, feasible: result.search.feasible, rejected: result.search.rejected, pruned: 0 },
+  };
+}
+
+interface Collected {
+  plans: HeteroPlan[];
+  candidates: number;
+  feasible: number;
+  pruned: number;
+  rejected: Record<string, number>;
+}
+
+function baselines(p: HeteroProblem, x: AssemblyContext, c: Collected): void {
+  p.cluster.groups.forEach((group, g) => {
+    try {
+      const r = planTraining(v1Problem(p, group));
+      c.candidates += r.search.candidates;
+      c.feasible += r.search.feasible;
+      c.plans.push(homogeneousHeteroPlan(x, g, r.best));
+    } catch (error) {
+      if (!(error instanceof PlanningError)) throw error;
+      countRejection(c.rejected, `group-${g}-${error.reason}`);
+    }
+  });
+}
+
+/** Every subset (bit mask) of ≥ 2 groups, combined with each group's best strategies. */
+function dataParallelPlans(p: HeteroProblem, x: AssemblyContext, c: Collected): void {
+  const perGroup = p.cluster.groups.map((_, g) => groupStrategies(x, g));
+  const n = p.cluster.groups.length;
+  for (let mask = 1; mask < 1 << n; mask++) {
+    const members = perGroup.filter((_, g) => (mask & (1 << g)) !== 0);
+    if (members.length < 2 || members.some((m) => m.length === 0)) continue;
+    for (const combo of product(members)) {
+      c.candidates++;
+      const e = evaluateDataParallel(x, combo);
+      if (e === null) countRejection(c.rejected, 'hetero-dp-infeasible');
+      else {
+        c.feasible++;
+        c.plans.push(dataParallelHeteroPlan(x, e));
+      }
+    }
+  }
+}
+
+function product(lists: readonly GroupStrategy[][]): GroupStrategy[][] {
+  return lists.reduce<GroupStrategy[][]>((acc, list) => acc.flatMap((a) => list.map((s) => [...a, s])), [[]]);
+}
+
+function pipelinePlans(p: HeteroProblem, x: AssemblyContext, c: Collected, incumbent: number): void {
+  const cache: StageModelCache = new Map();
+  const context = { graph: p.graph, cluster: p.cluster, training: p.training, cache };
+  const perSecond = p.cluster.groups.map((g) => (groupPriceUsdPerGpuHour(x, g) ?? 0) / SECONDS_PER_HOUR);
+  const dollars = p.objective === 'cheapest' ? perSecond : null;
+  const gen = generatePipelineCandidates({ context, order: pipelineGroupOrder(p.cluster), dollarsPerGpuSecond: dollars, incumbent });
+  c.pruned += gen.pruned;
+  if (gen.capped) countRejection(c.rejected, 'generation-cap');
+  const limit = p.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
+  const screened: { e: PipelineEvaluation; value: number }[] = [];
+  let best = incumbent;
+  let evaluated = 0;
+  for (const ranked of gen.ranked) {
+    if (ranked.bound >= best) break; // bound: no later candidate can beat the incumbent
+    if (evaluated++ >= limit) {
+      countRejection(c.rejected, 'max-candidates');
+      break;
+    }
+    c.candidates++;
+    const e = evaluatePipeline(context, ranked.candidate);
+    if (e === null) {
+      countRejection(c.rejected, 'out-of-memory');
+      continue;
+    }
+    c.feasible++;
+    const gpuDollars = dollars === null ? 1 : e.models.reduce((a, m) => a + m.shape.tp * m.shape.dp * (perSecond[p.cluster.groups.indexOf(m.shape.group)] ?? 0), 0);
+    const value = e.screenedStepSeconds * gpuDollars;
+    screened.push({ e, value });
+    best = Math.min(best, value);
+  }
+  screened.sort((a, b) => a.value - b.value);
+  for (const { e } of screened.slice(0, 2 * ((p.topK ?? DEFAULT_TOP_K) + 1))) {
+    c.plans.push(pipelineHeteroPlan(x, e, simulatePipeline(e)));
+  }
+}
+
+/** Plan training on a heterogeneous cluster (see the file comment). */
+export function planHeterogeneous(p: HeteroProblem): HeteroResult {
+  const x: AssemblyContext = { graph: p.graph, cluster: p.cluster, training: p.training, prices: p.prices ?? {} };
+  if (p.objective === 'cheapest') requirePrices(x, p.cluster);
+  if (p.cluster.groups.length === 1) return singleGroupResult(p, x);
+  const c: Collected = { plans: [], candidates: 0, feasible: 0, pruned: 0, rejected: {} };
+  baselines(p, x, c);
+  dataParallelPlans(p, x, c);
+  const incumbent = Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
+  pipelinePlans(p, x, c, incumbent);
+  c.plans.sort((a, b) => comparePlans(a, b, p.objective));
+  const [best, ...rest] = c.plans;
+  if (best === undefined) {
+    throw new PlanningError('no-feasible-plan', `no feasible plan on ${p.cluster.id} (${c.candidates} candidates; rejected ${JSON.stringify(c.rejected)})`, 'cluster', { ...c });
+  }
+  return {
+    best,
+    alternatives: rest.slice(0, p.topK ?? DEFAULT_TOP_K),
+    search: { candidates: c.candidates, feasible: c.feasible, rejected: c.rejected, pruned: c.pruned },
+  };
+}

@@ -1,0 +1,76 @@
+/** Result rows → CSV (RFC 4180 quoting), base units with the unit in each column name. */
+import type { ScenarioResult } from './result.js';
+
+const COLUMNS = [
+  'index',
+  'label',
+  'model',
+  'cluster',
+  'accelerator',
+  'nodes',
+  'gpus',
+  'globalBatchSize',
+  'sequenceLength',
+  'dataParallel',
+  'tensorParallel',
+  'pipelineParallel',
+  'microBatchSize',
+  'stepTimeSeconds',
+  'tokensPerSecond',
+  'mfu',
+  'hfu',
+  'timeToTrainDays',
+  'gpuHours',
+  'priceUsdPerGpuHour',
+  'costUsd',
+  'energyKwh',
+  'meetsDeadline',
+  'violations',
+  'errorReason',
+  'errorMessage',
+] as const;
+
+function cell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function row(r: ScenarioResult): (string | number | boolean | null | undefined)[] {
+  const p = r.plan;
+  const s = r.scenario;
+  return [
+    s.index,
+    s.label,
+    s.model,
+    s.cluster,
+    p?.acceleratorId ?? s.acceleratorId,
+    s.nodes,
+    p?.worldSize ?? s.gpus,
+    s.globalBatchSize,
+    s.sequenceLength,
+    p?.strategy.dp,
+    p?.strategy.tp,
+    p?.strategy.pp,
+    p?.strategy.microBatchSize,
+    p?.estimate.stepTimeSeconds,
+    p?.estimate.tokensPerSecond,
+    p?.estimate.mfu,
+    p?.estimate.hfu,
+    r.timeToTrainDays,
+    r.gpuHours,
+    r.priceUsdPerGpuHour,
+    r.costUsd,
+    r.energyKwh,
+    r.meetsDeadline,
+    r.violations.join(' '),
+    r.error?.reason,
+    r.error?.message,
+  ];
+}
+
+export function resultsToCsv(results: readonly ScenarioResult[]): string {
+  return (
+    [COLUMNS.join(','), ...results.map((r) => row(r).map(cell).join(','))].join('\r\n') + '\r\n'
+  );
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { ExportError } from '../../src/export/errors.js';
+import { formatPipelineLayout, parsePipelineLayout } from '../../src/export/megatron-layout.js';
+import { megatronArgs } from '../../src/export/megatron.js';
+import { parseMegatronArgs } from '../../src/export/parse-megatron.js';
+import { layersPerChunk } from '../../src/export/plan-facts.js';
+import { GPT_SPEC, LLAMA_SPEC, makePlan, REPRESENTATIVE, rep } from './plans.js';
+
+describe('round trip: parse(megatronArgs(plan)) gives back the plan', () => {
+  it.each(REPRESENTATIVE)('$name', ({ plan, spec }) => {
+    const s = plan.strategy;
+    const parsed = parseMegatronArgs(megatronArgs(plan, spec).argv, plan.worldSize);
+    expect(parsed).toMatchObject({
+      tp: s.tp,
+      pp: s.pp,
+      cp: s.cp,
+      dp: s.dp,
+      vpp: s.virtualStages,
+      microBatchSize: s.microBatchSize,
+      globalBatchSize: plan.training.globalBatchSize,
+      numLayers: spec.numLayers,
+      recompute: s.recompute,
+      recomputeLayers: s.recompute === 'full' ? s.recomputeLayers : null,
+      sequenceParallel: s.sequenceParallel && s.tp > 1,
+      distributedOptimizer: s.zeroStage === 1,
+    });
+    expect(parsed.layersPerChunk).toEqual(layersPerChunk(plan));
+  });
+
+  it('reads the upstream alternatives: --recompute-activations, first/last pipeline counts', () => {
+    const argv = [
+      '--tensor-model-parallel-size',
+      '2',
+      '--pipeline-model-parallel-size',
+      '4',
+      '--num-layers',
+      '30',
+      '--micro-batch-size',
+      '2',
+      '--decoder-first-pipeline-num-layers',
+      '6',
+      '--decoder-last-pipeline-num-layers',
+      '6',
+      '--recompute-activations',
+    ];
+    const p = parseMegatronArgs(argv, 64);
+    expect(p).toMatchObject({
+      dp: 8,
+      globalBatchSize: 16,
+      layersPerChunk: [6, 9, 9, 6],
+      recompute: 'selective',
+    });
+  });
+});
+
+describe('--pipeline-model-parallel-layout', () => {
+  it.each([
+    [[7, 8, 8, 7], 'Et*7|t*8|t*8|t*7L'],
+    [[1, 0, 2], 'Et||t*2L'],
+    [[5], 'Et*5L'],
+  ])('%j ⇄ %s', (split, layout) => {
+    expect(formatPipelineLayout(split)).toBe(layout);
+    expect(parsePipelineLayout(layout)).toEqual(split);
+  });
+  it('unrolls groups and ignores commas like Megatron', () => {
+    expect(parsePipelineLayout('Ettt|(tt|)*3,t|L')).toEqual([3, 2, 2, 2, 1, 0]);
+    expect(parsePipelineLayout('Ex|L')).toBeNull();
+  });
+  it('is used only for uneven splits; even interleaving uses --num-virtual-stages-per-pipeline-rank', () => {
+    const even = megatronArgs(rep(1).plan, LLAMA_SPEC).argv;
+    expect(even).toContain('--num-virtual-stages-per-pipeline-rank');
+    expect(even).not.toContain('--pipeline-model-parallel-layout');
+    const uneven = megatronArgs(rep(2).plan, GPT_SPEC).argv;
+    expect(uneven[uneven.indexOf('--pipeline-model-parallel-layout') + 1]).toBe(
+      'Et*6|t*8|t*9|t*7L',
+    );
+  });
+});
+
+describe('emitted flags', () => {
+  it('model shape, precision and overlap for a Llama-like bf16 plan', () => {
+    const { argv } = megatronArgs(makePlan(), LLAMA_SPEC);
+    for (const f of [
+      '--group-query-attention',
+      '--swiglu',
+      '--untie-embeddings-and-output-weights',
+      '--disable-bias-linear',
+      '--bf16',
+      '--use-distributed-optimizer',
+      '--overlap-grad-reduce',
+      '--overlap-param-gather',
+      '--sequence-parallel',
+    ]) {
+      expect(argv).toContain(f);
+    }
+    expect(argv[argv.indexOf('--num-query-groups') + 1]).toBe('8');
+    expect(argv[argv.indexOf('--normalization') + 1]).toBe('RMSNorm');
+    expect(argv[argv.indexOf('--position-embedding-type') + 1]).toBe('rope');
+  });
+  it('fp8 is bf16 plus --fp8-format hybrid; full recompute of all layers is uniform/1', () => {
+    const { argv } = megatronArgs(rep(3).plan, LLAMA_SPEC);
+    expect(argv.join(' ')).toContain('--bf16 --fp8-format hybrid');
+    expect(argv.join(' ')).toContain(
+      '--recompute-granularity full --recompute-method uniform --recompute-num-layers 1',
+    );
+  });
+  it('text is a torchrun command with one flag per line', () => {
+    const { text, argv } = megatronArgs(rep(2).plan, GPT_SPEC);
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^torchrun .* pretrain_gpt\.py \\$/);
+    expect(lines.slice(1).every((l) => /^ {4}--[a-z0-9-]+( \S+)*( \\)?$/.test(l))).toBe(true);
+    expect(lines.length - 1).toBe(argv.filter((w) => w.startsWith('--')).length);
+    expect(text).toContain("'Et*6|t*8|t*9|t*7L'");
+  });
+});
+
+describe('Megatron validity rules throw ExportError naming the field', () => {
+  const cases: [string, () => unknown, string][] = [
+    [
+      'ZeRO-3',
+      () => megatronArgs(makePlan({ strategy: { zeroStage: 3 } }), LLAMA_SPEC),
+      'strategy.zeroStage',
+    ],
+    [
+      'ZeRO-2',
+      () => megatronArgs(makePlan({ strategy: { zeroStage: 2 } }), LLAMA_SPEC),
+      'strategy.zeroStage',
+    ],
+    [
+      'ALiBi',
+      () => megatronArgs(makePlan(), { ...LLAMA_SPEC, positionEmbedding: 'alibi' }),
+      'spec.positionEmbedding',
+    ],
+    ['world size', () => megatronArgs({ ...makePlan(), worldSize: 12 }, LLAMA_SPEC), 'strategy.dp'],
+    [
+      'batch',
+      () => megatronArgs(makePlan({ training: { globalBatchSize: 15 } }), LLAMA_SPEC),
+      'training.globalBatchSize',
+    ],
+    [
+      'heads vs tp',
+      () => megatronArgs(makePlan({ strategy: { tp: 3 } }), LLAMA_SPEC),
+      'strategy.tp',
+    ],
+    [
+      'cp seq',
+      () =>
+        megatronArgs(
+          makePlan({ strategy: { cp: 3 }, training: { sequenceLength: 4000 } }),
+          LLAMA_SPEC,
+        ),
+      'strategy.cp',
+    ],
+    [
+      'interleave M % pp',
+      () =>
+        megatronArgs(
+          makePlan({
+            strategy: { pp: 4, virtualStages: 2, schedule: 'interleaved-1f1b', numMicroBatches: 6 },
+          }),
+          LLAMA_SPEC,
+        ),
+      'strategy.numMicroBatches',
+    ],
+    [
+      'interleave pp=1',
+      () =>
+        megatronArgs(
+          makePlan({ strategy: { pp: 1, virtualStages: 2, schedule: 'interleaved-1f1b' } }),
+          LLAMA_SPEC,
+        ),
+      'strategy.pp',
+    ],
+  ];
+  it.each(cases)('%s', (_name, run, field) => {
+    let caught: unknown;
+    try {
+      run();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ExportError);
+    expect((caught as ExportError).field).toBe(field);
+    expect((caught as ExportError).format).toBe('megatron');
+  });
+  it('ZeRO-3 message points to the frameworks that have it', () => {
+    expect(() => megatronArgs(makePlan({ strategy: { zeroStage: 3 } }), LLAMA_SPEC)).toThrow(
+      /no ZeRO-3.*torchtitan or deepspeed/,
+    );
+  });
+  it('sequence parallel with tp = 1 is dropped, as Megatron does', () => {
+    const out = megatronArgs(makePlan({ strategy: { tp: 1, dp: 4 } }), LLAMA_SPEC);
+    expect(out.argv).not.toContain('--sequence-parallel');
+    expect(out.notes.join(' ')).toMatch(/tp = 1/);
+  });
+});

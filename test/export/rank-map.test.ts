@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { globalRank, rankCoordinates, rankMap } from '../../src/export/rank-map.js';
+import { makePlan } from './plans.js';
+
+/** Deterministic LCG so the property test is reproducible (STYLE.md §11d: fixed seed). */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1664525 + 1013904223) % 2 ** 32;
+    return x / 2 ** 32;
+  };
+}
+const pick = <T>(rand: () => number, xs: readonly T[]): T =>
+  xs[Math.floor(rand() * xs.length)] as T;
+
+describe('rank map property test (Megatron order tp-cp-ep-dp-pp)', () => {
+  const rand = lcg(7);
+  const combos = Array.from({ length: 120 }, () => ({
+    tp: pick(rand, [1, 2, 3, 4, 8, 16]),
+    cp: pick(rand, [1, 2]),
+    dp: pick(rand, [1, 2, 3, 4, 6]),
+    pp: pick(rand, [1, 2, 4, 5]),
+    gpusPerNode: pick(rand, [1, 2, 4, 8]),
+  }));
+  it.each(combos)('tp=$tp cp=$cp dp=$dp pp=$pp G=$gpusPerNode', ({ gpusPerNode, ...d }) => {
+    const plan = makePlan({ strategy: { ...d, numMicroBatches: 1 }, gpusPerNode });
+    const map = rankMap(plan);
+    // every rank exactly once, coordinates invert
+    expect(map.ranks.map((r) => r.rank)).toEqual(
+      Array.from({ length: plan.worldSize }, (_, i) => i),
+    );
+    for (const r of map.ranks) expect(globalRank(d, r)).toBe(r.rank);
+    // group counts and sizes; each family partitions the world
+    const families = [
+      [map.tensorParallelGroups, d.tp],
+      [map.contextParallelGroups, d.cp],
+      [map.dataParallelGroups, d.dp],
+      [map.pipelineParallelGroups, d.pp],
+    ] as const;
+    for (const [groups, size] of families) {
+      expect(groups.length).toBe(plan.worldSize / size);
+      expect(groups.every((g) => g.length === size)).toBe(true);
+      expect(groups.flat().sort((a, b) => a - b)).toEqual(map.ranks.map((r) => r.rank));
+    }
+    // TP groups are node-local whenever tp divides the GPUs per node
+    const local = map.tensorParallelGroups.every(
+      (g) => new Set(g.map((r) => Math.floor(r / gpusPerNode))).size === 1,
+    );
+    if (gpusPerNode % d.tp === 0) expect(local).toBe(true);
+    expect(map.summary.tpGroupsWithinNode).toBe(local);
+    // pipeline stage p holds the contiguous rank block the plan layout names
+    for (const stage of plan.layout) {
+      const ranks = map.ranks.filter((r) => r.pp === stage.pipelineRank).map((r) => r.rank);
+      expect([ranks[0], ranks.at(-1)]).toEqual([stage.firstRank, stage.lastRank]);
+    }
+  });
+});
+
+describe('large worlds', () => {
+  it('returns a range and only the groups touching it; summary stays whole', () => {
+    const plan = makePlan({ strategy: { tp: 8, pp: 16, dp: 128, cp: 1, numMicroBatches: 1 } });
+    expect(plan.worldSize).toBe(16384);
+    const map = rankMap(plan, { offset: 8192, limit: 16 });
+    expect(map.ranks.map((r) => r.rank)).toEqual(Array.from({ length: 16 }, (_, i) => 8192 + i));
+    expect(map.tensorParallelGroups).toEqual([
+      [8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199],
+      [8200, 8201, 8202, 8203, 8204, 8205, 8206, 8207],
+    ]);
+    expect(map.pipelineParallelGroups[0]).toHaveLength(16);
+    expect(map.summary).toMatchObject({
+      worldSize: 16384,
+      tpGroupsWithinNode: true,
+      order: 'tp-cp-ep-dp-pp',
+    });
+    expect(map.summary.rankFormula).toContain('tp_rank + 8·(cp_rank + 1·(dp_rank + 128·pp_rank))');
+    expect(rankCoordinates(plan.strategy, 8, 8193)).toMatchObject({
+      node: 1024,
+      localRank: 1,
+      tp: 1,
+      dp: 0,
+      pp: 8,
+    });
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Test-side ONNX writer: builds ModelProto objects with the importer's own protobuf schema
+ * (src/graph/onnx/schema.ts, field numbers from onnx/onnx onnx.proto) and encodes them to bytes.
+ */
+import { ATTRIBUTE_TYPE, ModelProto, ONNX_DATA_TYPE } from '../../src/graph/onnx/index.js';
+
+type Dim = number | string | null;
+type Attr = number | number[] | string | { float: number } | { tensor: object };
+
+export interface GraphSpec {
+  readonly name: string;
+  readonly nodes: readonly object[];
+  readonly inputs: readonly object[];
+  readonly outputs: readonly object[];
+  readonly initializers?: readonly object[];
+  readonly valueInfo?: readonly object[];
+}
+
+/** ValueInfoProto: a number is dim_value, a string dim_param, null an unknown dim. */
+export function value(
+  name: string,
+  dims: readonly Dim[],
+  elemType: number = ONNX_DATA_TYPE.FLOAT,
+): object {
+  const dim = dims.map((d) =>
+    d === null ? {} : typeof d === 'number' ? { dim_value: d } : { dim_param: d },
+  );
+  return { name, type: { tensor_type: { elem_type: elemType, shape: { dim } } } };
+}
+
+/** An initializer with dims only (weights external/absent), as a graph-only export has. */
+export function weight(
+  name: string,
+  dims: readonly number[],
+  dataType: number = ONNX_DATA_TYPE.FLOAT,
+): object {
+  return {
+    name,
+    dims,
+    data_type: dataType,
+    data_location: 1,
+    external_data: [{ key: 'location', value: 'weights.bin' }],
+  };
+}
+
+/** An INT64 initializer with values, in `int64_data` or little-endian `raw_data`. */
+export function int64s(name: string, values: readonly number[], raw = false): object {
+  const dims = [values.length];
+  if (!raw) return { name, dims, data_type: ONNX_DATA_TYPE.INT64, int64_data: values };
+  const bytes = new Uint8Array(8 * values.length);
+  const view = new DataView(bytes.buffer);
+  values.forEach((v, k) => view.setBigInt64(8 * k, BigInt(v), true));
+  return { name, dims, data_type: ONNX_DATA_TYPE.INT64, raw_data: bytes };
+}
+
+function attribute(name: string, a: Attr): object {
+  if (typeof a === 'number') return { name, type: ATTRIBUTE_TYPE.INT, i: a };
+  if (typeof a === 'string')
+    return { name, type: ATTRIBUTE_TYPE.STRING, s: new TextEncoder().encode(a) };
+  if (Array.isArray(a)) return { name, type: ATTRIBUTE_TYPE.INTS, ints: a };
+  if ('float' in a) return { name, type: ATTRIBUTE_TYPE.FLOAT, f: a.float };
+  return { name, type: ATTRIBUTE_TYPE.TENSOR, t: a.tensor };
+}
+
+/** NodeProto; `name` defaults to the first output. */
+export function node(
+  opType: string,
+  input: readonly string[],
+  output: readonly string[],
+  attrs: Readonly<Record<string, Attr>> = {},
+  extra: { name?: string; domain?: string } = {},
+): object {
+  const attribute_ = Object.entries(attrs).map(([k, v]) => attribute(k, v));
+  return {
+    op_type: opType,
+    input,
+    output,
+    name: extra.name ?? output[0],
+    domain: extra.domain ?? '',
+    attribute: attribute_,
+  };
+}
+
+/** Encode a ModelProto (IR version 8, opset 18) holding `graph`. */
+export function encodeModel(graph: GraphSpec): Uint8Array {
+  const model = ModelProto.fromObject({
+    ir_version: 8,
+    producer_name: 'strata-tests',
+    opset_import: [{ domain: '', version: 18 }],
+    graph: {
+      name: graph.name,
+      node: graph.nodes,
+      input: graph.inputs,
+      output: graph.outputs,
+      initializer: graph.initializers ?? [],
+      value_info: graph.valueInfo ?? [],
+    },
+  });
+  return ModelProto.encode(model).finish();
+}

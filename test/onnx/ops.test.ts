@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { OnnxImportError, importOnnxGraph } from '../../src/graph/onnx/index.js';
+import { encodeModel, int64s, node, value, weight } from './builders.js';
+
+const single = (
+  nodes: object[],
+  inputs: object[],
+  initializers: object[] = [],
+  valueInfo: object[] = [],
+): Uint8Array => encodeModel({ name: 'g', nodes, inputs, outputs: [], initializers, valueInfo });
+
+describe('importOnnx: op mappings', () => {
+  it('MaxPool 3×3 stride 2 pad 1 → reshape into stride blocks + reduce, exact output shape', () => {
+    const bytes = single(
+      [
+        node('MaxPool', ['x'], ['y'], {
+          kernel_shape: [3, 3],
+          strides: [2, 2],
+          pads: [1, 1, 1, 1],
+        }),
+      ],
+      [value('x', [1, 4, 8, 8])],
+    );
+    const g = importOnnxGraph(bytes);
+    expect(g.nodes.map((n) => n.op)).toEqual(['reshape', 'reduce']);
+    expect(g.tensors['y']?.shape).toEqual([1, 4, 4, 4]);
+    expect(g.nodes[1]?.attributes).toMatchObject({
+      axes: [3, 5],
+      keepdims: false,
+      kernel_shape: [3, 3],
+    });
+  });
+
+  it('drops Identity, Dropout and Cast and aliases their outputs', () => {
+    const bytes = single(
+      [
+        node('Identity', ['w'], ['w_tied']),
+        node('Dropout', ['x'], ['xd', 'mask']),
+        node('Cast', ['xd'], ['xc'], { to: 1 }),
+        node('MatMul', ['xc', 'w_tied'], ['y']),
+      ],
+      [value('x', [2, 8])],
+      [weight('w', [8, 4])],
+    );
+    const g = importOnnxGraph(bytes);
+    expect(g.nodes).toHaveLength(1);
+    expect(g.nodes[0]?.inputs).toEqual(['x', 'w']);
+    expect(g.tensors['w']?.parameter).toBe(true);
+  });
+
+  it('Gemm with transB on an activation emits a transpose; non-bias C becomes an add', () => {
+    const bytes = single(
+      [node('Gemm', ['a', 'b', 'c'], ['y'], { transB: 1 })],
+      [value('a', [2, 8]), value('b', [4, 8]), value('c', [2, 4])],
+    );
+    const g = importOnnxGraph(bytes);
+    expect(g.nodes.map((n) => n.op)).toEqual(['transpose', 'matmul', 'add']);
+    expect(g.tensors['y']?.shape).toEqual([2, 4]);
+  });
+
+  it('Reshape/Flatten/Squeeze/Unsqueeze become static reshapes (-1 and 0 resolved)', () => {
+    const bytes = single(
+      [
+        node('Reshape', ['x', 'shape'], ['r']),
+        node('Unsqueeze', ['r', 'axes'], ['u']),
+        node('Squeeze', ['u'], ['s'], { axes: [1] }),
+        node('Flatten', ['s'], ['f'], { axis: 1 }),
+      ],
+      [value('x', [2, 3, 4])],
+      [int64s('shape', [0, -1]), int64s('axes', [1])],
+    );
+    const g = importOnnxGraph(bytes);
+    expect(['r', 'u', 's', 'f'].map((t) => g.tensors[t]?.shape)).toEqual([
+      [2, 12],
+      [2, 1, 12],
+      [2, 12],
+      [2, 12],
+    ]);
+  });
+
+  it('Reshape with a computed shape falls back to the value_info shape, else fails', () => {
+    const nodes = [node('Relu', ['target'], ['t2']), node('Reshape', ['x', 't2'], ['y'])];
+    const inputs = [value('x', [2, 6]), value('target', [2], 7)];
+    const ok = importOnnxGraph(single(nodes, inputs, [], [value('y', [3, 4])]));
+    expect(ok.tensors['y']?.shape).toEqual([3, 4]);
+    expect(() => importOnnxGraph(single(nodes, inputs))).toThrow(/shape is not a constant/);
+  });
+
+  it('ReduceMean with axes input (opset 18), Concat, SimplifiedLayerNormalization', () => {
+    const bytes = single(
+      [
+        node('SimplifiedLayerNormalization', ['x', 'g'], ['n'], {}, { domain: 'com.microsoft' }),
+        node('Concat', ['n', 'x'], ['c'], { axis: -1 }),
+        node('ReduceMean', ['c', 'axes'], ['m'], { keepdims: 0 }),
+      ],
+      [value('x', [2, 5, 8])],
+      [weight('g', [8]), int64s('axes', [1])],
+    );
+    const g = importOnnxGraph(bytes);
+    expect(g.nodes.map((n) => n.op)).toEqual(['rmsnorm', 'concat', 'reduce']);
+    expect(g.tensors['c']?.shape).toEqual([2, 5, 16]);
+    expect(g.tensors['m']?.shape).toEqual([2, 16]);
+  });
+
+  it('Gather is only an embedding lookup into an initializer table', () => {
+    const bytes = single(
+      [node('Gather', ['x', 'i'], ['y'], { axis: 1 })],
+      [value('x', [2, 8]), value('i', [3], 7)],
+    );
+    expect(() => importOnnxGraph(bytes)).toThrow(OnnxImportError);
+    expect(() => importOnnxGraph(bytes)).toThrow(/only an embedding lookup/);
+  });
+});
