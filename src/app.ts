@@ -6,6 +6,8 @@ import type { ErrorLogger } from './api/middleware.js';
 import { errorHandler, notFound, stderrLogger } from './api/middleware.js';
 import { apiRoutes } from './api/routes.js';
 import type { PlanPool } from './api/worker-pool.js';
+import { createStudiesRouter } from './api/studies/router.js';
+import type { StudyService } from './studies/index.js';
 
 export interface AppDeps {
   readonly catalog: ProfileCatalog;
@@ -13,12 +15,15 @@ export interface AppDeps {
   readonly pool?: PlanPool;
   /** Where unexpected (500) errors are logged with their stack; default stderr. */
   readonly log?: ErrorLogger;
+  /** Asynchronous what-if studies (/v1/studies); absent = not served. */
+  readonly studies?: StudyService;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(apiRoutes({ catalog: deps.catalog, pool: deps.pool }));
+  if (deps.studies !== undefined) app.use(createStudiesRouter({ studies: deps.studies }));
   app.use(notFound);
   app.use(errorHandler(deps.log ?? stderrLogger));
   return app;

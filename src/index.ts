@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createPlanPool } from './api/worker-pool.js';
 import { createApp } from './app.js';
 import { loadProfileCatalog } from './hardware-profiles/index.js';
+import { openStudyRuntime, studyRuntimeOptionsFromEnv } from './studies/index.js';
 
 const DEFAULT_PORT = 8080;
 /** Connections still open after this are cut so that shutdown always finishes. */
@@ -17,10 +18,16 @@ function port(): number {
   return value;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const catalog = loadProfileCatalog();
   const pool = createPlanPool(catalog);
-  const app = createApp({ catalog, pool, log: (message, error) => console.error(message, error) });
+  const studies = await openStudyRuntime(catalog, studyRuntimeOptionsFromEnv());
+  const app = createApp({
+    catalog,
+    pool,
+    studies: studies.service,
+    log: (message, error) => console.error(message, error),
+  });
   const server: Server = app.listen(port(), () => {
     const address = server.address();
     const where = typeof address === 'object' && address !== null ? address.port : address;
@@ -35,7 +42,7 @@ function main(): void {
     console.log(`strata: ${signal} received, shutting down`);
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MILLISECONDS).unref();
     server.close(() => {
-      void pool.close().then(() => process.exit(0));
+      void Promise.all([pool.close(), studies.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };
@@ -43,4 +50,7 @@ function main(): void {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error('strata: failed to start', error);
+  process.exit(1);
+});

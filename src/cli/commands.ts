@@ -4,6 +4,7 @@ import { loadProfileCatalog } from '../hardware-profiles/index.js';
 import { estimate, plan } from '../lib.js';
 import { ESTIMATE_OPTIONS, PLAN_OPTIONS, estimateRequest, parse, planRequest } from './args.js';
 import { CliUsageError } from './errors.js';
+import { runStudyCommand } from './study.js';
 import { estimateResponseReport, planReport } from './format.js';
 import { bytesPerSecond, count, gib, table } from './table.js';
 
@@ -15,6 +16,8 @@ Commands
   models      list the model zoo
   accelerators  list accelerator profiles
   clusters    list cluster presets
+  study <spec.json> [--json] [--csv out.csv]   run a what-if study with a progress bar
+  worker      process study scenarios from REDIS_URL (BullMQ) until SIGTERM
 
 Common flags (plan, estimate)
   --model <id|config.json>   zoo id or a Hugging Face config.json path
@@ -114,6 +117,8 @@ export async function runCommand(argv: readonly string[]): Promise<string> {
     case 'accelerators':
     case 'clusters':
       return listCommand(command, rest);
+    case 'study':
+      return runStudyCommand(rest);
     case undefined:
     case 'help':
     case '--help':

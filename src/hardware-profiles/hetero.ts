@@ -88,7 +88,10 @@ export function defaultInterGroupLink(groups: readonly ClusterProfile[]): LinkPr
 function interGroupFromSpec(spec: InterGroupSpec): LinkProfile {
   const efficiency = spec.efficiency ?? DEFAULT_INTER_GROUP_EFFICIENCY;
   if (!(spec.bandwidthGBps > 0) || !Number.isFinite(spec.bandwidthGBps)) {
-    throw new ProfileInputError('interGroup.bandwidthGBps', `must be positive, got ${spec.bandwidthGBps}`);
+    throw new ProfileInputError(
+      'interGroup.bandwidthGBps',
+      `must be positive, got ${spec.bandwidthGBps}`,
+    );
   }
   if (!(spec.latencyMicroseconds >= 0) || !Number.isFinite(spec.latencyMicroseconds)) {
     throw new ProfileInputError(

@@ -163,6 +163,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/studies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start (or join) a what-if study over models × clusters × nodes × batch × sequence
+         * @description The id is the content hash of the normalised spec; identical specs share one job. A spec expanding to more than 2000 scenarios is refused with 400 (details.reason too-many-scenarios, details.scenarioCount), never truncated.
+         */
+        post: operations["createStudy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/studies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Status, progress, analysis and (partial) results */
+        get: operations["getStudy"];
+        put?: never;
+        post?: never;
+        /** Cancel a running study */
+        delete: operations["cancelStudy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/studies/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Server-sent events — `scenario` (a finished row), `progress` ({done,total}), `end` ({status,error}) */
+        get: operations["streamStudyEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/studies/{id}/results": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Result rows as JSON or CSV */
+        get: operations["getStudyResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/studies/{id}/charts/{chart}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                chart: "pareto.svg" | "scaling.svg";
+            };
+            cookie?: never;
+        };
+        /** Pareto (time vs cost) or scaling (tokens/s and MFU vs GPUs) chart */
+        get: operations["getStudyChart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -539,6 +639,98 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @enum {string} */
+        StudyStatus: "queued" | "running" | "done" | "cancelled" | "failed";
+        StudyProgress: {
+            done: number;
+            total: number;
+        };
+        StudySummary: {
+            /** @description SHA-256 of the normalised spec */
+            id: string;
+            status: components["schemas"]["StudyStatus"];
+            progress: components["schemas"]["StudyProgress"];
+        };
+        StudySpec: {
+            axes: {
+                models: components["schemas"]["ModelInput"][];
+                clusters: components["schemas"]["ClusterInput"][];
+                nodes?: number[];
+                globalBatchSizes?: number[];
+                sequenceLengths?: number[];
+            };
+            goal: {
+                tokens: number;
+                deadlineDays?: number;
+            };
+            /** @description USD per GPU-hour by accelerator id */
+            prices?: {
+                [key: string]: number;
+            };
+            constraints?: {
+                maxGpus?: number;
+                maxCostUsd?: number;
+            };
+            training?: {
+                /** @default 1024 */
+                globalBatchSize: number;
+                /** @default 2048 */
+                sequenceLength: number;
+                /** @enum {string} */
+                precision?: "bf16" | "fp16" | "fp8";
+                flashAttention?: boolean;
+                dropout?: boolean;
+                overlapGradientReduce?: boolean;
+                /** @enum {string} */
+                framework?: "megatron" | "deepspeed" | "fsdp";
+            };
+            search?: {
+                /** @default 0 */
+                topK: number;
+                /** @default 20000 */
+                maxCandidates: number;
+            };
+            energy?: {
+                /** @default 1.1 */
+                pue: number;
+                /** @default 0.3 */
+                idlePowerFraction: number;
+            };
+        };
+        StudyResult: {
+            scenario: {
+                index?: number;
+                label?: string;
+                model?: string;
+                cluster?: string;
+                acceleratorId?: string | null;
+                nodes?: number;
+                gpus?: number | null;
+                globalBatchSize?: number;
+                sequenceLength?: number;
+            };
+            plan: components["schemas"]["Plan"] | null;
+            timeToTrainDays: number | null;
+            gpuHours: number | null;
+            priceUsdPerGpuHour: number | null;
+            costUsd: number | null;
+            energyKwh: number | null;
+            meetsDeadline?: boolean;
+            violations: string[];
+            notes: string[];
+            error?: {
+                reason: string;
+                message: string;
+            };
+        };
+        Study: components["schemas"]["StudySummary"] & {
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            /** @description frontier, scaling, cheapestMeetingDeadline, feasibleCount, infeasibleCount */
+            analysis: Record<string, never>;
+            results: components["schemas"]["StudyResult"][];
+        };
     };
     responses: {
         /** @description Malformed JSON or a request that fails validation. */
@@ -847,6 +1039,157 @@ export interface operations {
                     "text/html": string;
                 };
             };
+        };
+    };
+    createStudy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudySpec"];
+            };
+        };
+        responses: {
+            /** @description Accepted; poll the Location or stream /events. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudySummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getStudy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The study. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Study"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelStudy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The study after cancellation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudySummary"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    streamStudyEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream; finished rows are replayed first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+        };
+    };
+    getStudyResults: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rows by scenario index. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        status: components["schemas"]["StudyStatus"];
+                        progress: components["schemas"]["StudyProgress"];
+                        results: components["schemas"]["StudyResult"][];
+                    };
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getStudyChart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                chart: "pareto.svg" | "scaling.svg";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SVG with axes, units, legend per accelerator, <title> tooltips. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
         };
     };
 }

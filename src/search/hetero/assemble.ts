@@ -23,7 +23,10 @@ export interface AssemblyContext {
 }
 
 /** $/GPU-hour of a group's accelerator: the override table first, then the device profile. */
-export function groupPriceUsdPerGpuHour(x: Pick<AssemblyContext, 'prices'>, g: ClusterProfile): number | null {
+export function groupPriceUsdPerGpuHour(
+  x: Pick<AssemblyContext, 'prices'>,
+  g: ClusterProfile,
+): number | null {
   return x.prices[g.device.id] ?? g.device.priceUsdPerGpuHour;
 }
 
@@ -42,7 +45,10 @@ function groupRankOffsets(cluster: HeterogeneousCluster): number[] {
 export function megatronLayout(layersPerStage: readonly number[]): string {
   const last = layersPerStage.length - 1;
   return layersPerStage
-    .map((n, i) => `${i === 0 ? 'E' : ''}${n === 0 ? '' : n === 1 ? 't' : `t*${n}`}${i === last ? 'L' : ''}`)
+    .map(
+      (n, i) =>
+        `${i === 0 ? 'E' : ''}${n === 0 ? '' : n === 1 ? 't' : `t*${n}`}${i === last ? 'L' : ''}`,
+    )
     .join('|');
 }
 
@@ -75,7 +81,11 @@ export function homogeneousHeteroPlan(x: AssemblyContext, g: number, plan: Plan)
     kind: 'homogeneous',
     ...metrics(x, plan.estimate.stepTimeSeconds, gpusPerGroup),
     microBatchSize: plan.strategy.microBatchSize,
-    launcher: { notes: [`Homogeneous plan on group ${g} (${plan.acceleratorId}); export with the v1 launch-config exporters.`] },
+    launcher: {
+      notes: [
+        `Homogeneous plan on group ${g} (${plan.acceleratorId}); export with the v1 launch-config exporters.`,
+      ],
+    },
     homogeneousPlan: plan,
   };
 }
@@ -86,7 +96,11 @@ const PIPELINE_NOTES: readonly string[] = [
 ];
 
 /** Build a hetero-pipeline plan from its screened and simulated evaluation. */
-export function pipelineHeteroPlan(x: AssemblyContext, e: PipelineEvaluation, sim: SimulatedPipeline): HeteroPlan {
+export function pipelineHeteroPlan(
+  x: AssemblyContext,
+  e: PipelineEvaluation,
+  sim: SimulatedPipeline,
+): HeteroPlan {
   const offsets = groupRankOffsets(x.cluster);
   const used = x.cluster.groups.map(() => 0);
   const stages: HeteroStage[] = [];
@@ -100,10 +114,17 @@ export function pipelineHeteroPlan(x: AssemblyContext, e: PipelineEvaluation, si
     used[g] = (used[g] ?? 0) + gpus;
     const pass = model.seconds(layers, j === 0, j === last);
     stages.push({
-      stage: j, group: g, accelerator: model.shape.group.device.id, tp: model.shape.tp, dp: model.shape.dp,
-      layers: [firstLayer, layers], hasEmbedding: j === 0, hasLmHead: j === last,
+      stage: j,
+      group: g,
+      accelerator: model.shape.group.device.id,
+      tp: model.shape.tp,
+      dp: model.shape.dp,
+      layers: [firstLayer, layers],
+      hasEmbedding: j === 0,
+      hasLmHead: j === last,
       ranks: [start, start + gpus - 1],
-      forwardSeconds: pass.forward, backwardSeconds: pass.backwardInput + pass.backwardWeight,
+      forwardSeconds: pass.forward,
+      backwardSeconds: pass.backwardInput + pass.backwardWeight,
       peakMemoryBytes: model.memoryBytes(layers, j === 0, j === last, sim.peakInFlight[j] ?? 1),
       memoryCapacityBytes: model.shape.group.device.memoryBytes,
     });
@@ -114,8 +135,17 @@ export function pipelineHeteroPlan(x: AssemblyContext, e: PipelineEvaluation, si
     ...(sameTp ? PIPELINE_NOTES.slice(1) : PIPELINE_NOTES),
     `recompute=${e.recompute}, schedule=1f1b, micro-batches=${e.candidate.numMicroBatches}.`,
   ];
-  const launcher: LauncherHints = { megatronPipelineLayout: megatronLayout(e.partition.layers), notes };
-  return { kind: 'hetero-pipeline', ...metrics(x, sim.stepTimeSeconds, used), microBatchSize: e.candidate.microBatchSize, stages, launcher };
+  const launcher: LauncherHints = {
+    megatronPipelineLayout: megatronLayout(e.partition.layers),
+    notes,
+  };
+  return {
+    kind: 'hetero-pipeline',
+    ...metrics(x, sim.stepTimeSeconds, used),
+    microBatchSize: e.candidate.microBatchSize,
+    stages,
+    launcher,
+  };
 }
 
 /** Build a hetero-data-parallel plan. */
@@ -130,17 +160,30 @@ export function dataParallelHeteroPlan(x: AssemblyContext, e: DataParallelEvalua
     const share = e.shares[i] ?? 0;
     const first = offsets[member.group] ?? 0;
     return {
-      group: member.group, accelerator: group.device.id, gpus, tp: s.tp, pp: s.pp, dp: s.dp,
-      microBatchSize: s.microBatchSize, globalBatchShare: share, microBatches: share / (s.dp * s.microBatchSize),
+      group: member.group,
+      accelerator: group.device.id,
+      gpus,
+      tp: s.tp,
+      pp: s.pp,
+      dp: s.dp,
+      microBatchSize: s.microBatchSize,
+      globalBatchShare: share,
+      microBatches: share / (s.dp * s.microBatchSize),
       ranks: [first, first + gpus - 1],
       finishSeconds: e.estimates[i]?.stepTimeSeconds ?? 0,
       peakMemoryBytes: e.estimates[i]?.peakMemoryBytesPerGpu ?? 0,
     };
   });
   const notes = [
-    'Per-group micro-batch counts (gradient accumulation) differ; stock Megatron-LM / DeepSpeed / torchtitan use one count for all data-parallel ranks: run one launcher per group and average gradients weighted by share (or scale each group\'s loss by share / global batch).',
+    "Per-group micro-batch counts (gradient accumulation) differ; stock Megatron-LM / DeepSpeed / torchtitan use one count for all data-parallel ranks: run one launcher per group and average gradients weighted by share (or scale each group's loss by share / global batch).",
     `Cross-group gradient all-reduce over the inter-group link: ${e.crossGroupSyncSeconds.toExponential(3)} s per step, not overlapped.`,
   ];
   const mbs = replicas[0]?.microBatchSize ?? 1;
-  return { kind: 'hetero-data-parallel', ...metrics(x, e.stepTimeSeconds, gpusPerGroup), microBatchSize: mbs, replicas, launcher: { notes } };
+  return {
+    kind: 'hetero-data-parallel',
+    ...metrics(x, e.stepTimeSeconds, gpusPerGroup),
+    microBatchSize: mbs,
+    replicas,
+    launcher: { notes },
+  };
 }

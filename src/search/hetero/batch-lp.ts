@@ -68,11 +68,18 @@ export function batchSplitModel(timings: readonly ReplicaTiming[], globalBatch: 
     sense: '=',
     rhs: globalBatch,
   };
-  return { variables, constraints: [...finish, cover], objective: [{ variable: n, coefficient: 1 }] };
+  return {
+    variables,
+    constraints: [...finish, cover],
+    objective: [{ variable: n, coefficient: 1 }],
+  };
 }
 
 /** Solve the LP; statuses map to the one SolveStatus union. */
-export function solveBatchSplit(timings: readonly ReplicaTiming[], globalBatch: number): BatchSplit {
+export function solveBatchSplit(
+  timings: readonly ReplicaTiming[],
+  globalBatch: number,
+): BatchSplit {
   const model = batchSplitModel(timings, globalBatch);
   const native = toLpSolverModel(model, { timeLimitSeconds: LP_TIME_LIMIT_SECONDS, mipGap: 0 });
   const result = lpSolver.Solve(native) as LpResult;
@@ -89,7 +96,10 @@ export function solveBatchSplit(timings: readonly ReplicaTiming[], globalBatch: 
 }
 
 /** The f_g = 0 closed form: x_g = B · (1/s_g) / Σ_h (1/s_h). */
-export function proportionalShares(secondsPerSequence: readonly number[], globalBatch: number): number[] {
+export function proportionalShares(
+  secondsPerSequence: readonly number[],
+  globalBatch: number,
+): number[] {
   const rates = secondsPerSequence.map((s) => 1 / s);
   const total = rates.reduce((a, r) => a + r, 0);
   return rates.map((r) => (globalBatch * r) / total);

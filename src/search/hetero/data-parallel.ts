@@ -58,12 +58,33 @@ function timeAt(x: Context, group: ClusterProfile, s: Strategy, m: number): Cost
   }
 }
 
-function baseStrategy(tp: number, pp: number, dp: number, mbs: number, layers: number): Omit<Strategy, 'recompute'> {
+function baseStrategy(
+  tp: number,
+  pp: number,
+  dp: number,
+  mbs: number,
+  layers: number,
+): Omit<Strategy, 'recompute'> {
   return {
-    dp, tp, pp, cp: 1, virtualStages: 1, sequenceSlices: 1, sequenceParallel: tp > 1,
-    microBatchSize: mbs, numMicroBatches: 1, recomputeLayers: null,
-    zeroStage: dp > 1 ? 1 : 0, schedule: '1f1b',
-    layersPerStage: pp === 1 || layers % pp === 0 ? null : balancedLayerSplit(layers, Array.from({ length: pp }, () => 0)),
+    dp,
+    tp,
+    pp,
+    cp: 1,
+    virtualStages: 1,
+    sequenceSlices: 1,
+    sequenceParallel: tp > 1,
+    microBatchSize: mbs,
+    numMicroBatches: 1,
+    recomputeLayers: null,
+    zeroStage: dp > 1 ? 1 : 0,
+    schedule: '1f1b',
+    layersPerStage:
+      pp === 1 || layers % pp === 0
+        ? null
+        : balancedLayerSplit(
+            layers,
+            Array.from({ length: pp }, () => 0),
+          ),
   };
 }
 
@@ -71,7 +92,11 @@ function baseStrategy(tp: number, pp: number, dp: number, mbs: number, layers: n
  * Affine finish time of one group strategy, fitted at m_a = 2·pp and m_b = 4·pp micro-batches
  * (exact for the 1F1B closed form (m − 1)·max + Σ once m ≥ pp).
  */
-function fitTiming(x: Context, group: ClusterProfile, base: Omit<Strategy, 'recompute'>): { strategy: Strategy; timing: ReplicaTiming } | null {
+function fitTiming(
+  x: Context,
+  group: ClusterProfile,
+  base: Omit<Strategy, 'recompute'>,
+): { strategy: Strategy; timing: ReplicaTiming } | null {
   for (const recompute of RECOMPUTE_ORDER) {
     const s: Strategy = { ...base, recompute };
     const ma = 2 * s.pp;
@@ -80,7 +105,11 @@ function fitTiming(x: Context, group: ClusterProfile, base: Omit<Strategy, 'reco
     if (a === null || b === null) continue;
     const perRound = (b.stepTimeSeconds - a.stepTimeSeconds) / ma;
     const quantum = s.dp * s.microBatchSize;
-    const timing = { fixedSeconds: a.stepTimeSeconds - perRound * ma, secondsPerSequence: perRound / quantum, quantum };
+    const timing = {
+      fixedSeconds: a.stepTimeSeconds - perRound * ma,
+      secondsPerSequence: perRound / quantum,
+      quantum,
+    };
     return { strategy: s, timing };
   }
   return null;
@@ -111,16 +140,27 @@ export function groupStrategies(x: Context, g: number): GroupStrategy[] {
 export function crossGroupSyncSeconds(x: Context, numGroups: number): number {
   const shares = parameterShares(x.graph, 1);
   const parameters = shares.layer * x.graph.spec.numLayers + shares.pre + shares.post;
-  const bytes = parameters * gradientReduceBytesPerParameter(x.training.precision, x.training.framework);
+  const bytes =
+    parameters * gradientReduceBytesPerParameter(x.training.precision, x.training.framework);
   return allReduceSeconds(bytes, numGroups, x.cluster.interGroup);
 }
 
 /** LP split, integer rounding, exact re-estimate of each group at its share. */
-export function evaluateDataParallel(x: Context, members: readonly GroupStrategy[]): DataParallelEvaluation | null {
+export function evaluateDataParallel(
+  x: Context,
+  members: readonly GroupStrategy[],
+): DataParallelEvaluation | null {
   const batch = x.training.globalBatchSize;
-  const lp = solveBatchSplit(members.map((m) => m.timing), batch);
+  const lp = solveBatchSplit(
+    members.map((m) => m.timing),
+    batch,
+  );
   if (lp.status !== 'optimal') return null;
-  const shares = roundShares(members.map((m) => m.timing), lp.shares, batch);
+  const shares = roundShares(
+    members.map((m) => m.timing),
+    lp.shares,
+    batch,
+  );
   if (shares === null || shares.some((s) => s === 0)) return null;
   const estimates: CostBreakdown[] = [];
   for (const [i, member] of members.entries()) {
@@ -132,5 +172,11 @@ export function evaluateDataParallel(x: Context, members: readonly GroupStrategy
   }
   const sync = crossGroupSyncSeconds(x, members.length);
   const finish = Math.max(...estimates.map((e) => e.stepTimeSeconds));
-  return { members, shares, estimates, crossGroupSyncSeconds: sync, stepTimeSeconds: finish + sync };
+  return {
+    members,
+    shares,
+    estimates,
+    crossGroupSyncSeconds: sync,
+    stepTimeSeconds: finish + sync,
+  };
 }

@@ -17,3 +17,11 @@ export type { BatchSplit, ReplicaTiming } from './batch-lp.js';
 export { partitionLayers } from './layer-partition.js';
 export type { Partition, PartitionStage } from './layer-partition.js';
 export { megatronLayout } from './assemble.js';
+export { selectClusterUnderBudget, paretoFrontier } from './budget.js';
+export type {
+  BudgetProblem,
+  BudgetResult,
+  Inventory,
+  InventoryItem,
+  ParetoPoint,
+} from './budget.js';

@@ -32,7 +32,8 @@ interface Cell {
 
 const INFEASIBLE: Cell = { max: Number.POSITIVE_INFINITY, sum: Number.POSITIVE_INFINITY, take: 0 };
 
-const stageSeconds = (s: PartitionStage, n: number): number => s.baseSeconds + n * s.perLayerSeconds;
+const stageSeconds = (s: PartitionStage, n: number): number =>
+  s.baseSeconds + n * s.perLayerSeconds;
 
 /** Lexicographic (max, sum): the bottleneck first, then the fill/drain sum; ties keep the first. */
 const lessThan = (a: { max: number; sum: number }, b: Cell): boolean =>

@@ -75,7 +75,13 @@ export function groupSymmetryKey(g: ClusterProfile): string {
 
 function layerSeconds(x: PipelineContext, group: ClusterProfile, tp: number, mbs: number): number {
   const model = stageModel(x.graph, x.training, {
-    group, tp, dp: 1, pp: 2, microBatchSize: mbs, numMicroBatches: 1, recompute: 'none',
+    group,
+    tp,
+    dp: 1,
+    pp: 2,
+    microBatchSize: mbs,
+    numMicroBatches: 1,
+    recompute: 'none',
   });
   const total = (n: number): number => {
     const t = model.seconds(n, false, false);
@@ -91,7 +97,8 @@ function groupOptions(x: PipelineContext, g: number, dp: number, mbs: number): G
     const most = Math.min(Math.floor(worldSize(group) / (tp * dp)), x.graph.spec.numLayers);
     if (most < 1) continue;
     const tau = layerSeconds(x, group, tp, mbs);
-    for (let k = 1; k <= most; k++) options.push({ tp, stages: k, rate: k / tau, gpus: k * tp * dp });
+    for (let k = 1; k <= most; k++)
+      options.push({ tp, stages: k, rate: k / tau, gpus: k * tp * dp });
   }
   return options;
 }
@@ -146,7 +153,13 @@ interface Walk {
  * at its largest rate; cost — the best $-per-rate ratio among the partial sum and any remaining
  * option (a ratio of sums is at least the smallest ratio). Also prunes pp > min(L, m).
  */
-function partialPruned(x: GenerationInput, w: Walk, depth: number, chosen: readonly number[], layers: number): boolean {
+function partialPruned(
+  x: GenerationInput,
+  w: Walk,
+  depth: number,
+  chosen: readonly number[],
+  layers: number,
+): boolean {
   let rate = 0;
   let pp = 0;
   let dollars = 0;
@@ -183,7 +196,8 @@ function walk(x: GenerationInput, w: Walk, depth: number, chosen: number[], laye
   const previous = x.order[depth - 1];
   const sameAsPrevious =
     previous !== undefined &&
-    groupSymmetryKey(x.context.cluster.groups[previous] as ClusterProfile) === groupSymmetryKey(group);
+    groupSymmetryKey(x.context.cluster.groups[previous] as ClusterProfile) ===
+      groupSymmetryKey(group);
   const limit = sameAsPrevious ? (chosen[depth - 1] ?? 0) : options.length - 1;
   for (let i = 0; i <= limit; i++) {
     chosen.push(i);
@@ -218,5 +232,9 @@ function leaf(x: GenerationInput, w: Walk, chosen: readonly number[], layers: nu
     return;
   }
   const key = `${w.dp}|${w.mbs}|${segments.map((s) => `${s.group}:${s.tp}x${s.stages}`).join(',')}`;
-  w.out.push({ candidate: { dp: w.dp, microBatchSize: w.mbs, numMicroBatches: w.m, segments }, bound, key });
+  w.out.push({
+    candidate: { dp: w.dp, microBatchSize: w.mbs, numMicroBatches: w.m, segments },
+    bound,
+    key,
+  });
 }

@@ -61,7 +61,9 @@ function stageModels(x: Context, c: PipelineCandidate, recompute: RecomputeMode)
   for (const seg of c.segments) {
     const group = x.cluster.groups[seg.group];
     if (group === undefined) continue;
-    const key = [seg.group, seg.tp, c.dp, pp, c.microBatchSize, c.numMicroBatches, recompute].join('|');
+    const key = [seg.group, seg.tp, c.dp, pp, c.microBatchSize, c.numMicroBatches, recompute].join(
+      '|',
+    );
     let model = x.cache.get(key);
     if (model === undefined) {
       model = stageModel(x.graph, x.training, {
@@ -96,7 +98,8 @@ function partitionStages(models: readonly StageModel[], m: number): PartitionSta
     const m0 = model.memoryBytes(0, emb, head, inFlight);
     const m1 = model.memoryBytes(1, emb, head, inFlight);
     // Memory is affine in the layer count (states and activations are per-layer sums).
-    const maxLayers = m0 > capacity ? 0 : m1 <= m0 ? Infinity : Math.floor((capacity - m0) / (m1 - m0));
+    const maxLayers =
+      m0 > capacity ? 0 : m1 <= m0 ? Infinity : Math.floor((capacity - m0) / (m1 - m0));
     return { baseSeconds: base, perLayerSeconds: perLayer, maxLayers };
   });
 }
@@ -108,8 +111,13 @@ function partitionStages(models: readonly StageModel[], m: number): PartitionSta
  * Megatron sends 1/tp of the activation (scatter/gather, Narayanan et al. SC'21 §4.1); with
  * different TP on the two sides the smaller degree bounds the split.
  */
-function boundaryP2pSeconds(x: Context, c: PipelineCandidate, models: readonly StageModel[]): number[] {
-  const activationBytes = c.microBatchSize * x.training.sequenceLength * x.graph.spec.hiddenSize * 2;
+function boundaryP2pSeconds(
+  x: Context,
+  c: PipelineCandidate,
+  models: readonly StageModel[],
+): number[] {
+  const activationBytes =
+    c.microBatchSize * x.training.sequenceLength * x.graph.spec.hiddenSize * 2;
   const out: number[] = [];
   for (let j = 0; j + 1 < models.length; j++) {
     const a = models[j] as StageModel;
@@ -139,18 +147,31 @@ function postPipeline(models: readonly StageModel[], layers: readonly number[]):
 export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEvaluation | null {
   for (const recompute of RECOMPUTE_ORDER) {
     const models = stageModels(x, c, recompute);
-    const partition = partitionLayers(partitionStages(models, c.numMicroBatches), x.graph.spec.numLayers);
+    const partition = partitionLayers(
+      partitionStages(models, c.numMicroBatches),
+      x.graph.spec.numLayers,
+    );
     if (partition === null) continue;
     const p2p = boundaryP2pSeconds(x, c, models);
     // Each rank's pass carries its boundaries' forward send and backward send (v1's accounting).
     const times = models.map((model, j) => {
-      const own = passTotal(model.seconds(partition.layers[j] ?? 0, j === 0, j === models.length - 1));
+      const own = passTotal(
+        model.seconds(partition.layers[j] ?? 0, j === 0, j === models.length - 1),
+      );
       return own + (p2p[j] ?? 0) + (p2p[j - 1] ?? 0);
     });
     const post = postPipeline(models, partition.layers);
     const m = c.numMicroBatches;
     const screened = (m - 1) * Math.max(...times) + times.reduce((a, t) => a + t, 0) + post;
-    return { candidate: c, recompute, partition, models, p2pSeconds: p2p, postPipelineSeconds: post, screenedStepSeconds: screened };
+    return {
+      candidate: c,
+      recompute,
+      partition,
+      models,
+      p2pSeconds: p2p,
+      postPipelineSeconds: post,
+      screenedStepSeconds: screened,
+    };
   }
   return null;
 }
@@ -163,8 +184,14 @@ export interface SimulatedPipeline {
 /** Time a screened candidate with the schedule simulator (uneven F/B per stage, p2p per boundary). */
 export function simulatePipeline(e: PipelineEvaluation): SimulatedPipeline {
   const last = e.models.length - 1;
-  const passes = e.models.map((model, j) => model.seconds(e.partition.layers[j] ?? 0, j === 0, j === last));
-  const schedule = generateSchedule({ kind: '1f1b', numRanks: e.models.length, numMicroBatches: e.candidate.numMicroBatches });
+  const passes = e.models.map((model, j) =>
+    model.seconds(e.partition.layers[j] ?? 0, j === 0, j === last),
+  );
+  const schedule = generateSchedule({
+    kind: '1f1b',
+    numRanks: e.models.length,
+    numMicroBatches: e.candidate.numMicroBatches,
+  });
   const result = simulateSchedule(schedule, {
     forwardSeconds: passes.map((p) => p.forward),
     backwardInputSeconds: passes.map((p) => p.backwardInput),

@@ -16,7 +16,12 @@ import { planTraining } from '../plan.js';
 import type { PlanningProblem } from '../types.js';
 import { countRejection } from '../enumerate.js';
 import type { AssemblyContext } from './assemble.js';
-import { dataParallelHeteroPlan, groupPriceUsdPerGpuHour, homogeneousHeteroPlan, pipelineHeteroPlan } from './assemble.js';
+import {
+  dataParallelHeteroPlan,
+  groupPriceUsdPerGpuHour,
+  homogeneousHeteroPlan,
+  pipelineHeteroPlan,
+} from './assemble.js';
 import type { GroupStrategy } from './data-parallel.js';
 import { evaluateDataParallel, groupStrategies } from './data-parallel.js';
 import type { PipelineEvaluation, StageModelCache } from './pipeline.js';
@@ -24,7 +29,7 @@ import { evaluatePipeline, simulatePipeline } from './pipeline.js';
 import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
 import type { HeteroObjective, HeteroPlan, HeteroProblem, HeteroResult } from './types.js';
 
-const DEFAULT_MAX_CANDIDATES = 2_000;
+const DEFAULT_MAX_CANDIDATES = 500;
 const DEFAULT_TOP_K = 3;
 /** v1 candidate cap per single-group baseline (the v1 API default order of magnitude). */
 const V1_MAX_CANDIDATES = 100_000;
@@ -37,7 +42,8 @@ export function objectiveValue(plan: HeteroPlan, objective: HeteroObjective): nu
 
 function planKey(p: HeteroPlan): string {
   const layout = p.stages?.map((s) => `${s.group}:${s.tp}:${s.layers[1]}`).join(',') ?? '';
-  const replicas = p.replicas?.map((r) => `${r.group}:${r.tp}:${r.pp}:${r.globalBatchShare}`).join(',') ?? '';
+  const replicas =
+    p.replicas?.map((r) => `${r.group}:${r.tp}:${r.pp}:${r.globalBatchShare}`).join(',') ?? '';
   return [p.kind, p.gpusPerGroup.join('.'), p.microBatchSize, layout, replicas].join('|');
 }
 
@@ -51,15 +57,25 @@ export function comparePlans(a: HeteroPlan, b: HeteroPlan, objective: HeteroObje
 
 function v1Problem(p: HeteroProblem, group: ClusterProfile): PlanningProblem {
   return {
-    graph: p.graph, cluster: group, training: p.training, constraints: {}, objective: 'fastest',
-    topK: p.topK ?? DEFAULT_TOP_K, stepTimeTargetSeconds: null, maxCandidates: V1_MAX_CANDIDATES,
+    graph: p.graph,
+    cluster: group,
+    training: p.training,
+    constraints: {},
+    objective: 'fastest',
+    topK: p.topK ?? DEFAULT_TOP_K,
+    stepTimeTargetSeconds: null,
+    maxCandidates: V1_MAX_CANDIDATES,
   };
 }
 
 function requirePrices(x: AssemblyContext, cluster: HeterogeneousCluster): void {
   for (const g of cluster.groups) {
     if (groupPriceUsdPerGpuHour(x, g) === null) {
-      throw new PlanningError('unsupported', `no price for ${g.device.id}: pass prices["${g.device.id}"] ($/GPU-hour)`, 'prices');
+      throw new PlanningError(
+        'unsupported',
+        `no price for ${g.device.id}: pass prices["${g.device.id}"] ($/GPU-hour)`,
+        'prices',
+      );
     }
   }
 }
@@ -69,7 +85,12 @@ function singleGroupResult(p: HeteroProblem, x: AssemblyContext): HeteroResult {
   return {
     best: homogeneousHeteroPlan(x, 0, result.best),
     alternatives: result.alternatives.map((plan) => homogeneousHeteroPlan(x, 0, plan)),
-    search: { candidates: result.search.candidates, feasible: result.search.feasible, rejected: result.search.rejected, pruned: 0 },
+    search: {
+      candidates: result.search.candidates,
+      feasible: result.search.feasible,
+      rejected: result.search.rejected,
+      pruned: 0,
+    },
   };
 }
 
@@ -115,15 +136,30 @@ function dataParallelPlans(p: HeteroProblem, x: AssemblyContext, c: Collected): 
 }
 
 function product(lists: readonly GroupStrategy[][]): GroupStrategy[][] {
-  return lists.reduce<GroupStrategy[][]>((acc, list) => acc.flatMap((a) => list.map((s) => [...a, s])), [[]]);
+  return lists.reduce<GroupStrategy[][]>(
+    (acc, list) => acc.flatMap((a) => list.map((s) => [...a, s])),
+    [[]],
+  );
 }
 
-function pipelinePlans(p: HeteroProblem, x: AssemblyContext, c: Collected, incumbent: number): void {
+function pipelinePlans(
+  p: HeteroProblem,
+  x: AssemblyContext,
+  c: Collected,
+  incumbent: number,
+): void {
   const cache: StageModelCache = new Map();
   const context = { graph: p.graph, cluster: p.cluster, training: p.training, cache };
-  const perSecond = p.cluster.groups.map((g) => (groupPriceUsdPerGpuHour(x, g) ?? 0) / SECONDS_PER_HOUR);
+  const perSecond = p.cluster.groups.map(
+    (g) => (groupPriceUsdPerGpuHour(x, g) ?? 0) / SECONDS_PER_HOUR,
+  );
   const dollars = p.objective === 'cheapest' ? perSecond : null;
-  const gen = generatePipelineCandidates({ context, order: pipelineGroupOrder(p.cluster), dollarsPerGpuSecond: dollars, incumbent });
+  const gen = generatePipelineCandidates({
+    context,
+    order: pipelineGroupOrder(p.cluster),
+    dollarsPerGpuSecond: dollars,
+    incumbent,
+  });
   c.pruned += gen.pruned;
   if (gen.capped) countRejection(c.rejected, 'generation-cap');
   const limit = p.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
@@ -143,7 +179,15 @@ function pipelinePlans(p: HeteroProblem, x: AssemblyContext, c: Collected, incum
       continue;
     }
     c.feasible++;
-    const gpuDollars = dollars === null ? 1 : e.models.reduce((a, m) => a + m.shape.tp * m.shape.dp * (perSecond[p.cluster.groups.indexOf(m.shape.group)] ?? 0), 0);
+    const gpuDollars =
+      dollars === null
+        ? 1
+        : e.models.reduce(
+            (a, m) =>
+              a +
+              m.shape.tp * m.shape.dp * (perSecond[p.cluster.groups.indexOf(m.shape.group)] ?? 0),
+            0,
+          );
     const value = e.screenedStepSeconds * gpuDollars;
     screened.push({ e, value });
     best = Math.min(best, value);
@@ -156,7 +200,12 @@ function pipelinePlans(p: HeteroProblem, x: AssemblyContext, c: Collected, incum
 
 /** Plan training on a heterogeneous cluster (see the file comment). */
 export function planHeterogeneous(p: HeteroProblem): HeteroResult {
-  const x: AssemblyContext = { graph: p.graph, cluster: p.cluster, training: p.training, prices: p.prices ?? {} };
+  const x: AssemblyContext = {
+    graph: p.graph,
+    cluster: p.cluster,
+    training: p.training,
+    prices: p.prices ?? {},
+  };
   if (p.objective === 'cheapest') requirePrices(x, p.cluster);
   if (p.cluster.groups.length === 1) return singleGroupResult(p, x);
   const c: Collected = { plans: [], candidates: 0, feasible: 0, pruned: 0, rejected: {} };
@@ -167,11 +216,21 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   c.plans.sort((a, b) => comparePlans(a, b, p.objective));
   const [best, ...rest] = c.plans;
   if (best === undefined) {
-    throw new PlanningError('no-feasible-plan', `no feasible plan on ${p.cluster.id} (${c.candidates} candidates; rejected ${JSON.stringify(c.rejected)})`, 'cluster', { ...c });
+    throw new PlanningError(
+      'no-feasible-plan',
+      `no feasible plan on ${p.cluster.id} (${c.candidates} candidates; rejected ${JSON.stringify(c.rejected)})`,
+      'cluster',
+      { ...c },
+    );
   }
   return {
     best,
     alternatives: rest.slice(0, p.topK ?? DEFAULT_TOP_K),
-    search: { candidates: c.candidates, feasible: c.feasible, rejected: c.rejected, pruned: c.pruned },
+    search: {
+      candidates: c.candidates,
+      feasible: c.feasible,
+      rejected: c.rejected,
+      pruned: c.pruned,
+    },
   };
 }

@@ -15,7 +15,12 @@ import { activationTerms, rankMemoryBytes, totalBytes } from '../../costmodel/ra
 import type { ChunkTimeInputs, LayerCosts } from '../../costmodel/stage-time.js';
 import { chunkTimeSeconds, layerCosts } from '../../costmodel/stage-time.js';
 import type { ChunkLayout } from '../../costmodel/stages.js';
-import type { RecomputeMode, Strategy, TrainingConfig, ZeroStage } from '../../costmodel/strategy.js';
+import type {
+  RecomputeMode,
+  Strategy,
+  TrainingConfig,
+  ZeroStage,
+} from '../../costmodel/strategy.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
 
@@ -129,7 +134,11 @@ export function stageModel(
     shape,
     seconds(layers, hasEmbedding, hasLmHead) {
       const t = chunkTimeSeconds(chunk(layers, hasEmbedding, hasLmHead), p.inputs, p.costs);
-      return { forward: t.forward, backwardInput: t.backwardInput, backwardWeight: t.backwardWeight };
+      return {
+        forward: t.forward,
+        backwardInput: t.backwardInput,
+        backwardWeight: t.backwardWeight,
+      };
     },
     memoryBytes(layers, hasEmbedding, hasLmHead, inFlight) {
       const c = chunk(layers, hasEmbedding, hasLmHead);

@@ -1,0 +1,175 @@
+/**
+ * planHeterogeneous (issue #5): homogeneous equivalence with v1, A100 + V100 pipeline, monotonicity
+ * when GPUs are added, and cluster selection under a budget.
+ */
+import { describe, expect, it } from 'vitest';
+import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
+import {
+  heteroClusterFromSpec,
+  heteroFromHomogeneous,
+} from '../../src/hardware-profiles/hetero.js';
+import type { HeteroClusterSpec } from '../../src/hardware-profiles/hetero.js';
+import { planTraining } from '../../src/search/index.js';
+import { planHeterogeneous, selectClusterUnderBudget } from '../../src/search/hetero/index.js';
+import { catalog, training, zooGraph } from './fixtures.js';
+
+const V100_PRICE = { 'nvidia-v100-sxm2-32gb': 0.6 };
+
+describe('homogeneous cluster: same plan as v1', () => {
+  it.each([
+    ['llama3-8b', 'dgx-h100', 2, 64, 4096],
+    ['gpt-1.7b', 'dgx-a100-80gb', 4, 128, 2048],
+    ['zb-1.5b', 'dgx-a100-80gb', 1, 64, 1024],
+  ])(
+    '%s on %i× %s',
+    (model, preset, nodes, batch, seq) => {
+      const graph = zooGraph(model, seq);
+      const cluster = clusterFromPreset(catalog, preset, nodes);
+      const t = training(batch, seq);
+      const v1 = planTraining({
+        graph,
+        cluster,
+        training: t,
+        constraints: {},
+        objective: 'fastest',
+        topK: 3,
+        stepTimeTargetSeconds: null,
+        maxCandidates: 100_000,
+      });
+      const hetero = planHeterogeneous({
+        graph,
+        cluster: heteroFromHomogeneous(cluster),
+        training: t,
+        objective: 'fastest',
+      });
+      expect(hetero.best.kind).toBe('homogeneous');
+      expect(hetero.best.stepTimeSeconds).toBe(v1.best.estimate.stepTimeSeconds);
+      expect(hetero.best.homogeneousPlan?.strategy).toEqual(v1.best.strategy);
+    },
+    60_000,
+  );
+});
+
+describe('A100 + V100', () => {
+  const spec = {
+    groups: [
+      { preset: 'dgx-a100-80gb', nodes: 1 },
+      { preset: 'dgx-v100', nodes: 1 },
+    ],
+    interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
+  };
+  const graph = zooGraph('gpt-1.7b', 2048);
+  const t = training(128, 2048);
+  const result = planHeterogeneous({
+    graph,
+    cluster: heteroClusterFromSpec(catalog, spec),
+    training: t,
+    objective: 'fastest',
+    prices: V100_PRICE,
+    topK: 10,
+  });
+  const a100Only = planTraining({
+    graph,
+    cluster: clusterFromPreset(catalog, 'dgx-a100-80gb', 1),
+    training: t,
+    constraints: {},
+    objective: 'fastest',
+    topK: 1,
+    stepTimeTargetSeconds: null,
+    maxCandidates: 100_000,
+  });
+
+  it('pipelines give the A100 stages more layers per stage than the V100 stages', () => {
+    const pipelines = [result.best, ...result.alternatives].filter(
+      (p) =>
+        p.kind === 'hetero-pipeline' &&
+        p.stages?.some((s) => s.accelerator.includes('v100')) &&
+        p.stages.some((s) => s.accelerator.includes('a100')),
+    );
+    expect(pipelines.length).toBeGreaterThan(0);
+    for (const p of pipelines) {
+      const perStage = (id: string) => {
+        const st = (p.stages ?? []).filter(
+          (s) => s.accelerator.includes(id) && !s.hasEmbedding && !s.hasLmHead && s.tp === 1,
+        );
+        return st.length === 0 ? null : st.reduce((a, s) => a + s.layers[1], 0) / st.length;
+      };
+      const a = perStage('a100');
+      const v = perStage('v100');
+      if (a !== null && v !== null) expect(a).toBeGreaterThan(v);
+    }
+  }, 60_000);
+
+  it('is at least as fast as the best A100-only plan (which it contains)', () => {
+    // Numbers (gpt-1.7b, batch 128, seq 2048): the 16-GPU mix vs 8 A100s.
+    expect(result.best.stepTimeSeconds).toBeLessThanOrEqual(a100Only.best.estimate.stepTimeSeconds);
+  });
+});
+
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+describe('adding GPUs never makes the best step slower', () => {
+  const graph = zooGraph('zb-1.5b', 1024);
+  const t = training(64, 1024);
+  const presets = ['dgx-a100-80gb', 'dgx-v100', 'pcie-8x-a10'];
+  it.each([1, 2, 3])(
+    'seed %i: add a group',
+    (seed) => {
+      const random = rng(seed);
+      const groups = presets
+        .filter(() => random() < 0.7)
+        .slice(0, 2)
+        .map((preset) => ({ preset, nodes: 1 }));
+      if (groups.length === 0) groups.push({ preset: 'dgx-a100-80gb', nodes: 1 });
+      const extra = presets[Math.floor(random() * presets.length)] ?? 'dgx-v100';
+      const before: HeteroClusterSpec = {
+        groups,
+        interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
+      };
+      const after: HeteroClusterSpec = {
+        ...before,
+        groups: [...groups, { preset: extra, nodes: 1 }],
+      };
+      const plan = (s: HeteroClusterSpec) =>
+        planHeterogeneous({
+          graph,
+          cluster: heteroClusterFromSpec(catalog, s),
+          training: t,
+          objective: 'fastest',
+        }).best.stepTimeSeconds;
+      expect(plan(after)).toBeLessThanOrEqual(plan(before) * (1 + 1e-12));
+    },
+    120_000,
+  );
+});
+
+describe('selectClusterUnderBudget', () => {
+  it('returns a Pareto frontier and the fastest choice within budget', () => {
+    const inventory = heteroClusterFromSpec(catalog, {
+      groups: [
+        { preset: 'dgx-a100-80gb', nodes: 1 },
+        { preset: 'dgx-v100', nodes: 1 },
+      ],
+      interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
+    });
+    const r = selectClusterUnderBudget({
+      graph: zooGraph('zb-1.5b', 1024),
+      inventory,
+      training: training(64, 1024),
+      prices: V100_PRICE,
+      budgetUsdPerHour: 10,
+    });
+    expect(r.chosen.costUsdPerHour).toBeLessThanOrEqual(10);
+    for (let i = 1; i < r.frontier.length; i++) {
+      expect(r.frontier[i]?.costUsdPerHour ?? 0).toBeGreaterThan(
+        r.frontier[i - 1]?.costUsdPerHour ?? 0,
+      );
+      expect(r.frontier[i]?.stepTimeSeconds ?? 0).toBeLessThan(
+        r.frontier[i - 1]?.stepTimeSeconds ?? 0,
+      );
+    }
+  }, 120_000);
+});
