@@ -4,12 +4,11 @@
  *  (b) sweep throughput in scenarios/second with 1 and 2 pool workers.
  */
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
 import express from 'express';
 import { errorHandler, notFound } from '../src/api/middleware.js';
 import { createStudiesRouter } from '../src/api/studies/router.js';
 import { loadProfileCatalog } from '../src/hardware-profiles/index.js';
-import { createThreadPoolExecutor } from '../src/studies/executor/thread-pool.js';
+import { createThreadPoolExecutor, defaultPoolSize } from '../src/studies/executor/thread-pool.js';
 import { createStudyService } from '../src/studies/service.js';
 import { openSqliteStore } from '../src/studies/store/sqlite.js';
 
@@ -77,7 +76,7 @@ async function healthzUnderLoad(): Promise<string[]> {
   server.close();
   latencies.sort((a, b) => a - b);
   return [
-    `(a) /healthz during a ${progress.total}-scenario study (pool ${Math.min(2, availableParallelism())} workers, ${REQUESTS} requests, concurrency ${CONCURRENCY}):`,
+    `(a) /healthz during a ${progress.total}-scenario study (pool ${defaultPoolSize()} workers, ${REQUESTS} requests, concurrency ${CONCURRENCY}):`,
     `    p50 ${quantile(latencies, 0.5).toFixed(2)} ms, p99 ${quantile(latencies, 0.99).toFixed(2)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(2)} ms (target p99 < 20 ms); ${doneDuring} scenarios finished while probing; study took ${studySeconds.toFixed(1)} s`,
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * Data-parallel (and ZeRO) communication per optimizer step for one GPU's parameter shard.
  */
-import type { ClusterProfile, Precision } from '../hardware-profiles/types.js';
+import type { ClusterProfile, DeviceProfile, Precision } from '../hardware-profiles/types.js';
+import { efficiencyAt } from './efficiency.js';
 import type { GroupPlacement } from './groups.js';
 import { groupAllGatherSeconds, groupAllReduceSeconds } from './groups.js';
 import { WEIGHT_BYTES_PER_PARAMETER, gradientReduceBytesPerParameter } from './memory.js';
@@ -92,4 +93,18 @@ export function dataParallelCommSeconds(
     gradientReduce: repeated(buckets, allGather, gradientBytes),
     parameterGather: repeated(buckets, allGather, weightBytes),
   };
+}
+
+/**
+ * Adam step bytes per locally-updated parameter: read fp32 param, grad, m, v (16) and write
+ * param, m, v (12) plus the 16-bit working copy (2) = 30 bytes; memory-bound.
+ * @see Kingma & Ba 2015, Algorithm 1 (one read-modify-write of m, v, θ per parameter)
+ */
+export const ADAM_BYTES_PER_PARAMETER = 30;
+
+/** Optimizer step time for `localParameters` updated on one GPU: bytes / (HBM bandwidth · eff). */
+export function optimizerStepSeconds(localParameters: number, device: DeviceProfile): number {
+  const bytes = localParameters * ADAM_BYTES_PER_PARAMETER;
+  if (bytes <= 0) return 0;
+  return bytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, bytes));
 }

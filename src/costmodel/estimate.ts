@@ -10,9 +10,8 @@
 import type { ModelGraph } from '../graph/types.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
-import { efficiencyAt } from './efficiency.js';
 import type { DataParallelCommSeconds } from './data-parallel.js';
-import { dataParallelCommSeconds } from './data-parallel.js';
+import { dataParallelCommSeconds, optimizerStepSeconds } from './data-parallel.js';
 import { hardwareFlopsPerStep, modelFlopsPerStep } from './flops.js';
 import { peakFlopsPerSecond } from './compute.js';
 import type { GroupPlacement } from './groups.js';
@@ -22,7 +21,7 @@ import { closedFormPipeline } from './pipeline.js';
 import type { RankLayout } from './estimate-memory.js';
 import { estimateMemory, rankLayouts } from './estimate-memory.js';
 import type { ChunkTimeSeconds } from './stage-time.js';
-import { chunkTimeSeconds, layerCosts } from './stage-time.js';
+import { chunkTimeSeconds, slicedLayerCosts } from './stage-time.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import type { CostBreakdown, MemoryBreakdownBytes, StageEstimate } from './types.js';
 
@@ -31,12 +30,6 @@ export interface EstimateOptions {
   readonly pipelineModel?: PipelineModel;
 }
 
-/**
- * Adam step bytes per locally-updated parameter: read fp32 param, grad, m, v (16) and write
- * param, m, v (12) plus the 16-bit working copy (2) = 30 bytes; memory-bound.
- * @see Kingma & Ba 2015, Algorithm 1 (one read-modify-write of m, v, θ per parameter)
- */
-const ADAM_BYTES_PER_PARAMETER = 30;
 
 interface Groups {
   readonly tp: GroupPlacement;
@@ -110,7 +103,7 @@ function rankPasses(
     recompute: s.recompute,
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
   };
-  const costs = layerCosts(inputs);
+  const costs = slicedLayerCosts(inputs, s.sequenceSlices);
   return layouts.map((layout) => {
     const chunkTimes = layout.chunks.map((c) => chunkTimeSeconds(c, inputs, costs));
     const dp = dataParallelCommSeconds(
@@ -178,10 +171,7 @@ function postPipelineSeconds(
   const exposedReduce = Math.max(0, r.dp.gradientReduce - window - slack);
   const exposedGather = training.overlapGradientReduce ? 0 : r.dp.parameterGather;
   const localParameters = r.layout.parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
-  const optimizerBytes = localParameters * ADAM_BYTES_PER_PARAMETER;
-  const optimizer =
-    optimizerBytes /
-    (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, optimizerBytes));
+  const optimizer = optimizerStepSeconds(localParameters, device);
   return { exposedReduce, exposedGather, optimizer };
 }
 

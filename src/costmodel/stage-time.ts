@@ -101,6 +101,33 @@ export function layerCosts(x: ChunkTimeInputs): LayerCosts {
   };
 }
 
+/**
+ * Costs of one micro-batch run as k sequence slices (seq-slice-1f1b): every op and collective is
+ * priced at 1/k of the micro-batch's tokens — smaller GEMMs run at the lower efficiency their
+ * size earns, each collective pays its latency k times — then summed over the k slices.
+ * (Attention of slice j over j earlier slices averages to the full non-causal count we use.)
+ * @see Li et al. 2021 "TeraPipe" §3 (token-level pipelining); MEPipe (EuroSys'25) §4
+ */
+export function slicedLayerCosts(x: ChunkTimeInputs, slices: number): LayerCosts {
+  if (slices <= 1) return layerCosts(x);
+  const perSlice = layerCosts({
+    ...x,
+    share: { ...x.share, sequences: x.share.sequences / slices },
+  });
+  const scale = (t: OpsTime): OpsTime => ({
+    forward: t.forward * slices,
+    backwardInput: t.backwardInput * slices,
+    backwardWeight: t.backwardWeight * slices,
+    attentionCoreForward: t.attentionCoreForward * slices,
+  });
+  return {
+    layer: scale(perSlice.layer),
+    pre: scale(perSlice.pre),
+    post: scale(perSlice.post),
+    collective: perSlice.collective * slices,
+  };
+}
+
 /** Forward/backward/recompute seconds of one chunk for one micro-batch. */
 export function chunkTimeSeconds(
   chunk: ChunkLayout,

@@ -52,6 +52,30 @@ function keepTop(top: Feasible[], candidate: Feasible, limit: number): void {
   if (top.length > limit) top.pop();
 }
 
+/**
+ * Alternatives should be alternatives: keep the best of each parallel shape (degrees, micro-batch,
+ * schedule, recompute, ZeRO), not near-copies that differ only in layer split or slice count.
+ */
+function distinctShapes(sorted: readonly RefinedCandidate[]): RefinedCandidate[] {
+  const seen = new Set<string>();
+  return sorted.filter((c) => {
+    const s = c.strategy;
+    const key = [
+      s.dp,
+      s.tp,
+      s.pp,
+      s.virtualStages,
+      s.microBatchSize,
+      s.schedule,
+      s.recompute,
+      s.zeroStage,
+    ].join('|');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: RefinedCandidate): Plan {
   return {
     strategy: found.strategy,
@@ -109,7 +133,7 @@ function searchCluster(
   countRejection(rejected, 'out-of-memory', top.length - refined.length);
   refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   return {
-    top: refined.slice(0, problem.topK + 1),
+    top: distinctShapes(refined).slice(0, problem.topK + 1),
     stats: { candidates, feasible: feasible - (top.length - refined.length), rejected, truncated },
   };
 }

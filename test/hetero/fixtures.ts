@@ -6,7 +6,7 @@ import type { TrainingConfig } from '../../src/costmodel/index.js';
 export const catalog = loadProfileCatalog();
 
 export function zooGraph(id: string, sequenceLength: number) {
-  return buildModelGraph(findModel(catalog, id).spec as never, sequenceLength);
+  return buildModelGraph(findModel(catalog, id).spec, sequenceLength);
 }
 
 export function training(globalBatchSize: number, sequenceLength: number): TrainingConfig {

@@ -21,7 +21,7 @@ describe('homogeneous cluster: same plan as v1', () => {
     ['gpt-1.7b', 'dgx-a100-80gb', 4, 128, 2048],
     ['zb-1.5b', 'dgx-a100-80gb', 1, 64, 1024],
   ])(
-    '%s on %i× %s',
+    '%s on %s × %s',
     (model, preset, nodes, batch, seq) => {
       const graph = zooGraph(model, seq);
       const cluster = clusterFromPreset(catalog, preset, nodes);

@@ -2,10 +2,9 @@
  * Per-stage time and memory of a heterogeneous pipeline stage, by reuse of the homogeneous cost
  * model with the stage's own group as the ClusterProfile (layerCosts / chunkTimeSeconds,
  * rankMemoryBytes, dataParallelCommSeconds): no formula is re-derived here except the optimizer
- * step, which restates estimate.ts's private Adam traffic constant (see ADAM_BYTES_PER_PARAMETER).
+ * step (costmodel/data-parallel.ts optimizerStepSeconds).
  */
-import { dataParallelCommSeconds } from '../../costmodel/data-parallel.js';
-import { efficiencyAt } from '../../costmodel/efficiency.js';
+import { dataParallelCommSeconds, optimizerStepSeconds } from '../../costmodel/data-parallel.js';
 import { memoryInputs } from '../../costmodel/estimate-memory.js';
 import { placeGroup } from '../../costmodel/groups.js';
 import { chunkParametersPerGpu, parameterShares } from '../../costmodel/parameters.js';
@@ -24,12 +23,6 @@ import type {
 import type { ModelGraph } from '../../graph/types.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
 
-/**
- * Adam step bytes per locally-updated parameter (read fp32 param, grad, m, v = 16; write param,
- * m, v = 12; 16-bit copy = 2). Restated from costmodel/estimate.ts (module-private there).
- * @see Kingma & Ba 2015, Algorithm 1
- */
-const ADAM_BYTES_PER_PARAMETER = 30;
 
 /** Everything that fixes a stage's per-layer costs: group, degrees, micro-batch, recompute. */
 export interface StageShape {
@@ -163,11 +156,7 @@ export function stageModel(
       const window = training.overlapGradientReduce ? backward : 0;
       const exposedReduce = Math.max(0, comm.gradientReduce - window - r * backward);
       const exposedGather = training.overlapGradientReduce ? 0 : comm.parameterGather;
-      const optimizerBytes = (perGpu / (zero >= 1 ? shape.dp : 1)) * ADAM_BYTES_PER_PARAMETER;
-      const optimizer =
-        optimizerBytes /
-        (device.memoryBandwidthBytesPerSecond *
-          efficiencyAt(device.memoryEfficiency, optimizerBytes));
+      const optimizer = optimizerStepSeconds(perGpu / (zero >= 1 ? shape.dp : 1), device);
       return exposedReduce + exposedGather + optimizer;
     },
   };

@@ -1,0 +1,56 @@
+/** Planning time of the heterogeneous planner (npx tsx bench/hetero.ts). Prints numbers only. */
+import { buildModelGraph } from '../src/graph/index.js';
+import { findModel, loadProfileCatalog } from '../src/hardware-profiles/index.js';
+import { heteroClusterFromSpec, heteroWorldSize } from '../src/hardware-profiles/hetero.js';
+import type { HeteroClusterSpec } from '../src/hardware-profiles/hetero.js';
+import { planHeterogeneous } from '../src/search/hetero/index.js';
+
+const catalog = loadProfileCatalog();
+const graph = buildModelGraph(findModel(catalog, 'llama3-8b').spec as never, 4096);
+const training = {
+  globalBatchSize: 1024,
+  sequenceLength: 4096,
+  precision: 'bf16',
+  flashAttention: true,
+  dropout: false,
+  overlapGradientReduce: true,
+  framework: 'megatron',
+} as const;
+const cases: [string, HeteroClusterSpec][] = [
+  [
+    '3-type 1,024 GPUs',
+    {
+      groups: [
+        { preset: 'dgx-h100', nodes: 48 },
+        { preset: 'dgx-a100-80gb', nodes: 48 },
+        { preset: 'dgx-v100', nodes: 32 },
+      ],
+      interGroup: { bandwidthGBps: 50, latencyMicroseconds: 15 },
+    },
+  ],
+  [
+    '2-type 4,096 GPUs',
+    {
+      groups: [
+        { preset: 'dgx-h100', nodes: 256 },
+        { preset: 'dgx-a100-80gb', nodes: 256 },
+      ],
+      interGroup: { bandwidthGBps: 100, latencyMicroseconds: 15 },
+    },
+  ],
+];
+for (const [name, spec] of cases) {
+  const cluster = heteroClusterFromSpec(catalog, spec);
+  const started = performance.now();
+  const r = planHeterogeneous({
+    graph,
+    cluster,
+    training,
+    objective: 'fastest',
+    prices: { 'nvidia-v100-sxm2-32gb': 0.6 },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${name} (${heteroWorldSize(cluster)} GPUs): ${seconds.toFixed(2)} s; best ${r.best.kind} step ${r.best.stepTimeSeconds.toFixed(3)} s on ${r.best.gpusPerGroup.join('+')} GPUs; candidates ${r.search.candidates}, feasible ${r.search.feasible}, pruned ${r.search.pruned}`,
+  );
+}
