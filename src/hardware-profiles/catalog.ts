@@ -4,6 +4,7 @@
  */
 import { ProfileLookupError } from './errors.js';
 import type { ProfileLookupField } from './errors.js';
+import type { ClusterMixFile } from './schema.js';
 import type { DeviceProfile, LinkProfile } from './types.js';
 
 /** A device's own scale-up and host links, used to default the links of a custom cluster. */
@@ -65,6 +66,8 @@ export interface ProfileCatalog {
   readonly deviceLinks: ReadonlyMap<string, DeviceLinks>;
   readonly clusterPresets: ReadonlyMap<string, ClusterPreset>;
   readonly models: ReadonlyMap<string, ModelZooEntry>;
+  /** Mixed-GPU cluster presets (profiles/cluster-mixes/), as their files say. */
+  readonly clusterMixes: ReadonlyMap<string, ClusterMixFile>;
 }
 
 function lookup<T>(map: ReadonlyMap<string, T>, field: ProfileLookupField, id: string): T {

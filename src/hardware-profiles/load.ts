@@ -15,7 +15,13 @@ import {
   modelFromFile,
 } from './convert.js';
 import { ProfileFileError } from './errors.js';
-import { ClusterFileSchema, DeviceFileSchema, ModelFileSchema } from './schema.js';
+import {
+  ClusterFileSchema,
+  ClusterMixFileSchema,
+  DeviceFileSchema,
+  ModelFileSchema,
+} from './schema.js';
+import type { ClusterMixFile } from './schema.js';
 import type { DeviceProfile } from './types.js';
 
 /**
@@ -120,6 +126,27 @@ function loadModels(profilesDir: string): Map<string, ModelZooEntry> {
   return models;
 }
 
+function loadClusterMixes(
+  profilesDir: string,
+  presets: ReadonlyMap<string, ClusterPreset>,
+): Map<string, ClusterMixFile> {
+  const mixes = new Map<string, ClusterMixFile>();
+  for (const file of jsonFiles(profilesDir, 'cluster-mixes')) {
+    const parsed = parseFile(file, ClusterMixFileSchema);
+    parsed.groups.forEach((group, index) => {
+      if (!presets.has(group.preset)) {
+        throw new ProfileFileError(
+          file,
+          `groups[${index}].preset`,
+          `unknown cluster preset '${group.preset}'`,
+        );
+      }
+    });
+    mixes.set(parsed.id, parsed);
+  }
+  return mixes;
+}
+
 /**
  * Read and validate every profile under `profilesDir` (default: the repo's profiles/).
  * Synchronous; call once at startup and pass the catalog down.
@@ -129,5 +156,6 @@ export function loadProfileCatalog(profilesDir: string = defaultProfilesDir()): 
   const { devices, deviceLinks } = loadDevices(profilesDir);
   const clusterPresets = loadClusterPresets(profilesDir, devices);
   const models = loadModels(profilesDir);
-  return { devices, deviceLinks, clusterPresets, models };
+  const clusterMixes = loadClusterMixes(profilesDir, clusterPresets);
+  return { devices, deviceLinks, clusterPresets, models, clusterMixes };
 }

@@ -94,6 +94,24 @@ export const ClusterFileSchema = z.strictObject({
 });
 export type ClusterFile = z.infer<typeof ClusterFileSchema>;
 
+/** profiles/cluster-mixes/<id>.json: a heterogeneous cluster of preset node groups. */
+export const ClusterMixFileSchema = z.strictObject({
+  id: nonEmpty,
+  name: nonEmpty,
+  groups: z.array(z.strictObject({ preset: nonEmpty, nodes: positiveInteger })).min(1),
+  /** Aggregate bandwidth between groups, per direction, GB/s (decimal). */
+  interGroup: z
+    .strictObject({
+      bandwidthGBps: positive,
+      latencyMicroseconds: z.number().nonnegative(),
+      efficiency: efficiency.optional(),
+    })
+    .optional(),
+  source: nonEmpty,
+  notes: z.string(),
+});
+export type ClusterMixFile = z.infer<typeof ClusterMixFileSchema>;
+
 /** profiles/models/<id>.json */
 export const ModelFileSchema = z.strictObject({
   id: nonEmpty,
