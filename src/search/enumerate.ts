@@ -4,7 +4,13 @@
  * model or the user's constraints rule out are counted by reason, not silently skipped.
  */
 import type { ModelGraph } from '../graph/types.js';
-import type { RecomputeMode, ScheduleKind, Strategy, ZeroStage } from '../costmodel/strategy.js';
+import type {
+  Framework,
+  RecomputeMode,
+  ScheduleKind,
+  Strategy,
+  ZeroStage,
+} from '../costmodel/strategy.js';
 import { balancedLayerSplit } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
@@ -62,6 +68,7 @@ export interface EnumerationInput {
   readonly gpusPerNode: number;
   readonly globalBatchSize: number;
   readonly sequenceLength: number;
+  readonly framework: Framework;
   readonly constraints: SearchConstraints;
 }
 
@@ -103,7 +110,8 @@ function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] |
   // Up to two more chunks than layers: the first and last chunk may hold only the embedding /
   // LM head (Megatron --pipeline-model-parallel-layout stages "E" and "L").
   if (numChunks > layers + 2) return [];
-  if (numChunks > layers) return numChunks >= 3 ? [balancedLayerSplit(layers, endsLight(numChunks))] : [];
+  if (numChunks > layers)
+    return numChunks >= 3 ? [balancedLayerSplit(layers, endsLight(numChunks))] : [];
   const edges = edgeCostInLayers(graph);
   const last = numChunks - 1;
   const withEdges = (first: number, final: number): number[] =>
@@ -202,9 +210,20 @@ function pipelineShapes(
   return shapes;
 }
 
-/** ZeRO stages per pipeline degree: stages 2–3 only without pipelining (DeepSpeed rejects ZeRO-2/3 with PP). */
+/**
+ * ZeRO stages each framework can run (so every plan is executable as emitted):
+ *  - megatron: 0 or the distributed optimizer (ZeRO-1) — Megatron-LM has no ZeRO-2/3;
+ *  - deepspeed: 0–3 without pipelining, 0–1 with it (PipelineEngine asserts ZeRO < 2);
+ *  - fsdp: DDP (0), SHARD_GRAD_OP (2) or FULL_SHARD (3) — FSDP has no optimizer-only sharding.
+ * With dp = 1 there is nothing to shard: 0.
+ */
 function zeroStages(x: EnumerationInput, pp: number, dp: number): ZeroStage[] {
-  const stages: ZeroStage[] = dp === 1 ? [0] : pp === 1 ? [0, 1, 2, 3] : [0, 1];
+  const byFramework: Record<Framework, readonly ZeroStage[]> = {
+    megatron: [0, 1],
+    deepspeed: pp === 1 ? [0, 1, 2, 3] : [0, 1],
+    fsdp: [0, 2, 3],
+  };
+  const stages: readonly ZeroStage[] = dp === 1 ? [0] : byFramework[x.framework];
   return stages.filter((z) => allowed(x.constraints.zeroStage, z));
 }
 

@@ -7,7 +7,8 @@ export type {
   SearchConstraints,
   SearchStats,
 } from './types.js';
-export { DEFAULT_SCHEDULES, planTraining } from './plan.js';
+export { defaultSchedules, planTraining } from './plan.js';
+export * from './hetero/index.js';
 export type { PlannerOptions } from './plan.js';
 export { enumerateStrategies, divisors } from './enumerate.js';
 export { evaluateCandidate, strategyKey } from './evaluate.js';

@@ -4,7 +4,7 @@
  */
 import type { EstimateOptions } from '../costmodel/estimate.js';
 import { PlanningError } from '../costmodel/errors.js';
-import type { ScheduleKind } from '../costmodel/strategy.js';
+import type { Framework, ScheduleKind } from '../costmodel/strategy.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
 import { stagePlacements } from '../plan/layout.js';
@@ -16,18 +16,25 @@ import { finalistCount, refineWithSimulation } from './refine.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
 /**
- * Schedules searched by default when pp > 1. GPipe is left out unless pinned: it has 1F1B's
- * bubble with m instead of p micro-batches in flight (Narayanan et al. SC'21 §2.2), so 1F1B
- * dominates it.
+ * Schedules searched by default when pp > 1: those the training framework can run, so that every
+ * plan is executable as emitted (pin `constraints.schedule` to search others).
+ *  - megatron: 1F1B and interleaved 1F1B (megatron/core/pipeline_parallel/schedules.py);
+ *  - deepspeed: 1F1B-style TrainSchedule only (deepspeed/runtime/pipe/schedule.py);
+ *  - fsdp (torchtitan / torch.distributed.pipelining): every schedule, through its schedule classes
+ *    or a custom CSV run by _PipelineScheduleRuntime.
+ * GPipe is left out unless pinned: it has 1F1B's bubble with m instead of p micro-batches in
+ * flight (Narayanan et al. SC'21 §2.2), so 1F1B dominates it.
  */
-export const DEFAULT_SCHEDULES: readonly ScheduleKind[] = [
-  '1f1b',
-  'interleaved-1f1b',
-  'zb-h1',
-  'zb-h2',
-  'zb-v',
-  'seq-slice-1f1b',
-];
+export function defaultSchedules(framework: Framework): readonly ScheduleKind[] {
+  switch (framework) {
+    case 'megatron':
+      return ['1f1b', 'interleaved-1f1b'];
+    case 'deepspeed':
+      return ['1f1b'];
+    case 'fsdp':
+      return ['1f1b', 'interleaved-1f1b', 'zb-h1', 'zb-h2', 'zb-v', 'seq-slice-1f1b'];
+  }
+}
 
 export interface PlannerOptions extends EstimateOptions {
   readonly schedules?: readonly ScheduleKind[];
@@ -112,9 +119,13 @@ function searchCluster(
     gpusPerNode: cluster.gpusPerNode,
     globalBatchSize: problem.training.globalBatchSize,
     sequenceLength: problem.training.sequenceLength,
+    framework: problem.training.framework,
     constraints: problem.constraints,
   };
-  const schedules = options.schedules ?? problem.constraints.schedule ?? DEFAULT_SCHEDULES;
+  const schedules =
+    options.schedules ??
+    problem.constraints.schedule ??
+    defaultSchedules(problem.training.framework);
   for (const strategy of enumerateStrategies(input, schedules, rejected)) {
     if (candidates >= problem.maxCandidates) {
       truncated = true;
