@@ -11,16 +11,52 @@ export type Evaluation =
   | { readonly ok: true; readonly strategy: Strategy; readonly estimate: CostBreakdown }
   | { readonly ok: false; readonly reason: string };
 
+type Problem = Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>;
+
+const fitsInMemory = (problem: Problem, s: Strategy): boolean =>
+  estimateMemory(problem.graph, problem.cluster, s, problem.training).fits;
+
+/**
+ * Full recompute of only the first N layers of each chunk (Megatron --recompute-method block
+ * --recompute-num-layers N; Korthikanti et al. 2022 §5): memory falls and time rises
+ * monotonically with N, so the fastest variant that fits is the smallest N that fits, found by
+ * bisection over [1, layers per chunk]. N = 0 is the 'none' candidate, evaluated on its own.
+ */
+function fewestRecomputedLayers(problem: Problem, strategy: Strategy): Strategy | null {
+  const split = strategy.layersPerStage;
+  const maxLayers =
+    split === null
+      ? problem.graph.spec.numLayers / (strategy.pp * strategy.virtualStages)
+      : Math.max(...split);
+  const withLayers = (n: number): Strategy => ({
+    ...strategy,
+    recomputeLayers: n >= maxLayers ? null : n,
+  });
+  if (!fitsInMemory(problem, withLayers(maxLayers))) return null;
+  let low = 0;
+  let high = Math.ceil(maxLayers);
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (fitsInMemory(problem, withLayers(mid))) high = mid;
+    else low = mid;
+  }
+  return withLayers(high);
+}
+
 export function evaluateCandidate(
-  problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
-  strategy: Strategy,
+  problem: Problem,
+  candidate: Strategy,
   options: EstimateOptions,
 ): Evaluation {
   try {
     // Memory first: it needs no timing, and most rejected candidates fail here.
-    if (!estimateMemory(problem.graph, problem.cluster, strategy, problem.training).fits) {
-      return { ok: false, reason: 'out-of-memory' };
-    }
+    const strategy =
+      candidate.recompute === 'full' && candidate.recomputeLayers === null
+        ? fewestRecomputedLayers(problem, candidate)
+        : fitsInMemory(problem, candidate)
+          ? candidate
+          : null;
+    if (strategy === null) return { ok: false, reason: 'out-of-memory' };
     const result = estimate(problem.graph, problem.cluster, strategy, problem.training, options);
     if (!result.fits) return { ok: false, reason: 'out-of-memory' };
     return { ok: true, strategy, estimate: result };
@@ -40,6 +76,7 @@ export function strategyKey(s: Strategy): string {
     s.microBatchSize,
     s.sequenceParallel ? 1 : 0,
     s.recompute,
+    s.recomputeLayers ?? 'all',
     s.zeroStage,
     s.schedule,
     s.layersPerStage?.join('.') ?? 'even',

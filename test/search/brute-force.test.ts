@@ -29,6 +29,18 @@ function compositions(n: number, k: number): number[][] {
   return out;
 }
 
+/** Megatron-LM (the default framework) runs ZeRO 0 or its distributed optimizer (ZeRO-1). */
+const MEGATRON_ZERO_STAGES: readonly ZeroStage[] = [0, 1];
+
+/** none, selective, and full recompute of the first N layers of each chunk (N = 1..L, L = all). */
+function RECOMPUTE_CHOICES(layers: number): [RecomputeMode, number | null][] {
+  const partial = Array.from(
+    { length: layers - 1 },
+    (_, i) => ['full', i + 1] as [RecomputeMode, number],
+  );
+  return [['none', null], ['selective', null], ['full', null], ...partial];
+}
+
 function bruteForce(
   graph: ReturnType<typeof buildModelGraph>,
   cluster: ReturnType<typeof clusterFromPreset>,
@@ -60,8 +72,8 @@ function bruteForce(
             pp * v === 1 ? [null] : [null, ...compositions(L, pp * v)];
           for (const layersPerStage of splits)
             for (const sequenceParallel of [false, true])
-              for (const recompute of ['none', 'selective', 'full'] as RecomputeMode[])
-                for (const zeroStage of [0, 1, 2, 3] as ZeroStage[]) {
+              for (const [recompute, recomputeLayers] of RECOMPUTE_CHOICES(L))
+                for (const zeroStage of MEGATRON_ZERO_STAGES) {
                   const strategy: Strategy = {
                     dp,
                     tp,
@@ -73,7 +85,7 @@ function bruteForce(
                     microBatchSize: mbs,
                     numMicroBatches: m,
                     recompute,
-                    recomputeLayers: null,
+                    recomputeLayers,
                     zeroStage,
                     schedule,
                     layersPerStage,
