@@ -207,6 +207,8 @@ export function rowConstraints(row: PublishedRow): SearchConstraints {
     schedule: [schedule],
     sequenceParallel: [p.sequence_parallel === true && (p.tp ?? 1) > 1],
     recompute: [recomputeFor(row)],
+    // The sources recompute every layer when they say "full".
+    recomputeLayers: [null],
     zeroStage: [zero],
   };
   // Unstated settings (Narayanan's micro-batch size and chunk count, the GPT-3 text row's

@@ -264,19 +264,23 @@ export function* enumerateStrategies(
             for (const recompute of RECOMPUTE_MODES) {
               if (!allowed(x.constraints.recompute, recompute)) continue;
               for (const zeroStage of zeroStages(x, pp, dp)) {
-                yield {
-                  dp,
-                  tp,
-                  pp,
-                  cp: 1,
-                  microBatchSize,
-                  numMicroBatches,
-                  sequenceParallel,
-                  recompute,
-                  recomputeLayers: null,
-                  zeroStage,
-                  ...shape,
-                };
+                for (const recomputeLayers of recompute === 'full'
+                  ? (x.constraints.recomputeLayers ?? [null])
+                  : [null]) {
+                  yield {
+                    dp,
+                    tp,
+                    pp,
+                    cp: 1,
+                    microBatchSize,
+                    numMicroBatches,
+                    sequenceParallel,
+                    recompute,
+                    recomputeLayers,
+                    zeroStage,
+                    ...shape,
+                  };
+                }
               }
             }
           }

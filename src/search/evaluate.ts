@@ -43,15 +43,22 @@ function fewestRecomputedLayers(problem: Problem, strategy: Strategy): Strategy 
   return withLayers(high);
 }
 
+export interface EvaluationOptions extends EstimateOptions {
+  /** Let full-recompute candidates recompute only as many layers as memory requires. */
+  readonly searchRecomputeLayers?: boolean;
+}
+
 export function evaluateCandidate(
   problem: Problem,
   candidate: Strategy,
-  options: EstimateOptions,
+  options: EvaluationOptions,
 ): Evaluation {
   try {
     // Memory first: it needs no timing, and most rejected candidates fail here.
     const strategy =
-      candidate.recompute === 'full' && candidate.recomputeLayers === null
+      options.searchRecomputeLayers === true &&
+      candidate.recompute === 'full' &&
+      candidate.recomputeLayers === null
         ? fewestRecomputedLayers(problem, candidate)
         : fitsInMemory(problem, candidate)
           ? candidate

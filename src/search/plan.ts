@@ -132,7 +132,10 @@ function searchCluster(
       break;
     }
     candidates++;
-    const result = evaluateCandidate({ ...problem, cluster }, strategy, options);
+    const result = evaluateCandidate({ ...problem, cluster }, strategy, {
+      ...options,
+      searchRecomputeLayers: problem.constraints.recomputeLayers === undefined,
+    });
     if (!result.ok) {
       countRejection(rejected, result.reason);
       continue;

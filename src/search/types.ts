@@ -20,6 +20,11 @@ export interface SearchConstraints {
   readonly microBatchSize?: readonly number[];
   readonly sequenceParallel?: readonly boolean[];
   readonly recompute?: readonly RecomputeMode[];
+  /**
+   * With full recompute: layers per chunk to recompute (null = all). Absent = the planner picks
+   * the fewest that fit.
+   */
+  readonly recomputeLayers?: readonly (number | null)[];
   readonly zeroStage?: readonly ZeroStage[];
   readonly schedule?: readonly ScheduleKind[];
 }

@@ -23,7 +23,6 @@ import type {
 import type { ModelGraph } from '../../graph/types.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
 
-
 /** Everything that fixes a stage's per-layer costs: group, degrees, micro-batch, recompute. */
 export interface StageShape {
   readonly group: ClusterProfile;
