@@ -6,7 +6,7 @@ import type { HeteroClusterSpec } from '../src/hardware-profiles/hetero.js';
 import { planHeterogeneous } from '../src/search/hetero/index.js';
 
 const catalog = loadProfileCatalog();
-const graph = buildModelGraph(findModel(catalog, 'llama3-8b').spec as never, 4096);
+const graph = buildModelGraph(findModel(catalog, 'llama3-8b').spec, 4096);
 const training = {
   globalBatchSize: 1024,
   sequenceLength: 4096,

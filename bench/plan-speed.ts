@@ -62,7 +62,13 @@ export function llama405bProblem(): PlanningProblem {
   };
 }
 
-function problemFor(model: string, preset: string, nodes: number, globalBatchSize: number, sequenceLength: number): PlanningProblem {
+function problemFor(
+  model: string,
+  preset: string,
+  nodes: number,
+  globalBatchSize: number,
+  sequenceLength: number,
+): PlanningProblem {
   const catalog = loadProfileCatalog();
   return {
     ...llama405bProblem(),
@@ -74,13 +80,24 @@ function problemFor(model: string, preset: string, nodes: number, globalBatchSiz
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = [
-    benchPlan('llama3-405b, 16,384 × H100 (2,048 × dgx-h100), gbs 2048, seq 8192', llama405bProblem()),
-    benchPlan('llama3-70b, 512 × H100 (64 × dgx-h100), gbs 1024, seq 8192', problemFor('llama3-70b', 'dgx-h100', 64, 1024, 8192)),
-    benchPlan('gpt3-175b, 1,024 × A100 (128 × dgx-a100-80gb), gbs 1536, seq 2048', problemFor('gpt3-175b', 'dgx-a100-80gb', 128, 1536, 2048)),
+    benchPlan(
+      'llama3-405b, 16,384 × H100 (2,048 × dgx-h100), gbs 2048, seq 8192',
+      llama405bProblem(),
+    ),
+    benchPlan(
+      'llama3-70b, 512 × H100 (64 × dgx-h100), gbs 1024, seq 8192',
+      problemFor('llama3-70b', 'dgx-h100', 64, 1024, 8192),
+    ),
+    benchPlan(
+      'gpt3-175b, 1,024 × A100 (128 × dgx-a100-80gb), gbs 1536, seq 2048',
+      problemFor('gpt3-175b', 'dgx-a100-80gb', 128, 1536, 2048),
+    ),
   ];
   console.log('planning time (median of 5 runs, full strategy space)');
   for (const r of results) {
-    console.log(`- ${r.name}: ${(r.medianSeconds * 1000).toFixed(0)} ms, ${r.candidates} candidates, ${r.microsecondsPerCandidate.toFixed(1)} µs/candidate`);
+    console.log(
+      `- ${r.name}: ${(r.medianSeconds * 1000).toFixed(0)} ms, ${r.candidates} candidates, ${r.microsecondsPerCandidate.toFixed(1)} µs/candidate`,
+    );
     console.log(`    best: ${r.best}`);
   }
 }

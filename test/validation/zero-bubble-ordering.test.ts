@@ -27,7 +27,14 @@ for (const row of rows) {
   const result = compareRow(catalog, row);
   if (result.measuredStepSeconds === null || result.predictedStepSeconds === null) continue;
   const key = `${model} ${m}`;
-  groups.set(key, [...(groups.get(key) ?? []), { schedule: schedule ?? '?', measured: result.measuredStepSeconds, predicted: result.predictedStepSeconds }]);
+  groups.set(key, [
+    ...(groups.get(key) ?? []),
+    {
+      schedule: schedule ?? '?',
+      measured: result.measuredStepSeconds,
+      predicted: result.predictedStepSeconds,
+    },
+  ]);
 }
 
 describe('Zero Bubble schedule ordering (predicted vs measured)', () => {
@@ -41,7 +48,11 @@ describe('Zero Bubble schedule ordering (predicted vs measured)', () => {
         if (a === b || a.measured >= b.measured) continue;
         const tie = (b.measured - a.measured) / b.measured < TIE_FRACTION;
         if (tie) continue;
-        expect({ faster: a.schedule, slower: b.schedule, predictedFaster: a.predicted < b.predicted }).toEqual({
+        expect({
+          faster: a.schedule,
+          slower: b.schedule,
+          predictedFaster: a.predicted < b.predicted,
+        }).toEqual({
           faster: a.schedule,
           slower: b.schedule,
           predictedFaster: true,
