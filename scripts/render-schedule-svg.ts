@@ -31,7 +31,7 @@ const cases: { kind: ScheduleKind; virtualStages?: number; slices?: number }[] =
 for (const c of cases) {
   const p = 4;
   const m = 8;
-  const schedule = generateSchedule({ kind: c.kind, numRanks: p, numMicroBatches: m, ...c });
+  const schedule = generateSchedule({ numRanks: p, numMicroBatches: m, ...c });
   const n = schedule.numStages;
   const perChunk = 1e-3 / schedule.chunksPerRank;
   const result = simulateSchedule(schedule, {

@@ -8,7 +8,13 @@ import type { ProfileCatalog } from './hardware-profiles/index.js';
 import { loadProfileCatalog } from './hardware-profiles/index.js';
 import { toApiError } from './api/normalise-error.js';
 import { EstimateRequest, PlanRequest } from './api/schemas.js';
-import type { EstimateResponse, PlanResponse } from './api/response-schemas.js';
+import type { GraphPlanRequest, TransformerPlanRequest } from './api/schemas.js';
+import type {
+  AnyPlanResponse,
+  EstimateResponse,
+  GraphPlanResponse,
+  PlanResponse,
+} from './api/response-schemas.js';
 import { runEstimate, runPlan } from './api/services.js';
 
 export interface LibOptions {
@@ -24,11 +30,23 @@ function call<T>(run: (catalog: ProfileCatalog) => T, options: LibOptions): T {
   }
 }
 
-/** Search for the best plan (POST /v1/plans, in-process). */
-export function plan(request: PlanRequest, options: LibOptions = {}): Promise<PlanResponse> {
-  return new Promise((resolve) => {
-    resolve(call((catalog) => runPlan(catalog, PlanRequest.parse(request)), options));
-  });
+/**
+ * Search for the best plan (POST /v1/plans, in-process): a transformer answers a PlanResponse, an
+ * operator graph (model.graph / model.onnx) a GraphPlanResponse.
+ */
+export function plan(request: TransformerPlanRequest, options?: LibOptions): Promise<PlanResponse>;
+export function plan(request: GraphPlanRequest, options?: LibOptions): Promise<GraphPlanResponse>;
+export function plan(request: PlanRequest, options?: LibOptions): Promise<AnyPlanResponse>;
+export async function plan(
+  request: PlanRequest,
+  options: LibOptions = {},
+): Promise<AnyPlanResponse> {
+  try {
+    const catalog = options.catalog ?? loadProfileCatalog();
+    return (await runPlan(catalog, PlanRequest.parse(request))).response;
+  } catch (error) {
+    throw toApiError(error);
+  }
 }
 
 /** Estimate one strategy (POST /v1/estimates, in-process). */
@@ -38,8 +56,28 @@ export function estimate(request: EstimateRequest, options: LibOptions = {}): Es
 
 export { ApiError, STATUS_BY_CODE } from './api/errors.js';
 export type { ErrorCode, Issue } from './api/errors.js';
-export { PlanRequest, EstimateRequest, PlanResponse, EstimateResponse } from './api/schemas.js';
-export type { ApiEstimate, ApiPlan, ApiStrategy, ProblemBody } from './api/response-schemas.js';
+export {
+  PlanRequest,
+  EstimateRequest,
+  PlanResponse,
+  EstimateResponse,
+  AnyPlanResponse,
+  GraphPlanResponse,
+  ScheduleRequest,
+  ScheduleResponse,
+  PlanExport as ApiPlanExportSchema,
+} from './api/schemas.js';
+export type { GraphPlanRequest, TransformerPlanRequest } from './api/schemas.js';
+export type {
+  ApiEstimate,
+  ApiGraphPlan,
+  ApiPlan,
+  ApiPlanExport,
+  ApiStrategy,
+  ProblemBody,
+} from './api/response-schemas.js';
+export { createStrataClient } from './client.js';
+export type { StrataClient } from './client.js';
 export type { components, paths } from './api/generated/openapi.js';
 export { createApp } from './app.js';
 export type { AppDeps } from './app.js';
@@ -56,3 +94,50 @@ export type { Objective, PlanResult, PlanningProblem, SearchConstraints } from '
 export { estimate as estimateCost, PlanningError } from './costmodel/index.js';
 export type { CostBreakdown, Strategy, TrainingConfig } from './costmodel/index.js';
 export type { Plan, StagePlacement } from './plan/index.js';
+export type { PlanSchedule } from './plan/index.js';
+
+// Launch configurations from a Plan (Megatron-LM, DeepSpeed, torchtitan, torchrun, rank maps).
+export { exportPlan, ExportError } from './export/index.js';
+export type { ExportFormat, ExportErrorReason, PlanExport } from './export/index.js';
+// Pipeline schedules: generate, simulate, render.
+export {
+  generateSchedule,
+  simulateSchedule,
+  scheduleToCsv,
+  scheduleToChromeTrace,
+  scheduleToSvg,
+  actionToCsvCell,
+  actionToString,
+  ScheduleInputError,
+  ScheduleValidationError,
+} from './schedule/index.js';
+export type {
+  PipelineSchedule,
+  ScheduleKind,
+  ScheduleRequest as PipelineScheduleRequest,
+  SimulationResult,
+  StageCosts,
+} from './schedule/index.js';
+// Operator graphs (JSON or ONNX) and the Alpa-style intra-op planner.
+export {
+  parseOperatorGraph,
+  GraphInputError,
+  MAX_GRAPH_NODES,
+} from './graph/operator-graph/index.js';
+export type { OperatorGraph, OperatorGraphJson } from './graph/operator-graph/index.js';
+export { importOnnx, OnnxImportError } from './graph/onnx/index.js';
+export type { OnnxImportOptions } from './graph/onnx/index.js';
+export { planOperatorGraph, GraphPlanningError } from './search/intra-op/index.js';
+export type { OperatorGraphPlan, PlanGraphOptions } from './search/intra-op/index.js';
+// What-if studies (the same runtime the server uses).
+export {
+  openStudyRuntime,
+  studyRuntimeOptionsFromEnv,
+  createStudyService,
+} from './studies/index.js';
+export type {
+  StudyRuntime,
+  StudyRuntimeOptions,
+  StudyService,
+  StudySpec,
+} from './studies/index.js';

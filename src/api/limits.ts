@@ -5,6 +5,21 @@
 export const LIMITS = {
   /** JSON request bodies above this are answered 413. */
   bodyBytes: 1024 * 1024,
+  /** POST /v1/plans bodies (they may carry an ONNX file as base64). */
+  planBodyBytes: 8 * 1024 * 1024,
+  /** model.onnx: base64 characters (about 6 MB of ONNX). */
+  onnxBase64Chars: 8_000_000,
+  /** POST /v1/schedules: pipeline ranks p, micro-batches m, chunks per rank v, slices k. */
+  scheduleRanks: 128,
+  scheduleMicroBatches: 1024,
+  scheduleChunksPerRank: 64,
+  scheduleSlices: 64,
+  /** Entries per stageTimes array. */
+  scheduleStageTimes: 8192,
+  /** Actions in one generated schedule, all ranks together. */
+  scheduleActions: 200_000,
+  /** Plans kept for GET /v1/plans/{id} (LRU). */
+  planCacheEntries: 256,
   /** GPUs in one cluster (gpusPerNode × nodes). */
   worldSize: 65_536,
   nodes: 65_536,
@@ -33,4 +48,6 @@ export const SEARCH_DEFAULTS = {
   topK: 5,
   maxCandidates: 100_000,
   timeLimitSeconds: 30,
+  /** Solver budget of an operator-graph plan. */
+  graphTimeLimitSeconds: 10,
 } as const;

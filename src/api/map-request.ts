@@ -27,6 +27,7 @@ import type {
   ModelInput,
   PlanRequest,
   SearchOptions,
+  TransformerPlanRequest,
   StrategyInput,
   TrainingInput,
 } from './schemas.js';
@@ -123,7 +124,10 @@ export function planTimeLimitMilliseconds(request: PlanRequest): number {
   return (request.search?.timeLimitSeconds ?? SEARCH_DEFAULTS.timeLimitSeconds) * 1000;
 }
 
-export function toPlanningProblem(catalog: ProfileCatalog, request: PlanRequest): PlanningProblem {
+export function toPlanningProblem(
+  catalog: ProfileCatalog,
+  request: TransformerPlanRequest,
+): PlanningProblem {
   const search = request.search ?? {};
   const training = trainingFromInput(request.training);
   return {

@@ -3,8 +3,9 @@
  * CostBreakdown → Estimate (base units with suffixes, STYLE.md §3).
  */
 import type { CostBreakdown, Strategy } from '../costmodel/index.js';
-import type { Plan, StagePlacement } from '../plan/index.js';
+import type { Plan, PlanSchedule, StagePlacement } from '../plan/index.js';
 import type { PlanResult } from '../search/index.js';
+import type { ApiPlanSchedule } from './export-schemas.js';
 import type {
   ApiEstimate,
   ApiPlan,
@@ -64,6 +65,24 @@ export function layoutToApi(layout: readonly StagePlacement[]): ApiStagePlacemen
   return layout.map((p) => ({ ...p }));
 }
 
+export function scheduleToApi(s: PlanSchedule | null): ApiPlanSchedule | null {
+  if (s === null) return null;
+  return {
+    kind: s.kind,
+    numRanks: s.numRanks,
+    numStages: s.numStages,
+    numMicroBatches: s.numMicroBatches,
+    chunksPerRank: s.chunksPerRank,
+    slicesPerMicroBatch: s.slicesPerMicroBatch,
+    stageToRank: [...s.stageToRank],
+    ranks: s.ranks.map((actions) => [...actions]),
+    makespanSeconds: s.makespanSeconds,
+    bubbleFraction: s.bubbleFraction,
+    bubbleFractionPerRank: [...s.bubbleFractionPerRank],
+    peakInFlightMicroBatches: [...s.peakInFlightMicroBatches],
+  };
+}
+
 export function planToApi(plan: Plan): ApiPlan {
   return {
     strategy: strategyToApi(plan.strategy),
@@ -74,11 +93,17 @@ export function planToApi(plan: Plan): ApiPlan {
     nodes: plan.numNodes,
     accelerator: plan.acceleratorId,
     model: plan.modelName,
+    schedule: scheduleToApi(plan.schedule),
   };
 }
 
-export function planResultToApi(result: PlanResult, elapsedSeconds: number): PlanResponse {
+export function planResultToApi(
+  result: PlanResult,
+  elapsedSeconds: number,
+  id: string,
+): PlanResponse {
   return {
+    id,
     best: planToApi(result.best),
     alternatives: result.alternatives.map(planToApi),
     search: {

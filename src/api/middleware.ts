@@ -7,8 +7,8 @@ import { toApiError } from './normalise-error.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** 415 unless the request says it carries JSON; then parse it with a 1 MB limit. */
-export function jsonBody(): RequestHandler[] {
+/** 415 unless the request says it carries JSON; then parse it (1 MB limit unless given). */
+export function jsonBody(limitBytes: number = LIMITS.bodyBytes): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     if (req.is(JSON_TYPES) === false || req.is(JSON_TYPES) === null) {
       throw new ApiError(
@@ -18,7 +18,7 @@ export function jsonBody(): RequestHandler[] {
     }
     next();
   };
-  return [requireJson, express.json({ limit: LIMITS.bodyBytes, type: JSON_TYPES })];
+  return [requireJson, express.json({ limit: limitBytes, type: JSON_TYPES })];
 }
 
 export const notFound: RequestHandler = (req) => {

@@ -6,7 +6,12 @@
 import { ZodError } from 'zod';
 import type { z } from 'zod';
 import { PlanningError } from '../costmodel/index.js';
+import { ExportError } from '../export/index.js';
 import { ModelInputError } from '../graph/index.js';
+import { OnnxImportError } from '../graph/onnx/index.js';
+import { GraphInputError } from '../graph/operator-graph/index.js';
+import { ScheduleInputError } from '../schedule/index.js';
+import { GraphPlanningError } from '../search/intra-op/index.js';
 import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
 import type { ErrorCode, Issue } from './errors.js';
 import { ApiError } from './errors.js';
@@ -72,8 +77,14 @@ function fromBodyParser(error: unknown): ApiError | null {
   switch (type) {
     case 'entity.parse.failed':
       return new ApiError('BAD_REQUEST', `malformed JSON: ${message}`);
-    case 'entity.too.large':
-      return new ApiError('PAYLOAD_TOO_LARGE', 'request body exceeds the 1 MB limit');
+    case 'entity.too.large': {
+      const limit = 'limit' in error && typeof error.limit === 'number' ? error.limit : 2 ** 20;
+      return new ApiError(
+        'PAYLOAD_TOO_LARGE',
+        `request body exceeds the ${limit / 2 ** 20} MB limit`,
+        { details: { limitBytes: limit } },
+      );
+    }
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ApiError('UNSUPPORTED_MEDIA_TYPE', message);
@@ -85,6 +96,49 @@ function fromBodyParser(error: unknown): ApiError | null {
     default:
       return null;
   }
+}
+
+/** ScheduleRequest (domain) field names → POST /v1/schedules body paths. */
+const SCHEDULE_FIELDS: Readonly<Record<string, string>> = {
+  numRanks: 'stages',
+  numMicroBatches: 'microBatches',
+  forwardSeconds: 'stageTimes.forwardSeconds',
+  backwardInputSeconds: 'stageTimes.backwardInputSeconds',
+  backwardWeightSeconds: 'stageTimes.backwardWeightSeconds',
+};
+
+/** Errors of the export, operator-graph, ONNX and schedule rooms. */
+function fromRooms(error: unknown): ApiError | null {
+  if (error instanceof ExportError) {
+    return new ApiError('INFEASIBLE', error.message, {
+      field: error.field,
+      details: { reason: error.reason, format: error.format, ...error.details },
+    });
+  }
+  if (error instanceof GraphInputError) {
+    return new ApiError('VALIDATION_FAILED', `model.${error.message}`, {
+      field: `model.${error.field}`,
+    });
+  }
+  if (error instanceof OnnxImportError) {
+    const unsupported = error.unsupportedOps;
+    return new ApiError('VALIDATION_FAILED', `model.onnx: ${error.message}`, {
+      field: 'model.onnx',
+      details: {
+        onnxField: error.field,
+        ...(unsupported === undefined ? {} : { unsupportedOps: [...unsupported] }),
+      },
+    });
+  }
+  if (error instanceof ScheduleInputError) {
+    return new ApiError('VALIDATION_FAILED', error.message, {
+      field: SCHEDULE_FIELDS[error.field] ?? error.field,
+    });
+  }
+  if (error instanceof GraphPlanningError) {
+    return new ApiError('INFEASIBLE', error.message, { details: { reason: error.reason } });
+  }
+  return null;
 }
 
 export function toApiError(error: unknown): ApiError {
@@ -113,5 +167,9 @@ export function toApiError(error: unknown): ApiError {
       details: { reason: error.reason, ...error.details },
     });
   }
-  return fromBodyParser(error) ?? new ApiError('INTERNAL', 'internal error', { cause: error });
+  return (
+    fromRooms(error) ??
+    fromBodyParser(error) ??
+    new ApiError('INTERNAL', 'internal error', { cause: error })
+  );
 }

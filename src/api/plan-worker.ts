@@ -11,9 +11,9 @@ import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const { catalog } = workerData as { catalog: ProfileCatalog };
 
-function handle(message: WorkerRequest): WorkerReply {
+async function handle(message: WorkerRequest): Promise<WorkerReply> {
   try {
-    return { id: message.id, ok: true, response: runPlan(catalog, message.request) };
+    return { id: message.id, ok: true, outcome: await runPlan(catalog, message.request) };
   } catch (error) {
     const apiError = toApiError(error);
     const cause: unknown = apiError.cause;
@@ -33,5 +33,5 @@ function handle(message: WorkerRequest): WorkerReply {
 }
 
 parentPort?.on('message', (message: WorkerRequest) => {
-  parentPort?.postMessage(handle(message));
+  void handle(message).then((reply) => parentPort?.postMessage(reply));
 });

@@ -4,6 +4,8 @@
  * clients parse responses at runtime.
  */
 import { z } from 'zod';
+import { PlanExports, PlanSchedule } from './export-schemas.js';
+import { GraphPlanResponse } from './graph-schemas.js';
 
 const RecomputeMode = z.enum(['none', 'selective', 'full']);
 const ZeroStage = z.literal([0, 1, 2, 3]);
@@ -100,6 +102,8 @@ export const Plan = z.object({
   nodes: z.int(),
   accelerator: z.string(),
   model: z.string(),
+  schedule: PlanSchedule.nullable(),
+  exports: PlanExports.exactOptional(),
 });
 
 export const SearchStats = z.object({
@@ -111,10 +115,13 @@ export const SearchStats = z.object({
 });
 
 export const PlanResponse = z.object({
+  id: z.string(),
   best: Plan,
   alternatives: z.array(Plan),
   search: SearchStats,
 });
+
+export const AnyPlanResponse = z.union([PlanResponse, GraphPlanResponse]);
 
 export const EstimateResponse = z.object({
   estimate: Estimate,
@@ -155,6 +162,7 @@ export const Problem = z.object({
 });
 
 export type PlanResponse = z.output<typeof PlanResponse>;
+export type AnyPlanResponse = z.output<typeof AnyPlanResponse>;
 export type EstimateResponse = z.output<typeof EstimateResponse>;
 export type ApiPlan = z.output<typeof Plan>;
 export type ApiEstimate = z.output<typeof Estimate>;
@@ -162,3 +170,5 @@ export type ApiStrategy = z.output<typeof StrategyOutput>;
 export type ApiStagePlacement = z.output<typeof StagePlacement>;
 export type ProblemBody = z.output<typeof Problem>;
 export type ErrorCode = z.output<typeof ErrorCode>;
+export * from './export-schemas.js';
+export * from './graph-schemas.js';

@@ -7,17 +7,21 @@ import { Router } from 'express';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { acceleratorList, clusterPresetList, modelDetail, modelList } from './catalog-views.js';
 import { DOCS_HTML } from './docs-page.js';
-import { planTimeLimitMilliseconds, toPlanningProblem } from './map-request.js';
 import { jsonBody } from './middleware.js';
 import { loadOpenApiDocument } from './openapi-document.js';
-import { EstimateRequest, PlanRequest } from './schemas.js';
-import { runEstimate, runPlan } from './services.js';
+import { createPlanCache } from './plan-cache.js';
+import type { PlanCache } from './plan-cache.js';
+import { addPlanRoutes } from './plan-routes.js';
+import { EstimateRequest } from './schemas.js';
+import { runEstimate } from './services.js';
 import type { PlanPool } from './worker-pool.js';
 
 export interface RouteDeps {
   readonly catalog: ProfileCatalog;
   /** Without a pool, plans run inline on the request thread (no time limit; tests, tools). */
   readonly pool?: PlanPool | undefined;
+  /** Plans kept for GET /v1/plans/{id}; default a fresh 256-entry LRU per router. */
+  readonly cache?: PlanCache | undefined;
 }
 
 /** Compute once, on first use. */
@@ -26,23 +30,14 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= { v: make() }).v;
 }
 
-export function apiRoutes({ catalog, pool }: RouteDeps): Router {
+export function apiRoutes({ catalog, pool, cache }: RouteDeps): Router {
   const router = Router();
   const models = lazy(() => modelList(catalog));
   const accelerators = lazy(() => acceleratorList(catalog));
   const clusters = lazy(() => clusterPresetList(catalog));
   const openApi = lazy(loadOpenApiDocument);
 
-  router.post('/v1/plans', ...jsonBody(), async (req, res) => {
-    const request = PlanRequest.parse(req.body);
-    // Validate model, cluster and limits here so bad input never reaches a worker.
-    toPlanningProblem(catalog, request);
-    const response =
-      pool === undefined
-        ? runPlan(catalog, request)
-        : await pool.run(request, planTimeLimitMilliseconds(request));
-    res.json(response);
-  });
+  addPlanRoutes(router, { catalog, pool, cache: cache ?? createPlanCache() });
 
   router.post('/v1/estimates', ...jsonBody(), (req, res) => {
     res.json(runEstimate(catalog, EstimateRequest.parse(req.body)));

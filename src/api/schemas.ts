@@ -48,6 +48,15 @@ export const HuggingFaceModelInput = z.strictObject({
 });
 export const TransformerModelInput = z.strictObject({ transformer: TransformerInput });
 export const ModelInput = z.union([id, HuggingFaceModelInput, TransformerModelInput]);
+/** Operator graphs are checked in depth by parseOperatorGraph / importOnnx (400 naming the field). */
+export const GraphModelInput = z.strictObject({ graph: z.record(z.string(), z.unknown()) });
+export const OnnxModelInput = z.strictObject({
+  onnx: z.string().min(1).max(LIMITS.onnxBase64Chars),
+  batchSize: positiveInt(LIMITS.globalBatchSize).exactOptional(),
+});
+export const PlanModelInput = z.union([ModelInput, GraphModelInput, OnnxModelInput]);
+export const ExportFormat = z.enum(['megatron', 'deepspeed', 'torchtitan', 'torchrun', 'rankmap']);
+export const ScheduleFormat = z.enum(['json', 'csv', 'trace', 'svg']);
 
 export const PresetClusterInput = z.strictObject({
   preset: id,
@@ -104,10 +113,12 @@ export const SearchOptions = z.strictObject({
   maxCandidates: positiveInt(LIMITS.maxCandidates).exactOptional(),
   timeLimitSeconds: z.number().positive().max(LIMITS.timeLimitSeconds).exactOptional(),
   constraints: SearchConstraints.exactOptional(),
+  exports: z.array(ExportFormat).max(5).exactOptional(),
+  solver: z.enum(['highs', 'javascript-lp-solver']).exactOptional(),
 });
 
 export const PlanRequest = z.strictObject({
-  model: ModelInput,
+  model: PlanModelInput,
   cluster: ClusterInput,
   training: TrainingInput,
   search: SearchOptions.exactOptional(),
@@ -141,7 +152,41 @@ export const EstimateRequest = z.strictObject({
   strategy: StrategyInput,
 });
 
+const StageSeconds = z.array(z.number().min(0)).max(LIMITS.scheduleStageTimes);
+export const StageTimes = z.strictObject({
+  forwardSeconds: StageSeconds,
+  backwardInputSeconds: StageSeconds,
+  backwardWeightSeconds: StageSeconds,
+});
+export const ScheduleRequest = z.strictObject({
+  stages: positiveInt(LIMITS.scheduleRanks),
+  microBatches: positiveInt(LIMITS.scheduleMicroBatches),
+  schedule: ScheduleId,
+  virtualStages: positiveInt(LIMITS.scheduleChunksPerRank).exactOptional(),
+  slices: positiveInt(LIMITS.scheduleSlices).exactOptional(),
+  stageTimes: StageTimes.exactOptional(),
+  p2pSeconds: z.number().min(0).exactOptional(),
+});
+
 export type PlanRequest = z.output<typeof PlanRequest>;
+export type ScheduleRequest = z.output<typeof ScheduleRequest>;
+export type PlanModelInput = z.output<typeof PlanModelInput>;
+export type GraphModelInput = z.output<typeof GraphModelInput>;
+export type OnnxModelInput = z.output<typeof OnnxModelInput>;
+export type ExportFormat = z.output<typeof ExportFormat>;
+export type ScheduleFormat = z.output<typeof ScheduleFormat>;
+/** A plan request for a transformer (zoo id, HF config or explicit shape). */
+export type TransformerPlanRequest = PlanRequest & { readonly model: ModelInput };
+/** A plan request for an operator graph (graph JSON or ONNX). */
+export type GraphPlanRequest = PlanRequest & { readonly model: GraphModelInput | OnnxModelInput };
+
+export function isGraphPlanRequest(request: PlanRequest): request is GraphPlanRequest {
+  return typeof request.model === 'object' && ('graph' in request.model || 'onnx' in request.model);
+}
+
+export function isTransformerPlanRequest(request: PlanRequest): request is TransformerPlanRequest {
+  return !isGraphPlanRequest(request);
+}
 export type EstimateRequest = z.output<typeof EstimateRequest>;
 export type ModelInput = z.output<typeof ModelInput>;
 export type ClusterInput = z.output<typeof ClusterInput>;

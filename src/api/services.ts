@@ -8,20 +8,47 @@ import type { CostBreakdown } from '../costmodel/index.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { stagePlacements } from '../plan/index.js';
 import { planTraining } from '../search/index.js';
+import { ApiError } from './errors.js';
+import { runGraphPlan } from './graph-plans.js';
+import { planExports } from './map-export.js';
 import { toEstimateInputs, toPlanningProblem } from './map-request.js';
 import { estimateToApi, layoutToApi, planResultToApi, strategyToApi } from './map-response.js';
-import type { EstimateRequest, PlanRequest } from './schemas.js';
-import type { EstimateResponse, PlanResponse } from './response-schemas.js';
+import { planId } from './plan-cache.js';
+import type { PlanOutcome } from './plan-cache.js';
+import { isGraphPlanRequest, isTransformerPlanRequest } from './schemas.js';
+import type { EstimateRequest, PlanRequest, TransformerPlanRequest } from './schemas.js';
+import type { EstimateResponse } from './response-schemas.js';
 
 const GIB = 2 ** 30;
 const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
 
-/** Plan in the calling thread. elapsedSeconds is measured here: the core reads no clocks. */
-export function runPlan(catalog: ProfileCatalog, request: PlanRequest): PlanResponse {
+/**
+ * Plan a transformer in the calling thread; search.exports are inlined in best.exports.
+ * elapsedSeconds is measured here: the core reads no clocks.
+ */
+export function runTransformerPlan(
+  catalog: ProfileCatalog,
+  request: TransformerPlanRequest,
+  id: string = planId(request),
+): PlanOutcome {
   const started = performance.now();
   const problem = toPlanningProblem(catalog, request);
   const result = planTraining(problem);
-  return planResultToApi(result, (performance.now() - started) / 1000);
+  const spec = problem.graph.spec;
+  const response = planResultToApi(result, (performance.now() - started) / 1000, id);
+  const formats = request.search?.exports ?? [];
+  if (formats.length > 0) response.best.exports = planExports(result.best, spec, formats);
+  return { response, plans: [result.best, ...result.alternatives], spec };
+}
+
+/** Plan any request (transformer or operator graph) in the calling thread. */
+export async function runPlan(catalog: ProfileCatalog, request: PlanRequest): Promise<PlanOutcome> {
+  const id = planId(request);
+  if (isGraphPlanRequest(request)) {
+    return { response: await runGraphPlan(catalog, request, id), plans: [], spec: null };
+  }
+  if (isTransformerPlanRequest(request)) return runTransformerPlan(catalog, request, id);
+  throw new ApiError('INTERNAL', 'unreachable: plan request is neither kind');
 }
 
 function outOfMemory(cost: CostBreakdown, deviceId: string): PlanningError {

@@ -12,12 +12,12 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { ApiError } from './errors.js';
-import type { PlanResponse } from './response-schemas.js';
+import type { PlanOutcome } from './plan-cache.js';
 import type { PlanRequest } from './schemas.js';
 import type { SerialisedError, WorkerReply } from './worker-protocol.js';
 
 export interface PlanPool {
-  run(request: PlanRequest, timeLimitMilliseconds: number): Promise<PlanResponse>;
+  run(request: PlanRequest, timeLimitMilliseconds: number): Promise<PlanOutcome>;
   close(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ interface Job {
   readonly id: number;
   readonly request: PlanRequest;
   readonly timeLimitMilliseconds: number;
-  readonly resolve: (response: PlanResponse) => void;
+  readonly resolve: (response: PlanOutcome) => void;
   readonly reject: (error: ApiError) => void;
   timer: NodeJS.Timeout | undefined;
   slot: Slot | undefined;
@@ -117,7 +117,7 @@ export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions
       const job = slot?.job;
       if (job === undefined || job.id !== reply.id) return;
       finish(job);
-      if (reply.ok) job.resolve(reply.response);
+      if (reply.ok) job.resolve(reply.outcome);
       else job.reject(errorFromWorker(reply.error));
       dispatch();
     });
@@ -174,7 +174,7 @@ export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions
           ),
         );
       }
-      return new Promise<PlanResponse>((resolve, reject) => {
+      return new Promise<PlanOutcome>((resolve, reject) => {
         const job: Job = {
           id: nextId++,
           request,

@@ -1,6 +1,6 @@
 /** Messages between the main thread and plan workers (plain, structured-cloneable data). */
 import type { ErrorCode, Issue } from './errors.js';
-import type { PlanResponse } from './response-schemas.js';
+import type { PlanOutcome } from './plan-cache.js';
 import type { PlanRequest } from './schemas.js';
 
 export interface WorkerRequest {
@@ -19,5 +19,5 @@ export interface SerialisedError {
 }
 
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly response: PlanResponse }
+  | { readonly id: number; readonly ok: true; readonly outcome: PlanOutcome }
   | { readonly id: number; readonly ok: false; readonly error: SerialisedError };

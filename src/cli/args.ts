@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import type { EstimateRequest, PlanRequest } from '../api/schemas.js';
+import type { EstimateRequest, ModelInput, PlanRequest, ScheduleRequest } from '../api/schemas.js';
 import { CliUsageError } from './errors.js';
 
 const COMMON = {
@@ -24,6 +24,21 @@ export const PLAN_OPTIONS = {
   top: { type: 'string' },
   'max-candidates': { type: 'string' },
   'step-time-target': { type: 'string' },
+  emit: { type: 'string' },
+  'emit-only': { type: 'boolean' },
+  solver: { type: 'string' },
+  'time-limit': { type: 'string' },
+  'batch-size': { type: 'string' },
+} as const;
+
+export const SCHEDULE_OPTIONS = {
+  stages: { type: 'string' },
+  'micro-batches': { type: 'string' },
+  schedule: { type: 'string' },
+  'virtual-stages': { type: 'string' },
+  slices: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const ESTIMATE_OPTIONS = {
@@ -103,20 +118,45 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** --model: a zoo id, or a path to a Hugging Face config.json. */
-function model(values: Values): PlanRequest['model'] {
-  const value = required(values, 'model');
-  if (!value.endsWith('.json')) return value;
-  if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
+function readJson(path: string): unknown {
   try {
-    return {
-      huggingFaceConfig: JSON.parse(readFileSync(value, 'utf8')) as Record<string, unknown>,
-    };
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch (error) {
-    throw new CliUsageError('--model', `cannot read ${value}: ${(error as Error).message}`);
+    throw new CliUsageError('--model', `cannot read ${path}: ${(error as Error).message}`);
   }
 }
 
+/** An operator-graph JSON has `tensors` and a `nodes` array; anything else is an HF config. */
+function isOperatorGraph(json: unknown): json is Record<string, unknown> {
+  return typeof json === 'object' && json !== null && 'tensors' in json && 'nodes' in json;
+}
+
+/** --model: a zoo id, or a path to a Hugging Face config.json. */
+function model(values: Values): ModelInput {
+  const value = required(values, 'model');
+  if (!value.endsWith('.json')) return value;
+  if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
+  const json = readJson(value);
+  if (isOperatorGraph(json) || typeof json !== 'object' || json === null) {
+    throw new CliUsageError('--model', `${value} is not a Hugging Face config.json`);
+  }
+  return { huggingFaceConfig: json as Record<string, unknown> };
+}
+
+/** plan --model: also an operator graph (graph.json with tensors + nodes) or an .onnx file. */
+function planModel(values: Values): PlanRequest['model'] {
+  const value = required(values, 'model');
+  const batchSize = int(values, 'batch-size');
+  if (value.endsWith('.onnx')) {
+    if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
+    return { onnx: readFileSync(value).toString('base64'), ...optional('batchSize', batchSize) };
+  }
+  if (value.endsWith('.json') && existsSync(value)) {
+    const json = readJson(value);
+    if (isOperatorGraph(json)) return { graph: json };
+  }
+  return model(values);
+}
 function cluster(values: Values): PlanRequest['cluster'] {
   const nodes = requiredInt(values, 'nodes');
   const preset = str(values, 'cluster');
@@ -131,10 +171,15 @@ function cluster(values: Values): PlanRequest['cluster'] {
   return { accelerator, gpusPerNode: requiredInt(values, 'gpus-per-node'), nodes };
 }
 
-function training(values: Values): PlanRequest['training'] {
+/** Operator graphs take their shapes from the graph: --seq is then optional (and unused). */
+const GRAPH_SEQUENCE_PLACEHOLDER = 1;
+
+function training(values: Values, isGraph = false): PlanRequest['training'] {
   return {
     globalBatchSize: requiredInt(values, 'global-batch'),
-    sequenceLength: requiredInt(values, 'seq'),
+    sequenceLength: isGraph
+      ? (int(values, 'seq') ?? GRAPH_SEQUENCE_PLACEHOLDER)
+      : requiredInt(values, 'seq'),
     ...optional('precision', str(values, 'precision') as PlanRequest['training']['precision']),
   };
 }
@@ -147,8 +192,34 @@ export function planRequest(values: Values): PlanRequest {
     ...optional('topK', int(values, 'top')),
     ...optional('maxCandidates', int(values, 'max-candidates')),
     ...optional('stepTimeTargetSeconds', num(values, 'step-time-target')),
+    ...optional('timeLimitSeconds', num(values, 'time-limit')),
+    ...optional('solver', str(values, 'solver') as Search['solver']),
+    ...optional('exports', emitFormats(values)),
   };
-  return { model: model(values), cluster: cluster(values), training: training(values), search };
+  const planned = planModel(values);
+  const isGraph = typeof planned === 'object' && ('graph' in planned || 'onnx' in planned);
+  return { model: planned, cluster: cluster(values), training: training(values, isGraph), search };
+}
+
+/** --emit <format>; the API schema rejects unknown formats (naming search.exports). */
+function emitFormats(values: Values): Search['exports'] {
+  const emit = str(values, 'emit');
+  if (emit === undefined) {
+    if (values['emit-only'] === true)
+      throw new CliUsageError('--emit-only', 'needs --emit <format>');
+    return undefined;
+  }
+  return [emit as NonNullable<Search['exports']>[number]];
+}
+
+export function scheduleRequest(values: Values): ScheduleRequest {
+  return {
+    stages: requiredInt(values, 'stages'),
+    microBatches: requiredInt(values, 'micro-batches'),
+    schedule: required(values, 'schedule') as ScheduleRequest['schedule'],
+    ...optional('virtualStages', int(values, 'virtual-stages')),
+    ...optional('slices', int(values, 'slices')),
+  };
 }
 
 type StrategyInput = EstimateRequest['strategy'];

@@ -2,10 +2,23 @@
 import { acceleratorList, clusterPresetList, modelList } from '../api/catalog-views.js';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
 import { estimate, plan } from '../lib.js';
-import { ESTIMATE_OPTIONS, PLAN_OPTIONS, estimateRequest, parse, planRequest } from './args.js';
+import { z } from 'zod';
+import { toApiError } from '../api/normalise-error.js';
+import { renderSchedule, simulateRequestedSchedule } from '../api/schedules.js';
+import { ScheduleFormat, ScheduleRequest } from '../api/schemas.js';
+import {
+  ESTIMATE_OPTIONS,
+  PLAN_OPTIONS,
+  SCHEDULE_OPTIONS,
+  estimateRequest,
+  parse,
+  planRequest,
+  scheduleRequest,
+} from './args.js';
 import { CliUsageError } from './errors.js';
 import { runStudyCommand } from './study.js';
-import { estimateResponseReport, planReport } from './format.js';
+import { estimateResponseReport } from './format.js';
+import { graphPlanReport, isGraphResponse, planOutput } from './plan-output.js';
 import { bytesPerSecond, count, gib, table } from './table.js';
 
 export const USAGE = `Usage: strata <command> [flags]
@@ -13,6 +26,7 @@ export const USAGE = `Usage: strata <command> [flags]
 Commands
   plan        search for the best parallelism strategy
   estimate    estimate one strategy
+  schedule    generate and simulate a pipeline schedule (CSV by default)
   models      list the model zoo
   accelerators  list accelerator profiles
   clusters    list cluster presets
@@ -27,7 +41,12 @@ Common flags (plan, estimate)
   --json                     print the API response JSON
 
 plan:      [--objective fastest|min-gpus|max-mfu] [--top <k>] [--max-candidates <n>]
-           [--step-time-target <seconds>]
+           [--step-time-target <seconds>] [--time-limit <seconds>]
+           [--emit megatron|deepspeed|torchtitan|torchrun|rankmap [--emit-only]]
+           --model graph.json|model.onnx: operator graph (--seq optional; [--batch-size <n>]
+           for symbolic ONNX batch dims; [--solver highs|javascript-lp-solver])
+schedule:  --stages <p> --micro-batches <m> --schedule <id> [--virtual-stages <v>]
+           [--slices <k>] [--format csv|trace|svg|json]
 estimate:  --dp <n> --tp <n> --pp <n> --mbs <n> [--micro-batches <n>] [--vpp <n>]
            [--sp|--no-sp] [--recompute none|selective|full] [--zero 0|1|2|3] [--schedule <id>]
 
@@ -41,7 +60,32 @@ async function planCommand(args: readonly string[]): Promise<string> {
   const values = parse(args, PLAN_OPTIONS);
   if (values['help'] === true) return USAGE;
   const response = await plan(planRequest(values));
-  return values['json'] === true ? json(response) : planReport(response);
+  if (values['json'] === true) return json(response);
+  if (isGraphResponse(response)) return graphPlanReport(response);
+  const emit = values['emit'];
+  return planOutput(
+    response,
+    typeof emit === 'string' ? emit : undefined,
+    values['emit-only'] === true,
+  );
+}
+
+/** `strata schedule`: the same bounds and errors as POST /v1/schedules. */
+function scheduleCommand(args: readonly string[]): string {
+  const values = parse(args, SCHEDULE_OPTIONS);
+  if (values['help'] === true) return USAGE;
+  try {
+    const { format } = z
+      .object({ format: ScheduleFormat })
+      .parse({ format: values['format'] ?? 'csv' });
+    const rendered = renderSchedule(
+      simulateRequestedSchedule(ScheduleRequest.parse(scheduleRequest(values))),
+      format,
+    );
+    return typeof rendered.body === 'string' ? rendered.body.trimEnd() : json(rendered.body);
+  } catch (error) {
+    throw toApiError(error);
+  }
 }
 
 function estimateCommand(args: readonly string[]): string {
@@ -113,6 +157,8 @@ export async function runCommand(argv: readonly string[]): Promise<string> {
       return planCommand(rest);
     case 'estimate':
       return estimateCommand(rest);
+    case 'schedule':
+      return scheduleCommand(rest);
     case 'models':
     case 'accelerators':
     case 'clusters':

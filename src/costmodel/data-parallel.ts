@@ -106,5 +106,7 @@ export const ADAM_BYTES_PER_PARAMETER = 30;
 export function optimizerStepSeconds(localParameters: number, device: DeviceProfile): number {
   const bytes = localParameters * ADAM_BYTES_PER_PARAMETER;
   if (bytes <= 0) return 0;
-  return bytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, bytes));
+  return (
+    bytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, bytes))
+  );
 }

@@ -30,7 +30,6 @@ export interface EstimateOptions {
   readonly pipelineModel?: PipelineModel;
 }
 
-
 interface Groups {
   readonly tp: GroupPlacement;
   readonly dp: GroupPlacement;

@@ -126,10 +126,18 @@ function validatePipeline(s: Strategy, training: TrainingConfig): void {
 function validateSlices(s: Strategy, training: TrainingConfig): void {
   const k = s.sequenceSlices;
   if (!Number.isInteger(k) || k < 1) {
-    throw new PlanningError('invalid-strategy', `sequenceSlices=${k} must be a positive integer`, 'strategy.sequenceSlices');
+    throw new PlanningError(
+      'invalid-strategy',
+      `sequenceSlices=${k} must be a positive integer`,
+      'strategy.sequenceSlices',
+    );
   }
   if (s.schedule !== 'seq-slice-1f1b' && k !== 1) {
-    throw new PlanningError('invalid-strategy', `sequenceSlices=${k} requires schedule seq-slice-1f1b`, 'strategy.sequenceSlices');
+    throw new PlanningError(
+      'invalid-strategy',
+      `sequenceSlices=${k} requires schedule seq-slice-1f1b`,
+      'strategy.sequenceSlices',
+    );
   }
   if (training.sequenceLength % k !== 0) {
     throw new PlanningError(

@@ -2,7 +2,21 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { components } from '../../src/api/generated/openapi.js';
 import type {
+  AnyPlanResponse,
   ClusterInput,
+  DeepSpeedExport,
+  GraphPlan,
+  GraphPlanResponse,
+  MegatronExport,
+  PlanExport,
+  PlanExports,
+  PlanModelInput,
+  PlanSchedule,
+  RankMapExport,
+  ScheduleRequest,
+  ScheduleResponse,
+  TorchrunExport,
+  TorchtitanExport,
   Estimate,
   EstimateRequest,
   EstimateResponse,
@@ -37,5 +51,24 @@ describe('zod schemas are pinned to openapi.yaml', () => {
     expectTypeOf<z.output<typeof Estimate>>().toEqualTypeOf<Schemas['Estimate']>();
     expectTypeOf<z.output<typeof StrategyOutput>>().toEqualTypeOf<Schemas['Strategy']>();
     expectTypeOf<z.output<typeof Problem>>().toEqualTypeOf<Schemas['Problem']>();
+    expectTypeOf<z.output<typeof AnyPlanResponse>>().toEqualTypeOf<Schemas['AnyPlanResponse']>();
+    expectTypeOf<z.output<typeof PlanSchedule>>().toEqualTypeOf<Schemas['PlanSchedule']>();
+  });
+
+  it('operator graphs, exports and schedules', () => {
+    expectTypeOf<z.output<typeof PlanModelInput>>().toEqualTypeOf<Schemas['PlanModelInput']>();
+    expectTypeOf<z.output<typeof ScheduleRequest>>().toEqualTypeOf<Schemas['ScheduleRequest']>();
+    expectTypeOf<z.output<typeof ScheduleResponse>>().toEqualTypeOf<Schemas['ScheduleResponse']>();
+    expectTypeOf<z.output<typeof GraphPlan>>().toEqualTypeOf<Schemas['GraphPlan']>();
+    expectTypeOf<z.output<typeof GraphPlanResponse>>().toEqualTypeOf<
+      Schemas['GraphPlanResponse']
+    >();
+    expectTypeOf<z.output<typeof PlanExports>>().toEqualTypeOf<Schemas['PlanExports']>();
+    expectTypeOf<z.output<typeof PlanExport>>().toEqualTypeOf<Schemas['PlanExport']>();
+    expectTypeOf<z.output<typeof MegatronExport>>().toEqualTypeOf<Schemas['MegatronExport']>();
+    expectTypeOf<z.output<typeof DeepSpeedExport>>().toEqualTypeOf<Schemas['DeepSpeedExport']>();
+    expectTypeOf<z.output<typeof TorchtitanExport>>().toEqualTypeOf<Schemas['TorchtitanExport']>();
+    expectTypeOf<z.output<typeof TorchrunExport>>().toEqualTypeOf<Schemas['TorchrunExport']>();
+    expectTypeOf<z.output<typeof RankMapExport>>().toEqualTypeOf<Schemas['RankMapExport']>();
   });
 });

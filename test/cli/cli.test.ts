@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PlanResponse } from '../../src/api/schemas.js';
+import { PlanResponse, ScheduleResponse } from '../../src/api/schemas.js';
 
 function strata(args: readonly string[]) {
   // Same as `npx tsx src/cli.ts ...`, without npm's own warnings on stderr.
@@ -49,5 +49,81 @@ describe('strata CLI', () => {
     expect(status).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(flag);
+  });
+});
+
+describe('strata CLI: exports, schedules, operator graphs', () => {
+  it('plan --emit megatron prints the launch command after the report', () => {
+    const { status, stdout } = strata([
+      'plan',
+      ...SMALL,
+      ...TRAINING,
+      '--top',
+      '0',
+      '--emit',
+      'megatron',
+    ]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Best strategy:/);
+    expect(stdout).toContain('--tensor-model-parallel-size');
+  });
+
+  it('plan --emit deepspeed --emit-only prints only ds_config.json', () => {
+    const args = [
+      'plan',
+      ...SMALL,
+      ...TRAINING,
+      '--top',
+      '0',
+      '--emit',
+      'deepspeed',
+      '--emit-only',
+    ];
+    const { status, stdout } = strata(args);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ train_batch_size: 64 });
+  });
+
+  it('schedule prints the PyTorch CSV by default', () => {
+    const args = ['schedule', '--stages', '4', '--micro-batches', '8', '--schedule', 'zb-h1'];
+    const { status, stdout } = strata(args);
+    expect(status).toBe(0);
+    const rows = stdout.trim().split('\n');
+    expect(rows).toHaveLength(4);
+    for (const cell of rows.flatMap((r) => r.split(',')).filter((c) => c !== '')) {
+      expect(cell).toMatch(/^(\d+)(F|I|W|B)(\d+)$/);
+    }
+  });
+
+  it('schedule --format json and a bad --stages', () => {
+    const base = ['schedule', '--micro-batches', '8', '--schedule', '1f1b'];
+    const ok = strata([...base, '--stages', '4', '--format', 'json']);
+    expect(ok.status).toBe(0);
+    expect(ScheduleResponse.parse(JSON.parse(ok.stdout)).bubbleFraction).toBeCloseTo(3 / 11, 12);
+    const bad = strata([...base, '--stages', '500']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--stages');
+  });
+
+  it('plan --model graph.json plans an operator graph', () => {
+    const args = [
+      'plan',
+      '--model',
+      'examples/graphs/resnet-cnn.json',
+      '--accelerator',
+      'nvidia-h100-sxm-80gb',
+    ];
+    const { status, stdout } = strata([
+      ...args,
+      '--gpus-per-node',
+      '2',
+      '--nodes',
+      '1',
+      '--global-batch',
+      '64',
+    ]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Operator-graph plan/);
+    expect(stdout).toMatch(/stem_conv/);
   });
 });

@@ -24,6 +24,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The response of an earlier POST /v1/plans, while it is cached (LRU, in memory) */
+        get: operations["getPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/export": {
+        parameters: {
+            query: {
+                format: components["schemas"]["ExportFormat"];
+                /** @description Export alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Launch configuration for a cached plan (Megatron-LM, DeepSpeed, torchtitan, torchrun, rank map)
+         * @description Every export carries `text`, the file to save. A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter.
+         */
+        get: operations["getPlanExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/schedule": {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["ScheduleFormat"];
+                /** @description Use alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The pipeline schedule of a cached plan, simulated with its own stage times
+         * @description A plan without pipelining (pipelineParallel 1) answers 422 (details.reason no-pipeline).
+         */
+        get: operations["getPlanSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate and simulate a pipeline schedule (per-rank action lists, bubble, in-flight)
+         * @description Bounded: stages ≤ 128, microBatches ≤ 1024 and at most 200000 actions in all (400 naming the field otherwise). Default stage times: 1 ms forward, 1 ms backward-input, 1 ms backward-weight per stage. `format=trace` answers a Chrome trace (chrome://tracing, Perfetto) as application/json.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/estimates": {
         parameters: {
             query?: never;
@@ -269,6 +360,44 @@ export interface components {
     schemas: {
         /** @description A zoo id (GET /v1/models), a Hugging Face config.json, or an explicit shape. */
         ModelInput: string | components["schemas"]["HuggingFaceModelInput"] | components["schemas"]["TransformerModelInput"];
+        /** @description A transformer (ModelInput), or an operator graph: model.graph (operator-graph JSON, see examples/graphs) or model.onnx (a graph-only .onnx file, base64). Operator graphs are planned with Alpa-style intra-op ILP + stage DP; training.sequenceLength is then ignored and training.globalBatchSize must be a multiple of the graph's batch (leading dim of its first input), the quotient being the micro-batch count. */
+        PlanModelInput: components["schemas"]["ModelInput"] | components["schemas"]["GraphModelInput"] | components["schemas"]["OnnxModelInput"];
+        GraphModelInput: {
+            /** @description Operator-graph JSON: { tensors: { name: { shape, dtype?, parameter? } }, nodes: [ { id, op, inputs, outputs, attributes? } ] } (at most 5000 nodes). */
+            graph: {
+                [key: string]: unknown;
+            };
+        };
+        OnnxModelInput: {
+            /** @description A graph-only .onnx file */
+            onnx: string;
+            /** @description Value for symbolic batch dims. */
+            batchSize?: number;
+        };
+        /** @enum {string} */
+        ExportFormat: "megatron" | "deepspeed" | "torchtitan" | "torchrun" | "rankmap";
+        /** @enum {string} */
+        ScheduleFormat: "json" | "csv" | "trace" | "svg";
+        ScheduleRequest: {
+            /** @description Pipeline ranks p. */
+            stages: number;
+            /** @description Micro-batches m per step. */
+            microBatches: number;
+            schedule: components["schemas"]["ScheduleId"];
+            /** @description Chunks per rank (interleaved-1f1b; zb-v is always 2). */
+            virtualStages?: number;
+            /** @description Sequence slices per micro-batch (seq-slice-1f1b). */
+            slices?: number;
+            stageTimes?: components["schemas"]["StageTimes"];
+            /** @description Activation transfer between consecutive stages on different ranks. */
+            p2pSeconds?: number;
+        };
+        /** @description Per global stage (p · chunks per rank entries), seconds per micro-batch. */
+        StageTimes: {
+            forwardSeconds: number[];
+            backwardInputSeconds: number[];
+            backwardWeightSeconds: number[];
+        };
         HuggingFaceModelInput: {
             /** @description The contents of a Hugging Face config.json (llama, mistral, qwen2, gpt2, gpt_neox, bloom, opt). */
             huggingFaceConfig: {
@@ -385,9 +514,16 @@ export interface components {
             /** @description Default: 30. */
             timeLimitSeconds?: number;
             constraints?: components["schemas"]["SearchConstraints"];
+            /** @description Export formats to inline in best.exports (transformer plans). */
+            exports?: components["schemas"]["ExportFormat"][];
+            /**
+             * @description ILP solver for operator-graph plans (timeLimitSeconds is its budget). Default: highs.
+             * @enum {string}
+             */
+            solver?: "highs" | "javascript-lp-solver";
         };
         PlanRequest: {
-            model: components["schemas"]["ModelInput"];
+            model: components["schemas"]["PlanModelInput"];
             cluster: components["schemas"]["ClusterInput"];
             training: components["schemas"]["TrainingInput"];
             search?: components["schemas"]["SearchOptions"];
@@ -503,6 +639,9 @@ export interface components {
             accelerator: string;
             /** @description Model name. */
             model: string;
+            /** @description The simulated pipeline schedule; null without pipelining. */
+            schedule: components["schemas"]["PlanSchedule"] | null;
+            exports?: components["schemas"]["PlanExports"];
         };
         SearchStats: {
             candidates: number;
@@ -516,9 +655,186 @@ export interface components {
             truncated: boolean;
         };
         PlanResponse: {
+            /** @description sha256 hex of the canonical JSON of the normalised request; GET /v1/plans/{id}. */
+            id: string;
             best: components["schemas"]["Plan"];
             alternatives: components["schemas"]["Plan"][];
             search: components["schemas"]["SearchStats"];
+        };
+        AnyPlanResponse: components["schemas"]["PlanResponse"] | components["schemas"]["GraphPlanResponse"];
+        /** @description Per-rank action lists ("<stage><F|I|W|B><micro-batch>") simulated with the plan's stage costs. */
+        PlanSchedule: {
+            kind: string;
+            numRanks: number;
+            numStages: number;
+            numMicroBatches: number;
+            chunksPerRank: number;
+            slicesPerMicroBatch: number;
+            stageToRank: number[];
+            ranks: string[][];
+            makespanSeconds: number;
+            bubbleFraction: number;
+            bubbleFractionPerRank: number[];
+            peakInFlightMicroBatches: number[];
+        };
+        /** @description Inline exports requested with search.exports or ?exports=. */
+        PlanExports: {
+            megatron?: components["schemas"]["MegatronExport"];
+            deepspeed?: components["schemas"]["DeepSpeedExport"];
+            torchtitan?: components["schemas"]["TorchtitanExport"];
+            torchrun?: components["schemas"]["TorchrunExport"];
+            rankmap?: components["schemas"]["RankMapExport"];
+        };
+        PlanExport: components["schemas"]["MegatronExport"] | components["schemas"]["DeepSpeedExport"] | components["schemas"]["TorchtitanExport"] | components["schemas"]["TorchrunExport"] | components["schemas"]["RankMapExport"];
+        MegatronExport: {
+            /** @enum {string} */
+            format: "megatron";
+            argv: string[];
+            /** @description A torchrun ... pretrain_gpt.py command. */
+            text: string;
+            notes: string[];
+        };
+        DeepSpeedExport: {
+            /** @enum {string} */
+            format: "deepspeed";
+            /** @description ds_config.json. */
+            config: {
+                [key: string]: unknown;
+            };
+            pipelineStages: number;
+            pipeline: {
+                numStages: number;
+                /** @enum {string} */
+                partitionMethod: "uniform" | "explicit";
+                layersPerStage: number[];
+            };
+            text: string;
+            notes: string[];
+        };
+        TorchtitanExport: {
+            /** @enum {string} */
+            format: "torchtitan";
+            settings: {
+                option: string;
+                value: number | string | string[][];
+                cli: boolean;
+            }[];
+            overrides: string[];
+            /** @enum {string} */
+            activationCheckpoint: "none" | "selective" | "full";
+            python: string;
+            text: string;
+            scheduleCsv: string | null;
+            notes: string[];
+        };
+        TorchrunExport: {
+            /** @enum {string} */
+            format: "torchrun";
+            commands: string[];
+            hostfile: string;
+            text: string;
+        };
+        RankMapExport: {
+            /** @enum {string} */
+            format: "rankmap";
+            summary: {
+                worldSize: number;
+                gpusPerNode: number;
+                /** @enum {string} */
+                order: "tp-cp-ep-dp-pp";
+                rankFormula: string;
+                tpGroupsWithinNode: boolean;
+                cpGroupsWithinNode: boolean;
+            };
+            offset: number;
+            ranks: {
+                rank: number;
+                node: number;
+                localRank: number;
+                tp: number;
+                cp: number;
+                dp: number;
+                pp: number;
+            }[];
+            tensorParallelGroups: components["schemas"]["RankGroups"];
+            contextParallelGroups: components["schemas"]["RankGroups"];
+            dataParallelGroups: components["schemas"]["RankGroups"];
+            pipelineParallelGroups: components["schemas"]["RankGroups"];
+            /** @description The rank map as JSON text (at most 4096 ranks). */
+            text: string;
+        };
+        RankGroups: number[][];
+        ScheduleResponse: {
+            schedule: components["schemas"]["ScheduleId"];
+            stages: number;
+            microBatches: number;
+            virtualStages: number;
+            slices: number;
+            ranks: {
+                rank: number;
+                actions: string[];
+            }[];
+            timeline: {
+                rank: number;
+                action: string;
+                startSeconds: number;
+                endSeconds: number;
+            }[];
+            makespanSeconds: number;
+            bubbleFraction: number;
+            bubbleFractionPerRank: number[];
+            /** @description Per rank, the most (chunk, micro-batch[, slice]) units with F done and backward pending. */
+            peakActivationsInFlight: number[];
+        };
+        TensorLayout: {
+            tensor: string;
+            /** @description Per tensor dim: R (replicated), S0 / S1 / S01 (sharded over mesh axis 0, 1, both). */
+            layout: string;
+        };
+        GraphOp: {
+            id: string;
+            stage: number;
+            /** @description [rows, cols] of the stage sub-mesh. */
+            mesh: number[];
+            strategy: string;
+            inputs: components["schemas"]["TensorLayout"][];
+            outputs: components["schemas"]["TensorLayout"][];
+            temporal?: {
+                steps: number;
+            };
+        };
+        GraphStage: {
+            stage: number;
+            ops: string[];
+            mesh: number[];
+            latencySeconds: number;
+        };
+        GraphPlan: {
+            /** @enum {string} */
+            kind: "operator-graph";
+            ops: components["schemas"]["GraphOp"][];
+            stages: components["schemas"]["GraphStage"][];
+            estimate: {
+                stepTimeSeconds: number;
+                numMicroBatches: number;
+                samplesPerSecond: number;
+            };
+            worldSize: number;
+            gpusPerNode: number;
+            nodes: number;
+            accelerator: string;
+        };
+        GraphPlanResponse: {
+            id: string;
+            best: components["schemas"]["GraphPlan"];
+            alternatives: components["schemas"]["GraphPlan"][];
+            search: {
+                solver: string;
+                /** @enum {string} */
+                status: "optimal" | "feasible" | "infeasible" | "timeout";
+                solverSeconds: number;
+                elapsedSeconds: number;
+            };
         };
         EstimateResponse: {
             estimate: components["schemas"]["Estimate"];
@@ -751,7 +1067,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Request body over 1 MB. */
+        /** @description Request body over 1 MB (8 MB for POST /v1/plans, which may carry an ONNX file). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -806,7 +1122,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     createPlan: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Comma-separated export formats to inline in best.exports (same as search.exports). */
+                exports?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -830,13 +1149,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The best plan, the runners-up and search statistics. */
+            /** @description The plan id (content hash of the normalised request), the best plan, the runners-up and search statistics. Operator-graph models (model.graph / model.onnx) answer a GraphPlanResponse. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlanResponse"];
+                    "application/json": components["schemas"]["AnyPlanResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -846,6 +1165,127 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same body POST /v1/plans answered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnyPlanResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getPlanExport: {
+        parameters: {
+            query: {
+                format: components["schemas"]["ExportFormat"];
+                /** @description Export alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getPlanSchedule: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["ScheduleFormat"];
+                /** @description Use alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, PyTorch schedule CSV, Chrome trace or SVG Gantt chart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["ScheduleFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "stages": 4,
+                 *       "microBatches": 8,
+                 *       "schedule": "zb-h1"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule and its simulation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     createEstimate: {

@@ -1,0 +1,137 @@
+/**
+ * Plan routes (issue #3, #4, #7): POST /v1/plans (transformers and operator graphs, with a
+ * content-hash id and inline exports), GET /v1/plans/{id}, its exports and its schedule, and
+ * POST /v1/schedules. No try/catch: errors reach the final middleware (STYLE.md §13).
+ */
+import type { Response, Router } from 'express';
+import { z } from 'zod';
+import type { ProfileCatalog } from '../hardware-profiles/index.js';
+import type { Plan } from '../plan/index.js';
+import { ApiError } from './errors.js';
+import { graphTimeLimitMilliseconds, toGraphPlanningInputs } from './graph-plans.js';
+import { LIMITS } from './limits.js';
+import { planExport } from './map-export.js';
+import { planTimeLimitMilliseconds, toPlanningProblem } from './map-request.js';
+import { jsonBody } from './middleware.js';
+import type { PlanCache, PlanOutcome } from './plan-cache.js';
+import { planId } from './plan-cache.js';
+import { renderSchedule, simulatePlanSchedule, simulateRequestedSchedule } from './schedules.js';
+import type { RenderedSchedule } from './schedules.js';
+import {
+  ExportFormat,
+  PlanRequest,
+  ScheduleFormat,
+  ScheduleRequest,
+  isGraphPlanRequest,
+  isTransformerPlanRequest,
+} from './schemas.js';
+import { runPlan } from './services.js';
+import type { PlanPool } from './worker-pool.js';
+
+export interface PlanRouteDeps {
+  readonly catalog: ProfileCatalog;
+  readonly pool: PlanPool | undefined;
+  readonly cache: PlanCache;
+}
+
+const Index = z
+  .string()
+  .regex(/^\d+$/, 'must be a non-negative integer')
+  .transform(Number)
+  .exactOptional();
+const ExportsQuery = z.object({
+  exports: z
+    .string()
+    .transform((s) => s.split(',').filter((f) => f !== ''))
+    .pipe(z.array(ExportFormat).max(5))
+    .exactOptional(),
+});
+const ExportQuery = z.object({ format: ExportFormat, alternative: Index });
+const ScheduleQuery = z.object({ format: ScheduleFormat.default('json'), alternative: Index });
+
+/** ?exports=a,b joins search.exports. */
+function withQueryExports(request: PlanRequest, query: unknown): PlanRequest {
+  const { exports } = ExportsQuery.parse(query);
+  if (exports === undefined || exports.length === 0) return request;
+  const search = request.search ?? {};
+  return { ...request, search: { ...search, exports: [...(search.exports ?? []), ...exports] } };
+}
+
+/** Validate model, cluster and limits on this thread, so bad input never reaches a worker. */
+function validatePlanRequest(catalog: ProfileCatalog, request: PlanRequest): number {
+  if (isGraphPlanRequest(request)) {
+    toGraphPlanningInputs(catalog, request);
+    return graphTimeLimitMilliseconds(request);
+  }
+  if (isTransformerPlanRequest(request)) toPlanningProblem(catalog, request);
+  return planTimeLimitMilliseconds(request);
+}
+
+/** The cached transformer plan `alternative` points at (best when absent). */
+function cachedPlan(outcome: PlanOutcome, alternative: number | undefined): Plan {
+  if (outcome.spec === null) {
+    throw new ApiError(
+      'INFEASIBLE',
+      'operator-graph plans have no framework exports or pipeline schedules',
+      { field: 'id', details: { reason: 'operator-graph-plan' } },
+    );
+  }
+  const plan = outcome.plans[alternative === undefined ? 0 : alternative + 1];
+  if (plan === undefined) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `alternative=${alternative} is out of range: the plan has ${outcome.plans.length - 1} alternatives`,
+      { field: 'alternative' },
+    );
+  }
+  return plan;
+}
+
+function send(res: Response, rendered: RenderedSchedule): void {
+  if (typeof rendered.body === 'string') res.type(rendered.contentType).send(rendered.body);
+  else res.type(rendered.contentType).json(rendered.body);
+}
+
+export function addPlanRoutes(router: Router, { catalog, pool, cache }: PlanRouteDeps): void {
+  router.post('/v1/plans', ...jsonBody(LIMITS.planBodyBytes), async (req, res) => {
+    const request = withQueryExports(PlanRequest.parse(req.body), req.query);
+    const id = planId(request);
+    const cached = cache.get(id);
+    if (cached !== undefined) {
+      res.json(cached.response);
+      return;
+    }
+    const timeLimitMilliseconds = validatePlanRequest(catalog, request);
+    const outcome =
+      pool === undefined
+        ? await runPlan(catalog, request)
+        : await pool.run(request, timeLimitMilliseconds);
+    cache.set(id, outcome);
+    res.json(outcome.response);
+  });
+
+  router.get('/v1/plans/:id', (req, res) => {
+    res.json(cache.require(req.params.id).response);
+  });
+
+  router.get('/v1/plans/:id/export', (req, res) => {
+    const outcome = cache.require(req.params.id);
+    const { format, alternative } = ExportQuery.parse(req.query);
+    const plan = cachedPlan(outcome, alternative);
+    // cachedPlan has checked that the outcome is a transformer plan with its spec.
+    if (outcome.spec === null) return;
+    res.json(planExport(plan, outcome.spec, format));
+  });
+
+  router.get('/v1/plans/:id/schedule', (req, res) => {
+    const outcome = cache.require(req.params.id);
+    const { format, alternative } = ScheduleQuery.parse(req.query);
+    send(res, renderSchedule(simulatePlanSchedule(cachedPlan(outcome, alternative)), format));
+  });
+
+  router.post('/v1/schedules', ...jsonBody(), (req, res) => {
+    const { format } = ScheduleQuery.parse(req.query);
+    const request = ScheduleRequest.parse(req.body);
+    send(res, renderSchedule(simulateRequestedSchedule(request), format));
+  });
+}
