@@ -53,6 +53,16 @@ function failed(label: ScenarioLabel, reason: string, message: string): Scenario
 const isUserError = (e: unknown): e is Error =>
   e instanceof ProfileLookupError || e instanceof ProfileInputError || e instanceof ModelInputError;
 
+/**
+ * A study row keeps the schedule's summary (makespan, bubble, in-flight) but not the per-rank
+ * action lists: hundreds of rows × p·m·v actions would bloat the store, the SSE stream and the
+ * server's heap (GC pauses), and POST /v1/plans returns them for the scenario a user picks.
+ */
+function withoutActionLists(plan: Plan): Plan {
+  if (plan.schedule === null) return plan;
+  return { ...plan, schedule: { ...plan.schedule, ranks: [] } };
+}
+
 /** Numbers of a feasible plan, given the study's goal, prices and energy parameters. */
 export function resultFromPlan(
   scenario: Scenario,
@@ -78,7 +88,7 @@ export function resultFromPlan(
   }
   return {
     scenario: label,
-    plan,
+    plan: withoutActionLists(plan),
     timeToTrainDays: days,
     gpuHours: hours,
     priceUsdPerGpuHour: price,
