@@ -7,15 +7,16 @@
 import type { ProfileCatalog } from './hardware-profiles/index.js';
 import { loadProfileCatalog } from './hardware-profiles/index.js';
 import { toApiError } from './api/normalise-error.js';
-import { EstimateRequest, PlanRequest } from './api/schemas.js';
-import type { GraphPlanRequest, TransformerPlanRequest } from './api/schemas.js';
+import { ClusterSelectionRequest, EstimateRequest, PlanRequest } from './api/schemas.js';
+import type { ClusterInput, GraphPlanRequest, TransformerPlanRequest } from './api/schemas.js';
 import type {
   AnyPlanResponse,
+  ClusterSelectionResponse,
   EstimateResponse,
   GraphPlanResponse,
   PlanResponse,
 } from './api/response-schemas.js';
-import { runEstimate, runPlan } from './api/services.js';
+import { runClusterSelection, runEstimate, runPlan } from './api/services.js';
 
 export interface LibOptions {
   /** A catalog loaded once by the caller; default: profiles/ loaded on each call. */
@@ -34,7 +35,10 @@ function call<T>(run: (catalog: ProfileCatalog) => T, options: LibOptions): T {
  * Search for the best plan (POST /v1/plans, in-process): a transformer answers a PlanResponse, an
  * operator graph (model.graph / model.onnx) a GraphPlanResponse.
  */
-export function plan(request: TransformerPlanRequest, options?: LibOptions): Promise<PlanResponse>;
+export function plan(
+  request: TransformerPlanRequest & { readonly cluster: ClusterInput },
+  options?: LibOptions,
+): Promise<PlanResponse>;
 export function plan(request: GraphPlanRequest, options?: LibOptions): Promise<GraphPlanResponse>;
 export function plan(request: PlanRequest, options?: LibOptions): Promise<AnyPlanResponse>;
 export async function plan(
@@ -54,6 +58,20 @@ export function estimate(request: EstimateRequest, options: LibOptions = {}): Es
   return call((catalog) => runEstimate(catalog, EstimateRequest.parse(request)), options);
 }
 
+/**
+ * Choose a sub-cluster of an inventory under a $/hour budget or step-time target
+ * (POST /v1/cluster-selections, in-process).
+ */
+export function selectCluster(
+  request: ClusterSelectionRequest,
+  options: LibOptions = {},
+): ClusterSelectionResponse {
+  return call(
+    (catalog) => runClusterSelection(catalog, ClusterSelectionRequest.parse(request)),
+    options,
+  );
+}
+
 export { ApiError, STATUS_BY_CODE } from './api/errors.js';
 export type { ErrorCode, Issue } from './api/errors.js';
 export {
@@ -63,6 +81,9 @@ export {
   EstimateResponse,
   AnyPlanResponse,
   GraphPlanResponse,
+  HeteroPlanResponse,
+  ClusterSelectionRequest,
+  ClusterSelectionResponse,
   ScheduleRequest,
   ScheduleResponse,
   PlanExport as ApiPlanExportSchema,
@@ -71,6 +92,8 @@ export type { GraphPlanRequest, TransformerPlanRequest } from './api/schemas.js'
 export type {
   ApiEstimate,
   ApiGraphPlan,
+  ApiHeteroPlan,
+  ApiFrontierPoint,
   ApiPlan,
   ApiPlanExport,
   ApiStrategy,
@@ -89,7 +112,27 @@ export { loadProfileCatalog, clusterFromPreset, customCluster } from './hardware
 export type { ClusterProfile, DeviceProfile, ProfileCatalog } from './hardware-profiles/index.js';
 export { buildModelGraph, transformerFromHuggingFaceConfig } from './graph/index.js';
 export type { ModelGraph, TransformerSpec } from './graph/index.js';
-export { planTraining } from './search/index.js';
+export { planTraining, planHeterogeneous, selectClusterUnderBudget } from './search/index.js';
+export type {
+  HeteroPlan,
+  HeteroProblem,
+  HeteroResult,
+  HeteroStage,
+  HeteroReplica,
+  BudgetProblem,
+  BudgetResult,
+  Inventory,
+  ParetoPoint,
+  PriceTable,
+} from './search/index.js';
+// Heterogeneous clusters: node groups joined by an inter-group network (issue #5).
+export { heteroClusterFromSpec, heteroWorldSize } from './hardware-profiles/hetero.js';
+export type {
+  HeterogeneousCluster,
+  HeteroClusterSpec,
+  HeteroGroupSpec,
+  InterGroupSpec,
+} from './hardware-profiles/hetero.js';
 export type { Objective, PlanResult, PlanningProblem, SearchConstraints } from './search/index.js';
 export { estimate as estimateCost, PlanningError } from './costmodel/index.js';
 export type { CostBreakdown, Strategy, TrainingConfig } from './costmodel/index.js';

@@ -3,7 +3,9 @@ import type { TransformerSpec } from '../graph/index.js';
 import { buildModelGraph } from '../graph/index.js';
 import type { ModelZooEntry, ProfileCatalog } from '../hardware-profiles/index.js';
 import type { components } from './generated/openapi.js';
+import { heteroClusterFromSpec } from '../hardware-profiles/hetero.js';
 import { ApiError } from './errors.js';
+import { mixClusterInput } from './hetero-plans.js';
 
 type Schemas = components['schemas'];
 
@@ -96,5 +98,16 @@ export function clusterPresetList(catalog: ProfileCatalog): Schemas['ClusterPres
     interNode: { ...c.interNode },
     source: c.source,
   }));
-  return { clusters: clusters.sort((a, b) => a.id.localeCompare(b.id)) };
+  const mixes = [...catalog.clusterMixes.values()].map((m) => ({
+    id: m.id,
+    name: m.name,
+    groups: m.groups.map((g) => ({ preset: g.preset, nodes: g.nodes })),
+    interGroup: { ...heteroClusterFromSpec(catalog, mixClusterInput(m)).interGroup },
+    source: m.source,
+    notes: m.notes,
+  }));
+  return {
+    clusters: clusters.sort((a, b) => a.id.localeCompare(b.id)),
+    mixes: mixes.sort((a, b) => a.id.localeCompare(b.id)),
+  };
 }

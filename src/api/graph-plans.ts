@@ -14,7 +14,7 @@ import { planOperatorGraph } from '../search/intra-op/index.js';
 import { ApiError } from './errors.js';
 import type { GraphPlanResponse } from './graph-schemas.js';
 import { SEARCH_DEFAULTS } from './limits.js';
-import { clusterFromInput } from './map-request.js';
+import { clusterFromInput, homogeneousClusterInput } from './map-request.js';
 import type { GraphPlanRequest } from './schemas.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -66,7 +66,7 @@ export function toGraphPlanningInputs(
   const model = request.model;
   const graph =
     'graph' in model ? parseOperatorGraph(model.graph) : onnxGraph(model.onnx, model.batchSize);
-  const cluster = clusterFromInput(catalog, request.cluster);
+  const cluster = clusterFromInput(catalog, homogeneousClusterInput(request.cluster));
   const batchSize = graphBatchSize(graph);
   const global = request.training.globalBatchSize;
   if (global % batchSize !== 0) {

@@ -23,6 +23,10 @@ export const LIMITS = {
   /** GPUs in one cluster (gpusPerNode × nodes). */
   worldSize: 65_536,
   nodes: 65_536,
+  /** Node groups of a heterogeneous cluster / items of a cluster-selection inventory. */
+  clusterGroups: 4,
+  /** Entries of a prices table. */
+  priceEntries: 64,
   gpusPerNode: 1024,
   layers: 1000,
   hiddenSize: 131_072,
@@ -50,4 +54,6 @@ export const SEARCH_DEFAULTS = {
   timeLimitSeconds: 30,
   /** Solver budget of an operator-graph plan. */
   graphTimeLimitSeconds: 10,
+  /** Heterogeneous candidates evaluated (planHeterogeneous's own default). */
+  heteroMaxCandidates: 500,
 } as const;

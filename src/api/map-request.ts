@@ -25,6 +25,7 @@ import type {
   ClusterInput,
   EstimateRequest,
   ModelInput,
+  PlanClusterInput,
   PlanRequest,
   SearchOptions,
   TransformerPlanRequest,
@@ -80,6 +81,16 @@ export function graphFromModelInput(
   return buildModelGraph(specFromModelInput(catalog, model), sequenceLength);
 }
 
+/** A plan request's cluster for planners that need one homogeneous cluster (operator graphs). */
+export function homogeneousClusterInput(input: PlanClusterInput): ClusterInput {
+  if ('preset' in input || 'accelerator' in input) return input;
+  throw new ApiError(
+    'VALIDATION_FAILED',
+    'cluster: this model kind needs a homogeneous cluster (a preset or a custom node type), not node groups or a mix',
+    { field: 'cluster' },
+  );
+}
+
 export function clusterFromInput(catalog: ProfileCatalog, input: ClusterInput): ClusterProfile {
   const cluster =
     'preset' in input
@@ -132,10 +143,12 @@ export function toPlanningProblem(
   const training = trainingFromInput(request.training);
   return {
     graph: graphFromModelInput(catalog, request.model, training.sequenceLength),
-    cluster: clusterFromInput(catalog, request.cluster),
+    cluster: clusterFromInput(catalog, homogeneousClusterInput(request.cluster)),
     training,
     constraints: constraintsFromInput(search.constraints),
-    objective: search.objective ?? SEARCH_DEFAULTS.objective,
+    // On one homogeneous cluster every GPU is billed: the cheapest plan per step is the fastest.
+    objective:
+      search.objective === 'cheapest' ? 'fastest' : (search.objective ?? SEARCH_DEFAULTS.objective),
     topK: search.topK ?? SEARCH_DEFAULTS.topK,
     stepTimeTargetSeconds: search.stepTimeTargetSeconds ?? null,
     maxCandidates: search.maxCandidates ?? SEARCH_DEFAULTS.maxCandidates,

@@ -22,6 +22,10 @@ type Path = ZodIssue['path'];
 const pathKey = (path: readonly PropertyKey[]): (string | number)[] =>
   path.map((p) => (typeof p === 'number' ? p : String(p)));
 
+/** A request path as a field name: `cluster.groups[1].nodes`. */
+const fieldName = (path: readonly (string | number)[]): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
 /**
  * A union's issues hide the branch the user meant. Pick the branch whose issues reach deepest
  * into the input (then the one with fewest issues) and report its issues with full paths.
@@ -42,10 +46,10 @@ function flatten(issues: readonly ZodIssue[], prefix: Path = []): Issue[] {
 function fromZod(error: ZodError): ApiError {
   const issues = flatten(error.issues);
   const first = issues[0];
-  const field = first === undefined ? undefined : first.path.join('.');
+  const field = first === undefined ? undefined : fieldName(first.path);
   const summary = issues
     .slice(0, 5)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(body)'}: ${i.message}`)
+    .map((i) => `${i.path.length > 0 ? fieldName(i.path) : '(body)'}: ${i.message}`)
     .join('; ');
   return new ApiError('VALIDATION_FAILED', `invalid request: ${summary}`, {
     ...(field === undefined || field === '' ? {} : { field }),

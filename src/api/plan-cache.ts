@@ -16,8 +16,11 @@ import type { PlanRequest } from './schemas.js';
 /** What a plan request produced: the response, and for transformers the domain plans. */
 export interface PlanOutcome {
   readonly response: AnyPlanResponse;
-  /** best first, then the alternatives in response order; empty for operator graphs. */
-  readonly plans: readonly Plan[];
+  /**
+   * best first, then the alternatives in response order; empty for operator graphs. For
+   * heterogeneous plans, each entry's homogeneousPlan, or null where it is a mixed plan.
+   */
+  readonly plans: readonly (Plan | null)[];
   /** The model the plans are for; null for operator graphs. */
   readonly spec: TransformerSpec | null;
 }

@@ -9,6 +9,7 @@ import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import type { Plan } from '../plan/index.js';
 import { ApiError } from './errors.js';
 import { graphTimeLimitMilliseconds, toGraphPlanningInputs } from './graph-plans.js';
+import { isHeteroPlanRequest, normalisePlanCluster, toHeteroProblem } from './hetero-plans.js';
 import { LIMITS } from './limits.js';
 import { planExport } from './map-export.js';
 import { planTimeLimitMilliseconds, toPlanningProblem } from './map-request.js';
@@ -63,9 +64,13 @@ function validatePlanRequest(catalog: ProfileCatalog, request: PlanRequest): num
     toGraphPlanningInputs(catalog, request);
     return graphTimeLimitMilliseconds(request);
   }
-  if (isTransformerPlanRequest(request)) toPlanningProblem(catalog, request);
+  if (isHeteroPlanRequest(request)) toHeteroProblem(catalog, request);
+  else if (isTransformerPlanRequest(request)) toPlanningProblem(catalog, request);
   return planTimeLimitMilliseconds(request);
 }
+
+export const HETEROGENEOUS_PLAN_MESSAGE =
+  'heterogeneous plan: stock launchers cannot express per-stage device types / per-replica micro-batch counts; see best.launcher';
 
 /** The cached transformer plan `alternative` points at (best when absent). */
 function cachedPlan(outcome: PlanOutcome, alternative: number | undefined): Plan {
@@ -84,6 +89,12 @@ function cachedPlan(outcome: PlanOutcome, alternative: number | undefined): Plan
       { field: 'alternative' },
     );
   }
+  if (plan === null) {
+    throw new ApiError('INFEASIBLE', HETEROGENEOUS_PLAN_MESSAGE, {
+      field: alternative === undefined ? 'id' : 'alternative',
+      details: { reason: 'heterogeneous-plan' },
+    });
+  }
   return plan;
 }
 
@@ -94,7 +105,8 @@ function send(res: Response, rendered: RenderedSchedule): void {
 
 export function addPlanRoutes(router: Router, { catalog, pool, cache }: PlanRouteDeps): void {
   router.post('/v1/plans', ...jsonBody(LIMITS.planBodyBytes), async (req, res) => {
-    const request = withQueryExports(PlanRequest.parse(req.body), req.query);
+    const parsed = withQueryExports(PlanRequest.parse(req.body), req.query);
+    const request = normalisePlanCluster(catalog, parsed);
     const id = planId(request);
     const cached = cache.get(id);
     if (cached !== undefined) {

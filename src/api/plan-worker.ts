@@ -1,19 +1,29 @@
 /**
- * Worker-thread entry for POST /v1/plans (started by worker-pool.ts). Receives validated API
+ * Worker-thread entry for POST /v1/plans and POST /v1/cluster-selections (started by worker-pool.ts). Receives validated API
  * requests (plain data), maps and plans them here, and posts back the API response or the
  * normalised error. The catalog arrives once, structured-cloned, in workerData.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
+import { runClusterSelection } from './cluster-selection.js';
 import { toApiError } from './normalise-error.js';
 import { runPlan } from './services.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerJob, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol.js';
 
 const { catalog } = workerData as { catalog: ProfileCatalog };
 
+async function run(job: WorkerJob): Promise<WorkerResult> {
+  switch (job.kind) {
+    case 'plan':
+      return { kind: 'plan', outcome: await runPlan(catalog, job.request) };
+    case 'cluster-selection':
+      return { kind: 'cluster-selection', response: runClusterSelection(catalog, job.request) };
+  }
+}
+
 async function handle(message: WorkerRequest): Promise<WorkerReply> {
   try {
-    return { id: message.id, ok: true, outcome: await runPlan(catalog, message.request) };
+    return { id: message.id, ok: true, result: await run(message.job) };
   } catch (error) {
     const apiError = toApiError(error);
     const cause: unknown = apiError.cause;

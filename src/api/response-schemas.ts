@@ -121,7 +121,88 @@ export const PlanResponse = z.object({
   search: SearchStats,
 });
 
-export const AnyPlanResponse = z.union([PlanResponse, GraphPlanResponse]);
+export const HeteroStage = z.object({
+  stage: z.int(),
+  group: z.int(),
+  accelerator: z.string(),
+  tensorParallel: z.int(),
+  dataParallel: z.int(),
+  firstLayer: z.int(),
+  numLayers: z.int(),
+  hasEmbedding: z.boolean(),
+  hasLmHead: z.boolean(),
+  firstRank: z.int(),
+  lastRank: z.int(),
+  forwardSeconds: z.number(),
+  backwardSeconds: z.number(),
+  peakMemoryBytes: z.number(),
+  memoryCapacityBytes: z.number(),
+});
+
+export const HeteroReplica = z.object({
+  group: z.int(),
+  accelerator: z.string(),
+  gpus: z.int(),
+  tensorParallel: z.int(),
+  pipelineParallel: z.int(),
+  dataParallel: z.int(),
+  microBatchSize: z.int(),
+  globalBatchShare: z.int(),
+  numMicroBatches: z.number(),
+  firstRank: z.int(),
+  lastRank: z.int(),
+  finishSeconds: z.number(),
+  peakMemoryBytes: z.number(),
+});
+
+export const HeteroPlan = z.object({
+  kind: z.enum(['hetero-pipeline', 'hetero-data-parallel', 'homogeneous']),
+  stepTimeSeconds: z.number(),
+  costUsdPerHour: z.number().nullable(),
+  costUsdPerStep: z.number().nullable(),
+  tokensPerSecond: z.number(),
+  mfu: z.number(),
+  gpusUsed: z.int(),
+  gpusPerGroup: z.array(z.int()),
+  microBatchSize: z.int(),
+  stages: z.array(HeteroStage).exactOptional(),
+  replicas: z.array(HeteroReplica).exactOptional(),
+  launcher: z.object({
+    megatronPipelineLayout: z.string().exactOptional(),
+    notes: z.array(z.string()),
+  }),
+  homogeneousPlan: Plan.exactOptional(),
+});
+
+export const HeteroPlanResponse = z.object({
+  id: z.string(),
+  best: HeteroPlan,
+  alternatives: z.array(HeteroPlan),
+  search: z.object({
+    candidates: z.int(),
+    feasible: z.int(),
+    rejected: z.record(z.string(), z.int()),
+    pruned: z.int(),
+    elapsedSeconds: z.number(),
+  }),
+});
+
+export const FrontierPoint = z.object({
+  nodesPerGroup: z.array(z.int()),
+  gpusPerGroup: z.array(z.int()),
+  stepTimeSeconds: z.number(),
+  costUsdPerHour: z.number(),
+  plan: HeteroPlan,
+});
+
+export const ClusterSelectionResponse = z.object({
+  chosen: FrontierPoint.nullable(),
+  frontier: z.array(FrontierPoint),
+  clustersEvaluated: z.int(),
+  elapsedSeconds: z.number(),
+});
+
+export const AnyPlanResponse = z.union([PlanResponse, GraphPlanResponse, HeteroPlanResponse]);
 
 export const EstimateResponse = z.object({
   estimate: Estimate,
@@ -164,6 +245,10 @@ export const Problem = z.object({
 export type PlanResponse = z.output<typeof PlanResponse>;
 export type AnyPlanResponse = z.output<typeof AnyPlanResponse>;
 export type EstimateResponse = z.output<typeof EstimateResponse>;
+export type ApiHeteroPlan = z.output<typeof HeteroPlan>;
+export type HeteroPlanResponse = z.output<typeof HeteroPlanResponse>;
+export type ApiFrontierPoint = z.output<typeof FrontierPoint>;
+export type ClusterSelectionResponse = z.output<typeof ClusterSelectionResponse>;
 export type ApiPlan = z.output<typeof Plan>;
 export type ApiEstimate = z.output<typeof Estimate>;
 export type ApiStrategy = z.output<typeof StrategyOutput>;

@@ -12,7 +12,12 @@ import { loadOpenApiDocument } from './openapi-document.js';
 import { createPlanCache } from './plan-cache.js';
 import type { PlanCache } from './plan-cache.js';
 import { addPlanRoutes } from './plan-routes.js';
-import { EstimateRequest } from './schemas.js';
+import { ClusterSelectionRequest, EstimateRequest } from './schemas.js';
+import {
+  runClusterSelection,
+  selectionTimeLimitMilliseconds,
+  toBudgetProblem,
+} from './cluster-selection.js';
 import { runEstimate } from './services.js';
 import type { PlanPool } from './worker-pool.js';
 
@@ -38,6 +43,16 @@ export function apiRoutes({ catalog, pool, cache }: RouteDeps): Router {
   const openApi = lazy(loadOpenApiDocument);
 
   addPlanRoutes(router, { catalog, pool, cache: cache ?? createPlanCache() });
+
+  router.post('/v1/cluster-selections', ...jsonBody(), async (req, res) => {
+    const request = ClusterSelectionRequest.parse(req.body);
+    toBudgetProblem(catalog, request); // validate here, so bad input never reaches a worker
+    res.json(
+      pool === undefined
+        ? runClusterSelection(catalog, request)
+        : await pool.select(request, selectionTimeLimitMilliseconds(request)),
+    );
+  });
 
   router.post('/v1/estimates', ...jsonBody(), (req, res) => {
     res.json(runEstimate(catalog, EstimateRequest.parse(req.body)));

@@ -13,7 +13,7 @@ export const PositionEmbedding = z.enum(['learned', 'rotary', 'alibi']);
 export const NormKind = z.enum(['layernorm', 'rmsnorm']);
 export const Precision = z.enum(['bf16', 'fp16', 'fp8']);
 export const Framework = z.enum(['megatron', 'deepspeed', 'fsdp']);
-export const Objective = z.enum(['fastest', 'min-gpus', 'max-mfu']);
+export const Objective = z.enum(['fastest', 'min-gpus', 'max-mfu', 'cheapest']);
 export const RecomputeMode = z.enum(['none', 'selective', 'full']);
 export const ZeroStage = z.literal([0, 1, 2, 3]);
 export const ScheduleId = z.enum([
@@ -81,6 +81,28 @@ export const CustomClusterInput = z.strictObject({
   interNode: InterNodeInput.exactOptional(),
 });
 export const ClusterInput = z.union([PresetClusterInput, CustomClusterInput]);
+export const InterGroupInput = z.strictObject({
+  bandwidthGBps: z.number().positive(),
+  latencyMicroseconds: z.number().min(0),
+  efficiency: z.number().positive().max(1).exactOptional(),
+});
+export const HeteroClusterInput = z.strictObject({
+  groups: z.array(ClusterInput).min(1).max(LIMITS.clusterGroups),
+  interGroup: InterGroupInput.exactOptional(),
+});
+export const ClusterMixInput = z.strictObject({ mix: id });
+export const PlanClusterInput = z.union([
+  PresetClusterInput,
+  CustomClusterInput,
+  HeteroClusterInput,
+  ClusterMixInput,
+]);
+/** $/GPU-hour by accelerator id (ids are checked against the catalog when mapped). */
+export const Prices = z
+  .record(z.string().min(1).max(200), z.number().positive())
+  .refine((r) => Object.keys(r).length <= LIMITS.priceEntries, {
+    message: `at most ${LIMITS.priceEntries} prices`,
+  });
 
 export const TrainingInput = z.strictObject({
   globalBatchSize: positiveInt(LIMITS.globalBatchSize),
@@ -115,11 +137,12 @@ export const SearchOptions = z.strictObject({
   constraints: SearchConstraints.exactOptional(),
   exports: z.array(ExportFormat).max(5).exactOptional(),
   solver: z.enum(['highs', 'javascript-lp-solver']).exactOptional(),
+  prices: Prices.exactOptional(),
 });
 
 export const PlanRequest = z.strictObject({
   model: PlanModelInput,
-  cluster: ClusterInput,
+  cluster: PlanClusterInput,
   training: TrainingInput,
   search: SearchOptions.exactOptional(),
 });
@@ -150,6 +173,29 @@ export const EstimateRequest = z.strictObject({
   cluster: ClusterInput,
   training: TrainingInput,
   strategy: StrategyInput,
+});
+
+export const PresetInventoryItem = z.strictObject({
+  preset: id,
+  maxNodes: positiveInt(LIMITS.nodes),
+});
+export const CustomInventoryItem = z.strictObject({
+  accelerator: id,
+  gpusPerNode: positiveInt(LIMITS.gpusPerNode),
+  maxNodes: positiveInt(LIMITS.nodes),
+  intraNode: IntraNodeInput.exactOptional(),
+  interNode: InterNodeInput.exactOptional(),
+});
+export const InventoryItem = z.union([PresetInventoryItem, CustomInventoryItem]);
+export const ClusterSelectionRequest = z.strictObject({
+  model: ModelInput,
+  training: TrainingInput,
+  inventory: z.array(InventoryItem).min(1).max(LIMITS.clusterGroups),
+  interGroup: InterGroupInput.exactOptional(),
+  budgetUsdPerHour: z.number().positive().exactOptional(),
+  stepTimeTargetSeconds: z.number().positive().exactOptional(),
+  prices: Prices.exactOptional(),
+  timeLimitSeconds: z.number().positive().max(LIMITS.timeLimitSeconds).exactOptional(),
 });
 
 const StageSeconds = z.array(z.number().min(0)).max(LIMITS.scheduleStageTimes);
@@ -190,6 +236,10 @@ export function isTransformerPlanRequest(request: PlanRequest): request is Trans
 export type EstimateRequest = z.output<typeof EstimateRequest>;
 export type ModelInput = z.output<typeof ModelInput>;
 export type ClusterInput = z.output<typeof ClusterInput>;
+export type PlanClusterInput = z.output<typeof PlanClusterInput>;
+export type HeteroClusterInput = z.output<typeof HeteroClusterInput>;
+export type InterGroupInput = z.output<typeof InterGroupInput>;
+export type ClusterSelectionRequest = z.output<typeof ClusterSelectionRequest>;
 export type TrainingInput = z.output<typeof TrainingInput>;
 export type StrategyInput = z.output<typeof StrategyInput>;
 export type SearchOptions = z.output<typeof SearchOptions>;

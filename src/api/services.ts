@@ -10,6 +10,7 @@ import { stagePlacements } from '../plan/index.js';
 import { planTraining } from '../search/index.js';
 import { ApiError } from './errors.js';
 import { runGraphPlan } from './graph-plans.js';
+import { isHeteroPlanRequest, normalisePlanCluster, runHeteroPlan } from './hetero-plans.js';
 import { planExports } from './map-export.js';
 import { toEstimateInputs, toPlanningProblem } from './map-request.js';
 import { estimateToApi, layoutToApi, planResultToApi, strategyToApi } from './map-response.js';
@@ -42,8 +43,13 @@ export function runTransformerPlan(
 }
 
 /** Plan any request (transformer or operator graph) in the calling thread. */
-export async function runPlan(catalog: ProfileCatalog, request: PlanRequest): Promise<PlanOutcome> {
+export async function runPlan(
+  catalog: ProfileCatalog,
+  original: PlanRequest,
+): Promise<PlanOutcome> {
+  const request = normalisePlanCluster(catalog, original);
   const id = planId(request);
+  if (isHeteroPlanRequest(request)) return runHeteroPlan(catalog, request, id);
   if (isGraphPlanRequest(request)) {
     return { response: await runGraphPlan(catalog, request, id), plans: [], spec: null };
   }
@@ -64,6 +70,8 @@ function outOfMemory(cost: CostBreakdown, deviceId: string): PlanningError {
     },
   );
 }
+
+export { runClusterSelection } from './cluster-selection.js';
 
 /** Estimate one strategy; a strategy that does not fit in memory is a PlanningError (→ 422). */
 export function runEstimate(catalog: ProfileCatalog, request: EstimateRequest): EstimateResponse {

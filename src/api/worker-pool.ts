@@ -13,11 +13,16 @@ import { Worker } from 'node:worker_threads';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { ApiError } from './errors.js';
 import type { PlanOutcome } from './plan-cache.js';
-import type { PlanRequest } from './schemas.js';
-import type { SerialisedError, WorkerReply } from './worker-protocol.js';
+import type { ClusterSelectionRequest, ClusterSelectionResponse, PlanRequest } from './schemas.js';
+import type { SerialisedError, WorkerJob, WorkerReply, WorkerResult } from './worker-protocol.js';
 
 export interface PlanPool {
   run(request: PlanRequest, timeLimitMilliseconds: number): Promise<PlanOutcome>;
+  /** POST /v1/cluster-selections in a worker, with the same limits and errors as run. */
+  select(
+    request: ClusterSelectionRequest,
+    timeLimitMilliseconds: number,
+  ): Promise<ClusterSelectionResponse>;
   close(): Promise<void>;
 }
 
@@ -30,9 +35,9 @@ export interface PlanPoolOptions {
 
 interface Job {
   readonly id: number;
-  readonly request: PlanRequest;
+  readonly work: WorkerJob;
   readonly timeLimitMilliseconds: number;
-  readonly resolve: (response: PlanOutcome) => void;
+  readonly resolve: (result: WorkerResult) => void;
   readonly reject: (error: ApiError) => void;
   timer: NodeJS.Timeout | undefined;
   slot: Slot | undefined;
@@ -117,7 +122,7 @@ export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions
       const job = slot?.job;
       if (job === undefined || job.id !== reply.id) return;
       finish(job);
-      if (reply.ok) job.resolve(reply.outcome);
+      if (reply.ok) job.resolve(reply.result);
       else job.reject(errorFromWorker(reply.error));
       dispatch();
     });
@@ -141,7 +146,7 @@ export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions
       if (job === undefined) return;
       slot.job = job;
       job.slot = slot;
-      slot.worker.postMessage({ id: job.id, request: job.request });
+      slot.worker.postMessage({ id: job.id, job: job.work });
     }
   }
 
@@ -163,31 +168,45 @@ export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions
 
   for (let i = 0; i < size; i++) slots.push({ worker: spawn(), job: undefined, ready: true });
 
+  const submit = (work: WorkerJob, timeLimitMilliseconds: number): Promise<WorkerResult> => {
+    if (closed) return Promise.reject(new ApiError('OVERLOADED', 'the planner is shutting down'));
+    if (queue.length >= maxQueue) {
+      return Promise.reject(
+        new ApiError(
+          'OVERLOADED',
+          `the planner is busy (${queue.length} searches waiting); retry later`,
+        ),
+      );
+    }
+    return new Promise<WorkerResult>((resolve, reject) => {
+      const job: Job = {
+        id: nextId++,
+        work,
+        timeLimitMilliseconds,
+        resolve,
+        reject,
+        timer: undefined,
+        slot: undefined,
+      };
+      job.timer = setTimeout(() => onTimeout(job), timeLimitMilliseconds);
+      queue.push(job);
+      dispatch();
+    });
+  };
+
   return {
-    run(request, timeLimitMilliseconds) {
-      if (closed) return Promise.reject(new ApiError('OVERLOADED', 'the planner is shutting down'));
-      if (queue.length >= maxQueue) {
-        return Promise.reject(
-          new ApiError(
-            'OVERLOADED',
-            `the planner is busy (${queue.length} searches waiting); retry later`,
-          ),
-        );
+    async run(request, timeLimitMilliseconds) {
+      const result = await submit({ kind: 'plan', request }, timeLimitMilliseconds);
+      if (result.kind !== 'plan') throw internal(new Error('worker answered another job kind'));
+      return result.outcome;
+    },
+    async select(request, timeLimitMilliseconds) {
+      const work = { kind: 'cluster-selection', request } as const;
+      const result = await submit(work, timeLimitMilliseconds);
+      if (result.kind !== 'cluster-selection') {
+        throw internal(new Error('worker answered another job kind'));
       }
-      return new Promise<PlanOutcome>((resolve, reject) => {
-        const job: Job = {
-          id: nextId++,
-          request,
-          timeLimitMilliseconds,
-          resolve,
-          reject,
-          timer: undefined,
-          slot: undefined,
-        };
-        job.timer = setTimeout(() => onTimeout(job), timeLimitMilliseconds);
-        queue.push(job);
-        dispatch();
-      });
+      return result.response;
     },
     async close() {
       closed = true;

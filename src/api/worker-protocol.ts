@@ -1,11 +1,20 @@
 /** Messages between the main thread and plan workers (plain, structured-cloneable data). */
 import type { ErrorCode, Issue } from './errors.js';
 import type { PlanOutcome } from './plan-cache.js';
-import type { PlanRequest } from './schemas.js';
+import type { ClusterSelectionRequest, ClusterSelectionResponse, PlanRequest } from './schemas.js';
+
+/** What a worker runs: a plan (POST /v1/plans) or a cluster selection. */
+export type WorkerJob =
+  | { readonly kind: 'plan'; readonly request: PlanRequest }
+  | { readonly kind: 'cluster-selection'; readonly request: ClusterSelectionRequest };
+
+export type WorkerResult =
+  | { readonly kind: 'plan'; readonly outcome: PlanOutcome }
+  | { readonly kind: 'cluster-selection'; readonly response: ClusterSelectionResponse };
 
 export interface WorkerRequest {
   readonly id: number;
-  readonly request: PlanRequest;
+  readonly job: WorkerJob;
 }
 
 export interface SerialisedError {
@@ -19,5 +28,5 @@ export interface SerialisedError {
 }
 
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly outcome: PlanOutcome }
+  | { readonly id: number; readonly ok: true; readonly result: WorkerResult }
   | { readonly id: number; readonly ok: false; readonly error: SerialisedError };

@@ -2,7 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import type { EstimateRequest, ModelInput, PlanRequest, ScheduleRequest } from '../api/schemas.js';
+import type {
+  ClusterInput,
+  EstimateRequest,
+  ModelInput,
+  PlanRequest,
+  ScheduleRequest,
+} from '../api/schemas.js';
+import { HETERO_PLAN_OPTIONS, heteroCluster, prices } from './hetero-args.js';
 import { CliUsageError } from './errors.js';
 
 const COMMON = {
@@ -29,6 +36,7 @@ export const PLAN_OPTIONS = {
   solver: { type: 'string' },
   'time-limit': { type: 'string' },
   'batch-size': { type: 'string' },
+  ...HETERO_PLAN_OPTIONS,
 } as const;
 
 export const SCHEDULE_OPTIONS = {
@@ -56,7 +64,7 @@ export const ESTIMATE_OPTIONS = {
   schedule: { type: 'string' },
 } as const;
 
-type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** parseArgs, with its errors turned into a CliUsageError naming the flag. */
 export function parse(
@@ -103,7 +111,7 @@ function requiredInt(values: Values, name: string): number {
   return int(values, name) ?? 0;
 }
 
-function num(values: Values, name: string): number | undefined {
+export function num(values: Values, name: string): number | undefined {
   const raw = str(values, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -132,7 +140,7 @@ function isOperatorGraph(json: unknown): json is Record<string, unknown> {
 }
 
 /** --model: a zoo id, or a path to a Hugging Face config.json. */
-function model(values: Values): ModelInput {
+export function model(values: Values): ModelInput {
   const value = required(values, 'model');
   if (!value.endsWith('.json')) return value;
   if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
@@ -157,7 +165,7 @@ function planModel(values: Values): PlanRequest['model'] {
   }
   return model(values);
 }
-function cluster(values: Values): PlanRequest['cluster'] {
+function cluster(values: Values): ClusterInput {
   const nodes = requiredInt(values, 'nodes');
   const preset = str(values, 'cluster');
   if (preset !== undefined) return { preset, nodes };
@@ -174,7 +182,7 @@ function cluster(values: Values): PlanRequest['cluster'] {
 /** Operator graphs take their shapes from the graph: --seq is then optional (and unused). */
 const GRAPH_SEQUENCE_PLACEHOLDER = 1;
 
-function training(values: Values, isGraph = false): PlanRequest['training'] {
+export function training(values: Values, isGraph = false): PlanRequest['training'] {
   return {
     globalBatchSize: requiredInt(values, 'global-batch'),
     sequenceLength: isGraph
@@ -195,10 +203,12 @@ export function planRequest(values: Values): PlanRequest {
     ...optional('timeLimitSeconds', num(values, 'time-limit')),
     ...optional('solver', str(values, 'solver') as Search['solver']),
     ...optional('exports', emitFormats(values)),
+    ...optional('prices', prices(values)),
   };
   const planned = planModel(values);
   const isGraph = typeof planned === 'object' && ('graph' in planned || 'onnx' in planned);
-  return { model: planned, cluster: cluster(values), training: training(values, isGraph), search };
+  const planCluster = heteroCluster(values) ?? cluster(values);
+  return { model: planned, cluster: planCluster, training: training(values, isGraph), search };
 }
 
 /** --emit <format>; the API schema rejects unknown formats (naming search.exports). */

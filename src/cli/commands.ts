@@ -1,7 +1,7 @@
 /** The CLI commands: each returns the text to print (the caller writes it and sets the exit code). */
 import { acceleratorList, clusterPresetList, modelList } from '../api/catalog-views.js';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
-import { estimate, plan } from '../lib.js';
+import { estimate, plan, selectCluster } from '../lib.js';
 import { z } from 'zod';
 import { toApiError } from '../api/normalise-error.js';
 import { renderSchedule, simulateRequestedSchedule } from '../api/schedules.js';
@@ -17,6 +17,13 @@ import {
 } from './args.js';
 import { CliUsageError } from './errors.js';
 import { runStudyCommand } from './study.js';
+import {
+  SELECT_OPTIONS,
+  heteroPlanReport,
+  isHeteroResponse,
+  selectionReport,
+  selectionRequest,
+} from './hetero-output.js';
 import { estimateResponseReport } from './format.js';
 import { graphPlanReport, isGraphResponse, planOutput } from './plan-output.js';
 import { bytesPerSecond, count, gib, table } from './table.js';
@@ -26,6 +33,7 @@ export const USAGE = `Usage: strata <command> [flags]
 Commands
   plan        search for the best parallelism strategy
   estimate    estimate one strategy
+  select      choose a sub-cluster of an inventory under a $/hour budget (Pareto frontier)
   schedule    generate and simulate a pipeline schedule (CSV by default)
   models      list the model zoo
   accelerators  list accelerator profiles
@@ -43,15 +51,22 @@ Common flags (plan, estimate)
 plan:      [--objective fastest|min-gpus|max-mfu] [--top <k>] [--max-candidates <n>]
            [--step-time-target <seconds>] [--time-limit <seconds>]
            [--emit megatron|deepspeed|torchtitan|torchrun|rankmap [--emit-only]]
+           Heterogeneous: --cluster-mix <id> | --groups <preset>:<nodes>,... [--inter-group-gbps <GB/s>
+           [--inter-group-latency-us <us>]] [--objective fastest|cheapest] [--price <accelerator>=<usd/GPU-h> ...]
            --model graph.json|model.onnx: operator graph (--seq optional; [--batch-size <n>]
            for symbolic ONNX batch dims; [--solver highs|javascript-lp-solver])
 schedule:  --stages <p> --micro-batches <m> --schedule <id> [--virtual-stages <v>]
            [--slices <k>] [--format csv|trace|svg|json]
+select:    --model <id> --global-batch <n> --seq <n> --inventory <preset>:<maxNodes>,...
+           [--budget <usd/h>] [--step-time-target <s>] [--price <accelerator>=<usd/GPU-h> ...]
+           [--inter-group-gbps <GB/s>] [--time-limit <s>] [--json]
 estimate:  --dp <n> --tp <n> --pp <n> --mbs <n> [--micro-batches <n>] [--vpp <n>]
            [--sp|--no-sp] [--recompute none|selective|full] [--zero 0|1|2|3] [--schedule <id>]
 
 Example
   strata plan --model llama3-70b --cluster dgx-h100 --nodes 64 --global-batch 1024 --seq 8192
+  strata plan --model llama3-8b --cluster-mix mix-a100-v100 --global-batch 512 --seq 4096
+  strata select --model llama3-8b --global-batch 512 --seq 4096 --inventory dgx-h100:16,dgx-a100-80gb:32 --budget 100
 `;
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
@@ -62,12 +77,21 @@ async function planCommand(args: readonly string[]): Promise<string> {
   const response = await plan(planRequest(values));
   if (values['json'] === true) return json(response);
   if (isGraphResponse(response)) return graphPlanReport(response);
+  if (isHeteroResponse(response)) return heteroPlanReport(response);
   const emit = values['emit'];
   return planOutput(
     response,
     typeof emit === 'string' ? emit : undefined,
     values['emit-only'] === true,
   );
+}
+
+/** `strata select`: POST /v1/cluster-selections in-process. */
+function selectCommand(args: readonly string[]): string {
+  const values = parse(args, SELECT_OPTIONS);
+  if (values['help'] === true) return USAGE;
+  const response = selectCluster(selectionRequest(values));
+  return values['json'] === true ? json(response) : selectionReport(response);
 }
 
 /** `strata schedule`: the same bounds and errors as POST /v1/schedules. */
@@ -157,6 +181,8 @@ export async function runCommand(argv: readonly string[]): Promise<string> {
       return planCommand(rest);
     case 'estimate':
       return estimateCommand(rest);
+    case 'select':
+      return selectCommand(rest);
     case 'schedule':
       return scheduleCommand(rest);
     case 'models':

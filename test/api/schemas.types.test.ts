@@ -4,6 +4,16 @@ import type { components } from '../../src/api/generated/openapi.js';
 import type {
   AnyPlanResponse,
   ClusterInput,
+  ClusterSelectionRequest,
+  ClusterSelectionResponse,
+  FrontierPoint,
+  HeteroClusterInput,
+  HeteroPlan,
+  HeteroPlanResponse,
+  HeteroReplica,
+  HeteroStage,
+  InventoryItem,
+  PlanClusterInput,
   DeepSpeedExport,
   GraphPlan,
   GraphPlanResponse,
@@ -70,5 +80,26 @@ describe('zod schemas are pinned to openapi.yaml', () => {
     expectTypeOf<z.output<typeof TorchtitanExport>>().toEqualTypeOf<Schemas['TorchtitanExport']>();
     expectTypeOf<z.output<typeof TorchrunExport>>().toEqualTypeOf<Schemas['TorchrunExport']>();
     expectTypeOf<z.output<typeof RankMapExport>>().toEqualTypeOf<Schemas['RankMapExport']>();
+  });
+
+  it('heterogeneous clusters and cluster selection', () => {
+    expectTypeOf<z.output<typeof PlanClusterInput>>().toEqualTypeOf<Schemas['PlanClusterInput']>();
+    expectTypeOf<z.output<typeof HeteroClusterInput>>().toEqualTypeOf<
+      Schemas['HeteroClusterInput']
+    >();
+    expectTypeOf<z.output<typeof InventoryItem>>().toEqualTypeOf<Schemas['InventoryItem']>();
+    expectTypeOf<z.output<typeof ClusterSelectionRequest>>().toEqualTypeOf<
+      Schemas['ClusterSelectionRequest']
+    >();
+    expectTypeOf<z.output<typeof HeteroStage>>().toEqualTypeOf<Schemas['HeteroStage']>();
+    expectTypeOf<z.output<typeof HeteroReplica>>().toEqualTypeOf<Schemas['HeteroReplica']>();
+    expectTypeOf<z.output<typeof HeteroPlan>>().toEqualTypeOf<Schemas['HeteroPlan']>();
+    expectTypeOf<z.output<typeof HeteroPlanResponse>>().toEqualTypeOf<
+      Schemas['HeteroPlanResponse']
+    >();
+    expectTypeOf<z.output<typeof FrontierPoint>>().toEqualTypeOf<Schemas['FrontierPoint']>();
+    expectTypeOf<z.output<typeof ClusterSelectionResponse>>().toEqualTypeOf<
+      Schemas['ClusterSelectionResponse']
+    >();
   });
 });

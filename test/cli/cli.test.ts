@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PlanResponse, ScheduleResponse } from '../../src/api/schemas.js';
+import { HeteroPlanResponse, PlanResponse, ScheduleResponse } from '../../src/api/schemas.js';
 
 function strata(args: readonly string[]) {
   // Same as `npx tsx src/cli.ts ...`, without npm's own warnings on stderr.
@@ -125,5 +125,62 @@ describe('strata CLI: exports, schedules, operator graphs', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/Operator-graph plan/);
     expect(stdout).toMatch(/stem_conv/);
+  });
+
+  it('plan --cluster-mix prints a heterogeneous report; --json the HeteroPlanResponse', () => {
+    const mix = ['--model', 'gpt-1.7b', '--cluster-mix', 'mix-a100-v100'];
+    const training = ['--global-batch', '256', '--seq', '2048', '--top', '1'];
+    const text = strata(['plan', ...mix, ...training]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(
+      /^Kind: (hetero-pipeline|hetero-data-parallel|homogeneous) on \d+ GPUs/,
+    );
+    expect(text.stdout).toMatch(/Launcher:/);
+    const priced = ['--objective', 'cheapest', '--price', 'nvidia-v100-sxm2-32gb=0.6', '--json'];
+    const json = strata(['plan', ...mix, ...training, ...priced]);
+    expect(json.status).toBe(0);
+    const body = HeteroPlanResponse.parse(JSON.parse(json.stdout));
+    expect(body.best.costUsdPerHour).toBeGreaterThan(0);
+  });
+
+  it('plan --groups prints the per-stage table of a heterogeneous pipeline', () => {
+    const groups = ['--groups', 'dgx-a100-80gb:1,dgx-v100:2', '--inter-group-gbps', '25'];
+    const { status, stdout } = strata([
+      'plan',
+      '--model',
+      'gpt-1.7b',
+      ...groups,
+      '--global-batch',
+      '128',
+      '--seq',
+      '2048',
+      '--top',
+      '1',
+    ]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Kind: hetero-pipeline/);
+    expect(stdout).toMatch(/stage\s+group\s+accelerator\s+GPUs\s+tp\s+dp\s+layers/);
+    expect(stdout).toMatch(/--pipeline-model-parallel-layout E/);
+  });
+
+  it('select prints the frontier and the choice', () => {
+    const { status, stdout } = strata([
+      'select',
+      '--model',
+      'zb-1.5b',
+      '--global-batch',
+      '64',
+      '--seq',
+      '1024',
+      '--inventory',
+      'dgx-a100-80gb:1,dgx-v100:1',
+      '--price',
+      'nvidia-v100-sxm2-32gb=0.6',
+      '--budget',
+      '10',
+    ]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Pareto frontier \(\d+ sub-clusters evaluated/);
+    expect(stdout).toMatch(/Chosen: /);
   });
 });

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Search for the best parallelism strategy
-         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT.
+         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous candidates evaluated, default 500), but not constraints, stepTimeTargetSeconds or exports (400).
          */
         post: operations["createPlan"];
         delete?: never;
@@ -58,7 +58,7 @@ export interface paths {
         };
         /**
          * Launch configuration for a cached plan (Megatron-LM, DeepSpeed, torchtitan, torchrun, rank map)
-         * @description Every export carries `text`, the file to save. A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter.
+         * @description Every export carries `text`, the file to save. A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter. A heterogeneous plan answers 422 (details.reason heterogeneous-plan: stock launchers cannot express per-stage device types or per-group micro-batch counts; see best.launcher) unless it is kind homogeneous, whose homogeneousPlan is exported.
          */
         get: operations["getPlanExport"];
         put?: never;
@@ -109,6 +109,26 @@ export interface paths {
          * @description Bounded: stages ≤ 128, microBatches ≤ 1024 and at most 200000 actions in all (400 naming the field otherwise). Default stage times: 1 ms forward, 1 ms backward-input, 1 ms backward-weight per stage. `format=trace` answers a Chrome trace (chrome://tracing, Perfetto) as application/json.
          */
         post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cluster-selections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a sub-cluster of an inventory under a $/hour budget or a step-time target
+         * @description Tries node counts {0, powers of two below maxNodes, maxNodes} per inventory item, plans each sub-cluster with the heterogeneous planner (objective fastest), and answers the Pareto frontier of (step time, $/hour, every rented GPU billed) and the choice. Needs a price for every inventory accelerator (prices or GET /v1/accelerators), else 422 naming prices. Runs in the plan worker pool, bounded by timeLimitSeconds.
+         */
+        post: operations["selectCluster"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,7 +213,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cluster presets (node types) */
+        /** Cluster presets (node types) and cluster mixes (heterogeneous clusters) */
         get: operations["listClusters"];
         put?: never;
         post?: never;
@@ -434,6 +454,25 @@ export interface components {
         NormKind: "layernorm" | "rmsnorm";
         /** @description A preset node type repeated over nodes, or a custom cluster. At most 65,536 GPUs. */
         ClusterInput: components["schemas"]["PresetClusterInput"] | components["schemas"]["CustomClusterInput"];
+        /** @description A homogeneous cluster (ClusterInput), or a heterogeneous one: node groups (HeteroClusterInput) or a shipped mix by id (ClusterMixInput, GET /v1/clusters `mixes`). A one-group cluster is planned exactly as its group alone (same id, same response); two or more groups answer a HeteroPlanResponse. At most 65,536 GPUs summed over the groups. */
+        PlanClusterInput: components["schemas"]["PresetClusterInput"] | components["schemas"]["CustomClusterInput"] | components["schemas"]["HeteroClusterInput"] | components["schemas"]["ClusterMixInput"];
+        /** @description Node groups, each homogeneous (a preset or a custom node type), joined by the interGroup network. Errors name the group (`cluster.groups[1].nodes`). */
+        HeteroClusterInput: {
+            groups: components["schemas"]["ClusterInput"][];
+            interGroup?: components["schemas"]["InterGroupInput"];
+        };
+        /** @description The network between any two groups: AGGREGATE bandwidth of the uplink (shared by concurrent cross-group transfers), not per GPU. Default: the slowest group's whole-node scale-out bandwidth, its largest latency and lowest efficiency. */
+        InterGroupInput: {
+            /** @description Per direction (10^9 bytes/s). */
+            bandwidthGBps: number;
+            latencyMicroseconds: number;
+            /** @description Default: 0.9. */
+            efficiency?: number;
+        };
+        ClusterMixInput: {
+            /** @description A cluster-mix id from GET /v1/clusters (`mixes`). */
+            mix: string;
+        };
         PresetClusterInput: {
             /** @description An id from GET /v1/clusters. */
             preset: string;
@@ -482,8 +521,15 @@ export interface components {
          * @enum {string}
          */
         Framework: "megatron" | "deepspeed" | "fsdp";
-        /** @enum {string} */
-        Objective: "fastest" | "min-gpus" | "max-mfu";
+        /**
+         * @description fastest: least step time. min-gpus: fewest nodes meeting stepTimeTargetSeconds. max-mfu: highest MFU. cheapest: least $ per step of the GPUs used (heterogeneous clusters; needs a price per accelerator, from search.prices or GET /v1/accelerators, else 422 naming search.prices); on a homogeneous cluster every GPU is billed, so it is the fastest plan. Heterogeneous clusters accept fastest and cheapest only.
+         * @enum {string}
+         */
+        Objective: "fastest" | "min-gpus" | "max-mfu" | "cheapest";
+        /** @description $ per GPU-hour by accelerator id (GET /v1/accelerators), overriding the profile's priceUsdPerGpuHour. */
+        Prices: {
+            [key: string]: number;
+        };
         /** @enum {string} */
         RecomputeMode: "none" | "selective" | "full";
         /** @enum {integer} */
@@ -514,17 +560,18 @@ export interface components {
             /** @description Default: 30. */
             timeLimitSeconds?: number;
             constraints?: components["schemas"]["SearchConstraints"];
-            /** @description Export formats to inline in best.exports (transformer plans). */
+            /** @description Export formats to inline in best.exports (transformer plans on homogeneous clusters). */
             exports?: components["schemas"]["ExportFormat"][];
             /**
              * @description ILP solver for operator-graph plans (timeLimitSeconds is its budget). Default: highs.
              * @enum {string}
              */
             solver?: "highs" | "javascript-lp-solver";
+            prices?: components["schemas"]["Prices"];
         };
         PlanRequest: {
             model: components["schemas"]["PlanModelInput"];
-            cluster: components["schemas"]["ClusterInput"];
+            cluster: components["schemas"]["PlanClusterInput"];
             training: components["schemas"]["TrainingInput"];
             search?: components["schemas"]["SearchOptions"];
         };
@@ -661,7 +708,7 @@ export interface components {
             alternatives: components["schemas"]["Plan"][];
             search: components["schemas"]["SearchStats"];
         };
-        AnyPlanResponse: components["schemas"]["PlanResponse"] | components["schemas"]["GraphPlanResponse"];
+        AnyPlanResponse: components["schemas"]["PlanResponse"] | components["schemas"]["GraphPlanResponse"] | components["schemas"]["HeteroPlanResponse"];
         /** @description Per-rank action lists ("<stage><F|I|W|B><micro-batch>") simulated with the plan's stage costs. */
         PlanSchedule: {
             kind: string;
@@ -836,6 +883,131 @@ export interface components {
                 elapsedSeconds: number;
             };
         };
+        /** @description One pipeline stage of a heterogeneous pipeline, placed on one group. */
+        HeteroStage: {
+            stage: number;
+            /** @description Index into the cluster's groups. */
+            group: number;
+            accelerator: string;
+            tensorParallel: number;
+            dataParallel: number;
+            /** @description Transformer layers [firstLayer, firstLayer + numLayers). */
+            firstLayer: number;
+            numLayers: number;
+            hasEmbedding: boolean;
+            hasLmHead: boolean;
+            /** @description Global ranks [firstRank, lastRank], in group order. */
+            firstRank: number;
+            lastRank: number;
+            /** @description Per micro-batch, TP collectives included, p2p excluded. */
+            forwardSeconds: number;
+            backwardSeconds: number;
+            peakMemoryBytes: number;
+            memoryCapacityBytes: number;
+        };
+        /** @description One group's data-parallel replicas in heterogeneous data parallelism. */
+        HeteroReplica: {
+            group: number;
+            accelerator: string;
+            gpus: number;
+            tensorParallel: number;
+            pipelineParallel: number;
+            /** @description Replicas inside the group. */
+            dataParallel: number;
+            microBatchSize: number;
+            /** @description Sequences per step this group processes (sum = global batch). */
+            globalBatchShare: number;
+            /** @description Micro-batches per replica pipeline per step. */
+            numMicroBatches: number;
+            firstRank: number;
+            lastRank: number;
+            /** @description The group's step time for its share, before the cross-group gradient sync. */
+            finishSeconds: number;
+            peakMemoryBytes: number;
+        };
+        HeteroLauncher: {
+            /** @description Megatron --pipeline-model-parallel-layout (pipelines only). */
+            megatronPipelineLayout?: string;
+            /** @description What stock launchers cannot express for this plan, and other launch caveats. */
+            notes: string[];
+        };
+        /** @description A plan on a heterogeneous cluster. kind hetero-pipeline has `stages` (one group per stage); hetero-data-parallel has `replicas` (one entry per group, each with its own batch share); homogeneous is a v1 plan on one group, in `homogeneousPlan`. */
+        HeteroPlan: {
+            /** @enum {string} */
+            kind: "hetero-pipeline" | "hetero-data-parallel" | "homogeneous";
+            stepTimeSeconds: number;
+            /** @description $/hour of the GPUs the plan uses; null when a used accelerator has no price. */
+            costUsdPerHour: number | null;
+            /** @description stepTimeSeconds × costUsdPerHour / 3600; null when the price is unknown. */
+            costUsdPerStep: number | null;
+            tokensPerSecond: number;
+            mfu: number;
+            gpusUsed: number;
+            /** @description GPUs used per group (index = group). */
+            gpusPerGroup: number[];
+            microBatchSize: number;
+            stages?: components["schemas"]["HeteroStage"][];
+            replicas?: components["schemas"]["HeteroReplica"][];
+            launcher: components["schemas"]["HeteroLauncher"];
+            homogeneousPlan?: components["schemas"]["Plan"];
+        };
+        HeteroSearchStats: {
+            candidates: number;
+            feasible: number;
+            rejected: {
+                [key: string]: number;
+            };
+            /** @description Candidates skipped by the lower bound. */
+            pruned: number;
+            elapsedSeconds: number;
+        };
+        HeteroPlanResponse: {
+            id: string;
+            best: components["schemas"]["HeteroPlan"];
+            alternatives: components["schemas"]["HeteroPlan"][];
+            search: components["schemas"]["HeteroSearchStats"];
+        };
+        /** @description Up to maxNodes nodes of one node type (a preset, or a custom node type). */
+        InventoryItem: components["schemas"]["PresetInventoryItem"] | components["schemas"]["CustomInventoryItem"];
+        PresetInventoryItem: {
+            preset: string;
+            maxNodes: number;
+        };
+        CustomInventoryItem: {
+            accelerator: string;
+            gpusPerNode: number;
+            maxNodes: number;
+            intraNode?: components["schemas"]["IntraNodeInput"];
+            interNode?: components["schemas"]["InterNodeInput"];
+        };
+        ClusterSelectionRequest: {
+            model: components["schemas"]["ModelInput"];
+            training: components["schemas"]["TrainingInput"];
+            inventory: components["schemas"]["InventoryItem"][];
+            interGroup?: components["schemas"]["InterGroupInput"];
+            budgetUsdPerHour?: number;
+            stepTimeTargetSeconds?: number;
+            prices?: components["schemas"]["Prices"];
+            /** @description Default: 30. */
+            timeLimitSeconds?: number;
+        };
+        FrontierPoint: {
+            /** @description Nodes rented per inventory item. */
+            nodesPerGroup: number[];
+            gpusPerGroup: number[];
+            stepTimeSeconds: number;
+            /** @description Every rented GPU billed, used by the plan or not. */
+            costUsdPerHour: number;
+            plan: components["schemas"]["HeteroPlan"];
+        };
+        ClusterSelectionResponse: {
+            /** @description Without stepTimeTargetSeconds, the fastest frontier point within budgetUsdPerHour; with it, the cheapest point meeting it (and the budget); null when none does. */
+            chosen: components["schemas"]["FrontierPoint"] | null;
+            /** @description Non-dominated (step time, $/hour) points, by $/hour ascending (step time descending). */
+            frontier: components["schemas"]["FrontierPoint"][];
+            clustersEvaluated: number;
+            elapsedSeconds: number;
+        };
         EstimateResponse: {
             estimate: components["schemas"]["Estimate"];
             strategy: components["schemas"]["Strategy"];
@@ -926,8 +1098,27 @@ export interface components {
             interNode: components["schemas"]["Link"];
             source: string;
         };
+        /** @description A shipped heterogeneous cluster (profiles/cluster-mixes), usable as cluster.mix. */
+        ClusterMix: {
+            id: string;
+            name: string;
+            groups: {
+                preset: string;
+                nodes: number;
+            }[];
+            /** @description The inter-group link in base units (the default of InterGroupInput when the file gives none). */
+            interGroup: {
+                /** @description Aggregate, per direction. */
+                bandwidthBytesPerSecond: number;
+                latencySeconds: number;
+                efficiency: number;
+            };
+            source: string;
+            notes: string;
+        };
         ClusterPresetList: {
             clusters: components["schemas"]["ClusterPreset"][];
+            mixes: components["schemas"]["ClusterMix"][];
         };
         Health: {
             /** @enum {string} */
@@ -1288,6 +1479,59 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    selectCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "zb-1.5b",
+                 *       "training": {
+                 *         "globalBatchSize": 64,
+                 *         "sequenceLength": 1024
+                 *       },
+                 *       "inventory": [
+                 *         {
+                 *           "preset": "dgx-a100-80gb",
+                 *           "maxNodes": 2
+                 *         },
+                 *         {
+                 *           "preset": "dgx-v100",
+                 *           "maxNodes": 2
+                 *         }
+                 *       ],
+                 *       "prices": {
+                 *         "nvidia-v100-sxm2-32gb": 0.6
+                 *       },
+                 *       "budgetUsdPerHour": 30
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClusterSelectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The frontier and the chosen point (null when no point meets the budget/target). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterSelectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     createEstimate: {
         parameters: {
             query?: never;
@@ -1410,7 +1654,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every cluster preset. */
+            /** @description Every cluster preset (`clusters`) and every shipped mix (`mixes`, usable as cluster.mix). */
             200: {
                 headers: {
                     [name: string]: unknown;
