@@ -124,6 +124,7 @@ export const SearchConstraints = z.strictObject({
   microBatchSize: Degrees.exactOptional(),
   sequenceParallel: z.array(z.boolean()).max(2).exactOptional(),
   recompute: z.array(RecomputeMode).max(3).exactOptional(),
+  recomputeLayers: z.array(z.int().min(1).max(LIMITS.layers).nullable()).max(64).exactOptional(),
   zeroStage: z.array(ZeroStage).max(4).exactOptional(),
   schedule: z.array(ScheduleId).max(7).exactOptional(),
 });

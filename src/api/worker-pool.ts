@@ -78,7 +78,8 @@ function errorFromWorker(e: SerialisedError): ApiError {
 }
 
 export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions = {}): PlanPool {
-  const size = options.size ?? Math.max(1, Math.min(2, availableParallelism()));
+  // One core stays with the event loop so /healthz and small requests answer while a search runs.
+  const size = options.size ?? Math.max(1, Math.min(2, availableParallelism() - 1));
   const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
   const queue: Job[] = [];
   const slots: Slot[] = [];

@@ -546,6 +546,8 @@ export interface components {
             microBatchSize?: components["schemas"]["Degrees"];
             sequenceParallel?: boolean[];
             recompute?: components["schemas"]["RecomputeMode"][];
+            /** @description With full recompute, the layers per pipeline chunk to recompute (null = all). Absent: the planner recomputes the fewest layers that fit in memory. */
+            recomputeLayers?: (number | null)[];
             zeroStage?: components["schemas"]["ZeroStage"][];
             schedule?: components["schemas"]["ScheduleId"][];
         };
