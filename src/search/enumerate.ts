@@ -105,7 +105,11 @@ function endsLight(numChunks: number): number[] {
  * first and last chunk (the first holds the most in-flight activations in 1F1B, the last the
  * logits), as Megatron's --decoder-first/last-pipeline-num-layers are used in practice.
  */
-function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] | null)[] {
+function layerSplits(
+  graph: ModelGraph,
+  numChunks: number,
+  pp = numChunks,
+): (readonly number[] | null)[] {
   const layers = graph.spec.numLayers;
   // Up to two more chunks than layers: the first and last chunk may hold only the embedding /
   // LM head (Megatron --pipeline-model-parallel-layout stages "E" and "L").
@@ -132,7 +136,31 @@ function layerSplits(graph: ModelGraph, numChunks: number): (readonly number[] |
   if (layers % numChunks === 0) add(null);
   add(balancedLayerSplit(layers, withEdges(edges.embedding, edges.head)));
   if (numChunks >= 3) add(balancedLayerSplit(layers, endsLight(numChunks)));
+  if (numChunks > pp) add(rankBalancedSplit(layers, pp, numChunks / pp, edges));
   return candidates;
+}
+
+/**
+ * Interleaved pipelines balance per rank, not per chunk: water-fill layers over the pp ranks
+ * (rank 0 carries the embedding, rank pp − 1 the LM head), then spread each rank's layers evenly
+ * over its v chunks (chunk k = c·pp + r runs on rank r).
+ */
+function rankBalancedSplit(
+  layers: number,
+  pp: number,
+  v: number,
+  edges: { embedding: number; head: number },
+): number[] {
+  const extra = Array.from(
+    { length: pp },
+    (_, r) => (r === 0 ? edges.embedding : 0) + (r === pp - 1 ? edges.head : 0),
+  );
+  const perRank = balancedLayerSplit(layers, extra);
+  const split = Array.from({ length: pp * v }, () => 0);
+  perRank.forEach((total, r) => {
+    for (let c = 0; c < v; c++) split[c * pp + r] = Math.floor(total / v) + (c < total % v ? 1 : 0);
+  });
+  return split;
 }
 
 interface PipelineShape {
@@ -159,7 +187,7 @@ function interleavedShapes(
     // the bubble gain (p−1)/(v·m) flattens while p2p traffic grows linearly in v.
     if (!pinned && v > MAX_UNEVEN_VIRTUAL_STAGES && x.graph.spec.numLayers % (pp * v) !== 0)
       continue;
-    for (const split of layerSplits(x.graph, pp * v)) {
+    for (const split of layerSplits(x.graph, pp * v, pp)) {
       shapes.push({
         schedule: 'interleaved-1f1b',
         virtualStages: v,
