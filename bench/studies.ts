@@ -4,6 +4,7 @@
  *  (b) sweep throughput in scenarios/second with 1 and 2 pool workers.
  */
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 import { errorHandler, notFound } from '../src/api/middleware.js';
 import { createStudiesRouter } from '../src/api/studies/router.js';
@@ -64,8 +65,11 @@ async function healthzUnderLoad(): Promise<string[]> {
       await new Promise((r) => setTimeout(r, 5));
     }
   };
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  loopDelay.disable();
   const doneDuring = (
     (await (await fetch(`${base}/v1/studies/${id}`)).json()) as { progress: { done: number } }
   ).progress.done;
@@ -78,6 +82,7 @@ async function healthzUnderLoad(): Promise<string[]> {
   return [
     `(a) /healthz during a ${progress.total}-scenario study (pool ${defaultPoolSize()} workers, ${REQUESTS} requests, concurrency ${CONCURRENCY}):`,
     `    p50 ${quantile(latencies, 0.5).toFixed(2)} ms, p99 ${quantile(latencies, 0.99).toFixed(2)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(2)} ms (target p99 < 20 ms); ${doneDuring} scenarios finished while probing; study took ${studySeconds.toFixed(1)} s`,
+    `    event-loop delay while probing: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(2)} ms, max ${(loopDelay.max / 1e6).toFixed(2)} ms`,
   ];
 }
 

@@ -4,6 +4,7 @@
  * normalised error. The catalog arrives once, structured-cloned, in workerData.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerWorkerThreadPriority } from '../worker-priority.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { runClusterSelection } from './cluster-selection.js';
 import { toApiError } from './normalise-error.js';
@@ -41,6 +42,8 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
     };
   }
 }
+
+lowerWorkerThreadPriority();
 
 parentPort?.on('message', (message: WorkerRequest) => {
   void handle(message).then((reply) => parentPort?.postMessage(reply));

@@ -3,6 +3,7 @@
  * the catalog cloned once into workerData, posts back rows.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerWorkerThreadPriority } from '../../worker-priority.js';
 import type { ProfileCatalog } from '../../hardware-profiles/index.js';
 import { runScenario } from '../scenario.js';
 import type { ScenarioReplyMessage, ScenarioRequestMessage } from './types.js';
@@ -20,6 +21,8 @@ function handle(message: ScenarioRequestMessage): ScenarioReplyMessage {
     };
   }
 }
+
+lowerWorkerThreadPriority();
 
 parentPort?.on('message', (message: ScenarioRequestMessage) => {
   parentPort?.postMessage(handle(message));
