@@ -3,6 +3,7 @@
  * test/api/schemas.types.test.ts, like response-schemas.ts).
  */
 import { z } from 'zod';
+import { ScheduleId } from './schemas.js';
 
 const strings = z.array(z.string());
 const RankGroups = z.array(z.array(z.int()));
@@ -112,15 +113,7 @@ export const PlanExports = z.object({
 });
 
 export const ScheduleResponse = z.object({
-  schedule: z.enum([
-    'gpipe',
-    '1f1b',
-    'interleaved-1f1b',
-    'zb-h1',
-    'zb-h2',
-    'zb-v',
-    'seq-slice-1f1b',
-  ]),
+  schedule: ScheduleId,
   stages: z.int(),
   microBatches: z.int(),
   virtualStages: z.int(),

@@ -7,17 +7,7 @@ import { z } from 'zod';
 import { PlanExports, PlanSchedule } from './export-schemas.js';
 import { GraphPlanResponse } from './graph-schemas.js';
 
-const RecomputeMode = z.enum(['none', 'selective', 'full']);
-const ZeroStage = z.literal([0, 1, 2, 3]);
-const ScheduleId = z.enum([
-  'gpipe',
-  '1f1b',
-  'interleaved-1f1b',
-  'zb-h1',
-  'zb-h2',
-  'zb-v',
-  'seq-slice-1f1b',
-]);
+import { RecomputeMode, ScheduleId, ZeroStage } from './schemas.js';
 
 export const StrategyOutput = z.object({
   dataParallel: z.int(),

@@ -23,6 +23,7 @@ import { formatPipelineLayout } from './megatron-layout.js';
 import { validateForMegatron } from './megatron-validate.js';
 import { isEvenSplit, layersPerChunk } from './plan-facts.js';
 import { multiLineCommand } from './shell.js';
+import { torchrunHead } from './torchrun.js';
 
 export interface MegatronExport {
   readonly argv: readonly string[];
@@ -183,17 +184,7 @@ export function megatronArgs(plan: Plan, spec: TransformerSpec): MegatronExport 
     ...precisionArgs(plan),
   ];
   const head = [
-    'torchrun',
-    '--nnodes',
-    String(plan.numNodes),
-    '--nproc-per-node',
-    String(plan.gpusPerNode),
-    '--node-rank',
-    '$NODE_RANK',
-    '--rdzv-backend',
-    'c10d',
-    '--rdzv-endpoint',
-    '$MASTER_ADDR:$MASTER_PORT',
+    ...torchrunHead(plan, '$NODE_RANK', '$MASTER_ADDR:$MASTER_PORT'),
     'pretrain_gpt.py',
   ];
   return { argv, text: multiLineCommand(head, argv), notes: megatronNotes(plan) };

@@ -29,7 +29,8 @@ export interface LaunchExport {
   readonly text: string;
 }
 
-function torchrunHead(plan: Plan, nodeRank: string, endpoint: string): string[] {
+/** The torchrun launcher words every export starts with (one process per GPU, c10d rendezvous). */
+export function torchrunHead(plan: Plan, nodeRank: string, endpoint: string): string[] {
   return [
     'torchrun',
     '--nnodes',

@@ -19,6 +19,7 @@ import type { Plan } from '../plan/types.js';
 import { ExportError } from './errors.js';
 import { isEvenSplit, layersPerChunk } from './plan-facts.js';
 import { multiLineCommand } from './shell.js';
+import { torchrunHead } from './torchrun.js';
 import { SCHEDULE_CSV_FILE, torchtitanSchedule } from './torchtitan-schedule.js';
 
 type OptionValue = number | string | readonly (readonly string[])[];
@@ -210,17 +211,7 @@ export function torchtitanConfig(plan: Plan, spec: TransformerSpec): TorchtitanE
       ? plan.schedule.ranks.map((row) => row.join(',')).join('\n') + '\n'
       : null;
   const head = [
-    'torchrun',
-    '--nnodes',
-    String(plan.numNodes),
-    '--nproc-per-node',
-    String(plan.gpusPerNode),
-    '--node-rank',
-    '$NODE_RANK',
-    '--rdzv-backend',
-    'c10d',
-    '--rdzv-endpoint',
-    '$MASTER_ADDR:$MASTER_PORT',
+    ...torchrunHead(plan, '$NODE_RANK', '$MASTER_ADDR:$MASTER_PORT'),
     '-m',
     'torchtitan.train',
   ];
