@@ -3,7 +3,7 @@
  * test/api/schemas.types.test.ts, like response-schemas.ts).
  */
 import { z } from 'zod';
-import { ScheduleId } from './schemas.js';
+import { ScheduleId } from './enums.js';
 
 const strings = z.array(z.string());
 const RankGroups = z.array(z.array(z.int()));

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PlanExports, PlanSchedule } from './export-schemas.js';
 import { GraphPlanResponse } from './graph-schemas.js';
 
-import { RecomputeMode, ScheduleId, ZeroStage } from './schemas.js';
+import { RecomputeMode, ScheduleId, ZeroStage } from './enums.js';
 
 export const StrategyOutput = z.object({
   dataParallel: z.int(),
