@@ -27,6 +27,20 @@ const fieldName = (path: readonly (string | number)[]): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 
 /**
+ * How deep into the input a union branch got before failing: nested unions count their deepest
+ * branch, an unrecognized key counts as not entering the object at all.
+ */
+function branchDepth(branch: readonly ZodIssue[]): number {
+  return Math.max(
+    ...branch.map((i): number =>
+      i.code === 'invalid_union' && i.errors.length > 0
+        ? i.path.length + Math.max(...i.errors.map(branchDepth))
+        : i.path.length + (i.code === 'unrecognized_keys' ? 0 : 1),
+    ),
+  );
+}
+
+/**
  * A union's issues hide the branch the user meant. Pick the branch whose issues reach deepest
  * into the input (then the one with fewest issues) and report its issues with full paths.
  */
@@ -34,10 +48,10 @@ function flatten(issues: readonly ZodIssue[], prefix: Path = []): Issue[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const depth = (branch: readonly ZodIssue[]): number =>
-        Math.max(...branch.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 0 : 1)));
-      const [best] = [...issue.errors].sort((a, b) => depth(b) - depth(a) || a.length - b.length);
-      if (best !== undefined && depth(best) > 1) return flatten(best, path);
+      const [best] = [...issue.errors].sort(
+        (a, b) => branchDepth(b) - branchDepth(a) || a.length - b.length,
+      );
+      if (best !== undefined && branchDepth(best) > 1) return flatten(best, path);
     }
     return [{ code: issue.code, path: pathKey(path), message: issue.message }];
   });
