@@ -19,16 +19,7 @@ import {
 const positiveInt = (max: number) => z.int().min(1).max(max);
 const id = z.string().min(1).max(200);
 
-export {
-  Framework,
-  NormKind,
-  Objective,
-  PositionEmbedding,
-  Precision,
-  RecomputeMode,
-  ScheduleId,
-  ZeroStage,
-} from './enums.js';
+export * from './enums.js';
 
 export const TransformerInput = z.strictObject({
   layers: positiveInt(LIMITS.layers),
