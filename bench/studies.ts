@@ -9,7 +9,7 @@ import express from 'express';
 import { errorHandler, notFound } from '../src/api/middleware.js';
 import { createStudiesRouter } from '../src/api/studies/router.js';
 import { loadProfileCatalog } from '../src/hardware-profiles/index.js';
-import { createThreadPoolExecutor, defaultPoolSize } from '../src/studies/executor/thread-pool.js';
+import { createProcessPoolExecutor, defaultPoolSize } from '../src/studies/executor/thread-pool.js';
 import { createStudyService } from '../src/studies/service.js';
 import { openSqliteStore } from '../src/studies/store/sqlite.js';
 
@@ -33,7 +33,7 @@ const quantile = (sorted: number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function healthzUnderLoad(): Promise<string[]> {
-  const executor = createThreadPoolExecutor(catalog);
+  const executor = createProcessPoolExecutor();
   const studies = createStudyService({
     catalog,
     store: await openSqliteStore({ filePath: null }),
@@ -87,7 +87,7 @@ async function healthzUnderLoad(): Promise<string[]> {
 }
 
 async function throughput(workers: number): Promise<string> {
-  const executor = createThreadPoolExecutor(catalog, workers);
+  const executor = createProcessPoolExecutor(undefined, workers);
   const studies = createStudyService({
     catalog,
     store: await openSqliteStore({ filePath: null }),

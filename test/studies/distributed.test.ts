@@ -7,7 +7,10 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { createBullmqExecutor } from '../../src/studies/executor/bullmq.js';
-import { createThreadPoolExecutor } from '../../src/studies/executor/thread-pool.js';
+import {
+  createProcessPoolExecutor,
+  createThreadPoolExecutor,
+} from '../../src/studies/executor/thread-pool.js';
 import type { ScenarioExecutor } from '../../src/studies/executor/types.js';
 import type { StudySnapshot } from '../../src/studies/service.js';
 import { createStudyService } from '../../src/studies/service.js';
@@ -103,6 +106,17 @@ describe('distributed studies', () => {
     expect(embedded.results.filter((r) => r.plan !== null).length).toBeGreaterThan(40);
     expect(distributed.status).toBe('done');
     expect(JSON.stringify(distributed.results)).toBe(JSON.stringify(embedded.results));
+  });
+
+  it('the embedded default (low-priority child processes) gives the same rows as threads', async () => {
+    const processes = createProcessPoolExecutor(undefined, 2);
+    const viaProcesses = await runStudy(
+      FIFTY_SCENARIOS,
+      await openSqliteStore({ filePath: null }),
+      processes,
+    );
+    await processes.close();
+    expect(JSON.stringify(viaProcesses.results)).toBe(JSON.stringify(embedded.results));
   });
 
   it('loses nothing when a worker is SIGKILLed mid-study', async () => {

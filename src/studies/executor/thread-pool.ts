@@ -1,17 +1,16 @@
 /**
- * Embedded executor: a pool of node:worker_threads (default min(2, CPUs)) so that planning never
- * blocks the API's event loop. Under tsx/vitest the .ts worker is started through an eval
- * bootstrap that registers tsx's ESM hooks first (on Node 20, `execArgv: ['--import', 'tsx']`
- * does not install them in a worker thread; see src/api/worker-pool.ts); after tsc the sibling
- * .js file runs directly. A worker that dies is replaced and its scenario fails as `internal`.
+ * Embedded executor: a pool of workers — threads, or low-priority child processes — so that
+ * planning never blocks the API's event loop (worker-handle.ts starts them). A worker that dies is
+ * replaced and its scenario fails as `internal`.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { ProfileCatalog } from '../../hardware-profiles/index.js';
 import type { ScenarioResult } from '../result.js';
 import type { Scenario } from '../spec.js';
 import { internalErrorResult } from './internal-error.js';
 import type { ScenarioExecutor, ScenarioReplyMessage } from './types.js';
+import type { WorkerHandle, WorkerStarter } from './worker-handle.js';
+import { processStarter, threadStarter } from './worker-handle.js';
 
 interface Job {
   readonly id: number;
@@ -21,19 +20,8 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: WorkerHandle;
   job: Job | undefined;
-}
-
-const isTypeScript = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./scenario-worker.${isTypeScript ? 'ts' : 'js'}`, import.meta.url);
-
-function startWorker(catalog: ProfileCatalog): Worker {
-  const workerData = { catalog };
-  if (!isTypeScript) return new Worker(workerUrl, { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /**
@@ -42,10 +30,23 @@ function startWorker(catalog: ProfileCatalog): Worker {
  */
 export const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParallelism() - 1));
 
+/** Worker threads sharing the given catalog. */
 export function createThreadPoolExecutor(
   catalog: ProfileCatalog,
   size: number = defaultPoolSize(),
 ): ScenarioExecutor {
+  return createPoolExecutor(threadStarter(catalog), size);
+}
+
+/** Child processes at the lowest priority, each loading the profiles from `profilesDir`. */
+export function createProcessPoolExecutor(
+  profilesDir?: string,
+  size: number = defaultPoolSize(),
+): ScenarioExecutor {
+  return createPoolExecutor(processStarter(profilesDir), size);
+}
+
+function createPoolExecutor(startWorker: WorkerStarter, size: number): ScenarioExecutor {
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextId = 0;
@@ -61,13 +62,13 @@ export function createThreadPoolExecutor(
       }
       if (job === undefined) return;
       slot.job = job;
-      slot.worker.postMessage({ id: job.id, scenario: job.scenario });
+      slot.worker.post({ id: job.id, scenario: job.scenario });
     }
   };
 
   const attach = (slot: Slot): void => {
     const worker = slot.worker;
-    worker.on('message', (reply: ScenarioReplyMessage) => {
+    worker.onMessage((reply: ScenarioReplyMessage) => {
       const job = slot.job;
       if (job === undefined || job.id !== reply.id) return;
       slot.job = undefined;
@@ -80,18 +81,18 @@ export function createThreadPoolExecutor(
       slot.job = undefined;
       job?.resolve(internalErrorResult(job.scenario, `scenario worker ${why}`));
       if (closed) return;
-      slot.worker = startWorker(catalog);
+      slot.worker = startWorker();
       attach(slot);
       dispatch();
     };
-    worker.on('error', (e) => lost(`crashed: ${e.message}`));
-    worker.on('exit', (code) => {
+    worker.onError((e) => lost(`crashed: ${e.message}`));
+    worker.onExit((code) => {
       if (!closed) lost(`exited with code ${code}`);
     });
   };
 
   for (let i = 0; i < size; i++) {
-    const slot: Slot = { worker: startWorker(catalog), job: undefined };
+    const slot: Slot = { worker: startWorker(), job: undefined };
     attach(slot);
     slots.push(slot);
   }
