@@ -10,10 +10,11 @@ fetch('/openapi.json').then((r) => r.json()).then((doc) => {
   document.getElementById('desc').textContent = doc.info.description || '';
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       const el = document.createElement('details');
       const body = op.requestBody && op.requestBody.content['application/json'];
       const example = body && body.example ? JSON.stringify(body.example, null, 2) : '';
-      const params = (op.parameters || []).filter((p) => p.in === 'path');
+      const params = [...(item.parameters || []), ...(op.parameters || [])].filter((p) => p.in === 'path');
       el.innerHTML = '<summary><b>' + method.toUpperCase() + '</b> <code>' + esc(path) + '</code> ' +
         esc(op.summary || '') + '</summary><p>' + esc(op.description || '') + '</p>' +
         params.map((p) => '<label>' + esc(p.name) + ' <input name="' + esc(p.name) + '"></label> ').join('') +
