@@ -100,9 +100,18 @@ describe('A100 + V100', () => {
     }
   }, 60_000);
 
-  it('is at least as fast as the best A100-only plan (which it contains)', () => {
+  it('is at least as fast as the best A100-only plan (which it contains), or says why not', () => {
     // Numbers (gpt-1.7b, batch 128, seq 2048): the 16-GPU mix vs 8 A100s.
     expect(result.best.stepTimeSeconds).toBeLessThanOrEqual(a100Only.best.estimate.stepTimeSeconds);
+    if (result.best.kind === 'homogeneous') {
+      const mixed = [...result.alternatives, result.best].filter((p) => p.kind !== 'homogeneous');
+      const why = result.best.launcher.notes.find((n) =>
+        n.startsWith('one GPU type alone is best'),
+      );
+      expect(why).toMatch(/best hetero-pipeline \d+\.\d{3} s\/step/);
+      for (const p of mixed)
+        expect(p.stepTimeSeconds).toBeGreaterThanOrEqual(result.best.stepTimeSeconds);
+    }
   });
 });
 

@@ -198,6 +198,28 @@ function pipelinePlans(
   }
 }
 
+/**
+ * When one GPU type alone wins on a mixed cluster, say why not mixed, with the numbers: the best
+ * mixed pipeline and mixed data-parallel candidates and their objective values.
+ */
+function explainSingleType(
+  best: HeteroPlan,
+  plans: readonly HeteroPlan[],
+  objective: HeteroObjective,
+): HeteroPlan {
+  if (best.kind !== 'homogeneous') return best;
+  const unit = objective === 'fastest' ? 's/step' : '$/step';
+  const fmt = (v: number): string => (objective === 'fastest' ? v.toFixed(3) : v.toFixed(4));
+  const mixed = (['hetero-pipeline', 'hetero-data-parallel'] as const).map((kind) => {
+    const found = plans.find((plan) => plan.kind === kind);
+    return found === undefined
+      ? `no feasible ${kind} candidate`
+      : `best ${kind} ${fmt(objectiveValue(found, objective))} ${unit} on ${found.gpusPerGroup.join('+')} GPUs`;
+  });
+  const note = `one GPU type alone is best (${fmt(objectiveValue(best, objective))} ${unit}): ${mixed.join('; ')}`;
+  return { ...best, launcher: { ...best.launcher, notes: [...best.launcher.notes, note] } };
+}
+
 /** Plan training on a heterogeneous cluster (see the file comment). */
 export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   const x: AssemblyContext = {
@@ -224,7 +246,7 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
     );
   }
   return {
-    best,
+    best: explainSingleType(best, c.plans, p.objective),
     alternatives: rest.slice(0, p.topK ?? DEFAULT_TOP_K),
     search: {
       candidates: c.candidates,
