@@ -110,3 +110,24 @@ export function optimizerStepSeconds(localParameters: number, device: DeviceProf
     bytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, bytes))
   );
 }
+
+/**
+ * DP communication left on the critical path after a rank's pipeline drains. With overlap, the
+ * gradient reduction hides behind the last micro-batch's backward; pipeline rank r also finishes
+ * its last backward about r backward passes before rank 0 (1F1B drain order), which hides more.
+ * Without overlap (2020–21 Megatron, DeepSpeed PP) both collectives follow the flush.
+ * @param drainSlackSeconds idle time between this rank's last backward and the end of the flush
+ * @see Narayanan et al. SC'21 §2.2 (1F1B drain); Megatron-LM --overlap-grad-reduce / --overlap-param-gather
+ */
+export function exposedDataParallelSeconds(
+  comm: DataParallelCommSeconds,
+  lastBackwardSeconds: number,
+  drainSlackSeconds: number,
+  overlap: boolean,
+): { readonly gradientReduce: number; readonly parameterGather: number } {
+  const window = overlap ? lastBackwardSeconds : 0;
+  return {
+    gradientReduce: Math.max(0, comm.gradientReduce - window - drainSlackSeconds),
+    parameterGather: overlap ? 0 : comm.parameterGather,
+  };
+}

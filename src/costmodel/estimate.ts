@@ -11,7 +11,11 @@ import type { ModelGraph } from '../graph/types.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
 import type { DataParallelCommSeconds } from './data-parallel.js';
-import { dataParallelCommSeconds, optimizerStepSeconds } from './data-parallel.js';
+import {
+  dataParallelCommSeconds,
+  exposedDataParallelSeconds,
+  optimizerStepSeconds,
+} from './data-parallel.js';
 import { hardwareFlopsPerStep, modelFlopsPerStep } from './flops.js';
 import { peakFlopsPerSecond } from './compute.js';
 import type { GroupPlacement } from './groups.js';
@@ -164,14 +168,19 @@ function postPipelineSeconds(
 ): PostPipeline {
   const device = cluster.device;
   const backward = r.pass.backwardInput + r.pass.backwardWeight;
-  // Rank r ends its last backward ≈ r backward passes before rank 0 (1F1B drain order).
-  const slack = index * backward;
-  const window = training.overlapGradientReduce ? backward : 0;
-  const exposedReduce = Math.max(0, r.dp.gradientReduce - window - slack);
-  const exposedGather = training.overlapGradientReduce ? 0 : r.dp.parameterGather;
+  const exposed = exposedDataParallelSeconds(
+    r.dp,
+    backward,
+    index * backward,
+    training.overlapGradientReduce,
+  );
   const localParameters = r.layout.parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
   const optimizer = optimizerStepSeconds(localParameters, device);
-  return { exposedReduce, exposedGather, optimizer };
+  return {
+    exposedReduce: exposed.gradientReduce,
+    exposedGather: exposed.parameterGather,
+    optimizer,
+  };
 }
 
 /** Estimate one strategy. Throws PlanningError when the strategy is not executable. */

@@ -1,26 +1,8 @@
 /**
- * Megatron-LM's `--pipeline-model-parallel-layout` string for an explicit layer split.
- *
- * Syntax (megatron/core/transformer/pipeline_parallel_layer_layout.py,
- * `PipelineParallelLayerLayout.parse_str_to_list`): stages separated by `|`, in pipeline order
- * (stage k = vppRank·pp + ppRank, the same chunk order as Strata's layout); `E` embedding,
- * `t` one transformer decoder layer, `L` loss (LM head), `m` MTP layer; `x*n` repeats a character,
- * `(...)*n` repeats a group, commas are cosmetic. `validate_layer_layout` requires `E` first and
- * `L` last, each exactly once, and the count of `t` to equal `--num-layers`.
- *
- * Example, pp = 4, 30 layers, lighter first and last stage:  `Et*7|t*8|t*8|t*7L`
+ * Parsing of Megatron-LM's `--pipeline-model-parallel-layout` (syntax in src/plan/pipeline-layout.ts,
+ * where the formatter lives so that search/ can emit layouts too).
  */
-
-/** Format per-chunk layer counts (pipeline order) as a layout string. */
-export function formatPipelineLayout(layersPerChunk: readonly number[]): string {
-  const last = layersPerChunk.length - 1;
-  return layersPerChunk
-    .map((n, i) => {
-      const layers = n === 0 ? '' : n === 1 ? 't' : `t*${n}`;
-      return `${i === 0 ? 'E' : ''}${layers}${i === last ? 'L' : ''}`;
-    })
-    .join('|');
-}
+export { formatPipelineLayout } from '../plan/pipeline-layout.js';
 
 const GROUP_REPEAT = /\(([^)]+)\)\*(\d+)/g;
 const CHAR_REPEAT = /(.)\*(\d+)/g;

@@ -1,2 +1,3 @@
 export type { Plan, PlanSchedule, StagePlacement } from './types.js';
 export { stagePlacements } from './layout.js';
+export { formatPipelineLayout } from './pipeline-layout.js';

@@ -2,6 +2,7 @@
  * HeteroPlan construction from the three plan kinds, and launcher hints: Megatron's
  * --pipeline-model-parallel-layout string plus what stock launchers cannot express.
  */
+import { formatPipelineLayout } from '../../plan/pipeline-layout.js';
 import { peakFlopsPerSecond } from '../../costmodel/compute.js';
 import { modelFlopsPerStep } from '../../costmodel/flops.js';
 import type { TrainingConfig } from '../../costmodel/strategy.js';
@@ -39,17 +40,6 @@ function groupRankOffsets(cluster: HeterogeneousCluster): number[] {
     next += worldSize(g);
   }
   return offsets;
-}
-
-/** Megatron layout string for per-stage layer counts: `Et*7|t*8|t*8|t*7L`. */
-export function megatronLayout(layersPerStage: readonly number[]): string {
-  const last = layersPerStage.length - 1;
-  return layersPerStage
-    .map(
-      (n, i) =>
-        `${i === 0 ? 'E' : ''}${n === 0 ? '' : n === 1 ? 't' : `t*${n}`}${i === last ? 'L' : ''}`,
-    )
-    .join('|');
 }
 
 function metrics(x: AssemblyContext, stepTimeSeconds: number, gpusPerGroup: readonly number[]) {
@@ -136,7 +126,7 @@ export function pipelineHeteroPlan(
     `recompute=${e.recompute}, schedule=1f1b, micro-batches=${e.candidate.numMicroBatches}.`,
   ];
   const launcher: LauncherHints = {
-    megatronPipelineLayout: megatronLayout(e.partition.layers),
+    megatronPipelineLayout: formatPipelineLayout(e.partition.layers),
     notes,
   };
   return {

@@ -4,7 +4,11 @@
  * rankMemoryBytes, dataParallelCommSeconds): no formula is re-derived here except the optimizer
  * step (costmodel/data-parallel.ts optimizerStepSeconds).
  */
-import { dataParallelCommSeconds, optimizerStepSeconds } from '../../costmodel/data-parallel.js';
+import {
+  dataParallelCommSeconds,
+  exposedDataParallelSeconds,
+  optimizerStepSeconds,
+} from '../../costmodel/data-parallel.js';
 import { memoryInputs } from '../../costmodel/estimate-memory.js';
 import { placeGroup } from '../../costmodel/groups.js';
 import { chunkParametersPerGpu, parameterShares } from '../../costmodel/parameters.js';
@@ -151,12 +155,14 @@ export function stageModel(
       );
       const t = chunkTimeSeconds(c, p.inputs, p.costs);
       const backward = t.backwardInput + t.backwardWeight;
-      // As estimate.ts: the reduce overlaps the last backward and the drain slack r·backward.
-      const window = training.overlapGradientReduce ? backward : 0;
-      const exposedReduce = Math.max(0, comm.gradientReduce - window - r * backward);
-      const exposedGather = training.overlapGradientReduce ? 0 : comm.parameterGather;
+      const exposed = exposedDataParallelSeconds(
+        comm,
+        backward,
+        r * backward,
+        training.overlapGradientReduce,
+      );
       const optimizer = optimizerStepSeconds(perGpu / (zero >= 1 ? shape.dp : 1), device);
-      return exposedReduce + exposedGather + optimizer;
+      return exposed.gradientReduce + exposed.parameterGather + optimizer;
     },
   };
 }
