@@ -152,6 +152,7 @@ export function toPlanningProblem(
     topK: search.topK ?? SEARCH_DEFAULTS.topK,
     stepTimeTargetSeconds: search.stepTimeTargetSeconds ?? null,
     maxCandidates: search.maxCandidates ?? SEARCH_DEFAULTS.maxCandidates,
+    allowIdleNodes: search.allowIdleNodes ?? true,
   };
 }
 

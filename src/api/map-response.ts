@@ -112,6 +112,8 @@ export function planResultToApi(
       rejected: { ...result.search.rejected },
       elapsedSeconds,
       truncated: result.search.truncated,
+      idleNodes: result.search.idleNodes,
+      allNodesStepTimeSeconds: result.search.allNodesStepTimeSeconds,
     },
   };
 }

@@ -102,6 +102,8 @@ export const SearchStats = z.object({
   rejected: z.record(z.string(), z.int()),
   elapsedSeconds: z.number(),
   truncated: z.boolean(),
+  idleNodes: z.int(),
+  allNodesStepTimeSeconds: z.number().nullable(),
 });
 
 export const PlanResponse = z.object({

@@ -129,6 +129,7 @@ export const SearchOptions = z.strictObject({
   topK: z.int().min(0).max(LIMITS.topK).exactOptional(),
   stepTimeTargetSeconds: z.number().positive().exactOptional(),
   maxCandidates: positiveInt(LIMITS.maxCandidates).exactOptional(),
+  allowIdleNodes: z.boolean().exactOptional(),
   timeLimitSeconds: z.number().positive().max(LIMITS.timeLimitSeconds).exactOptional(),
   constraints: SearchConstraints.exactOptional(),
   exports: z.array(ExportFormat).max(5).exactOptional(),

@@ -50,6 +50,7 @@ Common flags (plan, estimate)
 
 plan:      [--objective fastest|min-gpus|max-mfu] [--top <k>] [--max-candidates <n>]
            [--step-time-target <seconds>] [--time-limit <seconds>]
+           [--all-nodes]  (plan on every given node even when fewer would be faster)
            [--emit megatron|deepspeed|torchtitan|torchrun|rankmap [--emit-only]]
            Heterogeneous: --cluster-mix <id> | --groups <preset>:<nodes>,... [--inter-group-gbps <GB/s>
            [--inter-group-latency-us <us>]] [--objective fastest|cheapest] [--price <accelerator>=<usd/GPU-h> ...]

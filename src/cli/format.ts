@@ -102,6 +102,16 @@ function alternativesTable(plans: readonly ApiPlan[]): string {
   return table(header, rows);
 }
 
+/** Says why the plan uses fewer nodes than given, with the all-nodes step time. */
+function idleNodesLine(search: PlanResponse['search']): string[] {
+  if (search.idleNodes === 0) return [];
+  const all =
+    search.allNodesStepTimeSeconds === null
+      ? 'no plan fits on every node'
+      : `the best plan on every node takes ${seconds(search.allNodesStepTimeSeconds)}/step`;
+  return [`Leaves ${search.idleNodes} node(s) idle: ${all} (--all-nodes to use them anyway)`];
+}
+
 export function planReport(response: PlanResponse): string {
   const { best, alternatives, search } = response;
   const rejected = Object.entries(search.rejected)
@@ -118,6 +128,7 @@ export function planReport(response: PlanResponse): string {
       ? 'No alternatives requested.'
       : `Alternatives\n${alternativesTable(alternatives)}`,
     '',
+    ...idleNodesLine(search),
     `Search: ${count(search.candidates)} candidates, ${count(search.feasible)} feasible, ${seconds(search.elapsedSeconds)}${search.truncated ? ' (truncated by --max-candidates)' : ''}`,
     `Rejected: ${rejected === '' ? 'none' : rejected}`,
   ].join('\n');

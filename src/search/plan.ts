@@ -4,7 +4,7 @@
  */
 import type { EstimateOptions } from '../costmodel/estimate.js';
 import { PlanningError } from '../costmodel/errors.js';
-import type { Framework, ScheduleKind } from '../costmodel/strategy.js';
+import type { Framework, ScheduleKind, Strategy } from '../costmodel/strategy.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
 import { stagePlacements } from '../plan/layout.js';
@@ -13,6 +13,7 @@ import { countRejection, enumerateStrategies } from './enumerate.js';
 import { evaluateCandidate, strategyKey } from './evaluate.js';
 import type { Feasible, RefinedCandidate } from './refine.js';
 import { finalistCount, refineWithSimulation } from './refine.js';
+import { clusterSecondsLowerBound, createStepBound, modelStatesCannotFit } from './step-bound.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
 /**
@@ -99,14 +100,23 @@ function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Refine
 }
 
 interface SearchOutcome {
+  readonly cluster: ClusterProfile;
   readonly top: RefinedCandidate[];
   readonly stats: SearchStats;
 }
 
+/**
+ * Search one cluster. `incumbentSeconds`: a step time already achieved elsewhere; candidates whose
+ * lower bound (step-bound.ts) reaches it are skipped unevaluated (they cannot win).
+ * `budget`: evaluations left of problem.maxCandidates.
+ */
 function searchCluster(
   problem: PlanningProblem,
   cluster: ClusterProfile,
   options: PlannerOptions,
+  incumbentSeconds: number,
+  budget: number,
+  bound: (s: Strategy) => number = () => 0,
 ): SearchOutcome {
   const rejected: RejectionCounts = {};
   const top: Feasible[] = [];
@@ -126,8 +136,15 @@ function searchCluster(
     options.schedules ??
     problem.constraints.schedule ??
     defaultSchedules(problem.training.framework);
-  for (const strategy of enumerateStrategies(input, schedules, rejected)) {
-    if (candidates >= problem.maxCandidates) {
+  // On a sub-cluster only evaluation outcomes are counted: the shapes a smaller world size cannot
+  // form are not news about the request.
+  const enumerationRejected = cluster === problem.cluster ? rejected : {};
+  for (const strategy of enumerateStrategies(input, schedules, enumerationRejected)) {
+    if (incumbentSeconds < Number.POSITIVE_INFINITY && bound(strategy) >= incumbentSeconds) {
+      countRejection(rejected, 'fewer-nodes-bound-not-faster');
+      continue;
+    }
+    if (candidates >= budget) {
       truncated = true;
       break;
     }
@@ -147,8 +164,16 @@ function searchCluster(
   countRejection(rejected, 'out-of-memory', top.length - refined.length);
   refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   return {
+    cluster,
     top: distinctShapes(refined).slice(0, problem.topK + 1),
-    stats: { candidates, feasible: feasible - (top.length - refined.length), rejected, truncated },
+    stats: {
+      candidates,
+      feasible: feasible - (top.length - refined.length),
+      rejected,
+      truncated,
+      idleNodes: 0,
+      allNodesStepTimeSeconds: null,
+    },
   };
 }
 
@@ -164,18 +189,93 @@ function noPlan(stats: SearchStats, cluster: ClusterProfile): PlanningError {
   );
 }
 
-/** Plan for a fixed cluster (objectives 'fastest' and 'max-mfu' coincide at a fixed GPU count). */
-function planFixed(
-  problem: PlanningProblem,
-  cluster: ClusterProfile,
-  options: PlannerOptions,
-): PlanResult {
-  const { top, stats } = searchCluster(problem, cluster, options);
-  const [best, ...rest] = top;
-  if (best === undefined) throw noPlan(stats, cluster);
+const stepSeconds = (c: RefinedCandidate | undefined): number =>
+  c?.estimate.stepTimeSeconds ?? Number.POSITIVE_INFINITY;
+
+/**
+ * Whole nodes may be left idle only when the objective is the step time: MFU is per GPU used, so
+ * 'max-mfu' would always prefer one node.
+ */
+const mayLeaveNodesIdle = (problem: PlanningProblem): boolean =>
+  problem.objective !== 'max-mfu' && problem.allowIdleNodes !== false;
+
+/**
+ * Searches the given cluster, then the same cluster with fewer nodes, largest first, while the
+ * compute bound of the smaller cluster is below the best step time found: with a fixed global
+ * batch more GPUs can be slower (dp must divide the batch; a world size with an awkward factor
+ * forces a worse shape), and a planner that answers "slower" when given more GPUs is wrong. So the
+ * best plan is never slower than the best plan on any subset of whole nodes (tested as a property).
+ */
+function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): SearchOutcome[] {
+  const full = searchCluster(
+    problem,
+    problem.cluster,
+    options,
+    Number.POSITIVE_INFINITY,
+    problem.maxCandidates,
+  );
+  const outcomes = [full];
+  if (!mayLeaveNodesIdle(problem)) return outcomes;
+  let best = stepSeconds(full.top[0]);
+  let used = full.stats.candidates;
+  const bound = createStepBound(problem.graph, problem.cluster, problem.training);
+  for (let nodes = problem.cluster.numNodes - 1; nodes >= 1; nodes--) {
+    const cluster = { ...problem.cluster, numNodes: nodes };
+    const gpus = worldSize(cluster);
+    if (clusterSecondsLowerBound(problem.graph, cluster, problem.training, gpus) >= best) break;
+    if (modelStatesCannotFit(problem.graph, cluster, gpus)) break;
+    if (used >= problem.maxCandidates) break;
+    const outcome = searchCluster(
+      problem,
+      cluster,
+      options,
+      best,
+      problem.maxCandidates - used,
+      bound,
+    );
+    used += outcome.stats.candidates;
+    outcomes.push(outcome);
+    best = Math.min(best, stepSeconds(outcome.top[0]));
+  }
+  return outcomes;
+}
+
+function mergeStats(outcomes: readonly SearchOutcome[], best: SearchOutcome | null): SearchStats {
+  const rejected: RejectionCounts = {};
+  for (const o of outcomes) {
+    for (const [reason, n] of Object.entries(o.stats.rejected)) countRejection(rejected, reason, n);
+  }
+  const [full] = outcomes;
   return {
-    best: toPlan(problem, cluster, best),
-    alternatives: rest.map((f) => toPlan(problem, cluster, f)),
+    candidates: outcomes.reduce((a, o) => a + o.stats.candidates, 0),
+    feasible: outcomes.reduce((a, o) => a + o.stats.feasible, 0),
+    rejected,
+    truncated: outcomes.some((o) => o.stats.truncated),
+    idleNodes:
+      best === null || full === undefined ? 0 : full.cluster.numNodes - best.cluster.numNodes,
+    allNodesStepTimeSeconds: full?.top[0]?.estimate.stepTimeSeconds ?? null,
+  };
+}
+
+/** Plan for a fixed cluster, possibly leaving whole nodes idle (see searchNodeCounts). */
+function planFixed(problem: PlanningProblem, options: PlannerOptions): PlanResult {
+  const outcomes = searchNodeCounts(problem, options);
+  const ranked = outcomes
+    .flatMap((o) => o.top.map((candidate) => ({ cluster: o.cluster, candidate })))
+    .sort((a, b) =>
+      better(a.candidate, b.candidate) ? -1 : better(b.candidate, a.candidate) ? 1 : 0,
+    );
+  const [best, ...rest] = ranked;
+  const bestOutcome = outcomes.find((o) => o.cluster === best?.cluster) ?? null;
+  const stats = mergeStats(outcomes, bestOutcome);
+  if (best === undefined) throw noPlan(stats, problem.cluster);
+  const kept = new Set(distinctShapes(ranked.map((r) => r.candidate)));
+  return {
+    best: toPlan(problem, best.cluster, best.candidate),
+    alternatives: rest
+      .filter((r) => kept.has(r.candidate))
+      .slice(0, problem.topK)
+      .map((r) => toPlan(problem, r.cluster, r.candidate)),
     search: stats,
   };
 }
@@ -196,7 +296,10 @@ function planMinGpus(problem: PlanningProblem, options: PlannerOptions): PlanRes
   }
   const at = (nodes: number): PlanResult | null => {
     try {
-      const result = planFixed(problem, { ...problem.cluster, numNodes: nodes }, options);
+      const result = planFixed(
+        { ...problem, cluster: { ...problem.cluster, numNodes: nodes } },
+        options,
+      );
       return result.best.estimate.stepTimeSeconds <= target ? result : null;
     } catch (error) {
       if (error instanceof PlanningError) return null;
@@ -227,7 +330,7 @@ function planMinGpus(problem: PlanningProblem, options: PlannerOptions): PlanRes
 
 export function planTraining(problem: PlanningProblem, options: PlannerOptions = {}): PlanResult {
   if (problem.objective === 'min-gpus') return planMinGpus(problem, options);
-  return planFixed(problem, problem.cluster, options);
+  return planFixed(problem, options);
 }
 
 export { countRejection };

@@ -41,6 +41,11 @@ export interface PlanningProblem {
   readonly stepTimeTargetSeconds: number | null;
   /** Hard cap on evaluated candidates (bounds search time deterministically). */
   readonly maxCandidates: number;
+  /**
+   * May the best plan leave whole nodes idle when that is faster (default true; never for
+   * 'max-mfu')? False plans on exactly the given world size.
+   */
+  readonly allowIdleNodes?: boolean;
 }
 
 /** Why candidates were rejected, counted by reason. */
@@ -52,6 +57,10 @@ export interface SearchStats {
   readonly rejected: RejectionCounts;
   /** True when maxCandidates stopped the enumeration early. */
   readonly truncated: boolean;
+  /** Nodes of the given cluster the best plan leaves idle (it was faster on fewer). */
+  readonly idleNodes: number;
+  /** Best step time using every given node; null when no plan fits on all of them. */
+  readonly allNodesStepTimeSeconds: number | null;
 }
 
 export interface PlanResult {

@@ -125,6 +125,9 @@ export function runScenario(catalog: ProfileCatalog, scenario: Scenario): Scenar
       topK: scenario.topK,
       stepTimeTargetSeconds: null,
       maxCandidates: scenario.maxCandidates,
+      // A study's cluster axis is the GPU count under test: each scenario plans on exactly its
+      // GPUs, so scaling curves and cost per scenario mean what their labels say.
+      allowIdleNodes: false,
     });
     return resultFromPlan(scenario, label, result.best, cluster);
   } catch (error) {

@@ -1,6 +1,7 @@
 /** HAP-style batch split LP (HAP, EuroSys'24 §5): closed form when communication is free, equal finish times. */
 import { describe, expect, it } from 'vitest';
 import { proportionalShares, roundShares, solveBatchSplit } from '../../src/search/hetero/index.js';
+import { batchSplitFinishLowerBound } from '../../src/search/hetero/batch-lp.js';
 
 describe('batch split LP', () => {
   it.each([
@@ -40,5 +41,21 @@ describe('batch split LP', () => {
   it('reports no rounding when the quanta cannot cover the batch', () => {
     const timings = [{ fixedSeconds: 0, secondsPerSequence: 1, quantum: 3 }];
     expect(roundShares(timings, [10], 10)).toBeNull();
+  });
+
+  it('the closed-form (water-filling) optimum equals the LP solver on random instances', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 2 + Math.floor(random() * 3);
+      const timings = Array.from({ length: n }, () => ({
+        fixedSeconds: random() < 0.3 ? 0 : random() * 2,
+        secondsPerSequence: 0.001 + random() * 0.02,
+        quantum: 1,
+      }));
+      const batch = 64 + Math.floor(random() * 1000);
+      const lp = solveBatchSplit(timings, batch);
+      expect(batchSplitFinishLowerBound(timings, batch)).toBeCloseTo(lp.finishSeconds, 6);
+    }
   });
 });

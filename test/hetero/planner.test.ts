@@ -155,6 +155,44 @@ describe('adding GPUs never makes the best step slower', () => {
   );
 });
 
+describe('adding nodes to a group never makes the best step slower', () => {
+  const presets = ['dgx-a100-80gb', 'dgx-v100', 'pcie-8x-a10', 'dgx-h100'];
+  it.each([1, 2, 3, 4, 5, 6])(
+    'seed %i',
+    (seed) => {
+      const random = rng(100 + seed);
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+      const model = pick(['zb-1.5b', 'gpt-1.7b']);
+      const batch = pick([48, 64, 96]);
+      const groups = presets
+        .filter(() => random() < 0.6)
+        .slice(0, 3)
+        .map((preset) => ({ preset, nodes: 1 + Math.floor(random() * 3) }));
+      while (groups.length < 2) groups.push({ preset: pick(presets), nodes: 1 });
+      const grown = Math.floor(random() * groups.length);
+      const before: HeteroClusterSpec = {
+        groups,
+        interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
+      };
+      const after: HeteroClusterSpec = {
+        ...before,
+        groups: groups.map((g, i) => (i === grown ? { ...g, nodes: g.nodes + 1 } : g)),
+      };
+      const graph = zooGraph(model, 1024);
+      const t = training(batch, 1024);
+      const plan = (s: HeteroClusterSpec) =>
+        planHeterogeneous({
+          graph,
+          cluster: heteroClusterFromSpec(catalog, s),
+          training: t,
+          objective: 'fastest',
+        }).best.stepTimeSeconds;
+      expect(plan(after)).toBeLessThanOrEqual(plan(before) * (1 + 1e-12));
+    },
+    120_000,
+  );
+});
+
 describe('selectClusterUnderBudget', () => {
   it('returns a Pareto frontier and the fastest choice within budget', () => {
     const inventory = heteroClusterFromSpec(catalog, {

@@ -2,7 +2,8 @@
  * Optimality (STYLE.md §11 d, issue #2): on small cases the planner returns the same best plan as
  * brute force over every strategy the cost model accepts, evaluated one by one with estimate()
  * (the function behind POST /v1/estimates). The brute force enumerates independently of
- * src/search/enumerate.ts: all factorisations, all micro-batch sizes, every layer split.
+ * src/search/enumerate.ts: all factorisations, all micro-batch sizes, every layer split, on every
+ * number of whole nodes up to the given one (the planner may leave nodes idle when that is faster).
  */
 import { describe, expect, it } from 'vitest';
 import { buildModelGraph, specFromExplicitTransformer } from '../../src/graph/index.js';
@@ -45,64 +46,72 @@ function bruteForce(
   graph: ReturnType<typeof buildModelGraph>,
   cluster: ReturnType<typeof clusterFromPreset>,
   training: TrainingConfig,
-  gpus: number,
 ) {
-  let best: { strategy: Strategy; seconds: number } | null = null;
+  let best: { strategy: Strategy; seconds: number; nodes: number } | null = null;
   const L = graph.spec.numLayers;
-  for (let tp = 1; tp <= gpus; tp++)
-    for (let pp = 1; pp <= gpus; pp++) {
-      if (gpus % (tp * pp) !== 0) continue;
-      const dp = gpus / (tp * pp);
-      for (let mbs = 1; mbs <= training.globalBatchSize; mbs++) {
-        if (training.globalBatchSize % (dp * mbs) !== 0) continue;
-        const m = training.globalBatchSize / (dp * mbs);
-        const schedules: [ScheduleKind, number][] =
-          pp === 1
-            ? [['1f1b', 1]]
-            : [
-                ['1f1b', 1],
-                ...Array.from(
-                  { length: L },
-                  (_, i) => ['interleaved-1f1b', i + 2] as [ScheduleKind, number],
-                ),
-              ];
-        for (const [schedule, v] of schedules) {
-          if (pp * v > L) continue;
-          const splits: (number[] | null)[] =
-            pp * v === 1 ? [null] : [null, ...compositions(L, pp * v)];
-          for (const layersPerStage of splits)
-            for (const sequenceParallel of [false, true])
-              for (const [recompute, recomputeLayers] of RECOMPUTE_CHOICES(L))
-                for (const zeroStage of MEGATRON_ZERO_STAGES) {
-                  const strategy: Strategy = {
-                    dp,
-                    tp,
-                    pp,
-                    cp: 1,
-                    virtualStages: v,
-                    sequenceSlices: 1,
-                    sequenceParallel,
-                    microBatchSize: mbs,
-                    numMicroBatches: m,
-                    recompute,
-                    recomputeLayers,
-                    zeroStage,
-                    schedule,
-                    layersPerStage,
-                  };
-                  try {
-                    const e = estimate(graph, cluster, strategy, training);
-                    if (!e.fits) continue;
-                    if (best === null || e.stepTimeSeconds < best.seconds)
-                      best = { strategy, seconds: e.stepTimeSeconds };
-                  } catch (error) {
-                    if (!(error instanceof PlanningError)) throw error;
+  for (let nodes = 1; nodes <= cluster.numNodes; nodes++) {
+    const found = bruteForceOn({ ...cluster, numNodes: nodes }, nodes * cluster.gpusPerNode);
+    if (found !== null && (best === null || found.seconds < best.seconds)) best = found;
+  }
+  return best;
+
+  function bruteForceOn(on: typeof cluster, gpus: number) {
+    let best: { strategy: Strategy; seconds: number; nodes: number } | null = null;
+    for (let tp = 1; tp <= gpus; tp++)
+      for (let pp = 1; pp <= gpus; pp++) {
+        if (gpus % (tp * pp) !== 0) continue;
+        const dp = gpus / (tp * pp);
+        for (let mbs = 1; mbs <= training.globalBatchSize; mbs++) {
+          if (training.globalBatchSize % (dp * mbs) !== 0) continue;
+          const m = training.globalBatchSize / (dp * mbs);
+          const schedules: [ScheduleKind, number][] =
+            pp === 1
+              ? [['1f1b', 1]]
+              : [
+                  ['1f1b', 1],
+                  ...Array.from(
+                    { length: L },
+                    (_, i) => ['interleaved-1f1b', i + 2] as [ScheduleKind, number],
+                  ),
+                ];
+          for (const [schedule, v] of schedules) {
+            if (pp * v > L) continue;
+            const splits: (number[] | null)[] =
+              pp * v === 1 ? [null] : [null, ...compositions(L, pp * v)];
+            for (const layersPerStage of splits)
+              for (const sequenceParallel of [false, true])
+                for (const [recompute, recomputeLayers] of RECOMPUTE_CHOICES(L))
+                  for (const zeroStage of MEGATRON_ZERO_STAGES) {
+                    const strategy: Strategy = {
+                      dp,
+                      tp,
+                      pp,
+                      cp: 1,
+                      virtualStages: v,
+                      sequenceSlices: 1,
+                      sequenceParallel,
+                      microBatchSize: mbs,
+                      numMicroBatches: m,
+                      recompute,
+                      recomputeLayers,
+                      zeroStage,
+                      schedule,
+                      layersPerStage,
+                    };
+                    try {
+                      const e = estimate(graph, on, strategy, training);
+                      if (!e.fits) continue;
+                      if (best === null || e.stepTimeSeconds < best.seconds)
+                        best = { strategy, seconds: e.stepTimeSeconds, nodes: on.numNodes };
+                    } catch (error) {
+                      if (!(error instanceof PlanningError)) throw error;
+                    }
                   }
-                }
+          }
         }
       }
-    }
-  return best;
+    return best;
+  }
 }
 
 const training: TrainingConfig = {
@@ -139,11 +148,18 @@ describe('planner equals brute force on small cases', () => {
       1,
       8,
     ],
+    // 12 GPUs and a batch of 16: dp ∈ {1, 2, 4} forces tp·pp ≥ 3; 2 of the 3 nodes do better.
+    [
+      '6-layer model, 3 × 4 × V100 (leaves a node idle)',
+      { layers: 6, hiddenSize: 1024, heads: 16, vocabSize: 32000 },
+      'dgx-v100',
+      3,
+      4,
+    ],
   ] as const)('%s', (_name, model, preset, nodes, perNode) => {
     const graph = buildModelGraph(specFromExplicitTransformer(model), training.sequenceLength);
     const cluster = { ...clusterFromPreset(catalog, preset, nodes), gpusPerNode: perNode };
-    const gpus = nodes * perNode;
-    const brute = bruteForce(graph, cluster, training, gpus);
+    const brute = bruteForce(graph, cluster, training);
     const planned = planTraining({
       graph,
       cluster,
@@ -156,5 +172,7 @@ describe('planner equals brute force on small cases', () => {
     });
     expect(brute).not.toBeNull();
     expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
+    expect(planned.best.numNodes).toBe(brute?.nodes);
+    expect(planned.search.idleNodes).toBe(nodes - (brute?.nodes ?? 0));
   });
 });

@@ -559,6 +559,8 @@ export interface components {
             stepTimeTargetSeconds?: number;
             /** @description Default: 100000. */
             maxCandidates?: number;
+            /** @description Transformer plans on one homogeneous cluster: may the best plan use fewer whole nodes than given when that is faster (a fixed global batch can make an extra node a worse fit)? Default true; false plans on exactly the given world size. Never for objective max-mfu. */
+            allowIdleNodes?: boolean;
             /** @description Default: 30. */
             timeLimitSeconds?: number;
             constraints?: components["schemas"]["SearchConstraints"];
@@ -702,6 +704,10 @@ export interface components {
             elapsedSeconds: number;
             /** @description True when maxCandidates stopped the search early. */
             truncated: boolean;
+            /** @description Given nodes the best plan leaves idle because it is faster on fewer (best.nodes says how many it uses). */
+            idleNodes: number;
+            /** @description The best step time on every given node; null when no plan fits on all of them. */
+            allNodesStepTimeSeconds: number | null;
         };
         PlanResponse: {
             /** @description sha256 hex of the canonical JSON of the normalised request; GET /v1/plans/{id}. */

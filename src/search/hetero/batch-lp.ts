@@ -150,3 +150,28 @@ export function roundShares(
   visit(0, 0, 0);
   return best;
 }
+
+/**
+ * The LP optimum T of the file comment in closed form (water-filling), for pruning without a
+ * solve: with groups sorted by f_g, the active set is a prefix {g : f_g < T} and on it
+ * Σ_g (T − f_g)/s_g = B, so T = (B + Σ f_g/s_g) / Σ 1/s_g over the first prefix whose T does not
+ * exceed the next group's f — and T ≥ every f_g, since constraint (a) binds every group, as it
+ * does in evaluation (every member takes a share). Every integer split finishes no earlier.
+ */
+export function batchSplitFinishLowerBound(
+  timings: readonly ReplicaTiming[],
+  globalBatch: number,
+): number {
+  const sorted = [...timings].sort((a, b) => a.fixedSeconds - b.fixedSeconds);
+  const latestFixed = sorted[sorted.length - 1]?.fixedSeconds ?? 0;
+  let weighted = 0;
+  let rate = 0;
+  for (const [i, t] of sorted.entries()) {
+    weighted += t.fixedSeconds / t.secondsPerSequence;
+    rate += 1 / t.secondsPerSequence;
+    const finish = (globalBatch + weighted) / rate;
+    const next = sorted[i + 1];
+    if (next === undefined || finish <= next.fixedSeconds) return Math.max(finish, latestFixed);
+  }
+  return Number.POSITIVE_INFINITY;
+}

@@ -28,6 +28,8 @@ const RECOMPUTE_ORDER: readonly RecomputeMode[] = ['none', 'selective', 'full'];
 
 export interface GroupStrategy {
   readonly group: number;
+  /** Nodes of the group this member uses (≤ the group's nodes; the rest idle). */
+  readonly nodes: number;
   readonly strategy: Strategy;
   readonly timing: ReplicaTiming;
 }
@@ -115,9 +117,17 @@ function fitTiming(
   return null;
 }
 
-/** The best few homogeneous strategies of one group, by seconds per sequence (ties: key order). */
-export function groupStrategies(x: Context, g: number): GroupStrategy[] {
-  const group = x.cluster.groups[g] as ClusterProfile;
+/** A group restricted to its first `nodes` nodes. */
+function subGroup(x: Context, g: number, nodes: number): ClusterProfile {
+  return { ...(x.cluster.groups[g] as ClusterProfile), numNodes: nodes };
+}
+
+/**
+ * The best few homogeneous strategies of one group on `nodes` of its nodes (default all), by
+ * seconds per sequence (ties: key order).
+ */
+export function groupStrategies(x: Context, g: number, nodes?: number): GroupStrategy[] {
+  const group = subGroup(x, g, nodes ?? (x.cluster.groups[g] as ClusterProfile).numNodes);
   const layers = x.graph.spec.numLayers;
   const found: GroupStrategy[] = [];
   for (const tp of validTensorParallelDegrees(x.graph, group)) {
@@ -128,7 +138,7 @@ export function groupStrategies(x: Context, g: number): GroupStrategy[] {
         // A share must leave room for another group: quantum dp·mbs below the global batch.
         if (dp * mbs >= x.training.globalBatchSize) continue;
         const fitted = fitTiming(x, group, baseStrategy(tp, pp, dp, mbs, layers));
-        if (fitted !== null) found.push({ group: g, ...fitted });
+        if (fitted !== null) found.push({ group: g, nodes: group.numNodes, ...fitted });
       }
     }
   }
@@ -164,7 +174,7 @@ export function evaluateDataParallel(
   if (shares === null || shares.some((s) => s === 0)) return null;
   const estimates: CostBreakdown[] = [];
   for (const [i, member] of members.entries()) {
-    const group = x.cluster.groups[member.group] as ClusterProfile;
+    const group = subGroup(x, member.group, member.nodes);
     const m = (shares[i] ?? 0) / member.timing.quantum;
     const e = timeAt(x, group, member.strategy, m);
     if (e === null) return null;

@@ -66,11 +66,14 @@ export function pipelineGroupOrder(cluster: HeterogeneousCluster): number[] {
   });
 }
 
-/** Interchangeability key of a group: device and both link tiers. */
+/**
+ * Interchangeability key of a group: device, size and both link tiers (groups of one type but
+ * different node counts offer different options, so they are not interchangeable).
+ */
 export function groupSymmetryKey(g: ClusterProfile): string {
   const link = (l: ClusterProfile['intraNode']): string =>
     `${l.bandwidthBytesPerSecond}/${l.latencySeconds}/${l.efficiency}`;
-  return [g.device.id, g.gpusPerNode, link(g.intraNode), link(g.interNode)].join('|');
+  return [g.device.id, g.gpusPerNode, g.numNodes, link(g.intraNode), link(g.interNode)].join('|');
 }
 
 function layerSeconds(x: PipelineContext, group: ClusterProfile, tp: number, mbs: number): number {

@@ -23,7 +23,8 @@ import {
   pipelineHeteroPlan,
 } from './assemble.js';
 import type { GroupStrategy } from './data-parallel.js';
-import { evaluateDataParallel, groupStrategies } from './data-parallel.js';
+import { crossGroupSyncSeconds, evaluateDataParallel, groupStrategies } from './data-parallel.js';
+import { batchSplitFinishLowerBound } from './batch-lp.js';
 import type { PipelineEvaluation, StageModelCache } from './pipeline.js';
 import { evaluatePipeline, simulatePipeline } from './pipeline.js';
 import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
@@ -116,23 +117,67 @@ function baselines(p: HeteroProblem, x: AssemblyContext, c: Collected): void {
   });
 }
 
-/** Every subset (bit mask) of ≥ 2 groups, combined with each group's best strategies. */
-function dataParallelPlans(p: HeteroProblem, x: AssemblyContext, c: Collected): void {
-  const perGroup = p.cluster.groups.map((_, g) => groupStrategies(x, g));
+/**
+ * Groups up to this many nodes also offer hetero-DP members on fewer of their nodes (every count
+ * 1..n), so that adding a node never removes a candidate; larger groups offer whole-group members
+ * only (each node count costs a fresh fit of the group's strategies, ~10–40 ms).
+ */
+const MAX_NODES_WITH_NODE_VARIANTS = 16;
+
+function memberOptions(x: AssemblyContext, g: number): GroupStrategy[] {
+  const n = (x.cluster.groups[g] as ClusterProfile).numNodes;
+  if (n > MAX_NODES_WITH_NODE_VARIANTS) return groupStrategies(x, g);
+  return Array.from({ length: n }, (_, i) => groupStrategies(x, g, n - i)).flat();
+}
+
+/**
+ * Every subset (bit mask) of ≥ 2 groups, combined with each group's member options; a combination
+ * whose LP optimum plus the cross-group sync cannot beat the incumbent is skipped unsolved.
+ */
+function dataParallelPlans(
+  p: HeteroProblem,
+  x: AssemblyContext,
+  c: Collected,
+  incumbent: number,
+): void {
+  const perGroup = p.cluster.groups.map((_, g) => memberOptions(x, g));
   const n = p.cluster.groups.length;
+  let best = incumbent;
+  let evaluated = 0;
+  let lowestPruned: { combo: GroupStrategy[]; bound: number } | null = null;
+  const evaluate = (combo: GroupStrategy[]): void => {
+    evaluated++;
+    c.candidates++;
+    const e = evaluateDataParallel(x, combo);
+    if (e === null) countRejection(c.rejected, 'hetero-dp-infeasible');
+    else {
+      c.feasible++;
+      const plan = dataParallelHeteroPlan(x, e);
+      c.plans.push(plan);
+      best = Math.min(best, objectiveValue(plan, p.objective));
+    }
+  };
   for (let mask = 1; mask < 1 << n; mask++) {
     const members = perGroup.filter((_, g) => (mask & (1 << g)) !== 0);
     if (members.length < 2 || members.some((m) => m.length === 0)) continue;
+    const sync = crossGroupSyncSeconds(x, members.length);
     for (const combo of product(members)) {
-      c.candidates++;
-      const e = evaluateDataParallel(x, combo);
-      if (e === null) countRejection(c.rejected, 'hetero-dp-infeasible');
-      else {
-        c.feasible++;
-        c.plans.push(dataParallelHeteroPlan(x, e));
+      const bound =
+        batchSplitFinishLowerBound(
+          combo.map((m) => m.timing),
+          p.training.globalBatchSize,
+        ) + sync;
+      if (p.objective === 'fastest' && bound >= best) {
+        c.pruned++;
+        if (lowestPruned === null || bound < lowestPruned.bound) lowestPruned = { combo, bound };
+        continue;
       }
+      evaluate(combo);
     }
   }
+  // When the bound skipped every combination, still evaluate the most promising one, so the plan
+  // can say with a number why mixed data parallelism lost.
+  if (evaluated === 0 && lowestPruned !== null) evaluate(lowestPruned.combo);
 }
 
 function product(lists: readonly GroupStrategy[][]): GroupStrategy[][] {
@@ -232,7 +277,8 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   if (p.cluster.groups.length === 1) return singleGroupResult(p, x);
   const c: Collected = { plans: [], candidates: 0, feasible: 0, pruned: 0, rejected: {} };
   baselines(p, x, c);
-  dataParallelPlans(p, x, c);
+  const baseline = Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
+  dataParallelPlans(p, x, c, baseline);
   const incumbent = Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
   pipelinePlans(p, x, c, incumbent);
   c.plans.sort((a, b) => comparePlans(a, b, p.objective));

@@ -1,0 +1,160 @@
+/**
+ * The idle-node search skips candidates by a lower bound (src/search/step-bound.ts); the skip is
+ * only safe if the bound is never above what the cost model reports. Checked on every enumerated
+ * candidate of small problems (closed-form pipeline and simulated schedule), plus hand values.
+ */
+import { describe, expect, it } from 'vitest';
+import { estimate, PlanningError } from '../../src/costmodel/index.js';
+import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import type { Framework } from '../../src/costmodel/strategy.js';
+import { buildModelGraph, specFromExplicitTransformer } from '../../src/graph/index.js';
+import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { createSimulatedPipelineModel } from '../../src/schedule/index.js';
+import { enumerateStrategies } from '../../src/search/enumerate.js';
+import { defaultSchedules } from '../../src/search/plan.js';
+import {
+  clusterSecondsLowerBound,
+  minimumBubbleFraction,
+  modelStatesCannotFit,
+  createStepBound,
+} from '../../src/search/step-bound.js';
+
+const catalog = loadProfileCatalog();
+
+const training = (framework: Framework, globalBatchSize: number): TrainingConfig => ({
+  globalBatchSize,
+  sequenceLength: 1024,
+  precision: 'bf16',
+  flashAttention: true,
+  dropout: false,
+  overlapGradientReduce: true,
+  framework,
+});
+
+const base: Strategy = {
+  dp: 1,
+  tp: 1,
+  pp: 4,
+  cp: 1,
+  virtualStages: 1,
+  sequenceSlices: 1,
+  sequenceParallel: false,
+  microBatchSize: 1,
+  numMicroBatches: 8,
+  recompute: 'none',
+  recomputeLayers: null,
+  zeroStage: 0,
+  schedule: '1f1b',
+  layersPerStage: null,
+};
+
+describe('minimumBubbleFraction (Narayanan et al. SC21 §2.2)', () => {
+  it('is (p−1)/m for 1F1B and (p−1)/(v·m) interleaved; 0 for zero-bubble and no pipeline', () => {
+    expect(minimumBubbleFraction(base)).toBe(3 / 8);
+    expect(minimumBubbleFraction({ ...base, schedule: 'interleaved-1f1b', virtualStages: 2 })).toBe(
+      3 / 16,
+    );
+    expect(minimumBubbleFraction({ ...base, schedule: 'zb-h1' })).toBe(0);
+    expect(minimumBubbleFraction({ ...base, pp: 1 })).toBe(0);
+  });
+});
+
+describe('hand-computed bounds', () => {
+  // 1 layer, h = 1024, vocab 32,000, seq 1,024 on one A100: matmul FLOPs per sequence =
+  // layer 24·s·h² + 4·s²·h (QKV, proj, 2 MLP GEMMs with ffn 4h; scores + context) + LM head 2·s·h·V.
+  const spec = specFromExplicitTransformer({
+    layers: 1,
+    hiddenSize: 1024,
+    heads: 16,
+    vocabSize: 32000,
+  });
+  const graph = buildModelGraph(spec, 1024);
+  const cluster = clusterFromPreset(catalog, 'dgx-a100-80gb', 1);
+  const t = training('megatron', 8);
+
+  it('clusterSecondsLowerBound = 3 · forward matmul FLOPs · batch / (GPUs · peak · best efficiency)', () => {
+    const s = 1024;
+    const h = 1024;
+    const forwardPerSequence = 24 * s * h * h + 4 * s * s * h + 2 * s * h * 32000;
+    const peak = 312e12; // A100 dense bf16, NVIDIA A100 datasheet
+    const best = Math.max(...cluster.device.matmulEfficiency.map((p) => p.efficiency));
+    expect(clusterSecondsLowerBound(graph, cluster, t, 8)).toBeCloseTo(
+      (3 * forwardPerSequence * 8) / (8 * peak * best),
+      12,
+    );
+  });
+
+  it('createStepBound: m · (L/pp) · t_layer · (1 + bubble), t_layer from one micro-batch on one GPU', () => {
+    const bound = createStepBound(graph, cluster, t);
+    const one: Strategy = { ...base, pp: 1, numMicroBatches: 1 };
+    const tLayer = bound(one);
+    // Two pipeline stages of 1/2 layer each (on average), 4 micro-batches, 1F1B bubble (p−1)/m.
+    expect(bound({ ...base, pp: 2, numMicroBatches: 4 })).toBeCloseTo(
+      ((4 * 1) / 2) * tLayer * (1 + 1 / 4),
+      15,
+    );
+    // One GPU, one layer: the estimate adds the embedding, the LM head and the optimizer.
+    const e = estimate(graph, { ...cluster, gpusPerNode: 1 }, one, training('megatron', 1));
+    expect(tLayer).toBeLessThanOrEqual(e.stepTimeSeconds);
+  });
+
+  it('modelStatesCannotFit: 14 bytes per parameter spread over every GPU', () => {
+    // 70 B-class model: 80 layers, h 8192 → ≈ 64e9 layer parameters ≈ 0.9 TB of weights + Adam.
+    const big = buildModelGraph(
+      specFromExplicitTransformer({ layers: 80, hiddenSize: 8192, heads: 64, vocabSize: 32000 }),
+      1024,
+    );
+    expect(modelStatesCannotFit(big, cluster, 8)).toBe(true); // ≈ 113 GB per 80 GB GPU
+    expect(modelStatesCannotFit(big, cluster, 16)).toBe(false); // ≈ 57 GB
+  });
+});
+
+describe('the bound is never above the cost model', () => {
+  it.each([
+    ['megatron', 'dgx-a100-80gb', 2, 8, 16],
+    ['fsdp', 'dgx-h100', 1, 8, 32],
+    ['deepspeed', 'dgx-v100', 2, 4, 16],
+  ] as const)(
+    '%s on %s × %i (%i GPUs per node, batch %i)',
+    (framework, preset, nodes, perNode, batch) => {
+      const graph = buildModelGraph(
+        specFromExplicitTransformer({ layers: 8, hiddenSize: 1024, heads: 16, vocabSize: 32000 }),
+        1024,
+      );
+      const cluster = { ...clusterFromPreset(catalog, preset, nodes), gpusPerNode: perNode };
+      const t = training(framework, batch);
+      const simulated = createSimulatedPipelineModel();
+      const stepBound = createStepBound(graph, cluster, t);
+      let checked = 0;
+      let tightest = 0;
+      for (const s of enumerateStrategies(
+        {
+          graph,
+          worldSize: nodes * perNode,
+          gpusPerNode: perNode,
+          globalBatchSize: batch,
+          sequenceLength: 1024,
+          framework,
+          constraints: {},
+        },
+        defaultSchedules(framework),
+        {},
+      )) {
+        const bound = stepBound(s);
+        for (const options of [{}, { pipelineModel: simulated }]) {
+          try {
+            const e = estimate(graph, cluster, s, t, options);
+            expect(bound).toBeLessThanOrEqual(e.stepTimeSeconds);
+            tightest = Math.max(tightest, bound / e.stepTimeSeconds);
+            checked++;
+          } catch (error) {
+            if (!(error instanceof PlanningError)) throw error;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(50);
+      // Useful as well as safe: within 2× of the estimate for the best-covered candidates.
+      expect(tightest).toBeGreaterThan(0.5);
+    },
+  );
+});
