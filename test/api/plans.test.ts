@@ -46,6 +46,29 @@ describe('POST /v1/plans', () => {
     expect(search.truncated).toBe(false);
   });
 
+  it('may leave nodes idle (search.idleNodes, allNodesStepTimeSeconds); allowIdleNodes false plans all', async () => {
+    const request = {
+      model: 'gpt-1.7b',
+      cluster: { preset: 'dgx-a100-80gb', nodes: 5 },
+      training: { globalBatchSize: 96, sequenceLength: 2048 },
+      search: { topK: 0 },
+    };
+    const idle = PlanResponse.parse(await (await server.post('/v1/plans', request)).json());
+    const all = PlanResponse.parse(
+      await (
+        await server.post('/v1/plans', {
+          ...request,
+          search: { topK: 0, allowIdleNodes: false },
+        })
+      ).json(),
+    );
+    expect(idle.best.nodes).toBe(4);
+    expect(idle.search.idleNodes).toBe(1);
+    expect(idle.search.allNodesStepTimeSeconds).toBe(all.best.estimate.stepTimeSeconds);
+    expect(all.best.nodes).toBe(5);
+    expect(idle.best.estimate.stepTimeSeconds).toBeLessThan(all.best.estimate.stepTimeSeconds);
+  });
+
   it('honours topK and constraints', async () => {
     const res = await server.post('/v1/plans', {
       ...SMALL_PLAN,

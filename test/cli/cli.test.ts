@@ -32,6 +32,21 @@ describe('strata CLI', () => {
     expect(stdout).toMatch(/Rejected:/);
   });
 
+  it('plan says when it leaves nodes idle; --all-nodes plans every node', () => {
+    // gpt-1.7b, batch 96 on 5 × DGX A100: 4 nodes are faster than 5 (dp must divide 96).
+    const args = ['--model', 'gpt-1.7b', '--cluster', 'dgx-a100-80gb', '--nodes', '5'];
+    const training = ['--global-batch', '96', '--seq', '2048', '--top', '0'];
+    const idle = strata(['plan', ...args, ...training]);
+    expect(idle.status).toBe(0);
+    expect(idle.stdout).toMatch(/on 4 node\(s\)/);
+    expect(idle.stdout).toMatch(/Leaves 1 node\(s\) idle: the best plan on every node takes/);
+    const all = strata(['plan', ...args, ...training, '--all-nodes', '--json']);
+    expect(all.status).toBe(0);
+    const body = PlanResponse.parse(JSON.parse(all.stdout));
+    expect(body.best.nodes).toBe(5);
+    expect(body.search.idleNodes).toBe(0);
+  });
+
   it('estimate prints the estimate', () => {
     const strategy = ['--dp', '4', '--tp', '4', '--pp', '1', '--mbs', '1'];
     const { status, stdout } = strata(['estimate', ...SMALL, ...TRAINING, ...strategy]);
