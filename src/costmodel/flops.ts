@@ -2,15 +2,18 @@
 import type { ModelGraph, OpNode } from '../graph/types.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 
-const sumForwardFlops = (ops: readonly OpNode[]): number =>
-  ops.reduce((sum, op) => sum + op.forwardFlops, 0);
+const sumForwardFlops = (ops: readonly OpNode[], include?: (op: OpNode) => boolean): number =>
+  ops.reduce((sum, op) => sum + (include === undefined || include(op) ? op.forwardFlops : 0), 0);
 
-/** Forward FLOPs of the whole model for one sequence. */
-export function forwardFlopsPerSequence(graph: ModelGraph): number {
+/** Forward FLOPs of the whole model for one sequence (of the ops `include` accepts: default all). */
+export function forwardFlopsPerSequence(
+  graph: ModelGraph,
+  include?: (op: OpNode) => boolean,
+): number {
   return (
-    sumForwardFlops(graph.preOps) +
-    graph.spec.numLayers * sumForwardFlops(graph.layerOps) +
-    sumForwardFlops(graph.postOps)
+    sumForwardFlops(graph.preOps, include) +
+    graph.spec.numLayers * sumForwardFlops(graph.layerOps, include) +
+    sumForwardFlops(graph.postOps, include)
   );
 }
 

@@ -31,6 +31,12 @@ export function parameterShares(graph: ModelGraph, tp: number): ParameterShares 
   };
 }
 
+/** Parameters of the whole model (one copy; a tied LM head counted once). */
+export function totalParameters(graph: ModelGraph): number {
+  const shares = parameterShares(graph, 1);
+  return shares.layer * graph.spec.numLayers + shares.pre + shares.post;
+}
+
 /**
  * Parameters of one chunk on one TP rank. With tied embeddings and more than one pipeline chunk
  * the last chunk keeps its own copy of the word embedding for the LM head, as Megatron-LM does

@@ -102,21 +102,25 @@ function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Refine
 interface SearchOutcome {
   readonly cluster: ClusterProfile;
   readonly top: RefinedCandidate[];
-  readonly stats: SearchStats;
+  readonly stats: Omit<SearchStats, 'idleNodes' | 'allNodesStepTimeSeconds'>;
+}
+
+/** A sub-cluster search skips candidates whose lower bound reaches the step time already found. */
+interface SubClusterPruning {
+  readonly incumbentSeconds: number;
+  readonly bound: (s: Strategy) => number;
 }
 
 /**
- * Search one cluster. `incumbentSeconds`: a step time already achieved elsewhere; candidates whose
- * lower bound (step-bound.ts) reaches it are skipped unevaluated (they cannot win).
- * `budget`: evaluations left of problem.maxCandidates.
+ * Search one cluster: the given one (`pruning` null) or one with fewer nodes. `budget`:
+ * evaluations left of problem.maxCandidates.
  */
 function searchCluster(
   problem: PlanningProblem,
   cluster: ClusterProfile,
   options: PlannerOptions,
-  incumbentSeconds: number,
   budget: number,
-  bound: (s: Strategy) => number = () => 0,
+  pruning: SubClusterPruning | null,
 ): SearchOutcome {
   const rejected: RejectionCounts = {};
   const top: Feasible[] = [];
@@ -138,9 +142,9 @@ function searchCluster(
     defaultSchedules(problem.training.framework);
   // On a sub-cluster only evaluation outcomes are counted: the shapes a smaller world size cannot
   // form are not news about the request.
-  const enumerationRejected = cluster === problem.cluster ? rejected : {};
+  const enumerationRejected = pruning === null ? rejected : {};
   for (const strategy of enumerateStrategies(input, schedules, enumerationRejected)) {
-    if (incumbentSeconds < Number.POSITIVE_INFINITY && bound(strategy) >= incumbentSeconds) {
+    if (pruning !== null && pruning.bound(strategy) >= pruning.incumbentSeconds) {
       countRejection(rejected, 'fewer-nodes-bound-not-faster');
       continue;
     }
@@ -166,14 +170,7 @@ function searchCluster(
   return {
     cluster,
     top: distinctShapes(refined).slice(0, problem.topK + 1),
-    stats: {
-      candidates,
-      feasible: feasible - (top.length - refined.length),
-      rejected,
-      truncated,
-      idleNodes: 0,
-      allNodesStepTimeSeconds: null,
-    },
+    stats: { candidates, feasible: feasible - (top.length - refined.length), rejected, truncated },
   };
 }
 
@@ -207,13 +204,7 @@ const mayLeaveNodesIdle = (problem: PlanningProblem): boolean =>
  * best plan is never slower than the best plan on any subset of whole nodes (tested as a property).
  */
 function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): SearchOutcome[] {
-  const full = searchCluster(
-    problem,
-    problem.cluster,
-    options,
-    Number.POSITIVE_INFINITY,
-    problem.maxCandidates,
-  );
+  const full = searchCluster(problem, problem.cluster, options, problem.maxCandidates, null);
   const outcomes = [full];
   if (!mayLeaveNodesIdle(problem)) return outcomes;
   let best = stepSeconds(full.top[0]);
@@ -221,18 +212,13 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): Se
   const bound = createStepBound(problem.graph, problem.cluster, problem.training);
   for (let nodes = problem.cluster.numNodes - 1; nodes >= 1; nodes--) {
     const cluster = { ...problem.cluster, numNodes: nodes };
-    const gpus = worldSize(cluster);
-    if (clusterSecondsLowerBound(problem.graph, cluster, problem.training, gpus) >= best) break;
-    if (modelStatesCannotFit(problem.graph, cluster, gpus)) break;
+    if (clusterSecondsLowerBound(problem.graph, cluster, problem.training) >= best) break;
+    if (modelStatesCannotFit(problem.graph, cluster)) break;
     if (used >= problem.maxCandidates) break;
-    const outcome = searchCluster(
-      problem,
-      cluster,
-      options,
-      best,
-      problem.maxCandidates - used,
+    const outcome = searchCluster(problem, cluster, options, problem.maxCandidates - used, {
+      incumbentSeconds: best,
       bound,
-    );
+    });
     used += outcome.stats.candidates;
     outcomes.push(outcome);
     best = Math.min(best, stepSeconds(outcome.top[0]));

@@ -8,24 +8,21 @@
 import { peakFlopsPerSecond } from '../costmodel/compute.js';
 import { placeGroup } from '../costmodel/groups.js';
 import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from '../costmodel/memory.js';
-import { parameterShares } from '../costmodel/parameters.js';
+import { totalParameters } from '../costmodel/parameters.js';
 import { slicedLayerCosts } from '../costmodel/stage-time.js';
 import type { Strategy, TrainingConfig } from '../costmodel/strategy.js';
-import type { ModelGraph, OpNode } from '../graph/types.js';
+import { forwardFlopsPerSequence } from '../costmodel/flops.js';
+import type { ModelGraph } from '../graph/types.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
-
-const matmulForwardFlops = (ops: readonly OpNode[]): number =>
-  ops.reduce((sum, op) => sum + (op.matmul === null ? 0 : op.forwardFlops), 0);
+import { worldSize } from '../hardware-profiles/types.js';
 
 /**
  * Matmul FLOPs of one training step: 3 × forward (backward = 2 × forward) × global batch.
+ * Memory-bound ops are left out: they are timed by bytes, not FLOPs.
  * @see Narayanan et al. SC'21 §5.1; Korthikanti et al. 2022 Eq. 7
  */
 function matmulFlopsPerStep(graph: ModelGraph, training: TrainingConfig): number {
-  const perSequence =
-    matmulForwardFlops(graph.preOps) +
-    graph.spec.numLayers * matmulForwardFlops(graph.layerOps) +
-    matmulForwardFlops(graph.postOps);
+  const perSequence = forwardFlopsPerSequence(graph, (op) => op.matmul !== null);
   return 3 * perSequence * training.globalBatchSize;
 }
 
@@ -120,15 +117,15 @@ export function createStepBound(
     (1 + minimumBubbleFraction(s));
 }
 
-/** Lower bound for any strategy on `gpus` GPUs of the cluster's device (no bubble), seconds. */
+/** Lower bound for any strategy on every GPU of the cluster (no bubble), seconds. */
 export function clusterSecondsLowerBound(
   graph: ModelGraph,
   cluster: ClusterProfile,
   training: TrainingConfig,
-  gpus: number,
 ): number {
   return (
-    matmulFlopsPerStep(graph, training) / (gpus * fastestMatmulFlopsPerSecond(cluster, training))
+    matmulFlopsPerStep(graph, training) /
+    (worldSize(cluster) * fastestMatmulFlopsPerSecond(cluster, training))
   );
 }
 
@@ -138,14 +135,9 @@ export function clusterSecondsLowerBound(
  * every GPU already exceed one GPU's memory. Gradients, activations and the runtime reserve only
  * add, so no smaller cluster fits either.
  */
-export function modelStatesCannotFit(
-  graph: ModelGraph,
-  cluster: ClusterProfile,
-  gpus: number,
-): boolean {
-  const shares = parameterShares(graph, 1);
-  const parameters = shares.layer * graph.spec.numLayers + shares.pre + shares.post;
+export function modelStatesCannotFit(graph: ModelGraph, cluster: ClusterProfile): boolean {
   const bytesPerGpu =
-    (parameters * (WEIGHT_BYTES_PER_PARAMETER + OPTIMIZER_BYTES_PER_PARAMETER)) / gpus;
+    (totalParameters(graph) * (WEIGHT_BYTES_PER_PARAMETER + OPTIMIZER_BYTES_PER_PARAMETER)) /
+    worldSize(cluster);
   return bytesPerGpu > cluster.device.memoryBytes;
 }

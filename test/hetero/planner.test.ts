@@ -120,6 +120,25 @@ function rng(seed: number): () => number {
   return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
+const INTER_GROUP = { bandwidthGBps: 12.5, latencyMicroseconds: 20 };
+
+/** Best predicted step on `after` (which holds every GPU of `before`) is no slower. */
+function expectNotSlower(
+  graph: ReturnType<typeof zooGraph>,
+  t: ReturnType<typeof training>,
+  before: HeteroClusterSpec,
+  after: HeteroClusterSpec,
+): void {
+  const plan = (s: HeteroClusterSpec) =>
+    planHeterogeneous({
+      graph,
+      cluster: heteroClusterFromSpec(catalog, s),
+      training: t,
+      objective: 'fastest',
+    }).best.stepTimeSeconds;
+  expect(plan(after)).toBeLessThanOrEqual(plan(before) * (1 + 1e-12));
+}
+
 describe('adding GPUs never makes the best step slower', () => {
   const graph = zooGraph('zb-1.5b', 1024);
   const t = training(64, 1024);
@@ -134,22 +153,12 @@ describe('adding GPUs never makes the best step slower', () => {
         .map((preset) => ({ preset, nodes: 1 }));
       if (groups.length === 0) groups.push({ preset: 'dgx-a100-80gb', nodes: 1 });
       const extra = presets[Math.floor(random() * presets.length)] ?? 'dgx-v100';
-      const before: HeteroClusterSpec = {
-        groups,
-        interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
-      };
-      const after: HeteroClusterSpec = {
-        ...before,
-        groups: [...groups, { preset: extra, nodes: 1 }],
-      };
-      const plan = (s: HeteroClusterSpec) =>
-        planHeterogeneous({
-          graph,
-          cluster: heteroClusterFromSpec(catalog, s),
-          training: t,
-          objective: 'fastest',
-        }).best.stepTimeSeconds;
-      expect(plan(after)).toBeLessThanOrEqual(plan(before) * (1 + 1e-12));
+      expectNotSlower(
+        graph,
+        t,
+        { groups, interGroup: INTER_GROUP },
+        { groups: [...groups, { preset: extra, nodes: 1 }], interGroup: INTER_GROUP },
+      );
     },
     120_000,
   );
@@ -170,24 +179,15 @@ describe('adding nodes to a group never makes the best step slower', () => {
         .map((preset) => ({ preset, nodes: 1 + Math.floor(random() * 3) }));
       while (groups.length < 2) groups.push({ preset: pick(presets), nodes: 1 });
       const grown = Math.floor(random() * groups.length);
-      const before: HeteroClusterSpec = {
-        groups,
-        interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
-      };
-      const after: HeteroClusterSpec = {
-        ...before,
-        groups: groups.map((g, i) => (i === grown ? { ...g, nodes: g.nodes + 1 } : g)),
-      };
-      const graph = zooGraph(model, 1024);
-      const t = training(batch, 1024);
-      const plan = (s: HeteroClusterSpec) =>
-        planHeterogeneous({
-          graph,
-          cluster: heteroClusterFromSpec(catalog, s),
-          training: t,
-          objective: 'fastest',
-        }).best.stepTimeSeconds;
-      expect(plan(after)).toBeLessThanOrEqual(plan(before) * (1 + 1e-12));
+      expectNotSlower(
+        zooGraph(model, 1024),
+        training(batch, 1024),
+        { groups, interGroup: INTER_GROUP },
+        {
+          groups: groups.map((g, i) => (i === grown ? { ...g, nodes: g.nodes + 1 } : g)),
+          interGroup: INTER_GROUP,
+        },
+      );
     },
     120_000,
   );

@@ -78,7 +78,7 @@ describe('hand-computed bounds', () => {
     const forwardPerSequence = 24 * s * h * h + 4 * s * s * h + 2 * s * h * 32000;
     const peak = 312e12; // A100 dense bf16, NVIDIA A100 datasheet
     const best = Math.max(...cluster.device.matmulEfficiency.map((p) => p.efficiency));
-    expect(clusterSecondsLowerBound(graph, cluster, t, 8)).toBeCloseTo(
+    expect(clusterSecondsLowerBound(graph, cluster, t)).toBeCloseTo(
       (3 * forwardPerSequence * 8) / (8 * peak * best),
       12,
     );
@@ -104,8 +104,8 @@ describe('hand-computed bounds', () => {
       specFromExplicitTransformer({ layers: 80, hiddenSize: 8192, heads: 64, vocabSize: 32000 }),
       1024,
     );
-    expect(modelStatesCannotFit(big, cluster, 8)).toBe(true); // ≈ 113 GB per 80 GB GPU
-    expect(modelStatesCannotFit(big, cluster, 16)).toBe(false); // ≈ 57 GB
+    expect(modelStatesCannotFit(big, cluster)).toBe(true); // ≈ 113 GB per 80 GB GPU
+    expect(modelStatesCannotFit(big, { ...cluster, numNodes: 2 })).toBe(false); // ≈ 57 GB
   });
 });
 

@@ -9,7 +9,7 @@ import { allReduceSeconds } from '../../costmodel/communication.js';
 import { estimate } from '../../costmodel/estimate.js';
 import { PlanningError } from '../../costmodel/errors.js';
 import { gradientReduceBytesPerParameter } from '../../costmodel/memory.js';
-import { parameterShares } from '../../costmodel/parameters.js';
+import { totalParameters } from '../../costmodel/parameters.js';
 import type { RecomputeMode, Strategy, TrainingConfig } from '../../costmodel/strategy.js';
 import type { CostBreakdown } from '../../costmodel/types.js';
 import type { ModelGraph } from '../../graph/types.js';
@@ -148,10 +148,9 @@ export function groupStrategies(x: Context, g: number, nodes?: number): GroupStr
 
 /** Full-model gradient all-reduce across `numGroups` groups over the inter-group link, seconds. */
 export function crossGroupSyncSeconds(x: Context, numGroups: number): number {
-  const shares = parameterShares(x.graph, 1);
-  const parameters = shares.layer * x.graph.spec.numLayers + shares.pre + shares.post;
   const bytes =
-    parameters * gradientReduceBytesPerParameter(x.training.precision, x.training.framework);
+    totalParameters(x.graph) *
+    gradientReduceBytesPerParameter(x.training.precision, x.training.framework);
   return allReduceSeconds(bytes, numGroups, x.cluster.interGroup);
 }
 

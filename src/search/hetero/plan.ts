@@ -277,10 +277,10 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   if (p.cluster.groups.length === 1) return singleGroupResult(p, x);
   const c: Collected = { plans: [], candidates: 0, feasible: 0, pruned: 0, rejected: {} };
   baselines(p, x, c);
-  const baseline = Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
-  dataParallelPlans(p, x, c, baseline);
-  const incumbent = Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
-  pipelinePlans(p, x, c, incumbent);
+  const incumbent = (): number =>
+    Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
+  dataParallelPlans(p, x, c, incumbent());
+  pipelinePlans(p, x, c, incumbent());
   c.plans.sort((a, b) => comparePlans(a, b, p.objective));
   const [best, ...rest] = c.plans;
   if (best === undefined) {
