@@ -13,7 +13,7 @@ import { SECONDS_PER_HOUR } from '../../costmodel/units.js';
 import { worldSize } from '../../hardware-profiles/types.js';
 import type { Plan } from '../../plan/types.js';
 import type { DataParallelEvaluation } from './data-parallel.js';
-import type { PipelineEvaluation, SimulatedPipeline } from './pipeline.js';
+import type { PipelineEvaluation } from './pipeline.js';
 import type { HeteroPlan, HeteroReplica, HeteroStage, LauncherHints, PriceTable } from './types.js';
 
 export interface AssemblyContext {
@@ -85,12 +85,8 @@ const PIPELINE_NOTES: readonly string[] = [
   'Ranks are grouped per GPU type; launch with the rank map below (stages in pipeline order), not the default tp-dp-pp order over a sorted host list.',
 ];
 
-/** Build a hetero-pipeline plan from its screened and simulated evaluation. */
-export function pipelineHeteroPlan(
-  x: AssemblyContext,
-  e: PipelineEvaluation,
-  sim: SimulatedPipeline,
-): HeteroPlan {
+/** Build a hetero-pipeline plan from its simulated evaluation. */
+export function pipelineHeteroPlan(x: AssemblyContext, e: PipelineEvaluation): HeteroPlan {
   const offsets = groupRankOffsets(x.cluster);
   const used = x.cluster.groups.map(() => 0);
   const stages: HeteroStage[] = [];
@@ -115,7 +111,7 @@ export function pipelineHeteroPlan(
       ranks: [start, start + gpus - 1],
       forwardSeconds: pass.forward,
       backwardSeconds: pass.backwardInput + pass.backwardWeight,
-      peakMemoryBytes: model.memoryBytes(layers, j === 0, j === last, sim.peakInFlight[j] ?? 1),
+      peakMemoryBytes: model.memoryBytes(layers, j === 0, j === last, e.peakInFlight[j] ?? 1),
       memoryCapacityBytes: model.shape.group.device.memoryBytes,
     });
     firstLayer += layers;
@@ -131,7 +127,7 @@ export function pipelineHeteroPlan(
   };
   return {
     kind: 'hetero-pipeline',
-    ...metrics(x, sim.stepTimeSeconds, used),
+    ...metrics(x, e.stepTimeSeconds, used),
     microBatchSize: e.candidate.microBatchSize,
     stages,
     launcher,

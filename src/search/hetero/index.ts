@@ -24,3 +24,11 @@ export type {
   InventoryItem,
   ParetoPoint,
 } from './budget.js';
+export {
+  minBottleneckSeconds,
+  partialPipelineLowerBound,
+  pipelineStepLowerBound,
+} from './pipeline-bound.js';
+export type { StageRun } from './pipeline-bound.js';
+export { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
+export { evaluatePipeline } from './pipeline.js';

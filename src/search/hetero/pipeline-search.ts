@@ -1,14 +1,16 @@
 /**
  * Which groups host how many pipeline stages, with which TP: enumerated by depth-first search
- * over groups with a throughput lower bound, then evaluated best-bound-first (branch and bound).
+ * over groups with a step-time lower bound, then evaluated best-bound-first (branch and bound).
  * FASOP (Hwang et al. HPDC'24 §4.1) enumerates device placements the same way and prunes by an
  * estimate; Metis (Um et al. ATC'24 §5) orders device groups and prunes dominated ones.
  *
  * Pruning and symmetry, each exact (never drops a candidate that could beat the incumbent):
- *  - lower bound: with k_g stages of TP t_g on group g and per-layer time τ_g (forward + backward
- *    per micro-batch, no recompute), the bottleneck stage takes ≥ L / Σ_g (k_g / τ_g), and
- *    1F1B's (m − 1)·max + Σ ≥ m·max, so  step ≥ LB = m · L / Σ_g (k_g / τ_g);
- *    LB ≥ incumbent → skip (for 'cheapest' both sides are multiplied by the $/s of the GPUs).
+ *  - lower bound (pipeline-bound.ts) on the simulated step: with k_g stages of TP t_g on group g,
+ *    per-layer time τ_g (forward + backward per micro-batch, no recompute) and the known per-stage
+ *    base b (embedding, LM head, boundary p2p), the 1F1B critical path gives
+ *    step ≥ max(m·max_j c_j, (m − 1)·c_last + Σ_j c_j), minimised over integer layer splits; a
+ *    partial assignment is bounded with each unassigned group at its widest option per TP;
+ *    bound ≥ incumbent → skip (for 'cheapest' both sides are multiplied by the $/s of the GPUs).
  *  - identical groups (same device and links) are interchangeable: only assignments whose option
  *    index is non-increasing along a run of identical groups are generated.
  * Heuristic restrictions (documented, not exact): groups appear in the pipeline in a fixed order
@@ -21,7 +23,10 @@ import type { ClusterProfile } from '../../hardware-profiles/types.js';
 import { worldSize } from '../../hardware-profiles/types.js';
 import { divisors } from '../enumerate.js';
 import type { PipelineCandidate, PipelineContext, Segment } from './pipeline.js';
+import { boundaryP2pSeconds } from './pipeline.js';
 import { stageModel } from './stage-costs.js';
+import type { StageRun } from './pipeline-bound.js';
+import { partialPipelineLowerBound, pipelineStepLowerBound } from './pipeline-bound.js';
 
 /** Micro-batch sizes tried (larger ones rarely pay off against the 1F1B bubble). */
 export const PIPELINE_MICRO_BATCH_SIZES: readonly number[] = [1, 2, 4, 8];
@@ -36,12 +41,22 @@ export interface RankedCandidate {
   readonly key: string;
 }
 
-interface GroupOption {
+interface GroupOption extends PassCosts {
   readonly tp: number;
   readonly stages: number;
   /** Layers per second per micro-batch slot contributed: stages / τ. */
   readonly rate: number;
   readonly gpus: number;
+}
+
+/** A group's options, and for the partial bound its largest stage count per TP. */
+interface GroupOptions {
+  readonly list: readonly GroupOption[];
+  readonly widest: readonly StageRun[];
+  /** Cheapest LM head among the group's TP degrees (the head sits on some stage). */
+  readonly minHeadSeconds: number;
+  /** Cheapest LM head plus one layer (the last stage holds at least that). */
+  readonly minLastSeconds: number;
 }
 
 /** TP degrees for a group: divide the node, the heads, the KV heads and the MLP width. */
@@ -76,7 +91,14 @@ export function groupSymmetryKey(g: ClusterProfile): string {
   return [g.device.id, g.gpusPerNode, g.numNodes, link(g.intraNode), link(g.interNode)].join('|');
 }
 
-function layerSeconds(x: PipelineContext, group: ClusterProfile, tp: number, mbs: number): number {
+/** Per-micro-batch seconds (forward + backward, no recompute) of one layer, the embedding, the head. */
+interface PassCosts {
+  readonly tauSeconds: number;
+  readonly embeddingSeconds: number;
+  readonly headSeconds: number;
+}
+
+function passCosts(x: PipelineContext, group: ClusterProfile, tp: number, mbs: number): PassCosts {
   const model = stageModel(x.graph, x.training, {
     group,
     tp,
@@ -86,24 +108,62 @@ function layerSeconds(x: PipelineContext, group: ClusterProfile, tp: number, mbs
     numMicroBatches: 1,
     recompute: 'none',
   });
-  const total = (n: number): number => {
-    const t = model.seconds(n, false, false);
+  const total = (n: number, emb: boolean, head: boolean): number => {
+    const t = model.seconds(n, emb, head);
     return t.forward + t.backwardInput + t.backwardWeight;
   };
-  return total(1) - total(0);
+  const none = total(0, false, false);
+  return {
+    tauSeconds: total(1, false, false) - none,
+    embeddingSeconds: total(0, true, false) - none,
+    headSeconds: total(0, false, true) - none,
+  };
 }
 
-function groupOptions(x: PipelineContext, g: number, dp: number, mbs: number): GroupOption[] {
+/** passCosts per (group, tp, micro-batch size): they do not depend on dp. */
+type PassCostCache = Map<string, PassCosts>;
+
+function cachedPassCosts(
+  x: PipelineContext,
+  cache: PassCostCache,
+  g: number,
+  tp: number,
+  mbs: number,
+): PassCosts {
+  const key = `${g}|${tp}|${mbs}`;
+  let costs = cache.get(key);
+  if (costs === undefined) {
+    costs = passCosts(x, x.cluster.groups[g] as ClusterProfile, tp, mbs);
+    cache.set(key, costs);
+  }
+  return costs;
+}
+
+function groupOptions(
+  x: PipelineContext,
+  cache: PassCostCache,
+  g: number,
+  dp: number,
+  mbs: number,
+): GroupOptions {
   const group = x.cluster.groups[g] as ClusterProfile;
-  const options: GroupOption[] = [{ tp: 0, stages: 0, rate: 0, gpus: 0 }];
+  const list: GroupOption[] = [
+    { tp: 0, stages: 0, tauSeconds: 0, embeddingSeconds: 0, headSeconds: 0, rate: 0, gpus: 0 },
+  ];
+  const widest: StageRun[] = [];
+  let minHeadSeconds = Number.POSITIVE_INFINITY;
+  let minLastSeconds = Number.POSITIVE_INFINITY;
   for (const tp of validTensorParallelDegrees(x.graph, group)) {
     const most = Math.min(Math.floor(worldSize(group) / (tp * dp)), x.graph.spec.numLayers);
     if (most < 1) continue;
-    const tau = layerSeconds(x, group, tp, mbs);
+    const costs = cachedPassCosts(x, cache, g, tp, mbs);
     for (let k = 1; k <= most; k++)
-      options.push({ tp, stages: k, rate: k / tau, gpus: k * tp * dp });
+      list.push({ tp, stages: k, ...costs, rate: k / costs.tauSeconds, gpus: k * tp * dp });
+    widest.push({ tauSeconds: costs.tauSeconds, baseSeconds: 0, count: most });
+    minHeadSeconds = Math.min(minHeadSeconds, costs.headSeconds);
+    minLastSeconds = Math.min(minLastSeconds, costs.headSeconds + costs.tauSeconds);
   }
-  return options;
+  return { list, widest, minHeadSeconds, minLastSeconds };
 }
 
 export interface GenerationInput {
@@ -127,13 +187,24 @@ export function generatePipelineCandidates(input: GenerationInput): Generation {
   const out: RankedCandidate[] = [];
   const state = { pruned: 0, capped: false };
   const batch = training.globalBatchSize;
+  const costs: PassCostCache = new Map();
   for (const dp of divisors(batch)) {
     for (const mbs of PIPELINE_MICRO_BATCH_SIZES) {
       if ((batch / dp) % mbs !== 0) continue;
       const m = batch / (dp * mbs);
-      const options = input.order.map((g) => groupOptions(input.context, g, dp, mbs));
-      if (options.every((o) => o.length <= 1)) continue;
-      walk(input, { dp, mbs, m, options, out, state }, 0, [], graph.spec.numLayers);
+      const options = input.order.map((g) => groupOptions(input.context, costs, g, dp, mbs));
+      if (options.every((o) => o.list.length <= 1)) continue;
+      const w: Walk = {
+        dp,
+        mbs,
+        m,
+        options,
+        suffix: suffixes(options),
+        p2p: boundaryTimes(input.context, dp, mbs),
+        out,
+        state,
+      };
+      walk(input, w, 0, [], graph.spec.numLayers);
       if (state.capped) break;
     }
     if (state.capped) break;
@@ -146,15 +217,90 @@ interface Walk {
   readonly dp: number;
   readonly mbs: number;
   readonly m: number;
-  readonly options: readonly GroupOption[][];
+  readonly options: readonly GroupOptions[];
+  /** suffix[d]: what the groups at depths ≥ d could still add (partial bounds). */
+  readonly suffix: readonly Suffix[];
+  readonly p2p: BoundaryTimes;
   readonly out: RankedCandidate[];
   readonly state: { pruned: number; capped: boolean };
 }
 
+interface Suffix {
+  readonly widest: readonly (readonly StageRun[])[];
+  readonly minHeadSeconds: number;
+  readonly minLastSeconds: number;
+}
+
+function suffixes(options: readonly GroupOptions[]): Suffix[] {
+  return options.map((_, d) => {
+    const rest = options.slice(d);
+    return {
+      widest: rest.map((o) => o.widest),
+      minHeadSeconds: Math.min(...rest.map((o) => o.minHeadSeconds)),
+      minLastSeconds: Math.min(...rest.map((o) => o.minLastSeconds)),
+    };
+  });
+}
+
+/** Per-transfer p2p seconds inside a group (per TP degree) and across groups, as evaluated. */
+interface BoundaryTimes {
+  intra(g: number, tp: number): number;
+  readonly interSeconds: number;
+}
+
+function boundaryTimes(x: PipelineContext, dp: number, mbs: number): BoundaryTimes {
+  const shape = { dp, microBatchSize: mbs };
+  const groups = x.cluster.groups;
+  const [a, b] = groups;
+  const interSeconds =
+    a !== undefined && b !== undefined
+      ? (boundaryP2pSeconds(x, shape, [
+          { group: a, tp: 1 },
+          { group: b, tp: 1 },
+        ])[0] ?? 0)
+      : 0;
+  const cache = new Map<string, number>();
+  return {
+    interSeconds,
+    intra(g, tp) {
+      const key = `${g}|${tp}`;
+      let seconds = cache.get(key);
+      if (seconds === undefined) {
+        const group = groups[g] as ClusterProfile;
+        seconds =
+          boundaryP2pSeconds(x, shape, [
+            { group, tp },
+            { group, tp },
+          ])[0] ?? 0;
+        cache.set(key, seconds);
+      }
+      return seconds;
+    },
+  };
+}
+
 /**
- * Optimistic bound of a partial assignment (depths < `depth` chosen): time — every remaining group
- * at its largest rate; cost — the best $-per-rate ratio among the partial sum and any remaining
- * option (a ratio of sums is at least the smallest ratio). Also prunes pp > min(L, m).
+ * Runs of the options chosen so far (depth order), the pipeline's first stage split off with the
+ * embedding as its base.
+ */
+function chosenRuns(w: Walk, chosen: readonly number[]): StageRun[] {
+  const runs: StageRun[] = [];
+  chosen.forEach((i, d) => {
+    const o = w.options[d]?.list[i];
+    if (o === undefined || o.stages === 0) return;
+    const first = runs.length === 0;
+    if (first) runs.push({ tauSeconds: o.tauSeconds, baseSeconds: o.embeddingSeconds, count: 1 });
+    runs.push({ tauSeconds: o.tauSeconds, baseSeconds: 0, count: first ? o.stages - 1 : o.stages });
+  });
+  return runs;
+}
+
+/**
+ * Optimistic bound of a partial assignment (depths < `depth` chosen): time — pipeline-bound.ts
+ * with every remaining group free to take its widest option per TP; cost — that time times the
+ * chosen GPUs' $/s, or the best $-per-rate ratio among the partial sum and any remaining option
+ * times m·L (a ratio of sums is at least the smallest ratio), whichever is larger. Also prunes
+ * pp > min(L, m).
  */
 function partialPruned(
   x: GenerationInput,
@@ -167,24 +313,39 @@ function partialPruned(
   let pp = 0;
   let dollars = 0;
   chosen.forEach((i, d) => {
-    const o = w.options[d]?.[i];
+    const o = w.options[d]?.list[i];
     rate += o?.rate ?? 0;
     pp += o?.stages ?? 0;
     dollars += (o?.gpus ?? 0) * (x.dollarsPerGpuSecond?.[x.order[d] as number] ?? 0);
   });
   if (pp > Math.min(layers, w.m)) return true;
+  const suffix = w.suffix[depth] as Suffix;
+  let minHead = suffix.minHeadSeconds;
+  let minLast = suffix.minLastSeconds;
+  chosen.forEach((i, d) => {
+    const o = w.options[d]?.list[i];
+    if (o === undefined || o.stages === 0) return;
+    minHead = Math.min(minHead, o.headSeconds);
+    minLast = Math.min(minLast, o.headSeconds + o.tauSeconds);
+  });
+  const seconds = partialPipelineLowerBound(
+    chosenRuns(w, chosen),
+    suffix.widest,
+    layers,
+    w.m,
+    Number.isFinite(minHead) ? minHead : 0,
+    Number.isFinite(minLast) ? minLast : 0,
+  );
+  if (!Number.isFinite(seconds)) return true;
+  if (x.dollarsPerGpuSecond === null) return seconds >= x.incumbent;
   let bestRatio = rate > 0 ? dollars / rate : Number.POSITIVE_INFINITY;
   for (let d = depth; d < w.options.length; d++) {
-    const price = x.dollarsPerGpuSecond?.[x.order[d] as number] ?? 0;
-    for (const o of w.options[d] ?? []) {
+    const price = x.dollarsPerGpuSecond[x.order[d] as number] ?? 0;
+    for (const o of w.options[d]?.list ?? []) {
       if (o.stages > 0) bestRatio = Math.min(bestRatio, (o.gpus * price) / o.rate);
     }
-    rate += Math.max(...(w.options[d] ?? []).map((o) => o.rate));
   }
-  if (rate <= 0) return true;
-  const seconds = (w.m * layers) / rate;
-  const bound = x.dollarsPerGpuSecond === null ? seconds : w.m * layers * bestRatio;
-  return bound >= x.incumbent;
+  return Math.max(seconds * dollars, w.m * layers * bestRatio) >= x.incumbent;
 }
 
 function walk(x: GenerationInput, w: Walk, depth: number, chosen: number[], layers: number): void {
@@ -194,7 +355,7 @@ function walk(x: GenerationInput, w: Walk, depth: number, chosen: number[], laye
     w.state.pruned++;
     return;
   }
-  const options = w.options[depth] as GroupOption[];
+  const options = (w.options[depth] as GroupOptions).list;
   const group = x.context.cluster.groups[x.order[depth] as number] as ClusterProfile;
   const previous = x.order[depth - 1];
   const sameAsPrevious =
@@ -209,22 +370,56 @@ function walk(x: GenerationInput, w: Walk, depth: number, chosen: number[], laye
   }
 }
 
+/**
+ * Exact stage runs of a complete assignment: the embedding on the first stage, the LM head on the
+ * last, and each stage's boundary p2p (as evaluatePipeline charges it) in its base. Inside a
+ * segment the boundaries are intra-group; between segments (different groups) inter-group.
+ */
+function leafRuns(
+  w: Walk,
+  segments: readonly { o: GroupOption; g: number }[],
+): { stages: StageRun[]; last: StageRun } {
+  const stages: StageRun[] = [];
+  let last: StageRun = { tauSeconds: 0, baseSeconds: 0, count: 1 };
+  segments.forEach(({ o, g }, s) => {
+    const intra = w.p2p.intra(g, o.tp);
+    const left = s > 0 ? w.p2p.interSeconds : 0;
+    const right = s < segments.length - 1 ? w.p2p.interSeconds : 0;
+    const emb = s === 0 ? o.embeddingSeconds : 0;
+    const isLast = s === segments.length - 1;
+    const run = (baseSeconds: number, count: number): void => {
+      if (count > 0) stages.push({ tauSeconds: o.tauSeconds, baseSeconds, count });
+    };
+    const lastBase = (o.stages === 1 ? emb + left : intra) + right;
+    if (o.stages > 1) {
+      run(emb + left + intra, 1);
+      run(2 * intra, o.stages - 2);
+    }
+    if (isLast)
+      last = { tauSeconds: o.tauSeconds, baseSeconds: lastBase + o.headSeconds, count: 1 };
+    else run(lastBase, 1);
+  });
+  return { stages, last };
+}
+
 function leaf(x: GenerationInput, w: Walk, chosen: readonly number[], layers: number): void {
-  let rate = 0;
   let pp = 0;
   let dollarsPerSecond = 0;
   const segments: Segment[] = [];
+  const picked: { o: GroupOption; g: number }[] = [];
   chosen.forEach((i, depth) => {
-    const o = w.options[depth]?.[i];
+    const o = w.options[depth]?.list[i];
     if (o === undefined || o.stages === 0) return;
     const g = x.order[depth] as number;
-    rate += o.rate;
     pp += o.stages;
     dollarsPerSecond += o.gpus * (x.dollarsPerGpuSecond?.[g] ?? 0);
     segments.push({ group: g, tp: o.tp, stages: o.stages });
+    picked.push({ o, g });
   });
   if (pp < 2 || pp > layers || pp > w.m) return;
-  const seconds = (w.m * layers) / rate;
+  const runs = leafRuns(w, picked);
+  const cutoff = x.dollarsPerGpuSecond === null ? x.incumbent : x.incumbent / dollarsPerSecond;
+  const seconds = pipelineStepLowerBound(runs.stages, runs.last, layers, w.m, cutoff);
   const bound = x.dollarsPerGpuSecond === null ? seconds : seconds * dollarsPerSecond;
   if (bound >= x.incumbent) {
     w.state.pruned++;

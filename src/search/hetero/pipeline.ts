@@ -2,19 +2,27 @@
  * Evaluate one heterogeneous pipeline candidate (Metis, Um et al. USENIX ATC'24 §4–5; FASOP,
  * Hwang et al. HPDC'24 §4): stages on groups of different GPU types, per-group TP, one DP degree
  * for every stage (each pipeline replica spans all stages), layers balanced by the DP of
- * layer-partition.ts, 1F1B. Screening uses the closed form (m − 1)·max_j T_j + Σ_j T_j; the
- * final plans are timed by the schedule simulator with per-stage times and per-boundary p2p.
+ * layer-partition.ts, 1F1B. Every candidate is timed by the schedule simulator with uneven
+ * per-stage F and B; each rank's boundary p2p is charged on the rank (half to F, half to B), as v1's
+ * estimate charges it, so homogeneous and heterogeneous plans are compared on one accounting.
  */
 import { sendRecvSeconds } from '../../costmodel/communication.js';
 import { pipelineSendRecvSeconds, placeGroup } from '../../costmodel/groups.js';
 import type { RecomputeMode, TrainingConfig } from '../../costmodel/strategy.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
+import type { ClusterProfile } from '../../hardware-profiles/types.js';
 import { generateSchedule, simulateSchedule } from '../../schedule/index.js';
 import type { Partition, PartitionStage } from './layer-partition.js';
 import { partitionLayers } from './layer-partition.js';
 import type { StageModel } from './stage-costs.js';
 import { stageModel } from './stage-costs.js';
+
+/** Where one stage runs: its group and TP degree. */
+export interface StagePlacement {
+  readonly group: ClusterProfile;
+  readonly tp: number;
+}
 
 /** Consecutive stages on one group with one TP degree. */
 export interface Segment {
@@ -39,8 +47,10 @@ export interface PipelineEvaluation {
   /** Per-transfer p2p seconds at each boundary j → j + 1. */
   readonly p2pSeconds: readonly number[];
   readonly postPipelineSeconds: number;
-  /** Closed-form 1F1B step time (screening). */
-  readonly screenedStepSeconds: number;
+  /** Simulated 1F1B makespan plus the post-pipeline sync, seconds. */
+  readonly stepTimeSeconds: number;
+  /** Peak micro-batches alive per stage in the simulated schedule. */
+  readonly peakInFlight: readonly number[];
 }
 
 const RECOMPUTE_ORDER: readonly RecomputeMode[] = ['none', 'selective', 'full'];
@@ -111,22 +121,22 @@ function partitionStages(models: readonly StageModel[], m: number): PartitionSta
  * Megatron sends 1/tp of the activation (scatter/gather, Narayanan et al. SC'21 §4.1); with
  * different TP on the two sides the smaller degree bounds the split.
  */
-function boundaryP2pSeconds(
-  x: Context,
-  c: PipelineCandidate,
-  models: readonly StageModel[],
+export function boundaryP2pSeconds(
+  x: Pick<Context, 'cluster' | 'graph' | 'training'>,
+  c: Pick<PipelineCandidate, 'dp' | 'microBatchSize'>,
+  stages: readonly StagePlacement[],
 ): number[] {
   const activationBytes =
     c.microBatchSize * x.training.sequenceLength * x.graph.spec.hiddenSize * 2;
   const out: number[] = [];
-  for (let j = 0; j + 1 < models.length; j++) {
-    const a = models[j] as StageModel;
-    const b = models[j + 1] as StageModel;
-    const split = x.training.framework === 'megatron' ? Math.min(a.shape.tp, b.shape.tp) : 1;
+  for (let j = 0; j + 1 < stages.length; j++) {
+    const a = stages[j] as StagePlacement;
+    const b = stages[j + 1] as StagePlacement;
+    const split = x.training.framework === 'megatron' ? Math.min(a.tp, b.tp) : 1;
     let seconds: number;
-    if (a.shape.group === b.shape.group) {
-      const ppGroup = placeGroup(2, a.shape.tp * c.dp, a.shape.group.gpusPerNode);
-      seconds = pipelineSendRecvSeconds(activationBytes / split, ppGroup, a.shape.group);
+    if (a.group === b.group) {
+      const ppGroup = placeGroup(2, a.tp * c.dp, a.group.gpusPerNode);
+      seconds = pipelineSendRecvSeconds(activationBytes / split, ppGroup, a.group);
     } else {
       seconds = sendRecvSeconds(c.dp * activationBytes, x.cluster.interGroup);
     }
@@ -143,7 +153,7 @@ function postPipeline(models: readonly StageModel[], layers: readonly number[]):
   );
 }
 
-/** Screen one candidate: the first recompute mode whose partition fits memory. */
+/** Evaluate one candidate: the first recompute mode whose partition fits memory, simulated. */
 export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEvaluation | null {
   for (const recompute of RECOMPUTE_ORDER) {
     const models = stageModels(x, c, recompute);
@@ -152,17 +162,13 @@ export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEval
       x.graph.spec.numLayers,
     );
     if (partition === null) continue;
-    const p2p = boundaryP2pSeconds(x, c, models);
-    // Each rank's pass carries its boundaries' forward send and backward send (v1's accounting).
-    const times = models.map((model, j) => {
-      const own = passTotal(
-        model.seconds(partition.layers[j] ?? 0, j === 0, j === models.length - 1),
-      );
-      return own + (p2p[j] ?? 0) + (p2p[j - 1] ?? 0);
-    });
+    const p2p = boundaryP2pSeconds(
+      x,
+      c,
+      models.map((model) => model.shape),
+    );
     const post = postPipeline(models, partition.layers);
-    const m = c.numMicroBatches;
-    const screened = (m - 1) * Math.max(...times) + times.reduce((a, t) => a + t, 0) + post;
+    const simulated = simulate(models, partition.layers, p2p, c.numMicroBatches);
     return {
       candidate: c,
       recompute,
@@ -170,38 +176,37 @@ export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEval
       models,
       p2pSeconds: p2p,
       postPipelineSeconds: post,
-      screenedStepSeconds: screened,
+      stepTimeSeconds: simulated.makespanSeconds + post,
+      peakInFlight: simulated.peakInFlightMicroBatches,
     };
   }
   return null;
 }
 
-export interface SimulatedPipeline {
-  readonly stepTimeSeconds: number;
-  readonly peakInFlight: readonly number[];
-}
-
-/** Time a screened candidate with the schedule simulator (uneven F/B per stage, p2p per boundary). */
-export function simulatePipeline(e: PipelineEvaluation): SimulatedPipeline {
-  const last = e.models.length - 1;
-  const passes = e.models.map((model, j) =>
-    model.seconds(e.partition.layers[j] ?? 0, j === 0, j === last),
-  );
-  const schedule = generateSchedule({
-    kind: '1f1b',
-    numRanks: e.models.length,
-    numMicroBatches: e.candidate.numMicroBatches,
+/**
+ * 1F1B with uneven per-stage F and B (Narayanan et al. SC'21 §2.2 schedule). Stage j's transfers
+ * at its boundaries (p2p[j − 1] + p2p[j]) ride on its own passes, half each way: Megatron's
+ * send_forward_recv_backward blocks the rank (v1's accounting in estimate.ts).
+ */
+function simulate(
+  models: readonly StageModel[],
+  layers: readonly number[],
+  p2p: readonly number[],
+  numMicroBatches: number,
+): { makespanSeconds: number; peakInFlightMicroBatches: readonly number[] } {
+  const last = models.length - 1;
+  const passes = models.map((model, j) => {
+    const t = model.seconds(layers[j] ?? 0, j === 0, j === last);
+    const half = ((p2p[j - 1] ?? 0) + (p2p[j] ?? 0)) / 2;
+    return { ...t, forward: t.forward + half, backwardInput: t.backwardInput + half };
   });
+  const schedule = generateSchedule({ kind: '1f1b', numRanks: models.length, numMicroBatches });
   const result = simulateSchedule(schedule, {
     forwardSeconds: passes.map((p) => p.forward),
     backwardInputSeconds: passes.map((p) => p.backwardInput),
     backwardWeightSeconds: passes.map((p) => p.backwardWeight),
-    p2pSeconds: e.p2pSeconds,
   });
-  return {
-    stepTimeSeconds: result.makespanSeconds + e.postPipelineSeconds,
-    peakInFlight: result.peakInFlightMicroBatches,
-  };
+  return result;
 }
 
 export type { Context as PipelineContext };

@@ -26,7 +26,7 @@ import type { GroupStrategy } from './data-parallel.js';
 import { crossGroupSyncSeconds, evaluateDataParallel, groupStrategies } from './data-parallel.js';
 import { batchSplitFinishLowerBound } from './batch-lp.js';
 import type { PipelineEvaluation, StageModelCache } from './pipeline.js';
-import { evaluatePipeline, simulatePipeline } from './pipeline.js';
+import { evaluatePipeline } from './pipeline.js';
 import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
 import type { HeteroObjective, HeteroPlan, HeteroProblem, HeteroResult } from './types.js';
 
@@ -208,12 +208,11 @@ function pipelinePlans(
   c.pruned += gen.pruned;
   if (gen.capped) countRejection(c.rejected, 'generation-cap');
   const limit = p.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
-  const screened: { e: PipelineEvaluation; value: number }[] = [];
+  const evaluated: { e: PipelineEvaluation; value: number }[] = [];
   let best = incumbent;
-  let evaluated = 0;
   for (const ranked of gen.ranked) {
     if (ranked.bound >= best) break; // bound: no later candidate can beat the incumbent
-    if (evaluated++ >= limit) {
+    if (evaluated.length >= limit) {
       countRejection(c.rejected, 'max-candidates');
       break;
     }
@@ -233,13 +232,13 @@ function pipelinePlans(
               m.shape.tp * m.shape.dp * (perSecond[p.cluster.groups.indexOf(m.shape.group)] ?? 0),
             0,
           );
-    const value = e.screenedStepSeconds * gpuDollars;
-    screened.push({ e, value });
+    const value = e.stepTimeSeconds * gpuDollars;
+    evaluated.push({ e, value });
     best = Math.min(best, value);
   }
-  screened.sort((a, b) => a.value - b.value);
-  for (const { e } of screened.slice(0, 2 * ((p.topK ?? DEFAULT_TOP_K) + 1))) {
-    c.plans.push(pipelineHeteroPlan(x, e, simulatePipeline(e)));
+  evaluated.sort((a, b) => a.value - b.value);
+  for (const { e } of evaluated.slice(0, (p.topK ?? DEFAULT_TOP_K) + 1)) {
+    c.plans.push(pipelineHeteroPlan(x, e));
   }
 }
 

@@ -1,0 +1,192 @@
+/**
+ * Lower bounds on a heterogeneous 1F1B pipeline's simulated step time, used by the pipeline search
+ * to skip candidates (and partial ones) that cannot beat the incumbent. Exact: never above the
+ * step evaluatePipeline simulates, whose stage j takes c_j ≥ b_j + l_j·τ_j per micro-batch, where
+ * l_j ≥ 1 are its integer layers, τ_j its per-layer seconds without recompute and b_j the part known
+ * without the partition (embedding, LM head, p2p at its boundaries); recompute and the
+ * post-pipeline sync only add.
+ *
+ * Integer layers matter: 24 layers on 17 stages cannot split evenly, so the bottleneck is at least
+ * 2 layers of some stage; the continuous bound L/Σ(1/τ_j) would say 24/17 of a layer.
+ */
+
+/** `count` stages, each taking baseSeconds + layers·tauSeconds per micro-batch. */
+export interface StageRun {
+  readonly tauSeconds: number;
+  readonly baseSeconds: number;
+  readonly count: number;
+}
+
+/** Slack for floor(T/τ) at T = a·τ computed in floating point (over-counting keeps it a bound). */
+const FLOOR_EPSILON = 1e-9;
+
+function layersWithin(seconds: number, run: StageRun): number {
+  const room = seconds - run.baseSeconds;
+  return room <= 0 ? 0 : run.count * Math.floor(room / run.tauSeconds + FLOOR_EPSILON);
+}
+
+/**
+ * Smallest bottleneck T (seconds) any integer partition of `layers` layers can reach, where every
+ * `required` stage holds ≥ 1 layer (so T ≥ b + τ) and each `optional` group may add the stages of
+ * at most one of its alternatives (or none): min T with Σ_required count·⌊(T − b)/τ⌋ +
+ * Σ_groups max_alt count·⌊(T − b)/τ⌋ ≥ layers. Found by walking the breakpoints b + a·τ upward
+ * from the continuous bound layers / Σ rates, which capacity(T) ≤ T·Σ rates makes a valid start.
+ */
+export function minBottleneckSeconds(
+  required: readonly StageRun[],
+  optional: readonly (readonly StageRun[])[],
+  layers: number,
+): number {
+  // Plain loops: this runs at every node of the pipeline search.
+  let rate = 0;
+  let start = 0;
+  let any = false;
+  for (const r of required) {
+    if (r.count === 0) continue;
+    any = true;
+    rate += r.count / r.tauSeconds;
+    start = Math.max(start, r.baseSeconds + r.tauSeconds);
+  }
+  for (const alternatives of optional) {
+    let widest = 0;
+    for (const r of alternatives) {
+      if (r.count === 0) continue;
+      any = true;
+      widest = Math.max(widest, r.count / r.tauSeconds);
+    }
+    rate += widest;
+  }
+  if (!any) return Number.POSITIVE_INFINITY;
+  const capacity = (t: number): number => {
+    let total = 0;
+    for (const r of required) total += layersWithin(t, r);
+    for (const alternatives of optional) {
+      let most = 0;
+      for (const r of alternatives) most = Math.max(most, layersWithin(t, r));
+      total += most;
+    }
+    return total;
+  };
+  const nextBreakpoint = (t: number, r: StageRun): number =>
+    r.count === 0
+      ? Number.POSITIVE_INFINITY
+      : r.baseSeconds +
+        (Math.max(0, Math.floor((t - r.baseSeconds) / r.tauSeconds + FLOOR_EPSILON)) + 1) *
+          r.tauSeconds;
+  let t = Math.max(layers / rate, start);
+  while (capacity(t) < layers) {
+    let next = Number.POSITIVE_INFINITY;
+    for (const r of required) next = Math.min(next, nextBreakpoint(t, r));
+    for (const alternatives of optional) {
+      for (const r of alternatives) next = Math.min(next, nextBreakpoint(t, r));
+    }
+    t = next;
+  }
+  return t;
+}
+
+/**
+ * Min over integer splits (each stage ≥ 1 layer) of max(m·max_j c_j, (m − 1)·c_last + Σ_j c_j),
+ * c_j = b_j + l_j·τ_j: the simulated 1F1B lower bound below. For a trial T, stage j may hold at most
+ * u_j(T) = ⌊(T/m − b_j)/τ_j⌋ layers, and the cheapest (m − 1)·c_last + Σ c within those boxes
+ * puts one layer everywhere and the rest on the smallest marginal cost (τ_j, or m·τ_last on the last
+ * stage) — a separable linear program, so greedy is optimal: g(T). g only falls at the
+ * breakpoints T = m·(b_j + a·τ_j), so walking them from the box-feasible m·T* finds the least T
+ * with g(T) ≤ T.
+ */
+function minOneFOneBSeconds(
+  stages: readonly StageRun[],
+  last: StageRun,
+  layers: number,
+  m: number,
+  cutoff: number,
+): number {
+  const all = [...stages.filter((r) => r.count > 0), last];
+  const pp = all.reduce((a, r) => a + r.count, 0);
+  if (pp > layers) return Number.POSITIVE_INFINITY;
+  const boxed = (t: number, r: StageRun): number =>
+    Math.min(layers, Math.floor((t / m - r.baseSeconds) / r.tauSeconds + FLOOR_EPSILON));
+  const fixed =
+    all.reduce((a, r) => a + r.count * (r.baseSeconds + r.tauSeconds), 0) +
+    (m - 1) * (last.baseSeconds + last.tauSeconds);
+  const marginal = all
+    .map((r, i) => ({ r, cost: i === all.length - 1 ? m * r.tauSeconds : r.tauSeconds }))
+    .sort((a, b) => a.cost - b.cost);
+  const cheapest = (t: number): number => {
+    let left = layers - pp;
+    let cost = fixed;
+    for (const { r, cost: each } of marginal) {
+      if (left <= 0) break;
+      const take = Math.min(left, r.count * Math.max(0, boxed(t, r) - 1));
+      cost += take * each;
+      left -= take;
+    }
+    return left > 0 ? Number.POSITIVE_INFINITY : cost;
+  };
+  // The answer T has T ≥ g(T) ≥ g(∞) (no boxes), so the walk may start there.
+  let t = Math.max(m * minBottleneckSeconds(all, [], layers), cheapest(Number.POSITIVE_INFINITY));
+  for (;;) {
+    if (t >= cutoff) return t;
+    const g = cheapest(t);
+    if (g <= t) return t;
+    const open = all.filter((r) => boxed(t, r) < layers);
+    const next = Math.min(
+      ...open.map(
+        (r) =>
+          m *
+          (r.baseSeconds +
+            (Math.max(0, Math.floor((t / m - r.baseSeconds) / r.tauSeconds + FLOOR_EPSILON)) + 1) *
+              r.tauSeconds),
+      ),
+    );
+    if (g < next) return g; // g is constant on [t, next) and g(g) = g ≤ g
+    t = next;
+  }
+}
+
+/**
+ * Lower bound (seconds) on the simulated 1F1B makespan of a complete pipeline: `stages` are all
+ * stages but the last (any order), `last` the last (count 1, LM head in its base). Stage k cannot
+ * start before micro-batch 1's forwards reach it and the step cannot end before micro-batch m's
+ * backward leaves stage 0, so makespan ≥ m·c_k + Σ_{j<k} c_j for every k (a critical path of
+ * simulate.ts's dependencies; Narayanan et al. SC'21 §2.2); k = bottleneck and k = last give the
+ * two terms minimised by minOneFOneBSeconds. With a cut-off, the search may stop at any value
+ * ≥ the cut-off that is still a lower bound (callers only ask "below the cut-off?").
+ */
+export function pipelineStepLowerBound(
+  stages: readonly StageRun[],
+  last: StageRun,
+  layers: number,
+  numMicroBatches: number,
+  cutoffSeconds = Number.POSITIVE_INFINITY,
+): number {
+  return minOneFOneBSeconds(stages, last, layers, numMicroBatches, cutoffSeconds);
+}
+
+/**
+ * Lower bound (seconds) on every completion of a partial pipeline: `required` stages are chosen
+ * (the first carries the embedding), each `optional` group may add at most one alternative;
+ * `minHeadSeconds` / `minLastSeconds` are the cheapest LM head and head-plus-one-layer any stage
+ * could carry. Both terms of pipelineStepLowerBound, relaxed: m·T* with the optional groups at their
+ * widest, and Σ_j c_j + (m − 1)·c_last ≥ Σ_required (b + τ) + (L − pp)·τ_min + head + (m − 1)·last.
+ */
+export function partialPipelineLowerBound(
+  required: readonly StageRun[],
+  optional: readonly (readonly StageRun[])[],
+  layers: number,
+  numMicroBatches: number,
+  minHeadSeconds: number,
+  minLastSeconds: number,
+): number {
+  const bottleneck = minBottleneckSeconds(required, optional, layers);
+  if (!Number.isFinite(bottleneck)) return Number.POSITIVE_INFINITY;
+  const stages = required.reduce((a, r) => a + r.count, 0);
+  const fastest = Math.min(
+    ...[...required, ...optional.flat()].filter((r) => r.count > 0).map((r) => r.tauSeconds),
+  );
+  const fill =
+    required.reduce((a, r) => a + r.count * (r.baseSeconds + r.tauSeconds), 0) +
+    Math.max(0, layers - stages) * fastest +
+    minHeadSeconds;
+  return Math.max(numMicroBatches * bottleneck, fill + (numMicroBatches - 1) * minLastSeconds);
+}
