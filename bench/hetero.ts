@@ -50,7 +50,8 @@ for (const [name, spec] of cases) {
     prices: { 'nvidia-v100-sxm2-32gb': 0.6 },
   });
   const seconds = (performance.now() - started) / 1000;
+  const truncated = ['max-candidates', 'generation-cap'].some((k) => k in r.search.rejected);
   console.log(
-    `${name} (${heteroWorldSize(cluster)} GPUs): ${seconds.toFixed(2)} s; best ${r.best.kind} step ${r.best.stepTimeSeconds.toFixed(3)} s on ${r.best.gpusPerGroup.join('+')} GPUs; candidates ${r.search.candidates}, feasible ${r.search.feasible}, pruned ${r.search.pruned}`,
+    `${name} (${heteroWorldSize(cluster)} GPUs): ${seconds.toFixed(2)} s; best ${r.best.kind} step ${r.best.stepTimeSeconds.toFixed(3)} s on ${r.best.gpusPerGroup.join('+')} GPUs; candidates ${r.search.candidates}, feasible ${r.search.feasible}, pruned ${r.search.pruned}; ${truncated ? 'pipeline search truncated' : 'exact (no cap hit)'}`,
   );
 }

@@ -55,5 +55,5 @@ export const SEARCH_DEFAULTS = {
   /** Solver budget of an operator-graph plan. */
   graphTimeLimitSeconds: 10,
   /** Heterogeneous candidates evaluated (planHeterogeneous's own default). */
-  heteroMaxCandidates: 500,
+  heteroMaxCandidates: 2_000,
 } as const;

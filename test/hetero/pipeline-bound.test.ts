@@ -40,7 +40,7 @@ function simulated(times: readonly number[], m: number): number {
 
 /**
  * Over every integer split (each stage ≥ 1 layer): the least bottleneck, the least
- * max(m·max c, (m − 1)·c_last + Σ c), and the least simulated makespan.
+ * max(max_k (m·c_k + Q_k), (m − 1)·c_last + Σ c), and the least simulated makespan.
  */
 function bruteForce(
   stages: readonly StageRun[],
@@ -48,6 +48,10 @@ function bruteForce(
   m: number,
 ): { bottleneck: number; relaxed: number; simulated: number } {
   const flat = stages.flatMap((s) => Array.from({ length: s.count }, () => s));
+  // Q_k: the stages before k with one layer each.
+  const offsets = flat.map((_, k) =>
+    flat.slice(0, k).reduce((a, s) => a + s.baseSeconds + s.tauSeconds, 0),
+  );
   const best = { bottleneck: Infinity, relaxed: Infinity, simulated: Infinity };
   const go = (j: number, left: number, times: number[]): void => {
     const s = flat[j] as StageRun;
@@ -59,9 +63,10 @@ function bruteForce(
         const worst = Math.max(...next);
         const sum = next.reduce((a, t) => a + t, 0);
         best.bottleneck = Math.min(best.bottleneck, worst);
+        const withPrefix = next.map((c, k) => m * c + (offsets[k] ?? 0));
         best.relaxed = Math.min(
           best.relaxed,
-          Math.max(m * worst, (m - 1) * (next.at(-1) ?? 0) + sum),
+          Math.max(...withPrefix, (m - 1) * (next.at(-1) ?? 0) + sum),
         );
         best.simulated = Math.min(best.simulated, simulated(next, m));
       }

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Search for the best parallelism strategy
-         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous candidates evaluated, default 500), but not constraints, stepTimeTargetSeconds or exports (400).
+         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous pipelines evaluated, default 2000), but not constraints, stepTimeTargetSeconds or exports (400).
          */
         post: operations["createPlan"];
         delete?: never;

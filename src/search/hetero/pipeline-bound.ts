@@ -86,13 +86,15 @@ export function minBottleneckSeconds(
 }
 
 /**
- * Min over integer splits (each stage ≥ 1 layer) of max(m·max_j c_j, (m − 1)·c_last + Σ_j c_j),
- * c_j = b_j + l_j·τ_j: the simulated 1F1B lower bound below. For a trial T, stage j may hold at most
- * u_j(T) = ⌊(T/m − b_j)/τ_j⌋ layers, and the cheapest (m − 1)·c_last + Σ c within those boxes
- * puts one layer everywhere and the rest on the smallest marginal cost (τ_j, or m·τ_last on the last
- * stage) — a separable linear program, so greedy is optimal: g(T). g only falls at the
- * breakpoints T = m·(b_j + a·τ_j), so walking them from the box-feasible m·T* finds the least T
- * with g(T) ≤ T.
+ * Min over integer splits (each stage ≥ 1 layer) of
+ *   max( max_k (m·c_k + Q_k), (m − 1)·c_last + Σ_j c_j ),  c_j = b_j + l_j·τ_j,
+ * Q_k = Σ_{j<k} (b_j + τ_j) (stage k's predecessors with one layer each): the simulated 1F1B lower
+ * bound below. For a trial T, stage k may hold at most u_k(T) = ⌊(T − Q_k − m·b_k)/(m·τ_k)⌋ layers,
+ * and the cheapest (m − 1)·c_last + Σ c within those boxes puts one layer everywhere and the rest on
+ * the smallest marginal cost (τ_k, or m·τ_last on the last stage) — a separable linear program, so
+ * greedy is optimal: g(T). Boxes, hence g, change only at the breakpoints T = m·(b_k + a·τ_k) + Q_k,
+ * so walking them upward finds the least T with feasible boxes and g(T) ≤ T.
+ * `stages` are in pipeline order, `last` follows them.
  */
 function minOneFOneBSeconds(
   stages: readonly StageRun[],
@@ -101,56 +103,98 @@ function minOneFOneBSeconds(
   m: number,
   cutoff: number,
 ): number {
-  const all = [...stages.filter((r) => r.count > 0), last];
-  const pp = all.reduce((a, r) => a + r.count, 0);
+  const base: number[] = [];
+  const tau: number[] = [];
+  for (const r of stages) {
+    for (let i = 0; i < r.count; i++) {
+      base.push(r.baseSeconds);
+      tau.push(r.tauSeconds);
+    }
+  }
+  base.push(last.baseSeconds);
+  tau.push(last.tauSeconds);
+  const pp = base.length;
   if (pp > layers) return Number.POSITIVE_INFINITY;
-  const boxed = (t: number, r: StageRun): number =>
-    Math.min(layers, Math.floor((t / m - r.baseSeconds) / r.tauSeconds + FLOOR_EPSILON));
-  const fixed =
-    all.reduce((a, r) => a + r.count * (r.baseSeconds + r.tauSeconds), 0) +
-    (m - 1) * (last.baseSeconds + last.tauSeconds);
-  const marginal = all
-    .map((r, i) => ({ r, cost: i === all.length - 1 ? m * r.tauSeconds : r.tauSeconds }))
-    .sort((a, b) => a.cost - b.cost);
+  const offset: number[] = [];
+  let prefix = 0;
+  let fixed = 0;
+  for (let k = 0; k < pp; k++) {
+    offset.push(prefix);
+    const one = (base[k] as number) + (tau[k] as number);
+    prefix += one;
+    fixed += one;
+  }
+  fixed += (m - 1) * ((base[pp - 1] as number) + (tau[pp - 1] as number));
+  const order = Array.from({ length: pp }, (_, k) => k);
+  const marginal = (k: number): number => (k === pp - 1 ? m : 1) * (tau[k] as number);
+  order.sort((a, b) => marginal(a) - marginal(b));
+  const box = (t: number, k: number): number =>
+    Math.min(
+      layers,
+      Math.floor(
+        (t - (offset[k] as number) - m * (base[k] as number)) / (m * (tau[k] as number)) +
+          FLOOR_EPSILON,
+      ),
+    );
+  /** g(t), or ∞ when the boxes at t cannot hold the layers. */
   const cheapest = (t: number): number => {
+    let room = 0;
+    for (let k = 0; k < pp; k++) {
+      const u = box(t, k);
+      if (u < 1) return Number.POSITIVE_INFINITY;
+      room += u;
+    }
+    if (room < layers) return Number.POSITIVE_INFINITY;
     let left = layers - pp;
     let cost = fixed;
-    for (const { r, cost: each } of marginal) {
+    for (const k of order) {
       if (left <= 0) break;
-      const take = Math.min(left, r.count * Math.max(0, boxed(t, r) - 1));
-      cost += take * each;
+      const take = Math.min(left, box(t, k) - 1);
+      cost += take * marginal(k);
       left -= take;
     }
-    return left > 0 ? Number.POSITIVE_INFINITY : cost;
+    return cost;
   };
-  // The answer T has T ≥ g(T) ≥ g(∞) (no boxes), so the walk may start there.
-  let t = Math.max(m * minBottleneckSeconds(all, [], layers), cheapest(Number.POSITIVE_INFINITY));
+  // Start where every stage fits one layer, no lower than the unboxed g(∞) or the continuous
+  // capacity bound Σ_k (t − Q_k − m·b_k)/(m·τ_k) ≥ L.
+  let rate = 0;
+  let weighted = 0;
+  let start = cheapest(Number.POSITIVE_INFINITY);
+  for (let k = 0; k < pp; k++) {
+    const b = base[k] as number;
+    const s = tau[k] as number;
+    const o = offset[k] as number;
+    rate += 1 / (m * s);
+    weighted += (o + m * b) / (m * s);
+    start = Math.max(start, o + m * (b + s));
+  }
+  let t = Math.max(start, (layers + weighted) / rate);
   for (;;) {
     if (t >= cutoff) return t;
     const g = cheapest(t);
     if (g <= t) return t;
-    const open = all.filter((r) => boxed(t, r) < layers);
-    const next = Math.min(
-      ...open.map(
-        (r) =>
-          m *
-          (r.baseSeconds +
-            (Math.max(0, Math.floor((t / m - r.baseSeconds) / r.tauSeconds + FLOOR_EPSILON)) + 1) *
-              r.tauSeconds),
-      ),
-    );
-    if (g < next) return g; // g is constant on [t, next) and g(g) = g ≤ g
+    let next = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < pp; k++) {
+      const u = box(t, k);
+      if (u >= layers) continue;
+      const o = offset[k] as number;
+      next = Math.min(
+        next,
+        o + m * ((base[k] as number) + (Math.max(0, u) + 1) * (tau[k] as number)),
+      );
+    }
+    if (g < next) return g; // g is constant on [t, next): the least T there with g(T) ≤ T is g
     t = next;
   }
 }
 
 /**
  * Lower bound (seconds) on the simulated 1F1B makespan of a complete pipeline: `stages` are all
- * stages but the last (any order), `last` the last (count 1, LM head in its base). Stage k cannot
+ * stages but the last, `last` the last (count 1, LM head in its base). Stage k cannot
  * start before micro-batch 1's forwards reach it and the step cannot end before micro-batch m's
  * backward leaves stage 0, so makespan ≥ m·c_k + Σ_{j<k} c_j for every k (a critical path of
- * simulate.ts's dependencies; Narayanan et al. SC'21 §2.2); k = bottleneck and k = last give the
- * two terms minimised by minOneFOneBSeconds. With a cut-off, the search may stop at any value
+ * simulate.ts's dependencies; Narayanan et al. SC'21 §2.2), relaxed to Q_k for the prefix and
+ * combined with k = last in minOneFOneBSeconds. `stages` in pipeline order. With a cut-off, the search may stop at any value
  * ≥ the cut-off that is still a lower bound (callers only ask "below the cut-off?").
  */
 export function pipelineStepLowerBound(

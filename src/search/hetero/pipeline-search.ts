@@ -16,6 +16,7 @@
  * Heuristic restrictions (documented, not exact): groups appear in the pipeline in a fixed order
  * (memory capacity descending — the first 1F1B stages hold the most in-flight micro-batches —
  * then peak FLOP/s descending, then index); one schedule (1F1B); micro-batch size ≤ 8; m ≥ pp.
+ * Pipelines on one group alone are left to the v1 baseline, so every hetero pipeline mixes types.
  */
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
@@ -416,7 +417,8 @@ function leaf(x: GenerationInput, w: Walk, chosen: readonly number[], layers: nu
     segments.push({ group: g, tp: o.tp, stages: o.stages });
     picked.push({ o, g });
   });
-  if (pp < 2 || pp > layers || pp > w.m) return;
+  // One group alone is v1's job (its baseline plans it with the same cost model): mixed only.
+  if (segments.length < 2 || pp > layers || pp > w.m) return;
   const runs = leafRuns(w, picked);
   const cutoff = x.dollarsPerGpuSecond === null ? x.incumbent : x.incumbent / dollarsPerSecond;
   const seconds = pipelineStepLowerBound(runs.stages, runs.last, layers, w.m, cutoff);

@@ -4,7 +4,7 @@
  *  2. Otherwise candidates of three kinds, all subsets of the cluster: v1 on each single group;
  *     heterogeneous data parallelism over every subset of ≥ 2 groups (HAP, EuroSys'24 §5);
  *     heterogeneous pipelines (Metis ATC'24 §5, FASOP HPDC'24 §4), generated below the incumbent
- *     by the throughput bound and evaluated best-bound-first up to maxCandidates.
+ *     by a lower bound on the simulated step and evaluated best-bound-first up to maxCandidates.
  * Objective: 'fastest' = step seconds; 'cheapest' = $ per step of the GPUs used. Ties break on a
  * stable key (kind, then GPUs per group, then layout). Pure and deterministic.
  */
@@ -30,7 +30,7 @@ import { evaluatePipeline } from './pipeline.js';
 import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
 import type { HeteroObjective, HeteroPlan, HeteroProblem, HeteroResult } from './types.js';
 
-const DEFAULT_MAX_CANDIDATES = 500;
+const DEFAULT_MAX_CANDIDATES = 2_000;
 const DEFAULT_TOP_K = 3;
 /** v1 candidate cap per single-group baseline (the v1 API default order of magnitude). */
 const V1_MAX_CANDIDATES = 100_000;
