@@ -10,6 +10,7 @@ import { findModel, loadProfileCatalog } from '../src/hardware-profiles/index.js
 import { heteroClusterFromSpec } from '../src/hardware-profiles/hetero.js';
 import type { HeteroClusterSpec, HeteroGroupSpec } from '../src/hardware-profiles/hetero.js';
 import { planHeterogeneous } from '../src/search/hetero/index.js';
+import { seededRandom } from '../test/fixtures/seeded-random.js';
 
 const catalog = loadProfileCatalog();
 const INTER_GROUP = { bandwidthGBps: 12.5, latencyMicroseconds: 20 };
@@ -19,15 +20,10 @@ const big = process.argv.includes('--big');
 const from = Number(args[0] ?? 200);
 const to = Number(args[1] ?? 240);
 
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
-
 let violations = 0;
 let truncated = 0;
 for (let seed = from; seed < to; seed++) {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const model = pick(big ? ['llama3-8b', 'gpt-1.7b'] : ['zb-1.5b', 'gpt-1.7b']);
   const batch = pick(big ? [128, 256, 96] : [48, 64, 96]);

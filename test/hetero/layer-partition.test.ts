@@ -2,11 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { partitionLayers } from '../../src/search/hetero/index.js';
 import type { PartitionStage } from '../../src/search/hetero/index.js';
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
+import { seededRandom } from '../fixtures/seeded-random.js';
 
 function bruteForce(stages: PartitionStage[], layers: number): number {
   let best = Infinity;
@@ -34,7 +30,7 @@ describe('partitionLayers', () => {
   });
 
   it('matches brute force on 200 seeded random instances', () => {
-    const random = rng(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 200; i++) {
       const pp = 2 + Math.floor(random() * 3);
       const layers = pp + Math.floor(random() * 10);

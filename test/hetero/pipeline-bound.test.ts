@@ -16,17 +16,13 @@ import {
 } from '../../src/search/hetero/index.js';
 import type { StageRun } from '../../src/search/hetero/index.js';
 import { catalog, training, zooGraph } from './fixtures.js';
+import { seededRandom } from '../fixtures/seeded-random.js';
 
 const run = (tauSeconds: number, count: number, baseSeconds = 0): StageRun => ({
   tauSeconds,
   baseSeconds,
   count,
 });
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
 
 /** Simulated 1F1B makespan with stage j taking c_j per micro-batch (F = c/3, B = 2c/3). */
 function simulated(times: readonly number[], m: number): number {
@@ -97,7 +93,7 @@ describe('minBottleneckSeconds', () => {
   });
 
   it('equals exhaustive search over integer splits on 300 seeded instances', () => {
-    const random = rng(11);
+    const random = seededRandom(11);
     for (let i = 0; i < 300; i++) {
       const stages = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
         run(0.1 + random(), 1 + Math.floor(random() * 2), random() < 0.5 ? 0 : random()),
@@ -126,7 +122,7 @@ describe('pipelineStepLowerBound', () => {
   });
 
   it('equals the exhaustive relaxed minimum and never exceeds the simulated one (300 instances)', () => {
-    const random = rng(13);
+    const random = seededRandom(13);
     for (let i = 0; i < 300; i++) {
       const stages = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
         run(0.1 + random(), 1 + Math.floor(random() * 2), random() < 0.5 ? 0 : random()),
@@ -143,7 +139,7 @@ describe('pipelineStepLowerBound', () => {
   });
 
   it('relaxes soundly for partial pipelines: below every completion', () => {
-    const random = rng(17);
+    const random = seededRandom(17);
     for (let i = 0; i < 200; i++) {
       const required = [run(0.1 + random(), 1 + Math.floor(random() * 2), random() * 0.2)];
       const alternatives = [run(0.1 + random(), 1), run(0.1 + random(), 2)];

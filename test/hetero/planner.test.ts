@@ -12,6 +12,7 @@ import type { HeteroClusterSpec } from '../../src/hardware-profiles/hetero.js';
 import { planTraining } from '../../src/search/index.js';
 import { planHeterogeneous, selectClusterUnderBudget } from '../../src/search/hetero/index.js';
 import { catalog, training, zooGraph } from './fixtures.js';
+import { seededRandom } from '../fixtures/seeded-random.js';
 
 const V100_PRICE = { 'nvidia-v100-sxm2-32gb': 0.6 };
 
@@ -115,11 +116,6 @@ describe('A100 + V100', () => {
   });
 });
 
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
-
 const INTER_GROUP = { bandwidthGBps: 12.5, latencyMicroseconds: 20 };
 
 /** Best predicted step on `after` (which holds every GPU of `before`) is no slower. */
@@ -146,7 +142,7 @@ describe('adding GPUs never makes the best step slower', () => {
   it.each([1, 2, 3])(
     'seed %i: add a group',
     (seed) => {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const groups = presets
         .filter(() => random() < 0.7)
         .slice(0, 2)
@@ -197,7 +193,7 @@ describe('adding nodes to a group never makes the best step slower', () => {
   it.each([1, 2, 3, 4, 5, 6])(
     'seed %i',
     (seed) => {
-      const random = rng(100 + seed);
+      const random = seededRandom(100 + seed);
       const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
       const model = pick(['zb-1.5b', 'gpt-1.7b']);
       const batch = pick([48, 64, 96]);

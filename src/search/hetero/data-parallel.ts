@@ -20,7 +20,7 @@ import { divisors } from '../enumerate.js';
 import { balancedLayerSplit } from '../layer-split.js';
 import type { ReplicaTiming } from './batch-lp.js';
 import { roundShares, solveBatchSplit } from './batch-lp.js';
-import { PIPELINE_MICRO_BATCH_SIZES, validTensorParallelDegrees } from './pipeline-search.js';
+import { PIPELINE_MICRO_BATCH_SIZES, validTensorParallelDegrees } from './pipeline-options.js';
 
 /** Strategies kept per group (by seconds per sequence) for the cross-group combination. */
 const STRATEGIES_PER_GROUP = 3;

@@ -20,9 +20,18 @@ export interface StageRun {
 /** Slack for floor(T/τ) at T = a·τ computed in floating point (over-counting keeps it a bound). */
 const FLOOR_EPSILON = 1e-9;
 
+/** Whole steps of `step` seconds that fit between `start` and `seconds` (negative before start). */
+function wholeSteps(seconds: number, start: number, step: number): number {
+  return Math.floor((seconds - start) / step + FLOOR_EPSILON);
+}
+
+/** The first breakpoint start + a·step (a ≥ 1) after `seconds`. */
+function nextStep(seconds: number, start: number, step: number): number {
+  return start + (Math.max(0, wholeSteps(seconds, start, step)) + 1) * step;
+}
+
 function layersWithin(seconds: number, run: StageRun): number {
-  const room = seconds - run.baseSeconds;
-  return room <= 0 ? 0 : run.count * Math.floor(room / run.tauSeconds + FLOOR_EPSILON);
+  return run.count * Math.max(0, wholeSteps(seconds, run.baseSeconds, run.tauSeconds));
 }
 
 /**
@@ -68,11 +77,7 @@ export function minBottleneckSeconds(
     return total;
   };
   const nextBreakpoint = (t: number, r: StageRun): number =>
-    r.count === 0
-      ? Number.POSITIVE_INFINITY
-      : r.baseSeconds +
-        (Math.max(0, Math.floor((t - r.baseSeconds) / r.tauSeconds + FLOOR_EPSILON)) + 1) *
-          r.tauSeconds;
+    r.count === 0 ? Number.POSITIVE_INFINITY : nextStep(t, r.baseSeconds, r.tauSeconds);
   let t = Math.max(layers / rate, start);
   while (capacity(t) < layers) {
     let next = Number.POSITIVE_INFINITY;
@@ -128,14 +133,10 @@ function minOneFOneBSeconds(
   const order = Array.from({ length: pp }, (_, k) => k);
   const marginal = (k: number): number => (k === pp - 1 ? m : 1) * (tau[k] as number);
   order.sort((a, b) => marginal(a) - marginal(b));
+  // Stage k's layers must satisfy m·(b_k + l·τ_k) + Q_k ≤ t: steps of m·τ_k from Q_k + m·b_k.
+  const boxStart = (k: number): number => (offset[k] as number) + m * (base[k] as number);
   const box = (t: number, k: number): number =>
-    Math.min(
-      layers,
-      Math.floor(
-        (t - (offset[k] as number) - m * (base[k] as number)) / (m * (tau[k] as number)) +
-          FLOOR_EPSILON,
-      ),
-    );
+    Math.min(layers, wholeSteps(t, boxStart(k), m * (tau[k] as number)));
   /** g(t), or ∞ when the boxes at t cannot hold the layers. */
   const cheapest = (t: number): number => {
     let room = 0;
@@ -177,11 +178,7 @@ function minOneFOneBSeconds(
     for (let k = 0; k < pp; k++) {
       const u = box(t, k);
       if (u >= layers) continue;
-      const o = offset[k] as number;
-      next = Math.min(
-        next,
-        o + m * ((base[k] as number) + (Math.max(0, u) + 1) * (tau[k] as number)),
-      );
+      next = Math.min(next, nextStep(t, boxStart(k), m * (tau[k] as number)));
     }
     if (g < next) return g; // g is constant on [t, next): the least T there with g(T) ≤ T is g
     t = next;

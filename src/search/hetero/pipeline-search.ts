@@ -18,19 +18,15 @@
  * then peak FLOP/s descending, then index); one schedule (1F1B); micro-batch size ≤ 8; m ≥ pp.
  * Pipelines on one group alone are left to the v1 baseline, so every hetero pipeline mixes types.
  */
-import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
-import { worldSize } from '../../hardware-profiles/types.js';
 import { divisors } from '../enumerate.js';
 import type { PipelineCandidate, PipelineContext, Segment } from './pipeline.js';
 import { boundaryP2pSeconds } from './pipeline.js';
-import { stageModel } from './stage-costs.js';
 import type { StageRun } from './pipeline-bound.js';
+import type { GroupOption, GroupOptions, PassCostCache } from './pipeline-options.js';
+import { PIPELINE_MICRO_BATCH_SIZES, groupOptions } from './pipeline-options.js';
 import { partialPipelineLowerBound, pipelineStepLowerBound } from './pipeline-bound.js';
-
-/** Micro-batch sizes tried (larger ones rarely pay off against the 1F1B bubble). */
-export const PIPELINE_MICRO_BATCH_SIZES: readonly number[] = [1, 2, 4, 8];
 
 /** Leaves collected per search before generation stops (bounds memory; counted when hit). */
 const GENERATION_CAP = 200_000;
@@ -40,32 +36,6 @@ export interface RankedCandidate {
   /** Lower bound on the objective (seconds, or $ per step for 'cheapest'). */
   readonly bound: number;
   readonly key: string;
-}
-
-interface GroupOption extends PassCosts {
-  readonly tp: number;
-  readonly stages: number;
-  /** Layers per second per micro-batch slot contributed: stages / τ. */
-  readonly rate: number;
-  readonly gpus: number;
-}
-
-/** A group's options, and for the partial bound its largest stage count per TP. */
-interface GroupOptions {
-  readonly list: readonly GroupOption[];
-  readonly widest: readonly StageRun[];
-  /** Cheapest LM head among the group's TP degrees (the head sits on some stage). */
-  readonly minHeadSeconds: number;
-  /** Cheapest LM head plus one layer (the last stage holds at least that). */
-  readonly minLastSeconds: number;
-}
-
-/** TP degrees for a group: divide the node, the heads, the KV heads and the MLP width. */
-export function validTensorParallelDegrees(graph: ModelGraph, group: ClusterProfile): number[] {
-  const s = graph.spec;
-  return divisors(group.gpusPerNode).filter(
-    (tp) => s.numHeads % tp === 0 && s.numKvHeads % tp === 0 && s.ffnHiddenSize % tp === 0,
-  );
 }
 
 /** Pipeline order of the groups (see the file comment). */
@@ -90,81 +60,6 @@ export function groupSymmetryKey(g: ClusterProfile): string {
   const link = (l: ClusterProfile['intraNode']): string =>
     `${l.bandwidthBytesPerSecond}/${l.latencySeconds}/${l.efficiency}`;
   return [g.device.id, g.gpusPerNode, g.numNodes, link(g.intraNode), link(g.interNode)].join('|');
-}
-
-/** Per-micro-batch seconds (forward + backward, no recompute) of one layer, the embedding, the head. */
-interface PassCosts {
-  readonly tauSeconds: number;
-  readonly embeddingSeconds: number;
-  readonly headSeconds: number;
-}
-
-function passCosts(x: PipelineContext, group: ClusterProfile, tp: number, mbs: number): PassCosts {
-  const model = stageModel(x.graph, x.training, {
-    group,
-    tp,
-    dp: 1,
-    pp: 2,
-    microBatchSize: mbs,
-    numMicroBatches: 1,
-    recompute: 'none',
-  });
-  const total = (n: number, emb: boolean, head: boolean): number => {
-    const t = model.seconds(n, emb, head);
-    return t.forward + t.backwardInput + t.backwardWeight;
-  };
-  const none = total(0, false, false);
-  return {
-    tauSeconds: total(1, false, false) - none,
-    embeddingSeconds: total(0, true, false) - none,
-    headSeconds: total(0, false, true) - none,
-  };
-}
-
-/** passCosts per (group, tp, micro-batch size): they do not depend on dp. */
-type PassCostCache = Map<string, PassCosts>;
-
-function cachedPassCosts(
-  x: PipelineContext,
-  cache: PassCostCache,
-  g: number,
-  tp: number,
-  mbs: number,
-): PassCosts {
-  const key = `${g}|${tp}|${mbs}`;
-  let costs = cache.get(key);
-  if (costs === undefined) {
-    costs = passCosts(x, x.cluster.groups[g] as ClusterProfile, tp, mbs);
-    cache.set(key, costs);
-  }
-  return costs;
-}
-
-function groupOptions(
-  x: PipelineContext,
-  cache: PassCostCache,
-  g: number,
-  dp: number,
-  mbs: number,
-): GroupOptions {
-  const group = x.cluster.groups[g] as ClusterProfile;
-  const list: GroupOption[] = [
-    { tp: 0, stages: 0, tauSeconds: 0, embeddingSeconds: 0, headSeconds: 0, rate: 0, gpus: 0 },
-  ];
-  const widest: StageRun[] = [];
-  let minHeadSeconds = Number.POSITIVE_INFINITY;
-  let minLastSeconds = Number.POSITIVE_INFINITY;
-  for (const tp of validTensorParallelDegrees(x.graph, group)) {
-    const most = Math.min(Math.floor(worldSize(group) / (tp * dp)), x.graph.spec.numLayers);
-    if (most < 1) continue;
-    const costs = cachedPassCosts(x, cache, g, tp, mbs);
-    for (let k = 1; k <= most; k++)
-      list.push({ tp, stages: k, ...costs, rate: k / costs.tauSeconds, gpus: k * tp * dp });
-    widest.push({ tauSeconds: costs.tauSeconds, baseSeconds: 0, count: most });
-    minHeadSeconds = Math.min(minHeadSeconds, costs.headSeconds);
-    minLastSeconds = Math.min(minLastSeconds, costs.headSeconds + costs.tauSeconds);
-  }
-  return { list, widest, minHeadSeconds, minLastSeconds };
 }
 
 export interface GenerationInput {

@@ -92,8 +92,12 @@ function stageModels(x: Context, c: PipelineCandidate, recompute: RecomputeMode)
   return models;
 }
 
-const passTotal = (t: { forward: number; backwardInput: number; backwardWeight: number }): number =>
-  t.forward + t.backwardInput + t.backwardWeight;
+/** Forward + backward (input and weight) seconds of one pass. */
+export const passTotal = (t: {
+  forward: number;
+  backwardInput: number;
+  backwardWeight: number;
+}): number => t.forward + t.backwardInput + t.backwardWeight;
 
 /** Affine cost and memory limit of each stage for the partition DP. */
 function partitionStages(models: readonly StageModel[], m: number): PartitionStage[] {
