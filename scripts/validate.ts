@@ -1,6 +1,6 @@
 /**
  * npm run validate: predicted vs published step time for every row of
- * ../shared/validation/published_runs.json that has a measured time or throughput, plus the OOM
+ * validation/published_runs.json that has a measured time or throughput, plus the OOM
  * rows (must be predicted not to fit) and Korthikanti Table 4's per-layer times.
  */
 import { loadProfileCatalog } from '../src/hardware-profiles/index.js';

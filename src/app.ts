@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import type { ProfileCatalog } from './hardware-profiles/index.js';
 import type { ErrorLogger } from './api/middleware.js';
 import { errorHandler, notFound, stderrLogger } from './api/middleware.js';
+import { createPlanCache } from './api/plan-cache.js';
 import { apiRoutes } from './api/routes.js';
 import type { PlanPool } from './api/worker-pool.js';
 import { createStudiesRouter } from './api/studies/router.js';
@@ -17,12 +18,17 @@ export interface AppDeps {
   readonly log?: ErrorLogger;
   /** Asynchronous what-if studies (/v1/studies); absent = not served. */
   readonly studies?: StudyService;
+  /** Bytes of serialised plans kept for GET /v1/plans/{id}; default LIMITS.planCacheBytes. */
+  readonly planCacheBytes?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(apiRoutes({ catalog: deps.catalog, pool: deps.pool }));
+  const cache = createPlanCache(
+    deps.planCacheBytes === undefined ? {} : { maxBytes: deps.planCacheBytes },
+  );
+  app.use(apiRoutes({ catalog: deps.catalog, pool: deps.pool, cache }));
   if (deps.studies !== undefined) app.use(createStudiesRouter({ studies: deps.studies }));
   app.use(notFound);
   app.use(errorHandler(deps.log ?? stderrLogger));

@@ -6,6 +6,9 @@ import { loadProfileCatalog } from './hardware-profiles/index.js';
 import { openStudyRuntime, studyRuntimeOptionsFromEnv } from './studies/index.js';
 
 const DEFAULT_PORT = 8080;
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 /** Connections still open after this are cut so that shutdown always finishes. */
 const SHUTDOWN_GRACE_MILLISECONDS = 10_000;
 
@@ -18,6 +21,17 @@ function port(): number {
   return value;
 }
 
+/** STRATA_PLAN_CACHE_MIB: the plan cache's byte budget in MiB (binary). */
+function planCacheBytes(): number | undefined {
+  const raw = process.env['STRATA_PLAN_CACHE_MIB'];
+  if (raw === undefined || raw === '') return undefined;
+  const mib = Number(raw);
+  if (!Number.isFinite(mib) || mib < 0) {
+    throw new Error(`STRATA_PLAN_CACHE_MIB must be a non-negative number, got ${raw}`);
+  }
+  return Math.floor(mib * 2 ** 20);
+}
+
 async function main(): Promise<void> {
   const catalog = loadProfileCatalog();
   const pool = createPlanPool(catalog);
@@ -26,6 +40,7 @@ async function main(): Promise<void> {
     catalog,
     pool,
     studies: studies.service,
+    ...optional('planCacheBytes', planCacheBytes()),
     log: (message, error) => console.error(message, error),
   });
   const server: Server = app.listen(port(), () => {

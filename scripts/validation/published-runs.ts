@@ -1,5 +1,6 @@
 /**
- * Maps the rows of ../shared/validation/published_runs.json (published training runs) onto
+ * Maps the rows of validation/published_runs.json (published training runs, copied from
+ * ../shared/validation) onto
  * Strata's inputs: a TransformerSpec, a ClusterProfile, a TrainingConfig and search constraints
  * pinning every parallel setting the source states. Settings a source leaves out (micro-batch
  * size, virtual stages) are left to the planner, which picks the best value the model sees.
@@ -75,7 +76,7 @@ export interface PublishedRow {
 
 export function publishedRunsPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return join(here, '..', '..', '..', 'shared', 'validation', 'published_runs.json');
+  return join(here, '..', '..', 'validation', 'published_runs.json');
 }
 
 export function loadPublishedRows(path = publishedRunsPath()): PublishedRow[] {

@@ -18,8 +18,8 @@ export const LIMITS = {
   scheduleStageTimes: 8192,
   /** Actions in one generated schedule, all ranks together. */
   scheduleActions: 200_000,
-  /** Plans kept for GET /v1/plans/{id} (LRU). */
-  planCacheEntries: 256,
+  /** Bytes of serialised plans kept for GET /v1/plans/{id} (LRU); STRATA_PLAN_CACHE_MIB overrides. */
+  planCacheBytes: 256 * 1024 * 1024,
   /** GPUs in one cluster (gpusPerNode × nodes). */
   worldSize: 65_536,
   nodes: 65_536,

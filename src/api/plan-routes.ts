@@ -14,8 +14,8 @@ import { LIMITS } from './limits.js';
 import { planExport } from './map-export.js';
 import { planTimeLimitMilliseconds, toPlanningProblem } from './map-request.js';
 import { jsonBody } from './middleware.js';
-import type { PlanCache, PlanOutcome } from './plan-cache.js';
-import { planId } from './plan-cache.js';
+import type { PlanCache, PlanDomain, StoredPlanOutcome } from './plan-cache.js';
+import { planId, readPlanDomain, storePlanOutcome } from './plan-cache.js';
 import { renderSchedule, simulatePlanSchedule, simulateRequestedSchedule } from './schedules.js';
 import type { RenderedSchedule } from './schedules.js';
 import {
@@ -73,7 +73,7 @@ export const HETEROGENEOUS_PLAN_MESSAGE =
   'heterogeneous plan: stock launchers cannot express per-stage device types / per-replica micro-batch counts; see best.launcher';
 
 /** The cached transformer plan `alternative` points at (best when absent). */
-function cachedPlan(outcome: PlanOutcome, alternative: number | undefined): Plan {
+function cachedPlan(outcome: PlanDomain, alternative: number | undefined): Plan {
   if (outcome.spec === null) {
     throw new ApiError(
       'INFEASIBLE',
@@ -98,6 +98,20 @@ function cachedPlan(outcome: PlanOutcome, alternative: number | undefined): Plan
   return plan;
 }
 
+/** A stored answer as is: its id is its ETag (express would otherwise hash the whole body). */
+function sendStored(res: Response, id: string, stored: StoredPlanOutcome): void {
+  res
+    .set('ETag', `"${id}"`)
+    .type('application/json')
+    .send(
+      Buffer.from(
+        stored.responseJson.buffer,
+        stored.responseJson.byteOffset,
+        stored.responseJson.byteLength,
+      ),
+    );
+}
+
 function send(res: Response, rendered: RenderedSchedule): void {
   if (typeof rendered.body === 'string') res.type(rendered.contentType).send(rendered.body);
   else res.type(rendered.contentType).json(rendered.body);
@@ -110,25 +124,25 @@ export function addPlanRoutes(router: Router, { catalog, pool, cache }: PlanRout
     const id = planId(request);
     const cached = cache.get(id);
     if (cached !== undefined) {
-      res.json(cached.response);
+      sendStored(res, id, cached);
       return;
     }
     const timeLimitMilliseconds = validatePlanRequest(catalog, request);
     const outcome =
       pool === undefined
-        ? await runPlan(catalog, request)
+        ? storePlanOutcome(await runPlan(catalog, request))
         : await pool.run(request, timeLimitMilliseconds);
     cache.set(id, outcome);
-    res.json(outcome.response);
+    sendStored(res, id, outcome);
   });
 
   router.get('/v1/plans/:id', (req, res) => {
-    res.json(cache.require(req.params.id).response);
+    sendStored(res, req.params.id, cache.require(req.params.id));
   });
 
   router.get('/v1/plans/:id/export', (req, res) => {
-    const outcome = cache.require(req.params.id);
     const { format, alternative } = ExportQuery.parse(req.query);
+    const outcome = readPlanDomain(cache.require(req.params.id));
     const plan = cachedPlan(outcome, alternative);
     // cachedPlan has checked that the outcome is a transformer plan with its spec.
     if (outcome.spec === null) return;
@@ -136,8 +150,8 @@ export function addPlanRoutes(router: Router, { catalog, pool, cache }: PlanRout
   });
 
   router.get('/v1/plans/:id/schedule', (req, res) => {
-    const outcome = cache.require(req.params.id);
     const { format, alternative } = ScheduleQuery.parse(req.query);
+    const outcome = readPlanDomain(cache.require(req.params.id));
     send(res, renderSchedule(simulatePlanSchedule(cachedPlan(outcome, alternative)), format));
   });
 

@@ -8,6 +8,7 @@ import { lowerWorkerThreadPriority } from '../worker-priority.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { runClusterSelection } from './cluster-selection.js';
 import { toApiError } from './normalise-error.js';
+import { storePlanOutcome } from './plan-cache.js';
 import { runPlan } from './services.js';
 import type { WorkerJob, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol.js';
 
@@ -16,7 +17,8 @@ const { catalog } = workerData as { catalog: ProfileCatalog };
 async function run(job: WorkerJob): Promise<WorkerResult> {
   switch (job.kind) {
     case 'plan':
-      return { kind: 'plan', outcome: await runPlan(catalog, job.request) };
+      // Serialised here, off the event loop; the bytes are transferred, not copied.
+      return { kind: 'plan', outcome: storePlanOutcome(await runPlan(catalog, job.request)) };
     case 'cluster-selection':
       return { kind: 'cluster-selection', response: runClusterSelection(catalog, job.request) };
   }
@@ -45,6 +47,16 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
 
 lowerWorkerThreadPriority();
 
+/** The ArrayBuffers a reply can hand over without a copy (each owned whole by its view). */
+function transferables(reply: WorkerReply): ArrayBuffer[] {
+  if (!reply.ok || reply.result.kind !== 'plan') return [];
+  const { responseJson, domain } = reply.result.outcome;
+  return [responseJson, domain]
+    .filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
+    .map((b) => b.buffer)
+    .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
 parentPort?.on('message', (message: WorkerRequest) => {
-  void handle(message).then((reply) => parentPort?.postMessage(reply));
+  void handle(message).then((reply) => parentPort?.postMessage(reply, transferables(reply)));
 });

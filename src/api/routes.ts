@@ -25,7 +25,7 @@ export interface RouteDeps {
   readonly catalog: ProfileCatalog;
   /** Without a pool, plans run inline on the request thread (no time limit; tests, tools). */
   readonly pool?: PlanPool | undefined;
-  /** Plans kept for GET /v1/plans/{id}; default a fresh 256-entry LRU per router. */
+  /** Plans kept for GET /v1/plans/{id}; default a fresh byte-bounded LRU per router (LIMITS.planCacheBytes). */
   readonly cache?: PlanCache | undefined;
 }
 

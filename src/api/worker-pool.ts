@@ -12,12 +12,12 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { ApiError } from './errors.js';
-import type { PlanOutcome } from './plan-cache.js';
+import type { StoredPlanOutcome } from './plan-cache.js';
 import type { ClusterSelectionRequest, ClusterSelectionResponse, PlanRequest } from './schemas.js';
 import type { SerialisedError, WorkerJob, WorkerReply, WorkerResult } from './worker-protocol.js';
 
 export interface PlanPool {
-  run(request: PlanRequest, timeLimitMilliseconds: number): Promise<PlanOutcome>;
+  run(request: PlanRequest, timeLimitMilliseconds: number): Promise<StoredPlanOutcome>;
   /** POST /v1/cluster-selections in a worker, with the same limits and errors as run. */
   select(
     request: ClusterSelectionRequest,

@@ -1,6 +1,6 @@
 /** Messages between the main thread and plan workers (plain, structured-cloneable data). */
 import type { ErrorCode, Issue } from './errors.js';
-import type { PlanOutcome } from './plan-cache.js';
+import type { StoredPlanOutcome } from './plan-cache.js';
 import type { ClusterSelectionRequest, ClusterSelectionResponse, PlanRequest } from './schemas.js';
 
 /** What a worker runs: a plan (POST /v1/plans) or a cluster selection. */
@@ -9,7 +9,7 @@ export type WorkerJob =
   | { readonly kind: 'cluster-selection'; readonly request: ClusterSelectionRequest };
 
 export type WorkerResult =
-  | { readonly kind: 'plan'; readonly outcome: PlanOutcome }
+  | { readonly kind: 'plan'; readonly outcome: StoredPlanOutcome }
   | { readonly kind: 'cluster-selection'; readonly response: ClusterSelectionResponse };
 
 export interface WorkerRequest {

@@ -13,13 +13,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { pool?: boolean } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { pool?: boolean; planCacheBytes?: number } = {},
+): Promise<TestServer> {
   const catalog = loadProfileCatalog();
   const pool: PlanPool | undefined = options.pool === false ? undefined : createPlanPool(catalog);
   const logged: unknown[] = [];
   const app = createApp({
     catalog,
     ...(pool === undefined ? {} : { pool }),
+    ...(options.planCacheBytes === undefined ? {} : { planCacheBytes: options.planCacheBytes }),
     log: (_message, error) => logged.push(error),
   });
   const server = await new Promise<Server>((resolve) => {

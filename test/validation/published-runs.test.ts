@@ -1,6 +1,6 @@
 /**
  * Validation (STYLE.md §11 c): predicted step time against every published run in
- * ../shared/validation/published_runs.json with a measured time or throughput. Declared
+ * validation/published_runs.json with a measured time or throughput. Declared
  * tolerance (issue #2): median |error| ≤ 8%, p90 ≤ 15%; OOM rows must not fit, ok rows must.
  * Calibration is global per accelerator (profiles/devices/*.json); nothing here is per row.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue #3: against the Zero Bubble rows of ../shared/validation (Qi et al. ICLR'24, Table 4:
+ * Issue #3: against the Zero Bubble rows of validation/ (Qi et al. ICLR'24, Table 4:
  * 1F1B, 1F1B-I, ZB-1p, ZB-2p at several micro-batch counts), the predicted throughput ordering of
  * the four schedules matches the measured ordering for every (model, micro-batch count).
  * Declared resolution: two schedules whose measured step times differ by less than 3% are a tie

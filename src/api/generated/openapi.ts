@@ -33,7 +33,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The response of an earlier POST /v1/plans, while it is cached (LRU, in memory) */
+        /** The response of an earlier POST /v1/plans, while it is cached (LRU bounded in bytes, in memory) */
         get: operations["getPlan"];
         put?: never;
         post?: never;
