@@ -5,13 +5,14 @@
  */
 import { ZodError } from 'zod';
 import type { z } from 'zod';
+import { DomainError } from '../base/index.js';
+import type { DomainErrorCode } from '../base/index.js';
 import { PlanningError } from '../costmodel/index.js';
 import { ExportError } from '../export/index.js';
 import { ModelInputError } from '../graph/index.js';
 import { OnnxImportError } from '../graph/onnx/index.js';
 import { GraphInputError } from '../graph/operator-graph/index.js';
-import { ScheduleInputError } from '../schedule/index.js';
-import { GraphPlanningError } from '../search/intra-op/index.js';
+import { ScheduleInputError, ScheduleValidationError } from '../schedule/index.js';
 import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
 import type { ErrorCode, Issue } from './errors.js';
 import { ApiError } from './errors.js';
@@ -125,43 +126,53 @@ const SCHEDULE_FIELDS: Readonly<Record<string, string>> = {
   backwardWeightSeconds: 'stageTimes.backwardWeightSeconds',
 };
 
-/** Errors of the export, operator-graph, ONNX and schedule rooms. */
-function fromRooms(error: unknown): ApiError | null {
-  if (error instanceof ExportError) {
-    return new ApiError('INFEASIBLE', error.message, {
-      field: error.field,
-      details: { reason: error.reason, format: error.format, ...error.details },
-    });
+const CODE_BY_DOMAIN: Readonly<Record<Exclude<DomainErrorCode, 'unknown-id'>, ErrorCode>> = {
+  'invalid-input': 'VALIDATION_FAILED',
+  infeasible: 'INFEASIBLE',
+};
+
+/**
+ * Where a room's input sits in a request, and how its message reads there: the one place that
+ * knows, e.g., that model ingestion's `huggingFaceConfig.x` is the request's `model.huggingFaceConfig.x`.
+ */
+function requestField(error: DomainError): { field?: string; message: string } {
+  const message = error.message;
+  if (error instanceof ModelInputError || error instanceof GraphInputError) {
+    return { field: `model.${error.field}`, message: `model.${message}` };
   }
-  if (error instanceof GraphInputError) {
-    return new ApiError('VALIDATION_FAILED', `model.${error.message}`, {
-      field: `model.${error.field}`,
-    });
-  }
-  if (error instanceof OnnxImportError) {
-    const unsupported = error.unsupportedOps;
-    return new ApiError('VALIDATION_FAILED', `model.onnx: ${error.message}`, {
-      field: 'model.onnx',
-      details: {
-        onnxField: error.field,
-        ...(unsupported === undefined ? {} : { unsupportedOps: [...unsupported] }),
-      },
-    });
+  if (error instanceof OnnxImportError)
+    return { field: 'model.onnx', message: `model.onnx: ${message}` };
+  if (error instanceof ProfileInputError) {
+    const field = clusterField(error.field);
+    return { field, message: message.replace(error.field, field) };
   }
   if (error instanceof ScheduleInputError) {
-    return new ApiError('VALIDATION_FAILED', error.message, {
-      field: SCHEDULE_FIELDS[error.field] ?? error.field,
-    });
+    return { field: SCHEDULE_FIELDS[error.field] ?? error.field, message };
   }
-  if (error instanceof GraphPlanningError) {
-    return new ApiError('INFEASIBLE', error.message, { details: { reason: error.reason } });
+  if (error instanceof PlanningError) {
+    return error.field === null ? { message } : { field: planningField(error.field), message };
   }
-  return null;
+  return error.field === null ? { message } : { field: error.field, message };
 }
 
-export function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof ZodError) return fromZod(error);
+/** Extra details a room's error adds to the problem document. */
+function domainDetails(error: DomainError): Record<string, unknown> {
+  if (error instanceof OnnxImportError) {
+    const unsupported = error.unsupportedOps;
+    return {
+      onnxField: error.field,
+      ...(unsupported === undefined ? {} : { unsupportedOps: [...unsupported] }),
+    };
+  }
+  if (error instanceof PlanningError) return { reason: error.reason, ...error.details };
+  if (error instanceof ExportError) {
+    return { reason: error.reason, format: error.format, ...error.details };
+  }
+  return { ...error.details };
+}
+
+/** Any room's DomainError: one rule (code → status), the room's field placed in the request. */
+function fromDomain(error: DomainError): ApiError {
   if (error instanceof ProfileLookupError) {
     const [code, field] = LOOKUP[error.field];
     return new ApiError(code, error.message, {
@@ -169,25 +180,21 @@ export function toApiError(error: unknown): ApiError {
       details: { id: error.id, validIds: error.validIds },
     });
   }
-  if (error instanceof ProfileInputError) {
-    const field = clusterField(error.field);
-    return new ApiError('VALIDATION_FAILED', error.message.replace(error.field, field), { field });
+  const code = error.code === 'unknown-id' ? 'VALIDATION_FAILED' : CODE_BY_DOMAIN[error.code];
+  const { field, message } = requestField(error);
+  const details = domainDetails(error);
+  return new ApiError(code, message, {
+    ...(field === undefined ? {} : { field }),
+    ...(Object.keys(details).length === 0 ? {} : { details }),
+  });
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) return fromZod(error);
+  // No request carries action lists: a schedule that fails its check is one we generated (a bug).
+  if (error instanceof DomainError && !(error instanceof ScheduleValidationError)) {
+    return fromDomain(error);
   }
-  if (error instanceof ModelInputError) {
-    return new ApiError('VALIDATION_FAILED', `model.${error.message}`, {
-      field: `model.${error.field}`,
-    });
-  }
-  if (error instanceof PlanningError) {
-    const field = error.field === null ? undefined : planningField(error.field);
-    return new ApiError('INFEASIBLE', error.message, {
-      ...(field === undefined ? {} : { field }),
-      details: { reason: error.reason, ...error.details },
-    });
-  }
-  return (
-    fromRooms(error) ??
-    fromBodyParser(error) ??
-    new ApiError('INTERNAL', 'internal error', { cause: error })
-  );
+  return fromBodyParser(error) ?? new ApiError('INTERNAL', 'internal error', { cause: error });
 }

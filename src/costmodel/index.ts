@@ -16,7 +16,7 @@ export type {
   ZeroStage,
 } from './strategy.js';
 export { SCHEDULE_KINDS, modelParallelSize, strategyWorldSize } from './strategy.js';
-export { PlanningError, InvariantError, invariant } from './errors.js';
+export { PlanningError } from './errors.js';
 export type { PlanningErrorReason } from './errors.js';
 export type {
   PipelineModel,
@@ -27,4 +27,3 @@ export type {
 export { closedFormPipeline } from './pipeline.js';
 export * from './activations.js';
 export * from './communication.js';
-export * from './units.js';

@@ -9,7 +9,7 @@ import type { TrainingConfig } from '../../costmodel/strategy.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
-import { SECONDS_PER_HOUR } from '../../costmodel/units.js';
+import { SECONDS_PER_HOUR } from '../../base/units.js';
 import { worldSize } from '../../hardware-profiles/types.js';
 import type { Plan } from '../../plan/types.js';
 import type { DataParallelEvaluation } from './data-parallel.js';

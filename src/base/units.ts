@@ -1,5 +1,5 @@
 /**
- * Unit conventions (STYLE.md §3). Inside Strata every quantity is in base SI units: bytes,
+ * Unit conventions (STYLE.md §3), a leaf every room may import. Inside Strata every quantity is in base SI units: bytes,
  * FLOPs (a count), seconds, bytes/second, FLOP/s. Profile files use human units with the unit in
  * the key and are converted exactly once, in src/hardware-profiles/load.ts, with these factors.
  *
