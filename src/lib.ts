@@ -111,7 +111,8 @@ export type { PlanPool, PlanPoolOptions } from './api/worker-pool.js';
 export { loadProfileCatalog, clusterFromPreset, customCluster } from './hardware-profiles/index.js';
 export type { ClusterProfile, DeviceProfile, ProfileCatalog } from './hardware-profiles/index.js';
 export { buildModelGraph, transformerFromHuggingFaceConfig } from './graph/index.js';
-export type { ModelGraph, TransformerSpec } from './graph/index.js';
+export type { ModelGraph } from './graph/index.js';
+export type { TransformerSpec } from './model-spec/index.js';
 export { planTraining, planHeterogeneous, selectClusterUnderBudget } from './search/index.js';
 export type {
   HeteroPlan,

@@ -1,5 +1,5 @@
 /** Read-only views of the profile catalog for the GET endpoints (base units, API names). */
-import type { TransformerSpec } from '../graph/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import { buildModelGraph } from '../graph/index.js';
 import type { ModelZooEntry, ProfileCatalog } from '../hardware-profiles/index.js';
 import type { components } from './generated/openapi.js';

@@ -1,8 +1,10 @@
 /** The API's closed vocabularies (zod enums), shared by request and response schemas. */
 import { z } from 'zod';
 
-export const PositionEmbedding = z.enum(['learned', 'rotary', 'alibi']);
-export const NormKind = z.enum(['layernorm', 'rmsnorm']);
+export {
+  NormKindSchema as NormKind,
+  PositionEmbeddingSchema as PositionEmbedding,
+} from '../model-spec/index.js';
 export const Precision = z.enum(['bf16', 'fp16', 'fp8']);
 export const Framework = z.enum(['megatron', 'deepspeed', 'fsdp']);
 export const Objective = z.enum(['fastest', 'min-gpus', 'max-mfu', 'cheapest']);

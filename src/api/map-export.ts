@@ -4,7 +4,7 @@
  */
 import type { PlanExport } from '../export/index.js';
 import { exportPlan } from '../export/index.js';
-import type { TransformerSpec } from '../graph/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
 import type { ApiPlanExport, ApiPlanExports } from './export-schemas.js';
 import type { ExportFormat } from './schemas.js';

@@ -5,12 +5,10 @@
  */
 import type { Strategy, TrainingConfig } from '../costmodel/index.js';
 import { PlanningError } from '../costmodel/index.js';
-import type { ModelGraph, TransformerSpec } from '../graph/index.js';
-import {
-  buildModelGraph,
-  specFromExplicitTransformer,
-  transformerFromHuggingFaceConfig,
-} from '../graph/index.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
+import { buildModelGraph, transformerFromHuggingFaceConfig } from '../graph/index.js';
+import { checkSpecLimits, specFromExplicitTransformer } from '../model-spec/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
 import {
   clusterFromPreset,
@@ -33,44 +31,15 @@ import type {
   TrainingInput,
 } from './schemas.js';
 
-/** Size caps applied to every spec, whatever its source (zoo, HF config, explicit shape). */
-const SPEC_LIMITS: readonly (readonly [keyof TransformerSpec, number])[] = [
-  ['numLayers', LIMITS.layers],
-  ['hiddenSize', LIMITS.hiddenSize],
-  ['numHeads', LIMITS.heads],
-  ['numKvHeads', LIMITS.heads],
-  ['headDim', LIMITS.headDim],
-  ['ffnHiddenSize', LIMITS.ffnHiddenSize],
-  ['vocabSize', LIMITS.vocabSize],
-  ['maxPositionEmbeddings', LIMITS.maxPositionEmbeddings],
-];
-
-function checkSpecLimits(spec: TransformerSpec, field: string): TransformerSpec {
-  for (const [key, max] of SPEC_LIMITS) {
-    const value = spec[key];
-    if (typeof value === 'number' && value > max) {
-      throw new ApiError(
-        'VALIDATION_FAILED',
-        `${field}: ${key}=${value} exceeds the limit ${max}`,
-        {
-          field,
-          details: { [key]: value, limit: max },
-        },
-      );
-    }
-  }
-  return spec;
-}
-
 export function specFromModelInput(catalog: ProfileCatalog, model: ModelInput): TransformerSpec {
   if (typeof model === 'string') return findModel(catalog, model).spec;
   if ('huggingFaceConfig' in model) {
     return checkSpecLimits(
       transformerFromHuggingFaceConfig(model.huggingFaceConfig),
-      'model.huggingFaceConfig',
+      'huggingFaceConfig',
     );
   }
-  return checkSpecLimits(specFromExplicitTransformer(model.transformer), 'model.transformer');
+  return checkSpecLimits(specFromExplicitTransformer(model.transformer), 'transformer');
 }
 
 export function graphFromModelInput(

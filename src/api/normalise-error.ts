@@ -9,7 +9,7 @@ import { DomainError } from '../base/index.js';
 import type { DomainErrorCode } from '../base/index.js';
 import { PlanningError } from '../costmodel/index.js';
 import { ExportError } from '../export/index.js';
-import { ModelInputError } from '../graph/index.js';
+import { ModelInputError } from '../model-spec/index.js';
 import { OnnxImportError } from '../graph/onnx/index.js';
 import { GraphInputError } from '../graph/operator-graph/index.js';
 import { ScheduleInputError, ScheduleValidationError } from '../schedule/index.js';

@@ -10,7 +10,7 @@
  * only when GET /v1/plans/{id}/export or /schedule asks. The byte count is therefore exact.
  */
 import { deserialize, serialize } from 'node:v8';
-import type { TransformerSpec } from '../graph/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
 import { contentHash } from '../studies/hash.js';
 import { ApiError } from './errors.js';

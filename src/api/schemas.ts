@@ -5,38 +5,16 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import {
-  Framework,
-  NormKind,
-  Objective,
-  PositionEmbedding,
-  Precision,
-  RecomputeMode,
-  ScheduleId,
-  ZeroStage,
-} from './enums.js';
+import { TransformerInputSchema } from '../model-spec/index.js';
+import { Framework, Objective, Precision, RecomputeMode, ScheduleId, ZeroStage } from './enums.js';
 
 const positiveInt = (max: number) => z.int().min(1).max(max);
 const id = z.string().min(1).max(200);
 
 export * from './enums.js';
 
-export const TransformerInput = z.strictObject({
-  layers: positiveInt(LIMITS.layers),
-  hiddenSize: positiveInt(LIMITS.hiddenSize),
-  heads: positiveInt(LIMITS.heads),
-  kvHeads: positiveInt(LIMITS.heads).exactOptional(),
-  ffnHiddenSize: positiveInt(LIMITS.ffnHiddenSize).exactOptional(),
-  vocabSize: positiveInt(LIMITS.vocabSize),
-  gatedMlp: z.boolean().exactOptional(),
-  tiedEmbeddings: z.boolean().exactOptional(),
-  headDim: positiveInt(LIMITS.headDim).exactOptional(),
-  positionEmbedding: PositionEmbedding.exactOptional(),
-  maxPositionEmbeddings: positiveInt(LIMITS.maxPositionEmbeddings).exactOptional(),
-  norm: NormKind.exactOptional(),
-  linearBias: z.boolean().exactOptional(),
-  name: id.exactOptional(),
-});
+/** The explicit shape is declared once, in model-spec. */
+export const TransformerInput = TransformerInputSchema;
 
 export const HuggingFaceModelInput = z.strictObject({
   huggingFaceConfig: z.record(z.string(), z.unknown()),

@@ -16,7 +16,7 @@
  *  - PipelineModule(num_stages=..., partition_method='uniform'|'parameters'|'type:<regex>'):
  *    deepspeed/runtime/pipe/module.py `_partition_layers`.
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/types.js';
 import { ExportError } from './errors.js';
 import { isEvenSplit } from './plan-facts.js';

@@ -14,7 +14,7 @@
  * (trainer.py). Float8 is a model converter (`Float8LinearConverter`,
  * torchtitan/components/quantization/float8.py), not a CLI option.
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/types.js';
 import { ExportError } from './errors.js';
 import { isEvenSplit, layersPerChunk } from './plan-facts.js';

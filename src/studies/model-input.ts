@@ -7,39 +7,24 @@
  * test/studies/spec.test.ts parses the same inputs with both).
  */
 import { z } from 'zod';
-import type { ModelGraph, TransformerSpec } from '../graph/index.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
+import { buildModelGraph, transformerFromHuggingFaceConfig } from '../graph/index.js';
 import {
-  buildModelGraph,
+  TransformerInputSchema,
+  checkSpecLimits,
   specFromExplicitTransformer,
-  transformerFromHuggingFaceConfig,
-} from '../graph/index.js';
+} from '../model-spec/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
 import { clusterFromPreset, customCluster, findModel } from '../hardware-profiles/index.js';
 
 const positiveInt = (max: number) => z.int().min(1).max(max);
 const id = z.string().min(1).max(200);
 
-export const StudyTransformerInput = z.strictObject({
-  layers: positiveInt(1000),
-  hiddenSize: positiveInt(131_072),
-  heads: positiveInt(4096),
-  kvHeads: positiveInt(4096).exactOptional(),
-  ffnHiddenSize: positiveInt(1_048_576).exactOptional(),
-  vocabSize: positiveInt(4_194_304),
-  gatedMlp: z.boolean().exactOptional(),
-  tiedEmbeddings: z.boolean().exactOptional(),
-  headDim: positiveInt(16_384).exactOptional(),
-  positionEmbedding: z.enum(['learned', 'rotary', 'alibi']).exactOptional(),
-  maxPositionEmbeddings: positiveInt(16_777_216).exactOptional(),
-  norm: z.enum(['layernorm', 'rmsnorm']).exactOptional(),
-  linearBias: z.boolean().exactOptional(),
-  name: id.exactOptional(),
-});
-
 export const StudyModelInput = z.union([
   id,
   z.strictObject({ huggingFaceConfig: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ transformer: StudyTransformerInput }),
+  z.strictObject({ transformer: TransformerInputSchema }),
 ]);
 
 const link = {
@@ -75,9 +60,13 @@ export function specFromStudyModel(
   model: StudyModelInput,
 ): TransformerSpec {
   if (typeof model === 'string') return findModel(catalog, model).spec;
-  if ('huggingFaceConfig' in model)
-    return transformerFromHuggingFaceConfig(model.huggingFaceConfig);
-  return specFromExplicitTransformer(model.transformer);
+  if ('huggingFaceConfig' in model) {
+    return checkSpecLimits(
+      transformerFromHuggingFaceConfig(model.huggingFaceConfig),
+      'huggingFaceConfig',
+    );
+  }
+  return checkSpecLimits(specFromExplicitTransformer(model.transformer), 'transformer');
 }
 
 export function graphFromStudyModel(

@@ -3,7 +3,7 @@
  * energy (formulas in energy.ts). User-caused failures become an `error` row; only bugs throw.
  */
 import { PlanningError } from '../costmodel/index.js';
-import { ModelInputError } from '../graph/index.js';
+import { ModelInputError } from '../model-spec/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
 import { ProfileInputError, ProfileLookupError, worldSize } from '../hardware-profiles/index.js';
 import type { Plan } from '../plan/index.js';

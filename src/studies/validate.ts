@@ -1,5 +1,5 @@
 /** Checks every model and cluster of a spec against the catalog once, before any planning. */
-import { ModelInputError } from '../graph/index.js';
+import { ModelInputError } from '../model-spec/index.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
 import type { StudyInputReason } from './errors.js';

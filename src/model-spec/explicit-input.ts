@@ -2,36 +2,46 @@
  * Explicit transformer descriptions (the API's "transformer" input) → TransformerSpec.
  * Zoo lookups by id need the profile catalog and live with its callers.
  */
+import { z } from 'zod';
 import { ModelInputError } from './errors.js';
-import type { SpecFieldNames } from './transformer-spec.js';
-import { defaultHeadDim, validateTransformerSpec } from './transformer-spec.js';
-import type { NormKind, PositionEmbedding, TransformerSpec } from './types.js';
+import type { SpecFieldNames } from './validate.js';
+import { defaultHeadDim, validateTransformerSpec } from './validate.js';
+import { MODEL_LIMITS } from './limits.js';
+import type { TransformerSpec } from './transformer-spec.js';
+import { NormKindSchema, PositionEmbeddingSchema } from './transformer-spec.js';
 
-export interface ExplicitTransformerInput {
-  readonly layers: number;
-  readonly hiddenSize: number;
-  readonly heads: number;
+const positiveInt = (max: number) => z.int().min(1).max(max);
+
+/**
+ * The explicit transformer shape a caller writes (API `model.transformer`, study axes), with
+ * long names and documented defaults; `specFromExplicitTransformer` turns it into a spec.
+ */
+export const TransformerInputSchema = z.strictObject({
+  layers: positiveInt(MODEL_LIMITS.layers),
+  hiddenSize: positiveInt(MODEL_LIMITS.hiddenSize),
+  heads: positiveInt(MODEL_LIMITS.heads),
   /** Default: heads (multi-head attention). */
-  readonly kvHeads?: number;
+  kvHeads: positiveInt(MODEL_LIMITS.heads).exactOptional(),
   /** Default: 4·hiddenSize, or for gated MLPs 8h/3 rounded up to a multiple of 256. */
-  readonly ffnHiddenSize?: number;
-  readonly vocabSize: number;
+  ffnHiddenSize: positiveInt(MODEL_LIMITS.ffnHiddenSize).exactOptional(),
+  vocabSize: positiveInt(MODEL_LIMITS.vocabSize),
   /** Default: false (GPT-style GeLU MLP). */
-  readonly gatedMlp?: boolean;
+  gatedMlp: z.boolean().exactOptional(),
   /** Default: false. */
-  readonly tiedEmbeddings?: boolean;
+  tiedEmbeddings: z.boolean().exactOptional(),
   /** Default: hiddenSize / heads (must divide). */
-  readonly headDim?: number;
+  headDim: positiveInt(MODEL_LIMITS.headDim).exactOptional(),
   /** Default: 'rotary' when gated (Llama-style), else 'learned' (GPT-style). */
-  readonly positionEmbedding?: PositionEmbedding;
+  positionEmbedding: PositionEmbeddingSchema.exactOptional(),
   /** Default: 2048 (GPT-3's context; only sizes the table of learned positions). */
-  readonly maxPositionEmbeddings?: number;
+  maxPositionEmbeddings: positiveInt(MODEL_LIMITS.maxPositionEmbeddings).exactOptional(),
   /** Default: 'rmsnorm' when gated, else 'layernorm'. */
-  readonly norm?: NormKind;
+  norm: NormKindSchema.exactOptional(),
   /** Default: false when gated, else true. */
-  readonly linearBias?: boolean;
-  readonly name?: string;
-}
+  linearBias: z.boolean().exactOptional(),
+  name: z.string().min(1).max(200).exactOptional(),
+});
+export type ExplicitTransformerInput = z.output<typeof TransformerInputSchema>;
 
 const PREFIX = 'transformer';
 const DEFAULT_MAX_POSITION_EMBEDDINGS = 2048;

@@ -3,28 +3,8 @@
  * with messages that print the numbers involved).
  */
 import { ModelInputError } from './errors.js';
-import type { TransformerSpec } from './types.js';
-
-type NumericKey =
-  | 'numLayers'
-  | 'hiddenSize'
-  | 'numHeads'
-  | 'numKvHeads'
-  | 'headDim'
-  | 'ffnHiddenSize'
-  | 'vocabSize'
-  | 'maxPositionEmbeddings';
-
-const NUMERIC_KEYS: readonly NumericKey[] = [
-  'numLayers',
-  'hiddenSize',
-  'numHeads',
-  'numKvHeads',
-  'headDim',
-  'ffnHiddenSize',
-  'vocabSize',
-  'maxPositionEmbeddings',
-];
+import type { TransformerSpec } from './transformer-spec.js';
+import { NORM_KINDS, POSITION_EMBEDDINGS, SPEC_SIZE_KEYS } from './transformer-spec.js';
 
 /** Maps spec keys to the caller's own field names (e.g. numLayers -> "layers"). */
 export type SpecFieldNames = Partial<Record<keyof TransformerSpec, string>>;
@@ -40,7 +20,7 @@ export function validateTransformerSpec(
   fieldNames: SpecFieldNames = {},
 ): TransformerSpec {
   const field = (key: keyof TransformerSpec): string => `${fieldPrefix}.${fieldNames[key] ?? key}`;
-  for (const key of NUMERIC_KEYS) {
+  for (const key of SPEC_SIZE_KEYS) {
     const value = spec[key];
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new ModelInputError(field(key), `must be a positive integer, got ${String(value)}`);
@@ -52,13 +32,13 @@ export function validateTransformerSpec(
       `numHeads (${spec.numHeads}) must be divisible by numKvHeads (${spec.numKvHeads})`,
     );
   }
-  if (!['learned', 'rotary', 'alibi'].includes(spec.positionEmbedding)) {
+  if (!(POSITION_EMBEDDINGS as readonly string[]).includes(spec.positionEmbedding)) {
     throw new ModelInputError(
       field('positionEmbedding'),
       `must be 'learned', 'rotary' or 'alibi', got ${String(spec.positionEmbedding)}`,
     );
   }
-  if (!['layernorm', 'rmsnorm'].includes(spec.norm)) {
+  if (!(NORM_KINDS as readonly string[]).includes(spec.norm)) {
     throw new ModelInputError(
       field('norm'),
       `must be 'layernorm' or 'rmsnorm', got ${String(spec.norm)}`,
