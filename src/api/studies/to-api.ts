@@ -1,12 +1,15 @@
 /** Study domain types → API JSON (the plan of each row in the API's Plan shape). */
-import type { ScenarioResult, StudyAnalysis, StudySnapshot } from '../../studies/index.js';
-import { analyseStudy } from '../../studies/index.js';
+import type {
+  ScenarioResult,
+  StudyAnalysis,
+  StudySnapshot,
+  StudyInputReason,
+} from '../../studies/index.js';
+import { analyseStudy, StudyInputError } from '../../studies/index.js';
 import { ApiError } from '../errors.js';
 import { planToApi } from '../map-response.js';
 import { toApiError } from '../normalise-error.js';
 import type { ErrorCode } from '../errors.js';
-import { StudyInputError } from '../../studies/index.js';
-import type { StudyInputReason } from '../../studies/index.js';
 
 export function resultToApi(result: ScenarioResult): Record<string, unknown> {
   return { ...result, plan: result.plan === null ? null : planToApi(result.plan) };

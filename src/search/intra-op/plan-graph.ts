@@ -6,7 +6,7 @@
  * Shapes in the graph are per micro-batch. Cross-stage activation transfers are not costed.
  */
 import { DomainError } from '../../base/index.js';
-import { forwardFlops } from '../../costmodel/operator-cost.js';
+import { forwardFlops } from '../../costmodel/index.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
 import type { DeviceProfile, LinkProfile } from '../../hardware-profiles/types.js';
 import { SOLVERS, type SolverName, type SolveStatus } from '../ilp/index.js';

@@ -1,20 +1,21 @@
 /**
- * Lower bounds on a candidate's step time that cost a few multiplications, so the idle-node
- * search (plan.ts) can skip node counts and sub-cluster candidates that cannot beat the incumbent
- * without running the whole cost model. Exact in the branch-and-bound sense: never above what estimate() or the schedule
- * simulation report for the same candidate (test/search/step-bound.test.ts checks this on every
- * candidate of several problems).
+ * Lower bounds on a candidate's step time that cost a few multiplications, so the search can skip
+ * node counts and candidates that cannot beat the incumbent without running the whole cost model.
+ * They live beside estimate() and price layers with the same stage inputs, so a bound cannot
+ * drift from what it bounds. Exact in the branch-and-bound sense: never above what estimate() or
+ * the schedule simulation report for the same candidate (test/search/step-bound.test.ts checks
+ * this on every candidate of several problems).
  */
-import { peakFlopsPerSecond } from '../costmodel/compute.js';
-import { placeGroup } from '../costmodel/groups.js';
-import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from '../costmodel/memory.js';
-import { totalParameters } from '../costmodel/parameters.js';
-import { slicedLayerCosts } from '../costmodel/stage-time.js';
-import type { Strategy, TrainingConfig } from '../costmodel/strategy.js';
-import { forwardFlopsPerSequence } from '../costmodel/flops.js';
 import type { ModelGraph } from '../graph/types.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
+import { peakFlopsPerSecond } from './compute.js';
+import { forwardFlopsPerSequence } from './flops.js';
+import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from './memory.js';
+import { totalParameters } from './parameters.js';
+import { chunkTimeInputs } from './stage-cost-model.js';
+import { slicedLayerCosts } from './stage-time.js';
+import type { Strategy, TrainingConfig } from './strategy.js';
 
 /**
  * Matmul FLOPs of one training step: 3 × forward (backward = 2 × forward) × global batch.
@@ -84,22 +85,9 @@ export function createStepBound(
     const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}`;
     const cached = layerSeconds.get(key);
     if (cached !== undefined) return cached;
+    const unrecomputed = { ...s, recompute: 'none' as const, recomputeLayers: 0 };
     const costs = slicedLayerCosts(
-      {
-        graph,
-        cluster,
-        precision: training.precision,
-        share: {
-          sequences: s.microBatchSize,
-          tp: s.tp,
-          sequenceParallel: s.sequenceParallel,
-          flashAttention: training.flashAttention,
-          dropout: training.dropout,
-        },
-        tpGroup: placeGroup(s.tp, 1, cluster.gpusPerNode),
-        recompute: 'none',
-        recomputedLayers: 0,
-      },
+      chunkTimeInputs(graph, cluster, unrecomputed, training),
       s.sequenceSlices,
     );
     const TP_COLLECTIVES_PER_LAYER = 4; // two in forward, two in backward (stage-time.ts)
