@@ -17,16 +17,3 @@ export * from './analysis.js';
 export { resultsToCsv } from './csv.js';
 export { paretoSvg } from './charts/pareto-svg.js';
 export { scalingSvg } from './charts/scaling-svg.js';
-export type {
-  StudyEvent,
-  StudyListener,
-  StudyProgress,
-  StudyService,
-  StudySnapshot,
-  StudySummary,
-} from './service.js';
-export { createStudyService } from './service.js';
-export type { StudyRecord, StudyStatus, StudyStore } from './store/types.js';
-export type { ScenarioExecutor } from './executor/types.js';
-export type { StudyRuntime, StudyRuntimeOptions } from './runtime.js';
-export { openStudyRuntime, studyRuntimeOptionsFromEnv } from './runtime.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterInput, ModelInput } from '../../src/api/schemas.js';
+import { ClusterInput, ModelInput } from '../../src/contract/schemas.js';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { StudyInputError } from '../../src/studies/errors.js';
-import { contentHash } from '../../src/studies/hash.js';
+import { contentHash } from '../../src/base/hash.js';
 import { StudyClusterInput, StudyModelInput } from '../../src/studies/model-input.js';
 import {
   expandStudy,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { runScenario } from '../../src/studies/scenario.js';
 import { expandStudy, parseStudySpec } from '../../src/studies/spec.js';
-import { openSqliteStore } from '../../src/studies/store/sqlite.js';
+import { openSqliteStore } from '../../src/service/studies/store/sqlite.js';
 import { SMALL } from './fixtures.js';
 
 const dirs: string[] = [];
