@@ -180,4 +180,4 @@ export {
   createStudyService,
 } from './service/studies/index.js';
 export type { StudyRuntime, StudyRuntimeOptions, StudyService } from './service/studies/index.js';
-export type { StudySpec } from './studies/index.js';
+export type { StudySpec } from './contract/index.js';

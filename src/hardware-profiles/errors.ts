@@ -32,8 +32,8 @@ export class ProfileInputError extends DomainError {
   /** Dotted path of the offending input, e.g. "interNode.nicBandwidthGBps". */
   declare readonly field: string;
 
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`, field);
+  constructor(field: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(`${field}: ${message}`, field, details);
   }
 }
 

@@ -11,6 +11,7 @@ import { buildModelGraph, transformerFromHuggingFaceConfig } from '../graph/inde
 import { checkSpecLimits, specFromExplicitTransformer } from '../model-spec/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
 import {
+  ProfileInputError,
   clusterFromPreset,
   customCluster,
   findModel,
@@ -67,10 +68,10 @@ export function clusterFromInput(catalog: ProfileCatalog, input: ClusterInput): 
       : customCluster(catalog, input);
   const gpus = worldSize(cluster);
   if (gpus > LIMITS.worldSize) {
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `cluster.nodes: ${cluster.numNodes} nodes × ${cluster.gpusPerNode} GPUs = ${gpus} GPUs exceeds the limit of ${LIMITS.worldSize} GPUs`,
-      { field: 'cluster.nodes', details: { worldSize: gpus, limit: LIMITS.worldSize } },
+    throw new ProfileInputError(
+      'numNodes',
+      `${cluster.numNodes} nodes × ${cluster.gpusPerNode} GPUs = ${gpus} GPUs exceeds the limit of ${LIMITS.worldSize} GPUs`,
+      { worldSize: gpus, limit: LIMITS.worldSize },
     );
   }
   return cluster;

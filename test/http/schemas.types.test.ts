@@ -40,6 +40,7 @@ import type {
   StrategyOutput,
   TrainingInput,
 } from '../../src/contract/schemas.js';
+import type { StudySpec } from '../../src/contract/study-schemas.js';
 
 type Schemas = components['schemas'];
 
@@ -52,6 +53,7 @@ describe('zod schemas are pinned to openapi.yaml', () => {
     expectTypeOf<z.output<typeof TrainingInput>>().toEqualTypeOf<Schemas['TrainingInput']>();
     expectTypeOf<z.output<typeof SearchOptions>>().toEqualTypeOf<Schemas['SearchOptions']>();
     expectTypeOf<z.output<typeof StrategyInput>>().toEqualTypeOf<Schemas['StrategyInput']>();
+    expectTypeOf<z.output<typeof StudySpec>>().toEqualTypeOf<Schemas['StudySpec']>();
   });
 
   it('responses', () => {

@@ -1220,10 +1220,10 @@ export interface components {
         maxCostUsd?: number;
       };
       training?: {
-        /** @default 1024 */
-        globalBatchSize: number;
-        /** @default 2048 */
-        sequenceLength: number;
+        /** @description Default: 1024. */
+        globalBatchSize?: number;
+        /** @description Default: 2048. */
+        sequenceLength?: number;
         /** @enum {string} */
         precision?: 'bf16' | 'fp16' | 'fp8';
         flashAttention?: boolean;
@@ -1233,16 +1233,16 @@ export interface components {
         framework?: 'megatron' | 'deepspeed' | 'fsdp';
       };
       search?: {
-        /** @default 0 */
-        topK: number;
-        /** @default 20000 */
-        maxCandidates: number;
+        /** @description Default: 0. */
+        topK?: number;
+        /** @description Default: 20000. */
+        maxCandidates?: number;
       };
       energy?: {
-        /** @default 1.1 */
-        pue: number;
-        /** @default 0.3 */
-        idlePowerFraction: number;
+        /** @description Default: 1.1. */
+        pue?: number;
+        /** @description Default: 0.3. */
+        idlePowerFraction?: number;
       };
     };
     StudyResult: {

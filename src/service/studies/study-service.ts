@@ -9,11 +9,11 @@ import { scenarioKey } from './executor/scenario-key.js';
 import type { ScenarioExecutor } from './executor/types.js';
 import { contentHash } from '../../base/hash.js';
 import type { ScenarioResult } from '../../studies/result.js';
-import type { Scenario } from '../../studies/spec.js';
-import { expandStudy, parseStudySpec, SCENARIO_CAP } from '../../studies/spec.js';
+import type { Scenario } from './scenarios.js';
+import { expandStudy, parseStudySpec, SCENARIO_CAP } from './scenarios.js';
 import type { StudyRecord, StudyStatus, StudyStore } from './store/types.js';
 import { withIndex } from './store/types.js';
-import { validateStudyAgainstCatalog } from '../../studies/validate.js';
+import { validateStudyAgainstCatalog } from './validate-study.js';
 
 export interface StudyProgress {
   readonly done: number;

@@ -14,8 +14,8 @@ import type { Job } from 'bullmq';
 import { loadProfileCatalog } from '../../hardware-profiles/index.js';
 import { redisConnectionOptions, SCENARIO_QUEUE } from './executor/redis-connection.js';
 import type { ScenarioResult } from '../../studies/result.js';
-import { runScenario } from '../../studies/scenario.js';
-import type { Scenario } from '../../studies/spec.js';
+import { runScenario } from './run-scenario.js';
+import type { Scenario } from './scenarios.js';
 
 /** Stalled jobs are retried up to this many times before they fail. */
 const MAX_STALLED_COUNT = 3;

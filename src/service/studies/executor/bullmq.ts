@@ -7,7 +7,7 @@
  */
 import { Queue, QueueEvents } from 'bullmq';
 import type { ScenarioResult } from '../../../studies/result.js';
-import type { Scenario } from '../../../studies/spec.js';
+import type { Scenario } from '../scenarios.js';
 import { scenarioKey } from './scenario-key.js';
 import { internalErrorResult } from './internal-error.js';
 import { redisConnectionOptions, SCENARIO_QUEUE } from './redis-connection.js';

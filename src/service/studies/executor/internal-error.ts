@@ -1,7 +1,7 @@
 /** The row for a scenario that failed because of a bug or a lost worker (never cached). */
-import { clusterLabel, modelLabel } from '../../../studies/model-input.js';
+import { clusterLabel, modelLabel } from '../run-scenario.js';
 import type { ScenarioResult } from '../../../studies/result.js';
-import type { Scenario } from '../../../studies/spec.js';
+import type { Scenario } from '../scenarios.js';
 
 export function internalErrorResult(scenario: Scenario, message: string): ScenarioResult {
   const model = modelLabel(scenario.model);

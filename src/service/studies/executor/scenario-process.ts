@@ -4,7 +4,7 @@
  * IPC and replies with rows. Exits when its parent goes away.
  */
 import { loadProfileCatalog } from '../../../hardware-profiles/index.js';
-import { runScenario } from '../../../studies/scenario.js';
+import { runScenario } from '../run-scenario.js';
 import type { ScenarioReplyMessage, ScenarioRequestMessage } from './types.js';
 
 const catalog = loadProfileCatalog(...(process.argv[2] === undefined ? [] : [process.argv[2]]));

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerWorkerThreadPriority } from '../../worker-priority.js';
 import type { ProfileCatalog } from '../../../hardware-profiles/index.js';
-import { runScenario } from '../../../studies/scenario.js';
+import { runScenario } from '../run-scenario.js';
 import type { ScenarioReplyMessage, ScenarioRequestMessage } from './types.js';
 
 const { catalog } = workerData as { catalog: ProfileCatalog };

@@ -1,6 +1,6 @@
 /** Where scenarios run: an embedded worker-thread pool, or BullMQ workers over Redis. */
 import type { ScenarioResult } from '../../../studies/result.js';
-import type { Scenario } from '../../../studies/spec.js';
+import type { Scenario } from '../scenarios.js';
 
 export interface ScenarioExecutor {
   /** Resolves with the scenario's row; internal failures come back as an `internal` error row. */
