@@ -17,7 +17,7 @@
  *    deepspeed/runtime/pipe/module.py `_partition_layers`.
  */
 import type { TransformerSpec } from '../model-spec/index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { ExportError } from './errors.js';
 import { isEvenSplit } from './plan-facts.js';
 

@@ -15,7 +15,7 @@
  * torchtitan/components/quantization/float8.py), not a CLI option.
  */
 import type { TransformerSpec } from '../model-spec/index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { ExportError } from './errors.js';
 import { isEvenSplit, layersPerChunk } from './plan-facts.js';
 import { multiLineCommand } from './shell.js';

@@ -3,7 +3,7 @@
  * Generates only valid factorisations of the world size and the global batch; candidates the
  * model or the user's constraints rule out are counted by reason, not silently skipped.
  */
-import type { ModelGraph } from '../graph/types.js';
+import type { ModelGraph } from '../graph/index.js';
 import type {
   Framework,
   RecomputeMode,
