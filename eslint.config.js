@@ -1,21 +1,7 @@
-// Type-aware lint (STYLE.md §14). Layering (STYLE.md §2) is enforced with no-restricted-imports.
+// Type-aware lint (STYLE.md §14). Layering (STYLE.md §2): eslint.layering.js, one block per room.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const layer = (dir, forbidden) => ({
-  files: [`src/${dir}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: forbidden.map((f) => ({
-          group: [`**/${f}/**`, `**/${f}`],
-          message: `src/${dir} must not import src/${f} (data flows one way; see docs/ARCHITECTURE.md).`,
-        })),
-      },
-    ],
-  },
-});
+import { layering } from './eslint.layering.js';
 
 export default tseslint.config(
   {
@@ -42,22 +28,8 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
-  layer('graph', ['costmodel', 'search', 'schedule', 'export', 'studies', 'api', 'plan']),
-  layer('hardware-profiles', [
-    'costmodel',
-    'search',
-    'schedule',
-    'export',
-    'studies',
-    'api',
-    'graph',
-  ]),
-  layer('costmodel', ['search', 'schedule', 'export', 'studies', 'api']),
-  layer('schedule', ['search', 'export', 'studies', 'api']),
-  layer('search', ['export', 'studies', 'api']),
-  layer('export', ['search', 'studies', 'api']),
-  layer('studies', ['api']),
+  { files: ['eslint.config.js', 'eslint.layering.js'], ...tseslint.configs.disableTypeChecked },
+  ...layering,
   {
     files: [
       'src/index.ts',

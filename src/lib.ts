@@ -6,33 +6,27 @@
  */
 import type { ProfileCatalog } from './hardware-profiles/index.js';
 import { loadProfileCatalog } from './hardware-profiles/index.js';
-import { toApiError } from './service/normalise-error.js';
-import { ClusterSelectionRequest, EstimateRequest, PlanRequest } from './contract/index.js';
+import { estimateFromInput, planFromInput, selectClusterFromInput } from './service/index.js';
 import type {
-  ClusterInput,
-  GraphPlanRequest,
-  TransformerPlanRequest,
   AnyPlanResponse,
+  ClusterInput,
+  ClusterSelectionRequest,
   ClusterSelectionResponse,
+  EstimateRequest,
   EstimateResponse,
+  GraphPlanRequest,
   GraphPlanResponse,
+  PlanRequest,
   PlanResponse,
+  TransformerPlanRequest,
 } from './contract/index.js';
-import { runClusterSelection } from './service/cluster-selection.js';
-import { runEstimate, runPlan } from './service/plan-service.js';
 
 export interface LibOptions {
   /** A catalog loaded once by the caller; default: profiles/ loaded on each call. */
   readonly catalog?: ProfileCatalog;
 }
 
-function call<T>(run: (catalog: ProfileCatalog) => T, options: LibOptions): T {
-  try {
-    return run(options.catalog ?? loadProfileCatalog());
-  } catch (error) {
-    throw toApiError(error);
-  }
-}
+const catalogOf = (options: LibOptions): ProfileCatalog => options.catalog ?? loadProfileCatalog();
 
 /**
  * Search for the best plan (POST /v1/plans, in-process): a transformer answers a PlanResponse, an
@@ -48,17 +42,12 @@ export async function plan(
   request: PlanRequest,
   options: LibOptions = {},
 ): Promise<AnyPlanResponse> {
-  try {
-    const catalog = options.catalog ?? loadProfileCatalog();
-    return (await runPlan(catalog, PlanRequest.parse(request))).response;
-  } catch (error) {
-    throw toApiError(error);
-  }
+  return planFromInput(catalogOf(options), request);
 }
 
 /** Estimate one strategy (POST /v1/estimates, in-process). */
 export function estimate(request: EstimateRequest, options: LibOptions = {}): EstimateResponse {
-  return call((catalog) => runEstimate(catalog, EstimateRequest.parse(request)), options);
+  return estimateFromInput(catalogOf(options), request);
 }
 
 /**
@@ -69,10 +58,7 @@ export function selectCluster(
   request: ClusterSelectionRequest,
   options: LibOptions = {},
 ): ClusterSelectionResponse {
-  return call(
-    (catalog) => runClusterSelection(catalog, ClusterSelectionRequest.parse(request)),
-    options,
-  );
+  return selectClusterFromInput(catalogOf(options), request);
 }
 
 export { ApiError, STATUS_BY_CODE } from './contract/errors.js';
@@ -107,8 +93,8 @@ export type { StrataClient } from './client.js';
 export type { components, paths } from './contract/generated/openapi.js';
 export { createApp } from './http/app.js';
 export type { AppDeps } from './http/app.js';
-export { createPlanPool } from './service/worker-pool.js';
-export type { PlanPool, PlanPoolOptions } from './service/worker-pool.js';
+export { createPlanPool } from './service/index.js';
+export type { PlanPool, PlanPoolOptions } from './service/index.js';
 
 // The domain: the planner and the cost model without the API layer.
 export { loadProfileCatalog, clusterFromPreset, customCluster } from './hardware-profiles/index.js';
@@ -181,6 +167,6 @@ export {
   openStudyRuntime,
   studyRuntimeOptionsFromEnv,
   createStudyService,
-} from './service/studies/index.js';
-export type { StudyRuntime, StudyRuntimeOptions, StudyService } from './service/studies/index.js';
+} from './service/index.js';
+export type { StudyRuntime, StudyRuntimeOptions, StudyService } from './service/index.js';
 export type { StudySpec } from './contract/index.js';

@@ -1,10 +1,17 @@
 /** The CLI commands: each returns the text to print (the caller writes it and sets the exit code). */
-import { acceleratorList, clusterPresetList, modelList } from '../service/catalog-views.js';
+import {
+  acceleratorList,
+  clusterPresetList,
+  estimateFromInput,
+  modelList,
+  planFromInput,
+  renderSchedule,
+  selectClusterFromInput,
+  simulateRequestedSchedule,
+  toApiError,
+} from '../service/index.js';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
-import { estimate, plan, selectCluster } from '../lib.js';
 import { z } from 'zod';
-import { toApiError } from '../service/normalise-error.js';
-import { renderSchedule, simulateRequestedSchedule } from '../service/schedules.js';
 import { ScheduleFormat, ScheduleRequest } from '../contract/index.js';
 import {
   ESTIMATE_OPTIONS,
@@ -75,7 +82,7 @@ const json = (value: unknown): string => JSON.stringify(value, null, 2);
 async function planCommand(args: readonly string[]): Promise<string> {
   const values = parse(args, PLAN_OPTIONS);
   if (values['help'] === true) return USAGE;
-  const response = await plan(planRequest(values));
+  const response = await planFromInput(loadProfileCatalog(), planRequest(values));
   if (values['json'] === true) return json(response);
   if (isGraphResponse(response)) return graphPlanReport(response);
   if (isHeteroResponse(response)) return heteroPlanReport(response);
@@ -91,7 +98,7 @@ async function planCommand(args: readonly string[]): Promise<string> {
 function selectCommand(args: readonly string[]): string {
   const values = parse(args, SELECT_OPTIONS);
   if (values['help'] === true) return USAGE;
-  const response = selectCluster(selectionRequest(values));
+  const response = selectClusterFromInput(loadProfileCatalog(), selectionRequest(values));
   return values['json'] === true ? json(response) : selectionReport(response);
 }
 
@@ -116,7 +123,7 @@ function scheduleCommand(args: readonly string[]): string {
 function estimateCommand(args: readonly string[]): string {
   const values = parse(args, ESTIMATE_OPTIONS);
   if (values['help'] === true) return USAGE;
-  const response = estimate(estimateRequest(values));
+  const response = estimateFromInput(loadProfileCatalog(), estimateRequest(values));
   return values['json'] === true ? json(response) : estimateResponseReport(response);
 }
 

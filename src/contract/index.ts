@@ -7,3 +7,4 @@ export * from './study-schemas.js';
 export { LIMITS, SEARCH_DEFAULTS } from './limits.js';
 export { ApiError, STATUS_BY_CODE } from './errors.js';
 export type { ApiErrorOptions, ErrorCode, Issue } from './errors.js';
+export type { components, paths } from './generated/openapi.js';

@@ -2,7 +2,7 @@
  * Parsing of Megatron-LM's `--pipeline-model-parallel-layout` (syntax in src/plan/pipeline-layout.ts,
  * where the formatter lives so that search/ can emit layouts too).
  */
-export { formatPipelineLayout } from '../plan/pipeline-layout.js';
+export { formatPipelineLayout } from '../plan/index.js';
 
 const GROUP_REPEAT = /\(([^)]+)\)\*(\d+)/g;
 const CHAR_REPEAT = /(.)\*(\d+)/g;

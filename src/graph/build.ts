@@ -7,9 +7,8 @@
  *               → mlp-down → residual-add(+y)
  */
 import { Graph } from '@dagrejs/graphlib';
-import { ModelInputError } from '../model-spec/errors.js';
+import { ModelInputError, validateTransformerSpec } from '../model-spec/index.js';
 import { attentionOps, embeddingOp, headOps, mlpOps, normOp, residualAddOp } from './ops.js';
-import { validateTransformerSpec } from '../model-spec/validate.js';
 import type { ModelGraph, OpNode, ParameterCounts } from './types.js';
 import type { TransformerSpec } from '../model-spec/index.js';
 

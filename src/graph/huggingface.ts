@@ -3,8 +3,7 @@
  * Llama / Mistral / Qwen2, GPT-2, GPT-NeoX, BLOOM and OPT. Field names and defaults follow the
  * transformers configuration_*.py / modeling_*.py files of each family.
  */
-import { ModelInputError } from '../model-spec/errors.js';
-import { defaultHeadDim, validateTransformerSpec } from '../model-spec/validate.js';
+import { ModelInputError, defaultHeadDim, validateTransformerSpec } from '../model-spec/index.js';
 import type { TransformerSpec } from '../model-spec/index.js';
 
 type Family = 'llama' | 'gpt2' | 'gpt_neox' | 'bloom' | 'opt';

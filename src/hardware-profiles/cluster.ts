@@ -9,7 +9,7 @@ import {
   BYTES_PER_SECOND_PER_GBITPS,
   BYTES_PER_SECOND_PER_GBPS,
   SECONDS_PER_MICROSECOND,
-} from '../base/units.js';
+} from '../base/index.js';
 
 /**
  * Defaults for custom clusters, from hardware.md (§2.2, §2.3, §2.5). They are link-tier

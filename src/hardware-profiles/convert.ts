@@ -12,7 +12,7 @@ import {
   FLOPS_PER_GFLOP,
   FLOPS_PER_TFLOPS,
   SECONDS_PER_MICROSECOND,
-} from '../base/units.js';
+} from '../base/index.js';
 
 /**
  * PCIe x16 per-direction wire rate in GB/s by generation (≈ 1, 2, 4 GB/s per lane for Gen3/4/5;

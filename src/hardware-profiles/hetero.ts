@@ -13,7 +13,7 @@ import type { CustomInterNode, CustomIntraNode } from './cluster.js';
 import { ProfileInputError } from './errors.js';
 import type { ClusterProfile, LinkProfile } from './types.js';
 import { worldSize } from './types.js';
-import { BYTES_PER_SECOND_PER_GBPS, SECONDS_PER_MICROSECOND } from '../base/units.js';
+import { BYTES_PER_SECOND_PER_GBPS, SECONDS_PER_MICROSECOND } from '../base/index.js';
 
 /** A cluster of homogeneous node groups plus the network between groups. */
 export interface HeterogeneousCluster {

@@ -4,11 +4,10 @@ import type { Express } from 'express';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import type { ErrorLogger } from './middleware.js';
 import { errorHandler, notFound, stderrLogger } from './middleware.js';
-import { createPlanCache } from '../service/plan-cache.js';
+import { createPlanCache } from '../service/index.js';
 import { apiRoutes } from './routes.js';
-import type { PlanPool } from '../service/worker-pool.js';
+import type { PlanPool, StudyService } from '../service/index.js';
 import { createStudiesRouter } from './study-routes.js';
-import type { StudyService } from '../service/studies/index.js';
 
 export interface AppDeps {
   readonly catalog: ProfileCatalog;

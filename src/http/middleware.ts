@@ -2,7 +2,7 @@
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ApiError, LIMITS } from '../contract/index.js';
-import { toApiError } from '../service/normalise-error.js';
+import { toApiError } from '../service/index.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 

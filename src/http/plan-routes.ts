@@ -6,11 +6,14 @@
  */
 import type { Response, Router } from 'express';
 import { z } from 'zod';
-import { ExportFormat, PlanRequest, ScheduleFormat, ScheduleRequest } from '../contract/index.js';
-import { LIMITS } from '../contract/index.js';
-import type { Planner } from '../service/planner.js';
-import type { RenderedSchedule } from '../service/schedules.js';
-import type { StoredPlanOutcome } from '../service/plan-cache.js';
+import {
+  ExportFormat,
+  PlanRequest,
+  ScheduleFormat,
+  ScheduleRequest,
+  LIMITS,
+} from '../contract/index.js';
+import type { Planner, RenderedSchedule, StoredPlanOutcome } from '../service/index.js';
 import { jsonBody } from './middleware.js';
 
 const Index = z

@@ -10,16 +10,15 @@ import {
   clusterPresetList,
   modelDetail,
   modelList,
-} from '../service/catalog-views.js';
+  createPlanCache,
+  createPlanner,
+} from '../service/index.js';
 import { DOCS_HTML } from './docs-page.js';
 import { jsonBody } from './middleware.js';
 import { loadOpenApiDocument } from './openapi-document.js';
-import { createPlanCache } from '../service/plan-cache.js';
-import type { PlanCache } from '../service/plan-cache.js';
-import { createPlanner } from '../service/planner.js';
+import type { PlanCache, PlanPool } from '../service/index.js';
 import { addPlanRoutes } from './plan-routes.js';
 import { ClusterSelectionRequest, EstimateRequest } from '../contract/index.js';
-import type { PlanPool } from '../service/worker-pool.js';
 
 export interface RouteDeps {
   readonly catalog: ProfileCatalog;

@@ -6,11 +6,17 @@
  */
 import { Router } from 'express';
 import type { Request, Response } from 'express';
-import type { StudyEvent, StudyService } from '../service/studies/index.js';
-import { paretoSvg, resultsToCsv, scalingSvg } from '../studies/index.js';
+import type { StudyEvent, StudyService } from '../service/index.js';
+import {
+  paretoSvg,
+  resultsToCsv,
+  scalingSvg,
+  resultToApi,
+  snapshotToApi,
+  studyErrorToApi,
+} from '../service/index.js';
 import { ApiError } from '../contract/index.js';
 import { jsonBody } from './middleware.js';
-import { resultToApi, snapshotToApi, studyErrorToApi } from '../service/study-views.js';
 
 export interface StudiesRouterDeps {
   readonly studies: StudyService;

@@ -1,3 +1,10 @@
 export type { Plan, PlanSchedule, StagePlacement } from './types.js';
 export { stagePlacements } from './layout.js';
 export { formatPipelineLayout } from './pipeline-layout.js';
+export type {
+  HeteroPlan,
+  HeteroPlanKind,
+  HeteroReplica,
+  HeteroStage,
+  LauncherHints,
+} from './hetero-types.js';

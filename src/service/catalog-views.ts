@@ -2,7 +2,7 @@
 import type { TransformerSpec } from '../model-spec/index.js';
 import { buildModelGraph } from '../graph/index.js';
 import type { ModelZooEntry, ProfileCatalog } from '../hardware-profiles/index.js';
-import type { components } from '../contract/generated/openapi.js';
+import type { components } from '../contract/index.js';
 import { heteroClusterFromSpec } from '../hardware-profiles/index.js';
 import { ApiError } from '../contract/index.js';
 import { mixClusterInput } from './hetero-plans.js';

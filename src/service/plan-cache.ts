@@ -12,7 +12,7 @@
 import { deserialize, serialize } from 'node:v8';
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
-import { contentHash } from '../base/hash.js';
+import { contentHash } from '../base/index.js';
 import { ApiError, LIMITS, SEARCH_DEFAULTS } from '../contract/index.js';
 import type {
   GraphPlanResponse,

@@ -4,1917 +4,1884 @@
  */
 
 export interface paths {
-  '/v1/plans': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search for the best parallelism strategy
+         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous pipelines evaluated, default 2000), but not constraints, stepTimeTargetSeconds or exports (400).
+         */
+        post: operations["createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Search for the best parallelism strategy
-     * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous pipelines evaluated, default 2000), but not constraints, stepTimeTargetSeconds or exports (400).
-     */
-    post: operations['createPlan'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/plans/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
+    "/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The response of an earlier POST /v1/plans, while it is cached (LRU bounded in bytes, in memory) */
+        get: operations["getPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The response of an earlier POST /v1/plans, while it is cached (LRU bounded in bytes, in memory) */
-    get: operations['getPlan'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/plans/{id}/export': {
-    parameters: {
-      query: {
-        format: components['schemas']['ExportFormat'];
-        /** @description Export alternatives[alternative] instead of the best plan. */
-        alternative?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
+    "/v1/plans/{id}/export": {
+        parameters: {
+            query: {
+                format: components["schemas"]["ExportFormat"];
+                /** @description Export alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Launch configuration for a cached plan (Megatron-LM, DeepSpeed, torchtitan, torchrun, rank map)
+         * @description Every export carries `text`, the file to save. A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter. A heterogeneous plan answers 422 (details.reason heterogeneous-plan: stock launchers cannot express per-stage device types or per-group micro-batch counts; see best.launcher) unless it is kind homogeneous, whose homogeneousPlan is exported.
+         */
+        get: operations["getPlanExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Launch configuration for a cached plan (Megatron-LM, DeepSpeed, torchtitan, torchrun, rank map)
-     * @description Every export carries `text`, the file to save. A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter. A heterogeneous plan answers 422 (details.reason heterogeneous-plan: stock launchers cannot express per-stage device types or per-group micro-batch counts; see best.launcher) unless it is kind homogeneous, whose homogeneousPlan is exported.
-     */
-    get: operations['getPlanExport'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/plans/{id}/schedule': {
-    parameters: {
-      query?: {
-        format?: components['schemas']['ScheduleFormat'];
-        /** @description Use alternatives[alternative] instead of the best plan. */
-        alternative?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
+    "/v1/plans/{id}/schedule": {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["ScheduleFormat"];
+                /** @description Use alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The pipeline schedule of a cached plan, simulated with its own stage times
+         * @description A plan without pipelining (pipelineParallel 1) answers 422 (details.reason no-pipeline).
+         */
+        get: operations["getPlanSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The pipeline schedule of a cached plan, simulated with its own stage times
-     * @description A plan without pipelining (pipelineParallel 1) answers 422 (details.reason no-pipeline).
-     */
-    get: operations['getPlanSchedule'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/schedules': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate and simulate a pipeline schedule (per-rank action lists, bubble, in-flight)
+         * @description Bounded: stages ≤ 128, microBatches ≤ 1024 and at most 200000 actions in all (400 naming the field otherwise). Default stage times: 1 ms forward, 1 ms backward-input, 1 ms backward-weight per stage. `format=trace` answers a Chrome trace (chrome://tracing, Perfetto) as application/json.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Generate and simulate a pipeline schedule (per-rank action lists, bubble, in-flight)
-     * @description Bounded: stages ≤ 128, microBatches ≤ 1024 and at most 200000 actions in all (400 naming the field otherwise). Default stage times: 1 ms forward, 1 ms backward-input, 1 ms backward-weight per stage. `format=trace` answers a Chrome trace (chrome://tracing, Perfetto) as application/json.
-     */
-    post: operations['createSchedule'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cluster-selections': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cluster-selections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a sub-cluster of an inventory under a $/hour budget or a step-time target
+         * @description Tries node counts {0, powers of two below maxNodes, maxNodes} per inventory item, plans each sub-cluster with the heterogeneous planner (objective fastest), and answers the Pareto frontier of (step time, $/hour, every rented GPU billed) and the choice. Needs a price for every inventory accelerator (prices or GET /v1/accelerators), else 422 naming prices. Runs in the plan worker pool, bounded by timeLimitSeconds.
+         */
+        post: operations["selectCluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Choose a sub-cluster of an inventory under a $/hour budget or a step-time target
-     * @description Tries node counts {0, powers of two below maxNodes, maxNodes} per inventory item, plans each sub-cluster with the heterogeneous planner (objective fastest), and answers the Pareto frontier of (step time, $/hour, every rented GPU billed) and the choice. Needs a price for every inventory accelerator (prices or GET /v1/accelerators), else 422 naming prices. Runs in the plan worker pool, bounded by timeLimitSeconds.
-     */
-    post: operations['selectCluster'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/estimates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Estimate one given strategy
+         * @description An invalid strategy (a degree that does not divide the heads, world-size or batch mismatch) or one that does not fit in memory answers 422 with the reason, the field and the numbers (requiredBytes vs availableBytes for out-of-memory).
+         */
+        post: operations["createEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Estimate one given strategy
-     * @description An invalid strategy (a degree that does not divide the heads, world-size or batch mismatch) or one that does not fit in memory answers 422 with the reason, the field and the numbers (requiredBytes vs availableBytes for out-of-memory).
-     */
-    post: operations['createEstimate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/models': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The model zoo */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The model zoo */
-    get: operations['listModels'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/models/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/models/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One zoo model with its parameter breakdown */
+        get: operations["getModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One zoo model with its parameter breakdown */
-    get: operations['getModel'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/accelerators': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/accelerators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accelerator profiles */
+        get: operations["listAccelerators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Accelerator profiles */
-    get: operations['listAccelerators'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/clusters': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster presets (node types) and cluster mixes (heterogeneous clusters) */
+        get: operations["listClusters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Cluster presets (node types) and cluster mixes (heterogeneous clusters) */
-    get: operations['listClusters'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/healthz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Liveness */
-    get: operations['health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/openapi.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document as JSON */
+        get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** This document as JSON */
-    get: operations['openapi'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/docs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Interactive documentation page */
+        get: operations["docs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Interactive documentation page */
-    get: operations['docs'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/studies': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/studies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start (or join) a what-if study over models × clusters × nodes × batch × sequence
+         * @description The id is the content hash of the normalised spec; identical specs share one job. A spec expanding to more than 2000 scenarios is refused with 400 (details.reason too-many-scenarios, details.scenarioCount), never truncated.
+         */
+        post: operations["createStudy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Start (or join) a what-if study over models × clusters × nodes × batch × sequence
-     * @description The id is the content hash of the normalised spec; identical specs share one job. A spec expanding to more than 2000 scenarios is refused with 400 (details.reason too-many-scenarios, details.scenarioCount), never truncated.
-     */
-    post: operations['createStudy'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/studies/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
+    "/v1/studies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Status, progress, analysis and (partial) results */
+        get: operations["getStudy"];
+        put?: never;
+        post?: never;
+        /** Cancel a running study */
+        delete: operations["cancelStudy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Status, progress, analysis and (partial) results */
-    get: operations['getStudy'];
-    put?: never;
-    post?: never;
-    /** Cancel a running study */
-    delete: operations['cancelStudy'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/studies/{id}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
+    "/v1/studies/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Server-sent events — `scenario` (a finished row), `progress` ({done,total}), `end` ({status,error}) */
+        get: operations["streamStudyEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Server-sent events — `scenario` (a finished row), `progress` ({done,total}), `end` ({status,error}) */
-    get: operations['streamStudyEvents'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/studies/{id}/results': {
-    parameters: {
-      query?: {
-        format?: 'json' | 'csv';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
+    "/v1/studies/{id}/results": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Result rows as JSON or CSV */
+        get: operations["getStudyResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Result rows as JSON or CSV */
-    get: operations['getStudyResults'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/studies/{id}/charts/{chart}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        chart: 'pareto.svg' | 'scaling.svg';
-      };
-      cookie?: never;
+    "/v1/studies/{id}/charts/{chart}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                chart: "pareto.svg" | "scaling.svg";
+            };
+            cookie?: never;
+        };
+        /** Pareto (time vs cost) or scaling (tokens/s and MFU vs GPUs) chart */
+        get: operations["getStudyChart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Pareto (time vs cost) or scaling (tokens/s and MFU vs GPUs) chart */
-    get: operations['getStudyChart'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    /** @description A zoo id (GET /v1/models), a Hugging Face config.json, or an explicit shape. */
-    ModelInput:
-      | string
-      | components['schemas']['HuggingFaceModelInput']
-      | components['schemas']['TransformerModelInput'];
-    /** @description A transformer (ModelInput), or an operator graph: model.graph (operator-graph JSON, see examples/graphs) or model.onnx (a graph-only .onnx file, base64). Operator graphs are planned with Alpa-style intra-op ILP + stage DP; training.sequenceLength is then ignored and training.globalBatchSize must be a multiple of the graph's batch (leading dim of its first input), the quotient being the micro-batch count. */
-    PlanModelInput:
-      | components['schemas']['ModelInput']
-      | components['schemas']['GraphModelInput']
-      | components['schemas']['OnnxModelInput'];
-    GraphModelInput: {
-      /** @description Operator-graph JSON: { tensors: { name: { shape, dtype?, parameter? } }, nodes: [ { id, op, inputs, outputs, attributes? } ] } (at most 5000 nodes). */
-      graph: {
-        [key: string]: unknown;
-      };
-    };
-    OnnxModelInput: {
-      /** @description A graph-only .onnx file */
-      onnx: string;
-      /** @description Value for symbolic batch dims. */
-      batchSize?: number;
-    };
-    /** @enum {string} */
-    ExportFormat: 'megatron' | 'deepspeed' | 'torchtitan' | 'torchrun' | 'rankmap';
-    /** @enum {string} */
-    ScheduleFormat: 'json' | 'csv' | 'trace' | 'svg';
-    ScheduleRequest: {
-      /** @description Pipeline ranks p. */
-      stages: number;
-      /** @description Micro-batches m per step. */
-      microBatches: number;
-      schedule: components['schemas']['ScheduleId'];
-      /** @description Chunks per rank (interleaved-1f1b; zb-v is always 2). */
-      virtualStages?: number;
-      /** @description Sequence slices per micro-batch (seq-slice-1f1b). */
-      slices?: number;
-      stageTimes?: components['schemas']['StageTimes'];
-      /** @description Activation transfer between consecutive stages on different ranks. */
-      p2pSeconds?: number;
-    };
-    /** @description Per global stage (p · chunks per rank entries), seconds per micro-batch. */
-    StageTimes: {
-      forwardSeconds: number[];
-      backwardInputSeconds: number[];
-      backwardWeightSeconds: number[];
-    };
-    HuggingFaceModelInput: {
-      /** @description The contents of a Hugging Face config.json (llama, mistral, qwen2, gpt2, gpt_neox, bloom, opt). */
-      huggingFaceConfig: {
-        [key: string]: unknown;
-      };
-    };
-    TransformerModelInput: {
-      transformer: components['schemas']['TransformerInput'];
-    };
-    TransformerInput: {
-      layers: number;
-      hiddenSize: number;
-      heads: number;
-      /** @description Default: heads. */
-      kvHeads?: number;
-      /** @description Default: 4·hiddenSize, or 256·⌈(8h/3)/256⌉ for a gated MLP. */
-      ffnHiddenSize?: number;
-      vocabSize: number;
-      /** @description Default: false. */
-      gatedMlp?: boolean;
-      /** @description Default: false. */
-      tiedEmbeddings?: boolean;
-      /** @description Default: hiddenSize / heads. */
-      headDim?: number;
-      positionEmbedding?: components['schemas']['PositionEmbedding'];
-      maxPositionEmbeddings?: number;
-      norm?: components['schemas']['NormKind'];
-      linearBias?: boolean;
-      name?: string;
-    };
-    /** @enum {string} */
-    PositionEmbedding: 'learned' | 'rotary' | 'alibi';
-    /** @enum {string} */
-    NormKind: 'layernorm' | 'rmsnorm';
-    /** @description A preset node type repeated over nodes, or a custom cluster. At most 65,536 GPUs. */
-    ClusterInput:
-      components['schemas']['PresetClusterInput'] | components['schemas']['CustomClusterInput'];
-    /** @description A homogeneous cluster (ClusterInput), or a heterogeneous one: node groups (HeteroClusterInput) or a shipped mix by id (ClusterMixInput, GET /v1/clusters `mixes`). A one-group cluster is planned exactly as its group alone (same id, same response); two or more groups answer a HeteroPlanResponse. At most 65,536 GPUs summed over the groups. */
-    PlanClusterInput:
-      | components['schemas']['PresetClusterInput']
-      | components['schemas']['CustomClusterInput']
-      | components['schemas']['HeteroClusterInput']
-      | components['schemas']['ClusterMixInput'];
-    /** @description Node groups, each homogeneous (a preset or a custom node type), joined by the interGroup network. Errors name the group (`cluster.groups[1].nodes`). */
-    HeteroClusterInput: {
-      groups: components['schemas']['ClusterInput'][];
-      interGroup?: components['schemas']['InterGroupInput'];
-    };
-    /** @description The network between any two groups: AGGREGATE bandwidth of the uplink (shared by concurrent cross-group transfers), not per GPU. Default: the slowest group's whole-node scale-out bandwidth, its largest latency and lowest efficiency. */
-    InterGroupInput: {
-      /** @description Per direction (10^9 bytes/s). */
-      bandwidthGBps: number;
-      latencyMicroseconds: number;
-      /** @description Default: 0.9. */
-      efficiency?: number;
-    };
-    ClusterMixInput: {
-      /** @description A cluster-mix id from GET /v1/clusters (`mixes`). */
-      mix: string;
-    };
-    PresetClusterInput: {
-      /** @description An id from GET /v1/clusters. */
-      preset: string;
-      nodes: number;
-    };
-    CustomClusterInput: {
-      /** @description An id from GET /v1/accelerators. */
-      accelerator: string;
-      gpusPerNode: number;
-      nodes: number;
-      intraNode?: components['schemas']['IntraNodeInput'];
-      interNode?: components['schemas']['InterNodeInput'];
-    };
-    IntraNodeInput: {
-      /** @description Per GPU, per direction (10^9 bytes/s). */
-      bandwidthGBps: number;
-      latencyMicroseconds?: number;
-      efficiency?: number;
-    };
-    InterNodeInput: {
-      /** @description Default: one per GPU. */
-      nicsPerNode?: number;
-      /** @description Per NIC, per direction (10^9 bytes/s). */
-      nicBandwidthGBps: number;
-      latencyMicroseconds?: number;
-      efficiency?: number;
-    };
-    TrainingInput: {
-      /** @description Sequences per optimizer step. */
-      globalBatchSize: number;
-      /** @description Tokens per sequence. */
-      sequenceLength: number;
-      precision?: components['schemas']['Precision'];
-      /** @description Default: true. */
-      flashAttention?: boolean;
-      /** @description Default: false. */
-      dropout?: boolean;
-      /** @description Default: true. */
-      overlapGradientReduce?: boolean;
-      framework?: components['schemas']['Framework'];
-    };
-    /** @enum {string} */
-    Precision: 'bf16' | 'fp16' | 'fp8';
-    /**
-     * @description Training framework whose runtime behaviour the estimate assumes. Default: megatron.
-     * @enum {string}
-     */
-    Framework: 'megatron' | 'deepspeed' | 'fsdp';
-    /**
-     * @description fastest: least step time. min-gpus: fewest nodes meeting stepTimeTargetSeconds. max-mfu: highest MFU. cheapest: least $ per step of the GPUs used (heterogeneous clusters; needs a price per accelerator, from search.prices or GET /v1/accelerators, else 422 naming search.prices); on a homogeneous cluster every GPU is billed, so it is the fastest plan. Heterogeneous clusters accept fastest and cheapest only.
-     * @enum {string}
-     */
-    Objective: 'fastest' | 'min-gpus' | 'max-mfu' | 'cheapest';
-    /** @description $ per GPU-hour by accelerator id (GET /v1/accelerators), overriding the profile's priceUsdPerGpuHour. */
-    Prices: {
-      [key: string]: number;
-    };
-    /** @enum {string} */
-    RecomputeMode: 'none' | 'selective' | 'full';
-    /** @enum {integer} */
-    ZeroStage: 0 | 1 | 2 | 3;
-    /** @enum {string} */
-    ScheduleId:
-      'gpipe' | '1f1b' | 'interleaved-1f1b' | 'zb-h1' | 'zb-h2' | 'zb-v' | 'seq-slice-1f1b';
-    Degrees: number[];
-    /** @description Allowed values per axis; an absent axis is searched in full. */
-    SearchConstraints: {
-      dataParallel?: components['schemas']['Degrees'];
-      tensorParallel?: components['schemas']['Degrees'];
-      pipelineParallel?: components['schemas']['Degrees'];
-      virtualStages?: components['schemas']['Degrees'];
-      microBatchSize?: components['schemas']['Degrees'];
-      sequenceParallel?: boolean[];
-      recompute?: components['schemas']['RecomputeMode'][];
-      /** @description With full recompute, the layers per pipeline chunk to recompute (null = all). Absent: the planner recomputes the fewest layers that fit in memory. */
-      recomputeLayers?: (number | null)[];
-      zeroStage?: components['schemas']['ZeroStage'][];
-      schedule?: components['schemas']['ScheduleId'][];
-    };
-    SearchOptions: {
-      objective?: components['schemas']['Objective'];
-      /** @description Alternatives besides the best plan. Default: 5. */
-      topK?: number;
-      /** @description Required by objective 'min-gpus'. */
-      stepTimeTargetSeconds?: number;
-      /** @description Default: 100000. */
-      maxCandidates?: number;
-      /** @description Transformer plans on one homogeneous cluster: may the best plan use fewer whole nodes than given when that is faster (a fixed global batch can make an extra node a worse fit)? Default true; false plans on exactly the given world size. Never for objective max-mfu. */
-      allowIdleNodes?: boolean;
-      /** @description Default: 30. */
-      timeLimitSeconds?: number;
-      constraints?: components['schemas']['SearchConstraints'];
-      /** @description Export formats to inline in best.exports (transformer plans on homogeneous clusters). */
-      exports?: components['schemas']['ExportFormat'][];
-      /**
-       * @description ILP solver for operator-graph plans (timeLimitSeconds is its budget). Default: highs.
-       * @enum {string}
-       */
-      solver?: 'highs' | 'javascript-lp-solver';
-      prices?: components['schemas']['Prices'];
-    };
-    PlanRequest: {
-      model: components['schemas']['PlanModelInput'];
-      cluster: components['schemas']['PlanClusterInput'];
-      training: components['schemas']['TrainingInput'];
-      search?: components['schemas']['SearchOptions'];
-    };
-    /** @description One strategy. Defaults: contextParallel 1, schedule 1f1b (interleaved-1f1b when virtualStages > 1), sequenceParallel when tensorParallel > 1, recompute none, recomputeLayers null (all), zeroStage 0, layersPerStage null (even split). */
-    StrategyInput: {
-      dataParallel: number;
-      tensorParallel: number;
-      pipelineParallel: number;
-      /** @description Default: 1 (only 1 is modelled). */
-      contextParallel?: number;
-      microBatchSize: number;
-      /** @description Default: globalBatchSize / (dataParallel · microBatchSize) when it divides. */
-      numMicroBatches?: number;
-      /** @description Default: 2 for interleaved-1f1b and zb-v (V-shape), else 1. */
-      virtualStages?: number;
-      /** @description Sequence slices per micro-batch for seq-slice-1f1b. Default: 2 for seq-slice-1f1b, else 1. */
-      sequenceSlices?: number;
-      /** @description Default: true when tensorParallel > 1. */
-      sequenceParallel?: boolean;
-      recompute?: components['schemas']['RecomputeMode'];
-      recomputeLayers?: number | null;
-      zeroStage?: components['schemas']['ZeroStage'];
-      schedule?: components['schemas']['ScheduleId'];
-      /** @description Layers per pipeline chunk (length pipelineParallel · virtualStages); null or absent: even split. */
-      layersPerStage?: number[] | null;
-    };
-    EstimateRequest: {
-      model: components['schemas']['ModelInput'];
-      cluster: components['schemas']['ClusterInput'];
-      training: components['schemas']['TrainingInput'];
-      strategy: components['schemas']['StrategyInput'];
-    };
-    Strategy: {
-      dataParallel: number;
-      tensorParallel: number;
-      pipelineParallel: number;
-      contextParallel: number;
-      virtualStages: number;
-      sequenceSlices: number;
-      sequenceParallel: boolean;
-      microBatchSize: number;
-      numMicroBatches: number;
-      recompute: components['schemas']['RecomputeMode'];
-      recomputeLayers: number | null;
-      zeroStage: components['schemas']['ZeroStage'];
-      schedule: components['schemas']['ScheduleId'];
-      layersPerStage: number[] | null;
-    };
-    MemoryBreakdown: {
-      weights: number;
-      gradients: number;
-      optimizer: number;
-      activations: number;
-      other: number;
-    };
-    TimeBreakdown: {
-      compute: number;
-      recompute: number;
-      tensorParallelComm: number;
-      dataParallelComm: number;
-      pipelineComm: number;
-      bubble: number;
-      optimizer: number;
-    };
-    StageEstimate: {
-      stage: number;
-      layers: number;
-      hasEmbedding: boolean;
-      hasLmHead: boolean;
-      forwardSeconds: number;
-      backwardSeconds: number;
-      backwardInputSeconds: number;
-      backwardWeightSeconds: number;
-      peakMemoryBytes: number;
-    };
-    Estimate: {
-      stepTimeSeconds: number;
-      tokensPerSecond: number;
-      /** @description Model FLOPs utilisation in [0, 1]. */
-      mfu: number;
-      /** @description Hardware FLOPs utilisation (recompute counted) in [0, 1]. */
-      hfu: number;
-      /** @description Achieved model TFLOP/s per GPU. */
-      tflopsPerGpu: number;
-      fits: boolean;
-      peakMemoryBytesPerGpu: number;
-      memoryCapacityBytesPerGpu: number;
-      memoryBytes: components['schemas']['MemoryBreakdown'];
-      timeSeconds: components['schemas']['TimeBreakdown'];
-      modelFlopsPerStep: number;
-      hardwareFlopsPerStep: number;
-      stages: components['schemas']['StageEstimate'][];
-    };
-    StagePlacement: {
-      chunk: number;
-      pipelineRank: number;
-      firstLayer: number;
-      numLayers: number;
-      hasEmbedding: boolean;
-      hasLmHead: boolean;
-      firstRank: number;
-      lastRank: number;
-    };
-    Plan: {
-      strategy: components['schemas']['Strategy'];
-      estimate: components['schemas']['Estimate'];
-      layout: components['schemas']['StagePlacement'][];
-      worldSize: number;
-      gpusPerNode: number;
-      nodes: number;
-      /** @description Accelerator id. */
-      accelerator: string;
-      /** @description Model name. */
-      model: string;
-      /** @description The simulated pipeline schedule; null without pipelining. */
-      schedule: components['schemas']['PlanSchedule'] | null;
-      exports?: components['schemas']['PlanExports'];
-    };
-    SearchStats: {
-      candidates: number;
-      feasible: number;
-      /** @description Rejected candidates counted by reason. */
-      rejected: {
-        [key: string]: number;
-      };
-      elapsedSeconds: number;
-      /** @description True when maxCandidates stopped the search early. */
-      truncated: boolean;
-      /** @description Given nodes the best plan leaves idle because it is faster on fewer (best.nodes says how many it uses). */
-      idleNodes: number;
-      /** @description The best step time on every given node; null when no plan fits on all of them. */
-      allNodesStepTimeSeconds: number | null;
-    };
-    PlanResponse: {
-      /** @description sha256 hex of the canonical JSON of the normalised request; GET /v1/plans/{id}. */
-      id: string;
-      best: components['schemas']['Plan'];
-      alternatives: components['schemas']['Plan'][];
-      search: components['schemas']['SearchStats'];
-    };
-    AnyPlanResponse:
-      | components['schemas']['PlanResponse']
-      | components['schemas']['GraphPlanResponse']
-      | components['schemas']['HeteroPlanResponse'];
-    /** @description Per-rank action lists ("<stage><F|I|W|B><micro-batch>") simulated with the plan's stage costs. */
-    PlanSchedule: {
-      kind: string;
-      numRanks: number;
-      numStages: number;
-      numMicroBatches: number;
-      chunksPerRank: number;
-      slicesPerMicroBatch: number;
-      stageToRank: number[];
-      ranks: string[][];
-      makespanSeconds: number;
-      bubbleFraction: number;
-      bubbleFractionPerRank: number[];
-      peakInFlightMicroBatches: number[];
-    };
-    /** @description Inline exports requested with search.exports or ?exports=. */
-    PlanExports: {
-      megatron?: components['schemas']['MegatronExport'];
-      deepspeed?: components['schemas']['DeepSpeedExport'];
-      torchtitan?: components['schemas']['TorchtitanExport'];
-      torchrun?: components['schemas']['TorchrunExport'];
-      rankmap?: components['schemas']['RankMapExport'];
-    };
-    PlanExport:
-      | components['schemas']['MegatronExport']
-      | components['schemas']['DeepSpeedExport']
-      | components['schemas']['TorchtitanExport']
-      | components['schemas']['TorchrunExport']
-      | components['schemas']['RankMapExport'];
-    MegatronExport: {
-      /** @enum {string} */
-      format: 'megatron';
-      argv: string[];
-      /** @description A torchrun ... pretrain_gpt.py command. */
-      text: string;
-      notes: string[];
-    };
-    DeepSpeedExport: {
-      /** @enum {string} */
-      format: 'deepspeed';
-      /** @description ds_config.json. */
-      config: {
-        [key: string]: unknown;
-      };
-      pipelineStages: number;
-      pipeline: {
-        numStages: number;
+    schemas: {
+        /** @description A zoo id (GET /v1/models), a Hugging Face config.json, or an explicit shape. */
+        ModelInput: string | components["schemas"]["HuggingFaceModelInput"] | components["schemas"]["TransformerModelInput"];
+        /** @description A transformer (ModelInput), or an operator graph: model.graph (operator-graph JSON, see examples/graphs) or model.onnx (a graph-only .onnx file, base64). Operator graphs are planned with Alpa-style intra-op ILP + stage DP; training.sequenceLength is then ignored and training.globalBatchSize must be a multiple of the graph's batch (leading dim of its first input), the quotient being the micro-batch count. */
+        PlanModelInput: components["schemas"]["ModelInput"] | components["schemas"]["GraphModelInput"] | components["schemas"]["OnnxModelInput"];
+        GraphModelInput: {
+            /** @description Operator-graph JSON: { tensors: { name: { shape, dtype?, parameter? } }, nodes: [ { id, op, inputs, outputs, attributes? } ] } (at most 5000 nodes). */
+            graph: {
+                [key: string]: unknown;
+            };
+        };
+        OnnxModelInput: {
+            /** @description A graph-only .onnx file */
+            onnx: string;
+            /** @description Value for symbolic batch dims. */
+            batchSize?: number;
+        };
         /** @enum {string} */
-        partitionMethod: 'uniform' | 'explicit';
-        layersPerStage: number[];
-      };
-      text: string;
-      notes: string[];
-    };
-    TorchtitanExport: {
-      /** @enum {string} */
-      format: 'torchtitan';
-      settings: {
-        option: string;
-        value: number | string | string[][];
-        cli: boolean;
-      }[];
-      overrides: string[];
-      /** @enum {string} */
-      activationCheckpoint: 'none' | 'selective' | 'full';
-      python: string;
-      text: string;
-      scheduleCsv: string | null;
-      notes: string[];
-    };
-    TorchrunExport: {
-      /** @enum {string} */
-      format: 'torchrun';
-      commands: string[];
-      hostfile: string;
-      text: string;
-    };
-    RankMapExport: {
-      /** @enum {string} */
-      format: 'rankmap';
-      summary: {
-        worldSize: number;
-        gpusPerNode: number;
+        ExportFormat: "megatron" | "deepspeed" | "torchtitan" | "torchrun" | "rankmap";
         /** @enum {string} */
-        order: 'tp-cp-ep-dp-pp';
-        rankFormula: string;
-        tpGroupsWithinNode: boolean;
-        cpGroupsWithinNode: boolean;
-      };
-      offset: number;
-      ranks: {
-        rank: number;
-        node: number;
-        localRank: number;
-        tp: number;
-        cp: number;
-        dp: number;
-        pp: number;
-      }[];
-      tensorParallelGroups: components['schemas']['RankGroups'];
-      contextParallelGroups: components['schemas']['RankGroups'];
-      dataParallelGroups: components['schemas']['RankGroups'];
-      pipelineParallelGroups: components['schemas']['RankGroups'];
-      /** @description The rank map as JSON text (at most 4096 ranks). */
-      text: string;
-    };
-    RankGroups: number[][];
-    ScheduleResponse: {
-      schedule: components['schemas']['ScheduleId'];
-      stages: number;
-      microBatches: number;
-      virtualStages: number;
-      slices: number;
-      ranks: {
-        rank: number;
-        actions: string[];
-      }[];
-      timeline: {
-        rank: number;
-        action: string;
-        startSeconds: number;
-        endSeconds: number;
-      }[];
-      makespanSeconds: number;
-      bubbleFraction: number;
-      bubbleFractionPerRank: number[];
-      /** @description Per rank, the most (chunk, micro-batch[, slice]) units with F done and backward pending. */
-      peakActivationsInFlight: number[];
-    };
-    TensorLayout: {
-      tensor: string;
-      /** @description Per tensor dim: R (replicated), S0 / S1 / S01 (sharded over mesh axis 0, 1, both). */
-      layout: string;
-    };
-    GraphOp: {
-      id: string;
-      stage: number;
-      /** @description [rows, cols] of the stage sub-mesh. */
-      mesh: number[];
-      strategy: string;
-      inputs: components['schemas']['TensorLayout'][];
-      outputs: components['schemas']['TensorLayout'][];
-      temporal?: {
-        steps: number;
-      };
-    };
-    GraphStage: {
-      stage: number;
-      ops: string[];
-      mesh: number[];
-      latencySeconds: number;
-    };
-    GraphPlan: {
-      /** @enum {string} */
-      kind: 'operator-graph';
-      ops: components['schemas']['GraphOp'][];
-      stages: components['schemas']['GraphStage'][];
-      estimate: {
-        stepTimeSeconds: number;
-        numMicroBatches: number;
-        samplesPerSecond: number;
-      };
-      worldSize: number;
-      gpusPerNode: number;
-      nodes: number;
-      accelerator: string;
-    };
-    GraphPlanResponse: {
-      id: string;
-      best: components['schemas']['GraphPlan'];
-      alternatives: components['schemas']['GraphPlan'][];
-      search: {
-        solver: string;
+        ScheduleFormat: "json" | "csv" | "trace" | "svg";
+        ScheduleRequest: {
+            /** @description Pipeline ranks p. */
+            stages: number;
+            /** @description Micro-batches m per step. */
+            microBatches: number;
+            schedule: components["schemas"]["ScheduleId"];
+            /** @description Chunks per rank (interleaved-1f1b; zb-v is always 2). */
+            virtualStages?: number;
+            /** @description Sequence slices per micro-batch (seq-slice-1f1b). */
+            slices?: number;
+            stageTimes?: components["schemas"]["StageTimes"];
+            /** @description Activation transfer between consecutive stages on different ranks. */
+            p2pSeconds?: number;
+        };
+        /** @description Per global stage (p · chunks per rank entries), seconds per micro-batch. */
+        StageTimes: {
+            forwardSeconds: number[];
+            backwardInputSeconds: number[];
+            backwardWeightSeconds: number[];
+        };
+        HuggingFaceModelInput: {
+            /** @description The contents of a Hugging Face config.json (llama, mistral, qwen2, gpt2, gpt_neox, bloom, opt). */
+            huggingFaceConfig: {
+                [key: string]: unknown;
+            };
+        };
+        TransformerModelInput: {
+            transformer: components["schemas"]["TransformerInput"];
+        };
+        TransformerInput: {
+            layers: number;
+            hiddenSize: number;
+            heads: number;
+            /** @description Default: heads. */
+            kvHeads?: number;
+            /** @description Default: 4·hiddenSize, or 256·⌈(8h/3)/256⌉ for a gated MLP. */
+            ffnHiddenSize?: number;
+            vocabSize: number;
+            /** @description Default: false. */
+            gatedMlp?: boolean;
+            /** @description Default: false. */
+            tiedEmbeddings?: boolean;
+            /** @description Default: hiddenSize / heads. */
+            headDim?: number;
+            positionEmbedding?: components["schemas"]["PositionEmbedding"];
+            maxPositionEmbeddings?: number;
+            norm?: components["schemas"]["NormKind"];
+            linearBias?: boolean;
+            name?: string;
+        };
         /** @enum {string} */
-        status: 'optimal' | 'feasible' | 'infeasible' | 'timeout';
-        solverSeconds: number;
-        elapsedSeconds: number;
-      };
-    };
-    /** @description One pipeline stage of a heterogeneous pipeline, placed on one group. */
-    HeteroStage: {
-      stage: number;
-      /** @description Index into the cluster's groups. */
-      group: number;
-      accelerator: string;
-      tensorParallel: number;
-      dataParallel: number;
-      /** @description Transformer layers [firstLayer, firstLayer + numLayers). */
-      firstLayer: number;
-      numLayers: number;
-      hasEmbedding: boolean;
-      hasLmHead: boolean;
-      /** @description Global ranks [firstRank, lastRank], in group order. */
-      firstRank: number;
-      lastRank: number;
-      /** @description Per micro-batch, TP collectives included, p2p excluded. */
-      forwardSeconds: number;
-      backwardSeconds: number;
-      peakMemoryBytes: number;
-      memoryCapacityBytes: number;
-    };
-    /** @description One group's data-parallel replicas in heterogeneous data parallelism. */
-    HeteroReplica: {
-      group: number;
-      accelerator: string;
-      gpus: number;
-      tensorParallel: number;
-      pipelineParallel: number;
-      /** @description Replicas inside the group. */
-      dataParallel: number;
-      microBatchSize: number;
-      /** @description Sequences per step this group processes (sum = global batch). */
-      globalBatchShare: number;
-      /** @description Micro-batches per replica pipeline per step. */
-      numMicroBatches: number;
-      firstRank: number;
-      lastRank: number;
-      /** @description The group's step time for its share, before the cross-group gradient sync. */
-      finishSeconds: number;
-      peakMemoryBytes: number;
-    };
-    HeteroLauncher: {
-      /** @description Megatron --pipeline-model-parallel-layout (pipelines only). */
-      megatronPipelineLayout?: string;
-      /** @description What stock launchers cannot express for this plan, and other launch caveats. */
-      notes: string[];
-    };
-    /** @description A plan on a heterogeneous cluster. kind hetero-pipeline has `stages` (one group per stage); hetero-data-parallel has `replicas` (one entry per group, each with its own batch share); homogeneous is a v1 plan on one group, in `homogeneousPlan`. */
-    HeteroPlan: {
-      /** @enum {string} */
-      kind: 'hetero-pipeline' | 'hetero-data-parallel' | 'homogeneous';
-      stepTimeSeconds: number;
-      /** @description $/hour of the GPUs the plan uses; null when a used accelerator has no price. */
-      costUsdPerHour: number | null;
-      /** @description stepTimeSeconds × costUsdPerHour / 3600; null when the price is unknown. */
-      costUsdPerStep: number | null;
-      tokensPerSecond: number;
-      mfu: number;
-      gpusUsed: number;
-      /** @description GPUs used per group (index = group). */
-      gpusPerGroup: number[];
-      microBatchSize: number;
-      stages?: components['schemas']['HeteroStage'][];
-      replicas?: components['schemas']['HeteroReplica'][];
-      launcher: components['schemas']['HeteroLauncher'];
-      homogeneousPlan?: components['schemas']['Plan'];
-    };
-    HeteroSearchStats: {
-      candidates: number;
-      feasible: number;
-      rejected: {
-        [key: string]: number;
-      };
-      /** @description Candidates skipped by the lower bound. */
-      pruned: number;
-      elapsedSeconds: number;
-    };
-    HeteroPlanResponse: {
-      id: string;
-      best: components['schemas']['HeteroPlan'];
-      alternatives: components['schemas']['HeteroPlan'][];
-      search: components['schemas']['HeteroSearchStats'];
-    };
-    /** @description Up to maxNodes nodes of one node type (a preset, or a custom node type). */
-    InventoryItem:
-      components['schemas']['PresetInventoryItem'] | components['schemas']['CustomInventoryItem'];
-    PresetInventoryItem: {
-      preset: string;
-      maxNodes: number;
-    };
-    CustomInventoryItem: {
-      accelerator: string;
-      gpusPerNode: number;
-      maxNodes: number;
-      intraNode?: components['schemas']['IntraNodeInput'];
-      interNode?: components['schemas']['InterNodeInput'];
-    };
-    ClusterSelectionRequest: {
-      model: components['schemas']['ModelInput'];
-      training: components['schemas']['TrainingInput'];
-      inventory: components['schemas']['InventoryItem'][];
-      interGroup?: components['schemas']['InterGroupInput'];
-      budgetUsdPerHour?: number;
-      stepTimeTargetSeconds?: number;
-      prices?: components['schemas']['Prices'];
-      /** @description Default: 30. */
-      timeLimitSeconds?: number;
-    };
-    FrontierPoint: {
-      /** @description Nodes rented per inventory item. */
-      nodesPerGroup: number[];
-      gpusPerGroup: number[];
-      stepTimeSeconds: number;
-      /** @description Every rented GPU billed, used by the plan or not. */
-      costUsdPerHour: number;
-      plan: components['schemas']['HeteroPlan'];
-    };
-    ClusterSelectionResponse: {
-      /** @description Without stepTimeTargetSeconds, the fastest frontier point within budgetUsdPerHour; with it, the cheapest point meeting it (and the budget); null when none does. */
-      chosen: components['schemas']['FrontierPoint'] | null;
-      /** @description Non-dominated (step time, $/hour) points, by $/hour ascending (step time descending). */
-      frontier: components['schemas']['FrontierPoint'][];
-      clustersEvaluated: number;
-      elapsedSeconds: number;
-    };
-    EstimateResponse: {
-      estimate: components['schemas']['Estimate'];
-      strategy: components['schemas']['Strategy'];
-      layout: components['schemas']['StagePlacement'][];
-    };
-    ModelSummary: {
-      id: string;
-      name: string;
-      /** @description Counted from the built graph. */
-      parameterCount: number;
-      publishedParameterCount: number | null;
-      layers: number;
-      hiddenSize: number;
-      heads: number;
-      kvHeads: number;
-      ffnHiddenSize: number;
-      vocabSize: number;
-    };
-    ModelList: {
-      models: components['schemas']['ModelSummary'][];
-    };
-    TransformerSpec: {
-      name: string;
-      layers: number;
-      hiddenSize: number;
-      heads: number;
-      kvHeads: number;
-      headDim: number;
-      ffnHiddenSize: number;
-      vocabSize: number;
-      gatedMlp: boolean;
-      tiedEmbeddings: boolean;
-      positionEmbedding: components['schemas']['PositionEmbedding'];
-      maxPositionEmbeddings: number;
-      norm: components['schemas']['NormKind'];
-      linearBias: boolean;
-    };
-    ParameterBreakdown: {
-      embedding: number;
-      perLayer: number;
-      /** @description LM head (0 when tied) plus the final norm. */
-      head: number;
-      total: number;
-    };
-    ModelDetail: {
-      id: string;
-      name: string;
-      publishedParameterCount: number | null;
-      spec: components['schemas']['TransformerSpec'];
-      parameters: components['schemas']['ParameterBreakdown'];
-      source: string;
-      notes: string;
-    };
-    /** @description Dense peak FLOP/s per numeric format; an absent format is unsupported. */
-    PeakFlops: {
-      fp32?: number;
-      tf32?: number;
-      bf16?: number;
-      fp16?: number;
-      fp8?: number;
-    };
-    Accelerator: {
-      id: string;
-      name: string;
-      vendor: string;
-      memoryBytes: number;
-      peakFlopsPerSecond: components['schemas']['PeakFlops'];
-      memoryBandwidthBytesPerSecond: number;
-      tdpWatts: number;
-      priceUsdPerGpuHour: number | null;
-      source: string;
-    };
-    AcceleratorList: {
-      accelerators: components['schemas']['Accelerator'][];
-    };
-    Link: {
-      /** @description Per GPU */
-      bandwidthBytesPerSecond: number;
-      latencySeconds: number;
-      efficiency: number;
-    };
-    ClusterPreset: {
-      id: string;
-      name: string;
-      accelerator: string;
-      gpusPerNode: number;
-      intraNode: components['schemas']['Link'];
-      interNode: components['schemas']['Link'];
-      source: string;
-    };
-    /** @description A shipped heterogeneous cluster (profiles/cluster-mixes), usable as cluster.mix. */
-    ClusterMix: {
-      id: string;
-      name: string;
-      groups: {
-        preset: string;
-        nodes: number;
-      }[];
-      /** @description The inter-group link in base units (the default of InterGroupInput when the file gives none). */
-      interGroup: {
-        /** @description Aggregate, per direction. */
-        bandwidthBytesPerSecond: number;
-        latencySeconds: number;
-        efficiency: number;
-      };
-      source: string;
-      notes: string;
-    };
-    ClusterPresetList: {
-      clusters: components['schemas']['ClusterPreset'][];
-      mixes: components['schemas']['ClusterMix'][];
-    };
-    Health: {
-      /** @enum {string} */
-      status: 'ok';
-    };
-    /** @enum {string} */
-    ErrorCode:
-      | 'BAD_REQUEST'
-      | 'VALIDATION_FAILED'
-      | 'NOT_FOUND'
-      | 'UNKNOWN_MODEL'
-      | 'UNKNOWN_ACCELERATOR'
-      | 'UNKNOWN_PRESET'
-      | 'PAYLOAD_TOO_LARGE'
-      | 'UNSUPPORTED_MEDIA_TYPE'
-      | 'INFEASIBLE'
-      | 'PLANNING_TIMEOUT'
-      | 'OVERLOADED'
-      | 'INTERNAL';
-    Issue: {
-      code: string;
-      path: (string | number)[];
-      message: string;
-    };
-    /** @description RFC 9457 problem details. */
-    Problem: {
-      /** @description A URI reference naming the problem type. */
-      type: string;
-      title: string;
-      status: number;
-      detail: string;
-      code: components['schemas']['ErrorCode'];
-      /** @description Dotted path of the request field at fault. */
-      field?: string;
-      issues?: components['schemas']['Issue'][];
-      details?: {
-        [key: string]: unknown;
-      };
-    };
-    /** @enum {string} */
-    StudyStatus: 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
-    StudyProgress: {
-      done: number;
-      total: number;
-    };
-    StudySummary: {
-      /** @description SHA-256 of the normalised spec */
-      id: string;
-      status: components['schemas']['StudyStatus'];
-      progress: components['schemas']['StudyProgress'];
-    };
-    StudySpec: {
-      axes: {
-        models: components['schemas']['ModelInput'][];
-        clusters: components['schemas']['ClusterInput'][];
-        nodes?: number[];
-        globalBatchSizes?: number[];
-        sequenceLengths?: number[];
-      };
-      goal: {
-        tokens: number;
-        deadlineDays?: number;
-      };
-      /** @description USD per GPU-hour by accelerator id */
-      prices?: {
-        [key: string]: number;
-      };
-      constraints?: {
-        maxGpus?: number;
-        maxCostUsd?: number;
-      };
-      training?: {
-        /** @description Default: 1024. */
-        globalBatchSize?: number;
-        /** @description Default: 2048. */
-        sequenceLength?: number;
+        PositionEmbedding: "learned" | "rotary" | "alibi";
         /** @enum {string} */
-        precision?: 'bf16' | 'fp16' | 'fp8';
-        flashAttention?: boolean;
-        dropout?: boolean;
-        overlapGradientReduce?: boolean;
+        NormKind: "layernorm" | "rmsnorm";
+        /** @description A preset node type repeated over nodes, or a custom cluster. At most 65,536 GPUs. */
+        ClusterInput: components["schemas"]["PresetClusterInput"] | components["schemas"]["CustomClusterInput"];
+        /** @description A homogeneous cluster (ClusterInput), or a heterogeneous one: node groups (HeteroClusterInput) or a shipped mix by id (ClusterMixInput, GET /v1/clusters `mixes`). A one-group cluster is planned exactly as its group alone (same id, same response); two or more groups answer a HeteroPlanResponse. At most 65,536 GPUs summed over the groups. */
+        PlanClusterInput: components["schemas"]["PresetClusterInput"] | components["schemas"]["CustomClusterInput"] | components["schemas"]["HeteroClusterInput"] | components["schemas"]["ClusterMixInput"];
+        /** @description Node groups, each homogeneous (a preset or a custom node type), joined by the interGroup network. Errors name the group (`cluster.groups[1].nodes`). */
+        HeteroClusterInput: {
+            groups: components["schemas"]["ClusterInput"][];
+            interGroup?: components["schemas"]["InterGroupInput"];
+        };
+        /** @description The network between any two groups: AGGREGATE bandwidth of the uplink (shared by concurrent cross-group transfers), not per GPU. Default: the slowest group's whole-node scale-out bandwidth, its largest latency and lowest efficiency. */
+        InterGroupInput: {
+            /** @description Per direction (10^9 bytes/s). */
+            bandwidthGBps: number;
+            latencyMicroseconds: number;
+            /** @description Default: 0.9. */
+            efficiency?: number;
+        };
+        ClusterMixInput: {
+            /** @description A cluster-mix id from GET /v1/clusters (`mixes`). */
+            mix: string;
+        };
+        PresetClusterInput: {
+            /** @description An id from GET /v1/clusters. */
+            preset: string;
+            nodes: number;
+        };
+        CustomClusterInput: {
+            /** @description An id from GET /v1/accelerators. */
+            accelerator: string;
+            gpusPerNode: number;
+            nodes: number;
+            intraNode?: components["schemas"]["IntraNodeInput"];
+            interNode?: components["schemas"]["InterNodeInput"];
+        };
+        IntraNodeInput: {
+            /** @description Per GPU, per direction (10^9 bytes/s). */
+            bandwidthGBps: number;
+            latencyMicroseconds?: number;
+            efficiency?: number;
+        };
+        InterNodeInput: {
+            /** @description Default: one per GPU. */
+            nicsPerNode?: number;
+            /** @description Per NIC, per direction (10^9 bytes/s). */
+            nicBandwidthGBps: number;
+            latencyMicroseconds?: number;
+            efficiency?: number;
+        };
+        TrainingInput: {
+            /** @description Sequences per optimizer step. */
+            globalBatchSize: number;
+            /** @description Tokens per sequence. */
+            sequenceLength: number;
+            precision?: components["schemas"]["Precision"];
+            /** @description Default: true. */
+            flashAttention?: boolean;
+            /** @description Default: false. */
+            dropout?: boolean;
+            /** @description Default: true. */
+            overlapGradientReduce?: boolean;
+            framework?: components["schemas"]["Framework"];
+        };
         /** @enum {string} */
-        framework?: 'megatron' | 'deepspeed' | 'fsdp';
-      };
-      search?: {
-        /** @description Default: 0. */
-        topK?: number;
-        /** @description Default: 20000. */
-        maxCandidates?: number;
-      };
-      energy?: {
-        /** @description Default: 1.1. */
-        pue?: number;
-        /** @description Default: 0.3. */
-        idlePowerFraction?: number;
-      };
+        Precision: "bf16" | "fp16" | "fp8";
+        /**
+         * @description Training framework whose runtime behaviour the estimate assumes. Default: megatron.
+         * @enum {string}
+         */
+        Framework: "megatron" | "deepspeed" | "fsdp";
+        /**
+         * @description fastest: least step time. min-gpus: fewest nodes meeting stepTimeTargetSeconds. max-mfu: highest MFU. cheapest: least $ per step of the GPUs used (heterogeneous clusters; needs a price per accelerator, from search.prices or GET /v1/accelerators, else 422 naming search.prices); on a homogeneous cluster every GPU is billed, so it is the fastest plan. Heterogeneous clusters accept fastest and cheapest only.
+         * @enum {string}
+         */
+        Objective: "fastest" | "min-gpus" | "max-mfu" | "cheapest";
+        /** @description $ per GPU-hour by accelerator id (GET /v1/accelerators), overriding the profile's priceUsdPerGpuHour. */
+        Prices: {
+            [key: string]: number;
+        };
+        /** @enum {string} */
+        RecomputeMode: "none" | "selective" | "full";
+        /** @enum {integer} */
+        ZeroStage: 0 | 1 | 2 | 3;
+        /** @enum {string} */
+        ScheduleId: "gpipe" | "1f1b" | "interleaved-1f1b" | "zb-h1" | "zb-h2" | "zb-v" | "seq-slice-1f1b";
+        Degrees: number[];
+        /** @description Allowed values per axis; an absent axis is searched in full. */
+        SearchConstraints: {
+            dataParallel?: components["schemas"]["Degrees"];
+            tensorParallel?: components["schemas"]["Degrees"];
+            pipelineParallel?: components["schemas"]["Degrees"];
+            virtualStages?: components["schemas"]["Degrees"];
+            microBatchSize?: components["schemas"]["Degrees"];
+            sequenceParallel?: boolean[];
+            recompute?: components["schemas"]["RecomputeMode"][];
+            /** @description With full recompute, the layers per pipeline chunk to recompute (null = all). Absent: the planner recomputes the fewest layers that fit in memory. */
+            recomputeLayers?: (number | null)[];
+            zeroStage?: components["schemas"]["ZeroStage"][];
+            schedule?: components["schemas"]["ScheduleId"][];
+        };
+        SearchOptions: {
+            objective?: components["schemas"]["Objective"];
+            /** @description Alternatives besides the best plan. Default: 5. */
+            topK?: number;
+            /** @description Required by objective 'min-gpus'. */
+            stepTimeTargetSeconds?: number;
+            /** @description Default: 100000. */
+            maxCandidates?: number;
+            /** @description Transformer plans on one homogeneous cluster: may the best plan use fewer whole nodes than given when that is faster (a fixed global batch can make an extra node a worse fit)? Default true; false plans on exactly the given world size. Never for objective max-mfu. */
+            allowIdleNodes?: boolean;
+            /** @description Default: 30. */
+            timeLimitSeconds?: number;
+            constraints?: components["schemas"]["SearchConstraints"];
+            /** @description Export formats to inline in best.exports (transformer plans on homogeneous clusters). */
+            exports?: components["schemas"]["ExportFormat"][];
+            /**
+             * @description ILP solver for operator-graph plans (timeLimitSeconds is its budget). Default: highs.
+             * @enum {string}
+             */
+            solver?: "highs" | "javascript-lp-solver";
+            prices?: components["schemas"]["Prices"];
+        };
+        PlanRequest: {
+            model: components["schemas"]["PlanModelInput"];
+            cluster: components["schemas"]["PlanClusterInput"];
+            training: components["schemas"]["TrainingInput"];
+            search?: components["schemas"]["SearchOptions"];
+        };
+        /** @description One strategy. Defaults: contextParallel 1, schedule 1f1b (interleaved-1f1b when virtualStages > 1), sequenceParallel when tensorParallel > 1, recompute none, recomputeLayers null (all), zeroStage 0, layersPerStage null (even split). */
+        StrategyInput: {
+            dataParallel: number;
+            tensorParallel: number;
+            pipelineParallel: number;
+            /** @description Default: 1 (only 1 is modelled). */
+            contextParallel?: number;
+            microBatchSize: number;
+            /** @description Default: globalBatchSize / (dataParallel · microBatchSize) when it divides. */
+            numMicroBatches?: number;
+            /** @description Default: 2 for interleaved-1f1b and zb-v (V-shape), else 1. */
+            virtualStages?: number;
+            /** @description Sequence slices per micro-batch for seq-slice-1f1b. Default: 2 for seq-slice-1f1b, else 1. */
+            sequenceSlices?: number;
+            /** @description Default: true when tensorParallel > 1. */
+            sequenceParallel?: boolean;
+            recompute?: components["schemas"]["RecomputeMode"];
+            recomputeLayers?: number | null;
+            zeroStage?: components["schemas"]["ZeroStage"];
+            schedule?: components["schemas"]["ScheduleId"];
+            /** @description Layers per pipeline chunk (length pipelineParallel · virtualStages); null or absent: even split. */
+            layersPerStage?: number[] | null;
+        };
+        EstimateRequest: {
+            model: components["schemas"]["ModelInput"];
+            cluster: components["schemas"]["ClusterInput"];
+            training: components["schemas"]["TrainingInput"];
+            strategy: components["schemas"]["StrategyInput"];
+        };
+        Strategy: {
+            dataParallel: number;
+            tensorParallel: number;
+            pipelineParallel: number;
+            contextParallel: number;
+            virtualStages: number;
+            sequenceSlices: number;
+            sequenceParallel: boolean;
+            microBatchSize: number;
+            numMicroBatches: number;
+            recompute: components["schemas"]["RecomputeMode"];
+            recomputeLayers: number | null;
+            zeroStage: components["schemas"]["ZeroStage"];
+            schedule: components["schemas"]["ScheduleId"];
+            layersPerStage: number[] | null;
+        };
+        MemoryBreakdown: {
+            weights: number;
+            gradients: number;
+            optimizer: number;
+            activations: number;
+            other: number;
+        };
+        TimeBreakdown: {
+            compute: number;
+            recompute: number;
+            tensorParallelComm: number;
+            dataParallelComm: number;
+            pipelineComm: number;
+            bubble: number;
+            optimizer: number;
+        };
+        StageEstimate: {
+            stage: number;
+            layers: number;
+            hasEmbedding: boolean;
+            hasLmHead: boolean;
+            forwardSeconds: number;
+            backwardSeconds: number;
+            backwardInputSeconds: number;
+            backwardWeightSeconds: number;
+            peakMemoryBytes: number;
+        };
+        Estimate: {
+            stepTimeSeconds: number;
+            tokensPerSecond: number;
+            /** @description Model FLOPs utilisation in [0, 1]. */
+            mfu: number;
+            /** @description Hardware FLOPs utilisation (recompute counted) in [0, 1]. */
+            hfu: number;
+            /** @description Achieved model TFLOP/s per GPU. */
+            tflopsPerGpu: number;
+            fits: boolean;
+            peakMemoryBytesPerGpu: number;
+            memoryCapacityBytesPerGpu: number;
+            memoryBytes: components["schemas"]["MemoryBreakdown"];
+            timeSeconds: components["schemas"]["TimeBreakdown"];
+            modelFlopsPerStep: number;
+            hardwareFlopsPerStep: number;
+            stages: components["schemas"]["StageEstimate"][];
+        };
+        StagePlacement: {
+            chunk: number;
+            pipelineRank: number;
+            firstLayer: number;
+            numLayers: number;
+            hasEmbedding: boolean;
+            hasLmHead: boolean;
+            firstRank: number;
+            lastRank: number;
+        };
+        Plan: {
+            strategy: components["schemas"]["Strategy"];
+            estimate: components["schemas"]["Estimate"];
+            layout: components["schemas"]["StagePlacement"][];
+            worldSize: number;
+            gpusPerNode: number;
+            nodes: number;
+            /** @description Accelerator id. */
+            accelerator: string;
+            /** @description Model name. */
+            model: string;
+            /** @description The simulated pipeline schedule; null without pipelining. */
+            schedule: components["schemas"]["PlanSchedule"] | null;
+            exports?: components["schemas"]["PlanExports"];
+        };
+        SearchStats: {
+            candidates: number;
+            feasible: number;
+            /** @description Rejected candidates counted by reason. */
+            rejected: {
+                [key: string]: number;
+            };
+            elapsedSeconds: number;
+            /** @description True when maxCandidates stopped the search early. */
+            truncated: boolean;
+            /** @description Given nodes the best plan leaves idle because it is faster on fewer (best.nodes says how many it uses). */
+            idleNodes: number;
+            /** @description The best step time on every given node; null when no plan fits on all of them. */
+            allNodesStepTimeSeconds: number | null;
+        };
+        PlanResponse: {
+            /** @description sha256 hex of the canonical JSON of the normalised request; GET /v1/plans/{id}. */
+            id: string;
+            best: components["schemas"]["Plan"];
+            alternatives: components["schemas"]["Plan"][];
+            search: components["schemas"]["SearchStats"];
+        };
+        AnyPlanResponse: components["schemas"]["PlanResponse"] | components["schemas"]["GraphPlanResponse"] | components["schemas"]["HeteroPlanResponse"];
+        /** @description Per-rank action lists ("<stage><F|I|W|B><micro-batch>") simulated with the plan's stage costs. */
+        PlanSchedule: {
+            kind: string;
+            numRanks: number;
+            numStages: number;
+            numMicroBatches: number;
+            chunksPerRank: number;
+            slicesPerMicroBatch: number;
+            stageToRank: number[];
+            ranks: string[][];
+            makespanSeconds: number;
+            bubbleFraction: number;
+            bubbleFractionPerRank: number[];
+            peakInFlightMicroBatches: number[];
+        };
+        /** @description Inline exports requested with search.exports or ?exports=. */
+        PlanExports: {
+            megatron?: components["schemas"]["MegatronExport"];
+            deepspeed?: components["schemas"]["DeepSpeedExport"];
+            torchtitan?: components["schemas"]["TorchtitanExport"];
+            torchrun?: components["schemas"]["TorchrunExport"];
+            rankmap?: components["schemas"]["RankMapExport"];
+        };
+        PlanExport: components["schemas"]["MegatronExport"] | components["schemas"]["DeepSpeedExport"] | components["schemas"]["TorchtitanExport"] | components["schemas"]["TorchrunExport"] | components["schemas"]["RankMapExport"];
+        MegatronExport: {
+            /** @enum {string} */
+            format: "megatron";
+            argv: string[];
+            /** @description A torchrun ... pretrain_gpt.py command. */
+            text: string;
+            notes: string[];
+        };
+        DeepSpeedExport: {
+            /** @enum {string} */
+            format: "deepspeed";
+            /** @description ds_config.json. */
+            config: {
+                [key: string]: unknown;
+            };
+            pipelineStages: number;
+            pipeline: {
+                numStages: number;
+                /** @enum {string} */
+                partitionMethod: "uniform" | "explicit";
+                layersPerStage: number[];
+            };
+            text: string;
+            notes: string[];
+        };
+        TorchtitanExport: {
+            /** @enum {string} */
+            format: "torchtitan";
+            settings: {
+                option: string;
+                value: number | string | string[][];
+                cli: boolean;
+            }[];
+            overrides: string[];
+            /** @enum {string} */
+            activationCheckpoint: "none" | "selective" | "full";
+            python: string;
+            text: string;
+            scheduleCsv: string | null;
+            notes: string[];
+        };
+        TorchrunExport: {
+            /** @enum {string} */
+            format: "torchrun";
+            commands: string[];
+            hostfile: string;
+            text: string;
+        };
+        RankMapExport: {
+            /** @enum {string} */
+            format: "rankmap";
+            summary: {
+                worldSize: number;
+                gpusPerNode: number;
+                /** @enum {string} */
+                order: "tp-cp-ep-dp-pp";
+                rankFormula: string;
+                tpGroupsWithinNode: boolean;
+                cpGroupsWithinNode: boolean;
+            };
+            offset: number;
+            ranks: {
+                rank: number;
+                node: number;
+                localRank: number;
+                tp: number;
+                cp: number;
+                dp: number;
+                pp: number;
+            }[];
+            tensorParallelGroups: components["schemas"]["RankGroups"];
+            contextParallelGroups: components["schemas"]["RankGroups"];
+            dataParallelGroups: components["schemas"]["RankGroups"];
+            pipelineParallelGroups: components["schemas"]["RankGroups"];
+            /** @description The rank map as JSON text (at most 4096 ranks). */
+            text: string;
+        };
+        RankGroups: number[][];
+        ScheduleResponse: {
+            schedule: components["schemas"]["ScheduleId"];
+            stages: number;
+            microBatches: number;
+            virtualStages: number;
+            slices: number;
+            ranks: {
+                rank: number;
+                actions: string[];
+            }[];
+            timeline: {
+                rank: number;
+                action: string;
+                startSeconds: number;
+                endSeconds: number;
+            }[];
+            makespanSeconds: number;
+            bubbleFraction: number;
+            bubbleFractionPerRank: number[];
+            /** @description Per rank, the most (chunk, micro-batch[, slice]) units with F done and backward pending. */
+            peakActivationsInFlight: number[];
+        };
+        TensorLayout: {
+            tensor: string;
+            /** @description Per tensor dim: R (replicated), S0 / S1 / S01 (sharded over mesh axis 0, 1, both). */
+            layout: string;
+        };
+        GraphOp: {
+            id: string;
+            stage: number;
+            /** @description [rows, cols] of the stage sub-mesh. */
+            mesh: number[];
+            strategy: string;
+            inputs: components["schemas"]["TensorLayout"][];
+            outputs: components["schemas"]["TensorLayout"][];
+            temporal?: {
+                steps: number;
+            };
+        };
+        GraphStage: {
+            stage: number;
+            ops: string[];
+            mesh: number[];
+            latencySeconds: number;
+        };
+        GraphPlan: {
+            /** @enum {string} */
+            kind: "operator-graph";
+            ops: components["schemas"]["GraphOp"][];
+            stages: components["schemas"]["GraphStage"][];
+            estimate: {
+                stepTimeSeconds: number;
+                numMicroBatches: number;
+                samplesPerSecond: number;
+            };
+            worldSize: number;
+            gpusPerNode: number;
+            nodes: number;
+            accelerator: string;
+        };
+        GraphPlanResponse: {
+            id: string;
+            best: components["schemas"]["GraphPlan"];
+            alternatives: components["schemas"]["GraphPlan"][];
+            search: {
+                solver: string;
+                /** @enum {string} */
+                status: "optimal" | "feasible" | "infeasible" | "timeout";
+                solverSeconds: number;
+                elapsedSeconds: number;
+            };
+        };
+        /** @description One pipeline stage of a heterogeneous pipeline, placed on one group. */
+        HeteroStage: {
+            stage: number;
+            /** @description Index into the cluster's groups. */
+            group: number;
+            accelerator: string;
+            tensorParallel: number;
+            dataParallel: number;
+            /** @description Transformer layers [firstLayer, firstLayer + numLayers). */
+            firstLayer: number;
+            numLayers: number;
+            hasEmbedding: boolean;
+            hasLmHead: boolean;
+            /** @description Global ranks [firstRank, lastRank], in group order. */
+            firstRank: number;
+            lastRank: number;
+            /** @description Per micro-batch, TP collectives included, p2p excluded. */
+            forwardSeconds: number;
+            backwardSeconds: number;
+            peakMemoryBytes: number;
+            memoryCapacityBytes: number;
+        };
+        /** @description One group's data-parallel replicas in heterogeneous data parallelism. */
+        HeteroReplica: {
+            group: number;
+            accelerator: string;
+            gpus: number;
+            tensorParallel: number;
+            pipelineParallel: number;
+            /** @description Replicas inside the group. */
+            dataParallel: number;
+            microBatchSize: number;
+            /** @description Sequences per step this group processes (sum = global batch). */
+            globalBatchShare: number;
+            /** @description Micro-batches per replica pipeline per step. */
+            numMicroBatches: number;
+            firstRank: number;
+            lastRank: number;
+            /** @description The group's step time for its share, before the cross-group gradient sync. */
+            finishSeconds: number;
+            peakMemoryBytes: number;
+        };
+        HeteroLauncher: {
+            /** @description Megatron --pipeline-model-parallel-layout (pipelines only). */
+            megatronPipelineLayout?: string;
+            /** @description What stock launchers cannot express for this plan, and other launch caveats. */
+            notes: string[];
+        };
+        /** @description A plan on a heterogeneous cluster. kind hetero-pipeline has `stages` (one group per stage); hetero-data-parallel has `replicas` (one entry per group, each with its own batch share); homogeneous is a v1 plan on one group, in `homogeneousPlan`. */
+        HeteroPlan: {
+            /** @enum {string} */
+            kind: "hetero-pipeline" | "hetero-data-parallel" | "homogeneous";
+            stepTimeSeconds: number;
+            /** @description $/hour of the GPUs the plan uses; null when a used accelerator has no price. */
+            costUsdPerHour: number | null;
+            /** @description stepTimeSeconds × costUsdPerHour / 3600; null when the price is unknown. */
+            costUsdPerStep: number | null;
+            tokensPerSecond: number;
+            mfu: number;
+            gpusUsed: number;
+            /** @description GPUs used per group (index = group). */
+            gpusPerGroup: number[];
+            microBatchSize: number;
+            stages?: components["schemas"]["HeteroStage"][];
+            replicas?: components["schemas"]["HeteroReplica"][];
+            launcher: components["schemas"]["HeteroLauncher"];
+            homogeneousPlan?: components["schemas"]["Plan"];
+        };
+        HeteroSearchStats: {
+            candidates: number;
+            feasible: number;
+            rejected: {
+                [key: string]: number;
+            };
+            /** @description Candidates skipped by the lower bound. */
+            pruned: number;
+            elapsedSeconds: number;
+        };
+        HeteroPlanResponse: {
+            id: string;
+            best: components["schemas"]["HeteroPlan"];
+            alternatives: components["schemas"]["HeteroPlan"][];
+            search: components["schemas"]["HeteroSearchStats"];
+        };
+        /** @description Up to maxNodes nodes of one node type (a preset, or a custom node type). */
+        InventoryItem: components["schemas"]["PresetInventoryItem"] | components["schemas"]["CustomInventoryItem"];
+        PresetInventoryItem: {
+            preset: string;
+            maxNodes: number;
+        };
+        CustomInventoryItem: {
+            accelerator: string;
+            gpusPerNode: number;
+            maxNodes: number;
+            intraNode?: components["schemas"]["IntraNodeInput"];
+            interNode?: components["schemas"]["InterNodeInput"];
+        };
+        ClusterSelectionRequest: {
+            model: components["schemas"]["ModelInput"];
+            training: components["schemas"]["TrainingInput"];
+            inventory: components["schemas"]["InventoryItem"][];
+            interGroup?: components["schemas"]["InterGroupInput"];
+            budgetUsdPerHour?: number;
+            stepTimeTargetSeconds?: number;
+            prices?: components["schemas"]["Prices"];
+            /** @description Default: 30. */
+            timeLimitSeconds?: number;
+        };
+        FrontierPoint: {
+            /** @description Nodes rented per inventory item. */
+            nodesPerGroup: number[];
+            gpusPerGroup: number[];
+            stepTimeSeconds: number;
+            /** @description Every rented GPU billed, used by the plan or not. */
+            costUsdPerHour: number;
+            plan: components["schemas"]["HeteroPlan"];
+        };
+        ClusterSelectionResponse: {
+            /** @description Without stepTimeTargetSeconds, the fastest frontier point within budgetUsdPerHour; with it, the cheapest point meeting it (and the budget); null when none does. */
+            chosen: components["schemas"]["FrontierPoint"] | null;
+            /** @description Non-dominated (step time, $/hour) points, by $/hour ascending (step time descending). */
+            frontier: components["schemas"]["FrontierPoint"][];
+            clustersEvaluated: number;
+            elapsedSeconds: number;
+        };
+        EstimateResponse: {
+            estimate: components["schemas"]["Estimate"];
+            strategy: components["schemas"]["Strategy"];
+            layout: components["schemas"]["StagePlacement"][];
+        };
+        ModelSummary: {
+            id: string;
+            name: string;
+            /** @description Counted from the built graph. */
+            parameterCount: number;
+            publishedParameterCount: number | null;
+            layers: number;
+            hiddenSize: number;
+            heads: number;
+            kvHeads: number;
+            ffnHiddenSize: number;
+            vocabSize: number;
+        };
+        ModelList: {
+            models: components["schemas"]["ModelSummary"][];
+        };
+        TransformerSpec: {
+            name: string;
+            layers: number;
+            hiddenSize: number;
+            heads: number;
+            kvHeads: number;
+            headDim: number;
+            ffnHiddenSize: number;
+            vocabSize: number;
+            gatedMlp: boolean;
+            tiedEmbeddings: boolean;
+            positionEmbedding: components["schemas"]["PositionEmbedding"];
+            maxPositionEmbeddings: number;
+            norm: components["schemas"]["NormKind"];
+            linearBias: boolean;
+        };
+        ParameterBreakdown: {
+            embedding: number;
+            perLayer: number;
+            /** @description LM head (0 when tied) plus the final norm. */
+            head: number;
+            total: number;
+        };
+        ModelDetail: {
+            id: string;
+            name: string;
+            publishedParameterCount: number | null;
+            spec: components["schemas"]["TransformerSpec"];
+            parameters: components["schemas"]["ParameterBreakdown"];
+            source: string;
+            notes: string;
+        };
+        /** @description Dense peak FLOP/s per numeric format; an absent format is unsupported. */
+        PeakFlops: {
+            fp32?: number;
+            tf32?: number;
+            bf16?: number;
+            fp16?: number;
+            fp8?: number;
+        };
+        Accelerator: {
+            id: string;
+            name: string;
+            vendor: string;
+            memoryBytes: number;
+            peakFlopsPerSecond: components["schemas"]["PeakFlops"];
+            memoryBandwidthBytesPerSecond: number;
+            tdpWatts: number;
+            priceUsdPerGpuHour: number | null;
+            source: string;
+        };
+        AcceleratorList: {
+            accelerators: components["schemas"]["Accelerator"][];
+        };
+        Link: {
+            /** @description Per GPU */
+            bandwidthBytesPerSecond: number;
+            latencySeconds: number;
+            efficiency: number;
+        };
+        ClusterPreset: {
+            id: string;
+            name: string;
+            accelerator: string;
+            gpusPerNode: number;
+            intraNode: components["schemas"]["Link"];
+            interNode: components["schemas"]["Link"];
+            source: string;
+        };
+        /** @description A shipped heterogeneous cluster (profiles/cluster-mixes), usable as cluster.mix. */
+        ClusterMix: {
+            id: string;
+            name: string;
+            groups: {
+                preset: string;
+                nodes: number;
+            }[];
+            /** @description The inter-group link in base units (the default of InterGroupInput when the file gives none). */
+            interGroup: {
+                /** @description Aggregate, per direction. */
+                bandwidthBytesPerSecond: number;
+                latencySeconds: number;
+                efficiency: number;
+            };
+            source: string;
+            notes: string;
+        };
+        ClusterPresetList: {
+            clusters: components["schemas"]["ClusterPreset"][];
+            mixes: components["schemas"]["ClusterMix"][];
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @enum {string} */
+        ErrorCode: "BAD_REQUEST" | "VALIDATION_FAILED" | "NOT_FOUND" | "UNKNOWN_MODEL" | "UNKNOWN_ACCELERATOR" | "UNKNOWN_PRESET" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INFEASIBLE" | "PLANNING_TIMEOUT" | "OVERLOADED" | "INTERNAL";
+        Issue: {
+            code: string;
+            path: (string | number)[];
+            message: string;
+        };
+        /** @description RFC 9457 problem details. */
+        Problem: {
+            /** @description A URI reference naming the problem type. */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description Dotted path of the request field at fault. */
+            field?: string;
+            issues?: components["schemas"]["Issue"][];
+            details?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @enum {string} */
+        StudyStatus: "queued" | "running" | "done" | "cancelled" | "failed";
+        StudyProgress: {
+            done: number;
+            total: number;
+        };
+        StudySummary: {
+            /** @description SHA-256 of the normalised spec */
+            id: string;
+            status: components["schemas"]["StudyStatus"];
+            progress: components["schemas"]["StudyProgress"];
+        };
+        StudySpec: {
+            axes: {
+                models: components["schemas"]["ModelInput"][];
+                clusters: components["schemas"]["ClusterInput"][];
+                nodes?: number[];
+                globalBatchSizes?: number[];
+                sequenceLengths?: number[];
+            };
+            goal: {
+                tokens: number;
+                deadlineDays?: number;
+            };
+            /** @description USD per GPU-hour by accelerator id */
+            prices?: {
+                [key: string]: number;
+            };
+            constraints?: {
+                maxGpus?: number;
+                maxCostUsd?: number;
+            };
+            training?: {
+                /** @description Default: 1024. */
+                globalBatchSize?: number;
+                /** @description Default: 2048. */
+                sequenceLength?: number;
+                /** @enum {string} */
+                precision?: "bf16" | "fp16" | "fp8";
+                flashAttention?: boolean;
+                dropout?: boolean;
+                overlapGradientReduce?: boolean;
+                /** @enum {string} */
+                framework?: "megatron" | "deepspeed" | "fsdp";
+            };
+            search?: {
+                /** @description Default: 0. */
+                topK?: number;
+                /** @description Default: 20000. */
+                maxCandidates?: number;
+            };
+            energy?: {
+                /** @description Default: 1.1. */
+                pue?: number;
+                /** @description Default: 0.3. */
+                idlePowerFraction?: number;
+            };
+        };
+        StudyResult: {
+            scenario: {
+                index?: number;
+                label?: string;
+                model?: string;
+                cluster?: string;
+                acceleratorId?: string | null;
+                nodes?: number;
+                gpus?: number | null;
+                globalBatchSize?: number;
+                sequenceLength?: number;
+            };
+            plan: components["schemas"]["Plan"] | null;
+            timeToTrainDays: number | null;
+            gpuHours: number | null;
+            priceUsdPerGpuHour: number | null;
+            costUsd: number | null;
+            energyKwh: number | null;
+            meetsDeadline?: boolean;
+            violations: string[];
+            notes: string[];
+            error?: {
+                reason: string;
+                message: string;
+            };
+        };
+        Study: components["schemas"]["StudySummary"] & {
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            /** @description frontier, scaling, cheapestMeetingDeadline, feasibleCount, infeasibleCount */
+            analysis: Record<string, never>;
+            results: components["schemas"]["StudyResult"][];
+        };
     };
-    StudyResult: {
-      scenario: {
-        index?: number;
-        label?: string;
-        model?: string;
-        cluster?: string;
-        acceleratorId?: string | null;
-        nodes?: number;
-        gpus?: number | null;
-        globalBatchSize?: number;
-        sequenceLength?: number;
-      };
-      plan: components['schemas']['Plan'] | null;
-      timeToTrainDays: number | null;
-      gpuHours: number | null;
-      priceUsdPerGpuHour: number | null;
-      costUsd: number | null;
-      energyKwh: number | null;
-      meetsDeadline?: boolean;
-      violations: string[];
-      notes: string[];
-      error?: {
-        reason: string;
-        message: string;
-      };
+    responses: {
+        /** @description Malformed JSON or a request that fails validation. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such route or resource. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Request body over 1 MB (8 MB for POST /v1/plans, which may carry an ONNX file). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Request body is not application/json. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Valid request, but no such plan (reason in details.reason). */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A bug on our side. */
+        Internal: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The search exceeded its time limit, or the planner is saturated. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
-    Study: components['schemas']['StudySummary'] & {
-      /** Format: date-time */
-      createdAt: string;
-      error: string | null;
-      /** @description frontier, scaling, cheapestMeetingDeadline, feasibleCount, infeasibleCount */
-      analysis: Record<string, never>;
-      results: components['schemas']['StudyResult'][];
-    };
-  };
-  responses: {
-    /** @description Malformed JSON or a request that fails validation. */
-    BadRequest: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description No such route or resource. */
-    NotFound: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description Request body over 1 MB (8 MB for POST /v1/plans, which may carry an ONNX file). */
-    PayloadTooLarge: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description Request body is not application/json. */
-    UnsupportedMediaType: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description Valid request, but no such plan (reason in details.reason). */
-    Unprocessable: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description A bug on our side. */
-    Internal: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description The search exceeded its time limit, or the planner is saturated. */
-    Unavailable: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-  };
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  createPlan: {
-    parameters: {
-      query?: {
-        /** @description Comma-separated export formats to inline in best.exports (same as search.exports). */
-        exports?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "model": "llama3-8b",
-         *       "cluster": {
-         *         "preset": "dgx-h100",
-         *         "nodes": 2
-         *       },
-         *       "training": {
-         *         "globalBatchSize": 64,
-         *         "sequenceLength": 4096
-         *       }
-         *     }
-         */
-        'application/json': components['schemas']['PlanRequest'];
-      };
-    };
-    responses: {
-      /** @description The plan id (content hash of the normalised request), the best plan, the runners-up and search statistics. Operator-graph models (model.graph / model.onnx) answer a GraphPlanResponse. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    createPlan: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated export formats to inline in best.exports (same as search.exports). */
+                exports?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['AnyPlanResponse'];
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "llama3-8b",
+                 *       "cluster": {
+                 *         "preset": "dgx-h100",
+                 *         "nodes": 2
+                 *       },
+                 *       "training": {
+                 *         "globalBatchSize": 64,
+                 *         "sequenceLength": 4096
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlanRequest"];
+            };
         };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['Unprocessable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['Unavailable'];
-    };
-  };
-  getPlan: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The same body POST /v1/plans answered. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description The plan id (content hash of the normalised request), the best plan, the runners-up and search statistics. Operator-graph models (model.graph / model.onnx) answer a GraphPlanResponse. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnyPlanResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
-        content: {
-          'application/json': components['schemas']['AnyPlanResponse'];
+    };
+    getPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-      };
-      404: components['responses']['NotFound'];
-    };
-  };
-  getPlanExport: {
-    parameters: {
-      query: {
-        format: components['schemas']['ExportFormat'];
-        /** @description Export alternatives[alternative] instead of the best plan. */
-        alternative?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The export. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The same body POST /v1/plans answered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnyPlanResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
         };
-        content: {
-          'application/json': components['schemas']['PlanExport'];
+    };
+    getPlanExport: {
+        parameters: {
+            query: {
+                format: components["schemas"]["ExportFormat"];
+                /** @description Export alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  getPlanSchedule: {
-    parameters: {
-      query?: {
-        format?: components['schemas']['ScheduleFormat'];
-        /** @description Use alternatives[alternative] instead of the best plan. */
-        alternative?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description JSON, PyTorch schedule CSV, Chrome trace or SVG Gantt chart. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
-        content: {
-          'application/json': components['schemas']['ScheduleResponse'];
-          'text/csv': string;
-          'image/svg+xml': string;
+    };
+    getPlanSchedule: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["ScheduleFormat"];
+                /** @description Use alternatives[alternative] instead of the best plan. */
+                alternative?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  createSchedule: {
-    parameters: {
-      query?: {
-        format?: components['schemas']['ScheduleFormat'];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "stages": 4,
-         *       "microBatches": 8,
-         *       "schedule": "zb-h1"
-         *     }
-         */
-        'application/json': components['schemas']['ScheduleRequest'];
-      };
-    };
-    responses: {
-      /** @description The schedule and its simulation. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description JSON, PyTorch schedule CSV, Chrome trace or SVG Gantt chart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
-        content: {
-          'application/json': components['schemas']['ScheduleResponse'];
-          'text/csv': string;
-          'image/svg+xml': string;
+    };
+    createSchedule: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["ScheduleFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      400: components['responses']['BadRequest'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-    };
-  };
-  selectCluster: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "model": "zb-1.5b",
-         *       "training": {
-         *         "globalBatchSize": 64,
-         *         "sequenceLength": 1024
-         *       },
-         *       "inventory": [
-         *         {
-         *           "preset": "dgx-a100-80gb",
-         *           "maxNodes": 2
-         *         },
-         *         {
-         *           "preset": "dgx-v100",
-         *           "maxNodes": 2
-         *         }
-         *       ],
-         *       "prices": {
-         *         "nvidia-v100-sxm2-32gb": 0.6
-         *       },
-         *       "budgetUsdPerHour": 30
-         *     }
-         */
-        'application/json': components['schemas']['ClusterSelectionRequest'];
-      };
-    };
-    responses: {
-      /** @description The frontier and the chosen point (null when no point meets the budget/target). */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "stages": 4,
+                 *       "microBatches": 8,
+                 *       "schedule": "zb-h1"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
         };
-        content: {
-          'application/json': components['schemas']['ClusterSelectionResponse'];
+        responses: {
+            /** @description The schedule and its simulation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
-      };
-      400: components['responses']['BadRequest'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['Unprocessable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['Unavailable'];
     };
-  };
-  createEstimate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "model": "llama3-8b",
-         *       "cluster": {
-         *         "preset": "dgx-h100",
-         *         "nodes": 2
-         *       },
-         *       "training": {
-         *         "globalBatchSize": 64,
-         *         "sequenceLength": 4096
-         *       },
-         *       "strategy": {
-         *         "dataParallel": 16,
-         *         "tensorParallel": 1,
-         *         "pipelineParallel": 1,
-         *         "microBatchSize": 2,
-         *         "zeroStage": 2
-         *       }
-         *     }
-         */
-        'application/json': components['schemas']['EstimateRequest'];
-      };
-    };
-    responses: {
-      /** @description The cost estimate of the strategy. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    selectCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['EstimateResponse'];
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "zb-1.5b",
+                 *       "training": {
+                 *         "globalBatchSize": 64,
+                 *         "sequenceLength": 1024
+                 *       },
+                 *       "inventory": [
+                 *         {
+                 *           "preset": "dgx-a100-80gb",
+                 *           "maxNodes": 2
+                 *         },
+                 *         {
+                 *           "preset": "dgx-v100",
+                 *           "maxNodes": 2
+                 *         }
+                 *       ],
+                 *       "prices": {
+                 *         "nvidia-v100-sxm2-32gb": 0.6
+                 *       },
+                 *       "budgetUsdPerHour": 30
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClusterSelectionRequest"];
+            };
         };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['Unprocessable'];
-      500: components['responses']['Internal'];
-    };
-  };
-  listModels: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every zoo model with its size. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description The frontier and the chosen point (null when no point meets the budget/target). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterSelectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
-        content: {
-          'application/json': components['schemas']['ModelList'];
+    };
+    createEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-    };
-  };
-  getModel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The model's architecture and parameter counts. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "llama3-8b",
+                 *       "cluster": {
+                 *         "preset": "dgx-h100",
+                 *         "nodes": 2
+                 *       },
+                 *       "training": {
+                 *         "globalBatchSize": 64,
+                 *         "sequenceLength": 4096
+                 *       },
+                 *       "strategy": {
+                 *         "dataParallel": 16,
+                 *         "tensorParallel": 1,
+                 *         "pipelineParallel": 1,
+                 *         "microBatchSize": 2,
+                 *         "zeroStage": 2
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["EstimateRequest"];
+            };
         };
-        content: {
-          'application/json': components['schemas']['ModelDetail'];
+        responses: {
+            /** @description The cost estimate of the strategy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
         };
-      };
-      404: components['responses']['NotFound'];
     };
-  };
-  listAccelerators: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every accelerator profile. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['AcceleratorList'];
+        requestBody?: never;
+        responses: {
+            /** @description Every zoo model with its size. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
         };
-      };
     };
-  };
-  listClusters: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every cluster preset (`clusters`) and every shipped mix (`mixes`, usable as cluster.mix). */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    getModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['ClusterPresetList'];
+        requestBody?: never;
+        responses: {
+            /** @description The model's architecture and parameter counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            404: components["responses"]["NotFound"];
         };
-      };
     };
-  };
-  health: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The service is up. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    listAccelerators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Health'];
+        requestBody?: never;
+        responses: {
+            /** @description Every accelerator profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceleratorList"];
+                };
+            };
         };
-      };
     };
-  };
-  openapi: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The OpenAPI document. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    listClusters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': Record<string, never>;
+        requestBody?: never;
+        responses: {
+            /** @description Every cluster preset (`clusters`) and every shipped mix (`mixes`, usable as cluster.mix). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterPresetList"];
+                };
+            };
         };
-      };
     };
-  };
-  docs: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A self-contained HTML page. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'text/html': string;
+        requestBody?: never;
+        responses: {
+            /** @description The service is up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
         };
-      };
     };
-  };
-  createStudy: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['StudySpec'];
-      };
-    };
-    responses: {
-      /** @description Accepted; poll the Location or stream /events. */
-      202: {
-        headers: {
-          [name: string]: unknown;
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['StudySummary'];
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequest'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
     };
-  };
-  getStudy: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The study. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    docs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Study'];
+        requestBody?: never;
+        responses: {
+            /** @description A self-contained HTML page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
-      };
-      404: components['responses']['NotFound'];
     };
-  };
-  cancelStudy: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The study after cancellation. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    createStudy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['StudySummary'];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudySpec"];
+            };
         };
-      };
-      404: components['responses']['NotFound'];
-    };
-  };
-  streamStudyEvents: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description text/event-stream; finished rows are replayed first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Accepted; poll the Location or stream /events. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudySummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
-        content: {
-          'text/event-stream': string;
-        };
-      };
     };
-  };
-  getStudyResults: {
-    parameters: {
-      query?: {
-        format?: 'json' | 'csv';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Rows by scenario index. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    getStudy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': {
-            id: string;
-            status: components['schemas']['StudyStatus'];
-            progress: components['schemas']['StudyProgress'];
-            results: components['schemas']['StudyResult'][];
-          };
-          'text/csv': string;
+        requestBody?: never;
+        responses: {
+            /** @description The study. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Study"];
+                };
+            };
+            404: components["responses"]["NotFound"];
         };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
     };
-  };
-  getStudyChart: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        chart: 'pareto.svg' | 'scaling.svg';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description SVG with axes, units, legend per accelerator, <title> tooltips. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    cancelStudy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'image/svg+xml': string;
+        requestBody?: never;
+        responses: {
+            /** @description The study after cancellation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudySummary"];
+                };
+            };
+            404: components["responses"]["NotFound"];
         };
-      };
-      404: components['responses']['NotFound'];
     };
-  };
+    streamStudyEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream; finished rows are replayed first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+        };
+    };
+    getStudyResults: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rows by scenario index. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        status: components["schemas"]["StudyStatus"];
+                        progress: components["schemas"]["StudyProgress"];
+                        results: components["schemas"]["StudyResult"][];
+                    };
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getStudyChart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                chart: "pareto.svg" | "scaling.svg";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SVG with axes, units, legend per accelerator, <title> tooltips. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
 }

@@ -7,7 +7,7 @@ import { peakFlopsPerSecond, modelFlopsPerStep } from '../../costmodel/index.js'
 import type { TrainingConfig } from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
-import { SECONDS_PER_HOUR } from '../../base/units.js';
+import { SECONDS_PER_HOUR } from '../../base/index.js';
 import { worldSize } from '../../hardware-profiles/index.js';
 import type { Plan } from '../../plan/index.js';
 import type { DataParallelEvaluation } from './data-parallel.js';

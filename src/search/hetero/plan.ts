@@ -9,7 +9,7 @@
  * stable key (kind, then GPUs per group, then layout). Pure and deterministic.
  */
 import { PlanningError } from '../../costmodel/index.js';
-import { SECONDS_PER_HOUR } from '../../base/units.js';
+import { SECONDS_PER_HOUR } from '../../base/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { planTraining } from '../plan.js';
 import type { PlanningProblem } from '../types.js';

@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import type { ProfileCatalog } from '../../hardware-profiles/index.js';
 import { scenarioKey } from './executor/scenario-key.js';
 import type { ScenarioExecutor } from './executor/types.js';
-import { contentHash } from '../../base/hash.js';
+import { contentHash } from '../../base/index.js';
 import type { ScenarioResult } from '../../studies/index.js';
 import type { Scenario } from './scenarios.js';
 import { expandStudy, parseStudySpec, SCENARIO_CAP } from './scenarios.js';
