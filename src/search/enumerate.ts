@@ -11,6 +11,7 @@ import type {
   Strategy,
   ZeroStage,
 } from '../costmodel/strategy.js';
+import { inexpressibleReason } from '../plan/expressible.js';
 import { layerSplits } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
@@ -23,6 +24,7 @@ const MAX_UNEVEN_VIRTUAL_STAGES = 8;
  * Sequence-parallel choices: with tp > 1, SP moves the same bytes as plain TP (all-gather +
  * reduce-scatter instead of all-reduce) while dividing norm/dropout work and their activations by
  * tp (Korthikanti et al. 2022 §4.2.2), so SP-off is dominated and only tried when pinned.
+ * DeepSpeed has no Megatron-style SP (see plan/expressible.ts), so there SP-on is the one left out.
  */
 function sequenceParallelChoices(
   x: EnumerationInput,
@@ -31,6 +33,10 @@ function sequenceParallelChoices(
 ): boolean[] {
   if (tp === 1) return allowed(x.constraints.sequenceParallel, false) ? [false] : [];
   if (x.constraints.sequenceParallel !== undefined) return [...x.constraints.sequenceParallel];
+  if (x.framework === 'deepspeed') {
+    countRejection(rejected, 'deepspeed-no-sequence-parallel');
+    return [false];
+  }
   countRejection(rejected, 'dominated-sequence-parallel-off');
   return [true];
 }
@@ -180,7 +186,9 @@ function zeroStages(x: EnumerationInput, pp: number, dp: number): ZeroStage[] {
 }
 
 /**
- * Every candidate strategy for the inputs, in a fixed order (deterministic).
+ * Every candidate strategy for the inputs, in a fixed order (deterministic). Only strategies the
+ * framework's exported launch config reproduces exactly are yielded (plan/expressible.ts); the
+ * others are counted under the reason `inexpressibleReason` gives (issue #16).
  * @param schedules the pipeline schedules to consider when pp > 1
  */
 export function* enumerateStrategies(
@@ -188,6 +196,7 @@ export function* enumerateStrategies(
   schedules: readonly ScheduleKind[],
   rejected: RejectionCounts,
 ): Generator<Strategy> {
+  const spec = x.graph.spec;
   for (const tp of tensorParallelDegrees(x, rejected)) {
     for (const pp of divisors(x.worldSize / tp)) {
       if (!allowed(x.constraints.pp, pp)) continue;
@@ -219,7 +228,7 @@ export function* enumerateStrategies(
                 for (const recomputeLayers of recompute === 'full'
                   ? (x.constraints.recomputeLayers ?? [null])
                   : [null]) {
-                  yield {
+                  const candidate: Strategy = {
                     dp,
                     tp,
                     pp,
@@ -232,6 +241,12 @@ export function* enumerateStrategies(
                     zeroStage,
                     ...shape,
                   };
+                  const reason = inexpressibleReason(x.framework, candidate, spec.numLayers);
+                  if (reason !== null) {
+                    countRejection(rejected, reason);
+                    continue;
+                  }
+                  yield candidate;
                 }
               }
             }

@@ -7,6 +7,7 @@ import { PlanningError } from '../costmodel/errors.js';
 import type { Framework, ScheduleKind, Strategy } from '../costmodel/strategy.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
+import { recomputesLayerSubset } from '../plan/expressible.js';
 import { stagePlacements } from '../plan/layout.js';
 import type { Plan } from '../plan/types.js';
 import { countRejection, enumerateStrategies } from './enumerate.js';
@@ -155,7 +156,10 @@ function searchCluster(
     candidates++;
     const result = evaluateCandidate({ ...problem, cluster }, strategy, {
       ...options,
-      searchRecomputeLayers: problem.constraints.recomputeLayers === undefined,
+      // Partial recompute only where the launch config can say it (Megatron's block method).
+      searchRecomputeLayers:
+        problem.constraints.recomputeLayers === undefined &&
+        recomputesLayerSubset(problem.training.framework),
     });
     if (!result.ok) {
       countRejection(rejected, result.reason);
