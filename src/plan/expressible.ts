@@ -32,7 +32,17 @@ export function torchtitanLayerSplit(
   o: TorchtitanSplitOptions,
 ): number[] | string {
   const effective = numLayers + o.firstStageLessLayers + o.lastStageLessLayers;
-  const stages = Math.ceil(effective / o.layersPerStage);
+  return torchtitanStageSplit(numLayers, Math.ceil(effective / o.layersPerStage), o);
+}
+
+/** `_generate_llm_fqn_per_model_part` for a given stage count (layersPerStage unused). */
+export function torchtitanStageSplit(
+  numLayers: number,
+  stages: number,
+  o: Omit<TorchtitanSplitOptions, 'layersPerStage'>,
+): number[] | string {
+  const effective = numLayers + o.firstStageLessLayers + o.lastStageLessLayers;
+  if (stages < 1) return 'Number of stages must be at least 1';
   if (stages === 1) return [numLayers];
   if (stages > effective)
     return `Number of stages (${stages}) cannot be greater than effective layers (${effective})`;
