@@ -57,7 +57,11 @@ export function deepspeedLaunchCheck(x: DeepSpeedLaunchInput): LaunchViolation[]
   const CONFIG = 'deepspeed/runtime/config.py DeepSpeedConfig._batch_assertion';
   check(CONFIG, train > 0, `Train batch size: ${train} has to be greater than 0`);
   check(CONFIG, micro > 0, `Micro batch size per gpu: ${micro} has to be greater than 0`);
-  check(CONFIG, accumulation > 0, `Gradient accumulation steps: ${accumulation} has to be greater than 0`);
+  check(
+    CONFIG,
+    accumulation > 0,
+    `Gradient accumulation steps: ${accumulation} has to be greater than 0`,
+  );
   check(
     CONFIG,
     train === micro * accumulation * dp,

@@ -91,7 +91,9 @@ function pipelineScript(
     '    )',
     ...(plan.strategy.recompute === 'none'
       ? []
-      : [`    deepspeed.checkpointing.configure(model.mpu(), deepspeed_config="${DS_CONFIG_FILE}")`]),
+      : [
+          `    deepspeed.checkpointing.configure(model.mpu(), deepspeed_config="${DS_CONFIG_FILE}")`,
+        ]),
     '    engine, _, _, _ = deepspeed.initialize(',
     `        model=model, model_parameters=model.parameters(), config="${DS_CONFIG_FILE}"`,
     '    )',

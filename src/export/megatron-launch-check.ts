@@ -267,7 +267,11 @@ function checkModel(flags: MegatronFlags, tp: number, cp: number, check: Check):
     `num_query_groups (${groups}) must be a multiple or divisor of tensor_model_parallel_size (${tp})`,
   );
   if (!flags.has('--kv-channels')) {
-    check(ARGS, heads > 0 && hidden % heads === 0, `hidden_size (${hidden}) % num_attention_heads (${heads}) != 0 and no --kv-channels`);
+    check(
+      ARGS,
+      heads > 0 && hidden % heads === 0,
+      `hidden_size (${hidden}) % num_attention_heads (${heads}) != 0 and no --kv-channels`,
+    );
   }
   const seq = int(flags, '--seq-length', null);
   if (seq !== null) {

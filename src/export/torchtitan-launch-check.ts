@@ -80,7 +80,10 @@ const DEFAULTS: Readonly<Record<string, string | boolean>> = {
   'training.disable_cuda_graphs': false,
 };
 
-const BOOLEAN_OPTIONS = new Set(['parallelism.enable_sequence_parallel', 'training.disable_cuda_graphs']);
+const BOOLEAN_OPTIONS = new Set([
+  'parallelism.enable_sequence_parallel',
+  'training.disable_cuda_graphs',
+]);
 
 /** Read `--a.b value`, `--a.b` / `--a.no_b` switches and the AC subcommand over the defaults. */
 export function readTorchtitanOverrides(overrides: readonly string[]): {
@@ -139,12 +142,15 @@ export function torchtitanLaunchCheck(x: TorchtitanLaunchInput): {
   );
   check(
     'torchtitan/distributed/activation_checkpoint.py ActivationCheckpointingConfig',
-    activationCheckpoint === null ||
-      ['none', 'selective', 'full'].includes(activationCheckpoint),
+    activationCheckpoint === null || ['none', 'selective', 'full'].includes(activationCheckpoint),
     `activation-checkpoint:${String(activationCheckpoint)} is not a subcommand (memory-budget needs compile)`,
   );
   const sequenceParallel = options.get('parallelism.enable_sequence_parallel') === true;
-  const batch = checkBatch(options, { tp, pp, cp, dp: dpReplicate * dpShard, sequenceParallel }, check);
+  const batch = checkBatch(
+    options,
+    { tp, pp, cp, dp: dpReplicate * dpShard, sequenceParallel },
+    check,
+  );
   const schedule = String(options.get('parallelism.pipeline_parallel_schedule'));
   const layersPerStage = pp > 1 ? checkPipeline(options, x.numLayers, pp, check) : null;
   return {
@@ -176,8 +182,16 @@ function checkBatch(
   const tokensPerMicroBatch = int('training.num_tokens_per_microbatch_per_dp_rank');
   const numPpMicroBatches = int('parallelism.num_pp_microbatches');
   const CONFIGS = 'torchtitan/config/configs.py TrainingConfig.__post_init__';
-  check(CONFIGS, tokensPerMicroBatch > 0, 'num_tokens_per_microbatch_per_dp_rank must be greater than 0.');
-  check(CONFIGS, int('training.max_context_length') > 0, 'max_context_length must be greater than 0.');
+  check(
+    CONFIGS,
+    tokensPerMicroBatch > 0,
+    'num_tokens_per_microbatch_per_dp_rank must be greater than 0.',
+  );
+  check(
+    CONFIGS,
+    int('training.max_context_length') > 0,
+    'max_context_length must be greater than 0.',
+  );
   check(
     `${TRAINER} Trainer.Config.__post_init__`,
     numPpMicroBatches > 0,
@@ -249,9 +263,17 @@ function checkPipeline(
   );
   const perRank = stages / pp;
   if (single === true) {
-    check(METADATA, perRank === 1, `Single stage schedule requires exactly 1 stage per rank, but got ${perRank}`);
+    check(
+      METADATA,
+      perRank === 1,
+      `Single stage schedule requires exactly 1 stage per rank, but got ${perRank}`,
+    );
   } else if (single === false) {
-    check(METADATA, perRank >= 2, `Multi-stage schedule requires at least 2 stages per rank, but got ${perRank}`);
+    check(
+      METADATA,
+      perRank >= 2,
+      `Multi-stage schedule requires at least 2 stages per rank, but got ${perRank}`,
+    );
   }
   const split = torchtitanStageSplit(numLayers, stages, {
     firstStageLessLayers: first,

@@ -144,9 +144,7 @@ function switchSettings(plan: Plan): TorchtitanSwitch[] {
 /** tyro's flag for a boolean option: `--a.b` or `--a.no_b`. */
 export function switchWord(x: TorchtitanSwitch): string {
   const dot = x.option.lastIndexOf('.');
-  return x.value
-    ? `--${x.option}`
-    : `--${x.option.slice(0, dot + 1)}no_${x.option.slice(dot + 1)}`;
+  return x.value ? `--${x.option}` : `--${x.option.slice(0, dot + 1)}no_${x.option.slice(dot + 1)}`;
 }
 
 function degreeSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {

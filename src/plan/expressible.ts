@@ -150,7 +150,8 @@ function torchtitanReason(s: Strategy, numLayers: number): string | null {
   // SelectiveAC is a per-op policy that saves matmul and SDPA outputs, the opposite of recomputing
   // the attention core (torchtitan/distributed/activation_checkpoint.py _get_default_save_ops).
   if (s.recompute === 'selective') return 'torchtitan-no-attention-core-recompute';
-  if (s.recompute === 'full' && s.recomputeLayers !== null) return 'torchtitan-no-partial-recompute';
+  if (s.recompute === 'full' && s.recomputeLayers !== null)
+    return 'torchtitan-no-partial-recompute';
   // Each slice would run as its own micro-batch: attention would not see the earlier slices.
   if (s.schedule === 'seq-slice-1f1b' && s.sequenceSlices > 1)
     return 'torchtitan-seq-slice-changes-attention';
