@@ -17,7 +17,7 @@
  * Key validity (every key exists upstream) is checked against the fixture in the tests.
  */
 import type { DeepSpeedConfig } from './deepspeed.js';
-import type { DeepSpeedLaunch } from './deepspeed-script.js';
+import type { DeepSpeedLaunch, DeepSpeedTopology } from './deepspeed-script.js';
 import type { LaunchViolation } from './launch-check.js';
 import { violationCollector } from './launch-check.js';
 
@@ -46,24 +46,25 @@ export function deepspeedDataParallelSize(x: DeepSpeedLaunchInput): number {
   }
 }
 
-/** Every violated upstream rule; empty when DeepSpeed would start with this config and script. */
-export function deepspeedLaunchCheck(x: DeepSpeedLaunchInput): LaunchViolation[] {
-  const { violations, check } = violationCollector();
+type Check = (rule: string, ok: boolean, message: string) => void;
+
+/** config.py: the batch identity under DeepSpeed's data-parallel size, and bf16 xor fp16. */
+function checkConfig(x: DeepSpeedLaunchInput, check: Check): void {
   const c = x.config;
   const train = num(c['train_batch_size']);
   const micro = num(c['train_micro_batch_size_per_gpu']);
   const accumulation = num(c['gradient_accumulation_steps']);
   const dp = deepspeedDataParallelSize(x);
-  const CONFIG = 'deepspeed/runtime/config.py DeepSpeedConfig._batch_assertion';
-  check(CONFIG, train > 0, `Train batch size: ${train} has to be greater than 0`);
-  check(CONFIG, micro > 0, `Micro batch size per gpu: ${micro} has to be greater than 0`);
+  const BATCH = 'deepspeed/runtime/config.py DeepSpeedConfig._batch_assertion';
+  check(BATCH, train > 0, `Train batch size: ${train} has to be greater than 0`);
+  check(BATCH, micro > 0, `Micro batch size per gpu: ${micro} has to be greater than 0`);
   check(
-    CONFIG,
+    BATCH,
     accumulation > 0,
     `Gradient accumulation steps: ${accumulation} has to be greater than 0`,
   );
   check(
-    CONFIG,
+    BATCH,
     train === micro * accumulation * dp,
     `train_batch_size is not equal to micro_batch_per_gpu * gradient_acc_step * world_size ${train} != ${micro} * ${accumulation} * ${dp}`,
   );
@@ -72,31 +73,57 @@ export function deepspeedLaunchCheck(x: DeepSpeedLaunchInput): LaunchViolation[]
     !(section(c, 'bf16')['enabled'] === true && section(c, 'fp16')['enabled'] === true),
     'bfloat16 and fp16 modes cannot be simultaneously enabled',
   );
-  const autotp = num(section(c, 'tensor_parallel')['autotp_size']);
-  const topology = x.launch.topology;
-  if (topology !== null) {
-    check(
-      'deepspeed/runtime/pipe/topology.py PipelineParallelGrid._is_grid_valid',
-      topology.numPp * topology.numMp * topology.numDp === x.worldSize,
-      `Invalid Grid: ${topology.numPp} × ${topology.numMp} × ${topology.numDp} != world size ${x.worldSize}`,
-    );
-    const stage = num(section(c, 'zero_optimization')['stage']);
-    check(
-      'deepspeed/runtime/pipe/engine.py PipelineEngine.__init__',
-      !(stage >= 2),
-      `ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism (stage ${stage})`,
-    );
-    check(
-      'deepspeed/runtime/engine.py _configure_tensor_parallel_states',
-      !(autotp > 1),
-      `tensor_parallel.autotp_size=${autotp} would replace the PipelineModule grid by a (world / tp, tp) mesh`,
-    );
-    check(
-      'deepspeed/__init__.py initialize',
-      x.launch.mpu === 'pipeline-grid',
-      'mpu must be None with pipeline parallelism (the PipelineModule grid is used)',
-    );
-  }
+}
+
+/** PipelineModule's grid, ZeRO with pipelining, AutoTP against the grid, the initialize mpu. */
+function checkPipeline(x: DeepSpeedLaunchInput, topology: DeepSpeedTopology, check: Check): void {
+  check(
+    'deepspeed/runtime/pipe/topology.py PipelineParallelGrid._is_grid_valid',
+    topology.numPp * topology.numMp * topology.numDp === x.worldSize,
+    `Invalid Grid: ${topology.numPp} × ${topology.numMp} × ${topology.numDp} != world size ${x.worldSize}`,
+  );
+  const stage = num(section(x.config, 'zero_optimization')['stage']);
+  check(
+    'deepspeed/runtime/pipe/engine.py PipelineEngine.__init__',
+    !(stage >= 2),
+    `ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism (stage ${stage})`,
+  );
+  const autotp = num(section(x.config, 'tensor_parallel')['autotp_size']);
+  check(
+    'deepspeed/runtime/engine.py _configure_tensor_parallel_states',
+    !(autotp > 1),
+    `tensor_parallel.autotp_size=${autotp} would replace the PipelineModule grid by a (world / tp, tp) mesh`,
+  );
+  check(
+    'deepspeed/__init__.py initialize',
+    x.launch.mpu === 'pipeline-grid',
+    'mpu must be None with pipeline parallelism (the PipelineModule grid is used)',
+  );
+}
+
+/** checkpointing.py configure: contiguous buffers need partitioning and a buffer count. */
+function checkActivationCheckpointing(config: DeepSpeedConfig, check: Check): void {
+  const ac = section(config, 'activation_checkpointing');
+  if (ac['contiguous_memory_optimization'] !== true) return;
+  const CKPT = 'deepspeed/runtime/activation_checkpointing/checkpointing.py configure';
+  check(
+    CKPT,
+    ac['partition_activations'] === true,
+    'Contiguous Checkpointing is only available with partitioned activations',
+  );
+  check(
+    CKPT,
+    typeof ac['number_checkpoints'] === 'number',
+    'Must specify the number of layers with contiguous memory checkpointing',
+  );
+}
+
+/** Every violated upstream rule; empty when DeepSpeed would start with this config and script. */
+export function deepspeedLaunchCheck(x: DeepSpeedLaunchInput): LaunchViolation[] {
+  const { violations, check } = violationCollector();
+  checkConfig(x, check);
+  if (x.launch.topology !== null) checkPipeline(x, x.launch.topology, check);
+  const autotp = num(section(x.config, 'tensor_parallel')['autotp_size']);
   if (autotp > 1) {
     check(
       'deepspeed/utils/groups.py _ensure_divisibility',
@@ -104,19 +131,6 @@ export function deepspeedLaunchCheck(x: DeepSpeedLaunchInput): LaunchViolation[]
       `${x.worldSize} is not divisible by autotp_size ${autotp}`,
     );
   }
-  const ac = section(c, 'activation_checkpointing');
-  if (ac['contiguous_memory_optimization'] === true) {
-    const CKPT = 'deepspeed/runtime/activation_checkpointing/checkpointing.py configure';
-    check(
-      CKPT,
-      ac['partition_activations'] === true,
-      'Contiguous Checkpointing is only available with partitioned activations',
-    );
-    check(
-      CKPT,
-      typeof ac['number_checkpoints'] === 'number',
-      'Must specify the number of layers with contiguous memory checkpointing',
-    );
-  }
+  checkActivationCheckpointing(x.config, check);
   return violations;
 }

@@ -219,12 +219,11 @@ function checkBatch(
   };
 }
 
-function checkPipeline(
+/** get_schedule_class and _build_pipeline_schedule; returns whether the schedule is single-stage. */
+function checkSchedule(
   options: ReadonlyMap<string, string | boolean>,
-  numLayers: number,
-  pp: number,
   check: Check,
-): number[] | null {
+): boolean | undefined {
   const schedule = String(options.get('parallelism.pipeline_parallel_schedule'));
   const csv = String(options.get('parallelism.pipeline_parallel_schedule_csv'));
   const single = SINGLE_STAGE[schedule.toLowerCase()];
@@ -246,6 +245,16 @@ function checkPipeline(
       'Only PipelineScheduleSingle (single stage), PipelineScheduleMulti (multistage), and _PipelineScheduleRuntime support csv schedules',
     );
   }
+  return single;
+}
+
+function checkPipeline(
+  options: ReadonlyMap<string, string | boolean>,
+  numLayers: number,
+  pp: number,
+  check: Check,
+): number[] | null {
+  const single = checkSchedule(options, check);
   const lpsValue = options.get('parallelism.pipeline_parallel_layers_per_stage');
   const first = Number(options.get('parallelism.pipeline_parallel_first_stage_less_layers'));
   const last = Number(options.get('parallelism.pipeline_parallel_last_stage_less_layers'));
