@@ -68,8 +68,8 @@ function pipelineScript(
 ): string[] {
   const split =
     pipeline.partitionMethod === 'uniform'
-      ? `${pipeline.layersPerStage[0] ?? 0} transformer layers per stage`
-      : `uneven split [${pipeline.layersPerStage.join(', ')}]: see notes`;
+      ? `transformer layers per stage: ${pipeline.layersPerStage.join(', ')}`
+      : `the plan's split [${pipeline.layersPerStage.join(', ')}] needs more: see notes`;
   return [
     'import deepspeed',
     'from deepspeed.pipe import PipelineModule',

@@ -30,7 +30,7 @@ import type { Plan } from '../plan/types.js';
 import { deepspeedScript, deepspeedLaunch, type DeepSpeedLaunch } from './deepspeed-script.js';
 import { NO_ENV, type LaunchEnv } from './env.js';
 import { ExportError } from './errors.js';
-import { isEvenSplit } from './plan-facts.js';
+import { deepspeedLayerSplit } from '../plan/expressible.js';
 
 /** DeepSpeed's defaults (5e8 elements) for ZeRO buckets; Strata does not tune them. */
 const BUCKET_ELEMENTS = 500_000_000;
@@ -47,9 +47,10 @@ export interface DeepSpeedPipeline {
   /** Pipeline stages (the topology's pipe axis). */
   readonly numStages: number;
   /**
-   * 'uniform': every stage holds the same number of transformer layers, which
-   * `partition_method='type:<transformer layer class>'` gives (binary weights, balanced); the
-   * 'uniform' method itself would also count embedding and head specs. 'explicit': see notes.
+   * 'uniform': the split `partition_method='type:<transformer layer class>'` builds (transformer
+   * layers weigh 1, the rest 0, balanced by partition_balanced; even when pp divides the layers),
+   * plan/expressible.ts deepspeedLayerSplit. The 'uniform' partition_method itself would also count
+   * the embedding and head specs, so the script passes 'type:'. 'explicit': another split, see notes.
    */
   readonly partitionMethod: 'uniform' | 'explicit';
   /** Transformer layers per stage, in stage order. */
@@ -129,7 +130,7 @@ function activationSection(plan: Plan): Record<string, unknown> {
   };
 }
 
-function deepspeedNotes(plan: Plan, even: boolean, split: readonly number[]): string[] {
+function deepspeedNotes(plan: Plan, balanced: boolean, split: readonly number[]): string[] {
   const s = plan.strategy;
   const notes: string[] = [];
   if (s.virtualStages > 1 || s.schedule !== '1f1b') {
@@ -167,9 +168,14 @@ function deepspeedNotes(plan: Plan, even: boolean, split: readonly number[]): st
       'Selective recompute has no ds_config key: activation_checkpointing only configures deepspeed.checkpointing.checkpoint(), which the model code must call around the attention core.',
     );
   }
-  if (s.pp > 1 && !even) {
+  if (s.pp > 1 && !balanced) {
     notes.push(
-      `PipelineModule partition_method accepts only 'uniform', 'parameters' or 'type:<regex>' (deepspeed/runtime/pipe/module.py); the uneven split [${split.join(', ')}] must be applied by subclassing PipelineModule and setting self.parts in _partition_layers.`,
+      `PipelineModule partition_method accepts only 'uniform', 'parameters' or 'type:<regex>' (deepspeed/runtime/pipe/module.py), and 'type:' balances transformer layers to [${deepspeedLayerSplit(
+        split.reduce((a, b) => a + b, 0),
+        s.pp,
+      ).join(
+        ', ',
+      )}]; the split [${split.join(', ')}] must be applied by subclassing PipelineModule and setting self.parts in _partition_layers.`,
     );
   }
   return notes;
@@ -191,7 +197,8 @@ export function deepspeedConfig(plan: Plan, spec: TransformerSpec): DeepSpeedExp
   const stageSplit = Array.from({ length: s.pp }, (_, r) =>
     plan.layout.filter((c) => c.pipelineRank === r).reduce((a, c) => a + c.numLayers, 0),
   );
-  const even = isEvenSplit(stageSplit) && spec.numLayers % s.pp === 0;
+  const own = deepspeedLayerSplit(spec.numLayers, s.pp);
+  const balanced = stageSplit.every((n, k) => n === own[k]);
   const config: Record<string, unknown> = {
     train_batch_size: s.microBatchSize * s.numMicroBatches * s.dp,
     train_micro_batch_size_per_gpu: s.microBatchSize,
@@ -206,7 +213,7 @@ export function deepspeedConfig(plan: Plan, spec: TransformerSpec): DeepSpeedExp
   };
   const pipeline: DeepSpeedPipeline = {
     numStages: s.pp,
-    partitionMethod: even ? 'uniform' : 'explicit',
+    partitionMethod: balanced ? 'uniform' : 'explicit',
     layersPerStage: stageSplit,
   };
   const launch = deepspeedLaunch(plan);
@@ -220,6 +227,6 @@ export function deepspeedConfig(plan: Plan, spec: TransformerSpec): DeepSpeedExp
     script,
     command,
     text: JSON.stringify(config, null, 2) + '\n',
-    notes: deepspeedNotes(plan, even, stageSplit),
+    notes: deepspeedNotes(plan, balanced, stageSplit),
   };
 }

@@ -118,63 +118,147 @@ export function recomputesLayerSubset(framework: Framework): boolean {
   return framework === 'megatron';
 }
 
-const isUneven = (s: Strategy, numLayers: number): boolean =>
-  chunkSplit(s, numLayers).some((n) => n !== numLayers / (s.pp * s.virtualStages));
+/**
+ * Port of DeepSpeed's `partition_balanced` (deepspeed/runtime/utils.py): the linear-partition DP
+ * minimising (largest − smallest) part weight, ties to the later cut (`>=`), infinities as numpy's.
+ * @returns part boundaries, length numParts + 1 (part p holds items [parts[p], parts[p+1]))
+ */
+export function partitionBalanced(weights: readonly number[], numParts: number): number[] {
+  const n = weights.length;
+  const m = numParts;
+  // partition_uniform for n ≤ m: boundaries min(p, n).
+  if (n <= m) return Array.from({ length: m + 1 }, (_, p) => Math.min(p, n));
+  const cell = (): Float64Array[] =>
+    Array.from({ length: n + 1 }, () => new Float64Array(m + 1).fill(Infinity));
+  const [dpMax, dpMin, dpCost] = [cell(), cell(), cell()];
+  const position = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
+  const prefix = [0];
+  for (const w of weights) prefix.push((prefix[prefix.length - 1] ?? 0) + w);
+  const at = (t: Float64Array[], i: number, j: number): number => t[i]?.[j] ?? Infinity;
+  const put = (t: Float64Array[], i: number, j: number, v: number): void => {
+    const row = t[i];
+    if (row !== undefined) row[j] = v;
+  };
+  put(dpMax, 0, 0, 0);
+  put(dpCost, 0, 0, 0);
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= Math.min(i, m); j++) {
+      for (let k = 0; k < i; k++) {
+        const sum = (prefix[i] ?? 0) - (prefix[k] ?? 0);
+        const maxSum = Math.max(at(dpMax, k, j - 1), sum);
+        const minSum = Math.min(at(dpMin, k, j - 1), sum);
+        const cost = maxSum - minSum;
+        if (at(dpCost, i, j) >= cost) {
+          put(dpCost, i, j, cost);
+          put(dpMax, i, j, maxSum);
+          put(dpMin, i, j, minSum);
+          const row = position[i];
+          if (row !== undefined) row[j] = k;
+        }
+      }
+    }
+  }
+  const parts = [n];
+  for (let j = m; j >= 1; j--) parts.push(position[parts[parts.length - 1] ?? 0]?.[j] ?? 0);
+  return parts.reverse();
+}
 
-function megatronReason(s: Strategy): string | null {
+/**
+ * Transformer layers per stage DeepSpeed builds with `partition_method='type:<transformer layer>'`
+ * (binary weights, `_partition_layers`) over the layer list the export documents: embedding, the
+ * transformer layers, final norm, LM head.
+ */
+export function deepspeedLayerSplit(numLayers: number, numStages: number): number[] {
+  const weights = [0, ...Array.from({ length: numLayers }, () => 1), 0, 0];
+  const parts = partitionBalanced(weights, numStages);
+  return Array.from({ length: numStages }, (_, p) =>
+    weights.slice(parts[p], parts[p + 1]).reduce((a, b) => a + b, 0),
+  );
+}
+
+/** Why a strategy is not reproduced exactly, and the strategy field at fault. */
+export interface Inexpressible {
+  /** A `search.rejected` reason. */
+  readonly reason: string;
+  readonly field: keyof Strategy;
+}
+
+const why = (reason: string, field: keyof Strategy): Inexpressible => ({ reason, field });
+
+function megatronReason(s: Strategy): Inexpressible | null {
   // Megatron-LM runs 1F1B, interleaved when virtual stages > 1
   // (megatron/core/pipeline_parallel/schedules.py get_forward_backward_func); no other flag.
   if (s.pp > 1 && s.schedule !== '1f1b' && s.schedule !== 'interleaved-1f1b')
-    return 'megatron-cannot-run-schedule';
+    return why('megatron-cannot-run-schedule', 'schedule');
   return null;
 }
 
-function deepspeedReason(s: Strategy, numLayers: number): string | null {
+function deepspeedReason(
+  s: Strategy,
+  numLayers: number,
+  split: (stages: number) => readonly number[],
+): Inexpressible | null {
   // PipelineEngine runs TrainSchedule (1F1B), one stage per rank (deepspeed/runtime/pipe/schedule.py).
-  if (s.pp > 1 && (s.schedule !== '1f1b' || s.virtualStages > 1))
-    return 'deepspeed-cannot-run-schedule';
-  // partition_method 'type:<layer>' balances transformer layers only; an uneven split has no
-  // partition_method (deepspeed/runtime/pipe/module.py _partition_layers).
-  if (s.pp > 1 && isUneven(s, numLayers)) return 'deepspeed-cannot-split-unevenly';
+  if (s.pp > 1 && s.schedule !== '1f1b') return why('deepspeed-cannot-run-schedule', 'schedule');
+  if (s.pp > 1 && s.virtualStages > 1) return why('deepspeed-cannot-run-schedule', 'virtualStages');
+  // The one split partition_method='type:<layer>' gives (deepspeed/runtime/pipe/module.py).
+  if (s.pp > 1 && s.virtualStages === 1) {
+    const want = split(s.pp);
+    if (chunkSplit(s, numLayers).some((n, k) => n !== want[k]))
+      return why('deepspeed-split-differs', 'layersPerStage');
+  }
   // AutoTP shards linears only; norms and dropout are not split along the sequence
   // (Megatron-style SP is Megatron-DeepSpeed's --sequence-parallel, Ulysses is a different thing).
-  if (s.tp > 1 && s.sequenceParallel) return 'deepspeed-no-sequence-parallel';
-  if (s.cp > 1) return 'deepspeed-no-context-parallel';
+  if (s.tp > 1 && s.sequenceParallel)
+    return why('deepspeed-no-sequence-parallel', 'sequenceParallel');
+  if (s.cp > 1) return why('deepspeed-no-context-parallel', 'cp');
   // ds_config has no selective (attention-core) recompute (activation_checkpointing/config.py).
-  if (s.recompute === 'selective') return 'deepspeed-no-selective-recompute';
-  if (s.recompute === 'full' && s.recomputeLayers !== null) return 'deepspeed-no-partial-recompute';
+  if (s.recompute === 'selective') return why('deepspeed-no-selective-recompute', 'recompute');
+  if (s.recompute === 'full' && s.recomputeLayers !== null)
+    return why('deepspeed-no-partial-recompute', 'recomputeLayers');
   return null;
 }
 
-function torchtitanReason(s: Strategy, numLayers: number): string | null {
+function torchtitanReason(s: Strategy, numLayers: number): Inexpressible | null {
   // SelectiveAC is a per-op policy that saves matmul and SDPA outputs, the opposite of recomputing
   // the attention core (torchtitan/distributed/activation_checkpoint.py _get_default_save_ops).
-  if (s.recompute === 'selective') return 'torchtitan-no-attention-core-recompute';
+  if (s.recompute === 'selective')
+    return why('torchtitan-no-attention-core-recompute', 'recompute');
   if (s.recompute === 'full' && s.recomputeLayers !== null)
-    return 'torchtitan-no-partial-recompute';
+    return why('torchtitan-no-partial-recompute', 'recomputeLayers');
   // Each slice would run as its own micro-batch: attention would not see the earlier slices.
   if (s.schedule === 'seq-slice-1f1b' && s.sequenceSlices > 1)
-    return 'torchtitan-seq-slice-changes-attention';
+    return why('torchtitan-seq-slice-changes-attention', 'schedule');
   if (s.pp > 1 && torchtitanSplitOptions(chunkSplit(s, numLayers), numLayers) === null)
-    return 'torchtitan-cannot-split-so';
+    return why('torchtitan-cannot-split-so', 'layersPerStage');
   return null;
 }
 
 /**
- * Why the framework's exported launch config would not run this strategy exactly as planned, as
- * a `search.rejected` reason; null when it does.
+ * Why the framework's exported launch config would not run this strategy exactly as planned;
+ * null when it does. `deepspeedSplit` may memoise deepspeedLayerSplit(numLayers, ·).
  */
+export function inexpressible(
+  framework: Framework,
+  s: Strategy,
+  numLayers: number,
+  deepspeedSplit: (stages: number) => readonly number[] = (n) => deepspeedLayerSplit(numLayers, n),
+): Inexpressible | null {
+  switch (framework) {
+    case 'megatron':
+      return megatronReason(s);
+    case 'deepspeed':
+      return deepspeedReason(s, numLayers, deepspeedSplit);
+    case 'fsdp':
+      return torchtitanReason(s, numLayers);
+  }
+}
+
+/** inexpressible(...)?.reason: the `search.rejected` reason, or null. */
 export function inexpressibleReason(
   framework: Framework,
   s: Strategy,
   numLayers: number,
 ): string | null {
-  switch (framework) {
-    case 'megatron':
-      return megatronReason(s);
-    case 'deepspeed':
-      return deepspeedReason(s, numLayers);
-    case 'fsdp':
-      return torchtitanReason(s, numLayers);
-  }
+  return inexpressible(framework, s, numLayers)?.reason ?? null;
 }

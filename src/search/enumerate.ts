@@ -11,7 +11,7 @@ import type {
   Strategy,
   ZeroStage,
 } from '../costmodel/strategy.js';
-import { inexpressibleReason } from '../plan/expressible.js';
+import { deepspeedLayerSplit, inexpressible } from '../plan/expressible.js';
 import { layerSplits } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
@@ -129,6 +129,23 @@ function interleavedShapes(
   return shapes;
 }
 
+/**
+ * DeepSpeed partitions a pipeline itself (partition_method='type:<layer>'): its split joins the
+ * candidates, and the others are rejected by inexpressible() (plan/expressible.ts).
+ */
+function withFrameworkSplit(
+  x: EnumerationInput,
+  splits: (readonly number[] | null)[],
+  pp: number,
+): (readonly number[] | null)[] {
+  if (x.framework !== 'deepspeed') return splits;
+  const own = deepspeedLayerSplit(x.graph.spec.numLayers, pp);
+  const even = own.every((n) => n === own[0]);
+  const key = (split: readonly number[] | null): string => split?.join('.') ?? 'even';
+  const candidate = even ? null : own;
+  return splits.some((split) => key(split) === key(candidate)) ? splits : [...splits, candidate];
+}
+
 /** Pipeline schedule, chunking and layer split choices for pp > 1. */
 function pipelineShapes(
   x: EnumerationInput,
@@ -140,7 +157,7 @@ function pipelineShapes(
   const shapes: PipelineShape[] = [];
   const single = (schedule: ScheduleKind, virtualStages: number, sequenceSlices: number): void => {
     if (!allowed(x.constraints.virtualStages, virtualStages)) return;
-    for (const split of layerSplits(x.graph, pp * virtualStages)) {
+    for (const split of withFrameworkSplit(x, layerSplits(x.graph, pp * virtualStages), pp)) {
       shapes.push({ schedule, virtualStages, sequenceSlices, layersPerStage: split });
     }
   };
@@ -185,10 +202,43 @@ function zeroStages(x: EnumerationInput, pp: number, dp: number): ZeroStage[] {
   return stages.filter((z) => allowed(x.constraints.zeroStage, z));
 }
 
+/** Fields of a Strategy the user can pin through SearchConstraints. */
+const PINNABLE: Partial<Record<keyof Strategy, keyof SearchConstraints>> = {
+  schedule: 'schedule',
+  virtualStages: 'virtualStages',
+  sequenceParallel: 'sequenceParallel',
+  recompute: 'recompute',
+  recomputeLayers: 'recomputeLayers',
+};
+
+/**
+ * The rejection reason for a candidate the framework's export would not reproduce exactly, or
+ * null. A value the user pinned is their explicit choice and is kept (the export's notes say what
+ * differs; validation/ pins published runs of framework forks this way); what the search picks
+ * on its own must be exact. DeepSpeed's split is memoised per stage count for this enumeration.
+ */
+function exactnessFilter(x: EnumerationInput): (s: Strategy) => string | null {
+  const splits = new Map<number, readonly number[]>();
+  const numLayers = x.graph.spec.numLayers;
+  const deepspeedSplit = (stages: number): readonly number[] => {
+    const known = splits.get(stages);
+    if (known !== undefined) return known;
+    const split = deepspeedLayerSplit(numLayers, stages);
+    splits.set(stages, split);
+    return split;
+  };
+  return (s) => {
+    const found = inexpressible(x.framework, s, numLayers, deepspeedSplit);
+    if (found === null) return null;
+    const pin = PINNABLE[found.field];
+    return pin !== undefined && x.constraints[pin] !== undefined ? null : found.reason;
+  };
+}
+
 /**
  * Every candidate strategy for the inputs, in a fixed order (deterministic). Only strategies the
- * framework's exported launch config reproduces exactly are yielded (plan/expressible.ts); the
- * others are counted under the reason `inexpressibleReason` gives (issue #16).
+ * framework's exported launch config reproduces exactly are yielded (plan/expressible.ts), unless
+ * the user pinned the value at fault; the others are counted under their reason (issue #16).
  * @param schedules the pipeline schedules to consider when pp > 1
  */
 export function* enumerateStrategies(
@@ -196,7 +246,7 @@ export function* enumerateStrategies(
   schedules: readonly ScheduleKind[],
   rejected: RejectionCounts,
 ): Generator<Strategy> {
-  const spec = x.graph.spec;
+  const exactness = exactnessFilter(x);
   for (const tp of tensorParallelDegrees(x, rejected)) {
     for (const pp of divisors(x.worldSize / tp)) {
       if (!allowed(x.constraints.pp, pp)) continue;
@@ -241,7 +291,7 @@ export function* enumerateStrategies(
                     zeroStage,
                     ...shape,
                   };
-                  const reason = inexpressibleReason(x.framework, candidate, spec.numLayers);
+                  const reason = exactness(candidate);
                   if (reason !== null) {
                     countRejection(rejected, reason);
                     continue;

@@ -10,7 +10,12 @@ import { megatronLaunchCheck } from '../../src/export/megatron-launch-check.js';
 import { parseLaunchCommand } from '../../src/export/parse-megatron.js';
 import { torchtitanConfig } from '../../src/export/torchtitan.js';
 import { torchtitanLaunchCheck } from '../../src/export/torchtitan-launch-check.js';
-import { torchtitanLayerSplit, torchtitanSplitOptions } from '../../src/plan/expressible.js';
+import {
+  deepspeedLayerSplit,
+  partitionBalanced,
+  torchtitanLayerSplit,
+  torchtitanSplitOptions,
+} from '../../src/plan/expressible.js';
 import { seededRandom } from '../fixtures/seeded-random.js';
 import { GPT_SPEC, LLAMA_SPEC, makePlan } from './plans.js';
 
@@ -209,6 +214,48 @@ describe('DeepSpeed launch rules', () => {
     expect(
       rules(deepspeedLaunchCheck({ config: zero2, launch: out.launch, worldSize: 8 })),
     ).toEqual(['deepspeed/runtime/pipe/engine.py PipelineEngine.__init__']);
+  });
+  // Reference values from running deepspeed/runtime/utils.py partition_balanced (numpy) as of
+  // edaa7221 on the same inputs; layer list [embedding, L transformer layers, final norm, LM head].
+  it.each([
+    [70, 12, [6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 5, 5]],
+    [70, 6, [12, 12, 12, 12, 11, 11]],
+    [30, 4, [8, 8, 7, 7]],
+    [80, 16, Array<number>(16).fill(5)],
+    [80, 6, [14, 14, 13, 13, 13, 13]],
+    [96, 7, [14, 14, 14, 14, 14, 13, 13]],
+    [126, 8, [16, 16, 16, 16, 16, 16, 15, 15]],
+    [40, 3, [14, 13, 13]],
+    [5, 4, [2, 1, 1, 1]],
+    [3, 4, [1, 1, 1, 0]],
+    [61, 5, [13, 12, 12, 12, 12]],
+  ])(
+    "deepspeed module.py _partition_layers 'type:': %i layers on %i stages → %j",
+    (layers, stages, split) => {
+      expect(deepspeedLayerSplit(layers, stages)).toEqual(split);
+    },
+  );
+  it.each([
+    [[9, 8, 2, 5, 9, 7, 9, 1], 2, [0, 4, 8]],
+    [[4, 8, 3, 3, 7, 8, 8, 7, 6, 2, 3, 2], 5, [0, 2, 5, 6, 8, 12]],
+    [[1, 2, 9, 0, 4], 2, [0, 4, 5]],
+    [[7, 9, 6, 6, 6, 9, 7, 2, 5], 2, [0, 4, 9]],
+  ])('deepspeed utils.py partition_balanced(%j, %i) = %j', (weights, parts, bounds) => {
+    expect(partitionBalanced(weights, parts)).toEqual(bounds);
+  });
+  it("the uneven split DeepSpeed builds itself is 'uniform' (type:), another one is explicit", () => {
+    const own = makePlan({
+      spec: GPT_SPEC,
+      strategy: { tp: 1, pp: 4, dp: 4, sequenceParallel: false, layersPerStage: [8, 8, 7, 7] },
+    });
+    expect(deepspeedConfig(own, GPT_SPEC).pipeline.partitionMethod).toBe('uniform');
+    const other = makePlan({
+      spec: GPT_SPEC,
+      strategy: { tp: 1, pp: 4, dp: 4, sequenceParallel: false, layersPerStage: [7, 8, 8, 7] },
+    });
+    const out = deepspeedConfig(other, GPT_SPEC);
+    expect(out.pipeline.partitionMethod).toBe('explicit');
+    expect(out.notes.join(' ')).toMatch(/balances transformer layers to \[8, 8, 7, 7\]/);
   });
   it('the launch command names ds_config.json and the script builds the engine', () => {
     const out = deepspeedConfig(makePlan({ strategy: { sequenceParallel: false } }), LLAMA_SPEC);

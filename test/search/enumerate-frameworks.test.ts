@@ -50,14 +50,18 @@ describe('enumerateStrategies generates only what the framework export reproduce
     expect(strategies.filter((s) => inexpressibleReason(framework, s, 30) !== null)).toEqual([]);
   });
 
-  it('deepspeed: TP without Megatron-style SP, 1F1B with an even split, no selective recompute', () => {
+  it("deepspeed: TP without Megatron-style SP, 1F1B with DeepSpeed's own split, no selective recompute", () => {
     const { strategies, rejected } = enumerate('deepspeed');
     expect(strategies.some((s) => s.tp > 1)).toBe(true);
     expect(strategies.every((s) => !s.sequenceParallel)).toBe(true);
     expect(strategies.every((s) => s.recompute !== 'selective')).toBe(true);
-    expect(strategies.every((s) => s.layersPerStage === null && s.schedule === '1f1b')).toBe(true);
+    expect(strategies.every((s) => s.schedule === '1f1b')).toBe(true);
+    // 30 layers on 4 stages: partition_method='type:' gives [8, 8, 7, 7], offered as a candidate.
+    const pp4 = strategies.filter((s) => s.pp === 4);
+    expect(pp4.length).toBeGreaterThan(0);
+    expect(pp4.every((s) => s.layersPerStage?.join() === '8,8,7,7')).toBe(true);
     expect(rejected['deepspeed-no-selective-recompute']).toBeGreaterThan(0);
-    expect(rejected['deepspeed-cannot-split-unevenly']).toBeGreaterThan(0);
+    expect(rejected['deepspeed-split-differs']).toBeGreaterThan(0);
     expect(rejected['deepspeed-no-sequence-parallel']).toBeGreaterThan(0);
   });
 
@@ -70,21 +74,27 @@ describe('enumerateStrategies generates only what the framework export reproduce
     expect(rejected['torchtitan-seq-slice-changes-attention']).toBeGreaterThan(0);
   });
 
-  it('a pinned partial recompute is rejected for DeepSpeed and torchtitan, kept for Megatron', () => {
+  it('what the user pins is their explicit choice and is kept; the search never picks it itself', () => {
+    // Partial recompute pinned (validation/ pins published runs this way): kept for every framework.
     const pinned = { recompute: ['full' as const], recomputeLayers: [2] };
-    expect(enumerate('megatron', pinned).strategies.length).toBeGreaterThan(0);
-    const ds = enumerate('deepspeed', pinned);
-    expect(ds.strategies).toEqual([]);
-    expect(ds.rejected['deepspeed-no-partial-recompute']).toBeGreaterThan(0);
-    const titan = enumerate('fsdp', pinned);
-    expect(titan.strategies).toEqual([]);
-    expect(titan.rejected['torchtitan-no-partial-recompute']).toBeGreaterThan(0);
-  });
-
-  it('a pinned schedule Megatron-LM has no flag for is rejected, not planned', () => {
-    const { strategies, rejected } = enumerate('megatron', { schedule: ['zb-h1'], pp: [2] });
-    expect(strategies).toEqual([]);
-    expect(rejected['megatron-cannot-run-schedule']).toBeGreaterThan(0);
+    for (const f of ['megatron', 'deepspeed', 'fsdp'] as const)
+      expect(enumerate(f, pinned).strategies.length).toBeGreaterThan(0);
+    // A schedule Megatron-LM has no flag for (the Zero Bubble rows ran a Megatron fork).
+    expect(
+      enumerate('megatron', { schedule: ['zb-h1'], pp: [2] }).strategies.length,
+    ).toBeGreaterThan(0);
+    // Unpinned, the same values are rejected and counted.
+    const searched = enumerate('fsdp', { schedule: ['seq-slice-1f1b'], pp: [2] });
+    expect(searched.strategies.length).toBeGreaterThan(0);
+    expect(
+      enumerate('fsdp', { pp: [2] }).strategies.every((s) => s.schedule !== 'seq-slice-1f1b'),
+    ).toBe(true);
+    // The layer split is never pinned, so it is always the framework's.
+    expect(
+      enumerate('deepspeed', { pp: [4], recompute: ['none'] }).strategies.every(
+        (s) => s.layersPerStage?.join() === '8,8,7,7',
+      ),
+    ).toBe(true);
   });
 
   it('llama3-70b on 64 DGX H100 (batch 1024, seq 8192): what each framework loses', () => {
@@ -95,10 +105,12 @@ describe('enumerateStrategies generates only what the framework export reproduce
     const fsdp = count('fsdp');
     // Before issue #16: 10,482 / 2,586 / 33,000 candidates (and partial recompute for all three).
     expect(megatron.strategies).toHaveLength(10_482);
-    expect(deepspeed.strategies).toHaveLength(496);
+    // DeepSpeed: its own 'type:' split joins the candidates (133 more shapes with pp ∤ 80), the
+    // other splits and selective recompute go.
+    expect(deepspeed.strategies).toHaveLength(762);
     expect(deepspeed.rejected).toMatchObject({
-      'deepspeed-no-selective-recompute': 248,
-      'deepspeed-cannot-split-unevenly': 1842,
+      'deepspeed-no-selective-recompute': 381,
+      'deepspeed-split-differs': 1842,
     });
     expect(fsdp.strategies).toHaveLength(7428);
     expect(fsdp.rejected).toMatchObject({
