@@ -6,12 +6,15 @@
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
-import { errorHandler, notFound } from '../src/api/middleware.js';
-import { createStudiesRouter } from '../src/api/studies/router.js';
+import { errorHandler, notFound } from '../src/http/middleware.js';
+import { createStudiesRouter } from '../src/http/study-routes.js';
 import { loadProfileCatalog } from '../src/hardware-profiles/index.js';
-import { createProcessPoolExecutor, defaultPoolSize } from '../src/studies/executor/thread-pool.js';
-import { createStudyService } from '../src/studies/service.js';
-import { openSqliteStore } from '../src/studies/store/sqlite.js';
+import {
+  createProcessPoolExecutor,
+  defaultPoolSize,
+} from '../src/service/studies/executor/thread-pool.js';
+import { createStudyService } from '../src/service/studies/study-service.js';
+import { openSqliteStore } from '../src/service/studies/store/sqlite.js';
 
 const catalog = loadProfileCatalog();
 const clusters = ['dgx-h100', 'dgx-a100-80gb', 'dgx-h200', 'dgx-b200', 'amd-mi300x-8'].map(

@@ -5,10 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadProfileCatalog } from '../src/hardware-profiles/index.js';
-import { createThreadPoolExecutor } from '../src/studies/executor/thread-pool.js';
+import { createThreadPoolExecutor } from '../src/service/studies/executor/thread-pool.js';
 import { paretoSvg, scalingSvg } from '../src/studies/index.js';
-import { createStudyService } from '../src/studies/service.js';
-import { openSqliteStore } from '../src/studies/store/sqlite.js';
+import { createStudyService } from '../src/service/studies/study-service.js';
+import { openSqliteStore } from '../src/service/studies/store/sqlite.js';
 
 const DEFAULT_SPEC = {
   axes: {

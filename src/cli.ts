@@ -5,7 +5,7 @@ import { describeFailure } from './cli/errors.js';
 export async function main(argv: readonly string[]): Promise<number> {
   // `strata worker` is a long-running process, not a command that prints a result.
   if (argv[0] === 'worker') {
-    const worker = await import('./studies/worker-main.js');
+    const worker = await import('./service/studies/worker-main.js');
     return worker.main();
   }
   try {

@@ -1,6 +1,6 @@
 /**
  * A typed HTTP client for a Strata server, generated from openapi.yaml: openapi-fetch over the
- * `paths` that openapi-typescript writes to src/api/generated/openapi.ts. Every call returns
+ * `paths` that openapi-typescript writes to src/contract/generated/openapi.ts. Every call returns
  * `{ data, error, response }`: `data` typed by the operation's 200 body, `error` by its problem
  * document.
  *
@@ -12,7 +12,7 @@
  */
 import createClient from 'openapi-fetch';
 import type { Client, ClientOptions } from 'openapi-fetch';
-import type { paths } from './api/generated/openapi.js';
+import type { paths } from './contract/generated/openapi.js';
 
 export type StrataClient = Client<paths>;
 

@@ -1,9 +1,9 @@
 /** Process entry: load profiles, start the plan workers, serve HTTP, shut down gracefully. */
 import type { Server } from 'node:http';
-import { createPlanPool } from './api/worker-pool.js';
-import { createApp } from './app.js';
+import { createPlanPool } from './service/worker-pool.js';
+import { createApp } from './http/app.js';
 import { loadProfileCatalog } from './hardware-profiles/index.js';
-import { openStudyRuntime, studyRuntimeOptionsFromEnv } from './studies/index.js';
+import { openStudyRuntime, studyRuntimeOptionsFromEnv } from './service/studies/index.js';
 
 const DEFAULT_PORT = 8080;
 

@@ -6,17 +6,17 @@
  */
 import type { ProfileCatalog } from './hardware-profiles/index.js';
 import { loadProfileCatalog } from './hardware-profiles/index.js';
-import { toApiError } from './api/normalise-error.js';
-import { ClusterSelectionRequest, EstimateRequest, PlanRequest } from './api/schemas.js';
-import type { ClusterInput, GraphPlanRequest, TransformerPlanRequest } from './api/schemas.js';
+import { toApiError } from './service/normalise-error.js';
+import { ClusterSelectionRequest, EstimateRequest, PlanRequest } from './contract/schemas.js';
+import type { ClusterInput, GraphPlanRequest, TransformerPlanRequest } from './contract/schemas.js';
 import type {
   AnyPlanResponse,
   ClusterSelectionResponse,
   EstimateResponse,
   GraphPlanResponse,
   PlanResponse,
-} from './api/response-schemas.js';
-import { runClusterSelection, runEstimate, runPlan } from './api/services.js';
+} from './contract/response-schemas.js';
+import { runClusterSelection, runEstimate, runPlan } from './service/plan-service.js';
 
 export interface LibOptions {
   /** A catalog loaded once by the caller; default: profiles/ loaded on each call. */
@@ -72,8 +72,8 @@ export function selectCluster(
   );
 }
 
-export { ApiError, STATUS_BY_CODE } from './api/errors.js';
-export type { ErrorCode, Issue } from './api/errors.js';
+export { ApiError, STATUS_BY_CODE } from './contract/errors.js';
+export type { ErrorCode, Issue } from './contract/errors.js';
 export {
   PlanRequest,
   EstimateRequest,
@@ -87,8 +87,8 @@ export {
   ScheduleRequest,
   ScheduleResponse,
   PlanExport as ApiPlanExportSchema,
-} from './api/schemas.js';
-export type { GraphPlanRequest, TransformerPlanRequest } from './api/schemas.js';
+} from './contract/schemas.js';
+export type { GraphPlanRequest, TransformerPlanRequest } from './contract/schemas.js';
 export type {
   ApiEstimate,
   ApiGraphPlan,
@@ -98,20 +98,21 @@ export type {
   ApiPlanExport,
   ApiStrategy,
   ProblemBody,
-} from './api/response-schemas.js';
+} from './contract/response-schemas.js';
 export { createStrataClient } from './client.js';
 export type { StrataClient } from './client.js';
-export type { components, paths } from './api/generated/openapi.js';
-export { createApp } from './app.js';
-export type { AppDeps } from './app.js';
-export { createPlanPool } from './api/worker-pool.js';
-export type { PlanPool, PlanPoolOptions } from './api/worker-pool.js';
+export type { components, paths } from './contract/generated/openapi.js';
+export { createApp } from './http/app.js';
+export type { AppDeps } from './http/app.js';
+export { createPlanPool } from './service/worker-pool.js';
+export type { PlanPool, PlanPoolOptions } from './service/worker-pool.js';
 
 // The domain: the planner and the cost model without the API layer.
 export { loadProfileCatalog, clusterFromPreset, customCluster } from './hardware-profiles/index.js';
 export type { ClusterProfile, DeviceProfile, ProfileCatalog } from './hardware-profiles/index.js';
 export { buildModelGraph, transformerFromHuggingFaceConfig } from './graph/index.js';
-export type { ModelGraph, TransformerSpec } from './graph/index.js';
+export type { ModelGraph } from './graph/index.js';
+export type { TransformerSpec } from './model-spec/index.js';
 export { planTraining, planHeterogeneous, selectClusterUnderBudget } from './search/index.js';
 export type {
   HeteroPlan,
@@ -177,10 +178,6 @@ export {
   openStudyRuntime,
   studyRuntimeOptionsFromEnv,
   createStudyService,
-} from './studies/index.js';
-export type {
-  StudyRuntime,
-  StudyRuntimeOptions,
-  StudyService,
-  StudySpec,
-} from './studies/index.js';
+} from './service/studies/index.js';
+export type { StudyRuntime, StudyRuntimeOptions, StudyService } from './service/studies/index.js';
+export type { StudySpec } from './contract/index.js';

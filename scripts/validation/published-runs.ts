@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TransformerSpec } from '../../src/graph/types.js';
+import type { TransformerSpec } from '../../src/model-spec/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { clusterFromPreset, customCluster } from '../../src/hardware-profiles/index.js';
 import type {

@@ -1,11 +1,11 @@
 /** The CLI commands: each returns the text to print (the caller writes it and sets the exit code). */
-import { acceleratorList, clusterPresetList, modelList } from '../api/catalog-views.js';
+import { acceleratorList, clusterPresetList, modelList } from '../service/catalog-views.js';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
 import { estimate, plan, selectCluster } from '../lib.js';
 import { z } from 'zod';
-import { toApiError } from '../api/normalise-error.js';
-import { renderSchedule, simulateRequestedSchedule } from '../api/schedules.js';
-import { ScheduleFormat, ScheduleRequest } from '../api/schemas.js';
+import { toApiError } from '../service/normalise-error.js';
+import { renderSchedule, simulateRequestedSchedule } from '../service/schedules.js';
+import { ScheduleFormat, ScheduleRequest } from '../contract/schemas.js';
 import {
   ESTIMATE_OPTIONS,
   PLAN_OPTIONS,

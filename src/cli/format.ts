@@ -5,7 +5,7 @@ import type {
   ApiStrategy,
   EstimateResponse,
   PlanResponse,
-} from '../api/response-schemas.js';
+} from '../contract/response-schemas.js';
 import { count, gib, keyValues, percent, seconds, table } from './table.js';
 
 export function strategyLine(s: ApiStrategy): string {

@@ -5,8 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
-import type { ScenarioResult, StudySnapshot } from '../studies/index.js';
-import { analyseStudy, openStudyRuntime, resultsToCsv } from '../studies/index.js';
+import type { ScenarioResult } from '../studies/index.js';
+import type { StudySnapshot } from '../service/studies/index.js';
+import { analyseStudy, resultsToCsv } from '../studies/index.js';
+import { openStudyRuntime } from '../service/studies/index.js';
 import { parse } from './args.js';
 import { CliUsageError } from './errors.js';
 import { count, percent, seconds, table } from './table.js';

@@ -13,7 +13,7 @@
  *   TP + SP + selective:  34·sbh/t
  *   full recompute:       2sbh (layer input only; /t with SP)
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { RecomputeMode } from './strategy.js';
 
 /** Bytes per 16-bit activation element. */

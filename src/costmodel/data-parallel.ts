@@ -1,11 +1,19 @@
 /**
  * Data-parallel (and ZeRO) communication per optimizer step for one GPU's parameter shard.
  */
-import type { ClusterProfile, DeviceProfile, Precision } from '../hardware-profiles/types.js';
+import type { ModelGraph } from '../graph/types.js';
+import type {
+  ClusterProfile,
+  DeviceProfile,
+  LinkProfile,
+  Precision,
+} from '../hardware-profiles/types.js';
+import { allReduceSeconds } from './communication.js';
 import { efficiencyAt } from './efficiency.js';
 import type { GroupPlacement } from './groups.js';
 import { groupAllGatherSeconds, groupAllReduceSeconds } from './groups.js';
 import { WEIGHT_BYTES_PER_PARAMETER, gradientReduceBytesPerParameter } from './memory.js';
+import { totalParameters } from './parameters.js';
 import type { Framework, ZeroStage } from './strategy.js';
 
 export interface DataParallelCommSeconds {
@@ -130,4 +138,21 @@ export function exposedDataParallelSeconds(
     gradientReduce: Math.max(0, comm.gradientReduce - window - drainSlackSeconds),
     parameterGather: overlap ? 0 : comm.parameterGather,
   };
+}
+
+/**
+ * Heterogeneous data parallelism's last step: one ring all-reduce of the whole model's gradients
+ * across `numGroups` node groups over the inter-group link, after each group reduced inside
+ * itself (hierarchical, HAP Zhang et al. EuroSys'24 §5; not overlapped: conservative).
+ * @returns seconds
+ */
+export function crossGroupGradientSyncSeconds(
+  graph: ModelGraph,
+  precision: Precision,
+  framework: Framework,
+  numGroups: number,
+  link: LinkProfile,
+): number {
+  const bytes = totalParameters(graph) * gradientReduceBytesPerParameter(precision, framework);
+  return allReduceSeconds(bytes, numGroups, link);
 }

@@ -1,8 +1,9 @@
 /**
- * Two kinds of failure in the core (STYLE.md §8): a PlanningError is caused by the user's request
- * (valid JSON, but no such plan can exist) and carries a machine-readable reason and the numbers;
- * a broken invariant is our bug and goes through `invariant` (→ HTTP 500).
+ * The cost model's user-caused failure (STYLE.md §8): valid JSON, but no such plan can exist.
+ * It carries a machine-readable reason and the numbers; our own bugs go through base's
+ * `invariant` instead (→ HTTP 500).
  */
+import { DomainError } from '../base/index.js';
 
 export type PlanningErrorReason =
   | 'invalid-strategy'
@@ -14,24 +15,19 @@ export type PlanningErrorReason =
   | 'heads-not-divisible'
   | 'unsupported';
 
-export class PlanningError extends Error {
+export class PlanningError extends DomainError {
   override readonly name = 'PlanningError';
+  readonly code = 'infeasible';
+  /**
+   * @param field the request field at fault, as a JSON path (e.g. "strategy.tensorParallel"),
+   *   or a search option's name; null when no one field is at fault
+   */
   constructor(
     readonly reason: PlanningErrorReason,
     message: string,
-    /** The request field at fault, as a JSON path (e.g. "strategy.tensorParallel"), if any. */
-    readonly field: string | null = null,
-    readonly details: Readonly<Record<string, unknown>> = {},
+    field: string | null = null,
+    details: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message);
+    super(message, field, details);
   }
-}
-
-export class InvariantError extends Error {
-  override readonly name = 'InvariantError';
-}
-
-/** Asserts one of our own invariants; never use for user input. */
-export function invariant(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new InvariantError(message);
 }

@@ -7,21 +7,13 @@ import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
 import { chunkParametersPerGpu, parameterShares } from './parameters.js';
 import { closedFormPipeline } from './pipeline.js';
-import type { RankMemoryInputs } from './rank-memory.js';
+import type { RankLayout } from './rank-memory.js';
 import { activationTerms, rankMemoryBytes, totalBytes } from './rank-memory.js';
-import type { ChunkLayout } from './stages.js';
+import { memoryInputs } from './stage-cost-model.js';
 import { chunkLayouts, chunksByRank } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 import { validateStrategy } from './validate-strategy.js';
-
-/** What the rest of the estimate needs to know about each pipeline rank. */
-export interface RankLayout {
-  readonly chunks: readonly ChunkLayout[];
-  readonly parametersPerGpu: number;
-  /** FSDP units (layers + embedding + head) for ZeRO-3 per-unit collectives. */
-  readonly fsdpUnits: number;
-}
 
 export interface MemoryEstimate {
   readonly ranks: readonly RankLayout[];
@@ -52,30 +44,6 @@ export function rankLayouts(
       0,
     ),
   }));
-}
-
-export function memoryInputs(
-  graph: ModelGraph,
-  s: Strategy,
-  training: TrainingConfig,
-): RankMemoryInputs {
-  return {
-    graph,
-    strategy: s,
-    precision: training.precision,
-    framework: training.framework,
-    layerParametersPerGpu: parameterShares(graph, s.tp).layer,
-    shape: {
-      spec: graph.spec,
-      sequenceLength: training.sequenceLength,
-      microBatchSize: s.microBatchSize,
-      tp: s.tp,
-      sequenceParallel: s.sequenceParallel,
-      recompute: s.recompute,
-      flashAttention: training.flashAttention,
-      dropout: training.dropout,
-    },
-  };
 }
 
 /**

@@ -1,6 +1,32 @@
-/** costmodel: pure formulas. estimate(graph, cluster, strategy, training) is the entry point. */
+/**
+ * costmodel: pure formulas. estimate(graph, cluster, strategy, training) is the entry point; the
+ * one stage cost model (createStageCostModel) is what estimate, the search's bounds and the
+ * heterogeneous planner all price stages with. Other rooms import only from here.
+ */
 export { estimate } from './estimate.js';
 export type { EstimateOptions } from './estimate.js';
+export { estimateMemory, rankLayouts } from './estimate-memory.js';
+export type { MemoryEstimate } from './estimate-memory.js';
+export {
+  boundaryActivationBytes,
+  chunkTimeInputs,
+  createStageCostModel,
+  memoryInputs,
+  pipelineTransfers,
+  placeStrategyGroups,
+} from './stage-cost-model.js';
+export type {
+  PostPipelineSeconds,
+  RankCosts,
+  StageCostModel,
+  StageGroups,
+} from './stage-cost-model.js';
+export {
+  clusterSecondsLowerBound,
+  createStepBound,
+  minimumBubbleFraction,
+  modelStatesCannotFit,
+} from './bounds.js';
 export type {
   CostBreakdown,
   MemoryBreakdownBytes,
@@ -8,6 +34,7 @@ export type {
   TimeBreakdownSeconds,
 } from './types.js';
 export type {
+  Framework,
   ParallelAxis,
   RecomputeMode,
   ScheduleKind,
@@ -16,7 +43,7 @@ export type {
   ZeroStage,
 } from './strategy.js';
 export { SCHEDULE_KINDS, modelParallelSize, strategyWorldSize } from './strategy.js';
-export { PlanningError, InvariantError, invariant } from './errors.js';
+export { PlanningError } from './errors.js';
 export type { PlanningErrorReason } from './errors.js';
 export type {
   PipelineModel,
@@ -25,6 +52,17 @@ export type {
   RankPassSeconds,
 } from './pipeline.js';
 export { closedFormPipeline } from './pipeline.js';
+export type { ChunkLayout } from './stages.js';
+export { chunkLayouts, chunksByRank } from './stages.js';
+export type { ParameterShares } from './parameters.js';
+export { chunkParametersPerGpu, parameterShares, totalParameters } from './parameters.js';
+export type { RankLayout } from './rank-memory.js';
+export { totalBytes } from './rank-memory.js';
+export type { GroupPlacement } from './groups.js';
+export { pipelineSendRecvSeconds, placeGroup } from './groups.js';
+export { crossGroupGradientSyncSeconds } from './data-parallel.js';
+export { modelFlopsPerStep, hardwareFlopsPerStep, forwardFlopsPerSequence } from './flops.js';
+export { peakFlopsPerSecond } from './compute.js';
+export * from './operator-cost.js';
 export * from './activations.js';
 export * from './communication.js';
-export * from './units.js';

@@ -18,6 +18,14 @@ import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 
+/** What the rest of the estimate needs to know about each pipeline rank. */
+export interface RankLayout {
+  readonly chunks: readonly ChunkLayout[];
+  readonly parametersPerGpu: number;
+  /** FSDP units (layers + embedding + head) for ZeRO-3 per-unit collectives. */
+  readonly fsdpUnits: number;
+}
+
 export interface RankMemoryInputs {
   readonly graph: ModelGraph;
   readonly strategy: Strategy;

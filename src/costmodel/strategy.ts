@@ -3,7 +3,7 @@
  *  - axis: a parallel mesh axis, one of ParallelAxis; degree: the size of that axis.
  *  - dp data, tp tensor (Megatron intra-layer), pp pipeline, cp context (sequence split of
  *    attention), ep expert. Short names in the core; the API uses long names
- *    (tensorParallel, ...) and src/api maps between them in one place.
+ *    (tensorParallel, ...) and src/service maps between them in one place.
  */
 import type { Precision } from '../hardware-profiles/types.js';
 

@@ -4,7 +4,7 @@
  * Every failure is a PlanningError naming the request field and printing every factor
  * (torchtitan's ParallelDims._validate style).
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import { strategyWorldSize } from './strategy.js';
 import { PlanningError } from './errors.js';

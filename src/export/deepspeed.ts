@@ -25,12 +25,12 @@
  * AutoTP is not combined with PipelineModule: the engine would replace the pipeline grid by a
  * (world / tp, tp) mesh over all ranks (engine.py `_configure_tensor_parallel_states`).
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
+import { deepspeedLayerSplit } from '../plan/expressible.js';
 import type { Plan } from '../plan/types.js';
 import { deepspeedScript, deepspeedLaunch, type DeepSpeedLaunch } from './deepspeed-script.js';
 import { NO_ENV, type LaunchEnv } from './env.js';
 import { ExportError } from './errors.js';
-import { deepspeedLayerSplit } from '../plan/expressible.js';
 
 /** DeepSpeed's defaults (5e8 elements) for ZeRO buckets; Strata does not tune them. */
 const BUCKET_ELEMENTS = 500_000_000;

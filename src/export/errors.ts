@@ -3,6 +3,7 @@
  * framework cannot run it (e.g. ZeRO-3 under Megatron-LM), or breaks one of that framework's own
  * argument checks. Carries the plan field at fault and the numbers, like PlanningError.
  */
+import { DomainError } from '../base/index.js';
 
 export type ExportFormat = 'megatron' | 'deepspeed' | 'torchtitan' | 'torchrun' | 'rankmap';
 
@@ -14,16 +15,18 @@ export type ExportErrorReason =
   /** An argument list could not be parsed back. */
   | 'unparseable';
 
-export class ExportError extends Error {
+export class ExportError extends DomainError {
   override readonly name = 'ExportError';
+  readonly code = 'infeasible';
+  declare readonly field: string;
+  /** @param field the plan field at fault, as a JSON path (e.g. "strategy.zeroStage") */
   constructor(
     readonly format: ExportFormat,
     readonly reason: ExportErrorReason,
     message: string,
-    /** The plan field at fault, as a JSON path (e.g. "strategy.zeroStage"). */
-    readonly field: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
+    field: string,
+    details: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message);
+    super(message, field, details);
   }
 }

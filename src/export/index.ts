@@ -2,7 +2,7 @@
  * The export room's door: executable outputs from a Plan (STYLE.md layout: `export/` reads only
  * plans). Each result carries `text`, the file a user saves; failures are ExportError.
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/types.js';
 import { deepspeedConfig, type DeepSpeedExport } from './deepspeed.js';
 import type { ExportFormat } from './errors.js';

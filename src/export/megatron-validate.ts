@@ -3,7 +3,7 @@
  * named, rather than in `validate_args` on a thousand GPUs. Each rule cites where upstream
  * enforces it (NVIDIA/Megatron-LM, commit recorded in test/fixtures/upstream/megatron-flags.json).
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/types.js';
 import { ExportError } from './errors.js';
 import { layersPerChunk } from './plan-facts.js';

@@ -17,7 +17,7 @@
  * `--use-flash-attn` is still accepted but nothing in megatron/ reads it; `--attention-backend` is
  * the current switch (enum `AttnBackend`, megatron/core/transformer/enums.py).
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/types.js';
 import { envWords, megatronEnv, type LaunchEnv } from './env.js';
 import { formatPipelineLayout } from './megatron-layout.js';

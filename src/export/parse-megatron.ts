@@ -5,7 +5,7 @@
  * --decoder-first/last-pipeline-num-layers), derived the way validate_args does
  * (megatron/training/arguments.py).
  */
-import type { RecomputeMode } from '../costmodel/strategy.js';
+import type { RecomputeMode } from '../costmodel/index.js';
 import { ExportError } from './errors.js';
 import { parsePipelineLayout } from './megatron-layout.js';
 

@@ -30,7 +30,7 @@
  * Target: torchtitan b5bcd76c (assets/version.txt 0.2.2); `pipeline_parallel_split_points` no
  * longer exists there.
  */
-import type { TransformerSpec } from '../graph/types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import { torchtitanSplitOptions } from '../plan/expressible.js';
 import type { Plan } from '../plan/types.js';
 import { envWords, NO_ENV, type LaunchEnv } from './env.js';

@@ -7,10 +7,11 @@
  *               → mlp-down → residual-add(+y)
  */
 import { Graph } from '@dagrejs/graphlib';
-import { ModelInputError } from './errors.js';
+import { ModelInputError } from '../model-spec/errors.js';
 import { attentionOps, embeddingOp, headOps, mlpOps, normOp, residualAddOp } from './ops.js';
-import { validateTransformerSpec } from './transformer-spec.js';
-import type { ModelGraph, OpNode, ParameterCounts, TransformerSpec } from './types.js';
+import { validateTransformerSpec } from '../model-spec/validate.js';
+import type { ModelGraph, OpNode, ParameterCounts } from './types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 
 type ModelGraphDag = Graph<string, OpNode, string>;
 

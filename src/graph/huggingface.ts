@@ -3,9 +3,9 @@
  * Llama / Mistral / Qwen2, GPT-2, GPT-NeoX, BLOOM and OPT. Field names and defaults follow the
  * transformers configuration_*.py / modeling_*.py files of each family.
  */
-import { ModelInputError } from './errors.js';
-import { defaultHeadDim, validateTransformerSpec } from './transformer-spec.js';
-import type { TransformerSpec } from './types.js';
+import { ModelInputError } from '../model-spec/errors.js';
+import { defaultHeadDim, validateTransformerSpec } from '../model-spec/validate.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 
 type Family = 'llama' | 'gpt2' | 'gpt_neox' | 'bloom' | 'opt';
 type Config = Readonly<Record<string, unknown>>;

@@ -7,7 +7,8 @@
  * FLOPs are exactly 24·s·h² + 4·s²·h (Narayanan et al. 2021, eq. 3, forward = 1/3 of 72Bslh²(1 +
  * s/6h) per layer and sequence). Memory-bound ops move 16-bit activations (2 bytes/element).
  */
-import type { MatmulShape, OpKind, OpNode, TensorParallelSplit, TransformerSpec } from './types.js';
+import type { MatmulShape, OpKind, OpNode, TensorParallelSplit } from './types.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 
 /** bf16/fp16 activation element size. */
 const ACTIVATION_BYTES_PER_ELEMENT = 2;

@@ -5,34 +5,7 @@
  * quantities are per sequence of `sequenceLength` tokens unless the name says otherwise.
  */
 import type { Graph } from '@dagrejs/graphlib';
-
-export type PositionEmbedding = 'learned' | 'rotary' | 'alibi';
-export type NormKind = 'layernorm' | 'rmsnorm';
-
-/** A dense decoder-only transformer, in the vocabulary of Megatron-LM / Hugging Face configs. */
-export interface TransformerSpec {
-  /** Zoo id or a descriptive name. */
-  readonly name: string;
-  readonly numLayers: number;
-  readonly hiddenSize: number;
-  readonly numHeads: number;
-  /** Key/value heads (GQA/MQA); equals numHeads for multi-head attention. */
-  readonly numKvHeads: number;
-  /** Per-head dimension; usually hiddenSize / numHeads. */
-  readonly headDim: number;
-  readonly ffnHiddenSize: number;
-  readonly vocabSize: number;
-  /** SwiGLU/GeGLU style MLP with three weight matrices (gate, up, down). */
-  readonly gatedMlp: boolean;
-  /** Input embedding and LM head share one matrix. */
-  readonly tiedEmbeddings: boolean;
-  readonly positionEmbedding: PositionEmbedding;
-  /** Learned position table size (only used when positionEmbedding = 'learned'). */
-  readonly maxPositionEmbeddings: number;
-  readonly norm: NormKind;
-  /** Linear layers carry bias vectors (GPT-2/3, BLOOM, OPT) or not (Llama, MPT). */
-  readonly linearBias: boolean;
-}
+import type { TransformerSpec } from '../model-spec/index.js';
 
 /** Operator kinds of the layered transformer graph. */
 export type OpKind =

@@ -2,6 +2,7 @@
  * The profile catalog: devices, cluster presets and the model zoo, in base SI units, as loaded
  * once by load.ts. Lookups here are pure and throw ProfileLookupError for unknown ids.
  */
+import type { TransformerSpec } from '../model-spec/index.js';
 import { ProfileLookupError } from './errors.js';
 import type { ProfileLookupField } from './errors.js';
 import type { ClusterMixFile } from './schema.js';
@@ -28,34 +29,12 @@ export interface ClusterPreset {
   readonly notes: string;
 }
 
-/**
- * A zoo model's architecture. Structurally identical to graph's TransformerSpec (pinned by a
- * type-level test in test/graph); declared here because hardware-profiles may not import graph
- * (STYLE.md §2: hardware-profiles sits below every other room).
- */
-export interface ZooModelSpec {
-  readonly name: string;
-  readonly numLayers: number;
-  readonly hiddenSize: number;
-  readonly numHeads: number;
-  readonly numKvHeads: number;
-  readonly headDim: number;
-  readonly ffnHiddenSize: number;
-  readonly vocabSize: number;
-  readonly gatedMlp: boolean;
-  readonly tiedEmbeddings: boolean;
-  readonly positionEmbedding: 'learned' | 'rotary' | 'alibi';
-  readonly maxPositionEmbeddings: number;
-  readonly norm: 'layernorm' | 'rmsnorm';
-  readonly linearBias: boolean;
-}
-
 export interface ModelZooEntry {
   readonly id: string;
   readonly name: string;
   /** Parameter count stated by the paper or model card; null when none is stated. */
   readonly publishedParameterCount: number | null;
-  readonly spec: ZooModelSpec;
+  readonly spec: TransformerSpec;
   readonly source: string;
   readonly notes: string;
 }

@@ -5,14 +5,11 @@ import { findClusterPreset, findDevice, findDeviceLinks } from './catalog.js';
 import type { ProfileCatalog } from './catalog.js';
 import { ProfileInputError } from './errors.js';
 import type { ClusterProfile, LinkProfile } from './types.js';
-// hardware-profiles sits below costmodel, but units.ts is the project's single home of unit
-// factors (the lead's instruction); it is a leaf module with no imports.
-// eslint-disable-next-line no-restricted-imports
 import {
   BYTES_PER_SECOND_PER_GBITPS,
   BYTES_PER_SECOND_PER_GBPS,
   SECONDS_PER_MICROSECOND,
-} from '../costmodel/units.js';
+} from '../base/units.js';
 
 /**
  * Defaults for custom clusters, from hardware.md (§2.2, §2.3, §2.5). They are link-tier

@@ -5,9 +5,6 @@
 import type { ClusterPreset, DeviceLinks, ModelZooEntry } from './catalog.js';
 import type { ClusterFile, DeviceFile, ModelFile } from './schema.js';
 import type { DeviceProfile, LinkProfile, NumericFormat } from './types.js';
-// units.ts is the project's single home of unit factors (the lead's instruction); it is a leaf
-// module with no imports, so importing it does not invert the room layering in practice.
-// eslint-disable-next-line no-restricted-imports
 import {
   BYTES_PER_GIB,
   BYTES_PER_MIB,
@@ -15,7 +12,7 @@ import {
   FLOPS_PER_GFLOP,
   FLOPS_PER_TFLOPS,
   SECONDS_PER_MICROSECOND,
-} from '../costmodel/units.js';
+} from '../base/units.js';
 
 /**
  * PCIe x16 per-direction wire rate in GB/s by generation (≈ 1, 2, 4 GB/s per lane for Gen3/4/5;

@@ -13,9 +13,7 @@ import type { CustomInterNode, CustomIntraNode } from './cluster.js';
 import { ProfileInputError } from './errors.js';
 import type { ClusterProfile, LinkProfile } from './types.js';
 import { worldSize } from './types.js';
-// units.ts is the project's single home of unit factors (as in cluster.ts); a leaf module.
-// eslint-disable-next-line no-restricted-imports
-import { BYTES_PER_SECOND_PER_GBPS, SECONDS_PER_MICROSECOND } from '../costmodel/units.js';
+import { BYTES_PER_SECOND_PER_GBPS, SECONDS_PER_MICROSECOND } from '../base/units.js';
 
 /** A cluster of homogeneous node groups plus the network between groups. */
 export interface HeterogeneousCluster {

@@ -8,13 +8,7 @@ export type {
   Precision,
 } from './types.js';
 export { worldSize } from './types.js';
-export type {
-  ClusterPreset,
-  DeviceLinks,
-  ModelZooEntry,
-  ProfileCatalog,
-  ZooModelSpec,
-} from './catalog.js';
+export type { ClusterPreset, DeviceLinks, ModelZooEntry, ProfileCatalog } from './catalog.js';
 export { findClusterPreset, findDevice, findDeviceLinks, findModel } from './catalog.js';
 export type { CustomClusterInput, CustomInterNode, CustomIntraNode } from './cluster.js';
 export { clusterFromPreset, customCluster } from './cluster.js';

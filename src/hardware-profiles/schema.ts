@@ -3,6 +3,7 @@
  * with the unit in every key (memoryGiB, hbmBandwidthGBps, peakTflops, latencyMicroseconds); the
  * loader converts them to base SI units exactly once (src/hardware-profiles/load.ts).
  */
+import { TransformerSpecSchema } from '../model-spec/index.js';
 import { z } from 'zod';
 
 const positive = z.number().positive();
@@ -117,21 +118,7 @@ export const ModelFileSchema = z.strictObject({
   id: nonEmpty,
   name: nonEmpty,
   publishedParameterCount: positive.nullable(),
-  architecture: z.strictObject({
-    numLayers: positiveInteger,
-    hiddenSize: positiveInteger,
-    numHeads: positiveInteger,
-    numKvHeads: positiveInteger,
-    headDim: positiveInteger,
-    ffnHiddenSize: positiveInteger,
-    vocabSize: positiveInteger,
-    gatedMlp: z.boolean(),
-    tiedEmbeddings: z.boolean(),
-    positionEmbedding: z.enum(['learned', 'rotary', 'alibi']),
-    maxPositionEmbeddings: positiveInteger,
-    norm: z.enum(['layernorm', 'rmsnorm']),
-    linearBias: z.boolean(),
-  }),
+  architecture: TransformerSpecSchema.omit({ name: true }),
   source: nonEmpty,
   notes: z.string(),
 });

@@ -8,7 +8,7 @@
  *  - DeepSpeed edaa7221267243c7be7fb49c5d5f5c4fb97b4641;
  *  - torchtitan b5bcd76c66d0acb1a08b176d9639425bc55e0b2a (assets/version.txt 0.2.2).
  */
-import type { Framework, Strategy } from '../costmodel/strategy.js';
+import type { Framework, Strategy } from '../costmodel/index.js';
 
 /** torchtitan's CLI options that fix the pipeline layer split (ParallelismConfig). */
 export interface TorchtitanSplitOptions {

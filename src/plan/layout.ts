@@ -1,6 +1,6 @@
 /** Stage placement of a strategy: which layers each chunk holds and which global ranks run it. */
-import type { Strategy } from '../costmodel/strategy.js';
-import { chunkLayouts } from '../costmodel/stages.js';
+import type { Strategy } from '../costmodel/index.js';
+import { chunkLayouts } from '../costmodel/index.js';
 import type { StagePlacement } from './types.js';
 
 export function stagePlacements(strategy: Strategy, numLayers: number): StagePlacement[] {

@@ -2,8 +2,7 @@
  * The Plan: the planner's output type, declared apart from the algorithms that produce it
  * (STYLE.md §1, Alpa's parallel_plan.py). `export/` reads only this.
  */
-import type { CostBreakdown } from '../costmodel/types.js';
-import type { Strategy, TrainingConfig } from '../costmodel/strategy.js';
+import type { CostBreakdown, Strategy, TrainingConfig } from '../costmodel/index.js';
 
 /** One pipeline chunk and the GPUs that run it (Megatron rank order: tp fastest, then dp, then pp). */
 export interface StagePlacement {

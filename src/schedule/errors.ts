@@ -2,17 +2,17 @@
  * Failures of the schedule room (STYLE.md §8). ScheduleInputError: the caller asked for an
  * impossible schedule (bad p, m, v, k or costs), a 4xx. ScheduleValidationError: a per-rank action
  * list is not executable (missing, duplicate or misplaced action, or deadlock); it names the first
- * bad action. ScheduleInvariantError: our own bug (→ 500); never used for user input.
+ * bad action. Our own bugs go through base's `invariant` (→ 500).
  */
+import { DomainError } from '../base/index.js';
 
-export class ScheduleInputError extends Error {
+export class ScheduleInputError extends DomainError {
   override readonly name = 'ScheduleInputError';
-  constructor(
-    /** The request field at fault, e.g. "numMicroBatches". */
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+  readonly code = 'invalid-input';
+  declare readonly field: string;
+  /** @param field the request field at fault, e.g. "numMicroBatches" */
+  constructor(field: string, message: string) {
+    super(message, field);
   }
 }
 
@@ -25,8 +25,9 @@ export type ScheduleValidationReason =
   | 'missing'
   | 'deadlock';
 
-export class ScheduleValidationError extends Error {
+export class ScheduleValidationError extends DomainError {
   override readonly name = 'ScheduleValidationError';
+  readonly code = 'invalid-input';
   constructor(
     readonly reason: ScheduleValidationReason,
     /** Rank whose list holds (or should hold) the bad action. */
@@ -37,15 +38,6 @@ export class ScheduleValidationError extends Error {
     readonly action: string,
     message: string,
   ) {
-    super(message);
+    super(message, null, { reason, rank, index, action });
   }
-}
-
-export class ScheduleInvariantError extends Error {
-  override readonly name = 'ScheduleInvariantError';
-}
-
-/** Asserts one of our own invariants; never use for user input. */
-export function invariant(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new ScheduleInvariantError(message);
 }

@@ -12,7 +12,7 @@ export type {
   StageCosts,
   TimelineEntry,
 } from './types.js';
-export { ScheduleInputError, ScheduleValidationError, ScheduleInvariantError } from './errors.js';
+export { ScheduleInputError, ScheduleValidationError } from './errors.js';
 export type { ScheduleValidationReason } from './errors.js';
 export { generateSchedule } from './generate.js';
 export { simulateSchedule } from './simulate.js';

@@ -6,7 +6,7 @@
  * One model instance per planning call holds a cache of generated schedules keyed by shape
  * (kind, p, m, v, k): the action lists do not depend on durations, only the simulation does.
  */
-import type { PipelineTiming, PipelineTimingInput } from '../costmodel/pipeline.js';
+import type { PipelineTiming, PipelineTimingInput } from '../costmodel/index.js';
 import { generateSchedule } from './generate.js';
 import { simulateSchedule } from './simulate.js';
 import type { PipelineSchedule, SimulationResult } from './types.js';

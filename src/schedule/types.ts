@@ -8,7 +8,7 @@
  *  - action kinds: F forward; B full backward; I backward for input gradients; W backward for
  *    weight gradients (B = I + W). @see Qi et al., "Zero Bubble Pipeline Parallelism", ICLR'24, §2.
  */
-import type { ScheduleKind } from '../costmodel/strategy.js';
+import type { ScheduleKind } from '../costmodel/index.js';
 
 export type { ScheduleKind };
 

@@ -17,7 +17,7 @@
  *   §4 (automatic scheduling: greedy with a memory limit, W to fill bubbles).
  */
 import { makeAction } from './action-string.js';
-import { invariant } from './errors.js';
+import { invariant } from '../base/index.js';
 import { range } from './schedule-builder.js';
 import type { Action } from './types.js';
 

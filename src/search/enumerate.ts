@@ -10,7 +10,7 @@ import type {
   ScheduleKind,
   Strategy,
   ZeroStage,
-} from '../costmodel/strategy.js';
+} from '../costmodel/index.js';
 import { deepspeedLayerSplit, inexpressible } from '../plan/expressible.js';
 import { layerSplits } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';

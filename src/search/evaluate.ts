@@ -1,10 +1,6 @@
 /** Evaluate one candidate: the cost model plus the feasibility check, mapping failures to reasons. */
-import type { EstimateOptions } from '../costmodel/estimate.js';
-import { estimate } from '../costmodel/estimate.js';
-import { estimateMemory } from '../costmodel/estimate-memory.js';
-import { PlanningError } from '../costmodel/errors.js';
-import type { Strategy } from '../costmodel/strategy.js';
-import type { CostBreakdown } from '../costmodel/types.js';
+import type { EstimateOptions, Strategy, CostBreakdown } from '../costmodel/index.js';
+import { estimate, estimateMemory, PlanningError } from '../costmodel/index.js';
 import type { PlanningProblem } from './types.js';
 
 export type Evaluation =

@@ -2,9 +2,13 @@
  * The planner: enumerate candidate strategies, evaluate each with the cost model, keep the best
  * k by the objective. Deterministic: ties break on strategyKey.
  */
-import type { EstimateOptions } from '../costmodel/estimate.js';
-import { PlanningError } from '../costmodel/errors.js';
-import type { Framework, ScheduleKind, Strategy } from '../costmodel/strategy.js';
+import type { EstimateOptions, Framework, ScheduleKind, Strategy } from '../costmodel/index.js';
+import {
+  PlanningError,
+  clusterSecondsLowerBound,
+  createStepBound,
+  modelStatesCannotFit,
+} from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
 import { worldSize } from '../hardware-profiles/types.js';
 import { recomputesLayerSubset } from '../plan/expressible.js';
@@ -14,7 +18,6 @@ import { countRejection, enumerateStrategies } from './enumerate.js';
 import { evaluateCandidate, strategyKey } from './evaluate.js';
 import type { Feasible, RefinedCandidate } from './refine.js';
 import { finalistCount, refineWithSimulation } from './refine.js';
-import { clusterSecondsLowerBound, createStepBound, modelStatesCannotFit } from './step-bound.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
 /**

@@ -5,7 +5,7 @@
  * returns therefore carry simulated step times, peak in-flight memory and the per-rank action
  * lists.
  */
-import type { PipelineModel } from '../costmodel/pipeline.js';
+import type { PipelineModel } from '../costmodel/index.js';
 import type { PlanSchedule } from '../plan/types.js';
 import { actionToCsvCell, createSimulatedPipelineModel } from '../schedule/index.js';
 import type { SimulatedPipelineTiming } from '../schedule/index.js';

@@ -1,12 +1,7 @@
 /** Search inputs and outputs (domain types; the API maps its request onto these). */
 import type { ModelGraph } from '../graph/types.js';
 import type { ClusterProfile } from '../hardware-profiles/types.js';
-import type {
-  RecomputeMode,
-  ScheduleKind,
-  TrainingConfig,
-  ZeroStage,
-} from '../costmodel/strategy.js';
+import type { RecomputeMode, ScheduleKind, TrainingConfig, ZeroStage } from '../costmodel/index.js';
 import type { Plan } from '../plan/types.js';
 
 export type Objective = 'fastest' | 'min-gpus' | 'max-mfu';

@@ -17,6 +17,10 @@
  * Host CPUs, NICs and switches are not counted.
  */
 
+/** Default PUE and idle power fraction of a study (sources above). */
+export const DEFAULT_PUE = 1.1;
+export const DEFAULT_IDLE_POWER_FRACTION = 0.3;
+
 export const SECONDS_PER_DAY = 86_400;
 export const HOURS_PER_DAY = 24;
 const WATTS_PER_KILOWATT = 1000;

@@ -1,4 +1,5 @@
 /** A study the user asked for that cannot be run as written (→ HTTP 400 at the edge). */
+import { DomainError } from '../base/index.js';
 
 export type StudyInputReason =
   | 'too-many-scenarios'
@@ -8,15 +9,17 @@ export type StudyInputReason =
   | 'unknown-preset'
   | 'invalid-input';
 
-export class StudyInputError extends Error {
+export class StudyInputError extends DomainError {
   override readonly name = 'StudyInputError';
+  readonly code = 'invalid-input';
+  declare readonly field: string;
+  /** @param field JSON path of the offending spec field, e.g. "axes.models[2]" */
   constructor(
     readonly reason: StudyInputReason,
     message: string,
-    /** JSON path of the offending spec field, e.g. "axes.models[2]". */
-    readonly field: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
+    field: string,
+    details: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message);
+    super(message, field, details);
   }
 }

@@ -1,32 +1,12 @@
-/** studies: what-if sweeps over models and clusters — time-to-train, cost, energy, Pareto. */
-export type { StudySpec, Scenario, TrainingDefaults } from './spec.js';
-export {
-  StudySpec as StudySpecSchema,
-  SCENARIO_CAP,
-  expandStudy,
-  parseStudySpec,
-  scenarioCount,
-} from './spec.js';
+/** studies: the what-if domain — time-to-train, cost, energy, Pareto frontiers, charts. */
 export { StudyInputError } from './errors.js';
 export type { StudyInputReason } from './errors.js';
 export type { ScenarioResult, ScenarioLabel, ScenarioError } from './result.js';
 export { isFeasible } from './result.js';
-export { runScenario, resultFromPlan } from './scenario.js';
+export type { ScenarioProblem } from './scenario.js';
+export { evaluateScenario, failedScenario, resultFromPlan } from './scenario.js';
 export * from './energy.js';
 export * from './analysis.js';
 export { resultsToCsv } from './csv.js';
 export { paretoSvg } from './charts/pareto-svg.js';
 export { scalingSvg } from './charts/scaling-svg.js';
-export type {
-  StudyEvent,
-  StudyListener,
-  StudyProgress,
-  StudyService,
-  StudySnapshot,
-  StudySummary,
-} from './service.js';
-export { createStudyService } from './service.js';
-export type { StudyRecord, StudyStatus, StudyStore } from './store/types.js';
-export type { ScenarioExecutor } from './executor/types.js';
-export type { StudyRuntime, StudyRuntimeOptions } from './runtime.js';
-export { openStudyRuntime, studyRuntimeOptionsFromEnv } from './runtime.js';

@@ -1,41 +1,44 @@
 /**
- * One scenario, pure: map inputs → plan with the full search → time-to-train, GPU-hours, cost,
- * energy (formulas in energy.ts). User-caused failures become an `error` row; only bugs throw.
+ * One scenario, pure: plan with the full search → time-to-train, GPU-hours, cost, energy
+ * (formulas in energy.ts). User-caused infeasibility becomes an `error` row; only bugs throw.
  */
 import { PlanningError } from '../costmodel/index.js';
-import { ModelInputError } from '../graph/index.js';
-import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
-import { ProfileInputError, ProfileLookupError, worldSize } from '../hardware-profiles/index.js';
+import type { TrainingConfig } from '../costmodel/index.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
+import { worldSize } from '../hardware-profiles/index.js';
 import type { Plan } from '../plan/index.js';
 import { planTraining } from '../search/index.js';
 import { energyKwh, gpuHours, powerWattsPerGpu, timeToTrainDays } from './energy.js';
-import {
-  clusterFromStudyInput,
-  clusterLabel,
-  graphFromStudyModel,
-  modelLabel,
-} from './model-input.js';
 import type { ScenarioLabel, ScenarioResult } from './result.js';
-import type { Scenario } from './spec.js';
 
-function labelOf(scenario: Scenario, cluster: ClusterProfile | null): ScenarioLabel {
-  const model = modelLabel(scenario.model);
-  const clusterName = clusterLabel(scenario.cluster);
-  const { globalBatchSize, sequenceLength } = scenario.training;
-  return {
-    index: scenario.index,
-    label: `${model} · ${clusterName} · gbs ${globalBatchSize} · seq ${sequenceLength}`,
-    model,
-    cluster: clusterName,
-    acceleratorId: cluster?.device.id ?? null,
-    nodes: scenario.cluster.nodes,
-    gpus: cluster === null ? null : worldSize(cluster),
-    globalBatchSize,
-    sequenceLength,
-  };
+/** What one scenario asks, in domain terms: the model and cluster already mapped. */
+export interface ScenarioProblem {
+  readonly label: ScenarioLabel;
+  readonly graph: ModelGraph;
+  readonly cluster: ClusterProfile;
+  readonly training: TrainingConfig;
+  readonly topK: number;
+  readonly maxCandidates: number;
+  /** Training tokens of the goal. */
+  readonly goalTokens: number;
+  readonly deadlineDays: number | null;
+  /** USD per GPU-hour by accelerator id, over the device's list price. */
+  readonly prices: Readonly<Record<string, number>>;
+  readonly maxGpus: number | null;
+  readonly maxCostUsd: number | null;
+  /** Data-centre power usage effectiveness (facility / IT power). */
+  readonly pue: number;
+  /** GPU power when idle, as a fraction of TDP. */
+  readonly idlePowerFraction: number;
 }
 
-function failed(label: ScenarioLabel, reason: string, message: string): ScenarioResult {
+/** The row of a scenario that has no plan: a reason and a message, every number null. */
+export function failedScenario(
+  label: ScenarioLabel,
+  reason: string,
+  message: string,
+): ScenarioResult {
   return {
     scenario: label,
     plan: null,
@@ -50,9 +53,6 @@ function failed(label: ScenarioLabel, reason: string, message: string): Scenario
   };
 }
 
-const isUserError = (e: unknown): e is Error =>
-  e instanceof ProfileLookupError || e instanceof ProfileInputError || e instanceof ModelInputError;
-
 /**
  * A study row keeps the schedule's summary (makespan, bubble, in-flight) but not the per-rank
  * action lists: hundreds of rows × p·m·v actions would bloat the store, the SSE stream and the
@@ -64,76 +64,62 @@ function withoutActionLists(plan: Plan): Plan {
 }
 
 /** Numbers of a feasible plan, given the study's goal, prices and energy parameters. */
-export function resultFromPlan(
-  scenario: Scenario,
-  label: ScenarioLabel,
-  plan: Plan,
-  cluster: ClusterProfile,
-): ScenarioResult {
-  const days = timeToTrainDays(scenario.goalTokens, plan.estimate.tokensPerSecond);
+export function resultFromPlan(p: ScenarioProblem, plan: Plan): ScenarioResult {
+  const days = timeToTrainDays(p.goalTokens, plan.estimate.tokensPerSecond);
   const hours = gpuHours(plan.worldSize, days);
-  const price = scenario.prices[plan.acceleratorId] ?? cluster.device.priceUsdPerGpuHour;
+  const price = p.prices[plan.acceleratorId] ?? p.cluster.device.priceUsdPerGpuHour;
   const notes: string[] = [];
   if (price === null)
     notes.push(`no price for ${plan.acceleratorId}: add prices.${plan.acceleratorId} to the spec`);
   const costUsd = price === null ? null : hours * price;
-  const watts = powerWattsPerGpu(
-    cluster.device.tdpWatts,
-    plan.estimate.hfu,
-    scenario.idlePowerFraction,
-  );
+  const watts = powerWattsPerGpu(p.cluster.device.tdpWatts, plan.estimate.hfu, p.idlePowerFraction);
   const violations: string[] = [];
-  if (scenario.maxCostUsd !== null && costUsd !== null && costUsd > scenario.maxCostUsd) {
+  if (p.maxCostUsd !== null && costUsd !== null && costUsd > p.maxCostUsd) {
     violations.push('maxCostUsd');
   }
   return {
-    scenario: label,
+    scenario: p.label,
     plan: withoutActionLists(plan),
     timeToTrainDays: days,
     gpuHours: hours,
     priceUsdPerGpuHour: price,
     costUsd,
-    energyKwh: energyKwh(hours, watts, scenario.pue),
-    ...(scenario.deadlineDays === null ? {} : { meetsDeadline: days <= scenario.deadlineDays }),
+    energyKwh: energyKwh(hours, watts, p.pue),
+    ...(p.deadlineDays === null ? {} : { meetsDeadline: days <= p.deadlineDays }),
     violations,
     notes,
   };
 }
 
-export function runScenario(catalog: ProfileCatalog, scenario: Scenario): ScenarioResult {
-  let cluster: ClusterProfile | null = null;
+export function evaluateScenario(p: ScenarioProblem): ScenarioResult {
+  const gpus = worldSize(p.cluster);
+  if (p.maxGpus !== null && gpus > p.maxGpus) {
+    return {
+      ...failedScenario(
+        p.label,
+        'over-max-gpus',
+        `${gpus} GPUs exceeds constraints.maxGpus=${p.maxGpus}`,
+      ),
+      violations: ['maxGpus'],
+    };
+  }
   try {
-    cluster = clusterFromStudyInput(catalog, scenario.cluster);
-    const label = labelOf(scenario, cluster);
-    const gpus = worldSize(cluster);
-    if (scenario.maxGpus !== null && gpus > scenario.maxGpus) {
-      return {
-        ...failed(
-          label,
-          'over-max-gpus',
-          `${gpus} GPUs exceeds constraints.maxGpus=${scenario.maxGpus}`,
-        ),
-        violations: ['maxGpus'],
-      };
-    }
     const result = planTraining({
-      graph: graphFromStudyModel(catalog, scenario.model, scenario.training.sequenceLength),
-      cluster,
-      training: scenario.training,
+      graph: p.graph,
+      cluster: p.cluster,
+      training: p.training,
       constraints: {},
       objective: 'fastest',
-      topK: scenario.topK,
+      topK: p.topK,
       stepTimeTargetSeconds: null,
-      maxCandidates: scenario.maxCandidates,
+      maxCandidates: p.maxCandidates,
       // A study's cluster axis is the GPU count under test: each scenario plans on exactly its
       // GPUs, so scaling curves and cost per scenario mean what their labels say.
       allowIdleNodes: false,
     });
-    return resultFromPlan(scenario, label, result.best, cluster);
+    return resultFromPlan(p, result.best);
   } catch (error) {
-    const label = labelOf(scenario, cluster);
-    if (error instanceof PlanningError) return failed(label, error.reason, error.message);
-    if (isUserError(error)) return failed(label, 'invalid-input', error.message);
+    if (error instanceof PlanningError) return failedScenario(p.label, error.reason, error.message);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HeteroPlanResponse, PlanResponse, ScheduleResponse } from '../../src/api/schemas.js';
+import { HeteroPlanResponse, PlanResponse, ScheduleResponse } from '../../src/contract/schemas.js';
 
 function strata(args: readonly string[]) {
   // Same as `npx tsx src/cli.ts ...`, without npm's own warnings on stderr.

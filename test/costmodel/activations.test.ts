@@ -4,7 +4,7 @@
  * unfused attention).
  */
 import { describe, expect, it } from 'vitest';
-import type { TransformerSpec } from '../../src/graph/types.js';
+import type { TransformerSpec } from '../../src/model-spec/index.js';
 import type { ActivationShape } from '../../src/costmodel/activations.js';
 import { activationBytesPerLayer } from '../../src/costmodel/activations.js';
 

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TrainingConfig } from '../../src/costmodel/index.js';
-import type { Framework } from '../../src/costmodel/strategy.js';
+import type { Framework } from '../../src/costmodel/index.js';
 import { deepspeedConfig } from '../../src/export/deepspeed.js';
 import {
   deepspeedDataParallelSize,
@@ -25,8 +25,9 @@ import {
 import { layersPerChunk } from '../../src/export/plan-facts.js';
 import { torchtitanConfig } from '../../src/export/torchtitan.js';
 import { torchtitanLaunchCheck } from '../../src/export/torchtitan-launch-check.js';
-import type { TransformerSpec } from '../../src/graph/index.js';
-import { buildModelGraph, specFromExplicitTransformer } from '../../src/graph/index.js';
+import { buildModelGraph } from '../../src/graph/index.js';
+import type { TransformerSpec } from '../../src/model-spec/index.js';
+import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import {
   clusterFromPreset,
   findModel,

@@ -1,7 +1,7 @@
 /** Hand-built Plans for the export tests (no search involved). */
 import type { CostBreakdown } from '../../src/costmodel/types.js';
 import type { Strategy, TrainingConfig } from '../../src/costmodel/strategy.js';
-import type { TransformerSpec } from '../../src/graph/types.js';
+import type { TransformerSpec } from '../../src/model-spec/index.js';
 import { stagePlacements } from '../../src/plan/layout.js';
 import type { Plan } from '../../src/plan/types.js';
 

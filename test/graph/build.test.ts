@@ -1,13 +1,8 @@
 import { alg } from '@dagrejs/graphlib';
-import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  ModelInputError,
-  buildModelGraph,
-  specFromExplicitTransformer,
-} from '../../src/graph/index.js';
-import type { TransformerSpec } from '../../src/graph/index.js';
+import { describe, expect, it } from 'vitest';
+import { buildModelGraph } from '../../src/graph/index.js';
+import { ModelInputError, specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
-import type { ZooModelSpec } from '../../src/hardware-profiles/index.js';
 
 const catalog = loadProfileCatalog();
 const zoo = [...catalog.models.values()];
@@ -18,12 +13,6 @@ const zoo = [...catalog.models.values()];
  */
 const TOLERANCE = 0.02;
 const ROUNDING_TOLERANCE: Readonly<Record<string, number>> = { 'gpt-1.7b': 0.03 };
-
-describe('zoo spec type is pinned to TransformerSpec', () => {
-  it('ZooModelSpec equals TransformerSpec', () => {
-    expectTypeOf<ZooModelSpec>().toEqualTypeOf<TransformerSpec>();
-  });
-});
 
 describe('parameter totals match published sizes (within 2%)', () => {
   it.each(zoo.filter((m) => m.publishedParameterCount !== null).map((m) => [m.id, m] as const))(

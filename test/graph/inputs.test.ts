@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { buildModelGraph, transformerFromHuggingFaceConfig } from '../../src/graph/index.js';
 import {
   ModelInputError,
-  buildModelGraph,
   specFromExplicitTransformer,
-  transformerFromHuggingFaceConfig,
   validateTransformerSpec,
-} from '../../src/graph/index.js';
-import type { TransformerSpec } from '../../src/graph/index.js';
+} from '../../src/model-spec/index.js';
+import type { TransformerSpec } from '../../src/model-spec/index.js';
 
 function fieldOf(call: () => unknown): string | undefined {
   try {

@@ -6,7 +6,8 @@
  * number of whole nodes up to the given one (the planner may leave nodes idle when that is faster).
  */
 import { describe, expect, it } from 'vitest';
-import { buildModelGraph, specFromExplicitTransformer } from '../../src/graph/index.js';
+import { buildModelGraph } from '../../src/graph/index.js';
+import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { estimate, PlanningError } from '../../src/costmodel/index.js';
 import type {

@@ -4,8 +4,9 @@
  * rest under `rejected` reasons; the planner recomputes a subset of layers only for Megatron-LM.
  */
 import { describe, expect, it } from 'vitest';
-import type { Framework, Strategy } from '../../src/costmodel/strategy.js';
-import { buildModelGraph, specFromExplicitTransformer } from '../../src/graph/index.js';
+import type { Framework, Strategy } from '../../src/costmodel/index.js';
+import { buildModelGraph } from '../../src/graph/index.js';
+import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { findModel, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { inexpressibleReason } from '../../src/plan/expressible.js';
 import { defaultSchedules, enumerateStrategies } from '../../src/search/index.js';

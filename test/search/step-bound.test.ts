@@ -1,23 +1,25 @@
 /**
- * The idle-node search skips candidates by a lower bound (src/search/step-bound.ts); the skip is
+ * The idle-node search skips candidates by a lower bound (src/costmodel/bounds.ts); the skip is
  * only safe if the bound is never above what the cost model reports. Checked on every enumerated
  * candidate of small problems (closed-form pipeline and simulated schedule), plus hand values.
  */
 import { describe, expect, it } from 'vitest';
-import { estimate, PlanningError } from '../../src/costmodel/index.js';
-import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
-import type { Framework } from '../../src/costmodel/strategy.js';
-import { buildModelGraph, specFromExplicitTransformer } from '../../src/graph/index.js';
-import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
-import { createSimulatedPipelineModel } from '../../src/schedule/index.js';
-import { enumerateStrategies } from '../../src/search/enumerate.js';
-import { defaultSchedules } from '../../src/search/plan.js';
 import {
+  estimate,
+  PlanningError,
   clusterSecondsLowerBound,
   minimumBubbleFraction,
   modelStatesCannotFit,
   createStepBound,
-} from '../../src/search/step-bound.js';
+} from '../../src/costmodel/index.js';
+import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import type { Framework } from '../../src/costmodel/strategy.js';
+import { buildModelGraph } from '../../src/graph/index.js';
+import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
+import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { createSimulatedPipelineModel } from '../../src/schedule/index.js';
+import { enumerateStrategies } from '../../src/search/enumerate.js';
+import { defaultSchedules } from '../../src/search/plan.js';
 
 const catalog = loadProfileCatalog();
 

@@ -6,17 +6,17 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
-import { createBullmqExecutor } from '../../src/studies/executor/bullmq.js';
+import { createBullmqExecutor } from '../../src/service/studies/executor/bullmq.js';
 import {
   createProcessPoolExecutor,
   createThreadPoolExecutor,
-} from '../../src/studies/executor/thread-pool.js';
-import type { ScenarioExecutor } from '../../src/studies/executor/types.js';
-import type { StudySnapshot } from '../../src/studies/service.js';
-import { createStudyService } from '../../src/studies/service.js';
-import { openRedisStore } from '../../src/studies/store/redis.js';
-import { openSqliteStore } from '../../src/studies/store/sqlite.js';
-import type { StudyStore } from '../../src/studies/store/types.js';
+} from '../../src/service/studies/executor/thread-pool.js';
+import type { ScenarioExecutor } from '../../src/service/studies/executor/types.js';
+import type { StudySnapshot } from '../../src/service/studies/study-service.js';
+import { createStudyService } from '../../src/service/studies/study-service.js';
+import { openRedisStore } from '../../src/service/studies/store/redis.js';
+import { openSqliteStore } from '../../src/service/studies/store/sqlite.js';
+import type { StudyStore } from '../../src/service/studies/store/types.js';
 import type { RedisHandle } from '../setup/redis.js';
 import { startRedis } from '../setup/redis.js';
 import { FIFTY_SCENARIOS } from './fixtures.js';
@@ -26,7 +26,7 @@ let redis: RedisHandle;
 const workers: ChildProcess[] = [];
 
 function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn('npx', ['tsx', 'src/studies/worker-main.ts'], {
+  const child = spawn('npx', ['tsx', 'src/service/studies/worker-main.ts'], {
     env: {
       ...process.env,
       REDIS_URL: url,

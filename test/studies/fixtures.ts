@@ -1,5 +1,5 @@
 /** Shared study specs: small zoo models on 1–8 nodes, capped search so 50 scenarios take seconds. */
-import type { StudySpec } from '../../src/studies/index.js';
+import type { StudySpec } from '../../src/contract/index.js';
 
 export const FIFTY_SCENARIOS = {
   axes: {

@@ -3,8 +3,8 @@ import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { cheapestMeetingDeadline, paretoFrontier } from '../../src/studies/analysis.js';
 import { energyKwh, powerWattsPerGpu } from '../../src/studies/energy.js';
 import type { ScenarioResult } from '../../src/studies/result.js';
-import { runScenario } from '../../src/studies/scenario.js';
-import { expandStudy, parseStudySpec } from '../../src/studies/spec.js';
+import { runScenario } from '../../src/service/studies/run-scenario.js';
+import { expandStudy, parseStudySpec } from '../../src/service/studies/scenarios.js';
 
 const catalog = loadProfileCatalog();
 

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterInput, ModelInput } from '../../src/api/schemas.js';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { StudyInputError } from '../../src/studies/errors.js';
-import { contentHash } from '../../src/studies/hash.js';
-import { StudyClusterInput, StudyModelInput } from '../../src/studies/model-input.js';
+import { contentHash } from '../../src/base/hash.js';
 import {
   expandStudy,
   parseStudySpec,
   scenarioCount,
   SCENARIO_CAP,
-} from '../../src/studies/spec.js';
-import { validateStudyAgainstCatalog } from '../../src/studies/validate.js';
+} from '../../src/service/studies/scenarios.js';
+import { validateStudyAgainstCatalog } from '../../src/service/studies/validate-study.js';
 import { FIFTY_SCENARIOS } from './fixtures.js';
 
 describe('study spec', () => {
@@ -74,29 +72,36 @@ describe('study spec', () => {
     expect(contentHash(a)).toBe(contentHash(b));
   });
 
-  it.each([
-    ['zoo id', 'llama3-8b'],
-    [
-      'explicit transformer',
-      { transformer: { layers: 2, hiddenSize: 256, heads: 4, vocabSize: 1000 } },
-    ],
-    ['hf config', { huggingFaceConfig: { hidden_size: 256 } }],
-  ])('accepts the same model input as the plan API (%s)', (_, input) => {
-    expect(StudyModelInput.parse(input)).toEqual(ModelInput.parse(input));
-  });
-
-  it.each([
-    ['preset', { preset: 'dgx-h100', nodes: 2 }],
-    [
-      'custom',
-      {
-        accelerator: 'nvidia-h100-sxm-80gb',
-        gpusPerNode: 8,
-        nodes: 2,
-        interNode: { nicBandwidthGBps: 50 },
+  it('maps study axes with the plan API mappers: world-size and spec-size caps apply', () => {
+    const catalog = loadProfileCatalog();
+    const tooBig = parseStudySpec({
+      axes: { models: ['llama3-8b'], clusters: [{ preset: 'dgx-h100', nodes: 65_536 }] },
+      goal: { tokens: 1e12 },
+    });
+    expect(() => validateStudyAgainstCatalog(catalog, tooBig)).toThrow(
+      /axes\.clusters\[0\]: .*524288 GPUs exceeds the limit of 65536 GPUs/,
+    );
+    const hugeHf = parseStudySpec({
+      axes: {
+        models: [
+          {
+            huggingFaceConfig: {
+              model_type: 'llama',
+              hidden_size: 256,
+              num_attention_heads: 4,
+              num_hidden_layers: 5000,
+              intermediate_size: 512,
+              vocab_size: 1000,
+              max_position_embeddings: 2048,
+            },
+          },
+        ],
+        clusters: [{ preset: 'dgx-h100', nodes: 1 }],
       },
-    ],
-  ])('accepts the same cluster input as the plan API (%s)', (_, input) => {
-    expect(StudyClusterInput.parse(input)).toEqual(ClusterInput.parse(input));
+      goal: { tokens: 1e12 },
+    });
+    expect(() => validateStudyAgainstCatalog(catalog, hugeHf)).toThrow(
+      /axes\.models\[0\]: .*numLayers=5000 exceeds the limit 1000/,
+    );
   });
 });

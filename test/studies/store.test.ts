@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
-import { runScenario } from '../../src/studies/scenario.js';
-import { expandStudy, parseStudySpec } from '../../src/studies/spec.js';
-import { openSqliteStore } from '../../src/studies/store/sqlite.js';
+import { runScenario } from '../../src/service/studies/run-scenario.js';
+import { expandStudy, parseStudySpec } from '../../src/service/studies/scenarios.js';
+import { openSqliteStore } from '../../src/service/studies/store/sqlite.js';
 import { SMALL } from './fixtures.js';
 
 const dirs: string[] = [];

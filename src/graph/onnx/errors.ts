@@ -3,8 +3,12 @@
  * operator graph. The HTTP layer maps it to 400 (like `GraphInputError`), with `field` as the
  * issue path and, when ops are missing, every unsupported op name in `unsupportedOps`.
  */
-export class OnnxImportError extends Error {
+import { DomainError } from '../../base/index.js';
+
+export class OnnxImportError extends DomainError {
   override readonly name = 'OnnxImportError';
+  readonly code = 'invalid-input';
+  declare readonly field: string;
   /** ONNX op types (domain-qualified outside the default domains) that have no mapping. */
   declare readonly unsupportedOps?: readonly string[];
 
@@ -14,12 +18,8 @@ export class OnnxImportError extends Error {
    * @param message what is wrong, naming the node or tensor
    * @param unsupportedOps every op type without a mapping (only for that failure)
    */
-  constructor(
-    readonly field: string,
-    message: string,
-    unsupportedOps?: readonly string[],
-  ) {
-    super(`${field}: ${message}`);
+  constructor(field: string, message: string, unsupportedOps?: readonly string[]) {
+    super(`${field}: ${message}`, field);
     if (unsupportedOps !== undefined) this.unsupportedOps = unsupportedOps;
   }
 }

@@ -3,13 +3,12 @@
  * --pipeline-model-parallel-layout string plus what stock launchers cannot express.
  */
 import { formatPipelineLayout } from '../../plan/pipeline-layout.js';
-import { peakFlopsPerSecond } from '../../costmodel/compute.js';
-import { modelFlopsPerStep } from '../../costmodel/flops.js';
-import type { TrainingConfig } from '../../costmodel/strategy.js';
+import { peakFlopsPerSecond, modelFlopsPerStep } from '../../costmodel/index.js';
+import type { TrainingConfig } from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
-import { SECONDS_PER_HOUR } from '../../costmodel/units.js';
+import { SECONDS_PER_HOUR } from '../../base/units.js';
 import { worldSize } from '../../hardware-profiles/types.js';
 import type { Plan } from '../../plan/types.js';
 import type { DataParallelEvaluation } from './data-parallel.js';

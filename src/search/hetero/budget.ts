@@ -5,8 +5,8 @@
  * ('fastest'), and return the Pareto frontier of (step seconds, $/hour) plus the choice: the
  * fastest plan within budgetUsdPerHour, or the cheapest per hour meeting stepTimeTargetSeconds.
  */
-import { PlanningError } from '../../costmodel/errors.js';
-import type { TrainingConfig } from '../../costmodel/strategy.js';
+import { PlanningError } from '../../costmodel/index.js';
+import type { TrainingConfig } from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';

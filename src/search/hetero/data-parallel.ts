@@ -5,13 +5,13 @@
  * inside each group (already in the group's estimate), then one ring all-reduce of the full
  * gradient across the groups over the inter-group link (not overlapped: conservative).
  */
-import { allReduceSeconds } from '../../costmodel/communication.js';
-import { estimate } from '../../costmodel/estimate.js';
-import { PlanningError } from '../../costmodel/errors.js';
-import { gradientReduceBytesPerParameter } from '../../costmodel/memory.js';
-import { totalParameters } from '../../costmodel/parameters.js';
-import type { RecomputeMode, Strategy, TrainingConfig } from '../../costmodel/strategy.js';
-import type { CostBreakdown } from '../../costmodel/types.js';
+import { PlanningError, crossGroupGradientSyncSeconds, estimate } from '../../costmodel/index.js';
+import type {
+  CostBreakdown,
+  RecomputeMode,
+  Strategy,
+  TrainingConfig,
+} from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
@@ -148,10 +148,14 @@ export function groupStrategies(x: Context, g: number, nodes?: number): GroupStr
 
 /** Full-model gradient all-reduce across `numGroups` groups over the inter-group link, seconds. */
 export function crossGroupSyncSeconds(x: Context, numGroups: number): number {
-  const bytes =
-    totalParameters(x.graph) *
-    gradientReduceBytesPerParameter(x.training.precision, x.training.framework);
-  return allReduceSeconds(bytes, numGroups, x.cluster.interGroup);
+  const { precision, framework } = x.training;
+  return crossGroupGradientSyncSeconds(
+    x.graph,
+    precision,
+    framework,
+    numGroups,
+    x.cluster.interGroup,
+  );
 }
 
 /** LP split, integer rounding, exact re-estimate of each group at its share. */

@@ -6,9 +6,14 @@
  * per-stage F and B; each rank's boundary p2p is charged on the rank (half to F, half to B), as v1's
  * estimate charges it, so homogeneous and heterogeneous plans are compared on one accounting.
  */
-import { sendRecvSeconds } from '../../costmodel/communication.js';
-import { pipelineSendRecvSeconds, placeGroup } from '../../costmodel/groups.js';
-import type { RecomputeMode, TrainingConfig } from '../../costmodel/strategy.js';
+import {
+  sendRecvSeconds,
+  boundaryActivationBytes,
+  pipelineSendRecvSeconds,
+  pipelineTransfers,
+  placeGroup,
+} from '../../costmodel/index.js';
+import type { RecomputeMode, TrainingConfig } from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
@@ -130,22 +135,21 @@ export function boundaryP2pSeconds(
   c: Pick<PipelineCandidate, 'dp' | 'microBatchSize'>,
   stages: readonly StagePlacement[],
 ): number[] {
-  const activationBytes =
-    c.microBatchSize * x.training.sequenceLength * x.graph.spec.hiddenSize * 2;
+  const activationBytes = boundaryActivationBytes(x.graph, x.training, c.microBatchSize);
   const out: number[] = [];
   for (let j = 0; j + 1 < stages.length; j++) {
     const a = stages[j] as StagePlacement;
     const b = stages[j + 1] as StagePlacement;
-    const split = x.training.framework === 'megatron' ? Math.min(a.tp, b.tp) : 1;
+    const shape = pipelineTransfers(x.training.framework, Math.min(a.tp, b.tp));
     let seconds: number;
     if (a.group === b.group) {
       const ppGroup = placeGroup(2, a.tp * c.dp, a.group.gpusPerNode);
-      seconds = pipelineSendRecvSeconds(activationBytes / split, ppGroup, a.group);
+      seconds = pipelineSendRecvSeconds(activationBytes / shape.bytesDivisor, ppGroup, a.group);
     } else {
       seconds = sendRecvSeconds(c.dp * activationBytes, x.cluster.interGroup);
     }
-    // DeepSpeed's blocking send/recv puts twice the transfers on the critical path (estimate.ts).
-    out.push(x.training.framework === 'deepspeed' ? 2 * seconds : seconds);
+    // Per transfer pair on the critical path: blocking frameworks send twice as often.
+    out.push((seconds * shape.transfersPerMicroBatch) / 2);
   }
   return out;
 }

@@ -8,8 +8,8 @@
  * Objective: 'fastest' = step seconds; 'cheapest' = $ per step of the GPUs used. Ties break on a
  * stable key (kind, then GPUs per group, then layout). Pure and deterministic.
  */
-import { PlanningError } from '../../costmodel/errors.js';
-import { SECONDS_PER_HOUR } from '../../costmodel/units.js';
+import { PlanningError } from '../../costmodel/index.js';
+import { SECONDS_PER_HOUR } from '../../base/units.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { ClusterProfile } from '../../hardware-profiles/types.js';
 import { planTraining } from '../plan.js';

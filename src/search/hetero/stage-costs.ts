@@ -1,31 +1,23 @@
 /**
- * Per-stage time and memory of a heterogeneous pipeline stage, by reuse of the homogeneous cost
- * model with the stage's own group as the ClusterProfile (layerCosts / chunkTimeSeconds,
- * rankMemoryBytes, dataParallelCommSeconds): no formula is re-derived here except the optimizer
- * step (costmodel/data-parallel.ts optimizerStepSeconds).
+ * Per-stage time and memory of a heterogeneous pipeline stage: the costmodel's one stage cost
+ * model (createStageCostModel) with the stage's own group as the cluster. No formula and no
+ * combining rule is re-derived here; this file only maps a stage's layer count onto a chunk.
  */
 import {
-  dataParallelCommSeconds,
-  exposedDataParallelSeconds,
-  optimizerStepSeconds,
-} from '../../costmodel/data-parallel.js';
-import { memoryInputs } from '../../costmodel/estimate-memory.js';
-import { placeGroup } from '../../costmodel/groups.js';
-import { chunkParametersPerGpu, parameterShares } from '../../costmodel/parameters.js';
-import type { ParameterShares } from '../../costmodel/parameters.js';
-import type { RankMemoryInputs } from '../../costmodel/rank-memory.js';
-import { activationTerms, rankMemoryBytes, totalBytes } from '../../costmodel/rank-memory.js';
-import type { ChunkTimeInputs, LayerCosts } from '../../costmodel/stage-time.js';
-import { chunkTimeSeconds, layerCosts } from '../../costmodel/stage-time.js';
-import type { ChunkLayout } from '../../costmodel/stages.js';
+  chunkParametersPerGpu,
+  createStageCostModel,
+  parameterShares,
+  totalBytes,
+} from '../../costmodel/index.js';
 import type {
+  ChunkLayout,
   RecomputeMode,
   Strategy,
   TrainingConfig,
   ZeroStage,
-} from '../../costmodel/strategy.js';
-import type { ModelGraph } from '../../graph/types.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
+} from '../../costmodel/index.js';
+import type { ModelGraph } from '../../graph/index.js';
+import type { ClusterProfile } from '../../hardware-profiles/index.js';
 
 /** Everything that fixes a stage's per-layer costs: group, degrees, micro-batch, recompute. */
 export interface StageShape {
@@ -84,52 +76,19 @@ function chunk(layers: number, hasEmbedding: boolean, hasLmHead: boolean): Chunk
   return { index: 0, rank: 0, layers, hasEmbedding, hasLmHead };
 }
 
-interface Prepared {
-  readonly inputs: ChunkTimeInputs;
-  readonly costs: LayerCosts;
-  readonly memory: RankMemoryInputs;
-  readonly shares: ParameterShares;
-}
-
-function prepare(graph: ModelGraph, training: TrainingConfig, shape: StageShape): Prepared {
-  const s = stageStrategy(shape);
-  const inputs: ChunkTimeInputs = {
-    graph,
-    cluster: shape.group,
-    precision: training.precision,
-    share: {
-      sequences: shape.microBatchSize,
-      tp: shape.tp,
-      sequenceParallel: s.sequenceParallel,
-      flashAttention: training.flashAttention,
-      dropout: training.dropout,
-    },
-    tpGroup: placeGroup(shape.tp, 1, shape.group.gpusPerNode),
-    recompute: shape.recompute,
-    recomputedLayers: Number.POSITIVE_INFINITY,
-  };
-  return {
-    inputs,
-    costs: layerCosts(inputs),
-    memory: memoryInputs(graph, s, training),
-    shares: parameterShares(graph, shape.tp),
-  };
-}
-
-/** Build the cached stage model for one shape. */
+/** Build the cached stage model for one shape: the costmodel's stage model on the stage's group. */
 export function stageModel(
   graph: ModelGraph,
   training: TrainingConfig,
   shape: StageShape,
 ): StageModel {
-  const p = prepare(graph, training, shape);
-  const terms = activationTerms(p.memory);
-  const params = (c: ChunkLayout): number => chunkParametersPerGpu(c, p.shares, shape.pp);
-  const device = shape.group.device;
+  const model = createStageCostModel(graph, shape.group, stageStrategy(shape), training);
+  const shares = parameterShares(graph, shape.tp);
+  const params = (c: ChunkLayout): number => chunkParametersPerGpu(c, shares, shape.pp);
   return {
     shape,
     seconds(layers, hasEmbedding, hasLmHead) {
-      const t = chunkTimeSeconds(chunk(layers, hasEmbedding, hasLmHead), p.inputs, p.costs);
+      const t = model.chunkSeconds(chunk(layers, hasEmbedding, hasLmHead));
       return {
         forward: t.forward,
         backwardInput: t.backwardInput,
@@ -138,31 +97,13 @@ export function stageModel(
     },
     memoryBytes(layers, hasEmbedding, hasLmHead, inFlight) {
       const c = chunk(layers, hasEmbedding, hasLmHead);
-      return totalBytes(rankMemoryBytes([c], params(c), inFlight, p.memory, terms));
+      return totalBytes(model.memory([c], params(c), inFlight));
     },
     postPipelineSeconds(layers, hasEmbedding, hasLmHead, r) {
       const c = chunk(layers, hasEmbedding, hasLmHead);
-      const perGpu = params(c);
-      const dpGroup = placeGroup(shape.dp, shape.tp, shape.group.gpusPerNode);
-      const zero = heteroZeroStage(shape.dp);
-      const comm = dataParallelCommSeconds(
-        perGpu,
-        dpGroup,
-        zero,
-        training.precision,
-        training.framework,
-        shape.group,
-      );
-      const t = chunkTimeSeconds(c, p.inputs, p.costs);
-      const backward = t.backwardInput + t.backwardWeight;
-      const exposed = exposedDataParallelSeconds(
-        comm,
-        backward,
-        r * backward,
-        training.overlapGradientReduce,
-      );
-      const optimizer = optimizerStepSeconds(perGpu / (zero >= 1 ? shape.dp : 1), device);
-      return exposed.gradientReduce + exposed.parameterGather + optimizer;
+      const t = model.chunkSeconds(c);
+      const post = model.postPipeline(params(c), 1, t.backwardInput + t.backwardWeight, r);
+      return post.exposedReduce + post.exposedGather + post.optimizer;
     },
   };
 }

@@ -6,7 +6,7 @@
  * cluster.groups); a *stage* is one pipeline stage placed on one group; a *replica* is one
  * data-parallel model copy set placed on one group (a homogeneous strategy inside that group).
  */
-import type { TrainingConfig } from '../../costmodel/strategy.js';
+import type { TrainingConfig } from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/types.js';
 import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
 import type { Plan } from '../../plan/types.js';

@@ -10,7 +10,7 @@ import {
   allToAllSeconds,
   hierarchicalAllGatherSeconds,
   hierarchicalAllReduceSeconds,
-} from '../../costmodel/communication.js';
+} from '../../costmodel/index.js';
 import type { LinkProfile } from '../../hardware-profiles/types.js';
 
 /** [rows, cols]: devices along mesh axis 0 and axis 1. */

@@ -5,7 +5,8 @@
  * pipeline stages on sub-meshes, each stage costed by the intra-op ILP on its sub-mesh.
  * Shapes in the graph are per micro-batch. Cross-stage activation transfers are not costed.
  */
-import { forwardFlops } from '../../costmodel/operator-cost.js';
+import { DomainError } from '../../base/index.js';
+import { forwardFlops } from '../../costmodel/index.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
 import type { DeviceProfile, LinkProfile } from '../../hardware-profiles/types.js';
 import { SOLVERS, type SolverName, type SolveStatus } from '../ilp/index.js';
@@ -64,13 +65,14 @@ export interface OperatorGraphPlan {
 }
 
 /** No plan exists (nothing fits in memory, or the sub-meshes cannot cover the devices). */
-export class GraphPlanningError extends Error {
+export class GraphPlanningError extends DomainError {
   override readonly name = 'GraphPlanningError';
+  readonly code = 'infeasible';
   constructor(
     readonly reason: 'no-feasible-plan',
     message: string,
   ) {
-    super(message);
+    super(message, null, { reason });
   }
 }
 

@@ -4,7 +4,7 @@
  * (resharding.ts). A subset of ops (one pipeline stage) may be planned alone: tensors coming from
  * outside the subset are treated as stage inputs that can be sliced to any layout for free.
  */
-import { tensorBytes } from '../../costmodel/operator-cost.js';
+import { tensorBytes } from '../../costmodel/index.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
 import type { ShardingEdge, ShardingTables } from '../ilp/index.js';
 import { reshardSeconds } from './resharding.js';

@@ -10,7 +10,7 @@ import {
   forwardFlops,
   isMatmulLike,
   tensorBytes,
-} from '../../costmodel/operator-cost.js';
+} from '../../costmodel/index.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
 import {
   efficiencyAt,

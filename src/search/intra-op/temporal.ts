@@ -16,8 +16,12 @@
  *   initial transfer that fills the pipeline). Memory: W/n of parameter state, and of Y only the
  *   resident block plus one receive buffer (2·|Y|/(n·n_batch)) instead of the full partial sum.
  */
-import { sendRecvSeconds } from '../../costmodel/communication.js';
-import { backwardFlops, forwardFlops, tensorBytes } from '../../costmodel/operator-cost.js';
+import {
+  sendRecvSeconds,
+  backwardFlops,
+  forwardFlops,
+  tensorBytes,
+} from '../../costmodel/index.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
 import { allReduceOverAxes, type AxisMask, type Layout } from './layout.js';
 import { matmulSeconds, PARAMETER_STATE_BYTES_PER_WEIGHT_BYTE } from './compute.js';

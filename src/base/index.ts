@@ -1,0 +1,4 @@
+/** base: the leaf every room may import — unit factors and the domain error base. */
+export * from './units.js';
+export { DomainError, InvariantError, invariant } from './domain-error.js';
+export type { DomainErrorCode } from './domain-error.js';

@@ -1,0 +1,9 @@
+/**
+ * contract: what the API accepts and answers — zod schemas pinned to the types openapi-typescript
+ * generates from openapi.yaml (generated/), enums, limits, and the ApiError codes. No behaviour.
+ */
+export * from './schemas.js';
+export * from './study-schemas.js';
+export { LIMITS, SEARCH_DEFAULTS } from './limits.js';
+export { ApiError, STATUS_BY_CODE } from './errors.js';
+export type { ApiErrorOptions, ErrorCode, Issue } from './errors.js';

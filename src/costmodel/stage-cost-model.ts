@@ -1,0 +1,240 @@
+/**
+ * The one assembly of per-stage costs (issue #15): every consumer — estimate(), the search's
+ * lower bounds and the heterogeneous planner's stages — prices a pipeline stage through this
+ * model, so the formulas and the rules that combine them (p2p on the critical path, ZeRO gathers
+ * against compute, DP communication left after the drain, optimizer step, memory) live once.
+ *
+ * A model is built for one shape (cluster or node group, degrees, micro-batch, recompute, ZeRO,
+ * framework) and caches the per-layer op times: every chunk is a multiple of one layer (all
+ * layers are identical) plus the embedding and head sides.
+ */
+import type { ModelGraph } from '../graph/types.js';
+import type { ClusterProfile } from '../hardware-profiles/types.js';
+import type { DataParallelCommSeconds } from './data-parallel.js';
+import {
+  dataParallelCommSeconds,
+  exposedDataParallelSeconds,
+  optimizerStepSeconds,
+} from './data-parallel.js';
+import type { RankLayout, RankMemoryInputs } from './rank-memory.js';
+import { activationTerms, rankMemoryBytes } from './rank-memory.js';
+import type { GroupPlacement } from './groups.js';
+import { pipelineSendRecvSeconds, placeGroup } from './groups.js';
+import { parameterShares } from './parameters.js';
+import type { RankPassSeconds } from './pipeline.js';
+import type { ChunkTimeInputs, ChunkTimeSeconds, LayerCosts } from './stage-time.js';
+import { chunkTimeSeconds, slicedLayerCosts } from './stage-time.js';
+import type { ChunkLayout } from './stages.js';
+import type { Framework, Strategy, TrainingConfig } from './strategy.js';
+import type { MemoryBreakdownBytes } from './types.js';
+
+/** Where the strategy's TP, DP and PP groups land (Megatron rank order: tp, dp, pp). */
+export interface StageGroups {
+  readonly tp: GroupPlacement;
+  readonly dp: GroupPlacement;
+  readonly pp: GroupPlacement;
+}
+
+export function placeStrategyGroups(s: Strategy, cluster: ClusterProfile): StageGroups {
+  return {
+    tp: placeGroup(s.tp, 1, cluster.gpusPerNode),
+    dp: placeGroup(s.dp, s.tp, cluster.gpusPerNode),
+    pp: placeGroup(s.pp, s.tp * s.dp, cluster.gpusPerNode),
+  };
+}
+
+/**
+ * Pipeline send/recv on a rank's critical path, per chunk and micro-batch.
+ *  megatron / fsdp: the forward send overlaps the backward receive (batched isend/irecv,
+ *    megatron/core/pipeline_parallel/p2p_communication.py send_forward_recv_backward): 2 transfers;
+ *    Megatron also sends only 1/tp of the activation (scatter/gather, Narayanan et al. SC'21 §4.1).
+ *  deepspeed: PipelineEngine runs RecvActivation, SendActivation, RecvGrad, SendGrad as separate
+ *    blocking instructions with the whole activation (deepspeed/runtime/pipe/engine.py): 4 transfers.
+ */
+export function pipelineTransfers(
+  framework: Framework,
+  tp: number,
+): { readonly bytesDivisor: number; readonly transfersPerMicroBatch: number } {
+  switch (framework) {
+    case 'megatron':
+      return { bytesDivisor: tp, transfersPerMicroBatch: 2 };
+    case 'fsdp':
+      return { bytesDivisor: 1, transfersPerMicroBatch: 2 };
+    case 'deepspeed':
+      return { bytesDivisor: 1, transfersPerMicroBatch: 4 };
+  }
+}
+
+/** The hidden-state activation crossing a stage boundary, one micro-batch: b·s·h 16-bit values. */
+export function boundaryActivationBytes(
+  graph: ModelGraph,
+  training: TrainingConfig,
+  microBatchSize: number,
+): number {
+  const BYTES_PER_ACTIVATION = 2;
+  return microBatchSize * training.sequenceLength * graph.spec.hiddenSize * BYTES_PER_ACTIVATION;
+}
+
+/** One pipeline rank priced for one micro-batch, and its data-parallel communication. */
+export interface RankCosts {
+  readonly pass: RankPassSeconds;
+  readonly chunkTimes: readonly ChunkTimeSeconds[];
+  /** Send/recv seconds on the rank's critical path per micro-batch, all chunks. */
+  readonly p2pPerMicroBatch: number;
+  readonly dp: DataParallelCommSeconds;
+  readonly layout: RankLayout;
+}
+
+/** DP communication left after the drain and the optimizer step, one rank, seconds. */
+export interface PostPipelineSeconds {
+  readonly exposedReduce: number;
+  readonly exposedGather: number;
+  readonly optimizer: number;
+}
+
+export interface StageCostModel {
+  readonly strategy: Strategy;
+  readonly cluster: ClusterProfile;
+  readonly groups: StageGroups;
+  /** Per-layer, embedding-side and head-side op times, and one TP collective. */
+  readonly costs: LayerCosts;
+  /** One chunk for one micro-batch, pipeline p2p excluded. */
+  chunkSeconds(chunk: ChunkLayout): ChunkTimeSeconds;
+  /** A pipeline rank: pass times with its p2p (as the framework sends) and its DP communication. */
+  rank(layout: RankLayout): RankCosts;
+  /**
+   * DP communication left on the critical path after rank r's last backward, and its optimizer
+   * step. One rule for every caller: `lastBackwardSeconds` is the window the reduction can hide in.
+   */
+  postPipeline(
+    parametersPerGpu: number,
+    fsdpUnits: number,
+    lastBackwardSeconds: number,
+    rankIndex: number,
+  ): PostPipelineSeconds;
+  /** Peak memory of a rank holding `chunks` with `inFlight` micro-batches of activations alive. */
+  memory(
+    chunks: readonly ChunkLayout[],
+    parametersPerGpu: number,
+    inFlight: number,
+  ): MemoryBreakdownBytes;
+}
+
+export function memoryInputs(
+  graph: ModelGraph,
+  s: Strategy,
+  training: TrainingConfig,
+): RankMemoryInputs {
+  return {
+    graph,
+    strategy: s,
+    precision: training.precision,
+    framework: training.framework,
+    layerParametersPerGpu: parameterShares(graph, s.tp).layer,
+    shape: {
+      spec: graph.spec,
+      sequenceLength: training.sequenceLength,
+      microBatchSize: s.microBatchSize,
+      tp: s.tp,
+      sequenceParallel: s.sequenceParallel,
+      recompute: s.recompute,
+      flashAttention: training.flashAttention,
+      dropout: training.dropout,
+    },
+  };
+}
+
+/** The op-timing inputs of a shape (shared with the search's per-layer bound). */
+export function chunkTimeInputs(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  s: Strategy,
+  training: TrainingConfig,
+  tpGroup: GroupPlacement = placeGroup(s.tp, 1, cluster.gpusPerNode),
+): ChunkTimeInputs {
+  return {
+    graph,
+    cluster,
+    precision: training.precision,
+    share: {
+      sequences: s.microBatchSize,
+      tp: s.tp,
+      sequenceParallel: s.sequenceParallel,
+      flashAttention: training.flashAttention,
+      dropout: training.dropout,
+    },
+    tpGroup,
+    recompute: s.recompute,
+    recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
+  };
+}
+
+/** Build the cached cost model of one stage shape; `cluster` is the whole cluster or one group. */
+export function createStageCostModel(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  s: Strategy,
+  training: TrainingConfig,
+): StageCostModel {
+  const groups = placeStrategyGroups(s, cluster);
+  const inputs = chunkTimeInputs(graph, cluster, s, training, groups.tp);
+  const costs = slicedLayerCosts(inputs, s.sequenceSlices);
+  const memory = memoryInputs(graph, s, training);
+  const terms = activationTerms(memory);
+  const p2pShape = pipelineTransfers(training.framework, s.tp);
+  const boundaryBytes =
+    boundaryActivationBytes(graph, training, s.microBatchSize) / p2pShape.bytesDivisor;
+  const p2p = s.pp > 1 ? pipelineSendRecvSeconds(boundaryBytes, groups.pp, cluster) : 0;
+  const dpComm = (parametersPerGpu: number, fsdpUnits: number): DataParallelCommSeconds =>
+    dataParallelCommSeconds(
+      parametersPerGpu,
+      groups.dp,
+      s.zeroStage,
+      training.precision,
+      training.framework,
+      cluster,
+      fsdpUnits,
+    );
+  const chunkSeconds = (chunk: ChunkLayout): ChunkTimeSeconds =>
+    chunkTimeSeconds(chunk, inputs, costs);
+  return {
+    strategy: s,
+    cluster,
+    groups,
+    costs,
+    chunkSeconds,
+    rank(layout) {
+      const chunkTimes = layout.chunks.map(chunkSeconds);
+      const dp = dpComm(layout.parametersPerGpu, layout.fsdpUnits);
+      const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
+      const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
+      const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
+      // ZeRO-3 gathers overlap the compute they feed (FSDP prefetch): the slower of the two counts.
+      const forward = Math.max(forwardMath, dp.perMicroBatchForward);
+      const backwardTotal = Math.max(backwardInput + backwardWeight, dp.perMicroBatchBackward);
+      const p2pPerMicroBatch = p2pShape.transfersPerMicroBatch * layout.chunks.length * p2p;
+      const pass: RankPassSeconds = {
+        forward: forward + p2pPerMicroBatch / 2,
+        backwardInput: backwardTotal - backwardWeight + p2pPerMicroBatch / 2,
+        backwardWeight,
+      };
+      return { pass, chunkTimes, p2pPerMicroBatch, dp, layout };
+    },
+    postPipeline(parametersPerGpu, fsdpUnits, lastBackwardSeconds, rankIndex) {
+      const exposed = exposedDataParallelSeconds(
+        dpComm(parametersPerGpu, fsdpUnits),
+        lastBackwardSeconds,
+        rankIndex * lastBackwardSeconds,
+        training.overlapGradientReduce,
+      );
+      const localParameters = parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
+      return {
+        exposedReduce: exposed.gradientReduce,
+        exposedGather: exposed.parameterGather,
+        optimizer: optimizerStepSeconds(localParameters, cluster.device),
+      };
+    },
+    memory: (chunks, parametersPerGpu, inFlight) =>
+      rankMemoryBytes(chunks, parametersPerGpu, inFlight, memory, terms),
+  };
+}

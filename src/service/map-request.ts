@@ -1,0 +1,187 @@
+/**
+ * API request → domain inputs, in one place (STYLE.md §6, §12): long names → short names,
+ * defaults, model input → TransformerSpec → ModelGraph, cluster input → ClusterProfile.
+ * Domain code never sees API types; this file is the only bridge.
+ */
+import type { Strategy, TrainingConfig } from '../costmodel/index.js';
+import { PlanningError } from '../costmodel/index.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
+import { buildModelGraph, transformerFromHuggingFaceConfig } from '../graph/index.js';
+import { checkSpecLimits, specFromExplicitTransformer } from '../model-spec/index.js';
+import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
+import {
+  ProfileInputError,
+  clusterFromPreset,
+  customCluster,
+  findModel,
+  worldSize,
+} from '../hardware-profiles/index.js';
+import type { PlanningProblem, SearchConstraints } from '../search/index.js';
+import { ApiError } from '../contract/errors.js';
+import { LIMITS, SEARCH_DEFAULTS } from '../contract/limits.js';
+import type {
+  ClusterInput,
+  EstimateRequest,
+  ModelInput,
+  PlanClusterInput,
+  PlanRequest,
+  SearchOptions,
+  TransformerPlanRequest,
+  StrategyInput,
+  TrainingInput,
+} from '../contract/schemas.js';
+
+export function specFromModelInput(catalog: ProfileCatalog, model: ModelInput): TransformerSpec {
+  if (typeof model === 'string') return findModel(catalog, model).spec;
+  if ('huggingFaceConfig' in model) {
+    return checkSpecLimits(
+      transformerFromHuggingFaceConfig(model.huggingFaceConfig),
+      'huggingFaceConfig',
+    );
+  }
+  return checkSpecLimits(specFromExplicitTransformer(model.transformer), 'transformer');
+}
+
+export function graphFromModelInput(
+  catalog: ProfileCatalog,
+  model: ModelInput,
+  sequenceLength: number,
+): ModelGraph {
+  return buildModelGraph(specFromModelInput(catalog, model), sequenceLength);
+}
+
+/** A plan request's cluster for planners that need one homogeneous cluster (operator graphs). */
+export function homogeneousClusterInput(input: PlanClusterInput): ClusterInput {
+  if ('preset' in input || 'accelerator' in input) return input;
+  throw new ApiError(
+    'VALIDATION_FAILED',
+    'cluster: this model kind needs a homogeneous cluster (a preset or a custom node type), not node groups or a mix',
+    { field: 'cluster' },
+  );
+}
+
+export function clusterFromInput(catalog: ProfileCatalog, input: ClusterInput): ClusterProfile {
+  const cluster =
+    'preset' in input
+      ? clusterFromPreset(catalog, input.preset, input.nodes)
+      : customCluster(catalog, input);
+  const gpus = worldSize(cluster);
+  if (gpus > LIMITS.worldSize) {
+    throw new ProfileInputError(
+      'numNodes',
+      `${cluster.numNodes} nodes × ${cluster.gpusPerNode} GPUs = ${gpus} GPUs exceeds the limit of ${LIMITS.worldSize} GPUs`,
+      { worldSize: gpus, limit: LIMITS.worldSize },
+    );
+  }
+  return cluster;
+}
+
+export function trainingFromInput(input: TrainingInput): TrainingConfig {
+  return {
+    globalBatchSize: input.globalBatchSize,
+    sequenceLength: input.sequenceLength,
+    precision: input.precision ?? 'bf16',
+    flashAttention: input.flashAttention ?? true,
+    dropout: input.dropout ?? false,
+    overlapGradientReduce: input.overlapGradientReduce ?? true,
+    framework: input.framework ?? 'megatron',
+  };
+}
+
+function constraintsFromInput(input: SearchOptions['constraints']): SearchConstraints {
+  if (input === undefined) return {};
+  const { dataParallel, tensorParallel, pipelineParallel, ...rest } = input;
+  return {
+    ...rest,
+    ...(dataParallel === undefined ? {} : { dp: dataParallel }),
+    ...(tensorParallel === undefined ? {} : { tp: tensorParallel }),
+    ...(pipelineParallel === undefined ? {} : { pp: pipelineParallel }),
+  };
+}
+
+/** Wall-clock budget of a plan request, in milliseconds. */
+export function planTimeLimitMilliseconds(request: PlanRequest): number {
+  return (request.search?.timeLimitSeconds ?? SEARCH_DEFAULTS.timeLimitSeconds) * 1000;
+}
+
+export function toPlanningProblem(
+  catalog: ProfileCatalog,
+  request: TransformerPlanRequest,
+): PlanningProblem {
+  const search = request.search ?? {};
+  const training = trainingFromInput(request.training);
+  return {
+    graph: graphFromModelInput(catalog, request.model, training.sequenceLength),
+    cluster: clusterFromInput(catalog, homogeneousClusterInput(request.cluster)),
+    training,
+    constraints: constraintsFromInput(search.constraints),
+    // On one homogeneous cluster every GPU is billed: the cheapest plan per step is the fastest.
+    objective:
+      search.objective === 'cheapest' ? 'fastest' : (search.objective ?? SEARCH_DEFAULTS.objective),
+    topK: search.topK ?? SEARCH_DEFAULTS.topK,
+    stepTimeTargetSeconds: search.stepTimeTargetSeconds ?? null,
+    maxCandidates: search.maxCandidates ?? SEARCH_DEFAULTS.maxCandidates,
+    allowIdleNodes: search.allowIdleNodes ?? true,
+  };
+}
+
+/** globalBatchSize / (dp · microBatchSize), which must be a whole number. */
+function defaultMicroBatches(input: StrategyInput, training: TrainingConfig): number {
+  const perStep = input.dataParallel * input.microBatchSize;
+  if (training.globalBatchSize % perStep !== 0) {
+    throw new PlanningError(
+      'batch-not-divisible',
+      `globalBatchSize=${training.globalBatchSize} is not divisible by dataParallel=${input.dataParallel} × microBatchSize=${input.microBatchSize} = ${perStep}`,
+      'strategy.microBatchSize',
+      { globalBatchSize: training.globalBatchSize, sequencesPerMicroBatchStep: perStep },
+    );
+  }
+  return training.globalBatchSize / perStep;
+}
+
+/**
+ * Strategy defaults: 1F1B (interleaved when virtualStages > 1), SP with TP, no recompute, ZeRO 0;
+ * zb-v always has 2 chunks per rank; seq-slice-1f1b defaults to 2 slices.
+ */
+export function strategyFromInput(input: StrategyInput, training: TrainingConfig): Strategy {
+  const virtual = input.virtualStages;
+  const schedule =
+    input.schedule ?? (virtual !== undefined && virtual > 1 ? 'interleaved-1f1b' : '1f1b');
+  return {
+    dp: input.dataParallel,
+    tp: input.tensorParallel,
+    pp: input.pipelineParallel,
+    cp: input.contextParallel ?? 1,
+    virtualStages: virtual ?? (schedule === 'interleaved-1f1b' || schedule === 'zb-v' ? 2 : 1),
+    sequenceSlices: input.sequenceSlices ?? (schedule === 'seq-slice-1f1b' ? 2 : 1),
+    sequenceParallel: input.sequenceParallel ?? input.tensorParallel > 1,
+    microBatchSize: input.microBatchSize,
+    numMicroBatches: input.numMicroBatches ?? defaultMicroBatches(input, training),
+    recompute: input.recompute ?? 'none',
+    recomputeLayers: input.recomputeLayers ?? null,
+    zeroStage: input.zeroStage ?? 0,
+    schedule,
+    layersPerStage: input.layersPerStage ?? null,
+  };
+}
+
+export interface EstimateInputs {
+  readonly graph: ModelGraph;
+  readonly cluster: ClusterProfile;
+  readonly training: TrainingConfig;
+  readonly strategy: Strategy;
+}
+
+export function toEstimateInputs(
+  catalog: ProfileCatalog,
+  request: EstimateRequest,
+): EstimateInputs {
+  const training = trainingFromInput(request.training);
+  return {
+    graph: graphFromModelInput(catalog, request.model, training.sequenceLength),
+    cluster: clusterFromInput(catalog, request.cluster),
+    training,
+    strategy: strategyFromInput(request.strategy, training),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Worker-thread entry for POST /v1/plans and POST /v1/cluster-selections (started by worker-pool.ts). Receives validated API
+ * requests (plain data), maps and plans them here, and posts back the API response or the
+ * normalised error. The catalog arrives once, structured-cloned, in workerData.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { lowerWorkerThreadPriority } from './worker-priority.js';
+import type { ProfileCatalog } from '../hardware-profiles/index.js';
+import { runClusterSelection } from './cluster-selection.js';
+import { toApiError } from './normalise-error.js';
+import { storePlanOutcome } from './plan-cache.js';
+import { runPlan } from './plan-service.js';
+import type { WorkerJob, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol.js';
+
+const { catalog } = workerData as { catalog: ProfileCatalog };
+
+async function run(job: WorkerJob): Promise<WorkerResult> {
+  switch (job.kind) {
+    case 'plan':
+      // Serialised here, off the event loop; the bytes are transferred, not copied.
+      return { kind: 'plan', outcome: storePlanOutcome(await runPlan(catalog, job.request)) };
+    case 'cluster-selection':
+      return { kind: 'cluster-selection', response: runClusterSelection(catalog, job.request) };
+  }
+}
+
+async function handle(message: WorkerRequest): Promise<WorkerReply> {
+  try {
+    return { id: message.id, ok: true, result: await run(message.job) };
+  } catch (error) {
+    const apiError = toApiError(error);
+    const cause: unknown = apiError.cause;
+    return {
+      id: message.id,
+      ok: false,
+      error: {
+        code: apiError.code,
+        message: apiError.message,
+        ...(apiError.field === undefined ? {} : { field: apiError.field }),
+        ...(apiError.issues === undefined ? {} : { issues: [...apiError.issues] }),
+        ...(apiError.details === undefined ? {} : { details: { ...apiError.details } }),
+        ...(cause instanceof Error && cause.stack !== undefined ? { stack: cause.stack } : {}),
+      },
+    };
+  }
+}
+
+lowerWorkerThreadPriority();
+
+/** The ArrayBuffers a reply can hand over without a copy (each owned whole by its view). */
+function transferables(reply: WorkerReply): ArrayBuffer[] {
+  if (!reply.ok || reply.result.kind !== 'plan') return [];
+  const { responseJson, domain } = reply.result.outcome;
+  return [responseJson, domain]
+    .filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
+    .map((b) => b.buffer)
+    .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+parentPort?.on('message', (message: WorkerRequest) => {
+  void handle(message).then((reply) => parentPort?.postMessage(reply, transferables(reply)));
+});

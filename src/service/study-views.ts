@@ -1,0 +1,75 @@
+/** Study domain types → API JSON (the plan of each row in the API's Plan shape). */
+import type { ScenarioResult, StudyAnalysis, StudyInputReason } from '../studies/index.js';
+import type { StudySnapshot } from './studies/index.js';
+import { analyseStudy, StudyInputError } from '../studies/index.js';
+import { ApiError } from '../contract/errors.js';
+import { planToApi } from './map-response.js';
+import { toApiError } from './normalise-error.js';
+import type { ErrorCode } from '../contract/errors.js';
+
+export function resultToApi(result: ScenarioResult): Record<string, unknown> {
+  return { ...result, plan: result.plan === null ? null : planToApi(result.plan) };
+}
+
+function analysisToApi(analysis: StudyAnalysis): Record<string, unknown> {
+  const cheapest = analysis.cheapestMeetingDeadline;
+  return {
+    frontier: analysis.frontier,
+    scaling: analysis.scaling,
+    cheapestMeetingDeadline:
+      cheapest === null
+        ? null
+        : {
+            index: cheapest.scenario.index,
+            label: cheapest.scenario.label,
+            costUsd: cheapest.costUsd,
+            timeToTrainDays: cheapest.timeToTrainDays,
+          },
+    feasibleCount: analysis.feasibleCount,
+    infeasibleCount: analysis.infeasibleCount,
+  };
+}
+
+export function snapshotToApi(snapshot: StudySnapshot): Record<string, unknown> {
+  return {
+    id: snapshot.id,
+    status: snapshot.status,
+    progress: snapshot.progress,
+    createdAt: snapshot.createdAt,
+    error: snapshot.error,
+    analysis: analysisToApi(analyseStudy(snapshot.results)),
+    results: snapshot.results.map(resultToApi),
+  };
+}
+
+const CODE_BY_REASON: Readonly<Record<StudyInputReason, ErrorCode>> = {
+  'too-many-scenarios': 'VALIDATION_FAILED',
+  'empty-axis': 'VALIDATION_FAILED',
+  'invalid-input': 'VALIDATION_FAILED',
+  'unknown-model': 'UNKNOWN_MODEL',
+  'unknown-accelerator': 'UNKNOWN_ACCELERATOR',
+  'unknown-preset': 'UNKNOWN_PRESET',
+};
+
+/** StudyInputError → 400 with its reason and field; everything else through the API normaliser. */
+export function studyErrorToApi(error: unknown): ApiError {
+  if (error instanceof StudyInputError) {
+    return new ApiError(CODE_BY_REASON[error.reason], error.message, {
+      field: error.field,
+      details: { reason: error.reason, ...error.details },
+    });
+  }
+  const apiError = toApiError(error);
+  if (apiError.code !== 'VALIDATION_FAILED' || apiError.issues === undefined) return apiError;
+  const empty = apiError.issues.find((i) => i.code === 'too_small' && i.path[0] === 'axes');
+  if (empty === undefined) return apiError;
+  return new ApiError(
+    'VALIDATION_FAILED',
+    `${empty.path.join('.')}: an axis must list at least one value (${apiError.message})`,
+    {
+      field: empty.path.join('.'),
+      issues: apiError.issues,
+      details: { reason: 'empty-axis' },
+    },
+  );
+}

@@ -1,0 +1,55 @@
+/** Test helper: the real app on an ephemeral port, with a real plan worker pool. */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createPlanPool } from '../../src/service/worker-pool.js';
+import type { PlanPool } from '../../src/service/worker-pool.js';
+import { createApp } from '../../src/http/app.js';
+import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly logged: unknown[];
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  options: { pool?: boolean; planCacheBytes?: number } = {},
+): Promise<TestServer> {
+  const catalog = loadProfileCatalog();
+  const pool: PlanPool | undefined = options.pool === false ? undefined : createPlanPool(catalog);
+  const logged: unknown[] = [];
+  const app = createApp({
+    catalog,
+    ...(pool === undefined ? {} : { pool }),
+    ...(options.planCacheBytes === undefined ? {} : { planCacheBytes: options.planCacheBytes }),
+    log: (_message, error) => logged.push(error),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    logged,
+    post: (path, body, headers = { 'content-type': 'application/json' }) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool?.close();
+    },
+  };
+}
+
+export const SMALL_PLAN = {
+  model: 'llama3-8b',
+  cluster: { preset: 'dgx-h100', nodes: 2 },
+  training: { globalBatchSize: 64, sequenceLength: 4096 },
+} as const;
+
+export const PROBLEM_JSON = /^application\/problem\+json/;
