@@ -34,7 +34,7 @@ function planCacheBytes(): number | undefined {
 
 async function main(): Promise<void> {
   const catalog = loadProfileCatalog();
-  const pool = createPlanPool(catalog);
+  const pool = createPlanPool();
   const studies = await openStudyRuntime(catalog, studyRuntimeOptionsFromEnv());
   const app = createApp({
     catalog,

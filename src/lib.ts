@@ -7,16 +7,19 @@
 import type { ProfileCatalog } from './hardware-profiles/index.js';
 import { loadProfileCatalog } from './hardware-profiles/index.js';
 import { toApiError } from './service/normalise-error.js';
-import { ClusterSelectionRequest, EstimateRequest, PlanRequest } from './contract/schemas.js';
-import type { ClusterInput, GraphPlanRequest, TransformerPlanRequest } from './contract/schemas.js';
+import { ClusterSelectionRequest, EstimateRequest, PlanRequest } from './contract/index.js';
 import type {
+  ClusterInput,
+  GraphPlanRequest,
+  TransformerPlanRequest,
   AnyPlanResponse,
   ClusterSelectionResponse,
   EstimateResponse,
   GraphPlanResponse,
   PlanResponse,
-} from './contract/response-schemas.js';
-import { runClusterSelection, runEstimate, runPlan } from './service/plan-service.js';
+} from './contract/index.js';
+import { runClusterSelection } from './service/cluster-selection.js';
+import { runEstimate, runPlan } from './service/plan-service.js';
 
 export interface LibOptions {
   /** A catalog loaded once by the caller; default: profiles/ loaded on each call. */

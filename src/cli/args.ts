@@ -8,7 +8,7 @@ import type {
   ModelInput,
   PlanRequest,
   ScheduleRequest,
-} from '../contract/schemas.js';
+} from '../contract/index.js';
 import { HETERO_PLAN_OPTIONS, heteroCluster, prices } from './hetero-args.js';
 import { CliUsageError } from './errors.js';
 

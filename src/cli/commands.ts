@@ -5,7 +5,7 @@ import { estimate, plan, selectCluster } from '../lib.js';
 import { z } from 'zod';
 import { toApiError } from '../service/normalise-error.js';
 import { renderSchedule, simulateRequestedSchedule } from '../service/schedules.js';
-import { ScheduleFormat, ScheduleRequest } from '../contract/schemas.js';
+import { ScheduleFormat, ScheduleRequest } from '../contract/index.js';
 import {
   ESTIMATE_OPTIONS,
   PLAN_OPTIONS,

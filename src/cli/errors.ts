@@ -1,5 +1,5 @@
 /** CLI failures: a bad flag (exit 2) or a request the planner rejects (exit 1 or 2). */
-import { ApiError } from '../contract/errors.js';
+import { ApiError } from '../contract/index.js';
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';

@@ -5,7 +5,7 @@ import type {
   ApiStrategy,
   EstimateResponse,
   PlanResponse,
-} from '../contract/response-schemas.js';
+} from '../contract/index.js';
 import { count, gib, keyValues, percent, seconds, table } from './table.js';
 
 export function strategyLine(s: ApiStrategy): string {

@@ -2,7 +2,7 @@
  * Heterogeneous-cluster flags (issue #5) → request fields: --cluster-mix, --groups,
  * --inter-group-gbps, --price, and select's --inventory / --budget.
  */
-import type { ClusterSelectionRequest, PlanRequest } from '../contract/schemas.js';
+import type { ClusterSelectionRequest, PlanRequest } from '../contract/index.js';
 import { CliUsageError } from './errors.js';
 
 type Values = Readonly<Record<string, string | boolean | string[] | undefined>>;

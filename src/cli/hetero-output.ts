@@ -9,7 +9,7 @@ import type {
   ClusterSelectionRequest,
   ClusterSelectionResponse,
   HeteroPlanResponse,
-} from '../contract/schemas.js';
+} from '../contract/index.js';
 import type { Values } from './args.js';
 import { model, num, training } from './args.js';
 import { HETERO_PLAN_OPTIONS, interGroup, inventory, prices } from './hetero-args.js';

@@ -1,5 +1,5 @@
 /** `strata plan` output: the report (transformer or operator graph), then any --emit export. */
-import type { AnyPlanResponse, GraphPlanResponse, PlanResponse } from '../contract/schemas.js';
+import type { AnyPlanResponse, GraphPlanResponse, PlanResponse } from '../contract/index.js';
 import { planReport } from './format.js';
 import { table } from './table.js';
 

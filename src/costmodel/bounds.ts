@@ -6,9 +6,9 @@
  * the schedule simulation report for the same candidate (test/search/step-bound.test.ts checks
  * this on every candidate of several problems).
  */
-import type { ModelGraph } from '../graph/types.js';
-import type { ClusterProfile } from '../hardware-profiles/types.js';
-import { worldSize } from '../hardware-profiles/types.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
+import { worldSize } from '../hardware-profiles/index.js';
 import { peakFlopsPerSecond } from './compute.js';
 import { forwardFlopsPerSequence } from './flops.js';
 import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from './memory.js';

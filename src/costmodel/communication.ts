@@ -6,7 +6,7 @@
  * bandwidths are per GPU, per direction (NCCL "bus bandwidth" when multiplied by efficiency).
  * All functions return 0 for a group of one rank.
  */
-import type { LinkProfile } from '../hardware-profiles/types.js';
+import type { LinkProfile } from '../hardware-profiles/index.js';
 
 /** Effective bus bandwidth of a link tier: wire rate × achieved efficiency (nccl-tests busbw). */
 export function effectiveBandwidthBytesPerSecond(link: LinkProfile): number {

@@ -2,8 +2,8 @@
  * Compute time of operators on one GPU: matmuls by a size-dependent fraction of dense peak,
  * memory-bound ops by roofline on HBM bandwidth.
  */
-import type { OpNode } from '../graph/types.js';
-import type { DeviceProfile, Precision } from '../hardware-profiles/types.js';
+import type { OpNode } from '../graph/index.js';
+import type { DeviceProfile, Precision } from '../hardware-profiles/index.js';
 import { efficiencyAt } from './efficiency.js';
 
 /** What one GPU holds of an op: the number of sequences it processes and its TP/SP shares. */

@@ -1,13 +1,13 @@
 /**
  * Data-parallel (and ZeRO) communication per optimizer step for one GPU's parameter shard.
  */
-import type { ModelGraph } from '../graph/types.js';
+import type { ModelGraph } from '../graph/index.js';
 import type {
   ClusterProfile,
   DeviceProfile,
   LinkProfile,
   Precision,
-} from '../hardware-profiles/types.js';
+} from '../hardware-profiles/index.js';
 import { allReduceSeconds } from './communication.js';
 import { efficiencyAt } from './efficiency.js';
 import type { GroupPlacement } from './groups.js';

@@ -2,7 +2,7 @@
  * Size-dependent efficiency curves (STYLE.md §15: efficiency is data, not code). The curves live in
  * profiles/devices/*.json; this file only reads them.
  */
-import type { EfficiencyPoint } from '../hardware-profiles/types.js';
+import type { EfficiencyPoint } from '../hardware-profiles/index.js';
 
 /**
  * Piecewise-constant lookup: the efficiency of the last point whose minSize ≤ size.

@@ -2,9 +2,9 @@
  * Memory half of the estimate: per-rank parameters and peak bytes, computable without any timing
  * so that the search can reject strategies that do not fit before it times them.
  */
-import type { ModelGraph } from '../graph/types.js';
-import type { ClusterProfile } from '../hardware-profiles/types.js';
-import { worldSize } from '../hardware-profiles/types.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
+import { worldSize } from '../hardware-profiles/index.js';
 import { chunkParametersPerGpu, parameterShares } from './parameters.js';
 import { closedFormPipeline } from './pipeline.js';
 import type { RankLayout } from './rank-memory.js';

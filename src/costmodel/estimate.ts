@@ -8,9 +8,9 @@
  * DP communication left after the drain and the optimizer step per rank → step time, memory per
  * rank, FLOP utilisation.
  */
-import type { ModelGraph } from '../graph/types.js';
-import type { ClusterProfile } from '../hardware-profiles/types.js';
-import { worldSize } from '../hardware-profiles/types.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
+import { worldSize } from '../hardware-profiles/index.js';
 import { peakFlopsPerSecond } from './compute.js';
 import { estimateMemory, rankLayouts } from './estimate-memory.js';
 import { hardwareFlopsPerStep, modelFlopsPerStep } from './flops.js';

@@ -1,5 +1,5 @@
 /** FLOP counts per optimizer step, for MFU (model FLOPs) and HFU (hardware FLOPs). */
-import type { ModelGraph, OpNode } from '../graph/types.js';
+import type { ModelGraph, OpNode } from '../graph/index.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 
 const sumForwardFlops = (ops: readonly OpNode[], include?: (op: OpNode) => boolean): number =>

@@ -5,7 +5,7 @@
  * megatron/core/parallel_state.py), so a TP group is `tp` consecutive GPUs (inside one node when
  * tp ≤ GPUs per node), a DP group strides by tp and a PP group strides by tp·dp.
  */
-import type { ClusterProfile } from '../hardware-profiles/types.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
 import {
   allReduceSeconds,
   allGatherSeconds,

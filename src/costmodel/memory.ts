@@ -8,7 +8,7 @@
  * FP16 training keeps 16-bit gradients (2 bytes), the ZeRO paper's 2 + 2 + 12 = 16Ψ
  * (Rajbhandari et al. 2020, §3.1, K = 12).
  */
-import type { Precision } from '../hardware-profiles/types.js';
+import type { Precision } from '../hardware-profiles/index.js';
 import type { Framework, ZeroStage } from './strategy.js';
 
 /** 16-bit model weights used by forward/backward (fp8 training keeps bf16 weights too). */

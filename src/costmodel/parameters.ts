@@ -1,5 +1,5 @@
 /** Parameters held by one GPU of a pipeline chunk, before any ZeRO sharding. */
-import type { ModelGraph, OpNode } from '../graph/types.js';
+import type { ModelGraph, OpNode } from '../graph/index.js';
 import type { ChunkLayout } from './stages.js';
 
 /** Parameters of `ops` one TP rank holds: split ops contribute 1/tp, replicated ones (norms) all. */

@@ -1,6 +1,6 @@
 /** Peak memory of one pipeline rank: model states, in-flight activations, working set, reserve. */
-import type { ModelGraph } from '../graph/types.js';
-import type { Precision } from '../hardware-profiles/types.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { Precision } from '../hardware-profiles/index.js';
 import type { ActivationShape } from './activations.js';
 import {
   activationBytesPerLayer,

@@ -8,8 +8,8 @@
  * framework) and caches the per-layer op times: every chunk is a multiple of one layer (all
  * layers are identical) plus the embedding and head sides.
  */
-import type { ModelGraph } from '../graph/types.js';
-import type { ClusterProfile } from '../hardware-profiles/types.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
 import type { DataParallelCommSeconds } from './data-parallel.js';
 import {
   dataParallelCommSeconds,

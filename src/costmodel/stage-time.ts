@@ -3,8 +3,8 @@
  * input-gradient and weight-gradient parts for Zero Bubble schedules), recompute and the
  * tensor-parallel collectives on the critical path.
  */
-import type { ModelGraph, OpNode } from '../graph/types.js';
-import type { ClusterProfile, Precision } from '../hardware-profiles/types.js';
+import type { ModelGraph, OpNode } from '../graph/index.js';
+import type { ClusterProfile, Precision } from '../hardware-profiles/index.js';
 import type { OpShare } from './compute.js';
 import {
   BACKWARD_TO_FORWARD_RATIO,

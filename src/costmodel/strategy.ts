@@ -5,7 +5,7 @@
  *    attention), ep expert. Short names in the core; the API uses long names
  *    (tensorParallel, ...) and src/service maps between them in one place.
  */
-import type { Precision } from '../hardware-profiles/types.js';
+import type { Precision } from '../hardware-profiles/index.js';
 
 export type ParallelAxis = 'dp' | 'tp' | 'pp' | 'cp' | 'ep';
 export type RecomputeMode = 'none' | 'selective' | 'full';

@@ -13,7 +13,7 @@
  *    passing `groups` as the mpu makes DeepSpeedConfig count dp = world / tp;
  *  - deepspeed.checkpointing.configure(mpu_, deepspeed_config): activation_checkpointing/checkpointing.py.
  */
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import type { DeepSpeedPipeline } from './deepspeed.js';
 import { envWords, NO_ENV } from './env.js';
 import { multiLineCommand } from './shell.js';

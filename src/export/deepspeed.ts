@@ -26,8 +26,8 @@
  * (world / tp, tp) mesh over all ranks (engine.py `_configure_tensor_parallel_states`).
  */
 import type { TransformerSpec } from '../model-spec/index.js';
-import { deepspeedLayerSplit } from '../plan/expressible.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
+import { deepspeedLayerSplit } from '../plan/index.js';
 import { deepspeedScript, deepspeedLaunch, type DeepSpeedLaunch } from './deepspeed-script.js';
 import { NO_ENV, type LaunchEnv } from './env.js';
 import { ExportError } from './errors.js';

@@ -13,7 +13,7 @@
  *    default NCCL_BUFFSIZE in the runtime reserve, src/costmodel/memory.ts), so pinning NCCL_IB_*,
  *    NCCL_ALGO or NCCL_PROTO would change what was estimated rather than reproduce it.
  */
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 
 /** Variable name → value, in the order they are written. */
 export type LaunchEnv = Readonly<Record<string, string>>;

@@ -3,7 +3,7 @@
  * plans). Each result carries `text`, the file a user saves; failures are ExportError.
  */
 import type { TransformerSpec } from '../model-spec/index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { deepspeedConfig, type DeepSpeedExport } from './deepspeed.js';
 import type { ExportFormat } from './errors.js';
 import { megatronArgs, type MegatronExport } from './megatron.js';

@@ -4,7 +4,7 @@
  * enforces it (NVIDIA/Megatron-LM, commit recorded in test/fixtures/upstream/megatron-flags.json).
  */
 import type { TransformerSpec } from '../model-spec/index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { ExportError } from './errors.js';
 import { layersPerChunk } from './plan-facts.js';
 

@@ -18,7 +18,7 @@
  * the current switch (enum `AttnBackend`, megatron/core/transformer/enums.py).
  */
 import type { TransformerSpec } from '../model-spec/index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { envWords, megatronEnv, type LaunchEnv } from './env.js';
 import { formatPipelineLayout } from './megatron-layout.js';
 import { validateForMegatron } from './megatron-validate.js';

@@ -1,5 +1,5 @@
 /** Small pure facts about a plan that several exporters share. */
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 
 /** Transformer layers per pipeline chunk, in pipeline (chunk) order, read from the plan's layout. */
 export function layersPerChunk(plan: Plan): number[] {

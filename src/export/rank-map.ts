@@ -14,7 +14,7 @@
  *   dp    0 0 1 1 | 0 0 1 1
  *   pp    0 0 0 0 | 1 1 1 1
  */
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 
 export interface RankCoordinates {
   readonly rank: number;

@@ -6,7 +6,7 @@
  * DeepSpeed's launcher (deepspeed/launcher/runner.py `fetch_hostfile`). Node i runs global ranks
  * [i·G, (i+1)·G), the node-major order rank-map.ts assumes.
  */
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { envWords, frameworkEnv, type LaunchEnv } from './env.js';
 import { multiLineCommand } from './shell.js';
 

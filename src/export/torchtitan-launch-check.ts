@@ -18,7 +18,7 @@
  *    PipelineScheduleSingle or PipelineScheduleMulti.
  * Schedule classes (single or multi stage) are PyTorch's torch/distributed/pipelining/schedules.py.
  */
-import { torchtitanStageSplit } from '../plan/expressible.js';
+import { torchtitanStageSplit } from '../plan/index.js';
 import type { LaunchViolation } from './launch-check.js';
 import { violationCollector } from './launch-check.js';
 

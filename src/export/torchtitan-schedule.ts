@@ -8,7 +8,7 @@
  * `PipelineScheduleSingle` (one stage per rank) or `PipelineScheduleMulti`
  * (torchtitan/distributed/pipeline_parallel.py, `_build_pipeline_schedule`).
  */
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 
 /** File name the CSV override points at; its contents are TorchtitanExport.scheduleCsv. */
 export const SCHEDULE_CSV_FILE = 'pipeline_schedule.csv';

@@ -31,8 +31,8 @@
  * longer exists there.
  */
 import type { TransformerSpec } from '../model-spec/index.js';
-import { torchtitanSplitOptions } from '../plan/expressible.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
+import { torchtitanSplitOptions } from '../plan/index.js';
 import { envWords, NO_ENV, type LaunchEnv } from './env.js';
 import { ExportError } from './errors.js';
 import { layersPerChunk } from './plan-facts.js';

@@ -17,3 +17,17 @@ export { ProfileFileError, ProfileInputError, ProfileLookupError } from './error
 export { defaultProfilesDir, loadProfileCatalog } from './load.js';
 export type { ClusterFile, DeviceFile, ModelFile } from './schema.js';
 export { ClusterFileSchema, DeviceFileSchema, ModelFileSchema } from './schema.js';
+export type {
+  HeteroClusterPresetFile,
+  HeteroClusterSpec,
+  HeteroGroupSpec,
+  HeterogeneousCluster,
+  InterGroupSpec,
+} from './hetero.js';
+export {
+  defaultInterGroupLink,
+  heteroClusterFromSpec,
+  heteroFromHomogeneous,
+  heteroWorldSize,
+} from './hetero.js';
+export type { ClusterMixFile } from './schema.js';

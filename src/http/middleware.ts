@@ -1,8 +1,7 @@
 /** HTTP plumbing: JSON body parsing with bounds, the 404 fallback and the final error handler. */
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ApiError } from '../contract/errors.js';
-import { LIMITS } from '../contract/limits.js';
+import { ApiError, LIMITS } from '../contract/index.js';
 import { toApiError } from '../service/normalise-error.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];

@@ -1,7 +1,7 @@
 /**
  * Route handlers. No try/catch: Express 5 forwards thrown errors and rejected promises to the
- * final error middleware (STYLE.md §13). Requests are validated with zod here, on the main
- * thread, and mapped once (model, cluster, limits) before a plan is sent to a worker.
+ * final error middleware (STYLE.md §13). Requests are parsed with zod here and handed to the
+ * planner service (service/planner.ts), which maps each once before any worker sees it.
  */
 import { Router } from 'express';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
@@ -16,14 +16,9 @@ import { jsonBody } from './middleware.js';
 import { loadOpenApiDocument } from './openapi-document.js';
 import { createPlanCache } from '../service/plan-cache.js';
 import type { PlanCache } from '../service/plan-cache.js';
+import { createPlanner } from '../service/planner.js';
 import { addPlanRoutes } from './plan-routes.js';
-import { ClusterSelectionRequest, EstimateRequest } from '../contract/schemas.js';
-import {
-  runClusterSelection,
-  selectionTimeLimitMilliseconds,
-  toBudgetProblem,
-} from '../service/cluster-selection.js';
-import { runEstimate } from '../service/plan-service.js';
+import { ClusterSelectionRequest, EstimateRequest } from '../contract/index.js';
 import type { PlanPool } from '../service/worker-pool.js';
 
 export interface RouteDeps {
@@ -47,20 +42,15 @@ export function apiRoutes({ catalog, pool, cache }: RouteDeps): Router {
   const clusters = lazy(() => clusterPresetList(catalog));
   const openApi = lazy(loadOpenApiDocument);
 
-  addPlanRoutes(router, { catalog, pool, cache: cache ?? createPlanCache() });
+  const planner = createPlanner({ catalog, pool, cache: cache ?? createPlanCache() });
+  addPlanRoutes(router, planner);
 
   router.post('/v1/cluster-selections', ...jsonBody(), async (req, res) => {
-    const request = ClusterSelectionRequest.parse(req.body);
-    toBudgetProblem(catalog, request); // validate here, so bad input never reaches a worker
-    res.json(
-      pool === undefined
-        ? runClusterSelection(catalog, request)
-        : await pool.select(request, selectionTimeLimitMilliseconds(request)),
-    );
+    res.json(await planner.selectCluster(ClusterSelectionRequest.parse(req.body)));
   });
 
   router.post('/v1/estimates', ...jsonBody(), (req, res) => {
-    res.json(runEstimate(catalog, EstimateRequest.parse(req.body)));
+    res.json(planner.estimate(EstimateRequest.parse(req.body)));
   });
 
   router.get('/v1/models', (_req, res) => {

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import type { Request, Response } from 'express';
 import type { StudyEvent, StudyService } from '../service/studies/index.js';
 import { paretoSvg, resultsToCsv, scalingSvg } from '../studies/index.js';
-import { ApiError } from '../contract/errors.js';
+import { ApiError } from '../contract/index.js';
 import { jsonBody } from './middleware.js';
 import { resultToApi, snapshotToApi, studyErrorToApi } from '../service/study-views.js';
 

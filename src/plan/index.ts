@@ -1,3 +1,15 @@
 export type { Plan, PlanSchedule, StagePlacement } from './types.js';
 export { stagePlacements } from './layout.js';
 export { formatPipelineLayout } from './pipeline-layout.js';
+export type { Inexpressible, TorchtitanSplitOptions } from './expressible.js';
+export {
+  chunkSplit,
+  deepspeedLayerSplit,
+  inexpressible,
+  inexpressibleReason,
+  partitionBalanced,
+  recomputesLayerSubset,
+  torchtitanLayerSplit,
+  torchtitanSplitOptions,
+  torchtitanStageSplit,
+} from './expressible.js';

@@ -3,7 +3,7 @@
  * Generates only valid factorisations of the world size and the global batch; candidates the
  * model or the user's constraints rule out are counted by reason, not silently skipped.
  */
-import type { ModelGraph } from '../graph/types.js';
+import type { ModelGraph } from '../graph/index.js';
 import type {
   Framework,
   RecomputeMode,
@@ -11,7 +11,7 @@ import type {
   Strategy,
   ZeroStage,
 } from '../costmodel/index.js';
-import { deepspeedLayerSplit, inexpressible } from '../plan/expressible.js';
+import { deepspeedLayerSplit, inexpressible } from '../plan/index.js';
 import { layerSplits } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 

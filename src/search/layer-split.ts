@@ -1,4 +1,4 @@
-import type { ModelGraph } from '../graph/types.js';
+import type { ModelGraph } from '../graph/index.js';
 
 /**
  * Uneven pipeline layer splits: give the chunks holding the embedding or the LM head fewer

@@ -9,11 +9,10 @@ import {
   createStepBound,
   modelStatesCannotFit,
 } from '../costmodel/index.js';
-import type { ClusterProfile } from '../hardware-profiles/types.js';
-import { worldSize } from '../hardware-profiles/types.js';
-import { recomputesLayerSubset } from '../plan/expressible.js';
-import { stagePlacements } from '../plan/layout.js';
-import type { Plan } from '../plan/types.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
+import { worldSize } from '../hardware-profiles/index.js';
+import { recomputesLayerSubset, stagePlacements } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
 import { countRejection, enumerateStrategies } from './enumerate.js';
 import { evaluateCandidate, strategyKey } from './evaluate.js';
 import type { Feasible, RefinedCandidate } from './refine.js';

@@ -6,7 +6,7 @@
  * lists.
  */
 import type { PipelineModel } from '../costmodel/index.js';
-import type { PlanSchedule } from '../plan/types.js';
+import type { PlanSchedule } from '../plan/index.js';
 import { actionToCsvCell, createSimulatedPipelineModel } from '../schedule/index.js';
 import type { SimulatedPipelineTiming } from '../schedule/index.js';
 import type { Evaluation } from './evaluate.js';

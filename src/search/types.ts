@@ -1,8 +1,8 @@
 /** Search inputs and outputs (domain types; the API maps its request onto these). */
-import type { ModelGraph } from '../graph/types.js';
-import type { ClusterProfile } from '../hardware-profiles/types.js';
+import type { ModelGraph } from '../graph/index.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
 import type { RecomputeMode, ScheduleKind, TrainingConfig, ZeroStage } from '../costmodel/index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 
 export type Objective = 'fastest' | 'min-gpus' | 'max-mfu';
 

@@ -3,8 +3,8 @@ import type { TransformerSpec } from '../model-spec/index.js';
 import { buildModelGraph } from '../graph/index.js';
 import type { ModelZooEntry, ProfileCatalog } from '../hardware-profiles/index.js';
 import type { components } from '../contract/generated/openapi.js';
-import { heteroClusterFromSpec } from '../hardware-profiles/hetero.js';
-import { ApiError } from '../contract/errors.js';
+import { heteroClusterFromSpec } from '../hardware-profiles/index.js';
+import { ApiError } from '../contract/index.js';
 import { mixClusterInput } from './hetero-plans.js';
 
 type Schemas = components['schemas'];

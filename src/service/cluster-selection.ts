@@ -1,24 +1,42 @@
 /**
  * POST /v1/cluster-selections (issue #5): an inventory of node types (up to maxNodes each) →
  * selectClusterUnderBudget → the Pareto frontier of (step time, $/hour) and the chosen point.
- * The frontier is computed without the budget and the choice made here with the same rule as
- * search/hetero/budget.ts, so that "nothing meets the budget" answers the frontier with
+ * The frontier is computed without the budget and the choice made here with the domain's own
+ * rule (chooseFrontierPoint), so that "nothing meets the budget" answers the frontier with
  * chosen: null instead of a bare 422.
  */
 import { performance } from 'node:perf_hooks';
 import { PlanningError } from '../costmodel/index.js';
-import type { ProfileCatalog } from '../hardware-profiles/index.js';
-import type { ParetoPoint } from '../search/index.js';
-import { selectClusterUnderBudget } from '../search/index.js';
-import { ApiError } from '../contract/errors.js';
+import type { ProfileCatalog, HeterogeneousCluster } from '../hardware-profiles/index.js';
+import { chooseFrontierPoint, selectClusterUnderBudget } from '../search/index.js';
+import { ApiError, SEARCH_DEFAULTS } from '../contract/index.js';
 import { checkPrices, heteroClusterFromInput } from './hetero-plans.js';
 import { frontierPointToApi } from './hetero-response.js';
-import { SEARCH_DEFAULTS } from '../contract/limits.js';
-import { graphFromModelInput, trainingFromInput } from './map-request.js';
-import type { ClusterSelectionRequest, ClusterSelectionResponse } from '../contract/schemas.js';
+import { specFromModelInput, trainingFromInput } from './map-request.js';
+import type { TrainingConfig } from '../costmodel/index.js';
+import { buildModelGraph } from '../graph/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
+import type { ClusterSelectionRequest, ClusterSelectionResponse } from '../contract/index.js';
 
-/** Validate and map (cheap; the route calls it on the main thread before using a worker). */
-export function toBudgetProblem(catalog: ProfileCatalog, request: ClusterSelectionRequest) {
+/**
+ * A cluster selection in domain terms, plain data for a worker: the model as its spec, the
+ * inventory as node groups, the budget and target the choice is made with.
+ */
+export interface SelectionProblem {
+  readonly spec: TransformerSpec;
+  readonly inventory: HeterogeneousCluster;
+  readonly training: TrainingConfig;
+  readonly prices?: Readonly<Record<string, number>>;
+  readonly budgetUsdPerHour: number;
+  readonly stepTimeTargetSeconds: number | undefined;
+  readonly timeLimitMilliseconds: number;
+}
+
+/** Validate and map (cheap; on the thread that received the request, before any worker). */
+export function prepareClusterSelection(
+  catalog: ProfileCatalog,
+  request: ClusterSelectionRequest,
+): SelectionProblem {
   checkPrices(catalog, request.prices, 'prices');
   const groups = request.inventory.map(({ maxNodes, ...node }) => ({ ...node, nodes: maxNodes }));
   const inventory = heteroClusterFromInput(
@@ -36,36 +54,25 @@ export function toBudgetProblem(catalog: ProfileCatalog, request: ClusterSelecti
       );
     }
   }
-  const training = trainingFromInput(request.training);
   return {
-    graph: graphFromModelInput(catalog, request.model, training.sequenceLength),
+    spec: specFromModelInput(catalog, request.model),
     inventory,
-    training,
+    training: trainingFromInput(request.training),
     ...(request.prices === undefined ? {} : { prices: request.prices }),
+    budgetUsdPerHour: request.budgetUsdPerHour ?? Number.POSITIVE_INFINITY,
+    stepTimeTargetSeconds: request.stepTimeTargetSeconds,
+    timeLimitMilliseconds: (request.timeLimitSeconds ?? SEARCH_DEFAULTS.timeLimitSeconds) * 1000,
   };
 }
 
-export function selectionTimeLimitMilliseconds(request: ClusterSelectionRequest): number {
-  return (request.timeLimitSeconds ?? SEARCH_DEFAULTS.timeLimitSeconds) * 1000;
-}
-
-/** Fastest within budget, or cheapest meeting the step-time target (and budget); else null. */
-function choose(
-  frontier: readonly ParetoPoint[],
-  request: ClusterSelectionRequest,
-): ParetoPoint | null {
-  const budget = request.budgetUsdPerHour ?? Number.POSITIVE_INFINITY;
-  const target = request.stepTimeTargetSeconds;
-  const chosen =
-    target === undefined
-      ? [...frontier].reverse().find((q) => q.costUsdPerHour <= budget)
-      : frontier.find((q) => q.stepTimeSeconds <= target && q.costUsdPerHour <= budget);
-  return chosen ?? null;
-}
-
-function selectOrExplain(problem: ReturnType<typeof toBudgetProblem>) {
+function selectOrExplain(problem: SelectionProblem) {
   try {
-    return selectClusterUnderBudget(problem);
+    return selectClusterUnderBudget({
+      graph: buildModelGraph(problem.spec, problem.training.sequenceLength),
+      inventory: problem.inventory,
+      training: problem.training,
+      ...(problem.prices === undefined ? {} : { prices: problem.prices }),
+    });
   } catch (error) {
     // Without a budget the domain only fails this way when no sub-cluster has a feasible plan.
     if (!(error instanceof PlanningError) || error.reason !== 'no-feasible-plan') throw error;
@@ -76,20 +83,26 @@ function selectOrExplain(problem: ReturnType<typeof toBudgetProblem>) {
   }
 }
 
-/** Run a cluster selection in the calling thread. */
-export function runClusterSelection(
-  catalog: ProfileCatalog,
-  request: ClusterSelectionRequest,
-): ClusterSelectionResponse {
+/** Solve a prepared cluster selection in the calling thread. */
+export function solveClusterSelection(problem: SelectionProblem): ClusterSelectionResponse {
   const started = performance.now();
-  const problem = toBudgetProblem(catalog, request);
   const result = selectOrExplain(problem);
   const gpusPerNode = problem.inventory.groups.map((g) => g.gpusPerNode);
-  const chosen = choose(result.frontier, request);
+  const chosen =
+    chooseFrontierPoint(result.frontier, problem.budgetUsdPerHour, problem.stepTimeTargetSeconds) ??
+    null;
   return {
     chosen: chosen === null ? null : frontierPointToApi(chosen, gpusPerNode),
     frontier: result.frontier.map((p) => frontierPointToApi(p, gpusPerNode)),
     clustersEvaluated: result.clustersEvaluated,
     elapsedSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Prepare and solve in the calling thread (library, tools). */
+export function runClusterSelection(
+  catalog: ProfileCatalog,
+  request: ClusterSelectionRequest,
+): ClusterSelectionResponse {
+  return solveClusterSelection(prepareClusterSelection(catalog, request));
 }

@@ -11,11 +11,9 @@ import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.
 import { worldSize } from '../hardware-profiles/index.js';
 import type { OperatorGraphPlan } from '../search/intra-op/index.js';
 import { planOperatorGraph } from '../search/intra-op/index.js';
-import { ApiError } from '../contract/errors.js';
-import type { GraphPlanResponse } from '../contract/graph-schemas.js';
-import { SEARCH_DEFAULTS } from '../contract/limits.js';
+import { ApiError, SEARCH_DEFAULTS } from '../contract/index.js';
+import type { GraphPlanResponse, GraphPlanRequest } from '../contract/index.js';
 import { clusterFromInput, homogeneousClusterInput } from './map-request.js';
-import type { GraphPlanRequest } from '../contract/schemas.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -84,14 +82,6 @@ export function graphSolverSeconds(request: GraphPlanRequest): number {
   return request.search?.timeLimitSeconds ?? SEARCH_DEFAULTS.graphTimeLimitSeconds;
 }
 
-/**
- * Wall-clock limit of a graph plan in a worker, milliseconds: every ILP gets at least 0.5 s
- * (MIN_ILP_SECONDS), so the solves may overrun the budget; allow twice the budget plus 10 s.
- */
-export function graphTimeLimitMilliseconds(request: GraphPlanRequest): number {
-  return (2 * graphSolverSeconds(request) + 10) * 1000;
-}
-
 function graphPlanToApi(
   plan: OperatorGraphPlan,
   inputs: GraphPlanningInputs,
@@ -139,13 +129,15 @@ function graphPlanToApi(
 }
 
 /** Plan an operator graph in the calling thread. */
-export async function runGraphPlan(
-  catalog: ProfileCatalog,
-  request: GraphPlanRequest,
+export async function solveGraphPlan(
+  inputs: GraphPlanningInputs,
+  options: {
+    readonly solver: 'highs' | 'javascript-lp-solver' | undefined;
+    readonly solverSeconds: number;
+  },
   id: string,
 ): Promise<GraphPlanResponse> {
   const started = performance.now();
-  const inputs = toGraphPlanningInputs(catalog, request);
   const { cluster } = inputs;
   const plan = await planOperatorGraph(inputs.graph, {
     device: cluster.device,
@@ -154,8 +146,8 @@ export async function runGraphPlan(
     intraNode: cluster.intraNode,
     interNode: cluster.interNode,
     microBatches: inputs.numMicroBatches,
-    ...(request.search?.solver === undefined ? {} : { solver: request.search.solver }),
-    timeLimitSeconds: graphSolverSeconds(request),
+    ...(options.solver === undefined ? {} : { solver: options.solver }),
+    timeLimitSeconds: options.solverSeconds,
     memoryBudgetBytes: cluster.device.memoryBytes,
   });
   return graphPlanToApi(plan, inputs, id, (performance.now() - started) / 1000);

@@ -4,17 +4,18 @@
  * one-group mix) is rewritten to its group before hashing, so it is the v1 request exactly.
  */
 import { performance } from 'node:perf_hooks';
-import type { HeterogeneousCluster } from '../hardware-profiles/hetero.js';
-import { heteroClusterFromSpec, heteroWorldSize } from '../hardware-profiles/hetero.js';
-import type { ProfileCatalog } from '../hardware-profiles/index.js';
-import type { ClusterMixFile } from '../hardware-profiles/schema.js';
-import { findDevice } from '../hardware-profiles/index.js';
-import type { HeteroObjective } from '../search/index.js';
+import type {
+  HeterogeneousCluster,
+  ProfileCatalog,
+  ClusterMixFile,
+} from '../hardware-profiles/index.js';
+import { heteroClusterFromSpec, heteroWorldSize, findDevice } from '../hardware-profiles/index.js';
+import type { HeteroObjective, HeteroProblem } from '../search/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import { planHeterogeneous } from '../search/index.js';
-import { ApiError } from '../contract/errors.js';
+import { ApiError, LIMITS, SEARCH_DEFAULTS, isGraphPlanRequest } from '../contract/index.js';
 import { heteroPlanToApi } from './hetero-response.js';
-import { LIMITS, SEARCH_DEFAULTS } from '../contract/limits.js';
-import { clusterFromInput, graphFromModelInput, trainingFromInput } from './map-request.js';
+import { clusterFromInput, specFromModelInput, trainingFromInput } from './map-request.js';
 import { toApiError } from './normalise-error.js';
 import type { PlanOutcome } from './plan-cache.js';
 import type {
@@ -23,8 +24,7 @@ import type {
   InterGroupInput,
   PlanRequest,
   TransformerPlanRequest,
-} from '../contract/schemas.js';
-import { isGraphPlanRequest } from '../contract/schemas.js';
+} from '../contract/index.js';
 
 /** A plan request whose cluster has two or more node groups (after normalisePlanCluster). */
 export type HeteroPlanRequest = TransformerPlanRequest & { readonly cluster: HeteroClusterInput };
@@ -149,7 +149,10 @@ function heteroObjective(request: HeteroPlanRequest): HeteroObjective {
 }
 
 /** Validate and map a heterogeneous plan request (cheap; on the main thread before a worker). */
-export function toHeteroProblem(catalog: ProfileCatalog, request: HeteroPlanRequest) {
+export function toHeteroProblem(
+  catalog: ProfileCatalog,
+  request: HeteroPlanRequest,
+): Omit<HeteroProblem, 'graph'> & { readonly spec: TransformerSpec } {
   const search = request.search ?? {};
   for (const key of UNSUPPORTED_SEARCH) {
     if (search[key] !== undefined) {
@@ -163,7 +166,7 @@ export function toHeteroProblem(catalog: ProfileCatalog, request: HeteroPlanRequ
   checkPrices(catalog, search.prices, 'search.prices');
   const training = trainingFromInput(request.training);
   return {
-    graph: graphFromModelInput(catalog, request.model, training.sequenceLength),
+    spec: specFromModelInput(catalog, request.model),
     cluster: heteroClusterFromInput(catalog, request.cluster),
     training,
     objective: heteroObjective(request),
@@ -174,16 +177,12 @@ export function toHeteroProblem(catalog: ProfileCatalog, request: HeteroPlanRequ
 }
 
 /** Plan on a heterogeneous cluster in the calling thread. */
-export function runHeteroPlan(
-  catalog: ProfileCatalog,
-  request: HeteroPlanRequest,
-  id: string,
-): PlanOutcome {
+export function solveHeteroPlan(problem: HeteroProblem, id: string): PlanOutcome {
   const started = performance.now();
-  const problem = toHeteroProblem(catalog, request);
   const result = planHeterogeneous(problem);
   const plans = [result.best, ...result.alternatives];
   return {
+    kind: 'heterogeneous',
     response: {
       id,
       best: heteroPlanToApi(result.best),

@@ -4,7 +4,7 @@
  */
 import type { HeteroPlan, HeteroReplica, HeteroStage, ParetoPoint } from '../search/index.js';
 import { planToApi } from './map-response.js';
-import type { ApiFrontierPoint, ApiHeteroPlan } from '../contract/response-schemas.js';
+import type { ApiFrontierPoint, ApiHeteroPlan } from '../contract/index.js';
 
 type ApiStage = NonNullable<ApiHeteroPlan['stages']>[number];
 type ApiReplica = NonNullable<ApiHeteroPlan['replicas']>[number];

@@ -6,8 +6,7 @@ import type { PlanExport } from '../export/index.js';
 import { exportPlan } from '../export/index.js';
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
-import type { ApiPlanExport, ApiPlanExports } from '../contract/export-schemas.js';
-import type { ExportFormat } from '../contract/schemas.js';
+import type { ApiPlanExport, ApiPlanExports, ExportFormat } from '../contract/index.js';
 
 const groups = (g: readonly (readonly number[])[]): number[][] => g.map((x) => [...x]);
 

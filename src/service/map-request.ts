@@ -18,19 +18,17 @@ import {
   worldSize,
 } from '../hardware-profiles/index.js';
 import type { PlanningProblem, SearchConstraints } from '../search/index.js';
-import { ApiError } from '../contract/errors.js';
-import { LIMITS, SEARCH_DEFAULTS } from '../contract/limits.js';
+import { ApiError, LIMITS, SEARCH_DEFAULTS } from '../contract/index.js';
 import type {
   ClusterInput,
   EstimateRequest,
   ModelInput,
   PlanClusterInput,
-  PlanRequest,
   SearchOptions,
   TransformerPlanRequest,
   StrategyInput,
   TrainingInput,
-} from '../contract/schemas.js';
+} from '../contract/index.js';
 
 export function specFromModelInput(catalog: ProfileCatalog, model: ModelInput): TransformerSpec {
   if (typeof model === 'string') return findModel(catalog, model).spec;
@@ -100,19 +98,18 @@ function constraintsFromInput(input: SearchOptions['constraints']): SearchConstr
   };
 }
 
-/** Wall-clock budget of a plan request, in milliseconds. */
-export function planTimeLimitMilliseconds(request: PlanRequest): number {
-  return (request.search?.timeLimitSeconds ?? SEARCH_DEFAULTS.timeLimitSeconds) * 1000;
-}
-
+/**
+ * A transformer plan request in domain terms, with the model as its spec (plain data for a
+ * worker; the graph is built where the search runs).
+ */
 export function toPlanningProblem(
   catalog: ProfileCatalog,
   request: TransformerPlanRequest,
-): PlanningProblem {
+): Omit<PlanningProblem, 'graph'> & { readonly spec: TransformerSpec } {
   const search = request.search ?? {};
   const training = trainingFromInput(request.training);
   return {
-    graph: graphFromModelInput(catalog, request.model, training.sequenceLength),
+    spec: specFromModelInput(catalog, request.model),
     cluster: clusterFromInput(catalog, homogeneousClusterInput(request.cluster)),
     training,
     constraints: constraintsFromInput(search.constraints),

@@ -5,14 +5,14 @@
 import type { CostBreakdown, Strategy } from '../costmodel/index.js';
 import type { Plan, PlanSchedule, StagePlacement } from '../plan/index.js';
 import type { PlanResult } from '../search/index.js';
-import type { ApiPlanSchedule } from '../contract/export-schemas.js';
 import type {
+  ApiPlanSchedule,
   ApiEstimate,
   ApiPlan,
   ApiStagePlacement,
   ApiStrategy,
   PlanResponse,
-} from '../contract/response-schemas.js';
+} from '../contract/index.js';
 
 export function strategyToApi(s: Strategy): ApiStrategy {
   return {

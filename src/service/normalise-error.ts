@@ -14,8 +14,8 @@ import { OnnxImportError } from '../graph/onnx/index.js';
 import { GraphInputError } from '../graph/operator-graph/index.js';
 import { ScheduleInputError, ScheduleValidationError } from '../schedule/index.js';
 import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
-import type { ErrorCode, Issue } from '../contract/errors.js';
-import { ApiError } from '../contract/errors.js';
+import type { ErrorCode, Issue } from '../contract/index.js';
+import { ApiError } from '../contract/index.js';
 
 type ZodIssue = z.core.$ZodIssue;
 type Path = ZodIssue['path'];

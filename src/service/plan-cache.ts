@@ -13,26 +13,43 @@ import { deserialize, serialize } from 'node:v8';
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
 import { contentHash } from '../base/hash.js';
-import { ApiError } from '../contract/errors.js';
-import { LIMITS, SEARCH_DEFAULTS } from '../contract/limits.js';
-import type { AnyPlanResponse } from '../contract/response-schemas.js';
-import type { PlanRequest } from '../contract/schemas.js';
+import { ApiError, LIMITS, SEARCH_DEFAULTS } from '../contract/index.js';
+import type {
+  GraphPlanResponse,
+  HeteroPlanResponse,
+  PlanResponse,
+  PlanRequest,
+} from '../contract/index.js';
 
-/** The domain objects a plan's exports and schedules are produced from. */
-export interface PlanDomain {
-  /**
-   * best first, then the alternatives in response order; empty for operator graphs. For
-   * heterogeneous plans, each entry's homogeneousPlan, or null where it is a mixed plan.
-   */
-  readonly plans: readonly (Plan | null)[];
-  /** The model the plans are for; null for operator graphs. */
-  readonly spec: TransformerSpec | null;
-}
+/**
+ * What a plan request produced, tagged by kind: the API response and, for transformer plans,
+ * the domain plans that exports and schedules are produced from (best first, then the
+ * alternatives in response order; for heterogeneous plans each entry's homogeneous plan, or null
+ * for a mixed plan) and the model they are for.
+ */
+export type PlanOutcome =
+  | {
+      readonly kind: 'transformer';
+      readonly response: PlanResponse;
+      readonly plans: readonly Plan[];
+      readonly spec: TransformerSpec;
+    }
+  | {
+      readonly kind: 'heterogeneous';
+      readonly response: HeteroPlanResponse;
+      readonly plans: readonly (Plan | null)[];
+      readonly spec: TransformerSpec;
+    }
+  | { readonly kind: 'operator-graph'; readonly response: GraphPlanResponse };
 
-/** What a plan request produced: the response, and for transformers the domain plans. */
-export interface PlanOutcome extends PlanDomain {
-  readonly response: AnyPlanResponse;
-}
+/** The domain part of an outcome, kept for GET /v1/plans/{id}/export and /schedule. */
+export type PlanDomain =
+  | {
+      readonly kind: 'transformer' | 'heterogeneous';
+      readonly plans: readonly (Plan | null)[];
+      readonly spec: TransformerSpec;
+    }
+  | { readonly kind: 'operator-graph' };
 
 /** A PlanOutcome in bytes: what the cache keeps and what plan workers send back. */
 export interface StoredPlanOutcome {
@@ -44,7 +61,10 @@ export interface StoredPlanOutcome {
 
 /** Serialise an outcome (in a plan worker, so the event loop never stringifies a big answer). */
 export function storePlanOutcome(outcome: PlanOutcome): StoredPlanOutcome {
-  const domain: PlanDomain = { plans: outcome.plans, spec: outcome.spec };
+  const domain: PlanDomain =
+    outcome.kind === 'operator-graph'
+      ? { kind: outcome.kind }
+      : { kind: outcome.kind, plans: outcome.plans, spec: outcome.spec };
   return {
     responseJson: Buffer.from(JSON.stringify(outcome.response), 'utf8'),
     domain: serialize(domain),

@@ -1,60 +1,71 @@
 /**
- * The two operations behind POST /v1/plans and POST /v1/estimates, on already validated requests.
- * Shared by the HTTP routes, the plan worker and the library surface (src/lib.ts).
+ * The operations behind POST /v1/plans and POST /v1/estimates: `solvePlan` runs a prepared plan
+ * problem (plan-problem.ts) wherever it is called — a plan worker or the calling thread — and
+ * answers one tagged outcome. Shared by the HTTP routes (through planner.ts), the plan worker
+ * and the library surface (src/lib.ts). elapsedSeconds is measured here: the core reads no clocks.
  */
 import { performance } from 'node:perf_hooks';
-import { PlanningError, estimate } from '../costmodel/index.js';
+import type {
+  PlanRequest,
+  ExportFormat,
+  EstimateRequest,
+  EstimateResponse,
+} from '../contract/index.js';
 import type { CostBreakdown } from '../costmodel/index.js';
+import { PlanningError, estimate } from '../costmodel/index.js';
+import { buildModelGraph } from '../graph/index.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 import { stagePlacements } from '../plan/index.js';
+import type { PlanningProblem } from '../search/index.js';
 import { planTraining } from '../search/index.js';
-import { ApiError } from '../contract/errors.js';
-import { runGraphPlan } from './graph-plans.js';
-import { isHeteroPlanRequest, normalisePlanCluster, runHeteroPlan } from './hetero-plans.js';
+import { solveGraphPlan } from './graph-plans.js';
+import { solveHeteroPlan } from './hetero-plans.js';
 import { planExports } from './map-export.js';
-import { toEstimateInputs, toPlanningProblem } from './map-request.js';
+import { toEstimateInputs } from './map-request.js';
 import { estimateToApi, layoutToApi, planResultToApi, strategyToApi } from './map-response.js';
-import { planId } from './plan-cache.js';
 import type { PlanOutcome } from './plan-cache.js';
-import { isGraphPlanRequest, isTransformerPlanRequest } from '../contract/schemas.js';
-import type { EstimateRequest, PlanRequest, TransformerPlanRequest } from '../contract/schemas.js';
-import type { EstimateResponse } from '../contract/response-schemas.js';
+import type { PlanProblem } from './plan-problem.js';
+import { preparePlan } from './plan-problem.js';
 
 const GIB = 2 ** 30;
 const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
 
-/**
- * Plan a transformer in the calling thread; search.exports are inlined in best.exports.
- * elapsedSeconds is measured here: the core reads no clocks.
- */
-export function runTransformerPlan(
-  catalog: ProfileCatalog,
-  request: TransformerPlanRequest,
-  id: string = planId(request),
+/** Plan a transformer on one homogeneous cluster; exports are inlined in best.exports. */
+function solveTransformerPlan(
+  spec: TransformerSpec,
+  problem: Omit<PlanningProblem, 'graph'>,
+  exports: readonly ExportFormat[],
+  id: string,
 ): PlanOutcome {
   const started = performance.now();
-  const problem = toPlanningProblem(catalog, request);
-  const result = planTraining(problem);
-  const spec = problem.graph.spec;
+  const graph = buildModelGraph(spec, problem.training.sequenceLength);
+  const result = planTraining({ ...problem, graph });
   const response = planResultToApi(result, (performance.now() - started) / 1000, id);
-  const formats = request.search?.exports ?? [];
-  if (formats.length > 0) response.best.exports = planExports(result.best, spec, formats);
-  return { response, plans: [result.best, ...result.alternatives], spec };
+  if (exports.length > 0) response.best.exports = planExports(result.best, spec, exports);
+  return { kind: 'transformer', response, plans: [result.best, ...result.alternatives], spec };
 }
 
-/** Plan any request (transformer or operator graph) in the calling thread. */
-export async function runPlan(
-  catalog: ProfileCatalog,
-  original: PlanRequest,
-): Promise<PlanOutcome> {
-  const request = normalisePlanCluster(catalog, original);
-  const id = planId(request);
-  if (isHeteroPlanRequest(request)) return runHeteroPlan(catalog, request, id);
-  if (isGraphPlanRequest(request)) {
-    return { response: await runGraphPlan(catalog, request, id), plans: [], spec: null };
+/** Solve a prepared plan problem in the calling thread: the one dispatch on its kind. */
+export async function solvePlan(problem: PlanProblem): Promise<PlanOutcome> {
+  switch (problem.kind) {
+    case 'transformer':
+      return solveTransformerPlan(problem.spec, problem.problem, problem.exports, problem.id);
+    case 'heterogeneous': {
+      const graph = buildModelGraph(problem.spec, problem.problem.training.sequenceLength);
+      return solveHeteroPlan({ ...problem.problem, graph }, problem.id);
+    }
+    case 'operator-graph':
+      return {
+        kind: 'operator-graph',
+        response: await solveGraphPlan(problem.inputs, problem, problem.id),
+      };
   }
-  if (isTransformerPlanRequest(request)) return runTransformerPlan(catalog, request, id);
-  throw new ApiError('INTERNAL', 'unreachable: plan request is neither kind');
+}
+
+/** Prepare and solve any plan request in the calling thread (library, tools). */
+export async function runPlan(catalog: ProfileCatalog, request: PlanRequest): Promise<PlanOutcome> {
+  return solvePlan(preparePlan(catalog, request));
 }
 
 function outOfMemory(cost: CostBreakdown, deviceId: string): PlanningError {
@@ -70,8 +81,6 @@ function outOfMemory(cost: CostBreakdown, deviceId: string): PlanningError {
     },
   );
 }
-
-export { runClusterSelection } from './cluster-selection.js';
 
 /** Estimate one strategy; a strategy that does not fit in memory is a PlanningError (→ 422). */
 export function runEstimate(catalog: ProfileCatalog, request: EstimateRequest): EstimateResponse {

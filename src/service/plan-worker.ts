@@ -1,26 +1,24 @@
 /**
- * Worker-thread entry for POST /v1/plans and POST /v1/cluster-selections (started by worker-pool.ts). Receives validated API
- * requests (plain data), maps and plans them here, and posts back the API response or the
- * normalised error. The catalog arrives once, structured-cloned, in workerData.
+ * Worker-thread entry for POST /v1/plans and POST /v1/cluster-selections (started by
+ * worker-pool.ts). Receives problems already mapped and validated on the main thread (plain data,
+ * no API request, no catalog), solves them, and posts back the serialised answer or the
+ * normalised error.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { lowerWorkerThreadPriority } from './worker-priority.js';
-import type { ProfileCatalog } from '../hardware-profiles/index.js';
-import { runClusterSelection } from './cluster-selection.js';
+import { solveClusterSelection } from './cluster-selection.js';
 import { toApiError } from './normalise-error.js';
 import { storePlanOutcome } from './plan-cache.js';
-import { runPlan } from './plan-service.js';
+import { solvePlan } from './plan-service.js';
 import type { WorkerJob, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol.js';
-
-const { catalog } = workerData as { catalog: ProfileCatalog };
 
 async function run(job: WorkerJob): Promise<WorkerResult> {
   switch (job.kind) {
     case 'plan':
       // Serialised here, off the event loop; the bytes are transferred, not copied.
-      return { kind: 'plan', outcome: storePlanOutcome(await runPlan(catalog, job.request)) };
+      return { kind: 'plan', outcome: storePlanOutcome(await solvePlan(job.problem)) };
     case 'cluster-selection':
-      return { kind: 'cluster-selection', response: runClusterSelection(catalog, job.request) };
+      return { kind: 'cluster-selection', response: solveClusterSelection(job.problem) };
   }
 }
 

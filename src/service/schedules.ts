@@ -18,10 +18,8 @@ import {
   scheduleToSvg,
   simulateSchedule,
 } from '../schedule/index.js';
-import { ApiError } from '../contract/errors.js';
-import type { ScheduleResponse } from '../contract/export-schemas.js';
-import { LIMITS } from '../contract/limits.js';
-import type { ScheduleFormat, ScheduleRequest } from '../contract/schemas.js';
+import { ApiError, LIMITS } from '../contract/index.js';
+import type { ScheduleResponse, ScheduleFormat, ScheduleRequest } from '../contract/index.js';
 
 /** Default per-stage time of each of F, I and W when the request gives no stageTimes. */
 const DEFAULT_PASS_SECONDS = 1e-3;

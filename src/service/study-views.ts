@@ -2,10 +2,10 @@
 import type { ScenarioResult, StudyAnalysis, StudyInputReason } from '../studies/index.js';
 import type { StudySnapshot } from './studies/index.js';
 import { analyseStudy, StudyInputError } from '../studies/index.js';
-import { ApiError } from '../contract/errors.js';
+import { ApiError } from '../contract/index.js';
 import { planToApi } from './map-response.js';
 import { toApiError } from './normalise-error.js';
-import type { ErrorCode } from '../contract/errors.js';
+import type { ErrorCode } from '../contract/index.js';
 
 export function resultToApi(result: ScenarioResult): Record<string, unknown> {
   return { ...result, plan: result.plan === null ? null : planToApi(result.plan) };

@@ -10,21 +10,18 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ProfileCatalog } from '../hardware-profiles/index.js';
-import { ApiError } from '../contract/errors.js';
+import { ApiError } from '../contract/index.js';
 import type { StoredPlanOutcome } from './plan-cache.js';
-import type {
-  ClusterSelectionRequest,
-  ClusterSelectionResponse,
-  PlanRequest,
-} from '../contract/schemas.js';
+import type { ClusterSelectionResponse } from '../contract/index.js';
+import type { SelectionProblem } from './cluster-selection.js';
+import type { PlanProblem } from './plan-problem.js';
 import type { SerialisedError, WorkerJob, WorkerReply, WorkerResult } from './worker-protocol.js';
 
 export interface PlanPool {
-  run(request: PlanRequest, timeLimitMilliseconds: number): Promise<StoredPlanOutcome>;
+  run(problem: PlanProblem, timeLimitMilliseconds: number): Promise<StoredPlanOutcome>;
   /** POST /v1/cluster-selections in a worker, with the same limits and errors as run. */
   select(
-    request: ClusterSelectionRequest,
+    problem: SelectionProblem,
     timeLimitMilliseconds: number,
   ): Promise<ClusterSelectionResponse>;
   close(): Promise<void>;
@@ -60,11 +57,11 @@ const RESPAWN_DELAY_MILLISECONDS = 1000;
 const isTypeScript = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./plan-worker.${isTypeScript ? 'ts' : 'js'}`, import.meta.url);
 
-function startWorker(workerData: unknown): Worker {
-  if (!isTypeScript) return new Worker(workerUrl, { workerData });
+function startWorker(): Worker {
+  if (!isTypeScript) return new Worker(workerUrl);
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true });
 }
 
 const internal = (cause: unknown): ApiError =>
@@ -81,7 +78,7 @@ function errorFromWorker(e: SerialisedError): ApiError {
   });
 }
 
-export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions = {}): PlanPool {
+export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
   // One core stays with the event loop so /healthz and small requests answer while a search runs.
   const size = options.size ?? Math.max(1, Math.min(2, availableParallelism() - 1));
   const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
@@ -119,7 +116,7 @@ export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions
 
   /** A fresh worker; its events find their slot by identity, so a replaced worker is ignored. */
   function spawn(): Worker {
-    const worker = startWorker({ catalog });
+    const worker = startWorker();
     worker.unref();
     const slotOf = (): Slot | undefined => slots.find((s) => s.worker === worker);
     worker.on('message', (reply: WorkerReply) => {
@@ -200,13 +197,13 @@ export function createPlanPool(catalog: ProfileCatalog, options: PlanPoolOptions
   };
 
   return {
-    async run(request, timeLimitMilliseconds) {
-      const result = await submit({ kind: 'plan', request }, timeLimitMilliseconds);
+    async run(problem, timeLimitMilliseconds) {
+      const result = await submit({ kind: 'plan', problem }, timeLimitMilliseconds);
       if (result.kind !== 'plan') throw internal(new Error('worker answered another job kind'));
       return result.outcome;
     },
-    async select(request, timeLimitMilliseconds) {
-      const work = { kind: 'cluster-selection', request } as const;
+    async select(problem, timeLimitMilliseconds) {
+      const work = { kind: 'cluster-selection', problem } as const;
       const result = await submit(work, timeLimitMilliseconds);
       if (result.kind !== 'cluster-selection') {
         throw internal(new Error('worker answered another job kind'));

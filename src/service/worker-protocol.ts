@@ -1,16 +1,13 @@
 /** Messages between the main thread and plan workers (plain, structured-cloneable data). */
-import type { ErrorCode, Issue } from '../contract/errors.js';
+import type { ClusterSelectionResponse, ErrorCode, Issue } from '../contract/index.js';
+import type { SelectionProblem } from './cluster-selection.js';
 import type { StoredPlanOutcome } from './plan-cache.js';
-import type {
-  ClusterSelectionRequest,
-  ClusterSelectionResponse,
-  PlanRequest,
-} from '../contract/schemas.js';
+import type { PlanProblem } from './plan-problem.js';
 
-/** What a worker runs: a plan (POST /v1/plans) or a cluster selection. */
+/** What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request. */
 export type WorkerJob =
-  | { readonly kind: 'plan'; readonly request: PlanRequest }
-  | { readonly kind: 'cluster-selection'; readonly request: ClusterSelectionRequest };
+  | { readonly kind: 'plan'; readonly problem: PlanProblem }
+  | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem };
 
 export type WorkerResult =
   | { readonly kind: 'plan'; readonly outcome: StoredPlanOutcome }

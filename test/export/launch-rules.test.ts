@@ -15,7 +15,7 @@ import {
   partitionBalanced,
   torchtitanLayerSplit,
   torchtitanSplitOptions,
-} from '../../src/plan/expressible.js';
+} from '../../src/plan/index.js';
 import { seededRandom } from '../fixtures/seeded-random.js';
 import { GPT_SPEC, LLAMA_SPEC, makePlan } from './plans.js';
 

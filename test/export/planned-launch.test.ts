@@ -33,7 +33,7 @@ import {
   findModel,
   loadProfileCatalog,
 } from '../../src/hardware-profiles/index.js';
-import { inexpressibleReason } from '../../src/plan/expressible.js';
+import { inexpressibleReason } from '../../src/plan/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { planTraining } from '../../src/search/index.js';
 import type { SearchConstraints } from '../../src/search/index.js';

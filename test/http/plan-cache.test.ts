@@ -53,13 +53,9 @@ describe('byte-bounded plan cache', () => {
   });
 
   it('stores the response as JSON and the domain plans for exports', () => {
-    const stored = storePlanOutcome({
-      response: { id: 'x' } as never,
-      plans: [null],
-      spec: null,
-    });
+    const stored = storePlanOutcome({ kind: 'operator-graph', response: { id: 'x' } as never });
     expect(JSON.parse(Buffer.from(stored.responseJson).toString('utf8'))).toEqual({ id: 'x' });
-    expect(readPlanDomain(stored)).toEqual({ plans: [null], spec: null });
+    expect(readPlanDomain(stored)).toEqual({ kind: 'operator-graph' });
     expect(storedBytes(stored)).toBe(stored.responseJson.byteLength + stored.domain.byteLength);
   });
 });

@@ -17,7 +17,7 @@ export async function startServer(
   options: { pool?: boolean; planCacheBytes?: number } = {},
 ): Promise<TestServer> {
   const catalog = loadProfileCatalog();
-  const pool: PlanPool | undefined = options.pool === false ? undefined : createPlanPool(catalog);
+  const pool: PlanPool | undefined = options.pool === false ? undefined : createPlanPool();
   const logged: unknown[] = [];
   const app = createApp({
     catalog,

@@ -8,7 +8,7 @@ import type { Framework, Strategy } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { findModel, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
-import { inexpressibleReason } from '../../src/plan/expressible.js';
+import { inexpressibleReason } from '../../src/plan/index.js';
 import { defaultSchedules, enumerateStrategies } from '../../src/search/index.js';
 import type { RejectionCounts, SearchConstraints } from '../../src/search/index.js';
 

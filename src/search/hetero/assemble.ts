@@ -2,15 +2,14 @@
  * HeteroPlan construction from the three plan kinds, and launcher hints: Megatron's
  * --pipeline-model-parallel-layout string plus what stock launchers cannot express.
  */
-import { formatPipelineLayout } from '../../plan/pipeline-layout.js';
+import { formatPipelineLayout } from '../../plan/index.js';
 import { peakFlopsPerSecond, modelFlopsPerStep } from '../../costmodel/index.js';
 import type { TrainingConfig } from '../../costmodel/index.js';
-import type { ModelGraph } from '../../graph/types.js';
-import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
+import type { ModelGraph } from '../../graph/index.js';
+import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { SECONDS_PER_HOUR } from '../../base/units.js';
-import { worldSize } from '../../hardware-profiles/types.js';
-import type { Plan } from '../../plan/types.js';
+import { worldSize } from '../../hardware-profiles/index.js';
+import type { Plan } from '../../plan/index.js';
 import type { DataParallelEvaluation } from './data-parallel.js';
 import type { PipelineEvaluation } from './pipeline.js';
 import type { HeteroPlan, HeteroReplica, HeteroStage, LauncherHints, PriceTable } from './types.js';

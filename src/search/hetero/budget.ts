@@ -7,9 +7,8 @@
  */
 import { PlanningError } from '../../costmodel/index.js';
 import type { TrainingConfig } from '../../costmodel/index.js';
-import type { ModelGraph } from '../../graph/types.js';
-import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
+import type { ModelGraph } from '../../graph/index.js';
+import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { groupPriceUsdPerGpuHour } from './assemble.js';
 import { planHeterogeneous } from './plan.js';
 import type { HeteroPlan, PriceTable } from './types.js';
@@ -115,6 +114,21 @@ function evaluateSubset(p: BudgetProblem, nodes: readonly number[]): ParetoPoint
   }
 }
 
+/**
+ * The budget rule: the fastest frontier point within `budgetUsdPerHour`, or, with a step-time
+ * target, the cheapest point meeting it (and the budget). The frontier is sorted by step time.
+ */
+export function chooseFrontierPoint(
+  frontier: readonly ParetoPoint[],
+  budgetUsdPerHour: number,
+  stepTimeTargetSeconds: number | undefined,
+): ParetoPoint | undefined {
+  const target = stepTimeTargetSeconds;
+  return target === undefined
+    ? [...frontier].reverse().find((q) => q.costUsdPerHour <= budgetUsdPerHour)
+    : frontier.find((q) => q.stepTimeSeconds <= target && q.costUsdPerHour <= budgetUsdPerHour);
+}
+
 /** Choose sub-cluster and plan under a $/hour budget or a step-time target (see file comment). */
 export function selectClusterUnderBudget(p: BudgetProblem): BudgetResult {
   const maxima = p.inventory.groups.map((g) => g.numNodes);
@@ -136,10 +150,7 @@ export function selectClusterUnderBudget(p: BudgetProblem): BudgetResult {
   const frontier = paretoFrontier(points);
   const budget = p.budgetUsdPerHour ?? Number.POSITIVE_INFINITY;
   const target = p.stepTimeTargetSeconds;
-  const chosen =
-    target === undefined
-      ? [...frontier].reverse().find((q) => q.costUsdPerHour <= budget)
-      : frontier.find((q) => q.stepTimeSeconds <= target && q.costUsdPerHour <= budget);
+  const chosen = chooseFrontierPoint(frontier, budget, target);
   if (chosen === undefined) {
     throw new PlanningError(
       'no-feasible-plan',

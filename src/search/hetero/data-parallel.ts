@@ -12,10 +12,9 @@ import type {
   Strategy,
   TrainingConfig,
 } from '../../costmodel/index.js';
-import type { ModelGraph } from '../../graph/types.js';
-import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
-import { worldSize } from '../../hardware-profiles/types.js';
+import type { ModelGraph } from '../../graph/index.js';
+import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
+import { worldSize } from '../../hardware-profiles/index.js';
 import { divisors } from '../enumerate.js';
 import { balancedLayerSplit } from '../layer-split.js';
 import type { ReplicaTiming } from './batch-lp.js';

@@ -16,7 +16,7 @@ export { batchSplitModel, proportionalShares, roundShares, solveBatchSplit } fro
 export type { BatchSplit, ReplicaTiming } from './batch-lp.js';
 export { partitionLayers } from './layer-partition.js';
 export type { Partition, PartitionStage } from './layer-partition.js';
-export { selectClusterUnderBudget, paretoFrontier } from './budget.js';
+export { chooseFrontierPoint, selectClusterUnderBudget, paretoFrontier } from './budget.js';
 export type {
   BudgetProblem,
   BudgetResult,

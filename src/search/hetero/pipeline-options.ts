@@ -4,9 +4,9 @@
  * recompute, measured on the v1 cost model through stageModel), and the summaries the pipeline
  * search's partial bound needs.
  */
-import type { ModelGraph } from '../../graph/types.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
-import { worldSize } from '../../hardware-profiles/types.js';
+import type { ModelGraph } from '../../graph/index.js';
+import type { ClusterProfile } from '../../hardware-profiles/index.js';
+import { worldSize } from '../../hardware-profiles/index.js';
 import { divisors } from '../enumerate.js';
 import type { PipelineContext } from './pipeline.js';
 import { passTotal } from './pipeline.js';

@@ -18,8 +18,7 @@
  * then peak FLOP/s descending, then index); one schedule (1F1B); micro-batch size ≤ 8; m ≥ pp.
  * Pipelines on one group alone are left to the v1 baseline, so every hetero pipeline mixes types.
  */
-import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
+import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { divisors } from '../enumerate.js';
 import type { PipelineCandidate, PipelineContext, Segment } from './pipeline.js';
 import { boundaryP2pSeconds } from './pipeline.js';

@@ -14,9 +14,8 @@ import {
   placeGroup,
 } from '../../costmodel/index.js';
 import type { RecomputeMode, TrainingConfig } from '../../costmodel/index.js';
-import type { ModelGraph } from '../../graph/types.js';
-import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
+import type { ModelGraph } from '../../graph/index.js';
+import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { generateSchedule, simulateSchedule } from '../../schedule/index.js';
 import type { Partition, PartitionStage } from './layer-partition.js';
 import { partitionLayers } from './layer-partition.js';

@@ -10,8 +10,7 @@
  */
 import { PlanningError } from '../../costmodel/index.js';
 import { SECONDS_PER_HOUR } from '../../base/units.js';
-import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
-import type { ClusterProfile } from '../../hardware-profiles/types.js';
+import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { planTraining } from '../plan.js';
 import type { PlanningProblem } from '../types.js';
 import { countRejection } from '../enumerate.js';

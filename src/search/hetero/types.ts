@@ -7,9 +7,9 @@
  * data-parallel model copy set placed on one group (a homogeneous strategy inside that group).
  */
 import type { TrainingConfig } from '../../costmodel/index.js';
-import type { ModelGraph } from '../../graph/types.js';
-import type { HeterogeneousCluster } from '../../hardware-profiles/hetero.js';
-import type { Plan } from '../../plan/types.js';
+import type { ModelGraph } from '../../graph/index.js';
+import type { HeterogeneousCluster } from '../../hardware-profiles/index.js';
+import type { Plan } from '../../plan/index.js';
 import type { RejectionCounts } from '../types.js';
 
 export type HeteroObjective = 'fastest' | 'cheapest';

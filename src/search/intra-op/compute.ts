@@ -1,5 +1,5 @@
 /** Per-device compute time and state-size constants of the intra-op cost tables. */
-import type { EfficiencyPoint } from '../../hardware-profiles/types.js';
+import type { EfficiencyPoint } from '../../hardware-profiles/index.js';
 import type { IntraOpContext } from './types.js';
 
 /**

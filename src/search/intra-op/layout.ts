@@ -11,7 +11,7 @@ import {
   hierarchicalAllGatherSeconds,
   hierarchicalAllReduceSeconds,
 } from '../../costmodel/index.js';
-import type { LinkProfile } from '../../hardware-profiles/types.js';
+import type { LinkProfile } from '../../hardware-profiles/index.js';
 
 /** [rows, cols]: devices along mesh axis 0 and axis 1. */
 export type MeshShape = readonly [number, number];

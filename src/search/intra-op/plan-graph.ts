@@ -8,7 +8,7 @@
 import { DomainError } from '../../base/index.js';
 import { forwardFlops } from '../../costmodel/index.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
-import type { DeviceProfile, LinkProfile } from '../../hardware-profiles/types.js';
+import type { DeviceProfile, LinkProfile } from '../../hardware-profiles/index.js';
 import { SOLVERS, type SolverName, type SolveStatus } from '../ilp/index.js';
 import { solveStageDp, type SubmeshShape } from '../stage-dp.js';
 import { formatLayout, type MeshShape } from './layout.js';

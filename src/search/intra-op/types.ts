@@ -1,5 +1,5 @@
 /** Types shared by the intra-operator (sharding) search. */
-import type { DeviceProfile } from '../../hardware-profiles/types.js';
+import type { DeviceProfile } from '../../hardware-profiles/index.js';
 import type { Layout, MeshLinks } from './layout.js';
 
 /** Everything a strategy's cost depends on besides the op. */

@@ -7,8 +7,7 @@
 import type { ClusterInput, ModelInput, StudySpec } from '../../contract/index.js';
 import { LIMITS, StudySpec as StudySpecSchema } from '../../contract/index.js';
 import type { TrainingConfig } from '../../costmodel/index.js';
-import { StudyInputError } from '../../studies/index.js';
-import { DEFAULT_IDLE_POWER_FRACTION, DEFAULT_PUE } from '../../studies/index.js';
+import { StudyInputError, DEFAULT_IDLE_POWER_FRACTION, DEFAULT_PUE } from '../../studies/index.js';
 
 /** Most scenarios one study may expand to; larger specs are refused with the count. */
 export const SCENARIO_CAP = LIMITS.studyScenarios;

@@ -8,7 +8,7 @@ import type { ProfileCatalog } from '../../hardware-profiles/index.js';
 import { scenarioKey } from './executor/scenario-key.js';
 import type { ScenarioExecutor } from './executor/types.js';
 import { contentHash } from '../../base/hash.js';
-import type { ScenarioResult } from '../../studies/result.js';
+import type { ScenarioResult } from '../../studies/index.js';
 import type { Scenario } from './scenarios.js';
 import { expandStudy, parseStudySpec, SCENARIO_CAP } from './scenarios.js';
 import type { StudyRecord, StudyStatus, StudyStore } from './store/types.js';

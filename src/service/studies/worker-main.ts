@@ -13,7 +13,7 @@ import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { loadProfileCatalog } from '../../hardware-profiles/index.js';
 import { redisConnectionOptions, SCENARIO_QUEUE } from './executor/redis-connection.js';
-import type { ScenarioResult } from '../../studies/result.js';
+import type { ScenarioResult } from '../../studies/index.js';
 import { runScenario } from './run-scenario.js';
 import type { Scenario } from './scenarios.js';
 

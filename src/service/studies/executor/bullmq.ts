@@ -6,7 +6,7 @@
  * worker runs it (`attempts` bounds retries of a job that fails outright).
  */
 import { Queue, QueueEvents } from 'bullmq';
-import type { ScenarioResult } from '../../../studies/result.js';
+import type { ScenarioResult } from '../../../studies/index.js';
 import type { Scenario } from '../scenarios.js';
 import { scenarioKey } from './scenario-key.js';
 import { internalErrorResult } from './internal-error.js';

@@ -1,6 +1,6 @@
 /** The row for a scenario that failed because of a bug or a lost worker (never cached). */
 import { clusterLabel, modelLabel } from '../run-scenario.js';
-import type { ScenarioResult } from '../../../studies/result.js';
+import type { ScenarioResult } from '../../../studies/index.js';
 import type { Scenario } from '../scenarios.js';
 
 export function internalErrorResult(scenario: Scenario, message: string): ScenarioResult {

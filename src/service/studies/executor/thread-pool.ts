@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ProfileCatalog } from '../../../hardware-profiles/index.js';
-import type { ScenarioResult } from '../../../studies/result.js';
+import type { ScenarioResult } from '../../../studies/index.js';
 import type { Scenario } from '../scenarios.js';
 import { internalErrorResult } from './internal-error.js';
 import type { ScenarioExecutor, ScenarioReplyMessage } from './types.js';

@@ -1,5 +1,5 @@
 /** Where scenarios run: an embedded worker-thread pool, or BullMQ workers over Redis. */
-import type { ScenarioResult } from '../../../studies/result.js';
+import type { ScenarioResult } from '../../../studies/index.js';
 import type { Scenario } from '../scenarios.js';
 
 export interface ScenarioExecutor {

@@ -7,7 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import { redisConnectionOptions } from '../executor/redis-connection.js';
-import type { ScenarioResult } from '../../../studies/result.js';
+import type { ScenarioResult } from '../../../studies/index.js';
 import type { StudyRecord, StudyStore } from './types.js';
 import { isCacheable, withIndex } from './types.js';
 

@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import initSqlJs from 'sql.js';
 import type { Database, SqlValue } from 'sql.js';
-import type { ScenarioResult } from '../../../studies/result.js';
+import type { ScenarioResult } from '../../../studies/index.js';
 import type { StudyRecord, StudyStore } from './types.js';
 import { isCacheable, withIndex } from './types.js';
 

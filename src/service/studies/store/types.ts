@@ -1,5 +1,5 @@
 /** Persistence of studies and of the scenario → result cache (adapters: sqlite.ts, redis.ts). */
-import type { ScenarioResult } from '../../../studies/result.js';
+import type { ScenarioResult } from '../../../studies/index.js';
 import type { StudySpec } from '../../../contract/index.js';
 
 export type StudyStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
