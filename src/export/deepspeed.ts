@@ -13,13 +13,24 @@
  *  - bf16.*, fp16.*: `DeepSpeedBF16Config` / `DeepSpeedFP16Config` (deepspeed/runtime/precision_config.py).
  *  - activation_checkpointing.*: deepspeed/runtime/activation_checkpointing/config.py.
  *  - tensor_parallel.autotp_size: `TPTrainingConfig` (deepspeed/runtime/tensor_parallel/config.py).
- *  - PipelineModule(num_stages=..., partition_method='uniform'|'parameters'|'type:<regex>'):
- *    deepspeed/runtime/pipe/module.py `_partition_layers`.
+ *  - PipelineModule(topology=..., partition_method='uniform'|'parameters'|'type:<regex>',
+ *    activation_checkpoint_interval=...): deepspeed/runtime/pipe/module.py (`__init__`,
+ *    `_partition_layers`, `forward`); PipeModelDataParallelTopology(num_pp, num_mp, num_dp):
+ *    deepspeed/runtime/pipe/topology.py, axes ['pipe', 'data', 'model'] (model fastest, Megatron's
+ *    rank order).
+ * DeepSpeed's data-parallel size for the batch identity is the mpu's when one is given
+ * (DeepSpeedConfig.__init__): with pipelining `deepspeed.initialize` takes `model.mpu()`, the
+ * topology's grid (num_dp); AutoTP without pipelining needs deepspeed.utils.groups as the mpu
+ * (dp = world / tp), else the whole world counts as data parallel and `_batch_assertion` fails.
+ * AutoTP is not combined with PipelineModule: the engine would replace the pipeline grid by a
+ * (world / tp, tp) mesh over all ranks (engine.py `_configure_tensor_parallel_states`).
  */
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
+import { deepspeedLayerSplit } from '../plan/index.js';
+import { deepspeedScript, deepspeedLaunch, type DeepSpeedLaunch } from './deepspeed-script.js';
+import { NO_ENV, type LaunchEnv } from './env.js';
 import { ExportError } from './errors.js';
-import { isEvenSplit } from './plan-facts.js';
 
 /** DeepSpeed's defaults (5e8 elements) for ZeRO buckets; Strata does not tune them. */
 const BUCKET_ELEMENTS = 500_000_000;
@@ -33,9 +44,14 @@ const INITIAL_SCALE_POWER = 16;
 export type DeepSpeedConfig = Readonly<Record<string, unknown>>;
 
 export interface DeepSpeedPipeline {
-  /** `PipelineModule(num_stages=...)`. */
+  /** Pipeline stages (the topology's pipe axis). */
   readonly numStages: number;
-  /** `partition_method`: 'uniform' when the split is even; otherwise see `layersPerStage`. */
+  /**
+   * 'uniform': the split `partition_method='type:<transformer layer class>'` builds (transformer
+   * layers weigh 1, the rest 0, balanced by partition_balanced; even when pp divides the layers),
+   * plan/expressible.ts deepspeedLayerSplit. The 'uniform' partition_method itself would also count
+   * the embedding and head specs, so the script passes 'type:'. 'explicit': another split, see notes.
+   */
   readonly partitionMethod: 'uniform' | 'explicit';
   /** Transformer layers per stage, in stage order. */
   readonly layersPerStage: readonly number[];
@@ -45,6 +61,14 @@ export interface DeepSpeedExport {
   readonly config: DeepSpeedConfig;
   readonly pipelineStages: number;
   readonly pipeline: DeepSpeedPipeline;
+  /** How the training script must build the model and call deepspeed.initialize (topology, mpu). */
+  readonly launch: DeepSpeedLaunch;
+  /** Environment the launch needs (env.ts: none for DeepSpeed). */
+  readonly env: LaunchEnv;
+  /** Python for the training script: topology / mpu, PipelineModule and deepspeed.initialize. */
+  readonly script: string;
+  /** `torchrun ... train.py --deepspeed_config ds_config.json`, env first. */
+  readonly command: string;
   /** Pretty JSON to save as ds_config.json. */
   readonly text: string;
   readonly notes: readonly string[];
@@ -87,22 +111,26 @@ function precisionSections(plan: Plan): Record<string, unknown> {
   }
 }
 
+/**
+ * deepspeed.checkpointing settings. Saved layer inputs are partitioned over TP only for a plan that
+ * assumed them split (sequence parallel), as the estimate keeps 2sbh per layer otherwise
+ * (costmodel/activations.ts). Contiguous buffers stay off: `checkpointing.configure` asserts they
+ * come with partitioned activations and `number_checkpoints`, which would have to cover every
+ * micro-batch in flight before a backward (deepspeed/runtime/activation_checkpointing/checkpointing.py).
+ * `number_checkpoints` is a buffer size there, not a count of recomputed layers.
+ */
 function activationSection(plan: Plan): Record<string, unknown> {
   const s = plan.strategy;
   if (s.recompute === 'none') return {};
   return {
     activation_checkpointing: {
-      // Partitioning saved inputs over the TP group only makes sense with TP.
-      partition_activations: s.tp > 1,
-      contiguous_memory_optimization: s.tp > 1,
-      ...(s.recompute === 'full' && s.recomputeLayers !== null
-        ? { number_checkpoints: s.recomputeLayers }
-        : {}),
+      partition_activations: s.tp > 1 && s.sequenceParallel,
+      contiguous_memory_optimization: false,
     },
   };
 }
 
-function deepspeedNotes(plan: Plan, even: boolean, split: readonly number[]): string[] {
+function deepspeedNotes(plan: Plan, balanced: boolean, split: readonly number[]): string[] {
   const s = plan.strategy;
   const notes: string[] = [];
   if (s.virtualStages > 1 || s.schedule !== '1f1b') {
@@ -120,9 +148,19 @@ function deepspeedNotes(plan: Plan, even: boolean, split: readonly number[]): st
       `Context parallelism (cp=${s.cp}) has no ds_config key; DeepSpeed's analogue is Ulysses sequence parallelism (deepspeed.sequence.layer.DistributedAttention), set up in the training script through an mpu.`,
     );
   }
-  if (s.tp > 1) {
+  if (s.tp > 1 && s.pp === 1) {
     notes.push(
-      'tensor_parallel.autotp_size enables DeepSpeed AutoTP training; with Megatron-DeepSpeed pass --tensor-model-parallel-size instead.',
+      'tensor_parallel.autotp_size enables DeepSpeed AutoTP training; the script passes deepspeed.utils.groups as the mpu so that DeepSpeed counts dp = world / tp.',
+    );
+  }
+  if (s.tp > 1 && s.pp > 1) {
+    notes.push(
+      `AutoTP does not compose with PipelineModule, so no tensor_parallel section: the transformer layers must shard themselves over the topology's model axis (tp=${s.tp}; model.mpu().get_model_parallel_group() restricted to one stage, as Megatron-DeepSpeed's ParallelTransformerLayerPipe does).`,
+    );
+  }
+  if (s.recompute === 'full' && s.recomputeLayers !== null) {
+    notes.push(
+      `Partial recompute (first ${s.recomputeLayers} layers per stage) has no DeepSpeed setting: PipelineModule checkpoints every activation_checkpoint_interval layers of a stage; the script recomputes every layer.`,
     );
   }
   if (s.recompute === 'selective') {
@@ -130,9 +168,14 @@ function deepspeedNotes(plan: Plan, even: boolean, split: readonly number[]): st
       'Selective recompute has no ds_config key: activation_checkpointing only configures deepspeed.checkpointing.checkpoint(), which the model code must call around the attention core.',
     );
   }
-  if (s.pp > 1 && !even) {
+  if (s.pp > 1 && !balanced) {
     notes.push(
-      `PipelineModule partition_method accepts only 'uniform', 'parameters' or 'type:<regex>' (deepspeed/runtime/pipe/module.py); the uneven split [${split.join(', ')}] must be applied by subclassing PipelineModule and setting self.parts in _partition_layers.`,
+      `PipelineModule partition_method accepts only 'uniform', 'parameters' or 'type:<regex>' (deepspeed/runtime/pipe/module.py), and 'type:' balances transformer layers to [${deepspeedLayerSplit(
+        split.reduce((a, b) => a + b, 0),
+        s.pp,
+      ).join(
+        ', ',
+      )}]; the split [${split.join(', ')}] must be applied by subclassing PipelineModule and setting self.parts in _partition_layers.`,
     );
   }
   return notes;
@@ -154,7 +197,8 @@ export function deepspeedConfig(plan: Plan, spec: TransformerSpec): DeepSpeedExp
   const stageSplit = Array.from({ length: s.pp }, (_, r) =>
     plan.layout.filter((c) => c.pipelineRank === r).reduce((a, c) => a + c.numLayers, 0),
   );
-  const even = isEvenSplit(stageSplit) && spec.numLayers % s.pp === 0;
+  const own = deepspeedLayerSplit(spec.numLayers, s.pp);
+  const balanced = stageSplit.every((n, k) => n === own[k]);
   const config: Record<string, unknown> = {
     train_batch_size: s.microBatchSize * s.numMicroBatches * s.dp,
     train_micro_batch_size_per_gpu: s.microBatchSize,
@@ -165,18 +209,24 @@ export function deepspeedConfig(plan: Plan, spec: TransformerSpec): DeepSpeedExp
     zero_optimization: zeroSection(plan),
     ...precisionSections(plan),
     ...activationSection(plan),
-    ...(s.tp > 1 ? { tensor_parallel: { autotp_size: s.tp } } : {}),
+    ...(s.tp > 1 && s.pp === 1 ? { tensor_parallel: { autotp_size: s.tp } } : {}),
   };
   const pipeline: DeepSpeedPipeline = {
     numStages: s.pp,
-    partitionMethod: even ? 'uniform' : 'explicit',
+    partitionMethod: balanced ? 'uniform' : 'explicit',
     layersPerStage: stageSplit,
   };
+  const launch = deepspeedLaunch(plan);
+  const { script, command } = deepspeedScript(plan, launch, pipeline);
   return {
     config,
     pipelineStages: s.pp,
     pipeline,
+    launch,
+    env: NO_ENV,
+    script,
+    command,
     text: JSON.stringify(config, null, 2) + '\n',
-    notes: deepspeedNotes(plan, even, stageSplit),
+    notes: deepspeedNotes(plan, balanced, stageSplit),
   };
 }

@@ -19,6 +19,7 @@
  */
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
+import { envWords, megatronEnv, type LaunchEnv } from './env.js';
 import { formatPipelineLayout } from './megatron-layout.js';
 import { validateForMegatron } from './megatron-validate.js';
 import { isEvenSplit, layersPerChunk } from './plan-facts.js';
@@ -27,7 +28,9 @@ import { torchrunHead } from './torchrun.js';
 
 export interface MegatronExport {
   readonly argv: readonly string[];
-  /** A shell-ready `torchrun ... pretrain_gpt.py \` command, one flag per line. */
+  /** Environment the launch needs (env.ts: CUDA_DEVICE_MAX_CONNECTIONS=1 with tp or cp > 1). */
+  readonly env: LaunchEnv;
+  /** A shell-ready `[NAME=value ...] torchrun ... pretrain_gpt.py \` command, one flag per line. */
   readonly text: string;
   readonly notes: readonly string[];
 }
@@ -183,9 +186,11 @@ export function megatronArgs(plan: Plan, spec: TransformerSpec): MegatronExport 
     ...modelArgs(plan, spec),
     ...precisionArgs(plan),
   ];
+  const env = megatronEnv(plan);
   const head = [
+    ...envWords(env),
     ...torchrunHead(plan, '$NODE_RANK', '$MASTER_ADDR:$MASTER_PORT'),
     'pretrain_gpt.py',
   ];
-  return { argv, text: multiLineCommand(head, argv), notes: megatronNotes(plan) };
+  return { argv, env, text: multiLineCommand(head, argv), notes: megatronNotes(plan) };
 }

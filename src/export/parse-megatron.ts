@@ -29,9 +29,12 @@ export interface ParsedMegatronArgs {
   readonly distributedOptimizer: boolean;
 }
 
-type Flags = ReadonlyMap<string, string | true>;
+/** Flag → value (`true` for a bare switch), as argparse would see them. */
+export type MegatronFlags = ReadonlyMap<string, string | true>;
+type Flags = MegatronFlags;
 
-function readFlags(argv: readonly string[]): Flags {
+/** Read an argv into flags: `--name value`, `--name=value` or a bare `--switch`. */
+export function readMegatronFlags(argv: readonly string[]): MegatronFlags {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] ?? '';
@@ -117,7 +120,7 @@ function recomputeOf(flags: Flags): { recompute: RecomputeMode; recomputeLayers:
 
 /** Parse an emitted (or hand-written) Megatron-LM argv; worldSize gives the data-parallel degree. */
 export function parseMegatronArgs(argv: readonly string[], worldSize: number): ParsedMegatronArgs {
-  const flags = readFlags(argv);
+  const flags = readMegatronFlags(argv);
   const tp = intFlag(flags, '--tensor-model-parallel-size', 1);
   const pp = intFlag(flags, '--pipeline-model-parallel-size', 1);
   const cp = intFlag(flags, '--context-parallel-size', 1);
@@ -140,4 +143,58 @@ export function parseMegatronArgs(argv: readonly string[], worldSize: number): P
     sequenceParallel: flags.has('--sequence-parallel') && tp > 1,
     distributedOptimizer: flags.has('--use-distributed-optimizer'),
   };
+}
+
+/**
+ * Split an exported shell command into words: `\`-newline continuations joined, single and double
+ * quotes and backslash escapes removed (no expansion; `$VARS` stay as written). Enough for the commands shell.ts writes.
+ */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote: "'" | '"' | null = null;
+  const src = text.replace(/\\\n/g, ' ');
+  let escaped = false;
+  for (const c of src) {
+    if (escaped) {
+      word = (word ?? '') + c;
+      escaped = false;
+    } else if (quote !== null) {
+      if (c === quote) quote = null;
+      else word = (word ?? '') + c;
+    } else if (c === '\\') {
+      escaped = true;
+      word ??= '';
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (/\s/.test(c)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
+const ENV_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
+
+/**
+ * A launch command as the shell runs it: leading `NAME=value` words are the environment, the
+ * words after the script (the first word ending in `.py`) are its argv.
+ */
+export function parseLaunchCommand(text: string): {
+  readonly env: Readonly<Record<string, string>>;
+  readonly argv: readonly string[];
+} {
+  const words = shellWords(text);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length; i++) {
+    const m = ENV_ASSIGNMENT.exec(words[i] ?? '');
+    if (m === null) break;
+    env[m[1] ?? ''] = m[2] ?? '';
+  }
+  const script = words.findIndex((w, k) => k >= i && w.endsWith('.py'));
+  return { env, argv: script < 0 ? [] : words.slice(script + 1) };
 }

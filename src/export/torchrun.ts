@@ -7,6 +7,7 @@
  * [i·G, (i+1)·G), the node-major order rank-map.ts assumes.
  */
 import type { Plan } from '../plan/index.js';
+import { envWords, frameworkEnv, type LaunchEnv } from './env.js';
 import { multiLineCommand } from './shell.js';
 
 /** torchrun's conventional rendezvous port. */
@@ -21,6 +22,8 @@ export interface LaunchOptions {
 }
 
 export interface LaunchExport {
+  /** Environment the plan's framework needs (env.ts); part of every command. */
+  readonly env: LaunchEnv;
   /** One command per node, node i at index i. */
   readonly commands: readonly string[];
   /** DeepSpeed-style hostfile: `node-i slots=G` per line. */
@@ -50,9 +53,12 @@ export function torchrunLaunch(plan: Plan, options: LaunchOptions = {}): LaunchE
   const script = options.script ?? ['train.py'];
   const host = options.hostName ?? ((i: number) => `node-${i}`);
   const port = options.port ?? DEFAULT_RDZV_PORT;
+  const env = frameworkEnv(plan);
   const nodes = Array.from({ length: plan.numNodes }, (_, i) => i);
   const commands = nodes.map((i) =>
-    [...torchrunHead(plan, String(i), `$MASTER_ADDR:${port}`), ...script].join(' '),
+    [...envWords(env), ...torchrunHead(plan, String(i), `$MASTER_ADDR:${port}`), ...script].join(
+      ' ',
+    ),
   );
   const hostfile = nodes.map((i) => `${host(i)} slots=${plan.gpusPerNode}`).join('\n') + '\n';
   const text = [
@@ -66,11 +72,11 @@ export function torchrunLaunch(plan: Plan, options: LaunchOptions = {}): LaunchE
     `MASTER_PORT="\${MASTER_PORT:-${port}}"`,
     'NODE_RANK="${NODE_RANK:?set NODE_RANK}"',
     multiLineCommand(
-      torchrunHead(plan, '$NODE_RANK', '$MASTER_ADDR:$MASTER_PORT'),
+      [...envWords(env), ...torchrunHead(plan, '$NODE_RANK', '$MASTER_ADDR:$MASTER_PORT')],
       [],
       script,
     ).trimEnd(),
     '',
   ].join('\n');
-  return { commands, hostfile, text };
+  return { env, commands, hostfile, text };
 }

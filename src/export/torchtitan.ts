@@ -13,11 +13,29 @@
  * micro-batch, `training.num_tokens_per_train_step` per step; gradient accumulation is derived
  * (trainer.py). Float8 is a model converter (`Float8LinearConverter`,
  * torchtitan/components/quantization/float8.py), not a CLI option.
+ *
+ * Launch rules the command line itself satisfies (issue #16; checked by torchtitan-launch-check.ts):
+ *  - CUDA graphs are on by default and reject pipelining (`Trainer.Config._validate_cuda_graphs`:
+ *    "CUDA graphs do not support pipeline parallelism yet. Set --training.disable_cuda_graphs."), so
+ *    pp > 1 adds the `--training.disable_cuda_graphs` switch;
+ *  - the layer split comes from `--parallelism.pipeline_parallel_layers_per_stage` and the
+ *    first/last `_stage_less_layers` weights, which torchtitan's `_generate_llm_fqn_per_model_part`
+ *    turns into exactly the plan's split (plan/expressible.ts finds them); a split they cannot
+ *    express (only in hand-made plans: the search does not propose them) falls back to
+ *    `module_fqns_per_model_part` in the Python configuration;
+ *  - sequence parallelism is stated with tp > 1 (`--parallelism.[no_]enable_sequence_parallel`,
+ *    a tyro boolean flag pair; on by default upstream);
+ *  - the Python configuration is a zero-argument function, as `ConfigManager._load_config`
+ *    (torchtitan/config/manager.py) calls `config_fn()`.
+ * Target: torchtitan b5bcd76c (assets/version.txt 0.2.2); `pipeline_parallel_split_points` no
+ * longer exists there.
  */
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
+import { torchtitanSplitOptions } from '../plan/index.js';
+import { envWords, NO_ENV, type LaunchEnv } from './env.js';
 import { ExportError } from './errors.js';
-import { isEvenSplit, layersPerChunk } from './plan-facts.js';
+import { layersPerChunk } from './plan-facts.js';
 import { multiLineCommand } from './shell.js';
 import { torchrunHead } from './torchrun.js';
 import { SCHEDULE_CSV_FILE, torchtitanSchedule } from './torchtitan-schedule.js';
@@ -31,10 +49,20 @@ export interface TorchtitanSetting {
   readonly cli: boolean;
 }
 
+/** A boolean option: `--section.option` when true, `--section.no_option` when false (tyro). */
+export interface TorchtitanSwitch {
+  readonly option: string;
+  readonly value: boolean;
+}
+
 export interface TorchtitanExport {
   readonly settings: readonly TorchtitanSetting[];
-  /** `--section.option value` pairs plus the `activation-checkpoint:<mode>` subcommand. */
+  /** Boolean options, on the command line as tyro flags (and in the Python configuration). */
+  readonly switches: readonly TorchtitanSwitch[];
+  /** `--section.option value` pairs, switches, then the `activation-checkpoint:<mode>` subcommand. */
   readonly overrides: readonly string[];
+  /** Environment the launch needs (env.ts: none for torchtitan). */
+  readonly env: LaunchEnv;
   readonly activationCheckpoint: 'none' | 'selective' | 'full';
   /** The same settings as Python assignments on a `Trainer.Config` (the upstream-preferred form). */
   readonly python: string;
@@ -77,28 +105,46 @@ function pipelineSettings(plan: Plan, spec: TransformerSpec, notes: string[]): T
   if (schedule.fromCsv)
     out.push(set('parallelism.pipeline_parallel_schedule_csv', SCHEDULE_CSV_FILE));
   const numStages = s.pp * schedule.stagesPerRank;
-  const split = schedule.stagesPerRank === s.virtualStages ? layersPerChunk(plan) : null;
-  if (split !== null && !isEvenSplit(split)) {
+  if (schedule.stagesPerRank !== s.virtualStages) {
+    throw new ExportError(
+      'torchtitan',
+      'unsupported-feature',
+      `${schedule.name} runs ${numStages} stages; the plan has ${s.pp * s.virtualStages} chunks`,
+      'strategy.virtualStages',
+    );
+  }
+  const split = layersPerChunk(plan);
+  const options = torchtitanSplitOptions(split, spec.numLayers);
+  if (options === null) {
     notes.push(
-      'The uneven layer split is set through parallelism.module_fqns_per_model_part in the Python configuration (module names assume torchtitan decoder FQNs).',
+      `torchtitan's command line cannot build the split [${split.join(', ')}] (pipeline_parallel_layers_per_stage and the first/last stage weights give front-loaded remainders only): it is set through parallelism.module_fqns_per_model_part in the Python configuration (module names assume torchtitan decoder FQNs); run that configuration, not the command-line overrides alone.`,
     );
     return [...out, set('parallelism.module_fqns_per_model_part', moduleFqns(split), false)];
   }
-  if (spec.numLayers % numStages !== 0) {
-    throw new ExportError(
-      'torchtitan',
-      'framework-validation',
-      `${schedule.name} needs ${numStages} stages; ${spec.numLayers} layers do not split evenly over them`,
-      'strategy.layersPerStage',
-    );
-  }
-  // Weights 0: count embedding / LM head as no layers, so stages = numLayers / layers_per_stage.
+  // torchtitan builds exactly this split from the three options (_generate_llm_fqn_per_model_part).
   return [
     ...out,
-    set('parallelism.pipeline_parallel_first_stage_less_layers', 0),
-    set('parallelism.pipeline_parallel_last_stage_less_layers', 0),
-    set('parallelism.pipeline_parallel_layers_per_stage', spec.numLayers / numStages),
+    set('parallelism.pipeline_parallel_first_stage_less_layers', options.firstStageLessLayers),
+    set('parallelism.pipeline_parallel_last_stage_less_layers', options.lastStageLessLayers),
+    set('parallelism.pipeline_parallel_layers_per_stage', options.layersPerStage),
   ];
+}
+
+/** Boolean options: CUDA graphs off with pipelining; sequence parallelism stated with TP. */
+function switchSettings(plan: Plan): TorchtitanSwitch[] {
+  const s = plan.strategy;
+  return [
+    ...(s.pp > 1 ? [{ option: 'training.disable_cuda_graphs', value: true }] : []),
+    ...(s.tp > 1
+      ? [{ option: 'parallelism.enable_sequence_parallel', value: s.sequenceParallel }]
+      : []),
+  ];
+}
+
+/** tyro's flag for a boolean option: `--a.b` or `--a.no_b`. */
+export function switchWord(x: TorchtitanSwitch): string {
+  const dot = x.option.lastIndexOf('.');
+  return x.value ? `--${x.option}` : `--${x.option.slice(0, dot + 1)}no_${x.option.slice(dot + 1)}`;
 }
 
 function degreeSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {
@@ -110,10 +156,6 @@ function degreeSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {
       `FSDP2 has no ZeRO-${s.zeroStage}; closest is full sharding with parameters kept gathered after forward (fsdp_reshard_after_forward=never).`,
     );
   }
-  if (s.tp > 1 && !s.sequenceParallel)
-    notes.push(
-      'torchtitan pairs TP with sequence parallelism by default (parallelism.enable_sequence_parallel).',
-    );
   return [
     set('parallelism.data_parallel_replicate_degree', sharded ? 1 : s.dp),
     set('parallelism.data_parallel_shard_degree', sharded ? s.dp : 1),
@@ -171,19 +213,54 @@ const AC_CLASS = {
   none: 'None',
 } as const;
 
+/**
+ * The base configuration loader of the Python form: the plan changes parallelism and batch, so it
+ * starts from the user's full configuration (model, data, optimizer), named as on the command line
+ * and resolved as ConfigManager._load_config does (short names under torchtitan.models, then
+ * `<module>.config_registry`, then the module itself).
+ */
+const PYTHON_BASE = [
+  'def _base_config() -> Trainer.Config:',
+  '    """The full configuration this plan starts from (model, data, optimizer), named as with',
+  '    --module / --config: STRATA_BASE_MODULE=llama3 STRATA_BASE_CONFIG=llama3_70b, say."""',
+  '    name = os.environ["STRATA_BASE_MODULE"]',
+  '    for candidate in (f"torchtitan.models.{name}.config_registry", f"{name}.config_registry", name):',
+  '        try:',
+  '            module = importlib.import_module(candidate)',
+  '        except ImportError:',
+  '            continue',
+  '        return getattr(module, os.environ["STRATA_BASE_CONFIG"])()',
+  '    raise ImportError(f"no configuration module {name!r}")',
+];
+
 function pythonConfig(
   plan: Plan,
   settings: readonly TorchtitanSetting[],
+  switches: readonly TorchtitanSwitch[],
   ac: 'none' | 'selective' | 'full',
 ): string {
+  const cliSplit = settings.some(
+    (x) => x.option === 'parallelism.pipeline_parallel_layers_per_stage',
+  );
   const lines = [
+    'import importlib',
+    'import os',
+    '',
     'from torchtitan.distributed.activation_checkpoint import FullAC, SelectiveAC',
     'from torchtitan.trainer import Trainer',
     '',
     '',
-    `def strata_plan(config: Trainer.Config) -> Trainer.Config:`,
-    `    """Strata plan for ${plan.modelName} on ${plan.worldSize} × ${plan.acceleratorId}."""`,
+    ...PYTHON_BASE,
+    '',
+    '',
+    'def strata_plan() -> Trainer.Config:',
+    `    """Strata plan for ${plan.modelName} on ${plan.worldSize} × ${plan.acceleratorId}:`,
+    '    torchrun ... -m torchtitan.train --module <this module> --config strata_plan."""',
+    '    config = _base_config()',
     ...settings.map((x) => `    config.${x.option} = ${pythonValue(x.value)}`),
+    // An explicit split in the base would take precedence over layers_per_stage (pipeline_llm).
+    ...(cliSplit ? ['    config.parallelism.module_fqns_per_model_part = None'] : []),
+    ...switches.map((x) => `    config.${x.option} = ${x.value ? 'True' : 'False'}`),
     `    config.activation_checkpoint = ${AC_CLASS[ac]}`,
     '    return config',
   ];
@@ -198,33 +275,44 @@ export function torchtitanConfig(plan: Plan, spec: TransformerSpec): TorchtitanE
     ...pipelineSettings(plan, spec, notes),
     ...trainingSettings(plan, notes),
   ];
+  const switches = switchSettings(plan);
   const ac = plan.strategy.recompute;
   if (ac === 'full' && plan.strategy.recomputeLayers !== null) {
     notes.push(
       'torchtitan FullAC checkpoints every layer; partial full recompute (recomputeLayers) has no equivalent.',
     );
   }
-  const overrides = [...cliWords(settings), `activation-checkpoint:${ac}`];
+  if (ac === 'selective') {
+    notes.push(
+      "torchtitan's SelectiveAC is a per-op policy that saves matmul and attention outputs (torchtitan/distributed/activation_checkpoint.py), not the attention-core recompute the plan assumed; memory and time will differ.",
+    );
+  }
+  const cli = [...cliWords(settings), ...switches.map(switchWord)];
+  const overrides = [...cli, `activation-checkpoint:${ac}`];
   const needsCsv = settings.some((x) => x.option === 'parallelism.pipeline_parallel_schedule_csv');
   const scheduleCsv =
     needsCsv && plan.schedule !== null
       ? plan.schedule.ranks.map((row) => row.join(',')).join('\n') + '\n'
       : null;
+  const env = NO_ENV;
   const head = [
+    ...envWords(env),
     ...torchrunHead(plan, '$NODE_RANK', '$MASTER_ADDR:$MASTER_PORT'),
     '-m',
     'torchtitan.train',
   ];
   const text = multiLineCommand(
     head,
-    ['--module', '$MODULE', '--config', '$CONFIG', ...cliWords(settings)],
+    ['--module', '$MODULE', '--config', '$CONFIG', ...cli],
     [`activation-checkpoint:${ac}`],
   );
   return {
     settings,
+    switches,
     overrides,
+    env,
     activationCheckpoint: ac,
-    python: pythonConfig(plan, settings, ac),
+    python: pythonConfig(plan, settings, switches, ac),
     text,
     scheduleCsv,
     notes,

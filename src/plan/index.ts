@@ -8,3 +8,15 @@ export type {
   HeteroStage,
   LauncherHints,
 } from './hetero-types.js';
+export type { Inexpressible, TorchtitanSplitOptions } from './expressible.js';
+export {
+  chunkSplit,
+  deepspeedLayerSplit,
+  inexpressible,
+  inexpressibleReason,
+  partitionBalanced,
+  recomputesLayerSubset,
+  torchtitanLayerSplit,
+  torchtitanSplitOptions,
+  torchtitanStageSplit,
+} from './expressible.js';

@@ -11,6 +11,7 @@ import type {
   Strategy,
   ZeroStage,
 } from '../costmodel/index.js';
+import { deepspeedLayerSplit, inexpressible } from '../plan/index.js';
 import { layerSplits } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
@@ -23,6 +24,7 @@ const MAX_UNEVEN_VIRTUAL_STAGES = 8;
  * Sequence-parallel choices: with tp > 1, SP moves the same bytes as plain TP (all-gather +
  * reduce-scatter instead of all-reduce) while dividing norm/dropout work and their activations by
  * tp (Korthikanti et al. 2022 §4.2.2), so SP-off is dominated and only tried when pinned.
+ * DeepSpeed has no Megatron-style SP (see plan/expressible.ts), so there SP-on is the one left out.
  */
 function sequenceParallelChoices(
   x: EnumerationInput,
@@ -31,6 +33,10 @@ function sequenceParallelChoices(
 ): boolean[] {
   if (tp === 1) return allowed(x.constraints.sequenceParallel, false) ? [false] : [];
   if (x.constraints.sequenceParallel !== undefined) return [...x.constraints.sequenceParallel];
+  if (x.framework === 'deepspeed') {
+    countRejection(rejected, 'deepspeed-no-sequence-parallel');
+    return [false];
+  }
   countRejection(rejected, 'dominated-sequence-parallel-off');
   return [true];
 }
@@ -123,6 +129,23 @@ function interleavedShapes(
   return shapes;
 }
 
+/**
+ * DeepSpeed partitions a pipeline itself (partition_method='type:<layer>'): its split joins the
+ * candidates, and the others are rejected by inexpressible() (plan/expressible.ts).
+ */
+function withFrameworkSplit(
+  x: EnumerationInput,
+  splits: (readonly number[] | null)[],
+  pp: number,
+): (readonly number[] | null)[] {
+  if (x.framework !== 'deepspeed') return splits;
+  const own = deepspeedLayerSplit(x.graph.spec.numLayers, pp);
+  const even = own.every((n) => n === own[0]);
+  const key = (split: readonly number[] | null): string => split?.join('.') ?? 'even';
+  const candidate = even ? null : own;
+  return splits.some((split) => key(split) === key(candidate)) ? splits : [...splits, candidate];
+}
+
 /** Pipeline schedule, chunking and layer split choices for pp > 1. */
 function pipelineShapes(
   x: EnumerationInput,
@@ -134,7 +157,7 @@ function pipelineShapes(
   const shapes: PipelineShape[] = [];
   const single = (schedule: ScheduleKind, virtualStages: number, sequenceSlices: number): void => {
     if (!allowed(x.constraints.virtualStages, virtualStages)) return;
-    for (const split of layerSplits(x.graph, pp * virtualStages)) {
+    for (const split of withFrameworkSplit(x, layerSplits(x.graph, pp * virtualStages), pp)) {
       shapes.push({ schedule, virtualStages, sequenceSlices, layersPerStage: split });
     }
   };
@@ -179,8 +202,43 @@ function zeroStages(x: EnumerationInput, pp: number, dp: number): ZeroStage[] {
   return stages.filter((z) => allowed(x.constraints.zeroStage, z));
 }
 
+/** Fields of a Strategy the user can pin through SearchConstraints. */
+const PINNABLE: Partial<Record<keyof Strategy, keyof SearchConstraints>> = {
+  schedule: 'schedule',
+  virtualStages: 'virtualStages',
+  sequenceParallel: 'sequenceParallel',
+  recompute: 'recompute',
+  recomputeLayers: 'recomputeLayers',
+};
+
 /**
- * Every candidate strategy for the inputs, in a fixed order (deterministic).
+ * The rejection reason for a candidate the framework's export would not reproduce exactly, or
+ * null. A value the user pinned is their explicit choice and is kept (the export's notes say what
+ * differs; validation/ pins published runs of framework forks this way); what the search picks
+ * on its own must be exact. DeepSpeed's split is memoised per stage count for this enumeration.
+ */
+function exactnessFilter(x: EnumerationInput): (s: Strategy) => string | null {
+  const splits = new Map<number, readonly number[]>();
+  const numLayers = x.graph.spec.numLayers;
+  const deepspeedSplit = (stages: number): readonly number[] => {
+    const known = splits.get(stages);
+    if (known !== undefined) return known;
+    const split = deepspeedLayerSplit(numLayers, stages);
+    splits.set(stages, split);
+    return split;
+  };
+  return (s) => {
+    const found = inexpressible(x.framework, s, numLayers, deepspeedSplit);
+    if (found === null) return null;
+    const pin = PINNABLE[found.field];
+    return pin !== undefined && x.constraints[pin] !== undefined ? null : found.reason;
+  };
+}
+
+/**
+ * Every candidate strategy for the inputs, in a fixed order (deterministic). Only strategies the
+ * framework's exported launch config reproduces exactly are yielded (plan/expressible.ts), unless
+ * the user pinned the value at fault; the others are counted under their reason (issue #16).
  * @param schedules the pipeline schedules to consider when pp > 1
  */
 export function* enumerateStrategies(
@@ -188,6 +246,7 @@ export function* enumerateStrategies(
   schedules: readonly ScheduleKind[],
   rejected: RejectionCounts,
 ): Generator<Strategy> {
+  const exactness = exactnessFilter(x);
   for (const tp of tensorParallelDegrees(x, rejected)) {
     for (const pp of divisors(x.worldSize / tp)) {
       if (!allowed(x.constraints.pp, pp)) continue;
@@ -219,7 +278,7 @@ export function* enumerateStrategies(
                 for (const recomputeLayers of recompute === 'full'
                   ? (x.constraints.recomputeLayers ?? [null])
                   : [null]) {
-                  yield {
+                  const candidate: Strategy = {
                     dp,
                     tp,
                     pp,
@@ -232,6 +291,12 @@ export function* enumerateStrategies(
                     zeroStage,
                     ...shape,
                   };
+                  const reason = exactness(candidate);
+                  if (reason !== null) {
+                    countRejection(rejected, reason);
+                    continue;
+                  }
+                  yield candidate;
                 }
               }
             }

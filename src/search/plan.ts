@@ -11,7 +11,7 @@ import {
 } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
-import { stagePlacements } from '../plan/index.js';
+import { recomputesLayerSubset, stagePlacements } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
 import { countRejection, enumerateStrategies } from './enumerate.js';
 import { evaluateCandidate, strategyKey } from './evaluate.js';
@@ -158,7 +158,10 @@ function searchCluster(
     candidates++;
     const result = evaluateCandidate({ ...problem, cluster }, strategy, {
       ...options,
-      searchRecomputeLayers: problem.constraints.recomputeLayers === undefined,
+      // Partial recompute only where the launch config can say it (Megatron's block method).
+      searchRecomputeLayers:
+        problem.constraints.recomputeLayers === undefined &&
+        recomputesLayerSubset(problem.training.framework),
     });
     if (!result.ok) {
       countRejection(rejected, result.reason);

@@ -8,11 +8,21 @@ describe('torchrun launch and hostfile', () => {
   it('one command per node with its node rank; hostfile slots = GPUs per node', () => {
     const out = torchrunLaunch(plan, { script: ['pretrain_gpt.py'] });
     expect(out.commands).toHaveLength(4);
+    // A Megatron plan with tp = 8 carries Megatron's CUDA_DEVICE_MAX_CONNECTIONS=1 (env.ts).
+    expect(out.env).toEqual({ CUDA_DEVICE_MAX_CONNECTIONS: '1' });
     expect(out.commands[3]).toBe(
-      'torchrun --nnodes 4 --nproc-per-node 8 --node-rank 3 --rdzv-backend c10d --rdzv-endpoint $MASTER_ADDR:29500 pretrain_gpt.py',
+      'CUDA_DEVICE_MAX_CONNECTIONS=1 torchrun --nnodes 4 --nproc-per-node 8 --node-rank 3 --rdzv-backend c10d --rdzv-endpoint $MASTER_ADDR:29500 pretrain_gpt.py',
     );
     expect(out.hostfile).toBe('node-0 slots=8\nnode-1 slots=8\nnode-2 slots=8\nnode-3 slots=8\n');
     expect(out.text).toContain('--node-rank $NODE_RANK');
+    expect(out.text).toMatch(/^CUDA_DEVICE_MAX_CONNECTIONS=1 torchrun /m);
+  });
+  it('DeepSpeed and torchtitan plans need no environment', () => {
+    for (const framework of ['deepspeed', 'fsdp'] as const) {
+      const out = torchrunLaunch(makePlan({ training: { framework } }));
+      expect(out.env).toEqual({});
+      expect(out.commands[0]).toMatch(/^torchrun /);
+    }
   });
 });
 

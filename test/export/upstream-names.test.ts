@@ -79,11 +79,21 @@ describe('torchtitan options exist in torchtitan/config/configs.py (Trainer.Conf
     const out = torchtitanConfig(plan, spec);
     const names = [
       ...out.settings.map((x) => x.option),
+      ...out.switches.map((x) => x.option),
       `activation-checkpoint:${out.activationCheckpoint}`,
     ];
     expect(names.filter((n) => !(n in titan.options))).toEqual([]);
-    const cliFlags = out.overrides.filter((w) => w.startsWith('--')).map((w) => w.slice(2));
+    // tyro spells a false boolean `--section.no_option`.
+    const cliFlags = out.overrides
+      .filter((w) => w.startsWith('--'))
+      .map((w) => w.slice(2).replace(/\.no_/, '.'));
     expect(cliFlags.filter((n) => !(n in titan.options))).toEqual([]);
+  });
+  it('switches: --training.disable_cuda_graphs and --parallelism.no_enable_sequence_parallel', () => {
+    const out = torchtitanConfig(makePlan({ strategy: { sequenceParallel: false } }), rep(0).spec);
+    expect(out.overrides).toContain('--training.disable_cuda_graphs');
+    expect(out.overrides).toContain('--parallelism.no_enable_sequence_parallel');
+    expect(out.switches.map((x) => x.option).filter((n) => !(n in titan.options))).toEqual([]);
   });
 });
 
