@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { ScheduleId } from './enums.js';
 
 const strings = z.array(z.string());
+/** Environment variables a launch needs; the command text already sets them. */
+const Env = z.record(z.string(), z.string());
 const RankGroups = z.array(z.array(z.int()));
 
 export const PlanSchedule = z.object({
@@ -26,6 +28,7 @@ export const PlanSchedule = z.object({
 export const MegatronExport = z.object({
   format: z.enum(['megatron']),
   argv: strings,
+  env: Env,
   text: z.string(),
   notes: strings,
 });
@@ -39,6 +42,14 @@ export const DeepSpeedExport = z.object({
     partitionMethod: z.enum(['uniform', 'explicit']),
     layersPerStage: z.array(z.int()),
   }),
+  launch: z.object({
+    topology: z.object({ numPp: z.int(), numMp: z.int(), numDp: z.int() }).nullable(),
+    mpu: z.enum(['pipeline-grid', 'deepspeed.utils.groups']).nullable(),
+    activationCheckpointInterval: z.int().nullable(),
+  }),
+  env: Env,
+  script: z.string(),
+  command: z.string(),
   text: z.string(),
   notes: strings,
 });
@@ -52,7 +63,9 @@ export const TorchtitanExport = z.object({
       cli: z.boolean(),
     }),
   ),
+  switches: z.array(z.object({ option: z.string(), value: z.boolean() })),
   overrides: strings,
+  env: Env,
   activationCheckpoint: z.enum(['none', 'selective', 'full']),
   python: z.string(),
   text: z.string(),
@@ -63,6 +76,7 @@ export const TorchtitanExport = z.object({
 export const TorchrunExport = z.object({
   format: z.enum(['torchrun']),
   commands: strings,
+  env: Env,
   hostfile: z.string(),
   text: z.string(),
 });

@@ -13,13 +13,26 @@ const groups = (g: readonly (readonly number[])[]): number[][] => g.map((x) => [
 export function exportToApi(e: PlanExport): ApiPlanExport {
   switch (e.format) {
     case 'megatron':
-      return { format: e.format, argv: [...e.argv], text: e.text, notes: [...e.notes] };
+      return {
+        format: e.format,
+        argv: [...e.argv],
+        env: { ...e.env },
+        text: e.text,
+        notes: [...e.notes],
+      };
     case 'deepspeed':
       return {
         format: e.format,
         config: { ...e.config },
         pipelineStages: e.pipelineStages,
         pipeline: { ...e.pipeline, layersPerStage: [...e.pipeline.layersPerStage] },
+        launch: {
+          ...e.launch,
+          topology: e.launch.topology === null ? null : { ...e.launch.topology },
+        },
+        env: { ...e.env },
+        script: e.script,
+        command: e.command,
         text: e.text,
         notes: [...e.notes],
       };
@@ -31,7 +44,9 @@ export function exportToApi(e: PlanExport): ApiPlanExport {
           value: typeof s.value === 'object' ? s.value.map((row) => [...row]) : s.value,
           cli: s.cli,
         })),
+        switches: e.switches.map((w) => ({ ...w })),
         overrides: [...e.overrides],
+        env: { ...e.env },
         activationCheckpoint: e.activationCheckpoint,
         python: e.python,
         text: e.text,
@@ -39,7 +54,13 @@ export function exportToApi(e: PlanExport): ApiPlanExport {
         notes: [...e.notes],
       };
     case 'torchrun':
-      return { format: e.format, commands: [...e.commands], hostfile: e.hostfile, text: e.text };
+      return {
+        format: e.format,
+        commands: [...e.commands],
+        env: { ...e.env },
+        hostfile: e.hostfile,
+        text: e.text,
+      };
     case 'rankmap':
       return {
         format: e.format,

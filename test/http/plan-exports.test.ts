@@ -68,6 +68,17 @@ describe('GET /v1/plans/{id}/export', () => {
     expect(e.text).toContain('--tensor-model-parallel-size');
   });
 
+  it('megatron arguments.py: tp > 1 launches with CUDA_DEVICE_MAX_CONNECTIONS=1 in env and text', async () => {
+    const e = await exported('megatron');
+    if (e.format !== 'megatron') throw new Error('wrong format');
+    if (best.strategy.tensorParallel > 1) {
+      expect(e.env).toEqual({ CUDA_DEVICE_MAX_CONNECTIONS: '1' });
+      expect(e.text).toContain('CUDA_DEVICE_MAX_CONNECTIONS=1');
+    } else {
+      expect(e.env).toEqual({});
+    }
+  });
+
   it('deepspeed: train_batch_size = micro × accumulation × dp', async () => {
     const e = await exported('deepspeed');
     if (e.format !== 'deepspeed') throw new Error('wrong format');
@@ -81,6 +92,15 @@ describe('GET /v1/plans/{id}/export', () => {
         s.dataParallel,
     ).toBe(64);
     expect(JSON.parse(e.text)).toEqual(c);
+    expect(e.command).toContain('--deepspeed_config');
+    expect(e.script).toContain('deepspeed.initialize');
+    if (s.pipelineParallel > 1) {
+      expect(e.launch.topology).toEqual({
+        numPp: s.pipelineParallel,
+        numMp: s.tensorParallel,
+        numDp: s.dataParallel,
+      });
+    }
   });
 
   it('torchtitan, torchrun: JSON with text', async () => {

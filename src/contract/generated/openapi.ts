@@ -745,6 +745,10 @@ export interface components {
             /** @enum {string} */
             format: "megatron";
             argv: string[];
+            /** @description Environment the launch needs (e.g. CUDA_DEVICE_MAX_CONNECTIONS=1 for Megatron with tp > 1 or cp > 1); the command text already sets it. */
+            env: {
+                [key: string]: string;
+            };
             /** @description A torchrun ... pretrain_gpt.py command. */
             text: string;
             notes: string[];
@@ -759,16 +763,51 @@ export interface components {
             pipelineStages: number;
             pipeline: {
                 numStages: number;
-                /** @enum {string} */
+                /**
+                 * @description 'uniform': the split DeepSpeed's `type:` partitioning builds (transformer layers balanced by partition_balanced; may be uneven). 'explicit': another split, see notes.
+                 * @enum {string}
+                 */
                 partitionMethod: "uniform" | "explicit";
                 layersPerStage: number[];
             };
+            /** @description How the training script builds the model and calls deepspeed.initialize, so that DeepSpeed's data-parallel size is the plan's. */
+            launch: {
+                /** @description PipelineModule(topology=PipeModelDataParallelTopology(num_pp, num_mp, num_dp)) with pp > 1; null without. */
+                topology: null | {
+                    numPp: number;
+                    numMp: number;
+                    numDp: number;
+                };
+                /**
+                 * @description Where DeepSpeedConfig reads the data-parallel size from; null = the whole world is data parallel.
+                 * @enum {string|null}
+                 */
+                mpu: "pipeline-grid" | "deepspeed.utils.groups" | null;
+                activationCheckpointInterval: number | null;
+            };
+            /** @description Environment the launch needs (none for DeepSpeed today); the command text already sets it. */
+            env: {
+                [key: string]: string;
+            };
+            /** @description Python for the training script (topology / mpu */
+            script: string;
+            /** @description The launch command */
+            command: string;
             text: string;
             notes: string[];
         };
         TorchtitanExport: {
             /** @enum {string} */
             format: "torchtitan";
+            /** @description Boolean options (--x.y / --x.no_y), apart from settings so that their value union stays numbers and strings. */
+            switches: {
+                option: string;
+                value: boolean;
+            }[];
+            /** @description Environment the launch needs (e.g. CUDA_DEVICE_MAX_CONNECTIONS=1 for Megatron with tp > 1 or cp > 1); the command text already sets it. */
+            env: {
+                [key: string]: string;
+            };
             settings: {
                 option: string;
                 value: number | string | string[][];
@@ -786,6 +825,10 @@ export interface components {
             /** @enum {string} */
             format: "torchrun";
             commands: string[];
+            /** @description Environment the launch needs (e.g. CUDA_DEVICE_MAX_CONNECTIONS=1 for Megatron with tp > 1 or cp > 1); the command text already sets it. */
+            env: {
+                [key: string]: string;
+            };
             hostfile: string;
             text: string;
         };
