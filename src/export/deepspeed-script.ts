@@ -14,7 +14,6 @@
  *  - deepspeed.checkpointing.configure(mpu_, deepspeed_config): activation_checkpointing/checkpointing.py.
  */
 import type { Plan } from '../plan/index.js';
-import type { DeepSpeedPipeline } from './deepspeed.js';
 import { envWords, NO_ENV } from './env.js';
 import { multiLineCommand } from './shell.js';
 import { torchrunHead } from './torchrun.js';
@@ -24,6 +23,20 @@ export interface DeepSpeedTopology {
   readonly numPp: number;
   readonly numMp: number;
   readonly numDp: number;
+}
+
+export interface DeepSpeedPipeline {
+  /** Pipeline stages (the topology's pipe axis). */
+  readonly numStages: number;
+  /**
+   * 'uniform': the split `partition_method='type:<transformer layer class>'` builds (transformer
+   * layers weigh 1, the rest 0, balanced by partition_balanced; even when pp divides the layers),
+   * plan/expressible.ts deepspeedLayerSplit. The 'uniform' partition_method itself would also count
+   * the embedding and head specs, so the script passes 'type:'. 'explicit': another split, see notes.
+   */
+  readonly partitionMethod: 'uniform' | 'explicit';
+  /** Transformer layers per stage, in stage order. */
+  readonly layersPerStage: readonly number[];
 }
 
 export interface DeepSpeedLaunch {

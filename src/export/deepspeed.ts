@@ -27,6 +27,7 @@
  */
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
+import type { DeepSpeedPipeline } from './deepspeed-script.js';
 import { deepspeedLayerSplit } from '../plan/index.js';
 import { deepspeedScript, deepspeedLaunch, type DeepSpeedLaunch } from './deepspeed-script.js';
 import { NO_ENV, type LaunchEnv } from './env.js';
@@ -42,20 +43,6 @@ const STEPS_PER_PRINT = 10;
 const INITIAL_SCALE_POWER = 16;
 
 export type DeepSpeedConfig = Readonly<Record<string, unknown>>;
-
-export interface DeepSpeedPipeline {
-  /** Pipeline stages (the topology's pipe axis). */
-  readonly numStages: number;
-  /**
-   * 'uniform': the split `partition_method='type:<transformer layer class>'` builds (transformer
-   * layers weigh 1, the rest 0, balanced by partition_balanced; even when pp divides the layers),
-   * plan/expressible.ts deepspeedLayerSplit. The 'uniform' partition_method itself would also count
-   * the embedding and head specs, so the script passes 'type:'. 'explicit': another split, see notes.
-   */
-  readonly partitionMethod: 'uniform' | 'explicit';
-  /** Transformer layers per stage, in stage order. */
-  readonly layersPerStage: readonly number[];
-}
 
 export interface DeepSpeedExport {
   readonly config: DeepSpeedConfig;

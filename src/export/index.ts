@@ -29,7 +29,8 @@ export { formatPipelineLayout, parsePipelineLayout } from './megatron-layout.js'
 export { parseMegatronArgs, parseLaunchCommand, shellWords } from './parse-megatron.js';
 export type { ParsedMegatronArgs } from './parse-megatron.js';
 export { deepspeedConfig } from './deepspeed.js';
-export type { DeepSpeedConfig, DeepSpeedExport, DeepSpeedPipeline } from './deepspeed.js';
+export type { DeepSpeedConfig, DeepSpeedExport } from './deepspeed.js';
+export type { DeepSpeedPipeline } from './deepspeed-script.js';
 export type { DeepSpeedLaunch, DeepSpeedTopology } from './deepspeed-script.js';
 export { torchtitanConfig } from './torchtitan.js';
 export type { TorchtitanExport, TorchtitanSetting, TorchtitanSwitch } from './torchtitan.js';
