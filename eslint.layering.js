@@ -3,41 +3,29 @@
 // entered only through its door (index.ts, or a sub-room's index.ts). test/lint/layering.test.ts
 // proves that an import running back up fails the build.
 
+// The domain floors, bottom up: each may import every floor below it.
+const BASE = ['base'];
+const SPEC = [...BASE, 'model-spec'];
+const INGEST = [...SPEC, 'graph', 'hardware-profiles'];
+const COST = [...INGEST, 'costmodel'];
+const SCHEDULE = [...COST, 'schedule'];
+const PLAN = [...SCHEDULE, 'plan'];
+const SEARCH = [...PLAN, 'search'];
+
 /** Room → the rooms below it that it may import (imports point down, data flows up). */
 export const ALLOWED_IMPORTS = {
   base: [],
-  'model-spec': ['base'],
-  graph: ['base', 'model-spec'],
-  'hardware-profiles': ['base', 'model-spec'],
-  costmodel: ['base', 'model-spec', 'graph', 'hardware-profiles'],
-  schedule: ['base', 'model-spec', 'graph', 'hardware-profiles', 'costmodel'],
-  plan: ['base', 'model-spec', 'graph', 'hardware-profiles', 'costmodel', 'schedule'],
-  search: ['base', 'model-spec', 'graph', 'hardware-profiles', 'costmodel', 'schedule', 'plan'],
-  export: ['base', 'model-spec', 'graph', 'hardware-profiles', 'costmodel', 'plan'],
-  studies: [
-    'base',
-    'model-spec',
-    'graph',
-    'hardware-profiles',
-    'costmodel',
-    'schedule',
-    'plan',
-    'search',
-  ],
-  contract: ['base', 'model-spec'],
-  service: [
-    'base',
-    'model-spec',
-    'graph',
-    'hardware-profiles',
-    'costmodel',
-    'schedule',
-    'plan',
-    'search',
-    'export',
-    'studies',
-    'contract',
-  ],
+  'model-spec': BASE,
+  graph: SPEC,
+  'hardware-profiles': SPEC,
+  costmodel: INGEST,
+  schedule: COST,
+  plan: SCHEDULE,
+  search: PLAN,
+  export: [...COST, 'plan'],
+  studies: SEARCH,
+  contract: SPEC,
+  service: [...SEARCH, 'export', 'studies', 'contract'],
   http: ['base', 'hardware-profiles', 'contract', 'service'],
   cli: ['base', 'hardware-profiles', 'contract', 'service'],
 };

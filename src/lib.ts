@@ -103,12 +103,10 @@ export { buildModelGraph, transformerFromHuggingFaceConfig } from './graph/index
 export type { ModelGraph } from './graph/index.js';
 export type { TransformerSpec } from './model-spec/index.js';
 export { planTraining, planHeterogeneous, selectClusterUnderBudget } from './search/index.js';
+export type { HeteroPlan, HeteroStage, HeteroReplica } from './plan/index.js';
 export type {
-  HeteroPlan,
   HeteroProblem,
   HeteroResult,
-  HeteroStage,
-  HeteroReplica,
   BudgetProblem,
   BudgetResult,
   Inventory,
@@ -116,13 +114,13 @@ export type {
   PriceTable,
 } from './search/index.js';
 // Heterogeneous clusters: node groups joined by an inter-group network (issue #5).
-export { heteroClusterFromSpec, heteroWorldSize } from './hardware-profiles/hetero.js';
+export { heteroClusterFromSpec, heteroWorldSize } from './hardware-profiles/index.js';
 export type {
   HeterogeneousCluster,
   HeteroClusterSpec,
   HeteroGroupSpec,
   InterGroupSpec,
-} from './hardware-profiles/hetero.js';
+} from './hardware-profiles/index.js';
 export type { Objective, PlanResult, PlanningProblem, SearchConstraints } from './search/index.js';
 export { estimate as estimateCost, PlanningError } from './costmodel/index.js';
 export type { CostBreakdown, Strategy, TrainingConfig } from './costmodel/index.js';

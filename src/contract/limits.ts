@@ -2,6 +2,8 @@
  * Bounds on user input (Safe on bad input): every size the API accepts is capped so that one
  * request cannot exhaust memory or CPU. The same numbers appear as `maximum` in openapi.yaml.
  */
+import { MODEL_LIMITS } from '../model-spec/index.js';
+
 export const LIMITS = {
   /** JSON request bodies above this are answered 413. */
   bodyBytes: 1024 * 1024,
@@ -28,13 +30,8 @@ export const LIMITS = {
   /** Entries of a prices table. */
   priceEntries: 64,
   gpusPerNode: 1024,
-  layers: 1000,
-  hiddenSize: 131_072,
-  heads: 4096,
-  ffnHiddenSize: 1_048_576,
-  vocabSize: 4_194_304,
-  headDim: 16_384,
-  maxPositionEmbeddings: 16_777_216,
+  /** Transformer sizes: the model-spec's own caps. */
+  ...MODEL_LIMITS,
   globalBatchSize: 16_777_216,
   sequenceLength: 1_048_576,
   degree: 65_536,

@@ -2,7 +2,8 @@
  * Heterogeneous plans, domain → API (STYLE.md §3, §6): HeteroPlan's short names and tuples
  * (tp, dp, layers [first, count], ranks [first, last]) → long names with one field each.
  */
-import type { HeteroPlan, HeteroReplica, HeteroStage, ParetoPoint } from '../search/index.js';
+import type { ParetoPoint } from '../search/index.js';
+import type { HeteroPlan, HeteroReplica, HeteroStage } from '../plan/index.js';
 import { planToApi } from './map-response.js';
 import type { ApiFrontierPoint, ApiHeteroPlan } from '../contract/index.js';
 

@@ -3,7 +3,7 @@ export { StudyInputError } from './errors.js';
 export type { StudyInputReason } from './errors.js';
 export type { ScenarioResult, ScenarioLabel, ScenarioError } from './result.js';
 export { isFeasible } from './result.js';
-export type { ScenarioProblem } from './scenario.js';
+export type { ScenarioProblem, ScenarioTerms } from './scenario.js';
 export { evaluateScenario, failedScenario, resultFromPlan } from './scenario.js';
 export * from './energy.js';
 export * from './analysis.js';

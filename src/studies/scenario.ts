@@ -12,11 +12,8 @@ import { planTraining } from '../search/index.js';
 import { energyKwh, gpuHours, powerWattsPerGpu, timeToTrainDays } from './energy.js';
 import type { ScenarioLabel, ScenarioResult } from './result.js';
 
-/** What one scenario asks, in domain terms: the model and cluster already mapped. */
-export interface ScenarioProblem {
-  readonly label: ScenarioLabel;
-  readonly graph: ModelGraph;
-  readonly cluster: ClusterProfile;
+/** A scenario's goal, economics and search budget: everything but its model and cluster. */
+export interface ScenarioTerms {
   readonly training: TrainingConfig;
   readonly topK: number;
   readonly maxCandidates: number;
@@ -31,6 +28,13 @@ export interface ScenarioProblem {
   readonly pue: number;
   /** GPU power when idle, as a fraction of TDP. */
   readonly idlePowerFraction: number;
+}
+
+/** What one scenario asks, in domain terms: the model and cluster already mapped. */
+export interface ScenarioProblem extends ScenarioTerms {
+  readonly label: ScenarioLabel;
+  readonly graph: ModelGraph;
+  readonly cluster: ClusterProfile;
 }
 
 /** The row of a scenario that has no plan: a reason and a message, every number null. */

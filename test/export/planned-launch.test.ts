@@ -8,8 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { TrainingConfig } from '../../src/costmodel/index.js';
-import type { Framework } from '../../src/costmodel/index.js';
+import type { TrainingConfig, Framework } from '../../src/costmodel/index.js';
 import { deepspeedConfig } from '../../src/export/deepspeed.js';
 import {
   deepspeedDataParallelSize,

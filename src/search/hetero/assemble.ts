@@ -9,10 +9,16 @@ import type { ModelGraph } from '../../graph/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { SECONDS_PER_HOUR } from '../../base/index.js';
 import { worldSize } from '../../hardware-profiles/index.js';
-import type { Plan } from '../../plan/index.js';
+import type {
+  Plan,
+  HeteroPlan,
+  HeteroReplica,
+  HeteroStage,
+  LauncherHints,
+} from '../../plan/index.js';
 import type { DataParallelEvaluation } from './data-parallel.js';
 import type { PipelineEvaluation } from './pipeline.js';
-import type { HeteroPlan, HeteroReplica, HeteroStage, LauncherHints, PriceTable } from './types.js';
+import type { PriceTable } from './types.js';
 
 export interface AssemblyContext {
   readonly graph: ModelGraph;

@@ -11,7 +11,8 @@ import type { ModelGraph } from '../../graph/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { groupPriceUsdPerGpuHour } from './assemble.js';
 import { planHeterogeneous } from './plan.js';
-import type { HeteroPlan, PriceTable } from './types.js';
+import type { PriceTable } from './types.js';
+import type { HeteroPlan } from '../../plan/index.js';
 
 /** The inventory is a HeterogeneousCluster whose numNodes are the maxima available. */
 export type Inventory = HeterogeneousCluster;

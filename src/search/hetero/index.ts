@@ -1,14 +1,9 @@
 /** search/hetero: heterogeneous-cluster planning (issue #5). The door of the room. */
 export type {
   HeteroObjective,
-  HeteroPlan,
-  HeteroPlanKind,
   HeteroProblem,
-  HeteroReplica,
   HeteroResult,
   HeteroSearchStats,
-  HeteroStage,
-  LauncherHints,
   PriceTable,
 } from './types.js';
 export { planHeterogeneous, objectiveValue, comparePlans } from './plan.js';

@@ -27,7 +27,8 @@ import { batchSplitFinishLowerBound } from './batch-lp.js';
 import type { PipelineEvaluation, StageModelCache } from './pipeline.js';
 import { evaluatePipeline } from './pipeline.js';
 import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
-import type { HeteroObjective, HeteroPlan, HeteroProblem, HeteroResult } from './types.js';
+import type { HeteroObjective, HeteroProblem, HeteroResult } from './types.js';
+import type { HeteroPlan } from '../../plan/index.js';
 
 const DEFAULT_MAX_CANDIDATES = 2_000;
 const DEFAULT_TOP_K = 3;

@@ -37,13 +37,6 @@ export interface HeteroSearchStats {
 }
 
 import type { HeteroPlan } from '../../plan/index.js';
-export type {
-  HeteroPlan,
-  HeteroPlanKind,
-  HeteroReplica,
-  HeteroStage,
-  LauncherHints,
-} from '../../plan/index.js';
 
 export interface HeteroResult {
   readonly best: HeteroPlan;

@@ -8,6 +8,7 @@ import type { ClusterInput, ModelInput, StudySpec } from '../../contract/index.j
 import { LIMITS, StudySpec as StudySpecSchema } from '../../contract/index.js';
 import type { TrainingConfig } from '../../costmodel/index.js';
 import { StudyInputError, DEFAULT_IDLE_POWER_FRACTION, DEFAULT_PUE } from '../../studies/index.js';
+import type { ScenarioTerms } from '../../studies/index.js';
 
 /** Most scenarios one study may expand to; larger specs are refused with the count. */
 export const SCENARIO_CAP = LIMITS.studyScenarios;
@@ -17,21 +18,11 @@ const DEFAULT_GLOBAL_BATCH_SIZE = 1024;
 const DEFAULT_SEQUENCE_LENGTH = 2048;
 
 /** One point of the cartesian product: everything one worker needs, as plain JSON. */
-export interface Scenario {
+export interface Scenario extends ScenarioTerms {
   /** Position in the expansion order (models, clusters, nodes, batch sizes, sequence lengths). */
   readonly index: number;
   readonly model: ModelInput;
   readonly cluster: ClusterInput;
-  readonly training: TrainingConfig;
-  readonly topK: number;
-  readonly maxCandidates: number;
-  readonly goalTokens: number;
-  readonly deadlineDays: number | null;
-  readonly prices: Readonly<Record<string, number>>;
-  readonly maxGpus: number | null;
-  readonly maxCostUsd: number | null;
-  readonly pue: number;
-  readonly idlePowerFraction: number;
 }
 
 /** Validates unknown JSON as a spec (throws ZodError). */
