@@ -77,7 +77,7 @@ const tensorMetaType = ((): protobuf.Type => {
 /** Raw decoded message field values (protobufjs: int64 as Long or number). */
 type Long = { toNumber(): number };
 const int = (v: unknown): number =>
-  typeof v === 'number' ? v : (v as Long | undefined)?.toNumber() ?? 0;
+  typeof v === 'number' ? v : ((v as Long | undefined)?.toNumber() ?? 0);
 
 interface TensorMetaMessage {
   dims?: unknown[];
