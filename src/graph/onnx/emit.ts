@@ -19,11 +19,12 @@ export function emitExplicit(
   id: string = n.id,
 ): void {
   const refs = inputs.map((t) => ctx.ref(t, n.field));
-  const attributes = { shape: [...shape], explicitShape: true };
+  const target = shape.length === 0 ? [1] : [...shape]; // operator-graph tensors have rank ≥ 1
+  const attributes = { shape: target, explicitShape: true };
   ctx.emit(
     { id, op: 'reshape', inputs: refs, output: out, attributes, forwardFlops },
     n.field,
-    shape,
+    target,
   );
 }
 

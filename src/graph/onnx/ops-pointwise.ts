@@ -17,7 +17,6 @@ import {
   broadcast,
   fail,
   intAttr,
-  optionalInput,
   output,
   product,
   requiredInput,
@@ -89,16 +88,20 @@ function emitUnary(n: NodeView, ctx: ImportContext, x: string, opType: string): 
 
 /**
  * One-input element-wise ops (Relu … Mish), and those whose extra inputs are constants read as
- * attributes: Clip's min/max (opset ≥ 11 inputs), Trilu's k, CumSum's axis.
+ * attributes: Clip's min/max (opset ≥ 11 inputs), Trilu's k, CumSum's axis. Extra inputs
+ * computed at run time (a Clip to max(x) − 80 dB) make it an explicit-shape node reading them.
  */
 export const convertUnary: Converter = (n, ctx) => {
-  for (let k = 1; k < n.inputs.length; k++) {
-    const extra = optionalInput(n, k);
-    if (extra !== undefined && ctx.value(extra) === undefined && !ctx.isStored(extra))
-      fail(n, `input ${k} ('${extra}') must be a constant`);
-    if (extra !== undefined) ctx.consume(extra);
+  const x = requiredInput(n, 0);
+  const extras = n.inputs.slice(1).filter((t) => t !== '');
+  const runtime = extras.filter((t) => ctx.value(t) === undefined && !ctx.isStored(t));
+  extras.forEach((t) => runtime.includes(t) || ctx.consume(t));
+  if (runtime.length === 0) {
+    emitUnary(n, ctx, x, n.opType);
+    return;
   }
-  emitUnary(n, ctx, requiredInput(n, 0), n.opType);
+  const shape = ctx.shape(x, n.field);
+  emitExplicit(n, ctx, [x, ...runtime], shape, elementwiseFlops(n.opType, product(shape)));
 };
 
 /** An operand of a binary op (a scalar is declared as [1], which broadcasts the same). */

@@ -37,10 +37,10 @@ export const convertReduce: Converter = (n, ctx) => {
     return;
   }
   const all = Array.from({ length: rank }, (_, i) => i);
-  const attributes = {
-    axes: axes === undefined || axes.length === 0 ? all : axes.map((a) => axis(n, a, rank)),
-    keepdims: intAttr(n, 'keepdims', 1) === 1,
-  };
+  const reduced = axes === undefined || axes.length === 0 ? all : axes.map((a) => axis(n, a, rank));
+  // A reduction to a scalar keeps its dims ([1, 1, …]): operator-graph tensors have rank ≥ 1.
+  const toScalar = new Set(reduced).size === rank;
+  const attributes = { axes: reduced, keepdims: intAttr(n, 'keepdims', 1) === 1 || toScalar };
   ctx.emit(
     {
       id: n.id,
