@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OnnxImportError, importOnnxGraph } from '../../src/graph/onnx/index.js';
+import { importOnnxGraph } from '../../src/graph/onnx/index.js';
 import { encodeModel, int64s, node, value, weight } from './builders.js';
 
 const single = (
@@ -10,7 +10,7 @@ const single = (
 ): Uint8Array => encodeModel({ name: 'g', nodes, inputs, outputs: [], initializers, valueInfo });
 
 describe('importOnnx: op mappings', () => {
-  it('MaxPool 3×3 stride 2 pad 1 → reshape into stride blocks + reduce, exact output shape', () => {
+  it('MaxPool 3×3 stride 2 pad 1 → one windowed reduce, exact output shape and window cost', () => {
     const bytes = single(
       [
         node('MaxPool', ['x'], ['y'], {
@@ -22,13 +22,10 @@ describe('importOnnx: op mappings', () => {
       [value('x', [1, 4, 8, 8])],
     );
     const g = importOnnxGraph(bytes);
-    expect(g.nodes.map((n) => n.op)).toEqual(['reshape', 'reduce']);
+    expect(g.nodes.map((n) => n.op)).toEqual(['reduce']);
     expect(g.tensors['y']?.shape).toEqual([1, 4, 4, 4]);
-    expect(g.nodes[1]?.attributes).toMatchObject({
-      axes: [3, 5],
-      keepdims: false,
-      kernel_shape: [3, 3],
-    });
+    expect(g.nodes[0]?.attributes).toMatchObject({ kernel_shape: [3, 3], strides: [2, 2] });
+    expect(g.nodes[0]?.cost?.forwardFlops).toBe(1 * 4 * 4 * 4 * 9);
   });
 
   it('drops Identity, Dropout and Cast and aliases their outputs', () => {
@@ -102,12 +99,15 @@ describe('importOnnx: op mappings', () => {
     expect(g.tensors['m']?.shape).toEqual([2, 16]);
   });
 
-  it('Gather is only an embedding lookup into an initializer table', () => {
+  it('Gather of activations moves data: an explicit-shape node of data[:axis] + indices + rest', () => {
     const bytes = single(
       [node('Gather', ['x', 'i'], ['y'], { axis: 1 })],
       [value('x', [2, 8]), value('i', [3], 7)],
     );
-    expect(() => importOnnxGraph(bytes)).toThrow(OnnxImportError);
-    expect(() => importOnnxGraph(bytes)).toThrow(/only an embedding lookup/);
+    const g = importOnnxGraph(bytes);
+    expect(g.nodes[0]?.op).toBe('reshape');
+    expect(g.nodes[0]?.attributes).toMatchObject({ explicitShape: true, onnxOp: 'Gather' });
+    expect(g.tensors['y']?.shape).toEqual([2, 3]);
+    expect(g.nodes[0]?.cost?.forwardFlops).toBe(0);
   });
 });
