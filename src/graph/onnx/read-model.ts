@@ -141,7 +141,45 @@ class Reader {
   }
 }
 
+/** ModelProto field number → wire type (onnx.proto: ir_version, producer_name, …, functions). */
+const MODEL_FIELDS: ReadonlyMap<number, number> = new Map([
+  [1, 0],
+  [2, 2],
+  [3, 2],
+  [4, 2],
+  [5, 0],
+  [6, 2],
+  [7, 2],
+  [8, 2],
+  [14, 2],
+  [20, 2],
+  [25, 2],
+  [26, 2],
+]);
+
+/**
+ * The "magic" check: ONNX has no magic number, but a ModelProto starts with one of its own field
+ * tags (every exporter writes ir_version, tag 0x08, first). Bytes that do not are not ONNX.
+ */
+function firstTagFits(bytes: Uint8Array): boolean {
+  let tag = 0;
+  for (let i = 0, shift = 0; i < Math.min(bytes.length, 5); i++, shift += 7) {
+    const b = bytes[i] ?? 0;
+    tag |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return MODEL_FIELDS.get(tag >>> 3) === (tag & 7);
+  }
+  return false;
+}
+
 function decode(bytes: Uint8Array): Msg {
+  if (!firstTagFits(bytes))
+    throw new OnnxImportError(
+      'model',
+      `not an ONNX file: it does not start like an onnx.ModelProto protobuf (first byte ` +
+        `${bytes.length === 0 ? 'none: the file is empty' : `0x${(bytes[0] ?? 0).toString(16).padStart(2, '0')}`})`,
+      undefined,
+      'not-onnx',
+    );
   try {
     return decodeModelMessage(bytes);
   } catch (error) {
