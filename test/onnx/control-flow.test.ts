@@ -115,7 +115,7 @@ describe('Loop', () => {
     };
     const first = patched.graph.node[0];
     if (first) first.input[0] = 'n';
-    const bytes = ModelProto.encode(patched as never).finish();
+    const bytes = ModelProto.encode(patched).finish();
     expect(() => importOnnxModel(bytes)).toThrow(/trip count 'n' is not a constant after folding/);
     expect(importOnnxModel(bytes, { inputValues: { n: 2 } }).graph.tensors['scans']?.shape).toEqual(
       [2, 2, 4],

@@ -86,7 +86,7 @@ export class DimBinder {
       if (value !== undefined && Number.isInteger(value) && value > 0) return value;
       const named = d.param !== undefined && d.param !== '';
       const what = named ? `symbolic ('${d.param}')` : 'unknown';
-      const key = named ? (d.param as string) : `${info.name}[${axis}]`;
+      const key = named && d.param !== undefined ? d.param : `${info.name}[${axis}]`;
       const hint = `pass options.dimParams['${key}']${named && isSequenceName(key) ? ' or options.sequenceLength' : ''}`;
       const got = value === undefined ? '' : ` and got ${value}, not a positive integer`;
       throw new OnnxImportError(

@@ -121,25 +121,26 @@ tensorType.decode = decodeTensorLazily as unknown as typeof tensorType.decode;
 
 /** `AttributeProto.AttributeType` (onnx.proto), from the upstream enum. */
 export const ATTRIBUTE_TYPE = {
-  FLOAT: AttributeProto_AttributeType.FLOAT,
-  INT: AttributeProto_AttributeType.INT,
-  STRING: AttributeProto_AttributeType.STRING,
-  TENSOR: AttributeProto_AttributeType.TENSOR,
-  GRAPH: AttributeProto_AttributeType.GRAPH,
-  SPARSE_TENSOR: AttributeProto_AttributeType.SPARSE_TENSOR,
-  FLOATS: AttributeProto_AttributeType.FLOATS,
-  INTS: AttributeProto_AttributeType.INTS,
-  STRINGS: AttributeProto_AttributeType.STRINGS,
-  TENSORS: AttributeProto_AttributeType.TENSORS,
-  GRAPHS: AttributeProto_AttributeType.GRAPHS,
+  FLOAT: AttributeProto_AttributeType.FLOAT as number,
+  INT: AttributeProto_AttributeType.INT as number,
+  STRING: AttributeProto_AttributeType.STRING as number,
+  TENSOR: AttributeProto_AttributeType.TENSOR as number,
+  GRAPH: AttributeProto_AttributeType.GRAPH as number,
+  SPARSE_TENSOR: AttributeProto_AttributeType.SPARSE_TENSOR as number,
+  FLOATS: AttributeProto_AttributeType.FLOATS as number,
+  INTS: AttributeProto_AttributeType.INTS as number,
+  STRINGS: AttributeProto_AttributeType.STRINGS as number,
+  TENSORS: AttributeProto_AttributeType.TENSORS as number,
+  GRAPHS: AttributeProto_AttributeType.GRAPHS as number,
 } as const;
 
-/** `TensorProto.DataType` (onnx.proto), from the upstream enum. */
-export const ONNX_DATA_TYPE = TensorProto_DataType;
+/** `TensorProto.DataType` (onnx.proto), from the upstream enum, as plain numbers. */
+export const ONNX_DATA_TYPE: Readonly<Record<keyof typeof TensorProto_DataType, number>> =
+  TensorProto_DataType;
 
 /** Decode ModelProto bytes to protobufjs messages (tensors as {@link OnnxTensor}). */
 export function decodeModelMessage(bytes: Uint8Array): Record<string, unknown> {
-  return ModelProto.decode(bytes) as unknown as Record<string, unknown>;
+  return ModelProto.decode(bytes);
 }
 
 /** int64 field value → number (protobufjs gives Long for int64 when `long` is installed). */
