@@ -13,101 +13,126 @@
  */
 import { RECURRENT_CELL_FLOPS, RECURRENT_GATES, gemmFlops } from './cost.js';
 import { emitExplicit } from './emit.js';
+import type { ImportContext } from './context.js';
 import {
   fail,
   intAttr,
   optionalInput,
-  output,
   requiredInput,
   type Converter,
+  type NodeView,
 } from './ops-common.js';
 
-export const convertRecurrent: Converter = (n, ctx) => {
-  const cell = n.opType as 'LSTM' | 'GRU' | 'RNN';
-  const [x, w, r, b] = [
-    requiredInput(n, 0),
-    requiredInput(n, 1),
-    requiredInput(n, 2),
-    optionalInput(n, 3),
-  ];
+interface Cell {
+  readonly kind: 'LSTM' | 'GRU' | 'RNN';
+  readonly steps: number;
+  readonly batch: number;
+  readonly input: number;
+  readonly dirs: number;
+  /** G·H: rows of W per direction. */
+  readonly gateRows: number;
+  readonly hidden: number;
+  /** Prefix for fresh value names. */
+  readonly base: string;
+}
+
+function cellOf(n: NodeView, ctx: ImportContext): Cell {
   if (intAttr(n, 'layout', 0) !== 0) fail(n, 'only layout 0 ([seq, batch, input]) is supported');
-  const [steps = 1, batch = 1, input = 1] = ctx.shape(x, n.field);
-  const [dirs = 1, gh = 1] = ctx.shape(w, n.field);
-  const gates = RECURRENT_GATES[cell] ?? 1;
-  const hidden = intAttr(n, 'hidden_size', gh / gates);
-  if (gh !== gates * hidden) fail(n, `W has ${gh} rows, expected ${gates}·hidden_size`);
-  for (const k of [4, 5, 6, 7]) {
-    const extra = optionalInput(n, k);
-    if (extra !== undefined) ctx.consume(extra); // sequence_lens, initial_h/c, P: read, not streamed
-  }
-  const base = output(n, 0) === '' ? n.id : (n.outputs.find((o) => o !== '') ?? n.id);
-  const gatesOut = ctx.fresh(`${base}/gates_x`);
-  const proj = [ctx.ref(x, n.field), ctx.ref(w, n.field, [input, dirs * gh])];
+  const kind = n.opType as Cell['kind'];
+  const [steps = 1, batch = 1, input = 1] = ctx.shape(requiredInput(n, 0), n.field);
+  const [dirs = 1, gateRows = 1] = ctx.shape(requiredInput(n, 1), n.field);
+  const gates = RECURRENT_GATES[kind] ?? 1;
+  const hidden = intAttr(n, 'hidden_size', gateRows / gates);
+  if (gateRows !== gates * hidden) fail(n, `W has ${gateRows} rows, expected ${gates}·hidden_size`);
+  const base = n.outputs.find((o) => o !== '') ?? n.id;
+  return { kind, steps, batch, input, dirs, gateRows, hidden, base };
+}
+
+/** Steps 1–2: input projections of all steps, plus both biases when B is given. */
+function inputGates(n: NodeView, ctx: ImportContext, c: Cell): string {
+  const [x, w, b] = [requiredInput(n, 0), requiredInput(n, 1), optionalInput(n, 3)];
+  const width = c.dirs * c.gateRows;
+  const gates = ctx.fresh(`${c.base}/gates_x`);
+  const proj = [ctx.ref(x, n.field), ctx.ref(w, n.field, [c.input, width])];
+  const flops = gemmFlops(1, c.steps * c.batch, c.input, width);
   ctx.emit(
     {
       id: ctx.nodeId(`${n.id}/input_gemm`),
       op: 'matmul',
       inputs: proj,
-      output: gatesOut,
-      forwardFlops: gemmFlops(1, steps * batch, input, dirs * gh),
+      output: gates,
+      forwardFlops: flops,
     },
     n.field,
   );
-  let gatesIn = gatesOut;
-  if (b !== undefined) {
-    const view = ctx.fresh(`${base}/gates_view`);
-    ctx.emit(
-      {
-        id: ctx.nodeId(`${n.id}/gates_view`),
-        op: 'reshape',
-        inputs: [gatesOut],
-        output: view,
-        attributes: { shape: [steps, batch, 1, dirs * gh] },
-        forwardFlops: 0,
-      },
-      n.field,
-    );
-    gatesIn = ctx.fresh(`${base}/gates_biased`);
-    const biasInputs = [view, ctx.ref(b, n.field, [2, dirs * gh])];
-    ctx.emit(
-      {
-        id: ctx.nodeId(`${n.id}/bias`),
-        op: 'add',
-        inputs: biasInputs,
-        output: gatesIn,
-        forwardFlops: 2 * steps * batch * dirs * gh,
-      },
-      n.field,
-    );
-  }
-  const states = ctx.fresh(`${base}/states`);
-  const cellFlops = steps * batch * dirs * hidden * (RECURRENT_CELL_FLOPS[cell] ?? 0);
-  emitExplicit(
-    n,
-    ctx,
-    [gatesIn],
-    [steps, batch, dirs * hidden],
-    cellFlops,
-    states,
-    ctx.nodeId(`${n.id}/cell`),
+  if (b === undefined) return gates;
+  const view = ctx.fresh(`${c.base}/gates_view`);
+  const shape = [c.steps, c.batch, 1, width];
+  ctx.emit(
+    {
+      id: ctx.nodeId(`${n.id}/gates_view`),
+      op: 'reshape',
+      inputs: [gates],
+      output: view,
+      attributes: { shape },
+      forwardFlops: 0,
+    },
+    n.field,
   );
-  const recurrent = ctx.fresh(`${base}/gates_h`);
-  const rInputs = [states, ctx.ref(r, n.field, [dirs * hidden, gh])];
+  const biased = ctx.fresh(`${c.base}/gates_biased`);
+  const inputs = [view, ctx.ref(b, n.field, [2, width])];
+  ctx.emit(
+    {
+      id: ctx.nodeId(`${n.id}/bias`),
+      op: 'add',
+      inputs,
+      output: biased,
+      forwardFlops: 2 * c.steps * c.batch * width,
+    },
+    n.field,
+  );
+  return biased;
+}
+
+/** LSTM / GRU / RNN (see file comment). */
+export const convertRecurrent: Converter = (n, ctx) => {
+  const c = cellOf(n, ctx);
+  for (const k of [4, 5, 6, 7]) {
+    const extra = optionalInput(n, k);
+    if (extra !== undefined) ctx.consume(extra); // sequence_lens, initial_h/c, P: read, not streamed
+  }
+  const gates = inputGates(n, ctx, c);
+  const states = ctx.fresh(`${c.base}/states`);
+  const cellFlops = c.steps * c.batch * c.dirs * c.hidden * (RECURRENT_CELL_FLOPS[c.kind] ?? 0);
+  const statesShape = [c.steps, c.batch, c.dirs * c.hidden];
+  emitExplicit(n, ctx, [gates], statesShape, cellFlops, states, ctx.nodeId(`${n.id}/cell`));
+  const recurrent = ctx.fresh(`${c.base}/gates_h`);
+  const rInputs = [states, ctx.ref(requiredInput(n, 2), n.field, [c.dirs * c.hidden, c.gateRows])];
+  const rFlops = gemmFlops(1, c.steps * c.batch, c.dirs * c.hidden, c.gateRows);
   ctx.emit(
     {
       id: ctx.nodeId(`${n.id}/recurrent_gemm`),
       op: 'matmul',
       inputs: rInputs,
       output: recurrent,
-      forwardFlops: gemmFlops(1, steps * batch, dirs * hidden, gh),
+      forwardFlops: rFlops,
     },
     n.field,
   );
-  const y = optionalInput({ ...n, inputs: n.outputs }, 0) ?? ctx.fresh(`${base}/y`);
-  emitExplicit(n, ctx, [recurrent], [steps, dirs, batch, hidden], 0, y, n.id);
+  const y =
+    n.outputs[0] !== undefined && n.outputs[0] !== '' ? n.outputs[0] : ctx.fresh(`${c.base}/y`);
+  emitExplicit(n, ctx, [recurrent], [c.steps, c.dirs, c.batch, c.hidden], 0, y, n.id);
   [1, 2].forEach((k) => {
     const out = n.outputs[k];
     if (out !== undefined && out !== '')
-      emitExplicit(n, ctx, [y], [dirs, batch, hidden], 0, out, ctx.nodeId(`${n.id}/last_${k}`));
+      emitExplicit(
+        n,
+        ctx,
+        [y],
+        [c.dirs, c.batch, c.hidden],
+        0,
+        out,
+        ctx.nodeId(`${n.id}/last_${k}`),
+      );
   });
 };
