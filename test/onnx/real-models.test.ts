@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { importOnnxModel, readOnnxModel, summarizeOnnxModel } from '../../src/graph/onnx/index.js';
+import { planOperatorGraph } from '../../src/search/intra-op/index.js';
+import { DEVICE, NVLINK, SLOW_LINK } from '../ilp/fixtures.js';
 import {
   ABSENT_REASON,
   REAL_FIXTURES,
@@ -62,4 +64,25 @@ describe('real ONNX models from npm packages', () => {
       else expect(parameters).toBeGreaterThan(0);
       expect(summarizeOnnxModel(readOnnxModel(bytes)).parameters).toBe(total);
     });
+});
+
+describe('an imported real model plans', () => {
+  it('hello_deepa.onnx (PyTorch 2.8, decomposed LayerNorm) through the intra-op ILP + stage DP', async () => {
+    const f = REAL_FIXTURES.find((x) => x.file === 'hello_deepa.onnx');
+    const path = f === undefined ? undefined : fixturePath(f);
+    if (f === undefined || path === undefined) throw new Error('hello_deepa.onnx is committed');
+    const { graph } = importOnnxModel(readFixture(path), { batchSize: 8 });
+    const plan = await planOperatorGraph(graph, {
+      device: DEVICE,
+      numDevices: 2,
+      gpusPerNode: 2,
+      intraNode: NVLINK,
+      interNode: SLOW_LINK,
+      microBatches: 4,
+      timeLimitSeconds: 40,
+      memoryBudgetBytes: 80 * 2 ** 30,
+    });
+    expect(plan.ops.map((o) => o.id).sort()).toEqual(graph.nodes.map((n) => n.id).sort());
+    expect(plan.stepTimeSeconds).toBeGreaterThan(0);
+  });
 });
