@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importOnnxGraph } from '../../src/graph/onnx/index.js';
-import { encodeModel, int64s, node, value, weight } from './builders.js';
+import { encodeModel, floats, int64s, node, value, weight } from './builders.js';
 
 const single = (
   nodes: object[],
@@ -109,5 +109,47 @@ describe('importOnnx: op mappings', () => {
     expect(g.nodes[0]?.attributes).toMatchObject({ explicitShape: true, onnxOp: 'Gather' });
     expect(g.tensors['y']?.shape).toEqual([2, 3]);
     expect(g.nodes[0]?.cost?.forwardFlops).toBe(0);
+  });
+});
+
+describe('decomposed normalisations', () => {
+  it('ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add becomes one layernorm (same FLOPs)', () => {
+    const nodes = [
+      node('ReduceMean', ['x'], ['mu'], { axes: [-1] }),
+      node('Sub', ['x', 'mu'], ['d']),
+      node('Pow', ['d', 'two'], ['d2']),
+      node('ReduceMean', ['d2'], ['var'], { axes: [-1] }),
+      node('Add', ['var', 'eps'], ['ve']),
+      node('Sqrt', ['ve'], ['std']),
+      node('Div', ['d', 'std'], ['n']),
+      node('Mul', ['n', 'g'], ['ng']),
+      node('Add', ['ng', 'b'], ['y']),
+    ];
+    const consts = [floats('two', [2], []), floats('eps', [1e-5], [])];
+    const g = importOnnxGraph(
+      single(nodes, [value('x', [2, 5, 8])], [...consts, weight('g', [8]), weight('b', [8])]),
+    );
+    expect(g.nodes.map((n) => n.op)).toEqual(['layernorm']);
+    expect(g.nodes[0]?.inputs).toEqual(['x', 'g', 'b']);
+    // ReduceMean 80 + 10, Sub 80, Pow 80, ReduceMean 90, Add 10, Sqrt 10, Div 80, Mul 80, Add 80
+    expect(g.nodes[0]?.cost?.forwardFlops).toBe(90 + 80 + 80 + 90 + 10 + 10 + 80 + 80 + 80);
+  });
+
+  it('Pow/ReduceMean/Add/Sqrt/Div/Mul becomes one rmsnorm; a chain read elsewhere is kept', () => {
+    const nodes = [
+      node('Pow', ['x', 'two'], ['x2']),
+      node('ReduceMean', ['x2'], ['ms'], { axes: [2] }),
+      node('Add', ['ms', 'eps'], ['mse']),
+      node('Sqrt', ['mse'], ['rms']),
+      node('Div', ['x', 'rms'], ['n']),
+      node('Mul', ['n', 'g'], ['y']),
+    ];
+    const inits = [floats('two', [2], []), floats('eps', [1e-6], []), weight('g', [8])];
+    const g = importOnnxGraph(single(nodes, [value('x', [2, 5, 8])], inits));
+    expect(g.nodes.map((n) => n.op)).toEqual(['rmsnorm']);
+    const leaky = importOnnxGraph(
+      single([...nodes, node('Relu', ['rms'], ['r'])], [value('x', [2, 5, 8])], inits),
+    );
+    expect(leaky.nodes.map((n) => n.op)).toContain('reduce');
   });
 });

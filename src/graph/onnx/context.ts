@@ -229,7 +229,19 @@ export class ImportContext {
     return info === undefined ? undefined : this.dims.tryResolve(info);
   }
 
-  private bytesOf(name: string): number {
+  /**
+   * Drop an operator-graph tensor no node reads any more (after fusion); a stored weight it
+   * declared is then only read for its value (a buffer), not trained.
+   */
+  release(name: string): void {
+    const tensor = this.stored.get(name);
+    if (tensor !== undefined && this.weightUse.get(tensor) === 'parameter')
+      this.weightUse.set(tensor, 'buffer');
+    this.tensors.delete(name);
+  }
+
+  /** Bytes of a declared operator-graph tensor (elements × dtype bytes). */
+  bytesOf(name: string): number {
     const t = this.tensors.get(name);
     return t === undefined ? 0 : elementCount(t.shape) * DTYPE_BYTES[t.dtype ?? DEFAULT_DTYPE];
   }

@@ -18,6 +18,7 @@ import {
 } from '../operator-graph/index.js';
 import { ImportContext } from './context.js';
 import { DimBinder, type OnnxImportOptions } from './dims.js';
+import { fuseDecomposedNorms } from './fuse-norms.js';
 import { OnnxImportError } from './errors.js';
 import type { OnnxGraph, OnnxModel, OnnxNode } from './model-types.js';
 import { isSupported, opName } from './ops.js';
@@ -140,6 +141,7 @@ function runModel(model: OnnxModel, options: OnnxImportOptions): ImportContext {
   );
   const runner = new GraphRunner(ctx, { functions: functionTable(model.functions), opsets });
   runner.run(model.graph, new Scope(ctx, ''), 'model.graph', '');
+  fuseDecomposedNorms(ctx);
   if (ctx.nodes.length === 0)
     throw new OnnxImportError(
       'model.graph.node',
