@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importOnnxGraph } from '../../src/graph/onnx/index.js';
+import { ModelProto, importOnnxGraph, importOnnxModel } from '../../src/graph/onnx/index.js';
 import { encodeModel, floats, int64s, node, value, weight } from './builders.js';
 
 const single = (
@@ -151,5 +151,31 @@ describe('decomposed normalisations', () => {
       single([...nodes, node('Relu', ['rms'], ['r'])], [value('x', [2, 5, 8])], inits),
     );
     expect(leaky.nodes.map((n) => n.op)).toContain('reduce');
+  });
+});
+
+describe('decoder coverage', () => {
+  it('a sparse initializer is a weight of its dense dims', () => {
+    const bytes = ModelProto.encode(
+      ModelProto.fromObject({
+        ir_version: 8,
+        opset_import: [{ domain: '', version: 18 }],
+        graph: {
+          name: 'sparse',
+          input: [value('x', [2, 8])],
+          node: [node('MatMul', ['x', 'w'], ['y'])],
+          sparse_initializer: [
+            {
+              dims: [8, 4],
+              values: { name: 'w', dims: [3], data_type: 1, float_data: [1, 2, 3] },
+              indices: { name: 'w_idx', dims: [3], data_type: 7, int64_data: [0, 5, 31] },
+            },
+          ],
+        },
+      }),
+    ).finish();
+    const { graph, summary } = importOnnxModel(bytes);
+    expect(graph.tensors['w']).toMatchObject({ shape: [8, 4], parameter: true });
+    expect(summary.parameters).toBe(32);
   });
 });
