@@ -161,6 +161,7 @@ function domainDetails(error: DomainError): Record<string, unknown> {
     const unsupported = error.unsupportedOps;
     return {
       onnxField: error.field,
+      reason: error.reason,
       ...(unsupported === undefined ? {} : { unsupportedOps: [...unsupported] }),
     };
   }
@@ -180,7 +181,12 @@ function fromDomain(error: DomainError): ApiError {
       details: { id: error.id, validIds: error.validIds },
     });
   }
-  const code = error.code === 'unknown-id' ? 'VALIDATION_FAILED' : CODE_BY_DOMAIN[error.code];
+  const code =
+    error instanceof OnnxImportError && error.reason === 'too-large'
+      ? 'PAYLOAD_TOO_LARGE'
+      : error.code === 'unknown-id'
+        ? 'VALIDATION_FAILED'
+        : CODE_BY_DOMAIN[error.code];
   const { field, message } = requestField(error);
   const details = domainDetails(error);
   return new ApiError(code, message, {

@@ -1,11 +1,18 @@
 /**
- * Test-side ONNX writer: builds ModelProto objects with the importer's own protobuf schema
- * (src/graph/onnx/schema.ts, field numbers from onnx/onnx onnx.proto) and encodes them to bytes.
+ * Test-side ONNX writer: builds ModelProto objects with the importer's protobuf schema (the
+ * upstream onnx.proto, src/graph/onnx/proto.ts) and encodes them to bytes.
  */
 import { ATTRIBUTE_TYPE, ModelProto, ONNX_DATA_TYPE } from '../../src/graph/onnx/index.js';
 
 type Dim = number | string | null;
-type Attr = number | number[] | string | { float: number } | { tensor: object };
+type Attr =
+  | number
+  | number[]
+  | string
+  | { float: number }
+  | { floats: number[] }
+  | { tensor: object }
+  | { graph: object };
 
 export interface GraphSpec {
   readonly name: string;
@@ -28,19 +35,33 @@ export function value(
   return { name, type: { tensor_type: { elem_type: elemType, shape: { dim } } } };
 }
 
-/** An initializer with dims only (weights external/absent), as a graph-only export has. */
+/**
+ * How a test initializer stores its data: not at all (`none`: dims only, which the importer reads
+ * for the shape), as zero-filled little-endian `raw_data` (`zeros`: a complete, loadable file),
+ * or in another file (`external`: data_location EXTERNAL, which the importer refuses).
+ */
+export type WeightData = 'none' | 'zeros' | 'external';
+
+/** Bytes per element of the element types the tests write. */
+const ELEMENT_BYTES: Readonly<Record<number, number>> = { 1: 4, 7: 8, 10: 2, 16: 2, 6: 4 };
+
+/** An initializer of `dims` (see {@link WeightData}). */
 export function weight(
   name: string,
   dims: readonly number[],
   dataType: number = ONNX_DATA_TYPE.FLOAT,
+  data: WeightData = 'none',
 ): object {
-  return {
-    name,
-    dims,
-    data_type: dataType,
-    data_location: 1,
-    external_data: [{ key: 'location', value: 'weights.bin' }],
-  };
+  const base = { name, dims, data_type: dataType };
+  if (data === 'external')
+    return {
+      ...base,
+      data_location: 1,
+      external_data: [{ key: 'location', value: 'weights.bin' }],
+    };
+  if (data === 'none') return base;
+  const count = dims.reduce((p, d) => p * d, 1);
+  return { ...base, raw_data: new Uint8Array(count * (ELEMENT_BYTES[dataType] ?? 4)) };
 }
 
 /** An INT64 initializer with values, in `int64_data` or little-endian `raw_data`. */
@@ -59,6 +80,8 @@ function attribute(name: string, a: Attr): object {
     return { name, type: ATTRIBUTE_TYPE.STRING, s: new TextEncoder().encode(a) };
   if (Array.isArray(a)) return { name, type: ATTRIBUTE_TYPE.INTS, ints: a };
   if ('float' in a) return { name, type: ATTRIBUTE_TYPE.FLOAT, f: a.float };
+  if ('floats' in a) return { name, type: ATTRIBUTE_TYPE.FLOATS, floats: a.floats };
+  if ('graph' in a) return { name, type: ATTRIBUTE_TYPE.GRAPH, g: a.graph };
   return { name, type: ATTRIBUTE_TYPE.TENSOR, t: a.tensor };
 }
 
@@ -81,12 +104,12 @@ export function node(
   };
 }
 
-/** Encode a ModelProto (IR version 8, opset 18) holding `graph`. */
-export function encodeModel(graph: GraphSpec): Uint8Array {
+/** Encode a ModelProto (IR version 8, opset 18 unless given) holding `graph`. */
+export function encodeModel(graph: GraphSpec, opset = 18): Uint8Array {
   const model = ModelProto.fromObject({
     ir_version: 8,
     producer_name: 'strata-tests',
-    opset_import: [{ domain: '', version: 18 }],
+    opset_import: [{ domain: '', version: opset }],
     graph: {
       name: graph.name,
       node: graph.nodes,
@@ -97,4 +120,25 @@ export function encodeModel(graph: GraphSpec): Uint8Array {
     },
   });
   return ModelProto.encode(model).finish();
+}
+
+/** A GraphProto object for If branches and Loop bodies (no initializers unless given). */
+export function subgraph(graph: GraphSpec): object {
+  return {
+    name: graph.name,
+    node: graph.nodes,
+    input: graph.inputs,
+    output: graph.outputs,
+    initializer: graph.initializers ?? [],
+    value_info: graph.valueInfo ?? [],
+  };
+}
+
+/** A scalar or vector float initializer with values (`float_data`). */
+export function floats(
+  name: string,
+  values: readonly number[],
+  dims: readonly number[] = [values.length],
+): object {
+  return { name, dims, data_type: ONNX_DATA_TYPE.FLOAT, float_data: values };
 }

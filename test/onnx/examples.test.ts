@@ -13,8 +13,18 @@ describe('examples/onnx', () => {
     ['tiny-transformer.onnx', transformerModel],
   ])('%s is up to date with test/onnx/models.ts and imports', (file, build) => {
     const bytes = example(file);
-    expect(Buffer.from(bytes).equals(Buffer.from(build()))).toBe(true);
-    const g = importOnnxGraph(bytes, { batchSize: 4, dimParams: { seq: 16 } });
+    expect(Buffer.from(bytes).equals(Buffer.from(build('zeros')))).toBe(true);
+    // No dimParams: batch from batchSize, `seq` from the training sequence length.
+    const g = importOnnxGraph(bytes, { batchSize: 4, sequenceLength: 16 });
     expect(g.nodes.length).toBeGreaterThan(0);
+  });
+
+  it('tiny-transformer.onnx binds batch and seq from the training options', () => {
+    const g = importOnnxGraph(example('tiny-transformer.onnx'), {
+      batchSize: 2,
+      sequenceLength: 128,
+    });
+    expect(g.tensors['input_ids']?.shape).toEqual([2, 128]);
+    expect(g.tensors['scores']?.shape).toEqual([2, 4, 128, 128]);
   });
 });

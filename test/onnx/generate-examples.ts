@@ -1,6 +1,7 @@
 /**
- * Writes the three sample models of the ONNX tests to examples/onnx/ (graph only; weights are
- * declared as external and absent). Run: `npx tsx test/onnx/generate-examples.ts`.
+ * Writes the three sample models of the ONNX tests to examples/onnx/ as complete single-file
+ * models (weights zero-filled in raw_data, so ONNX Runtime can load them too).
+ * Run: `npx tsx test/onnx/generate-examples.ts`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,9 +11,9 @@ import { cnnModel, mlpModel, transformerModel } from './models.js';
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'onnx');
 mkdirSync(outDir, { recursive: true });
 const samples = {
-  'mlp.onnx': mlpModel(),
-  'cnn.onnx': cnnModel(),
-  'tiny-transformer.onnx': transformerModel(),
+  'mlp.onnx': mlpModel('zeros'),
+  'cnn.onnx': cnnModel('zeros'),
+  'tiny-transformer.onnx': transformerModel('zeros'),
 };
 for (const [file, bytes] of Object.entries(samples)) {
   writeFileSync(join(outDir, file), bytes);

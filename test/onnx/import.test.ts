@@ -133,21 +133,20 @@ describe('importOnnx: errors', () => {
     expect(error.message).toMatch(/NonMaxSuppression.*TopK/);
   });
 
-  it('resolves a symbolic batch dim from batchSize and names the tensor when it is missing', () => {
+  it('resolves a symbolic batch dim from batchSize (default 1) and dimParams by name', () => {
     expect(importOnnxGraph(cnnModel(), { batchSize: 4 }).tensors['logits']?.shape).toEqual([4, 10]);
     expect(importOnnxGraph(cnnModel(), { dimParams: { N: 3 } }).tensors['image']?.shape).toEqual([
       3, 3, 32, 32,
     ]);
-    const error = importError(() => importOnnx(cnnModel()));
-    expect(error.field).toBe('model.graph.input[0].type.tensor_type.shape.dim[0]');
-    expect(error.message).toContain("tensor 'image' dim 0 is symbolic ('N')");
-    expect(error.message).toContain('batchSize');
+    expect(importOnnxGraph(cnnModel()).tensors['image']?.shape).toEqual([1, 3, 32, 32]);
   });
 
-  it('needs dimParams for a non-batch symbolic dim (batchSize alone is not enough)', () => {
+  it('needs sequenceLength or dimParams for a non-batch symbolic dim (batchSize alone is not enough)', () => {
     const error = importError(() => importOnnx(transformerModel(), { batchSize: 2 }));
     expect(error.message).toContain("tensor 'input_ids' dim 1 is symbolic ('seq')");
-    expect(error.message).toContain("options.dimParams['seq']");
+    expect(error.message).toContain("options.dimParams['seq'] or options.sequenceLength");
+    expect(error.reason).toBe('unresolved-dim');
+    expect(error.field).toBe('model.graph.input[0].type.tensor_type.shape.dim[1]');
   });
 
   it.each([
@@ -159,17 +158,20 @@ describe('importOnnx: errors', () => {
     expect(() => importOnnx(bytes)).toThrow(OnnxImportError);
   });
 
-  it('rejects files over 64 MiB and graphs over 5,000 nodes', () => {
+  it('rejects files over 256 MiB and models over 100,000 nodes', () => {
     const big = importError(() => importOnnx(new Uint8Array(MAX_ONNX_BYTES + 1)));
-    expect(big.message).toContain('64 MiB');
-    const relus = Array.from({ length: 5_001 }, (_, i) => node('Relu', [`t${i}`], [`t${i + 1}`]));
+    expect(big.message).toContain('256 MiB');
+    expect(big.reason).toBe('too-large');
+    const relus = Array.from({ length: 100_001 }, (_, i) => node('Relu', [`t${i}`], [`t${i + 1}`]));
     const many = encodeModel({
       name: 'deep',
       inputs: [value('t0', [4])],
-      outputs: [value('t5001', [4])],
+      outputs: [value('t100001', [4])],
       nodes: relus,
     });
-    expect(importError(() => importOnnx(many)).message).toContain('5001 nodes');
+    const error = importError(() => importOnnx(many));
+    expect(error.message).toContain('more than 100000 nodes');
+    expect(error.reason).toBe('too-large');
   });
 
   it('reports a value_info shape that contradicts the inferred one', () => {
@@ -185,7 +187,7 @@ describe('importOnnx: errors', () => {
     );
   });
 
-  it('rejects grouped convolutions naming the node', () => {
+  it('imports grouped (depthwise) convolutions: 2·N·Cout·H·W·(Cin/group)·kh·kw FLOPs', () => {
     const grouped = encodeModel({
       name: 'dw',
       inputs: [value('x', [1, 4, 8, 8])],
@@ -195,8 +197,9 @@ describe('importOnnx: errors', () => {
         node('Conv', ['x', 'w'], ['y'], { group: 4, pads: [1, 1, 1, 1] }, { name: 'dw_conv' }),
       ],
     });
-    const error = importError(() => importOnnx(grouped));
-    expect(error.field).toBe('model.graph.node[0]');
-    expect(error.message).toContain("node 'dw_conv' (Conv): group 4");
+    const g = importOnnxGraph(grouped);
+    expect(g.nodes[0]?.attributes).toMatchObject({ group: 4, onnxOp: 'Conv' });
+    expect(g.tensors['y']?.shape).toEqual([1, 4, 8, 8]);
+    expect(g.nodes[0]?.cost?.forwardFlops).toBe(2 * 4 * 8 * 8 * 1 * 3 * 3);
   });
 });

@@ -1,18 +1,23 @@
 /**
- * The three sample ONNX models of issue #4, written programmatically: a 2-layer MLP, a small
+ * The three sample ONNX models of issue #4, written programmatically (weights as dims only, or
+ * zero-filled for the committed examples): a 2-layer MLP, a small
  * residual CNN, and a tiny single-block transformer (4 heads). Shared by the tests and by
  * generate-examples.ts, which writes them to examples/onnx/.
  */
 import { ONNX_DATA_TYPE } from '../../src/graph/onnx/index.js';
-import { encodeModel, int64s, node, value, weight } from './builders.js';
+import { encodeModel, int64s, node, value, weight, type WeightData } from './builders.js';
 
 /** MLP: x[32, 784] → MatMul W1[784, 256] → Add b1[256] → Relu → MatMul W2[256, 10]. */
-export function mlpModel(): Uint8Array {
+export function mlpModel(data: WeightData = 'none'): Uint8Array {
   return encodeModel({
     name: 'mlp',
     inputs: [value('x', [32, 784])],
     outputs: [value('logits', [32, 10])],
-    initializers: [weight('w1', [784, 256]), weight('b1', [256]), weight('w2', [256, 10])],
+    initializers: [
+      weight('w1', [784, 256], undefined, data),
+      weight('b1', [256], undefined, data),
+      weight('w2', [256, 10], undefined, data),
+    ],
     nodes: [
       node('MatMul', ['x', 'w1'], ['h_pre']),
       node('Add', ['h_pre', 'b1'], ['h_bias']),
@@ -26,18 +31,18 @@ export function mlpModel(): Uint8Array {
  * CNN: image[N, 3, 32, 32] (N symbolic) → Conv 3→16 (3×3, pad 1) → Relu → Conv 16→16 → Add
  * (residual) → GlobalAveragePool → Flatten → Gemm (transB, fc_w[10, 16], fc_b[10]).
  */
-export function cnnModel(): Uint8Array {
+export function cnnModel(data: WeightData = 'none'): Uint8Array {
   const conv = { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1], group: 1 };
   return encodeModel({
     name: 'cnn',
     inputs: [value('image', ['N', 3, 32, 32])],
     outputs: [value('logits', ['N', 10])],
     initializers: [
-      weight('conv1_w', [16, 3, 3, 3]),
-      weight('conv1_b', [16]),
-      weight('conv2_w', [16, 16, 3, 3]),
-      weight('fc_w', [10, 16]),
-      weight('fc_b', [10]),
+      weight('conv1_w', [16, 3, 3, 3], undefined, data),
+      weight('conv1_b', [16], undefined, data),
+      weight('conv2_w', [16, 16, 3, 3], undefined, data),
+      weight('fc_w', [10, 16], undefined, data),
+      weight('fc_b', [10], undefined, data),
     ],
     nodes: [
       node('Conv', ['image', 'conv1_w', 'conv1_b'], ['c1'], conv),
@@ -59,7 +64,7 @@ export const TINY = { vocab: 100, hidden: 64, heads: 4, headDim: 16 } as const;
  * MatMuls → Reshape to heads → Transpose → MatMul scores → Mul 1/√d → Softmax → MatMul context →
  * Transpose → Reshape → MatMul out-proj → Add residual. `batch` and `seq` are symbolic.
  */
-export function transformerModel(): Uint8Array {
+export function transformerModel(data: WeightData = 'none'): Uint8Array {
   const { vocab, hidden, heads, headDim } = TINY;
   const split = (x: string): object[] => [
     node('Reshape', [x, 'heads_shape'], [`${x}_heads`]),
@@ -73,10 +78,10 @@ export function transformerModel(): Uint8Array {
     outputs: [value('out', ['batch', 'seq', hidden])],
     valueInfo: [value('scores', ['batch', heads, 'seq', 'seq'])],
     initializers: [
-      weight('emb', [vocab, hidden]),
-      weight('ln_scale', [hidden]),
-      weight('ln_bias', [hidden]),
-      ...['wq', 'wk', 'wv', 'wo'].map((w) => weight(w, [hidden, hidden])),
+      weight('emb', [vocab, hidden], undefined, data),
+      weight('ln_scale', [hidden], undefined, data),
+      weight('ln_bias', [hidden], undefined, data),
+      ...['wq', 'wk', 'wv', 'wo'].map((w) => weight(w, [hidden, hidden], undefined, data)),
       int64s('heads_shape', [0, 0, heads, headDim], true),
       int64s('merge_shape', [0, 0, hidden]),
       { name: 'inv_sqrt_d', dims: [], data_type: ONNX_DATA_TYPE.FLOAT, float_data: [0.25] },

@@ -1,25 +1,22 @@
 /**
- * Per-import state: what is known about every ONNX value (shape, dtype, constant data), the
- * operator-graph tensors and nodes emitted so far, and pass-through aliases. One instance per
- * `importOnnx` call; nothing is shared between calls.
+ * Per-import state: what is known about every ONNX value (shape, element type, constant values,
+ * whether it is stored data), the operator-graph tensors and nodes emitted so far, pass-through
+ * aliases, and where each stored weight went (parameter or buffer). One instance per import;
+ * nothing is shared between calls. Values of inlined subgraphs have unique global names
+ * (scope.ts), so every map here is flat.
  */
 import {
+  DTYPE_BYTES,
+  DEFAULT_DTYPE,
   GraphInputError,
   inferOutputShape,
   type Dtype,
-  type OperatorGraphJson,
   type OperatorKind,
 } from '../operator-graph/index.js';
+import type { DimBinder } from './dims.js';
 import { OnnxImportError } from './errors.js';
-import type { GraphProtoObject, ValueInfoProtoObject } from './schema.js';
-import {
-  UNNAMED_DIM,
-  dtypeOf,
-  integerValues,
-  isParameter,
-  resolveDims,
-  type OnnxImportOptions,
-} from './tensors.js';
+import type { OnnxTensor, OnnxValueInfo } from './model-types.js';
+import { dtypeOf, elementCount, isWeightTensor } from './tensors.js';
 
 export interface TensorJson {
   shape: number[];
@@ -27,20 +24,37 @@ export interface TensorJson {
   parameter?: boolean;
 }
 
-/** One node of the operator-graph JSON, with `attributes` always present. */
-export type NodeJson = Required<OperatorGraphJson['nodes'][number]>;
-type AttributeJson = NodeJson['attributes'][string];
+type AttributeJson = number | string | boolean | number[];
 
-/** One node to emit; `output` is an ONNX value name or a name from {@link ImportContext.fresh}. */
+/** One node of the operator-graph JSON. */
+export interface NodeJson {
+  id: string;
+  op: OperatorKind;
+  inputs: string[];
+  outputs: string[];
+  attributes: Record<string, AttributeJson>;
+  cost: { forwardFlops: number; forwardBytes: number };
+}
+
+/** One node to emit; `inputs` are names returned by {@link ImportContext.use}/`ref`. */
 export interface Emit {
   readonly id: string;
   readonly op: OperatorKind;
   readonly inputs: readonly string[];
+  /** An ONNX value name or a name from {@link ImportContext.fresh}. */
   readonly output: string;
   readonly attributes?: Readonly<Record<string, AttributeJson>>;
+  /** FLOPs of this node's forward pass, from the op's cost rule (cost.ts); a function of the
+   *  inferred output shape when the rule needs it. */
+  readonly forwardFlops: number | ((outShape: readonly number[]) => number);
   /** dtype of the output; defaults to the value_info type, else the first input's. */
   readonly dtype?: Dtype | undefined;
+  /** ONNX element type of the output (defaults to the first input's). */
+  readonly elemType?: number;
 }
+
+/** Where a stored float tensor of rank ≥ 1 ended up. */
+export type WeightUse = 'parameter' | 'buffer';
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i]);
@@ -48,72 +62,49 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
 export class ImportContext {
   readonly tensors = new Map<string, TensorJson>();
   readonly nodes: NodeJson[] = [];
+  /** Each stored weight (by identity: a Loop body's weight is one tensor) and its use. */
+  readonly weightUse = new Map<OnnxTensor, WeightUse>();
   private readonly shapes = new Map<string, number[]>();
-  private readonly dtypes = new Map<string, Dtype | undefined>();
-  private readonly constants = new Map<string, number[]>();
-  private readonly initializers = new Set<string>();
-  /** Outputs of `Constant` nodes: constant, never trainable. */
-  private readonly constantNodes = new Set<string>();
+  private readonly elemTypes = new Map<string, number>();
+  private readonly values = new Map<string, readonly number[]>();
+  private readonly stored = new Map<string, OnnxTensor>();
+  private readonly storedName = new Map<OnnxTensor, string>();
   private readonly aliases = new Map<string, string>();
-  private readonly valueInfo = new Map<string, { info: ValueInfoProtoObject; field: string }>();
-  private readonly batchParams = new Set<string>();
-  private readonly usedNames = new Set<string>();
+  private readonly valueInfo = new Map<string, OnnxValueInfo>();
+  private readonly taken = new Set<string>();
+  private readonly ids = new Set<string>();
 
-  constructor(
-    graph: GraphProtoObject,
-    private readonly options: OnnxImportOptions,
-  ) {
-    const infoLists = [
-      ['value_info', graph.value_info],
-      ['output', graph.output],
-    ] as const;
-    for (const [list, infos] of infoLists)
-      infos.forEach((info, i) =>
-        this.valueInfo.set(info.name, { info, field: `model.graph.${list}[${i}]` }),
-      );
-    graph.initializer.forEach((t) => {
-      this.initializers.add(t.name);
-      this.shapes.set(t.name, t.dims);
-      this.dtypes.set(t.name, dtypeOf(t.data_type));
-      const values = integerValues(t);
-      if (values !== undefined) this.constants.set(t.name, values);
-    });
-    for (const input of graph.input) {
-      const first = input.type?.tensor_type?.shape?.dim[0];
-      if (first === undefined) continue;
-      this.batchParams.add(first.value === 'dim_param' ? (first.dim_param ?? '') : UNNAMED_DIM);
-    }
-    graph.input.forEach((input, i) => {
-      if (this.initializers.has(input.name)) return; // an initializer's dims win (IR.md)
-      const field = `model.graph.input[${i}]`;
-      const shape = this.resolveInfo(input, field);
-      if (shape === undefined)
-        throw new OnnxImportError(
-          `${field}.type`,
-          `graph input '${input.name}' has no tensor shape`,
-        );
-      this.shapes.set(input.name, shape);
-      this.dtypes.set(input.name, dtypeOf(input.type?.tensor_type?.elem_type ?? 0));
-    });
+  constructor(readonly dims: DimBinder) {}
+
+  /** Remember value_info/graph-output declarations (checked against inferred shapes). */
+  declareInfo(infos: readonly OnnxValueInfo[]): void {
+    for (const info of infos) this.valueInfo.set(info.name, info);
   }
 
-  private resolveInfo(info: ValueInfoProtoObject, field: string): number[] | undefined {
-    const dims = info.type?.tensor_type?.shape?.dim;
-    if (dims === undefined) return undefined;
-    const shapeField = `${field}.type.tensor_type.shape`;
-    return resolveDims(info.name, dims, this.options, this.batchParams, shapeField);
+  /** A runtime value (graph input or op output) of known shape; `values` when known. */
+  define(
+    name: string,
+    shape: readonly number[],
+    elemType: number,
+    values?: readonly number[],
+  ): void {
+    this.shapes.set(name, [...shape]);
+    this.elemTypes.set(name, elemType);
+    this.taken.add(name);
+    if (values !== undefined) this.values.set(name, values);
   }
 
-  /** The value_info/graph-output shape of `name`, or undefined when absent or not resolvable. */
-  declaredShape(name: string): number[] | undefined {
-    const entry = this.valueInfo.get(name);
-    if (entry === undefined) return undefined;
-    try {
-      return this.resolveInfo(entry.info, entry.field);
-    } catch (error) {
-      if (error instanceof OnnxImportError) return undefined;
-      throw error;
+  /** Stored data (initializer or Constant value). The same tensor twice is one value (alias). */
+  defineStored(name: string, tensor: OnnxTensor): void {
+    const existing = this.storedName.get(tensor);
+    if (existing !== undefined && existing !== name) {
+      this.alias(name, existing);
+      this.taken.add(name);
+      return;
     }
+    this.storedName.set(tensor, name);
+    this.stored.set(name, tensor);
+    this.define(name, tensor.dims, tensor.dataType, tensor.values);
   }
 
   /** Follow pass-through aliases (Identity, Dropout, Cast) to the value that carries the data. */
@@ -126,6 +117,11 @@ export class ImportContext {
 
   alias(output: string, input: string): void {
     this.aliases.set(output, this.resolve(input));
+    this.taken.add(output);
+  }
+
+  has(name: string): boolean {
+    return this.shapes.has(this.resolve(name));
   }
 
   /** The (ONNX) shape of a value; throws naming the value when nothing produced it. */
@@ -134,74 +130,129 @@ export class ImportContext {
     if (shape === undefined)
       throw new OnnxImportError(
         field,
-        `tensor '${name}' has no known shape (not a graph input or initializer, and not the ` +
-          'first output of a supported node)',
+        `tensor '${name}' has no known shape (not a graph input, initializer or node output)`,
       );
     return shape;
   }
 
+  elemType(name: string): number {
+    return this.elemTypes.get(this.resolve(name)) ?? 0;
+  }
+
   dtype(name: string): Dtype | undefined {
-    return this.dtypes.get(this.resolve(name));
+    return dtypeOf(this.elemType(name));
   }
 
-  /** Integer data of an initializer or Constant, e.g. a Reshape `shape` operand. */
-  constant(name: string): number[] | undefined {
-    return this.constants.get(this.resolve(name));
+  /** Known element values (folded shape arithmetic, small stored tensors, inputValues). */
+  value(name: string): readonly number[] | undefined {
+    return this.values.get(this.resolve(name));
   }
 
-  /** Whether a value is constant data (a graph initializer or a `Constant` node's output). */
-  isInitializer(name: string): boolean {
-    const resolved = this.resolve(name);
-    return this.initializers.has(resolved) || this.constantNodes.has(resolved);
+  /** Whether a value is stored data (an initializer or a `Constant`), not computed at run time. */
+  isStored(name: string): boolean {
+    return this.stored.has(this.resolve(name));
   }
 
-  /** Record a `Constant` node's value (it emits no node; the value becomes a constant tensor). */
-  defineConstant(name: string, shape: number[], dtype: Dtype | undefined, values?: number[]): void {
-    this.constantNodes.add(name);
-    this.shapes.set(name, shape);
-    this.dtypes.set(name, dtype);
-    if (values !== undefined) this.constants.set(name, values);
+  /** A stored value was read for its values (folding, attributes): a buffer unless a parameter. */
+  consume(name: string): void {
+    const tensor = this.stored.get(this.resolve(name));
+    if (tensor === undefined || !isWeightTensor(tensor.dataType, tensor.dims)) return;
+    if (this.weightUse.get(tensor) !== 'parameter') this.weightUse.set(tensor, 'buffer');
   }
 
   /**
-   * Declare `name` as an operator-graph tensor (once) and return the name to reference.
-   * @param shape the declared shape when it differs from the ONNX one (Gemm `transB` weights,
-   *   `[1, N]` biases); returns undefined if the tensor is already declared with another shape
+   * Declare `name` as an operator-graph tensor (once) and return the name to reference. Stored
+   * float tensors of rank ≥ 1 become parameters.
+   * @param shape the declared shape when it differs from the ONNX one (same elements: Gemm
+   *   `transB` weights, per-channel vectors); undefined when already declared with another shape
    */
   use(name: string, field: string, shape?: readonly number[]): string | undefined {
     const resolved = this.resolve(name);
     const onnxShape = this.shape(name, field);
     const wanted = [...(shape ?? onnxShape)];
+    if (wanted.length === 0) wanted.push(1); // scalars broadcast as [1]
     const existing = this.tensors.get(resolved);
     if (existing !== undefined) return sameShape(existing.shape, wanted) ? resolved : undefined;
     const dtype = this.dtype(resolved);
     const tensor: TensorJson = { shape: wanted };
     if (dtype !== undefined) tensor.dtype = dtype;
-    if (this.initializers.has(resolved) && isParameter(dtype, onnxShape)) tensor.parameter = true;
+    const stored = this.stored.get(resolved);
+    if (stored !== undefined && isWeightTensor(stored.dataType, stored.dims)) {
+      tensor.parameter = true;
+      this.weightUse.set(stored, 'parameter');
+    }
     this.tensors.set(resolved, tensor);
-    this.usedNames.add(resolved);
     return resolved;
   }
 
-  /** Like {@link use} without a shape override, so the declaration always succeeds. */
-  ref(name: string, field: string): string {
-    return this.use(name, field) ?? this.resolve(name);
+  /** {@link use} with a reshaped declaration when the name is taken with another shape. */
+  ref(name: string, field: string, shape?: readonly number[]): string {
+    const declared = this.use(name, field, shape);
+    if (declared !== undefined) return declared;
+    const resolved = this.resolve(name);
+    const out = this.fresh(`${resolved}/as`);
+    const target = [...(shape ?? this.shape(name, field))];
+    this.emit(
+      {
+        id: this.nodeId(`${resolved}/reshape`),
+        op: 'reshape',
+        inputs: [resolved],
+        output: out,
+        attributes: { shape: target.length === 0 ? [1] : target },
+        forwardFlops: 0,
+      },
+      field,
+      target.length === 0 ? [1] : target,
+    );
+    return out;
   }
 
-  /** A tensor name not taken by any ONNX value or emitted tensor, e.g. `x/transposed`. */
+  /** A value name not taken by any ONNX value or emitted tensor, e.g. `x/transposed`. */
   fresh(base: string): string {
     let name = base;
-    for (let k = 2; this.shapes.has(name) || this.usedNames.has(name); k++) name = `${base}_${k}`;
-    this.usedNames.add(name);
+    for (let k = 2; this.taken.has(name) || this.tensors.has(name); k++) name = `${base}_${k}`;
+    this.taken.add(name);
     return name;
   }
 
+  /** A unique operator-graph node id from `base`. */
+  nodeId(base: string): string {
+    let id = base === '' ? 'node' : base;
+    for (let k = 2; this.ids.has(id); k++) id = `${base}_${k}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  /** value_info shape of `name` when declared and fully resolvable. */
+  declaredShape(name: string): number[] | undefined {
+    const info = this.valueInfo.get(name);
+    return info === undefined ? undefined : this.dims.tryResolve(info);
+  }
+
   /**
-   * Append one operator-graph node: infer its output shape with the operator-graph rules, check
-   * it against the ONNX value_info when one is declared and resolvable, declare the output.
+   * Drop an operator-graph tensor no node reads any more (after fusion); a stored weight it
+   * declared is then only read for its value (a buffer), not trained.
+   */
+  release(name: string): void {
+    const tensor = this.stored.get(name);
+    if (tensor !== undefined && this.weightUse.get(tensor) === 'parameter')
+      this.weightUse.set(tensor, 'buffer');
+    this.tensors.delete(name);
+  }
+
+  /** Bytes of a declared operator-graph tensor (elements × dtype bytes). */
+  bytesOf(name: string): number {
+    const t = this.tensors.get(name);
+    return t === undefined ? 0 : elementCount(t.shape) * DTYPE_BYTES[t.dtype ?? DEFAULT_DTYPE];
+  }
+
+  /**
+   * Append one operator-graph node: infer its output shape with the operator-graph rules (or
+   * take `explicit` for `explicitShape` reshapes), check it against a declared value_info shape,
+   * declare the output, and attach the cost (FLOPs from the rule, bytes read + written).
    * @throws OnnxImportError at `field` when the operands do not fit the op
    */
-  emit(e: Emit, field: string): void {
+  emit(e: Emit, field: string, explicit?: readonly number[]): void {
     const attributes = { ...(e.attributes ?? {}) };
     const inputs = e.inputs.map((t) => this.tensors.get(t)?.shape ?? []);
     let shape: number[];
@@ -212,20 +263,31 @@ export class ImportContext {
         throw new OnnxImportError(error.field, error.message.slice(error.field.length + 2));
       throw error;
     }
+    if (explicit !== undefined && !sameShape(explicit, shape))
+      throw new OnnxImportError(field, `node '${e.id}': internal shape mismatch`);
     const declared = this.declaredShape(e.output);
-    if (declared !== undefined && !sameShape(declared, shape))
+    if (declared !== undefined && declared.length > 0 && !sameShape(declared, shape))
       throw new OnnxImportError(
         field,
         `node '${e.id}': value_info declares '${e.output}' as [${declared.join(', ')}] but ` +
           `${e.op} gives [${shape.join(', ')}]`,
       );
-    const info = this.valueInfo.get(e.output)?.info.type?.tensor_type?.elem_type;
-    const dtype =
-      (info === undefined ? undefined : dtypeOf(info)) ?? e.dtype ?? this.dtype(e.inputs[0] ?? '');
-    this.shapes.set(e.output, shape);
-    this.dtypes.set(e.output, dtype);
-    this.usedNames.add(e.output);
+    const elemType =
+      this.valueInfo.get(e.output)?.elemType || e.elemType || this.elemType(e.inputs[0] ?? '');
+    const dtype = dtypeOf(elemType) ?? e.dtype ?? this.dtype(e.inputs[0] ?? '');
+    this.define(e.output, shape, elemType);
     this.tensors.set(e.output, dtype === undefined ? { shape } : { shape, dtype });
-    this.nodes.push({ id: e.id, op: e.op, inputs: [...e.inputs], outputs: [e.output], attributes });
+    const forwardBytes = [...e.inputs, e.output].reduce((s, t) => s + this.bytesOf(t), 0);
+    this.nodes.push({
+      id: e.id,
+      op: e.op,
+      inputs: [...e.inputs],
+      outputs: [e.output],
+      attributes,
+      cost: {
+        forwardFlops: typeof e.forwardFlops === 'number' ? e.forwardFlops : e.forwardFlops(shape),
+        forwardBytes,
+      },
+    });
   }
 }

@@ -1,20 +1,21 @@
 /**
- * Converters for the ops that carry weights: MatMul, Gemm, Conv, Gather (embedding lookup).
+ * Converters for the ops that carry weights: MatMul, Gemm, Gather (embedding lookup).
  * Conventions of the target kinds are in operator-graph/shapes.ts: `matmul` is A[..., K]·W[K, N]
- * (+ bias[N]), `batched-matmul` A[b..., M, K]·B[b..., K, N], `conv2d` NCHW × OIHW with scalar
- * `stride`/`padding`, `embedding` ids[...] × table[V, H].
+ * (+ bias[N]), `batched-matmul` A[b..., M, K]·B[b..., K, N], `embedding` ids[...] × table[V, H].
+ * Convolutions are in ops-conv.ts.
  */
 import type { ImportContext } from './context.js';
+import { gemmFlops } from './cost.js';
+import { elements, emitExplicit } from './emit.js';
 import {
   axis,
+  broadcast,
   fail,
   intAttr,
-  intsAttr,
   optionalInput,
   output,
   product,
   requiredInput,
-  stringAttr,
   type Converter,
   type NodeView,
 } from './ops-common.js';
@@ -24,11 +25,12 @@ function transposed(n: NodeView, ctx: ImportContext, name: string, suffix: strin
   const out = ctx.fresh(`${name}/transposed`);
   ctx.emit(
     {
-      id: `${n.id}/${suffix}`,
+      id: ctx.nodeId(`${n.id}/${suffix}`),
       op: 'transpose',
       inputs: [ctx.ref(name, n.field)],
       output: out,
       attributes: { perm: [1, 0] },
+      forwardFlops: 0,
     },
     n.field,
   );
@@ -36,33 +38,56 @@ function transposed(n: NodeView, ctx: ImportContext, name: string, suffix: strin
 }
 
 /**
- * MatMul (numpy semantics): a rank-2 right operand is a weight → `matmul`; equal-rank ≥ 3
- * operands with equal batch dims → `batched-matmul` (attention scores and context).
+ * MatMul (numpy semantics), 2·∏batch·M·K·N FLOPs: a right operand that is rank 2 (or rank ≥ 3
+ * with unit leading dims, when A's rank is at least B's) → `matmul` (weights); equal-rank ≥ 3
+ * operands with equal batch dims → `batched-matmul` (attention scores and context); anything else
+ * (broadcast batch dims, rank-1 operands) → an explicit-shape node at the same FLOPs.
  * @see https://onnx.ai/onnx/operators/onnx__MatMul.html
  */
 export const convertMatMul: Converter = (n, ctx) => {
   const [a, b] = [requiredInput(n, 0), requiredInput(n, 1)];
-  const [aShape, bShape] = [ctx.shape(a, n.field), ctx.shape(b, n.field)];
-  const inputs = [ctx.ref(a, n.field), ctx.ref(b, n.field)];
-  if (bShape.length === 2) {
-    ctx.emit({ id: n.id, op: 'matmul', inputs, output: output(n) }, n.field);
+  const [as, bs] = [ctx.shape(a, n.field), ctx.shape(b, n.field)];
+  const k = as[as.length - 1] ?? 1;
+  if (
+    as.length >= 1 &&
+    bs.length >= 2 &&
+    as.length >= bs.length &&
+    product(bs.slice(0, -2)) === 1
+  ) {
+    const w = bs.length === 2 ? ctx.ref(b, n.field) : ctx.ref(b, n.field, bs.slice(-2));
+    const rows = product(as.slice(0, -1));
+    const flops = gemmFlops(1, rows, k, bs[bs.length - 1] ?? 1);
+    const inputs = [ctx.ref(a, n.field), w];
+    ctx.emit({ id: n.id, op: 'matmul', inputs, output: output(n), forwardFlops: flops }, n.field);
     return;
   }
-  if (aShape.length >= 3 && aShape.length === bShape.length) {
-    ctx.emit({ id: n.id, op: 'batched-matmul', inputs, output: output(n) }, n.field);
+  const batchA = as.slice(0, -2);
+  const batchB = bs.slice(0, -2);
+  const m = as.length >= 2 ? (as[as.length - 2] ?? 1) : 1;
+  const cols = bs.length >= 2 ? (bs[bs.length - 1] ?? 1) : 1;
+  const batch =
+    broadcast([batchA, batchB]) ??
+    fail(n, `batch dims of [${as.join(', ')}] × [${bs.join(', ')}] do not broadcast`);
+  const flops = gemmFlops(product(batch), m, k, cols);
+  const sameBatch =
+    as.length >= 3 && as.length === bs.length && batchA.every((d, i) => d === batchB[i]);
+  if (sameBatch) {
+    const inputs = [ctx.ref(a, n.field), ctx.ref(b, n.field)];
+    ctx.emit(
+      { id: n.id, op: 'batched-matmul', inputs, output: output(n), forwardFlops: flops },
+      n.field,
+    );
     return;
   }
-  fail(
-    n,
-    `operands [${aShape.join(', ')}] × [${bShape.join(', ')}] need broadcasting, not supported`,
-  );
+  const shape = [...batch, ...(as.length >= 2 ? [m] : []), ...(bs.length >= 2 ? [cols] : [])];
+  emitExplicit(n, ctx, [a, b], shape, flops);
 };
 
 /**
- * Gemm: Y = alpha·A'·B' + beta·C with A' = transA ? Aᵀ : A, B' = transB ? Bᵀ : B. A `transB`
- * weight initializer is declared in [K, N] layout (same elements, so the same parameter count and
- * FLOPs); a C that is an initializer of N elements becomes the matmul bias, any other C an `add`.
- * alpha and beta scale values only and do not change the cost.
+ * Gemm: Y = alpha·A'·B' + beta·C with A' = transA ? Aᵀ : A, B' = transB ? Bᵀ : B; FLOPs
+ * 2·M·K·N (+ M·N for C). A `transB` weight is declared in [K, N] layout (same elements, so the
+ * same parameter count and FLOPs); a C that is stored data of N elements becomes the matmul bias,
+ * any other C an `add`. alpha and beta scale values only and do not change the cost.
  * @see https://onnx.ai/onnx/operators/onnx__Gemm.html
  */
 export const convertGemm: Converter = (n, ctx) => {
@@ -76,16 +101,16 @@ export const convertGemm: Converter = (n, ctx) => {
   let b: string;
   if (intAttr(n, 'transB', 0) === 1) {
     const kn = [...bShape].reverse();
-    const asWeight = ctx.isInitializer(bName) ? ctx.use(bName, n.field, kn) : undefined;
+    const asWeight = ctx.isStored(bName) ? ctx.use(bName, n.field, kn) : undefined;
     b = asWeight ?? transposed(n, ctx, bName, 'transpose_b');
   } else b = ctx.ref(bName, n.field);
+  const [rows, k] = ctx.tensors.get(a)?.shape ?? [1, 1];
   const cols = ctx.tensors.get(b)?.shape[1] ?? 0;
   const inputs = [a, b];
   let addC: string | undefined;
   if (cName !== undefined) {
-    const cShape = ctx.shape(cName, n.field);
     const bias =
-      product(cShape) === cols && ctx.isInitializer(cName)
+      elements(ctx, cName, n.field) === cols && ctx.isStored(cName)
         ? ctx.use(cName, n.field, [cols])
         : undefined;
     if (bias !== undefined) inputs.push(bias);
@@ -93,67 +118,42 @@ export const convertGemm: Converter = (n, ctx) => {
   }
   const out = output(n);
   const mm = addC === undefined ? out : ctx.fresh(`${out}/matmul`);
-  ctx.emit({ id: n.id, op: 'matmul', inputs, output: mm }, n.field);
-  if (addC !== undefined)
-    ctx.emit({ id: `${n.id}/add_c`, op: 'add', inputs: [mm, addC], output: out }, n.field);
-};
-
-/** One value for a per-spatial-dim list (strides, pads), or fail when the dims differ. */
-function uniform(n: NodeView, name: string, values: readonly number[], fallback: number): number {
-  const first = values[0] ?? fallback;
-  if (values.some((v) => v !== first))
-    fail(n, `${name} [${values.join(', ')}] must be equal per dim`);
-  return first;
-}
-
-/**
- * Conv (2-D, group 1, dilation 1): pads must be symmetric and equal, strides equal; `auto_pad`
- * SAME_* is accepted for stride 1 and odd kernels (padding (k−1)/2). The ONNX attributes are kept
- * next to the operator-graph `stride`/`padding`.
- * @see https://onnx.ai/onnx/operators/onnx__Conv.html
- */
-export const convertConv: Converter = (n, ctx) => {
-  const [x, w, bias] = [requiredInput(n, 0), requiredInput(n, 1), optionalInput(n, 2)];
-  const wShape = ctx.shape(w, n.field);
-  if (ctx.shape(x, n.field).length !== 4 || wShape.length !== 4)
-    fail(n, 'only 2-D (NCHW) convolutions are supported');
-  const group = intAttr(n, 'group', 1);
-  if (group !== 1) fail(n, `group ${group} (grouped/depthwise convolution) is not supported`);
-  const dilations = intsAttr(n, 'dilations') ?? [1, 1];
-  if (dilations.some((d) => d !== 1))
-    fail(n, `dilations [${dilations.join(', ')}] are not supported`);
-  const kernel = intsAttr(n, 'kernel_shape') ?? wShape.slice(2);
-  const strides = intsAttr(n, 'strides') ?? [1, 1];
-  const stride = uniform(n, 'strides', strides, 1);
-  const autoPad = stringAttr(n, 'auto_pad', 'NOTSET');
-  let pads = intsAttr(n, 'pads') ?? [0, 0, 0, 0];
-  if (autoPad === 'VALID') pads = [0, 0, 0, 0];
-  else if (autoPad.startsWith('SAME')) {
-    if (stride !== 1 || kernel.some((k) => k % 2 === 0))
-      fail(n, `auto_pad ${autoPad} needs stride 1 and odd kernels`);
-    pads = [...kernel, ...kernel].map((k) => (k - 1) / 2);
+  const flops = gemmFlops(1, rows ?? 1, k ?? 1, cols, inputs.length > 2);
+  ctx.emit({ id: n.id, op: 'matmul', inputs, output: mm, forwardFlops: flops }, n.field);
+  if (addC !== undefined) {
+    const id = ctx.nodeId(`${n.id}/add_c`);
+    ctx.emit(
+      { id, op: 'add', inputs: [mm, addC], output: out, forwardFlops: (rows ?? 1) * cols },
+      n.field,
+    );
   }
-  const padding = uniform(n, 'pads', pads, 0);
-  const inputs = [ctx.ref(x, n.field), ctx.ref(w, n.field)];
-  if (bias !== undefined) inputs.push(ctx.ref(bias, n.field));
-  const attributes = { stride, padding, kernel_shape: kernel, strides, pads, group };
-  ctx.emit({ id: n.id, op: 'conv2d', inputs, output: output(n), attributes }, n.field);
 };
 
 /**
- * Gather along axis 0 from a rank-2 initializer table → `embedding` (token lookup). Other
- * Gathers (shape arithmetic, gathers of activations) are not supported.
+ * Gather: along axis 0 of a rank-2 stored table → `embedding` (token lookup, 0 FLOPs); any other
+ * Gather (of activations, other axes) moves data → an explicit-shape node of shape
+ * data[:axis] + indices + data[axis + 1:].
  * @see https://onnx.ai/onnx/operators/onnx__Gather.html
  */
 export const convertGather: Converter = (n, ctx) => {
-  const [table, ids] = [requiredInput(n, 0), requiredInput(n, 1)];
-  const tableShape = ctx.shape(table, n.field);
-  const gatherAxis = axis(n, intAttr(n, 'axis', 0), tableShape.length);
-  if (!ctx.isInitializer(table) || tableShape.length !== 2 || gatherAxis !== 0)
-    fail(n, 'only an embedding lookup (axis 0 into a rank-2 initializer table) is supported');
-  const inputs = [ctx.ref(ids, n.field), ctx.ref(table, n.field)];
-  ctx.emit(
-    { id: n.id, op: 'embedding', inputs, output: output(n), dtype: ctx.dtype(table) },
-    n.field,
-  );
+  const [data, ids] = [requiredInput(n, 0), requiredInput(n, 1)];
+  const dataShape = ctx.shape(data, n.field);
+  const idsShape = ctx.shape(ids, n.field);
+  const at = axis(n, intAttr(n, 'axis', 0), dataShape.length);
+  if (ctx.isStored(data) && dataShape.length === 2 && at === 0 && idsShape.length > 0) {
+    const inputs = [ctx.ref(ids, n.field), ctx.ref(data, n.field)];
+    const e = {
+      id: n.id,
+      op: 'embedding' as const,
+      inputs,
+      output: output(n),
+      dtype: ctx.dtype(data),
+      forwardFlops: 0,
+    };
+    ctx.emit({ ...e, elemType: ctx.elemType(data) }, n.field);
+    return;
+  }
+  const shape = [...dataShape.slice(0, at), ...idsShape, ...dataShape.slice(at + 1)];
+  if (shape.length === 0) shape.push(1);
+  emitExplicit(n, ctx, [data, ids], shape, 0);
 };

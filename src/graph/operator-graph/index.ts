@@ -4,7 +4,15 @@ export { parseOperatorGraph, graphInputs } from './validate.js';
 export { inferOutputShape } from './shapes.js';
 export { operatorGraphSchema } from './schema.js';
 export type { OperatorGraphJson } from './schema.js';
-export { OPERATOR_KINDS, MAX_GRAPH_NODES, DTYPE_BYTES, DEFAULT_DTYPE } from './types.js';
+export {
+  OPERATOR_KINDS,
+  MAX_GRAPH_NODES,
+  MAX_IMPORTED_GRAPH_NODES,
+  DTYPE_BYTES,
+  DEFAULT_DTYPE,
+} from './types.js';
+export { findRepeatedBlocks, withRepeatedBlocks } from './repeated-blocks.js';
+export type { ParseOptions } from './validate.js';
 export type {
   OperatorGraph,
   OperatorNode,
@@ -12,4 +20,6 @@ export type {
   TensorSpec,
   Dtype,
   AttributeValue,
+  OperatorCost,
+  RepeatedBlock,
 } from './types.js';

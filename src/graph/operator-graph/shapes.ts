@@ -93,21 +93,60 @@ function attentionShape(ctx: ShapeContext): Shape {
   return q;
 }
 
+/** A per-spatial-dim list attribute (`strides`, `dilations`), else the scalar one for every dim. */
+function spatialAttr(ctx: ShapeContext, key: string, scalar: string, fallback: number): number[] {
+  const v = ctx.attributes[key];
+  if (v === undefined) return [0, 1].map(() => numberAttr(ctx, scalar, fallback));
+  const list = listAttr(ctx, key, []);
+  if (list.length !== 2) fail(ctx, `attributes.${key}`, 'must have 2 entries (H, W)');
+  return [...list];
+}
+
+/**
+ * conv2d: x [N, C, H, W] · w [O, C/group, kh, kw] → [N, O, H', W'], with
+ * H' = floor((H + padBegin + padEnd − dilation·(kh − 1) − 1) / stride) + 1 (ONNX Conv). Scalar
+ * `stride`/`padding` apply to both dims; the ONNX-style lists `strides`, `pads` [hb, wb, he, we],
+ * `dilations` and `group` (default 1) win when present. With `transposed: true` (ONNX
+ * ConvTranspose) w is [C, O/group, kh, kw] and H' = stride·(H − 1) + output_padding +
+ * dilation·(kh − 1) + 1 − padBegin − padEnd.
+ */
 function conv2dShape(ctx: ShapeContext): Shape {
   inputCount(ctx, 2, 3);
   const x = input(ctx, 0, 4);
   const w = input(ctx, 1, 4);
-  if (x.length !== 4 || w.length !== 4 || x[1] !== w[1])
-    fail(ctx, 'inputs[1]', `channels differ: x [${x.join(', ')}], w [${w.join(', ')}]`);
-  if (ctx.inputs.length === 3 && !same(input(ctx, 2), [w[0] as number]))
-    fail(ctx, 'inputs[2]', `bias must be [${w[0]}]`);
-  const stride = numberAttr(ctx, 'stride', 1);
+  const group = numberAttr(ctx, 'group', 1);
+  const transposed = ctx.attributes['transposed'] === true;
+  if (x.length !== 4 || w.length !== 4 || group < 1)
+    fail(ctx, 'inputs[1]', `x [${x.join(', ')}] and w [${w.join(', ')}] must be rank 4`);
+  const inChannels = transposed ? (w[0] as number) : (w[1] as number) * group;
+  const outChannels = transposed ? (w[1] as number) * group : (w[0] as number);
+  if (x[1] !== inChannels || (!transposed && (w[0] as number) % group !== 0))
+    fail(
+      ctx,
+      'inputs[1]',
+      `channels differ: x [${x.join(', ')}], w [${w.join(', ')}], group ${group}`,
+    );
+  if (ctx.inputs.length === 3 && !same(input(ctx, 2), [outChannels]))
+    fail(ctx, 'inputs[2]', `bias must be [${outChannels}]`);
+  const strides = spatialAttr(ctx, 'strides', 'stride', 1);
+  const dilations = spatialAttr(ctx, 'dilations', 'dilation', 1);
   const padding = numberAttr(ctx, 'padding', 0);
-  const out = (size: number, kernel: number): number =>
-    Math.floor((size + 2 * padding - kernel) / stride) + 1;
-  const [h, wd] = [out(x[2] as number, w[2] as number), out(x[3] as number, w[3] as number)];
-  if (stride < 1 || h < 1 || wd < 1) fail(ctx, 'attributes', 'stride/padding give an empty output');
-  return [x[0] as number, w[0] as number, h, wd];
+  const pads =
+    ctx.attributes['pads'] === undefined
+      ? [padding, padding, padding, padding]
+      : listAttr(ctx, 'pads', []);
+  const outPad =
+    ctx.attributes['output_padding'] === undefined ? [0, 0] : listAttr(ctx, 'output_padding', []);
+  const out = [0, 1].map((i) => {
+    const [size, kernel] = [x[2 + i] as number, w[2 + i] as number];
+    const [s, d] = [strides[i] ?? 1, dilations[i] ?? 1];
+    const padSum = (pads[i] ?? 0) + (pads[i + 2] ?? 0);
+    if (transposed) return s * (size - 1) + (outPad[i] ?? 0) + d * (kernel - 1) + 1 - padSum;
+    return Math.floor((size + padSum - d * (kernel - 1) - 1) / s) + 1;
+  });
+  if (strides.some((s) => s < 1) || out.some((d) => d < 1))
+    fail(ctx, 'attributes', 'stride/padding give an empty output');
+  return [x[0] as number, outChannels, ...out];
 }
 
 function normShape(ctx: ShapeContext): Shape {
@@ -142,9 +181,16 @@ function embeddingShape(ctx: ShapeContext): Shape {
   return [...ids, table[1] as number];
 }
 
+/**
+ * reduce: over `axes` (default the last), `keepdims`. With `kernel_shape` (pooling, ONNX
+ * MaxPool/AveragePool) the window slides over the trailing dims instead: per dim
+ * out = round((in + padBegin + padEnd − dilation·(k − 1) − 1) / stride) + 1, round = floor, or
+ * ceil with `ceil_mode: 1`.
+ */
 function reduceShape(ctx: ShapeContext): Shape {
   inputCount(ctx, 1, 1);
   const x = input(ctx, 0);
+  if (ctx.attributes['kernel_shape'] !== undefined) return poolShape(ctx, x);
   const axes = listAttr(ctx, 'axes', [x.length - 1]).map((a) => normAxis(a, x.length));
   if (axes.some((a) => a < 0 || a >= x.length))
     fail(ctx, 'attributes.axes', `out of range for rank ${x.length}`);
@@ -152,7 +198,51 @@ function reduceShape(ctx: ShapeContext): Shape {
   return x.flatMap((d, i) => (axes.includes(i) ? (keep ? [1] : []) : [d]));
 }
 
+function poolShape(ctx: ShapeContext, x: Shape): Shape {
+  const kernel = listAttr(ctx, 'kernel_shape', []);
+  const n = kernel.length;
+  if (n < 1 || n > x.length - 1)
+    fail(ctx, 'attributes.kernel_shape', `bad rank for [${x.join(', ')}]`);
+  const strides = listAttr(
+    ctx,
+    'strides',
+    kernel.map(() => 1),
+  );
+  const dilations = listAttr(
+    ctx,
+    'dilations',
+    kernel.map(() => 1),
+  );
+  const pads = listAttr(
+    ctx,
+    'pads',
+    [...kernel, ...kernel].map(() => 0),
+  );
+  const round = ctx.attributes['ceil_mode'] === 1 ? Math.ceil : Math.floor;
+  const lead = x.slice(0, x.length - n);
+  const out = x.slice(x.length - n).map((d, i) => {
+    const span = (dilations[i] ?? 1) * ((kernel[i] ?? 1) - 1) + 1;
+    return round((d + (pads[i] ?? 0) + (pads[i + n] ?? 0) - span) / (strides[i] ?? 1)) + 1;
+  });
+  if (out.some((d) => d < 1) || strides.some((s) => s < 1))
+    fail(ctx, 'attributes.kernel_shape', `window does not fit [${x.join(', ')}]`);
+  return [...lead, ...out];
+}
+
+/**
+ * reshape: `shape` holds the same elements as the input. With `explicitShape: true` the node
+ * stands for an op whose result the graph does not model element by element (ONNX Slice, Pad,
+ * Resize, Expand, Tile, Gather of activations, Einsum, …): it takes 1..64 inputs and its output
+ * is `shape` as given; the node's `cost` says what it does.
+ */
 function reshapeShape(ctx: ShapeContext): Shape {
+  if (ctx.attributes['explicitShape'] === true) {
+    inputCount(ctx, 1, 64);
+    const shape = listAttr(ctx, 'shape', []);
+    if (shape.length > 8 || shape.some((d) => d < 1))
+      fail(ctx, 'attributes.shape', `[${shape.join(', ')}] must be ≤ 8 positive dims`);
+    return shape;
+  }
   inputCount(ctx, 1, 1);
   const x = input(ctx, 0);
   const shape = listAttr(ctx, 'shape', x);

@@ -33,6 +33,13 @@ export type OperatorKind = (typeof OPERATOR_KINDS)[number];
 /** Largest accepted graph, in nodes (keeps the ILP and the stage DP tractable). */
 export const MAX_GRAPH_NODES = 5_000;
 
+/**
+ * Largest graph accepted from an importer (`parseOperatorGraph(json, { maxNodes })`): real ONNX
+ * exports have thousands of nodes, and repeated blocks ({@link RepeatedBlock}) let a planner
+ * cost each distinct block once.
+ */
+export const MAX_IMPORTED_GRAPH_NODES = 100_000;
+
 /** Element formats the format knows; bytes per element in {@link DTYPE_BYTES}. */
 export const DTYPE_BYTES = {
   fp32: 4,
@@ -61,16 +68,47 @@ export interface TensorSpec {
 
 export type AttributeValue = number | string | boolean | readonly number[];
 
+/**
+ * The forward cost of one node as its source computed it from the op's own semantics (the ONNX
+ * importer's per-op rules, src/graph/onnx/cost-*.ts), for nodes whose kind only approximates the
+ * op (a `reshape` with `explicitShape` standing for Resize, a `conv2d` standing for
+ * ConvTranspose, `silu` for Tanh). Absent on hand-written graphs: the kind's formula applies.
+ */
+export interface OperatorCost {
+  /** FLOPs of one forward pass (a count; one multiply-add = 2 FLOPs). */
+  readonly forwardFlops: number;
+  /** Bytes read and written by one forward pass. */
+  readonly forwardBytes: number;
+}
+
 export interface OperatorNode {
   readonly id: string;
   readonly op: OperatorKind;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly attributes: Readonly<Record<string, AttributeValue>>;
+  readonly cost?: OperatorCost;
+}
+
+/**
+ * A run of identical blocks in the topological node order: block k is
+ * `nodes[starts[k] .. starts[k] + nodeCount)`, and every block has the same ops, attributes,
+ * tensor shapes and internal wiring (a transformer exported layer by layer). A stage DP or an
+ * intra-op ILP can cost one block and reuse the answer for the others.
+ */
+export interface RepeatedBlock {
+  /** Stable hash of one block's structure (equal signatures = interchangeable blocks). */
+  readonly signature: string;
+  /** Nodes per block. */
+  readonly nodeCount: number;
+  /** Index in `nodes` of each block's first node, ascending; contiguous blocks. */
+  readonly starts: readonly number[];
 }
 
 /** A validated operator graph; `nodes` are in a topological order (stable: input order first). */
 export interface OperatorGraph {
   readonly tensors: Readonly<Record<string, TensorSpec>>;
   readonly nodes: readonly OperatorNode[];
+  /** Repeated structure, when found (`findRepeatedBlocks`); the ONNX importer always sets it. */
+  readonly repeatedBlocks?: readonly RepeatedBlock[];
 }

@@ -4,10 +4,15 @@
  * tensor produced twice, cycle, shapes (in topological order).
  */
 import { GraphInputError } from './errors.js';
-import { operatorGraphSchema, type OperatorGraphJson } from './schema.js';
+import {
+  importedOperatorGraphSchema,
+  operatorGraphSchema,
+  type OperatorGraphJson,
+} from './schema.js';
 import { inferOutputShape } from './shapes.js';
 import {
   DEFAULT_DTYPE,
+  MAX_GRAPH_NODES,
   OPERATOR_KINDS,
   type OperatorGraph,
   type OperatorKind,
@@ -135,14 +140,30 @@ function checkShapes(json: OperatorGraphJson, order: readonly number[]): void {
   }
 }
 
+export interface ParseOptions {
+  /**
+   * Most nodes accepted: {@link MAX_GRAPH_NODES} (the default, for hand-written JSON) or up to
+   * `MAX_IMPORTED_GRAPH_NODES` for importers (ONNX).
+   */
+  readonly maxNodes?: number;
+}
+
 /**
  * Validate an operator-graph JSON document.
  * @param input parsed JSON (unknown)
  * @returns the graph with defaults filled in and nodes in topological order
  * @throws GraphInputError with a JSON-path `field` (e.g. `graph.nodes[3].inputs[1]`)
  */
-export function parseOperatorGraph(input: unknown): OperatorGraph {
-  const parsed = operatorGraphSchema.safeParse(input);
+export function parseOperatorGraph(input: unknown, options: ParseOptions = {}): OperatorGraph {
+  const maxNodes = options.maxNodes ?? MAX_GRAPH_NODES;
+  const given = (input as { nodes?: unknown } | null)?.nodes;
+  if (Array.isArray(given) && given.length > maxNodes)
+    throw new GraphInputError(
+      `${ROOT}.nodes`,
+      `graph has ${given.length} nodes, over the limit of ${maxNodes}`,
+    );
+  const schema = maxNodes > MAX_GRAPH_NODES ? importedOperatorGraphSchema : operatorGraphSchema;
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new GraphInputError(jsonPath(issue?.path ?? []), issue?.message ?? 'invalid graph');
@@ -167,6 +188,7 @@ export function parseOperatorGraph(input: unknown): OperatorGraph {
       inputs: n.inputs,
       outputs: n.outputs,
       attributes: n.attributes ?? {},
+      ...(n.cost === undefined ? {} : { cost: n.cost }),
     };
   });
   return { tensors, nodes };
