@@ -15,6 +15,16 @@ export interface EfficiencyPoint {
   readonly efficiency: number;
 }
 
+/** Memory a training process holds beside its tensors, per GPU. */
+export interface RuntimeMemory {
+  /** CUDA/HIP context, loaded kernels and library workspaces (outside the caching allocator). */
+  readonly contextBytes: number;
+  /** NCCL/RCCL buffers of one communicator in use (ring peers × channels × protocol buffers). */
+  readonly ncclBytesPerCommunicator: number;
+  /** Caching-allocator reserve beyond live tensors (fragmentation), a fraction of allocated. */
+  readonly allocatorFragmentationFraction: number;
+}
+
 export interface DeviceProfile {
   readonly id: string;
   readonly name: string;
@@ -29,6 +39,7 @@ export interface DeviceProfile {
   readonly memoryEfficiency: readonly EfficiencyPoint[];
   /** Fraction of flash-attention FLOPs throughput relative to the GEMM curve (kernel quality). */
   readonly attentionEfficiencyFactor: number;
+  readonly runtimeMemory: RuntimeMemory;
   readonly tdpWatts: number;
   readonly priceUsdPerGpuHour: number | null;
   readonly source: string;
