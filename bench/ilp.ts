@@ -31,6 +31,7 @@ const DEVICE: DeviceProfile = {
     ncclBytesPerCommunicator: 0,
     allocatorFragmentationFraction: 0,
   },
+  overlapInterferenceFraction: 0,
   tdpWatts: 700,
   priceUsdPerGpuHour: null,
   source: 'bench',

@@ -39,6 +39,8 @@ export const LIMITS = {
   sequenceSlices: 1024,
   constraintValues: 64,
   topK: 50,
+  /** training.memoryHeadroomFraction must be below this (exclusive). */
+  memoryHeadroomFraction: 0.5,
   /** Scenarios one study may expand to (also caps each axis list); larger specs are refused. */
   studyScenarios: 2000,
   maxCandidates: 200_000,

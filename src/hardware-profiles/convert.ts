@@ -51,6 +51,7 @@ export function deviceFromFile(file: DeviceFile): DeviceProfile {
       ncclBytesPerCommunicator: file.runtimeMemory.ncclBuffersMiBPerCommunicator * BYTES_PER_MIB,
       allocatorFragmentationFraction: file.runtimeMemory.allocatorFragmentationFraction,
     },
+    overlapInterferenceFraction: file.overlapInterferenceFraction,
     tdpWatts: file.tdpWatts,
     priceUsdPerGpuHour: file.priceUsdPerGpuHour,
     source: file.source,

@@ -40,6 +40,11 @@ export interface DeviceProfile {
   /** Fraction of flash-attention FLOPs throughput relative to the GEMM curve (kernel quality). */
   readonly attentionEfficiencyFactor: number;
   readonly runtimeMemory: RuntimeMemory;
+  /**
+   * Share of the shorter of two overlapped activities lost to contention for SMs and HBM: an
+   * overlapped compute c and communication k take max(c, k) + fraction · min(c, k).
+   */
+  readonly overlapInterferenceFraction: number;
   readonly tdpWatts: number;
   readonly priceUsdPerGpuHour: number | null;
   readonly source: string;

@@ -146,6 +146,7 @@ describe('bad files are rejected naming the file and field', () => {
       ncclBuffersMiBPerCommunicator: 256,
       allocatorFragmentationFraction: 0.05,
     },
+    overlapInterferenceFraction: 0.15,
     tdpWatts: 300,
     priceUsdPerGpuHour: null,
     pcieGeneration: 4,

@@ -21,6 +21,7 @@ export const DEVICE: DeviceProfile = {
     ncclBytesPerCommunicator: 0,
     allocatorFragmentationFraction: 0,
   },
+  overlapInterferenceFraction: 0,
   tdpWatts: 700,
   priceUsdPerGpuHour: null,
   source: 'test fixture',

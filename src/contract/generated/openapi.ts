@@ -510,8 +510,18 @@ export interface components {
             flashAttention?: boolean;
             /** @description Default: false. */
             dropout?: boolean;
-            /** @description Default: true. */
+            /** @description Data-parallel gradient reduction overlapped with the last backward (Megatron --overlap-grad-reduce, DDP/FSDP bucketing; DeepSpeed overlap_comm, never under its pipeline engine). Default: true. */
             overlapGradientReduce?: boolean;
+            /** @description Megatron --overlap-param-gather: the distributed optimizer's parameter all-gather runs in the next forward. Megatron only (400 otherwise). Default: true for megatron, false otherwise. */
+            overlapParameterGather?: boolean;
+            /** @description Megatron-Core --tp-comm-overlap (Transformer Engine userbuffers): TP collectives overlapped with their GEMMs when tp > 1 with sequence parallelism. Megatron only (400 otherwise). Default: false. */
+            overlapTensorParallelComm?: boolean;
+            /** @description Pipeline send/recv posted asynchronously and overlapped with compute (Megatron --overlap-p2p-communication, torch pipelining). DeepSpeed sends blocking (400 if true). Default: true, false for deepspeed. */
+            overlapPipelineP2p?: boolean;
+            /** @description FSDP / ZeRO-3 prefetch the next unit's parameters during the current unit's compute (DeepSpeed up to stage3_prefetch_bucket_size = 5e7 elements). Default: true. */
+            prefetchParameters?: boolean;
+            /** @description Share of each GPU's memory a plan must leave free: a strategy fits when its predicted peak is at most (1 − headroom) × capacity. Default: 0.05. */
+            memoryHeadroomFraction?: number;
             framework?: components["schemas"]["Framework"];
         };
         /** @enum {string} */
@@ -1239,6 +1249,11 @@ export interface components {
                 flashAttention?: boolean;
                 dropout?: boolean;
                 overlapGradientReduce?: boolean;
+                overlapParameterGather?: boolean;
+                overlapTensorParallelComm?: boolean;
+                overlapPipelineP2p?: boolean;
+                prefetchParameters?: boolean;
+                memoryHeadroomFraction?: number;
                 /** @enum {string} */
                 framework?: "megatron" | "deepspeed" | "fsdp";
             };
