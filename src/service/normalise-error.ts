@@ -128,10 +128,13 @@ function fromHttpError(error: unknown): ApiError | null {
   if (error instanceof URIError || (typeof status === 'number' && status >= 400 && status < 500)) {
     if (status === 413) return new ApiError('PAYLOAD_TOO_LARGE', error.message);
     if (status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', error.message);
-    const encoding = 'code' in error && typeof error.code === 'string' && error.code.startsWith('Z_');
+    const encoding =
+      'code' in error && typeof error.code === 'string' && error.code.startsWith('Z_');
     return new ApiError(
       'BAD_REQUEST',
-      encoding ? `request body does not match its Content-Encoding: ${error.message}` : error.message,
+      encoding
+        ? `request body does not match its Content-Encoding: ${error.message}`
+        : error.message,
     );
   }
   return null;
