@@ -6,7 +6,8 @@
  * (503 OVERLOADED with Retry-After otherwise); a caller that goes away while its job is queued
  * takes it out of the queue (AbortSignal). A job's time limit starts when a worker takes it, not
  * when it is queued, so fast plans do not time out under load; a worker still busy at the limit
- * (plus a short grace, so a search that stops itself at its deadline can still answer) is
+ * (plus a grace of a tenth of it, at most 2 s, so a search that stops itself at its deadline can
+ * still answer) is
  * terminated and replaced, and the job fails with the lane's timeout error. A worker that dies
  * mid-job (killed, out of memory) fails that job with 503 SERVICE_UNAVAILABLE + Retry-After and
  * is respawned at once.
@@ -78,8 +79,12 @@ interface Slot {
   started: boolean;
 }
 
-/** After the limit, a worker gets this long to send what it has before it is terminated. */
+/**
+ * After the limit, a worker gets a tenth of the limit, at most this long, to send what it has
+ * (a search that stops itself at its deadline still answers) before it is terminated.
+ */
 export const HARD_STOP_GRACE_MILLISECONDS = 2000;
+const HARD_STOP_GRACE_FRACTION = 0.1;
 /** A worker that dies while idle (e.g. at startup) is respawned after this, not in a tight loop. */
 const IDLE_RESPAWN_DELAY_MILLISECONDS = 1000;
 const isTypeScript = import.meta.url.endsWith('.ts');
@@ -204,7 +209,11 @@ export function createLane(options: LaneOptions): Lane {
       slot.job = job;
       job.slot = slot;
       // The clock starts now, when a worker takes the job (issue #17: not at submission).
-      const limit = job.timeLimitMilliseconds + HARD_STOP_GRACE_MILLISECONDS;
+      const grace = Math.min(
+        HARD_STOP_GRACE_MILLISECONDS,
+        HARD_STOP_GRACE_FRACTION * job.timeLimitMilliseconds,
+      );
+      const limit = job.timeLimitMilliseconds + grace;
       job.timer = setTimeout(() => onRunTimeout(job), limit);
       slot.worker.postMessage({
         id: job.id,
