@@ -16,6 +16,7 @@ import { ScheduleInputError, ScheduleValidationError } from '../schedule/index.j
 import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
 import type { ErrorCode, Issue } from '../contract/index.js';
 import { ApiError } from '../contract/index.js';
+import { StoreUnavailableError } from './studies/store/types.js';
 
 type ZodIssue = z.core.$ZodIssue;
 type Path = ZodIssue['path'];
@@ -220,6 +221,9 @@ function fromDomain(error: DomainError): ApiError {
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new ApiError('SERVICE_UNAVAILABLE', error.message, { cause: error });
+  }
   if (error instanceof ZodError) return fromZod(error);
   // No request carries action lists: a schedule that fails its check is one we generated (a bug).
   if (error instanceof DomainError && !(error instanceof ScheduleValidationError)) {

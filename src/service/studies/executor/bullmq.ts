@@ -35,6 +35,9 @@ export async function createBullmqExecutor(redisUrl: string): Promise<ScenarioEx
   // One listener per scenario in flight (job.waitUntilFinished); the service bounds that number.
   queue.setMaxListeners(0);
   events.setMaxListeners(0);
+  // Connection errors while Redis is away: waiting scenarios poll and resume (see above).
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
 
   const jobOptions = {
     attempts: JOB_ATTEMPTS,
