@@ -57,7 +57,7 @@ describe('service basics', () => {
     expect(without.status).toBe(401);
     expect(without.headers.get('content-type')).toMatch(PROBLEM_JSON);
     expect(without.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await without.json()).code).toBe('UNAUTHORIZED');
+    expect(((await without.json()) as { code: string }).code).toBe('UNAUTHORIZED');
     const wrong = await postJson(`${base}/v1/estimates`, {}, { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
     const right = await postJson(`${base}/v1/estimates`, {}, { authorization: 'Bearer s3cret' });
@@ -104,7 +104,7 @@ describe('service basics', () => {
     const res = await postJson(`${base}/v1/plans`, SMALL_PLAN);
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await res.json()).code).toBe('TOO_MANY_REQUESTS');
+    expect(((await res.json()) as { code: string }).code).toBe('TOO_MANY_REQUESTS');
   });
 });
 
@@ -123,7 +123,7 @@ describe('a plan worker that dies mid-request', () => {
     const res = await postJson(`${base}/v1/plans`, big);
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await res.json()).code).toBe('SERVICE_UNAVAILABLE');
+    expect(((await res.json()) as { code: string }).code).toBe('SERVICE_UNAVAILABLE');
     const next = await postJson(`${base}/v1/plans`, {
       ...SMALL_PLAN,
       search: { maxCandidates: 50, topK: 1 },

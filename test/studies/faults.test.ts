@@ -15,7 +15,7 @@ import { openSqliteStore } from '../../src/service/studies/store/sqlite.js';
 import { FIFTY_SCENARIOS, SMALL } from './fixtures.js';
 
 const catalog = loadProfileCatalog();
-const internalRows = (rows: readonly { error: { reason: string } | null }[]) =>
+const internalRows = (rows: readonly { error?: { reason: string } | null }[]) =>
   rows.filter((r) => r.error?.reason === 'internal');
 
 /** Pids of this process's direct children (the pool's scenario processes). */

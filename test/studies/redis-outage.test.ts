@@ -115,7 +115,7 @@ describe('Redis outage', () => {
     const waitedMs = performance.now() - t0;
     expect(during.status).toBe(503);
     expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await during.json()).code).toBe('SERVICE_UNAVAILABLE');
+    expect(((await during.json()) as { code: string }).code).toBe('SERVICE_UNAVAILABLE');
     expect(waitedMs).toBeLessThan(5000);
 
     // A worker told to stop while Redis is down still exits.
