@@ -16,7 +16,7 @@ import { ScheduleInputError, ScheduleValidationError } from '../schedule/index.j
 import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
 import type { ErrorCode, Issue } from '../contract/index.js';
 import { ApiError } from '../contract/index.js';
-import { StoreUnavailableError } from './studies/store/types.js';
+import { StoreUnavailableError } from './studies/index.js';
 
 type ZodIssue = z.core.$ZodIssue;
 type Path = ZodIssue['path'];

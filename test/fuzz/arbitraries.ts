@@ -116,7 +116,7 @@ export function schemaArb(input: Schema, depth = 0): fc.Arbitrary<unknown> {
     ? (s['type'] as string[])
     : [s['type'] as string | undefined];
   const one = (t: string | undefined): fc.Arbitrary<unknown> => {
-    switch (t) {
+    switch (t ?? 'any') {
       case 'object':
         return objectArb(s, depth);
       case 'array': {
@@ -175,7 +175,7 @@ function mutate(value: unknown, path: readonly number[], replacement: unknown): 
   if (Array.isArray(value)) {
     if (value.length === 0) return [replacement];
     const at = head % value.length;
-    return value.map((v, i) => (i === at ? mutate(v, rest, replacement) : v));
+    return value.map((v: unknown, i) => (i === at ? mutate(v, rest, replacement) : v));
   }
   const keys = Object.keys(value);
   if (keys.length === 0) return { [String(head)]: replacement };
@@ -226,7 +226,7 @@ function budgeted(path: string, body: unknown): unknown {
   }
   const limit = (search as Record<string, unknown> | undefined)?.['timeLimitSeconds'];
   const seconds = typeof limit === 'number' ? Math.min(limit, 1) : 1;
-  return { ...record, search: { ...(search as object | undefined), timeLimitSeconds: seconds } };
+  return { ...record, search: { ...search, timeLimitSeconds: seconds } };
 }
 
 /** Path ids: plausible, key-like, malformed escapes, huge. */

@@ -120,7 +120,7 @@ describe('Redis outage', () => {
 
     // A worker told to stop while Redis is down still exits.
     spare?.kill('SIGTERM');
-    expect(await stopped(spare as ChildProcess)).toBe(0);
+    expect(await stopped(spare)).toBe(0);
 
     redis = await redisOn(port);
     await studies.settled(id);
@@ -138,6 +138,6 @@ describe('Redis outage', () => {
     await executor.close();
     await store.close();
     worker?.kill('SIGTERM');
-    await stopped(worker as ChildProcess);
+    await stopped(worker);
   }, 180_000);
 });
