@@ -62,7 +62,7 @@ function estimateBodies(): string[] {
   ];
   for (const s of shapes) {
     for (const mbs of [1, 2]) {
-      for (const zero of [0, 1, 2, 3]) {
+      for (const zero of [2, 3]) {
         for (const recompute of ['none', 'full']) {
           const dp = (s.nodes * 8) / (s.tp * s.pp);
           bodies.push(
