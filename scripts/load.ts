@@ -2,7 +2,7 @@
  * npm run load [estimates|plans|streams|all]: load checks against the built server (issue #17).
  *
  *  estimates  open-loop POST /v1/estimates at 500 req/s for 60 s (latency measured from each
- *             request's scheduled time, so a stall cannot hide), 64 distinct bodies; then rising
+ *             request's scheduled time, so a stall cannot hide), 32 distinct bodies; then rising
  *             rates, 10 s each, until p99 ≥ 50 ms or an error: the highest rate that held.
  *  plans      200 distinct top-50 plans in a row (gpt3-175b on 128 × dgx-a100-80gb, global batch
  *             varied), RSS sampled throughout; the server must stay alive.
