@@ -8,7 +8,8 @@ export type { Planner, PlannerDeps } from './planner.js';
 export { HETEROGENEOUS_PLAN_MESSAGE, createPlanner } from './planner.js';
 export type { PlanCache, PlanCacheOptions, PlanOutcome, StoredPlanOutcome } from './plan-cache.js';
 export { createPlanCache, planId } from './plan-cache.js';
-export type { PlanPool, PlanPoolOptions } from './worker-pool.js';
+export type { PlanPool, PlanPoolOptions, PlanPoolStats, RenderJob } from './worker-pool.js';
+export type { RenderedBytes } from './plan-renders.js';
 export { createPlanPool } from './worker-pool.js';
 export { runEstimate, runPlan } from './plan-service.js';
 export { runClusterSelection } from './cluster-selection.js';
@@ -16,7 +17,7 @@ export type { RenderedSchedule } from './schedules.js';
 export { renderSchedule, simulateRequestedSchedule } from './schedules.js';
 export { acceleratorList, clusterPresetList, modelDetail, modelList } from './catalog-views.js';
 export { toApiError } from './normalise-error.js';
-export { resultToApi, snapshotToApi, studyErrorToApi } from './study-views.js';
+export { analysisToApi, resultToApi, snapshotToApi, studyErrorToApi } from './study-views.js';
 export * from './studies/index.js';
 export { estimateFromInput, planFromInput, selectClusterFromInput } from './from-input.js';
 // The study domain's renderers and analysis, for the routes and the CLI.

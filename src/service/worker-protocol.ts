@@ -1,21 +1,57 @@
 /** Messages between the main thread and plan workers (plain, structured-cloneable data). */
-import type { ClusterSelectionResponse, ErrorCode, Issue } from '../contract/index.js';
+import type {
+  ClusterSelectionResponse,
+  ErrorCode,
+  ExportFormat,
+  Issue,
+  ScheduleFormat,
+  ScheduleRequest,
+} from '../contract/index.js';
 import type { SelectionProblem } from './cluster-selection.js';
 import type { StoredPlanOutcome } from './plan-cache.js';
 import type { PlanProblem } from './plan-problem.js';
+import type { RenderedBytes } from './plan-renders.js';
 
-/** What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request. */
+/**
+ * What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request; or
+ * a render — an export or schedule of a cached plan (its domain bytes), or POST /v1/schedules.
+ */
 export type WorkerJob =
   | { readonly kind: 'plan'; readonly problem: PlanProblem }
-  | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem };
+  | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem }
+  | {
+      readonly kind: 'plan-export';
+      readonly domain: Uint8Array;
+      readonly format: ExportFormat;
+      readonly alternative: number | undefined;
+    }
+  | {
+      readonly kind: 'plan-schedule';
+      readonly domain: Uint8Array;
+      readonly format: ScheduleFormat;
+      readonly alternative: number | undefined;
+    }
+  | {
+      readonly kind: 'schedule';
+      readonly request: ScheduleRequest;
+      readonly format: ScheduleFormat;
+    };
 
 export type WorkerResult =
-  | { readonly kind: 'plan'; readonly outcome: StoredPlanOutcome }
-  | { readonly kind: 'cluster-selection'; readonly response: ClusterSelectionResponse };
+  | {
+      readonly kind: 'plan';
+      readonly outcome: StoredPlanOutcome;
+      /** Candidates the search evaluated (for /metrics). */
+      readonly candidates: number;
+    }
+  | { readonly kind: 'cluster-selection'; readonly response: ClusterSelectionResponse }
+  | { readonly kind: 'rendered'; readonly rendered: RenderedBytes };
 
 export interface WorkerRequest {
   readonly id: number;
   readonly job: WorkerJob;
+  /** The job's time limit, counted from when the worker receives it. */
+  readonly timeLimitMilliseconds: number;
 }
 
 export interface SerialisedError {
@@ -31,3 +67,10 @@ export interface SerialisedError {
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly result: WorkerResult }
   | { readonly id: number; readonly ok: false; readonly error: SerialisedError };
+
+/** A worker's first message, once its modules are loaded (readiness). */
+export interface WorkerReady {
+  readonly ready: true;
+}
+
+export type WorkerMessage = WorkerReply | WorkerReady;
