@@ -678,6 +678,23 @@ export interface components {
             activations: number;
             other: number;
         };
+        ValueRange: {
+            low: number;
+            high: number;
+        };
+        /** @description Communication overlapped with compute per step (hidden; timeSeconds holds what stays exposed). */
+        HiddenCommSeconds: {
+            tensorParallelComm: number;
+            dataParallelComm: number;
+            pipelineComm: number;
+        };
+        /** @description The runner-up against the best, and whether the model's error band can tell them apart. */
+        RunnerUp: {
+            stepTimeSeconds: number;
+            slowerByFraction: number;
+            withinErrorBand: boolean;
+            note: string;
+        };
         TimeBreakdown: {
             compute: number;
             recompute: number;
@@ -710,8 +727,21 @@ export interface components {
             fits: boolean;
             peakMemoryBytesPerGpu: number;
             memoryCapacityBytesPerGpu: number;
+            /** @description Capacity × (1 − training.memoryHeadroomFraction); fits means the peak stays within it. */
+            usableMemoryBytesPerGpu: number;
+            /** @description usableMemoryBytesPerGpu − peakMemoryBytesPerGpu (negative when it does not fit). */
+            memoryMarginBytes: number;
+            /** @description Fits, but the upper end of peakMemoryRangeBytes exceeds the usable memory. */
+            nearCapacity: boolean;
+            /** @description Where the measured peak lies for 80% of the validated runs (npm run validate residuals, profiles/calibration/accuracy.json). */
+            peakMemoryRangeBytes: components["schemas"]["ValueRange"];
+            /** @description Where the measured step time lies for 80% of the validated runs of this framework. */
+            stepTimeRangeSeconds: components["schemas"]["ValueRange"];
+            /** @description Validated runs behind the step-time band. */
+            errorBandRows: number;
             memoryBytes: components["schemas"]["MemoryBreakdown"];
             timeSeconds: components["schemas"]["TimeBreakdown"];
+            hiddenCommSeconds: components["schemas"]["HiddenCommSeconds"];
             modelFlopsPerStep: number;
             hardwareFlopsPerStep: number;
             stages: components["schemas"]["StageEstimate"][];
@@ -755,6 +785,8 @@ export interface components {
             idleNodes: number;
             /** @description The best step time on every given node; null when no plan fits on all of them. */
             allNodesStepTimeSeconds: number | null;
+            /** @description The first alternative against the best (null without alternatives). */
+            runnerUp: components["schemas"]["RunnerUp"] | null;
         };
         PlanResponse: {
             /** @description sha256 hex of the canonical JSON of the normalised request; GET /v1/plans/{id}. */
