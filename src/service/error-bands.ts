@@ -26,7 +26,7 @@ export interface EstimateBands {
 
 /** The framework's own band when validation has one, else the band over all rows. */
 export function bandFor(
-  bands: AccuracyBands['stepTime'] | AccuracyBands['peakMemory'],
+  bands: AccuracyBands['stepTime']  ,
   framework: Framework,
 ): ErrorBand {
   return bands[framework] ?? bands.all;
