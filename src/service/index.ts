@@ -19,6 +19,8 @@ export { toApiError } from './normalise-error.js';
 export { resultToApi, snapshotToApi, studyErrorToApi } from './study-views.js';
 export * from './studies/index.js';
 export { estimateFromInput, planFromInput, selectClusterFromInput } from './from-input.js';
+export type { OffThreadOptions, OffThreadPlan, OffThreadRunner } from './off-thread.js';
+export { createOffThreadRunner } from './off-thread.js';
 // The study domain's renderers and analysis, for the routes and the CLI.
 export { analyseStudy, isFeasible, paretoSvg, resultsToCsv, scalingSvg } from '../studies/index.js';
-export type { ScenarioResult, StudyAnalysis } from '../studies/index.js';
+export type { ModelAnalysis, ScenarioResult, StudyAnalysis } from '../studies/index.js';
