@@ -28,7 +28,18 @@ const ExportsQuery = z.object({
     .pipe(z.array(ExportFormat).max(5))
     .exactOptional(),
 });
-const ExportQuery = z.object({ format: ExportFormat, alternative: Index });
+const Limit = z
+  .string()
+  .regex(/^\d+$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.int().min(1).max(LIMITS.rankMapRanks))
+  .exactOptional();
+const ExportQuery = z
+  .object({ format: ExportFormat, alternative: Index, offset: Index, limit: Limit })
+  .refine((q) => q.format === 'rankmap' || (q.offset === undefined && q.limit === undefined), {
+    message: 'offset and limit page the rank map: use them with format=rankmap',
+    path: ['offset'],
+  });
 const ScheduleQuery = z.object({ format: ScheduleFormat.default('json'), alternative: Index });
 
 /** ?exports=a,b joins search.exports. */
@@ -65,8 +76,12 @@ export function addPlanRoutes(router: Router, planner: Planner): void {
   });
 
   router.get('/v1/plans/:id/export', (req, res) => {
-    const { format, alternative } = ExportQuery.parse(req.query);
-    res.json(planner.exportPlan(req.params.id, format, alternative));
+    const { format, alternative, offset, limit } = ExportQuery.parse(req.query);
+    const page = {
+      ...(offset === undefined ? {} : { offset }),
+      ...(limit === undefined ? {} : { limit }),
+    };
+    res.json(planner.exportPlan(req.params.id, format, alternative, page));
   });
 
   router.get('/v1/plans/:id/schedule', (req, res) => {

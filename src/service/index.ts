@@ -4,7 +4,7 @@
  * byte-bounded plan cache, turns every thrown error into an ApiError, and hosts the study
  * infrastructure (service/studies). Nothing here knows HTTP.
  */
-export type { Planner, PlannerDeps } from './planner.js';
+export type { Planner, PlannerDeps, RankMapPage } from './planner.js';
 export { HETEROGENEOUS_PLAN_MESSAGE, createPlanner } from './planner.js';
 export type { PlanCache, PlanCacheOptions, PlanOutcome, StoredPlanOutcome } from './plan-cache.js';
 export { createPlanCache, planId } from './plan-cache.js';

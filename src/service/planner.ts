@@ -4,7 +4,8 @@
  * in a worker (or inline without a pool), keeps the serialised answer by its content-hash id, and
  * produces exports and schedules of cached plans. No HTTP here.
  */
-import { ApiError } from '../contract/index.js';
+import { ApiError, LIMITS } from '../contract/index.js';
+import { rankMap } from '../export/index.js';
 import type {
   ApiPlanExport,
   ClusterSelectionRequest,
@@ -19,7 +20,7 @@ import type {
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import type { Plan } from '../plan/index.js';
 import { prepareClusterSelection, solveClusterSelection } from './cluster-selection.js';
-import { planExport } from './map-export.js';
+import { exportToApi, planExport } from './map-export.js';
 import type { PlanCache, PlanDomain, StoredPlanOutcome } from './plan-cache.js';
 import { readPlanDomain, storePlanOutcome } from './plan-cache.js';
 import { preparePlan } from './plan-problem.js';
@@ -30,6 +31,12 @@ import type { PlanPool } from './worker-pool.js';
 
 export const HETEROGENEOUS_PLAN_MESSAGE =
   'heterogeneous plan: stock launchers cannot express per-stage device types / per-replica micro-batch counts; see best.launcher';
+
+/** A page of the rank map: `limit` ranks from global rank `offset` (format=rankmap only). */
+export interface RankMapPage {
+  readonly offset?: number;
+  readonly limit?: number;
+}
 
 export interface PlannerDeps {
   readonly catalog: ProfileCatalog;
@@ -43,7 +50,12 @@ export interface Planner {
   plan(request: PlanRequest): Promise<{ readonly id: string; readonly stored: StoredPlanOutcome }>;
   /** A cached answer, or 404 naming the id. */
   cached(id: string): StoredPlanOutcome;
-  exportPlan(id: string, format: ExportFormat, alternative: number | undefined): ApiPlanExport;
+  exportPlan(
+    id: string,
+    format: ExportFormat,
+    alternative: number | undefined,
+    page?: RankMapPage,
+  ): ApiPlanExport;
   planSchedule(
     id: string,
     format: ScheduleFormat,
@@ -80,6 +92,26 @@ function cachedPlan(domain: PlanDomain, alternative: number | undefined) {
   return { plan: plan satisfies Plan, spec: domain.spec };
 }
 
+/**
+ * The rank map from `offset`, at most LIMITS.rankMapRanks ranks (the export alone stops at the
+ * first page); 400 naming offset when it is past the last rank.
+ */
+function rankMapPage(plan: Plan, page: RankMapPage): ApiPlanExport {
+  const offset = page.offset ?? 0;
+  if (offset >= plan.worldSize) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `offset=${offset} is past the last rank: the plan has ${plan.worldSize} ranks (0–${plan.worldSize - 1})`,
+      { field: 'offset', details: { worldSize: plan.worldSize } },
+    );
+  }
+  const map = rankMap(plan, {
+    offset,
+    limit: Math.min(page.limit ?? LIMITS.rankMapRanks, LIMITS.rankMapRanks),
+  });
+  return exportToApi({ format: 'rankmap', ...map, text: JSON.stringify(map, null, 2) + '\n' });
+}
+
 export function createPlanner({ catalog, pool, cache }: PlannerDeps): Planner {
   return {
     async plan(request) {
@@ -94,8 +126,9 @@ export function createPlanner({ catalog, pool, cache }: PlannerDeps): Planner {
       return { id: problem.id, stored };
     },
     cached: (id) => cache.require(id),
-    exportPlan(id, format, alternative) {
+    exportPlan(id, format, alternative, page = {}) {
       const { plan, spec } = cachedPlan(readPlanDomain(cache.require(id)), alternative);
+      if (format === 'rankmap') return rankMapPage(plan, page);
       return planExport(plan, spec, format);
     },
     planSchedule(id, format, alternative) {
