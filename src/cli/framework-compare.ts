@@ -46,6 +46,18 @@ export function plannedFramework(body: Json): FrameworkId {
   return FRAMEWORKS.find((f) => f === value) ?? DEFAULT_FRAMEWORK;
 }
 
+/**
+ * Only transformer plans on one homogeneous cluster have a framework to compare: an operator
+ * graph or a mixed-GPU cluster is planned by other searches.
+ */
+export function hasFrameworkChoice(body: Json): boolean {
+  const model = body['model'];
+  const cluster = body['cluster'];
+  const graph = isObject(model) && ('graph' in model || 'onnx' in model);
+  const mixed = isObject(cluster) && ('groups' in cluster || 'mix' in cluster);
+  return !graph && !mixed;
+}
+
 /** Why the request is not re-planned under the other frameworks, or null when it should be. */
 export function skipReason(body: Json, response: PlanResponse, noCompare: boolean): string | null {
   if (noCompare) return '--no-compare';

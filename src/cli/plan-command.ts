@@ -17,6 +17,7 @@ import type { FrameworkReport, FrameworkResult } from './framework-compare.js';
 import {
   FRAMEWORKS,
   frameworkLines,
+  hasFrameworkChoice,
   plannedFramework,
   requestUnder,
   skipReason,
@@ -154,7 +155,9 @@ export async function planCommand(args: readonly string[], io: CommandIo): Promi
     file: base.file,
     fileKind: 'request',
   };
-  const compare = values['json'] !== true && values['no-compare'] !== true;
+  // A second worker only when the other frameworks may be planned side by side.
+  const compare =
+    values['json'] !== true && values['no-compare'] !== true && hasFrameworkChoice(body);
   const runner = createOffThreadRunner(loadProfileCatalog(), { workers: compare ? 2 : 1 });
   try {
     return await withProgress(

@@ -9,24 +9,23 @@ import {
   skipReason,
 } from '../../src/cli/framework-compare.js';
 
-const strategy = (over: Partial<ApiStrategy>): ApiStrategy =>
-  ({
-    dataParallel: 128,
-    tensorParallel: 4,
-    pipelineParallel: 1,
-    contextParallel: 1,
-    virtualStages: 1,
-    sequenceSlices: 1,
-    sequenceParallel: true,
-    microBatchSize: 1,
-    numMicroBatches: 8,
-    recompute: 'none',
-    recomputeLayers: null,
-    zeroStage: 3,
-    schedule: '1f1b',
-    layersPerStage: null,
-    ...over,
-  }) as ApiStrategy;
+const strategy = (over: Partial<ApiStrategy>): ApiStrategy => ({
+  dataParallel: 128,
+  tensorParallel: 4,
+  pipelineParallel: 1,
+  contextParallel: 1,
+  virtualStages: 1,
+  sequenceSlices: 1,
+  sequenceParallel: true,
+  microBatchSize: 1,
+  numMicroBatches: 8,
+  recompute: 'none',
+  recomputeLayers: null,
+  zeroStage: 3,
+  schedule: '1f1b',
+  layersPerStage: null,
+  ...over,
+});
 
 const response = (candidates: number) => ({ search: { candidates } }) as unknown as PlanResponse;
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function page(query: string) {
   const res = await fetch(`${server.url}/v1/plans/${planId}/export?format=rankmap${query}`);
-  return { status: res.status, body: (await res.json()) as unknown };
+  return { status: res.status, body: await res.json() };
 }
 
 async function rankMapPage(query: string) {
