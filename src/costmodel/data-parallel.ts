@@ -12,7 +12,7 @@ import { allReduceSeconds } from './communication.js';
 import { efficiencyAt } from './efficiency.js';
 import type { GroupPlacement } from './groups.js';
 import { groupAllGatherSeconds, groupAllReduceSeconds } from './groups.js';
-import { WEIGHT_BYTES_PER_PARAMETER, gradientReduceBytesPerParameter } from './memory.js';
+import { WEIGHT_BYTES_PER_PARAMETER, gradientReduceBytesPerParameter } from './model-states.js';
 import { totalParameters } from './parameters.js';
 import type { Framework, ZeroStage } from './strategy.js';
 
@@ -82,7 +82,8 @@ export function dataParallelCommSeconds(
     perMicroBatchBackward: 0,
   };
   if (group.size <= 1) return none;
-  const gradientBytes = parametersPerGpu * gradientReduceBytesPerParameter(precision, framework);
+  const gradientBytes =
+    parametersPerGpu * gradientReduceBytesPerParameter(precision, framework, zeroStage);
   const weightBytes = parametersPerGpu * WEIGHT_BYTES_PER_PARAMETER;
   const allReduce = (bytes: number): number => groupAllReduceSeconds(bytes, group, cluster);
   const allGather = (bytes: number): number => groupAllGatherSeconds(bytes, group, cluster);
@@ -92,8 +93,8 @@ export function dataParallelCommSeconds(
   }
   if (zeroStage === 3) {
     const gather = repeated(fsdpUnits, allGather, weightBytes);
-    // FSDP reduces gradients in the 16-bit compute dtype (MixedPrecision.reduce_dtype).
-    const reduceScatter = repeated(fsdpUnits, allGather, weightBytes);
+    // Gradients are reduce-scattered in the framework's reduce dtype (model-states.ts).
+    const reduceScatter = repeated(fsdpUnits, allGather, gradientBytes);
     return { ...none, perMicroBatchForward: gather, perMicroBatchBackward: gather + reduceScatter };
   }
   return {
@@ -153,6 +154,7 @@ export function crossGroupGradientSyncSeconds(
   numGroups: number,
   link: LinkProfile,
 ): number {
-  const bytes = totalParameters(graph) * gradientReduceBytesPerParameter(precision, framework);
+  // Heterogeneous members use Megatron's distributed optimizer (ZeRO 1) or none.
+  const bytes = totalParameters(graph) * gradientReduceBytesPerParameter(precision, framework, 1);
   return allReduceSeconds(bytes, numGroups, link);
 }

@@ -58,7 +58,7 @@ export function estimateMemory(
   ranks: readonly RankLayout[] = rankLayouts(graph, cluster, s, training),
   inFlight: readonly number[] = closedFormInFlight(s),
 ): MemoryEstimate {
-  const inputs = memoryInputs(graph, s, training);
+  const inputs = memoryInputs(graph, cluster, s, training);
   const terms = activationTerms(inputs);
   const memories = ranks.map((r, i) =>
     rankMemoryBytes(r.chunks, r.parametersPerGpu, inFlight[i] ?? 1, inputs, terms),

@@ -122,11 +122,13 @@ export interface StageCostModel {
 
 export function memoryInputs(
   graph: ModelGraph,
+  cluster: ClusterProfile,
   s: Strategy,
   training: TrainingConfig,
 ): RankMemoryInputs {
   return {
     graph,
+    device: cluster.device,
     strategy: s,
     precision: training.precision,
     framework: training.framework,
@@ -179,7 +181,7 @@ export function createStageCostModel(
   const groups = placeStrategyGroups(s, cluster);
   const inputs = chunkTimeInputs(graph, cluster, s, training, groups.tp);
   const costs = slicedLayerCosts(inputs, s.sequenceSlices);
-  const memory = memoryInputs(graph, s, training);
+  const memory = memoryInputs(graph, cluster, s, training);
   const terms = activationTerms(memory);
   const p2pShape = pipelineTransfers(training.framework, s.tp);
   const boundaryBytes =

@@ -4,13 +4,25 @@
  * human units of profiles/*.json exactly once (see src/costmodel/units.ts for the conventions).
  */
 
-export type Precision = 'bf16' | 'fp16' | 'fp8';
+import type { Precision } from '../model-spec/index.js';
+
+export type { Precision };
 export type NumericFormat = 'fp32' | 'tf32' | Precision;
 
 /** One point of a piecewise-constant efficiency curve: applies to sizes >= minSize. */
 export interface EfficiencyPoint {
   readonly minSize: number;
   readonly efficiency: number;
+}
+
+/** Memory a training process holds beside its tensors, per GPU. */
+export interface RuntimeMemory {
+  /** CUDA/HIP context, loaded kernels and library workspaces (outside the caching allocator). */
+  readonly contextBytes: number;
+  /** NCCL/RCCL buffers of one communicator in use (ring peers × channels × protocol buffers). */
+  readonly ncclBytesPerCommunicator: number;
+  /** Caching-allocator reserve beyond live tensors (fragmentation), a fraction of allocated. */
+  readonly allocatorFragmentationFraction: number;
 }
 
 export interface DeviceProfile {
@@ -27,6 +39,7 @@ export interface DeviceProfile {
   readonly memoryEfficiency: readonly EfficiencyPoint[];
   /** Fraction of flash-attention FLOPs throughput relative to the GEMM curve (kernel quality). */
   readonly attentionEfficiencyFactor: number;
+  readonly runtimeMemory: RuntimeMemory;
   readonly tdpWatts: number;
   readonly priceUsdPerGpuHour: number | null;
   readonly source: string;
