@@ -4,8 +4,9 @@
  *   npx tsx scripts/render-schedule-svg.ts          → /tmp/schedule-<kind>.{svg,png} (small cases)
  *                                                     and docs/images/schedule-70b.png
  *   npx tsx scripts/render-schedule-svg.ts --plan   → only the plan's chart
- * The plan is README's: llama3-70b on 64 DGX H100, global batch 1024, sequence 8192 (its best plan
- * is pp=8 with 4 interleaved chunks and 64 micro-batches; pinned here so the chart stays that).
+ * The plan is README's request, llama3-70b on 64 DGX H100, global batch 1024, sequence 8192, with
+ * pp=8 and 4 interleaved chunks pinned (64 micro-batches): the 4,096-action case of issue #16, kept
+ * whatever the unpinned best plan becomes as the cost model changes.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -129,8 +129,11 @@ function runBox(rank: number, row: 0 | 1, run: Run, d: Drawing): string {
   const tip = `rank ${rank}: ${run.kind}${chunkText}, micro-batch ${range} (${run.actions} actions), ${formatTime(run.startSeconds, unit)}–${formatTime(run.endSeconds, unit)}`;
   const fill = shade(run.kind, run.chunk, d.chunks);
   const rect = `<rect x="${x.toFixed(2)}" y="${y}" width="${width.toFixed(2)}" height="${LAYOUT.subRowHeight}" fill="${fill}" stroke="#fff" stroke-width="0.6"><title>${escapeXml(tip)}</title></rect>`;
-  const label = d.chunks > 1 ? `c${run.chunk} ${range}` : range;
-  if (width < label.length * CHAR_WIDTH_PIXELS + 4) return rect;
+  // The chunk and range when they fit, else the chunk alone (shades of 5+ chunks are close).
+  const fits = (text: string): boolean => width >= text.length * CHAR_WIDTH_PIXELS + 4;
+  const full = d.chunks > 1 ? `c${run.chunk} ${range}` : range;
+  const label = fits(full) ? full : d.chunks > 1 && fits(`c${run.chunk}`) ? `c${run.chunk}` : '';
+  if (label === '') return rect;
   const text = `<text x="${(x + width / 2).toFixed(2)}" y="${y + LAYOUT.subRowHeight / 2 + 3.5}" text-anchor="middle" fill="${textOn(run.chunk, d.chunks)}" font-size="10">${escapeXml(label)}</text>`;
   return rect + text;
 }
