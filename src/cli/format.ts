@@ -112,7 +112,8 @@ function idleNodesLine(search: PlanResponse['search']): string[] {
   return [`Leaves ${search.idleNodes} node(s) idle: ${all} (--all-nodes to use them anyway)`];
 }
 
-export function planReport(response: PlanResponse): string {
+/** The plan report; `notes` (the framework lines) follow the header. */
+export function planReport(response: PlanResponse, notes: readonly string[] = []): string {
   const { best, alternatives, search } = response;
   const rejected = Object.entries(search.rejected)
     .sort(([, a], [, b]) => b - a)
@@ -120,6 +121,7 @@ export function planReport(response: PlanResponse): string {
     .join(', ');
   return [
     `Plan for ${best.model} on ${best.nodes} node(s) × ${best.gpusPerNode} ${best.accelerator} (${best.worldSize} GPUs)`,
+    ...notes,
     '',
     `Best strategy: ${strategyLine(best.strategy)}`,
     estimateReport(best.estimate),

@@ -25,10 +25,7 @@ export interface EstimateBands {
 }
 
 /** The framework's own band when validation has one, else the band over all rows. */
-export function bandFor(
-  bands: AccuracyBands['stepTime']  ,
-  framework: Framework,
-): ErrorBand {
+export function bandFor(bands: AccuracyBands['stepTime'], framework: Framework): ErrorBand {
   return bands[framework] ?? bands.all;
 }
 

@@ -19,7 +19,7 @@ import { prepareClusterSelection, solveClusterSelection } from './cluster-select
 import type { PlanCache, StoredPlanOutcome } from './plan-cache.js';
 import { storePlanOutcome } from './plan-cache.js';
 import { preparePlan } from './plan-problem.js';
-import type { RenderedBytes } from './plan-renders.js';
+import type { RankMapPage, RenderedBytes } from './plan-renders.js';
 import { renderPlanExport, renderPlanSchedule, renderRequestedSchedule } from './plan-renders.js';
 import { solvePlan } from './plan-service.js';
 import { createEstimator } from './estimator.js';
@@ -49,6 +49,7 @@ export interface Planner {
     id: string,
     format: ExportFormat,
     alternative: number | undefined,
+    page?: RankMapPage,
     signal?: AbortSignal,
   ): Promise<RenderedBytes>;
   planSchedule(
@@ -75,7 +76,7 @@ function renderer(pool: PlanPool | undefined) {
     if (pool !== undefined) return pool.render(job, signal);
     switch (job.kind) {
       case 'plan-export':
-        return renderPlanExport(job.domain, job.format, job.alternative);
+        return renderPlanExport(job.domain, job.format, job.alternative, job.page);
       case 'plan-schedule':
         return renderPlanSchedule(job.domain, job.format, job.alternative);
       case 'schedule':
@@ -100,9 +101,10 @@ export function createPlanner({ catalog, pool, cache }: PlannerDeps): Planner {
       return { id: problem.id, stored };
     },
     cached: (id) => cache.require(id),
-    exportPlan(id, format, alternative, signal) {
+    exportPlan(id, format, alternative, page, signal) {
       const { domain } = cache.require(id);
-      return render({ kind: 'plan-export', domain, format, alternative }, signal);
+      const job = { kind: 'plan-export', domain, format, alternative } as const;
+      return render(page === undefined ? job : { ...job, page }, signal);
     },
     planSchedule(id, format, alternative, signal) {
       const { domain } = cache.require(id);

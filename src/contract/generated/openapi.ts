@@ -49,6 +49,10 @@ export interface paths {
                 format: components["schemas"]["ExportFormat"];
                 /** @description Export alternatives[alternative] instead of the best plan. */
                 alternative?: number;
+                /** @description format=rankmap only: the first global rank returned (default 0). A world larger than one page is read page by page: offset += ranks.length while offset < summary.worldSize. An offset at or past summary.worldSize answers 400 naming offset. */
+                offset?: number;
+                /** @description format=rankmap only: how many ranks to return (default and maximum 4096). The groups returned are those containing a returned rank; summary always describes the whole world. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -58,7 +62,7 @@ export interface paths {
         };
         /**
          * Launch configuration for a cached plan (Megatron-LM, DeepSpeed, torchtitan, torchrun, rank map)
-         * @description Every export carries `text`, the file to save. A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter. A heterogeneous plan answers 422 (details.reason heterogeneous-plan: stock launchers cannot express per-stage device types or per-group micro-batch counts; see best.launcher) unless it is kind homogeneous, whose homogeneousPlan is exported.
+         * @description Every export carries `text`, the file to save. The rank map comes in pages of at most 4096 ranks (offset, limit). A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter. A heterogeneous plan answers 422 (details.reason heterogeneous-plan: stock launchers cannot express per-stage device types or per-group micro-batch counts; see best.launcher) unless it is kind homogeneous, whose homogeneousPlan is exported.
          */
         get: operations["getPlanExport"];
         put?: never;
@@ -1556,6 +1560,10 @@ export interface operations {
                 format: components["schemas"]["ExportFormat"];
                 /** @description Export alternatives[alternative] instead of the best plan. */
                 alternative?: number;
+                /** @description format=rankmap only: the first global rank returned (default 0). A world larger than one page is read page by page: offset += ranks.length while offset < summary.worldSize. An offset at or past summary.worldSize answers 400 naming offset. */
+                offset?: number;
+                /** @description format=rankmap only: how many ranks to return (default and maximum 4096). The groups returned are those containing a returned rank; summary always describes the whole world. */
+                limit?: number;
             };
             header?: never;
             path: {
