@@ -1377,12 +1377,61 @@ export interface components {
                 message: string;
             };
         };
+        StudyFrontierPoint: {
+            /** @description The scenario (row of results). */
+            index: number;
+            label: string;
+            model: string;
+            acceleratorId: string;
+            timeToTrainDays: number;
+            costUsd: number;
+        };
+        StudyScenarioRef: {
+            index: number;
+            label: string;
+            costUsd: number | null;
+            timeToTrainDays: number | null;
+        };
+        StudyScalingSeries: {
+            /** @description Accelerator id, plus the model when the study has several. */
+            name: string;
+            acceleratorId: string;
+            model: string;
+            /** @description One point per GPU count (the best throughput among batch/sequence variants), ascending. */
+            points: {
+                gpus: number;
+                tokensPerSecond: number;
+                mfu: number;
+                index: number;
+                label: string;
+            }[];
+        };
+        StudyModelAnalysis: {
+            model: string;
+            /** @description This model's time-to-train vs cost Pareto frontier, fastest first. */
+            frontier: components["schemas"]["StudyFrontierPoint"][];
+            /** @description This model's cheapest feasible scenario that meets the deadline; null when none does. */
+            cheapestMeetingDeadline: components["schemas"]["StudyScenarioRef"] | null;
+            feasibleCount: number;
+            infeasibleCount: number;
+        };
+        StudyAnalysis: {
+            /** @description Every model's own frontier, model after model (points are never compared across models). */
+            frontier: components["schemas"]["StudyFrontierPoint"][];
+            /** @description Throughput and MFU by GPU count, one series per accelerator (and model). */
+            scaling: components["schemas"]["StudyScalingSeries"][];
+            /** @description The cheapest scenario meeting the deadline over the whole study (with several models this also picks the model); `models[i].cheapestMeetingDeadline` answers per model. */
+            cheapestMeetingDeadline: components["schemas"]["StudyScenarioRef"] | null;
+            feasibleCount: number;
+            infeasibleCount: number;
+            /** @description Per model, in study order. */
+            models: components["schemas"]["StudyModelAnalysis"][];
+        };
         Study: components["schemas"]["StudySummary"] & {
             /** Format: date-time */
             createdAt: string;
             error: string | null;
-            /** @description frontier, scaling, cheapestMeetingDeadline, feasibleCount, infeasibleCount */
-            analysis: Record<string, never>;
+            analysis: components["schemas"]["StudyAnalysis"];
             results: components["schemas"]["StudyResult"][];
         };
     };
