@@ -119,6 +119,9 @@ export async function solveSharding(
   const ilp = buildShardingIlp(tables, buildOptions);
   const start =
     startChoices === undefined ? undefined : assignmentValues(tables, ilp, startChoices);
-  const result = await solver.solve(ilp.model, start === undefined ? options : { ...options, start });
+  const result = await solver.solve(
+    ilp.model,
+    start === undefined ? options : { ...options, start },
+  );
   return recheckResult(tables, ilp, result);
 }
