@@ -34,6 +34,18 @@ export abstract class DomainError extends Error {
   }
 }
 
+/** A DomainError with a machine-readable reason from its room's closed union. */
+export abstract class ReasonedDomainError<Reason extends string> extends DomainError {
+  constructor(
+    readonly reason: Reason,
+    message: string,
+    field: string | null = null,
+    details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message, field, details);
+  }
+}
+
 export class InvariantError extends Error {
   override readonly name = 'InvariantError';
 }

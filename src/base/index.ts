@@ -1,5 +1,5 @@
 /** base: the leaf every room may import — unit factors and the domain error base. */
 export * from './units.js';
-export { DomainError, InvariantError, invariant } from './domain-error.js';
+export { DomainError, InvariantError, ReasonedDomainError, invariant } from './domain-error.js';
 export type { DomainErrorCode } from './domain-error.js';
 export { contentHash } from './hash.js';

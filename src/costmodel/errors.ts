@@ -3,7 +3,7 @@
  * It carries a machine-readable reason and the numbers; our own bugs go through base's
  * `invariant` instead (→ HTTP 500).
  */
-import { DomainError } from '../base/index.js';
+import { ReasonedDomainError } from '../base/index.js';
 
 export type PlanningErrorReason =
   | 'invalid-strategy'
@@ -15,19 +15,9 @@ export type PlanningErrorReason =
   | 'heads-not-divisible'
   | 'unsupported';
 
-export class PlanningError extends DomainError {
+export class PlanningError extends ReasonedDomainError<PlanningErrorReason> {
   override readonly name = 'PlanningError';
   readonly code = 'infeasible';
-  /**
-   * @param field the request field at fault, as a JSON path (e.g. "strategy.tensorParallel"),
-   *   or a search option's name; null when no one field is at fault
-   */
-  constructor(
-    readonly reason: PlanningErrorReason,
-    message: string,
-    field: string | null = null,
-    details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message, field, details);
-  }
+  // field: the request field at fault, as a JSON path (e.g. "strategy.tensorParallel"), or a
+  // search option's name; null when no one field is at fault.
 }

@@ -5,23 +5,18 @@
  *    attention), ep expert. Short names in the core; the API uses long names
  *    (tensorParallel, ...) and src/service maps between them in one place.
  */
-import type { Precision } from '../hardware-profiles/index.js';
+import type {
+  Framework,
+  Precision,
+  RecomputeMode,
+  ScheduleKind,
+  ZeroStage,
+} from '../model-spec/index.js';
+
+export type { Framework, RecomputeMode, ScheduleKind, ZeroStage };
+export { SCHEDULE_KINDS } from '../model-spec/index.js';
 
 export type ParallelAxis = 'dp' | 'tp' | 'pp' | 'cp' | 'ep';
-export type RecomputeMode = 'none' | 'selective' | 'full';
-export type ZeroStage = 0 | 1 | 2 | 3;
-export type ScheduleKind =
-  'gpipe' | '1f1b' | 'interleaved-1f1b' | 'zb-h1' | 'zb-h2' | 'zb-v' | 'seq-slice-1f1b';
-
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = [
-  'gpipe',
-  '1f1b',
-  'interleaved-1f1b',
-  'zb-h1',
-  'zb-h2',
-  'zb-v',
-  'seq-slice-1f1b',
-];
 
 export interface Strategy {
   readonly dp: number;
@@ -62,7 +57,6 @@ export interface Strategy {
  *    sends whole activations with blocking, sequential send/recv)
  *  - fsdp: PyTorch FSDP / torchtitan (16-bit gradient reduction, torch.distributed.pipelining)
  */
-export type Framework = 'megatron' | 'deepspeed' | 'fsdp';
 
 /** What the user wants trained per optimizer step. */
 export interface TrainingConfig {

@@ -3,7 +3,7 @@
  * framework cannot run it (e.g. ZeRO-3 under Megatron-LM), or breaks one of that framework's own
  * argument checks. Carries the plan field at fault and the numbers, like PlanningError.
  */
-import { DomainError } from '../base/index.js';
+import { ReasonedDomainError } from '../base/index.js';
 
 export type ExportFormat = 'megatron' | 'deepspeed' | 'torchtitan' | 'torchrun' | 'rankmap';
 
@@ -15,18 +15,18 @@ export type ExportErrorReason =
   /** An argument list could not be parsed back. */
   | 'unparseable';
 
-export class ExportError extends DomainError {
+export class ExportError extends ReasonedDomainError<ExportErrorReason> {
   override readonly name = 'ExportError';
   readonly code = 'infeasible';
   declare readonly field: string;
   /** @param field the plan field at fault, as a JSON path (e.g. "strategy.zeroStage") */
   constructor(
     readonly format: ExportFormat,
-    readonly reason: ExportErrorReason,
+    reason: ExportErrorReason,
     message: string,
     field: string,
     details: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message, field, details);
+    super(reason, message, field, details);
   }
 }

@@ -4,7 +4,9 @@
  * human units of profiles/*.json exactly once (see src/costmodel/units.ts for the conventions).
  */
 
-export type Precision = 'bf16' | 'fp16' | 'fp8';
+import type { Precision } from '../model-spec/index.js';
+
+export type { Precision };
 export type NumericFormat = 'fp32' | 'tf32' | Precision;
 
 /** One point of a piecewise-constant efficiency curve: applies to sizes >= minSize. */

@@ -23,3 +23,17 @@ export {
   defaultFfnHiddenSize,
   specFromExplicitTransformer,
 } from './explicit-input.js';
+export type {
+  Framework,
+  Precision,
+  RecomputeMode,
+  ScheduleKind,
+  ZeroStage,
+} from './training-vocabulary.js';
+export {
+  FRAMEWORKS,
+  PRECISIONS,
+  RECOMPUTE_MODES,
+  SCHEDULE_KINDS,
+  ZERO_STAGES,
+} from './training-vocabulary.js';

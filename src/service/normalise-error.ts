@@ -5,7 +5,7 @@
  */
 import { ZodError } from 'zod';
 import type { z } from 'zod';
-import { DomainError } from '../base/index.js';
+import { DomainError, ReasonedDomainError } from '../base/index.js';
 import type { DomainErrorCode } from '../base/index.js';
 import { PlanningError } from '../costmodel/index.js';
 import { ExportError } from '../export/index.js';
@@ -165,10 +165,10 @@ function domainDetails(error: DomainError): Record<string, unknown> {
       ...(unsupported === undefined ? {} : { unsupportedOps: [...unsupported] }),
     };
   }
-  if (error instanceof PlanningError) return { reason: error.reason, ...error.details };
   if (error instanceof ExportError) {
     return { reason: error.reason, format: error.format, ...error.details };
   }
+  if (error instanceof ReasonedDomainError) return { reason: error.reason, ...error.details };
   return { ...error.details };
 }
 

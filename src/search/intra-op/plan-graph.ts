@@ -8,7 +8,7 @@
  * warm-started from the parts (stage-costs.ts) — the same optimum as one ILP per range.
  * Shapes in the graph are per micro-batch. Cross-stage activation transfers are not costed.
  */
-import { DomainError } from '../../base/index.js';
+import { ReasonedDomainError } from '../../base/index.js';
 import type { OperatorGraph } from '../../graph/operator-graph/index.js';
 import type { DeviceProfile, LinkProfile } from '../../hardware-profiles/index.js';
 import { SOLVERS, type SolverName, type SolveStatus } from '../ilp/index.js';
@@ -81,15 +81,9 @@ export interface OperatorGraphPlan {
 }
 
 /** No plan exists (nothing fits in memory, or the sub-meshes cannot cover the devices). */
-export class GraphPlanningError extends DomainError {
+export class GraphPlanningError extends ReasonedDomainError<'no-feasible-plan'> {
   override readonly name = 'GraphPlanningError';
   readonly code = 'infeasible';
-  constructor(
-    readonly reason: 'no-feasible-plan',
-    message: string,
-  ) {
-    super(message, null, { reason });
-  }
 }
 
 /** Alpa's sub-mesh shapes: (1, 2^k) inside a node, then (r, gpusPerNode) for whole nodes. */
