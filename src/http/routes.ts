@@ -17,6 +17,7 @@ import { DOCS_HTML } from './docs-page.js';
 import { jsonBody } from './middleware.js';
 import { loadOpenApiDocument } from './openapi-document.js';
 import type { PlanCache, PlanPool } from '../service/index.js';
+import { addOnnxModelRoutes } from './onnx-routes.js';
 import { addPlanRoutes } from './plan-routes.js';
 import { ClusterSelectionRequest, EstimateRequest } from '../contract/index.js';
 
@@ -43,6 +44,7 @@ export function apiRoutes({ catalog, pool, cache }: RouteDeps): Router {
 
   const planner = createPlanner({ catalog, pool, cache: cache ?? createPlanCache() });
   addPlanRoutes(router, planner);
+  addOnnxModelRoutes(router, planner);
 
   router.post('/v1/cluster-selections', ...jsonBody(), async (req, res) => {
     res.json(await planner.selectCluster(ClusterSelectionRequest.parse(req.body)));

@@ -1,13 +1,14 @@
 /**
- * Worker-thread entry for POST /v1/plans and POST /v1/cluster-selections (started by
- * worker-pool.ts). Receives problems already mapped and validated on the main thread (plain data,
- * no API request, no catalog), solves them, and posts back the serialised answer or the
- * normalised error.
+ * Worker-thread entry for POST /v1/plans, POST /v1/cluster-selections and POST /v1/models/onnx
+ * (started by worker-pool.ts). Receives problems already mapped and validated on the main thread
+ * (plain data, no API request, no catalog) or an uploaded file's bytes, solves or reads them, and
+ * posts back the serialised answer or the normalised error.
  */
 import { parentPort } from 'node:worker_threads';
 import { lowerWorkerThreadPriority } from './worker-priority.js';
 import { solveClusterSelection } from './cluster-selection.js';
 import { toApiError } from './normalise-error.js';
+import { readUploadedModel } from './onnx-models.js';
 import { storePlanOutcome } from './plan-cache.js';
 import { solvePlan } from './plan-service.js';
 import type { WorkerJob, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol.js';
@@ -19,6 +20,8 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
       return { kind: 'plan', outcome: storePlanOutcome(await solvePlan(job.problem)) };
     case 'cluster-selection':
       return { kind: 'cluster-selection', response: solveClusterSelection(job.problem) };
+    case 'onnx-read':
+      return { kind: 'onnx-read', stored: readUploadedModel(job.bytes, job.graphId) };
   }
 }
 
@@ -47,9 +50,12 @@ lowerWorkerThreadPriority();
 
 /** The ArrayBuffers a reply can hand over without a copy (each owned whole by its view). */
 function transferables(reply: WorkerReply): ArrayBuffer[] {
-  if (!reply.ok || reply.result.kind !== 'plan') return [];
-  const { responseJson, domain } = reply.result.outcome;
-  return [responseJson, domain]
+  if (!reply.ok || reply.result.kind === 'cluster-selection') return [];
+  const views =
+    reply.result.kind === 'plan'
+      ? [reply.result.outcome.responseJson, reply.result.outcome.domain]
+      : [reply.result.stored.model];
+  return views
     .filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
     .map((b) => b.buffer)
     .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);

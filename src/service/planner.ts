@@ -12,6 +12,7 @@ import type {
   EstimateRequest,
   EstimateResponse,
   ExportFormat,
+  OnnxModelUpload,
   PlanRequest,
   ScheduleFormat,
   ScheduleRequest,
@@ -20,6 +21,12 @@ import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import type { Plan } from '../plan/index.js';
 import { prepareClusterSelection, solveClusterSelection } from './cluster-selection.js';
 import { planExport } from './map-export.js';
+import type { OnnxModelCache } from './onnx-models.js';
+import {
+  ONNX_READ_TIME_LIMIT_MILLISECONDS,
+  createOnnxModelCache,
+  uploadOnnxModel,
+} from './onnx-models.js';
 import type { PlanCache, PlanDomain, StoredPlanOutcome } from './plan-cache.js';
 import { readPlanDomain, storePlanOutcome } from './plan-cache.js';
 import { preparePlan } from './plan-problem.js';
@@ -36,6 +43,8 @@ export interface PlannerDeps {
   /** Without a pool, plans run inline on the calling thread (no time limit; tests, tools). */
   readonly pool: PlanPool | undefined;
   readonly cache: PlanCache;
+  /** Uploaded ONNX models for model.graphId; default a fresh bounded cache per planner. */
+  readonly onnxModels?: OnnxModelCache;
 }
 
 export interface Planner {
@@ -52,6 +61,8 @@ export interface Planner {
   schedule(request: ScheduleRequest, format: ScheduleFormat): RenderedSchedule;
   estimate(request: EstimateRequest): EstimateResponse;
   selectCluster(request: ClusterSelectionRequest): Promise<ClusterSelectionResponse>;
+  /** POST /v1/models/onnx: read the file (in a worker when there is a pool) and keep it. */
+  uploadOnnx(bytes: Uint8Array): Promise<OnnxModelUpload>;
 }
 
 /** The cached transformer plan `alternative` points at (best when absent). */
@@ -80,10 +91,11 @@ function cachedPlan(domain: PlanDomain, alternative: number | undefined) {
   return { plan: plan satisfies Plan, spec: domain.spec };
 }
 
-export function createPlanner({ catalog, pool, cache }: PlannerDeps): Planner {
+export function createPlanner({ catalog, pool, cache, ...deps }: PlannerDeps): Planner {
+  const onnxModels = deps.onnxModels ?? createOnnxModelCache();
   return {
     async plan(request) {
-      const problem = preparePlan(catalog, request);
+      const problem = preparePlan(catalog, request, onnxModels);
       const known = cache.get(problem.id);
       if (known !== undefined) return { id: problem.id, stored: known };
       const stored =
@@ -110,5 +122,12 @@ export function createPlanner({ catalog, pool, cache }: PlannerDeps): Planner {
         ? solveClusterSelection(problem)
         : pool.select(problem, problem.timeLimitMilliseconds);
     },
+    uploadOnnx: (bytes) =>
+      uploadOnnxModel(bytes, {
+        cache: onnxModels,
+        ...(pool === undefined
+          ? {}
+          : { read: (b, id) => pool.readOnnx(b, id, ONNX_READ_TIME_LIMIT_MILLISECONDS) }),
+      }),
   };
 }

@@ -14,6 +14,7 @@ import { ApiError } from '../contract/index.js';
 import type { StoredPlanOutcome } from './plan-cache.js';
 import type { ClusterSelectionResponse } from '../contract/index.js';
 import type { SelectionProblem } from './cluster-selection.js';
+import type { StoredOnnxModel } from './onnx-models.js';
 import type { PlanProblem } from './plan-problem.js';
 import type { SerialisedError, WorkerJob, WorkerReply, WorkerResult } from './worker-protocol.js';
 
@@ -24,6 +25,15 @@ export interface PlanPool {
     problem: SelectionProblem,
     timeLimitMilliseconds: number,
   ): Promise<ClusterSelectionResponse>;
+  /**
+   * POST /v1/models/onnx: read an uploaded file in a worker. Its bytes are transferred (the
+   * caller's view is detached when it owns its whole buffer), so a 200 MB file is not copied.
+   */
+  readOnnx(
+    bytes: Uint8Array,
+    graphId: string,
+    timeLimitMilliseconds: number,
+  ): Promise<StoredOnnxModel>;
   close(): Promise<void>;
 }
 
@@ -76,6 +86,14 @@ function errorFromWorker(e: SerialisedError): ApiError {
     ...(e.details === undefined ? {} : { details: e.details }),
     ...(cause === undefined ? {} : { cause }),
   });
+}
+
+/** An upload's bytes move to the worker without a copy when the view owns its whole buffer. */
+function transferList(work: WorkerJob): ArrayBuffer[] {
+  if (work.kind !== 'onnx-read') return [];
+  const b = work.bytes;
+  const whole = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+  return whole && b.buffer instanceof ArrayBuffer ? [b.buffer] : [];
 }
 
 export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
@@ -148,7 +166,7 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
       if (job === undefined) return;
       slot.job = job;
       job.slot = slot;
-      slot.worker.postMessage({ id: job.id, job: job.work });
+      slot.worker.postMessage({ id: job.id, job: job.work }, transferList(job.work));
     }
   }
 
@@ -209,6 +227,11 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
         throw internal(new Error('worker answered another job kind'));
       }
       return result.response;
+    },
+    async readOnnx(bytes, graphId, timeLimitMilliseconds) {
+      const result = await submit({ kind: 'onnx-read', bytes, graphId }, timeLimitMilliseconds);
+      if (result.kind !== 'onnx-read') throw internal(new Error('worker answered another job kind'));
+      return result.stored;
     },
     async close() {
       closed = true;

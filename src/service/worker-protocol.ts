@@ -1,17 +1,21 @@
 /** Messages between the main thread and plan workers (plain, structured-cloneable data). */
 import type { ClusterSelectionResponse, ErrorCode, Issue } from '../contract/index.js';
 import type { SelectionProblem } from './cluster-selection.js';
+import type { StoredOnnxModel } from './onnx-models.js';
 import type { StoredPlanOutcome } from './plan-cache.js';
 import type { PlanProblem } from './plan-problem.js';
 
-/** What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request. */
+/** What a worker runs: a prepared plan (POST /v1/plans), a cluster selection or an ONNX upload. */
 export type WorkerJob =
   | { readonly kind: 'plan'; readonly problem: PlanProblem }
-  | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem };
+  | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem }
+  /** POST /v1/models/onnx: read an uploaded file (its bytes are transferred, not copied). */
+  | { readonly kind: 'onnx-read'; readonly bytes: Uint8Array; readonly graphId: string };
 
 export type WorkerResult =
   | { readonly kind: 'plan'; readonly outcome: StoredPlanOutcome }
-  | { readonly kind: 'cluster-selection'; readonly response: ClusterSelectionResponse };
+  | { readonly kind: 'cluster-selection'; readonly response: ClusterSelectionResponse }
+  | { readonly kind: 'onnx-read'; readonly stored: StoredOnnxModel };
 
 export interface WorkerRequest {
   readonly id: number;

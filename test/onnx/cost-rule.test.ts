@@ -68,7 +68,8 @@ describe('operator cost: a node carrying cost is priced by it', () => {
   });
 
   it('the kind formula would misprice Resize and ConvTranspose', () => {
-    const [[, resize], [, convT]] = CASES as [[string, OperatorGraph], [string, OperatorGraph]];
+    const [resize, convT] = [CASES[0]?.[1], CASES[1]?.[1]];
+    if (resize === undefined || convT === undefined) throw new Error('cases');
     const bare = (g: OperatorGraph): number =>
       g.nodes.reduce((s, n) => {
         const kindOnly = { id: n.id, op: n.op, inputs: n.inputs, outputs: n.outputs };
@@ -79,8 +80,9 @@ describe('operator cost: a node carrying cost is priced by it', () => {
   });
 
   it('an imported linear Resize costs compute time in the intra-op tables (roofline)', () => {
-    const [, resize] = CASES[0] as [string, OperatorGraph];
-    const n = resize.nodes[0];
+    const resize = CASES[0]?.[1];
+    const n = resize?.nodes[0];
+    if (resize === undefined) throw new Error('cases');
     if (n === undefined) throw new Error('one node');
     const heavy = { ...n, cost: { forwardFlops: 1e15, forwardBytes: n.cost?.forwardBytes ?? 0 } };
     const graph = { ...resize, nodes: [heavy] };
