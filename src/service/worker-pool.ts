@@ -230,7 +230,8 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
     },
     async readOnnx(bytes, graphId, timeLimitMilliseconds) {
       const result = await submit({ kind: 'onnx-read', bytes, graphId }, timeLimitMilliseconds);
-      if (result.kind !== 'onnx-read') throw internal(new Error('worker answered another job kind'));
+      if (result.kind !== 'onnx-read')
+        throw internal(new Error('worker answered another job kind'));
       return result.stored;
     },
     async close() {
