@@ -37,6 +37,8 @@ export const PLAN_OPTIONS = {
   solver: { type: 'string' },
   'time-limit': { type: 'string' },
   'batch-size': { type: 'string' },
+  dim: { type: 'string', multiple: true },
+  'input-value': { type: 'string', multiple: true },
   ...HETERO_PLAN_OPTIONS,
 } as const;
 
@@ -152,14 +154,61 @@ export function model(values: Values): ModelInput {
   return { huggingFaceConfig: json as Record<string, unknown> };
 }
 
+/** Repeated NAME=VALUE flags (--dim, --input-value) as a record; undefined when none is given. */
+function named<T>(
+  values: Values,
+  flag: string,
+  parse: (raw: string) => T | undefined,
+): Record<string, T> | undefined {
+  const given = values[flag];
+  if (!Array.isArray(given) || given.length === 0) return undefined;
+  const out: Record<string, T> = {};
+  for (const entry of given) {
+    const at = entry.lastIndexOf('=');
+    const value = at > 0 ? parse(entry.slice(at + 1)) : undefined;
+    if (value === undefined)
+      throw new CliUsageError(
+        `--${flag}`,
+        `must be NAME=VALUE with a numeric value, got '${entry}'`,
+      );
+    out[entry.slice(0, at)] = value;
+  }
+  return out;
+}
+
+const wholeNumber = (raw: string): number | undefined =>
+  /^\d+$/.test(raw) ? Number(raw) : undefined;
+/** A number, or comma-separated numbers for an input of several elements. */
+const numbers = (raw: string): number | number[] | undefined => {
+  const parts = raw.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
+  if (parts.some((x) => !Number.isFinite(x))) return undefined;
+  return parts.length === 1 ? parts[0] : parts;
+};
+
+/**
+ * plan --model model.onnx: the file as base64 and how its dims bind: --batch-size (batch dims),
+ * --dim NAME=VALUE (symbolic dims by name, or 'input[axis]'), --input-value NAME=VALUE[,VALUE…]
+ * (inputs that steer control flow); --seq (required) binds seq-named dims.
+ */
+function onnxModel(values: Values, path: string): PlanRequest['model'] {
+  if (!existsSync(path)) throw new CliUsageError('--model', `no such file '${path}'`);
+  if (str(values, 'seq') === undefined)
+    throw new CliUsageError(
+      '--seq',
+      'is required for an .onnx model: the sequence length its sequence-named dims (seq, sequence_length, …) bind to; any value when it has none',
+    );
+  return {
+    onnx: readFileSync(path).toString('base64'),
+    ...optional('batchSize', int(values, 'batch-size')),
+    ...optional('dimParams', named(values, 'dim', wholeNumber)),
+    ...optional('inputValues', named(values, 'input-value', numbers)),
+  };
+}
+
 /** plan --model: also an operator graph (graph.json with tensors + nodes) or an .onnx file. */
 function planModel(values: Values): PlanRequest['model'] {
   const value = required(values, 'model');
-  const batchSize = int(values, 'batch-size');
-  if (value.endsWith('.onnx')) {
-    if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
-    return { onnx: readFileSync(value).toString('base64'), ...optional('batchSize', batchSize) };
-  }
+  if (value.endsWith('.onnx')) return onnxModel(values, value);
   if (value.endsWith('.json') && existsSync(value)) {
     const json = readJson(value);
     if (isOperatorGraph(json)) return { graph: json };
