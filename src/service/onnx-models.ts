@@ -9,7 +9,7 @@
  * heap, an exact byte count, sent to a plan worker as is). The 200 MB of a large file are never
  * kept: a decoded model is a few hundred KB (PP-OCRv4 recogniser: 10.8 MB file → 229 KB).
  */
-import { webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import {
   OnnxImportError,
@@ -32,10 +32,9 @@ export interface StoredOnnxModel {
   readonly upload: OnnxModelUpload;
 }
 
-/** graphId of an upload: SHA-256 hex, hashed on the libuv thread pool (not the event loop). */
-export async function onnxGraphId(bytes: Uint8Array): Promise<string> {
-  const digest = await webcrypto.subtle.digest('SHA-256', bytes);
-  return Buffer.from(digest).toString('hex');
+/** graphId of an upload: the SHA-256 hex of its bytes. */
+export function onnxGraphId(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
@@ -56,11 +55,14 @@ export function onnxApiError(error: OnnxImportError, field: string): ApiError {
 }
 
 /**
- * Read an uploaded file (in a plan worker or inline): decode, refuse ops without a rule, summarise.
+ * Read an uploaded file (in a plan worker, or inline without a pool): hash it, decode it, refuse
+ * ops without a rule, summarise. Hashing is here too: SHA-256 of 200 MB takes seconds on a busy
+ * core, and even WebCrypto's digest held the event loop for 2 s in bench/onnx-import.ts.
  * @throws ApiError naming `body` for every OnnxImportError (not ONNX, truncated, too large,
  *   external data, unsupported ops)
  */
-export function readUploadedModel(bytes: Uint8Array, graphId: string): StoredOnnxModel {
+export function readUploadedModel(bytes: Uint8Array): StoredOnnxModel {
+  const graphId = onnxGraphId(bytes);
   try {
     const model = readOnnxModel(bytes);
     checkSupportedOps(model);
@@ -163,19 +165,18 @@ export function createOnnxModelCache(options: OnnxModelCacheOptions = {}): OnnxM
 /** What an upload needs: the cache, and a worker to read the file in (inline without one). */
 export interface OnnxUploadDeps {
   readonly cache: OnnxModelCache;
-  readonly read?: (bytes: Uint8Array, graphId: string) => Promise<StoredOnnxModel>;
+  readonly read?: (bytes: Uint8Array) => Promise<StoredOnnxModel>;
 }
 
-/** POST /v1/models/onnx: the graphId and summary, from the cache when the bytes are known. */
+/**
+ * POST /v1/models/onnx: read the file (hash included, so in the worker) and keep it under its
+ * graphId; the same bytes uploaded again are read again and refresh their entry.
+ */
 export async function uploadOnnxModel(
   bytes: Uint8Array,
   { cache, read }: OnnxUploadDeps,
 ): Promise<OnnxModelUpload> {
-  const graphId = await onnxGraphId(bytes);
-  const known = cache.get(graphId);
-  if (known !== undefined) return known.upload;
-  const stored =
-    read === undefined ? readUploadedModel(bytes, graphId) : await read(bytes, graphId);
-  cache.set(graphId, stored);
+  const stored = read === undefined ? readUploadedModel(bytes) : await read(bytes);
+  cache.set(stored.upload.graphId, stored);
   return stored.upload;
 }

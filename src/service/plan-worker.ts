@@ -21,7 +21,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     case 'cluster-selection':
       return { kind: 'cluster-selection', response: solveClusterSelection(job.problem) };
     case 'onnx-read':
-      return { kind: 'onnx-read', stored: readUploadedModel(job.bytes, job.graphId) };
+      return { kind: 'onnx-read', stored: readUploadedModel(job.bytes) };
   }
 }
 

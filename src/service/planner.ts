@@ -127,7 +127,7 @@ export function createPlanner({ catalog, pool, cache, ...deps }: PlannerDeps): P
         cache: onnxModels,
         ...(pool === undefined
           ? {}
-          : { read: (b, id) => pool.readOnnx(b, id, ONNX_READ_TIME_LIMIT_MILLISECONDS) }),
+          : { read: (b) => pool.readOnnx(b, ONNX_READ_TIME_LIMIT_MILLISECONDS) }),
       }),
   };
 }

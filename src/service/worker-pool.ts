@@ -26,14 +26,10 @@ export interface PlanPool {
     timeLimitMilliseconds: number,
   ): Promise<ClusterSelectionResponse>;
   /**
-   * POST /v1/models/onnx: read an uploaded file in a worker. Its bytes are transferred (the
-   * caller's view is detached when it owns its whole buffer), so a 200 MB file is not copied.
+   * POST /v1/models/onnx: hash and read an uploaded file in a worker. Its bytes are transferred
+   * (the caller's view is detached when it owns its whole buffer), so a 200 MB file is not copied.
    */
-  readOnnx(
-    bytes: Uint8Array,
-    graphId: string,
-    timeLimitMilliseconds: number,
-  ): Promise<StoredOnnxModel>;
+  readOnnx(bytes: Uint8Array, timeLimitMilliseconds: number): Promise<StoredOnnxModel>;
   close(): Promise<void>;
 }
 
@@ -228,8 +224,8 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
       }
       return result.response;
     },
-    async readOnnx(bytes, graphId, timeLimitMilliseconds) {
-      const result = await submit({ kind: 'onnx-read', bytes, graphId }, timeLimitMilliseconds);
+    async readOnnx(bytes, timeLimitMilliseconds) {
+      const result = await submit({ kind: 'onnx-read', bytes }, timeLimitMilliseconds);
       if (result.kind !== 'onnx-read')
         throw internal(new Error('worker answered another job kind'));
       return result.stored;

@@ -10,7 +10,7 @@ export type WorkerJob =
   | { readonly kind: 'plan'; readonly problem: PlanProblem }
   | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem }
   /** POST /v1/models/onnx: read an uploaded file (its bytes are transferred, not copied). */
-  | { readonly kind: 'onnx-read'; readonly bytes: Uint8Array; readonly graphId: string };
+  | { readonly kind: 'onnx-read'; readonly bytes: Uint8Array };
 
 export type WorkerResult =
   | { readonly kind: 'plan'; readonly outcome: StoredPlanOutcome }
