@@ -46,6 +46,11 @@ for (let seed = from; seed < to; seed++) {
     flashAttention: true,
     dropout: false,
     overlapGradientReduce: true,
+    overlapParameterGather: true,
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: false,
+    prefetchParameters: true,
+    memoryHeadroomFraction: 0,
     framework: 'megatron',
   } as const;
   const plan = (spec: HeteroClusterSpec) =>

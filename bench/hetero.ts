@@ -14,6 +14,11 @@ const training = {
   flashAttention: true,
   dropout: false,
   overlapGradientReduce: true,
+  overlapParameterGather: true,
+  overlapTensorParallelComm: false,
+  overlapPipelineP2p: false,
+  prefetchParameters: true,
+  memoryHeadroomFraction: 0,
   framework: 'megatron',
 } as const;
 const cases: [string, HeteroClusterSpec][] = [

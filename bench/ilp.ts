@@ -26,6 +26,12 @@ const DEVICE: DeviceProfile = {
   ],
   memoryEfficiency: [{ minSize: 0, efficiency: 0.8 }],
   attentionEfficiencyFactor: 1,
+  runtimeMemory: {
+    contextBytes: 0,
+    ncclBytesPerCommunicator: 0,
+    allocatorFragmentationFraction: 0,
+  },
+  overlapInterferenceFraction: 0,
   tdpWatts: 700,
   priceUsdPerGpuHour: null,
   source: 'bench',

@@ -4,7 +4,7 @@
  * rows (must be predicted not to fit) and Korthikanti Table 4's per-layer times.
  */
 import { loadProfileCatalog } from '../src/hardware-profiles/index.js';
-import { compareRow, isStepRow, percentile } from './validation/compare.js';
+import { compareRow, isStepRow, memoryRelativeError, percentile } from './validation/compare.js';
 import { compareLayerRows } from './validation/layer-times.js';
 import { loadPublishedRows } from './validation/published-runs.js';
 
@@ -45,6 +45,26 @@ console.log(
 );
 console.log(
   `OOM rows predicted not to fit: ${oomCorrect}/${oomRows.length}; ok rows predicted to fit: ${okFit}/${okRows.length}`,
+);
+
+const memoryRows = results.flatMap((r) => {
+  const error = memoryRelativeError(r);
+  return error === null ? [] : [{ r, error }];
+});
+console.log('');
+console.log('peak memory per GPU (rows that published it; GiB):');
+console.log('row'.padEnd(68), '  published', '  predicted', '   error');
+for (const { r, error } of memoryRows) {
+  console.log(
+    r.id.padEnd(68),
+    (r.measuredMemoryGB ?? 0).toFixed(1).padStart(11),
+    ((r.predictedPeakMemoryBytes ?? 0) / 2 ** 30).toFixed(1).padStart(11),
+    pct(error),
+  );
+}
+const memoryErrors = memoryRows.map(({ error }) => Math.abs(error));
+console.log(
+  `memory rows: ${memoryErrors.length}; median |error| ${pct(percentile(memoryErrors, 50))}; p90 |error| ${pct(percentile(memoryErrors, 90))}; max ${pct(Math.max(...memoryErrors))}`,
 );
 
 const layers = compareLayerRows(catalog, rows);

@@ -87,3 +87,12 @@ export function percentile(values: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] ?? Number.NaN;
 }
+
+/**
+ * (predicted − published) / published peak memory per GPU, for rows that published one. Published
+ * peaks are read as GiB: the sources print allocator or nvidia-smi bytes / 2^30 as "GB".
+ */
+export function memoryRelativeError(r: RowComparison): number | null {
+  if (r.measuredMemoryGB === null || r.predictedPeakMemoryBytes === null) return null;
+  return (r.predictedPeakMemoryBytes / 2 ** 30 - r.measuredMemoryGB) / r.measuredMemoryGB;
+}

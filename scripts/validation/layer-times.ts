@@ -43,6 +43,8 @@ export function compareLayerRows(
           dropout: training.dropout,
         },
         tpGroup: placeGroup(tp, 1, cluster.gpusPerNode),
+        // Korthikanti's measurements predate --tp-comm-overlap.
+        tensorParallelExposedFraction: 1,
         recompute,
         recomputedLayers: 1,
       },

@@ -171,6 +171,14 @@ export function rowTraining(row: PublishedRow): TrainingConfig {
     dropout: f !== 'mpt',
     // FSDP overlaps by design; the Megatron/DeepSpeed runs reduced gradients after the flush.
     overlapGradientReduce: f === 'mpt',
+    // None of the sources overlaps the parameter all-gather, pipeline p2p or TP collectives.
+    overlapParameterGather: false,
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: false,
+    // FSDP and DeepSpeed ZeRO-3 prefetch by default (llm-foundry FSDP backward_prefetch).
+    prefetchParameters: true,
+    // Validation asks whether the published configuration fits, not whether it leaves headroom.
+    memoryHeadroomFraction: 0,
     // BigScience trained with Megatron-DeepSpeed (DeepSpeed pipeline + BF16 optimizer), MosaicML
     // with FSDP (llm-foundry), the others with Megatron-LM.
     framework: f === 'bloom' ? 'deepspeed' : f === 'mpt' ? 'fsdp' : 'megatron',

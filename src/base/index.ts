@@ -2,4 +2,4 @@
 export * from './units.js';
 export { DomainError, InvariantError, ReasonedDomainError, invariant } from './domain-error.js';
 export type { DomainErrorCode } from './domain-error.js';
-export { contentHash } from './hash.js';
+export { canonicalJson, contentHash } from './hash.js';

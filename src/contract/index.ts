@@ -5,6 +5,6 @@
 export * from './schemas.js';
 export * from './study-schemas.js';
 export { LIMITS, SEARCH_DEFAULTS } from './limits.js';
-export { ApiError, STATUS_BY_CODE } from './errors.js';
+export { ApiError, RETRY_AFTER_SECONDS, STATUS_BY_CODE, clipString } from './errors.js';
 export type { ApiErrorOptions, ErrorCode, Issue } from './errors.js';
 export type { components, paths } from './generated/openapi.js';

@@ -7,6 +7,8 @@ import { MODEL_LIMITS } from '../model-spec/index.js';
 export const LIMITS = {
   /** JSON request bodies above this are answered 413. */
   bodyBytes: 1024 * 1024,
+  /** Nesting of arrays/objects in a JSON body; deeper bodies are refused before parsing (400). */
+  jsonDepth: 64,
   /** POST /v1/plans bodies (they may carry an ONNX file as base64). */
   planBodyBytes: 8 * 1024 * 1024,
   /** model.onnx: base64 characters (about 6 MB of ONNX). */
@@ -48,6 +50,8 @@ export const LIMITS = {
   sequenceSlices: 1024,
   constraintValues: 64,
   topK: 50,
+  /** training.memoryHeadroomFraction must be below this (exclusive). */
+  memoryHeadroomFraction: 0.5,
   /** Scenarios one study may expand to (also caps each axis list); larger specs are refused. */
   studyScenarios: 2000,
   maxCandidates: 200_000,

@@ -214,6 +214,9 @@ export const ErrorCode = z.enum([
   'INFEASIBLE',
   'PLANNING_TIMEOUT',
   'OVERLOADED',
+  'UNAUTHORIZED',
+  'TOO_MANY_REQUESTS',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ]);
 

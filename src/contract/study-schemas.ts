@@ -45,6 +45,11 @@ export const StudySpec = z.strictObject({
       flashAttention: z.boolean().exactOptional(),
       dropout: z.boolean().exactOptional(),
       overlapGradientReduce: z.boolean().exactOptional(),
+      overlapParameterGather: z.boolean().exactOptional(),
+      overlapTensorParallelComm: z.boolean().exactOptional(),
+      overlapPipelineP2p: z.boolean().exactOptional(),
+      prefetchParameters: z.boolean().exactOptional(),
+      memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
       framework: Framework.exactOptional(),
     })
     .exactOptional(),

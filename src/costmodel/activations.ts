@@ -107,13 +107,16 @@ export function embeddingActivationBytes(x: ActivationShape): number {
 
 /**
  * Extra activations of the last stage: final-norm input (2sbh, /t with SP), LM-head input
- * (2sbh/t with SP, else 2sbh), and fp32 logits for the cross entropy, split over the vocabulary by
- * TP (4sbv/t). @see Korthikanti et al. 2022 §4.3 (output layer terms)
+ * (2sbh/t with SP, else 2sbh), and the logits near the loss, split over the vocabulary by TP: the
+ * 16-bit logits (2sbv/t) and the fp32 copy the vocab-parallel cross entropy makes and saves for
+ * backward (4sbv/t; Megatron-LM core/tensor_parallel/cross_entropy.py:L25, L181).
+ * @see Korthikanti et al. 2022 §4.3 (output layer terms); shared/context/framework_memory.md §1
  */
 export function outputLayerActivationBytes(x: ActivationShape): number {
   const sb = x.sequenceLength * x.microBatchSize;
   const spDivisor = x.sequenceParallel ? x.tp : 1;
   const normAndHeadInput = (2 * ACTIVATION_ELEMENT_BYTES * sb * x.spec.hiddenSize) / spDivisor;
-  const logitsFp32 = (4 * sb * x.spec.vocabSize) / x.tp;
-  return normAndHeadInput + logitsFp32;
+  const LOGITS_BYTES = ACTIVATION_ELEMENT_BYTES + 4;
+  const logits = (LOGITS_BYTES * sb * x.spec.vocabSize) / x.tp;
+  return normAndHeadInput + logits;
 }

@@ -11,7 +11,7 @@ import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import { peakFlopsPerSecond } from './compute.js';
 import { forwardFlopsPerSequence } from './flops.js';
-import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from './memory.js';
+import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from './model-states.js';
 import { totalParameters } from './parameters.js';
 import { chunkTimeInputs } from './stage-cost-model.js';
 import { slicedLayerCosts } from './stage-time.js';

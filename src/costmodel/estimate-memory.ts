@@ -20,7 +20,10 @@ export interface MemoryEstimate {
   readonly memories: readonly MemoryBreakdownBytes[];
   readonly peaks: readonly number[];
   readonly peakBytes: number;
+  /** Peak ≤ usable capacity = (1 − memoryHeadroomFraction) × device memory. */
   readonly fits: boolean;
+  /** (1 − memoryHeadroomFraction) × device memory, bytes. */
+  readonly usableBytes: number;
 }
 
 /** Validates the strategy, lays out the pipeline and counts parameters per rank. */
@@ -58,14 +61,15 @@ export function estimateMemory(
   ranks: readonly RankLayout[] = rankLayouts(graph, cluster, s, training),
   inFlight: readonly number[] = closedFormInFlight(s),
 ): MemoryEstimate {
-  const inputs = memoryInputs(graph, s, training);
+  const inputs = memoryInputs(graph, cluster, s, training);
   const terms = activationTerms(inputs);
   const memories = ranks.map((r, i) =>
     rankMemoryBytes(r.chunks, r.parametersPerGpu, inFlight[i] ?? 1, inputs, terms),
   );
   const peaks = memories.map(totalBytes);
   const peakBytes = Math.max(...peaks);
-  return { ranks, memories, peaks, peakBytes, fits: peakBytes <= cluster.device.memoryBytes };
+  const usableBytes = usableMemoryBytes(cluster, training);
+  return { ranks, memories, peaks, peakBytes, fits: peakBytes <= usableBytes, usableBytes };
 }
 
 function closedFormInFlight(s: Strategy): readonly number[] {
@@ -79,4 +83,9 @@ function closedFormInFlight(s: Strategy): readonly number[] {
     ranks: Array.from({ length: s.pp }, () => zero),
     chunks: [],
   }).inFlightMicroBatches;
+}
+
+/** The share of a GPU's memory a plan may fill: all but training.memoryHeadroomFraction. */
+export function usableMemoryBytes(cluster: ClusterProfile, training: TrainingConfig): number {
+  return cluster.device.memoryBytes * (1 - training.memoryHeadroomFraction);
 }

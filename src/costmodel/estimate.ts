@@ -106,6 +106,7 @@ export function estimate(
     fits: memory.fits,
     peakMemoryBytesPerGpu: memory.peakBytes,
     memoryCapacityBytesPerGpu: cluster.device.memoryBytes,
+    usableMemoryBytesPerGpu: memory.usableBytes,
     memoryBytes: memory.memories[worstMemoryRank] ?? zeroMemory(),
     timeSeconds: {
       compute: m * sumChunks((t) => t.compute),
@@ -113,8 +114,14 @@ export function estimate(
       tensorParallelComm: m * sumChunks((t) => t.tensorParallelComm),
       pipelineComm: m * (worst?.p2pPerMicroBatch ?? 0),
       bubble: Math.max(0, timing.makespanSeconds - m * rankBusy),
-      dataParallelComm: postPipeline - optimizer,
+      dataParallelComm: postPipeline - optimizer + m * (worst?.shardedExposedPerMicroBatch ?? 0),
       optimizer,
+    },
+    hiddenCommSeconds: {
+      tensorParallelComm: m * sumChunks((t) => t.tensorParallelCommHidden),
+      dataParallelComm:
+        m * (worst?.shardedHiddenPerMicroBatch ?? 0) + (post[worstTimeRank]?.hidden ?? 0),
+      pipelineComm: m * (worst?.p2pHiddenPerMicroBatch ?? 0),
     },
     modelFlopsPerStep: modelFlops,
     hardwareFlopsPerStep: hardwareFlops,

@@ -42,7 +42,13 @@ export type {
   TrainingConfig,
   ZeroStage,
 } from './strategy.js';
-export { SCHEDULE_KINDS, modelParallelSize, strategyWorldSize } from './strategy.js';
+export {
+  DEFAULT_MEMORY_HEADROOM_FRACTION,
+  SCHEDULE_KINDS,
+  modelParallelSize,
+  strategyWorldSize,
+  trainingDefaults,
+} from './strategy.js';
 export { PlanningError } from './errors.js';
 export type { PlanningErrorReason } from './errors.js';
 export type {

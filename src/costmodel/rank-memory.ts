@@ -1,19 +1,14 @@
 /** Peak memory of one pipeline rank: model states, in-flight activations, working set, reserve. */
 import type { ModelGraph } from '../graph/index.js';
-import type { Precision } from '../hardware-profiles/index.js';
+import type { DeviceProfile, Precision, RuntimeMemory } from '../hardware-profiles/index.js';
 import type { ActivationShape } from './activations.js';
 import {
   activationBytesPerLayer,
   embeddingActivationBytes,
   outputLayerActivationBytes,
 } from './activations.js';
-import {
-  ALLOCATOR_FRAGMENTATION_FRACTION,
-  RUNTIME_RESERVE_BYTES,
-  frameworkBufferBytes,
-  modelStateBytes,
-  zero3GatheredBytes,
-} from './memory.js';
+import { modelStateBytes } from './model-states.js';
+import { workingMemoryBytes } from './working-memory.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
@@ -28,6 +23,7 @@ export interface RankLayout {
 
 export interface RankMemoryInputs {
   readonly graph: ModelGraph;
+  readonly device: DeviceProfile;
   readonly strategy: Strategy;
   readonly precision: Precision;
   readonly framework: Framework;
@@ -85,13 +81,8 @@ export function rankMemoryBytes(
   x: RankMemoryInputs,
   terms: ActivationTerms = activationTerms(x),
 ): MemoryBreakdownBytes {
-  const states = modelStateBytes(
-    parametersPerGpu,
-    x.strategy.dp,
-    x.strategy.zeroStage,
-    x.precision,
-    x.framework,
-  );
+  const s = x.strategy;
+  const states = modelStateBytes(parametersPerGpu, s.dp, s.zeroStage, x.precision, x.framework);
   let perMicroBatch = 0;
   let holdsHead = false;
   for (const chunk of chunks) {
@@ -100,13 +91,42 @@ export function rankMemoryBytes(
   }
   const activations =
     inFlightMicroBatches * perMicroBatch + (holdsHead ? terms.logits : 0) + terms.workingLayer;
-  const gathered = x.strategy.zeroStage === 3 ? zero3GatheredBytes(x.layerParametersPerGpu) : 0;
-  const buffers = frameworkBufferBytes(x.framework, x.strategy.zeroStage, x.precision);
-  const tensors =
-    states.weights + states.gradients + states.optimizer + activations + gathered + buffers;
-  const other =
-    RUNTIME_RESERVE_BYTES + ALLOCATOR_FRAGMENTATION_FRACTION * tensors + gathered + buffers;
-  return { ...states, activations, other };
+  const working = workingMemoryBytes({
+    framework: x.framework,
+    precision: x.precision,
+    zeroStage: s.zeroStage,
+    parametersPerGpu,
+    unitParameters: x.layerParametersPerGpu,
+    dp: s.dp,
+  });
+  const stateTotal = states.weights + states.gradients + states.optimizer;
+  // The step peaks in backward (activations alive) or at the optimizer step (activations freed).
+  const backwardPeak = stateTotal + activations + working.backward;
+  const stepPeak = stateTotal + working.optimizerStep;
+  const allocatedPeak = Math.max(backwardPeak, stepPeak);
+  const runtime = runtimeBytes(x.device.runtimeMemory, s, allocatedPeak);
+  const workingAtPeak = backwardPeak >= stepPeak ? working.backward : working.optimizerStep;
+  const activationsAtPeak = backwardPeak >= stepPeak ? activations : 0;
+  return { ...states, activations: activationsAtPeak, other: workingAtPeak + runtime };
+}
+
+/**
+ * Memory beside the tensors: the CUDA context (outside the caching allocator), NCCL buffers of
+ * every communicator in use (TP, DP, PP, CP groups of more than one rank) and the allocator's
+ * fragmentation reserve on top of the allocated peak.
+ * @see shared/context/framework_memory.md §4 (what every run pays beyond model states)
+ */
+export function runtimeBytes(
+  r: RuntimeMemory,
+  s: Pick<Strategy, 'tp' | 'dp' | 'pp' | 'cp'>,
+  allocatedPeakBytes: number,
+): number {
+  const communicators = [s.tp, s.dp, s.pp, s.cp].filter((degree) => degree > 1).length;
+  return (
+    r.contextBytes +
+    communicators * r.ncclBytesPerCommunicator +
+    r.allocatorFragmentationFraction * allocatedPeakBytes
+  );
 }
 
 export function totalBytes(m: MemoryBreakdownBytes): number {

@@ -23,7 +23,12 @@ import { pipelineSendRecvSeconds, placeGroup } from './groups.js';
 import { parameterShares } from './parameters.js';
 import type { RankPassSeconds } from './pipeline.js';
 import type { ChunkTimeInputs, ChunkTimeSeconds, LayerCosts } from './stage-time.js';
-import { chunkTimeSeconds, slicedLayerCosts } from './stage-time.js';
+import {
+  chunkTimeSeconds,
+  slicedLayerCosts,
+  tensorParallelOverlapExposedFraction,
+} from './stage-time.js';
+import { shardedPassSeconds } from './overlap.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy, TrainingConfig } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
@@ -79,8 +84,13 @@ export function boundaryActivationBytes(
 export interface RankCosts {
   readonly pass: RankPassSeconds;
   readonly chunkTimes: readonly ChunkTimeSeconds[];
-  /** Send/recv seconds on the rank's critical path per micro-batch, all chunks. */
+  /** Send/recv seconds left on the rank's critical path per micro-batch, all chunks. */
   readonly p2pPerMicroBatch: number;
+  /** Send/recv hidden behind compute per micro-batch (overlapped p2p). */
+  readonly p2pHiddenPerMicroBatch: number;
+  /** Sharded (ZeRO-2/3, FSDP) gathers and reduce-scatters per micro-batch: exposed and hidden. */
+  readonly shardedExposedPerMicroBatch: number;
+  readonly shardedHiddenPerMicroBatch: number;
   readonly dp: DataParallelCommSeconds;
   readonly layout: RankLayout;
 }
@@ -89,6 +99,8 @@ export interface RankCosts {
 export interface PostPipelineSeconds {
   readonly exposedReduce: number;
   readonly exposedGather: number;
+  /** DP communication overlap hid (behind the last backward, or in the next forward). */
+  readonly hidden: number;
   readonly optimizer: number;
 }
 
@@ -122,11 +134,13 @@ export interface StageCostModel {
 
 export function memoryInputs(
   graph: ModelGraph,
+  cluster: ClusterProfile,
   s: Strategy,
   training: TrainingConfig,
 ): RankMemoryInputs {
   return {
     graph,
+    device: cluster.device,
     strategy: s,
     precision: training.precision,
     framework: training.framework,
@@ -166,7 +180,20 @@ export function chunkTimeInputs(
     tpGroup,
     recompute: s.recompute,
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
+    tensorParallelExposedFraction: tensorParallelCommOverlaps(s, training)
+      ? tensorParallelOverlapExposedFraction(s.tp, cluster.device.overlapInterferenceFraction)
+      : 1,
   };
+}
+
+/** --tp-comm-overlap applies to Megatron with tp > 1 and sequence parallelism (TE userbuffers). */
+function tensorParallelCommOverlaps(s: Strategy, training: TrainingConfig): boolean {
+  return (
+    training.overlapTensorParallelComm &&
+    training.framework === 'megatron' &&
+    s.tp > 1 &&
+    s.sequenceParallel
+  );
 }
 
 /** Build the cached cost model of one stage shape; `cluster` is the whole cluster or one group. */
@@ -179,22 +206,26 @@ export function createStageCostModel(
   const groups = placeStrategyGroups(s, cluster);
   const inputs = chunkTimeInputs(graph, cluster, s, training, groups.tp);
   const costs = slicedLayerCosts(inputs, s.sequenceSlices);
-  const memory = memoryInputs(graph, s, training);
+  const memory = memoryInputs(graph, cluster, s, training);
   const terms = activationTerms(memory);
   const p2pShape = pipelineTransfers(training.framework, s.tp);
   const boundaryBytes =
     boundaryActivationBytes(graph, training, s.microBatchSize) / p2pShape.bytesDivisor;
   const p2p = s.pp > 1 ? pipelineSendRecvSeconds(boundaryBytes, groups.pp, cluster) : 0;
-  const dpComm = (parametersPerGpu: number, fsdpUnits: number): DataParallelCommSeconds =>
-    dataParallelCommSeconds(
+  const interference = cluster.device.overlapInterferenceFraction;
+  const unitParameters = parameterShares(graph, s.tp).layer;
+  const dpComm = (parametersPerGpu: number, units: number): DataParallelCommSeconds =>
+    dataParallelCommSeconds({
       parametersPerGpu,
-      groups.dp,
-      s.zeroStage,
-      training.precision,
-      training.framework,
+      group: groups.dp,
+      zeroStage: s.zeroStage,
+      pp: s.pp,
+      training,
       cluster,
-      fsdpUnits,
-    );
+      units,
+      unitParameters,
+    });
+  const p2pOverlaps = training.overlapPipelineP2p && training.framework !== 'deepspeed';
   const chunkSeconds = (chunk: ChunkLayout): ChunkTimeSeconds =>
     chunkTimeSeconds(chunk, inputs, costs);
   return {
@@ -209,28 +240,52 @@ export function createStageCostModel(
       const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
       const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
       const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
-      // ZeRO-3 gathers overlap the compute they feed (FSDP prefetch): the slower of the two counts.
-      const forward = Math.max(forwardMath, dp.perMicroBatchForward);
-      const backwardTotal = Math.max(backwardInput + backwardWeight, dp.perMicroBatchBackward);
-      const p2pPerMicroBatch = p2pShape.transfersPerMicroBatch * layout.chunks.length * p2p;
+      const sharded = {
+        units: dp.units,
+        prefetchFraction: dp.prefetchFraction,
+        interferenceFraction: interference,
+      };
+      const forward = shardedPassSeconds({
+        ...sharded,
+        computeSeconds: forwardMath,
+        gatherSecondsPerUnit: dp.unitForwardGatherSeconds,
+        reduceSecondsPerUnit: 0,
+      });
+      const backward = shardedPassSeconds({
+        ...sharded,
+        computeSeconds: backwardInput + backwardWeight,
+        gatherSecondsPerUnit: dp.unitBackwardGatherSeconds,
+        reduceSecondsPerUnit: dp.unitBackwardReduceSeconds,
+      });
+      const p2pAll = p2pShape.transfersPerMicroBatch * layout.chunks.length * p2p;
+      const p2pPerMicroBatch = p2pOverlaps ? interference * p2pAll : p2pAll;
       const pass: RankPassSeconds = {
-        forward: forward + p2pPerMicroBatch / 2,
-        backwardInput: backwardTotal - backwardWeight + p2pPerMicroBatch / 2,
+        forward: forward.seconds + p2pPerMicroBatch / 2,
+        backwardInput: backward.seconds - backwardWeight + p2pPerMicroBatch / 2,
         backwardWeight,
       };
-      return { pass, chunkTimes, p2pPerMicroBatch, dp, layout };
+      return {
+        pass,
+        chunkTimes,
+        p2pPerMicroBatch,
+        p2pHiddenPerMicroBatch: p2pAll - p2pPerMicroBatch,
+        shardedExposedPerMicroBatch: forward.exposedCommSeconds + backward.exposedCommSeconds,
+        shardedHiddenPerMicroBatch: forward.hiddenCommSeconds + backward.hiddenCommSeconds,
+        dp,
+        layout,
+      };
     },
     postPipeline(parametersPerGpu, fsdpUnits, lastBackwardSeconds, rankIndex) {
       const exposed = exposedDataParallelSeconds(
         dpComm(parametersPerGpu, fsdpUnits),
-        lastBackwardSeconds,
-        rankIndex * lastBackwardSeconds,
-        training.overlapGradientReduce,
+        lastBackwardSeconds + rankIndex * lastBackwardSeconds,
+        interference,
       );
       const localParameters = parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
       return {
         exposedReduce: exposed.gradientReduce,
         exposedGather: exposed.parameterGather,
+        hidden: exposed.hidden,
         optimizer: optimizerStepSeconds(localParameters, cluster.device),
       };
     },

@@ -32,6 +32,26 @@ export interface ChunkTimeInputs {
   readonly recompute: RecomputeMode;
   /** Layers of this chunk that are recomputed when recompute = 'full'. */
   readonly recomputedLayers: number;
+  /**
+   * Share of each TP collective left on the critical path (1 without --tp-comm-overlap); the
+   * rest is hidden behind its GEMM at the cost of contention (tensorParallelOverlap below).
+   */
+  readonly tensorParallelExposedFraction: number;
+}
+
+/**
+ * Transformer Engine userbuffers (Megatron --tp-comm-overlap): with sequence parallelism every
+ * TP collective is an all-gather (ring_exchange with the column-parallel GEMM, tp splits: one of
+ * t chunks stays exposed) paired with a reduce-scatter (pipelined with the row-parallel GEMM in 4
+ * splits: one quarter stays exposed); what is hidden costs the device's overlap interference.
+ *   exposed share = ((1/t + 1/4) / 2) · (1 − ι) + ι
+ * @see TE transformer_engine/pytorch/module/base.py initialize_ub (ring_exchange, pipeline,
+ *      bulk methods); shared/context/framework_memory.md §1 "--tp-comm-overlap"
+ */
+export function tensorParallelOverlapExposedFraction(tp: number, interference: number): number {
+  const PIPELINE_SPLITS = 4;
+  const residual = (1 / tp + 1 / PIPELINE_SPLITS) / 2;
+  return residual * (1 - interference) + interference;
 }
 
 export interface ChunkTimeSeconds {
@@ -40,8 +60,10 @@ export interface ChunkTimeSeconds {
   readonly backwardWeight: number;
   /** Recompute forward work, included in backwardInput. */
   readonly recompute: number;
-  /** TP collectives, included in forward and backwardInput. */
+  /** TP collectives left on the critical path, included in forward and backwardInput. */
   readonly tensorParallelComm: number;
+  /** TP collectives hidden behind their GEMMs (--tp-comm-overlap). */
+  readonly tensorParallelCommHidden: number;
   /** Pure math (forward + backward, no recompute, no comm). */
   readonly compute: number;
 }
@@ -140,14 +162,19 @@ export function chunkTimeSeconds(
   const collectivesPerLayerPerPass = 2;
   // Vocab-parallel embedding all-reduces its output in forward; the LM head's input gradient is
   // all-reduced in backward (Shoeybi et al. 2019 §3, "parallelizing the embedding").
-  const tpForward = chunk.layers * collectivesPerLayerPerPass * collective + (pre ? collective : 0);
-  const tpBackward =
+  const tpForwardAll =
+    chunk.layers * collectivesPerLayerPerPass * collective + (pre ? collective : 0);
+  const tpBackwardAll =
     chunk.layers * collectivesPerLayerPerPass * collective + (post ? collective : 0);
+  const exposedShare = x.tensorParallelExposedFraction;
+  const tpForward = tpForwardAll * exposedShare;
+  const tpBackward = tpBackwardAll * exposedShare;
 
   const recomputedLayers = Math.min(chunk.layers, x.recomputedLayers);
   let recompute = 0;
   if (x.recompute === 'full') {
-    recompute = recomputedLayers * (layer.forward + collectivesPerLayerPerPass * collective);
+    recompute =
+      recomputedLayers * (layer.forward + collectivesPerLayerPerPass * collective * exposedShare);
   } else if (x.recompute === 'selective') {
     recompute = chunk.layers * layer.attentionCoreForward;
   }
@@ -162,6 +189,7 @@ export function chunkTimeSeconds(
     backwardWeight,
     recompute,
     tensorParallelComm: tpForward + tpBackward,
+    tensorParallelCommHidden: (tpForwardAll + tpBackwardAll) * (1 - Math.min(1, exposedShare)),
     compute: forwardMath + backwardInputMath + backwardWeight,
   };
 }

@@ -73,8 +73,54 @@ export interface TrainingConfig {
    * PyTorch DDP/FSDP bucketing). Off reproduces 2020–2021 Megatron, which reduced after the flush.
    */
   readonly overlapGradientReduce: boolean;
+  /**
+   * The distributed optimizer's parameter all-gather runs bucket by bucket in the next forward
+   * (Megatron --overlap-param-gather, requires --overlap-grad-reduce; arguments.py:L1029).
+   */
+  readonly overlapParameterGather: boolean;
+  /**
+   * Tensor-parallel collectives overlapped with their GEMMs by Transformer Engine userbuffers
+   * (Megatron --tp-comm-overlap; needs tp > 1 and sequence parallelism, TE base.py initialize_ub).
+   */
+  readonly overlapTensorParallelComm: boolean;
+  /**
+   * Pipeline send/recv posted asynchronously and waited on just before use (Megatron
+   * --overlap-p2p-communication, model_parallel_config.py:L385-429); DeepSpeed's PipelineEngine
+   * sends blocking (pipe/engine.py), so it never overlaps.
+   */
+  readonly overlapPipelineP2p: boolean;
+  /**
+   * FSDP / ZeRO-3 fetch the next unit's parameters while the current one computes (FSDP2
+   * implicit forward and explicit backward prefetch; DeepSpeed stage3_prefetch_bucket_size).
+   */
+  readonly prefetchParameters: boolean;
+  /** Fraction of HBM a plan must leave free (fragmentation spikes, estimate error). */
+  readonly memoryHeadroomFraction: number;
   readonly framework: Framework;
 }
+
+/** The framework defaults of the overlap switches and the memory headroom (README documents them). */
+export function trainingDefaults(
+  framework: Framework,
+): Omit<
+  TrainingConfig,
+  'globalBatchSize' | 'sequenceLength' | 'precision' | 'flashAttention' | 'dropout' | 'framework'
+> {
+  return {
+    overlapGradientReduce: true,
+    // Megatron-Core recipes (NeMo / Megatron-Bridge) turn it on with the distributed optimizer;
+    // DeepSpeed all-gathers the updated 16-bit parameters after the step (bf16_optimizer.py).
+    overlapParameterGather: framework === 'megatron',
+    // Off in Megatron-LM's arguments (--tp-comm-overlap is opt-in).
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: framework !== 'deepspeed',
+    prefetchParameters: true,
+    memoryHeadroomFraction: DEFAULT_MEMORY_HEADROOM_FRACTION,
+  };
+}
+
+/** Default share of HBM kept free: 5% (about 4 GiB of an 80 GiB GPU). */
+export const DEFAULT_MEMORY_HEADROOM_FRACTION = 0.05;
 
 /** Non-data-parallel degree: GPUs that jointly hold one model replica. */
 export function modelParallelSize(s: Strategy): number {

@@ -24,6 +24,13 @@ export interface TimeBreakdownSeconds {
   readonly optimizer: number;
 }
 
+/** Communication overlap hid behind compute (not on the critical path), seconds per step. */
+export interface HiddenCommSeconds {
+  readonly tensorParallelComm: number;
+  readonly dataParallelComm: number;
+  readonly pipelineComm: number;
+}
+
 export interface StageEstimate {
   readonly stage: number;
   readonly layers: number;
@@ -47,13 +54,19 @@ export interface CostBreakdown {
   readonly hfu: number;
   /** Achieved model TFLOP/s per GPU. */
   readonly tflopsPerGpu: number;
+  /** The peak stays within the usable memory: capacity less the request's headroom. */
   readonly fits: boolean;
   /** Peak over all stages (the worst-case GPU). */
   readonly peakMemoryBytesPerGpu: number;
   readonly memoryCapacityBytesPerGpu: number;
+  /** Capacity × (1 − memoryHeadroomFraction): what a plan may fill. */
+  readonly usableMemoryBytesPerGpu: number;
   /** Memory of the worst-case GPU, by kind. */
   readonly memoryBytes: MemoryBreakdownBytes;
+  /** Where the critical path's time goes (communication counted where exposed). */
   readonly timeSeconds: TimeBreakdownSeconds;
+  /** Communication overlapped with compute: hidden, not on the critical path. */
+  readonly hiddenCommSeconds: HiddenCommSeconds;
   readonly modelFlopsPerStep: number;
   readonly hardwareFlopsPerStep: number;
   readonly stages: readonly StageEstimate[];

@@ -39,6 +39,7 @@ export function validateStrategy(
       'strategy.contextParallel',
     );
   }
+  validateSharding(s, training);
   const product = strategyWorldSize(s);
   if (product !== worldSize) {
     throw new PlanningError(
@@ -157,6 +158,32 @@ function validateRecomputeLayers(s: Strategy): void {
       'invalid-strategy',
       `recomputeLayers=${s.recomputeLayers} must be a non-negative integer`,
       'strategy.recomputeLayers',
+    );
+  }
+}
+
+/**
+ * The ZeRO stages each framework implements (so that memory and communication are those of a
+ * real code path): Megatron-LM has no ZeRO-2/3 (its distributed optimizer is ZeRO-1,
+ * docs/user-guide/features/dist_optimizer.md); FSDP has no optimizer-only sharding (DDP,
+ * SHARD_GRAD_OP, FULL_SHARD); DeepSpeed's PipelineEngine rejects ZeRO-2/3
+ * (deepspeed/runtime/pipe/engine.py:L76-77).
+ */
+function validateSharding(s: Strategy, training: TrainingConfig): void {
+  const supported: readonly number[] =
+    training.framework === 'megatron'
+      ? [0, 1]
+      : training.framework === 'fsdp'
+        ? [0, 2, 3]
+        : s.pp > 1
+          ? [0, 1]
+          : [0, 1, 2, 3];
+  if (!supported.includes(s.zeroStage)) {
+    throw new PlanningError(
+      'unsupported',
+      `zeroStage=${s.zeroStage} is not available with ${training.framework}${training.framework === 'deepspeed' ? ' and pipeline parallelism' : ''}; supported: ${supported.join(', ')}`,
+      'strategy.zeroStage',
+      { supported: [...supported] },
     );
   }
 }

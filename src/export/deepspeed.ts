@@ -76,7 +76,11 @@ function zeroSection(plan: Plan): Record<string, unknown> {
 function precisionSections(plan: Plan): Record<string, unknown> {
   switch (plan.training.precision) {
     case 'bf16':
-      return { bf16: { enabled: true } };
+      // fp32 gradient accumulation selects the BF16_Optimizer at ZeRO 0–1 (engine.py:L1978-2021),
+      // the optimizer whose memory the estimate counts (costmodel/model-states.ts).
+      return plan.strategy.zeroStage <= 1
+        ? { bf16: { enabled: true }, data_types: { grad_accum_dtype: 'fp32' } }
+        : { bf16: { enabled: true } };
     case 'fp16':
       return {
         fp16: {

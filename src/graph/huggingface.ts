@@ -33,7 +33,8 @@ const FAMILY_BY_ARCHITECTURE: readonly (readonly [string, Family])[] = [
 
 function detectFamily(config: Config): Family {
   const modelType = config['model_type'];
-  if (typeof modelType === 'string' && modelType in FAMILY_BY_MODEL_TYPE) {
+  // Own keys only: `in` also finds Object.prototype's (model_type "constructor", "__proto__").
+  if (typeof modelType === 'string' && Object.hasOwn(FAMILY_BY_MODEL_TYPE, modelType)) {
     const family = FAMILY_BY_MODEL_TYPE[modelType];
     if (family !== undefined) return family;
   }

@@ -46,6 +46,12 @@ export function deviceFromFile(file: DeviceFile): DeviceProfile {
       efficiency: p.efficiency,
     })),
     attentionEfficiencyFactor: file.attentionEfficiencyFactor,
+    runtimeMemory: {
+      contextBytes: file.runtimeMemory.cudaContextMiB * BYTES_PER_MIB,
+      ncclBytesPerCommunicator: file.runtimeMemory.ncclBuffersMiBPerCommunicator * BYTES_PER_MIB,
+      allocatorFragmentationFraction: file.runtimeMemory.allocatorFragmentationFraction,
+    },
+    overlapInterferenceFraction: file.overlapInterferenceFraction,
     tdpWatts: file.tdpWatts,
     priceUsdPerGpuHour: file.priceUsdPerGpuHour,
     source: file.source,

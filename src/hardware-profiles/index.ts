@@ -6,6 +6,7 @@ export type {
   LinkProfile,
   NumericFormat,
   Precision,
+  RuntimeMemory,
 } from './types.js';
 export { worldSize } from './types.js';
 export type { ClusterPreset, DeviceLinks, ModelZooEntry, ProfileCatalog } from './catalog.js';

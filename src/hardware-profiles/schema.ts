@@ -59,6 +59,14 @@ export const DeviceFileSchema = z.strictObject({
   matmulEfficiency: matmulCurve,
   memoryEfficiency: memoryCurve,
   attentionEfficiencyFactor: efficiency,
+  /** Memory a process uses beside its tensors (see convert.ts). */
+  runtimeMemory: z.strictObject({
+    cudaContextMiB: z.number().nonnegative(),
+    ncclBuffersMiBPerCommunicator: z.number().nonnegative(),
+    allocatorFragmentationFraction: z.number().min(0).lt(1),
+  }),
+  /** Share of the shorter of two overlapped activities (compute, communication) lost to contention. */
+  overlapInterferenceFraction: z.number().min(0).max(1),
   tdpWatts: positive,
   priceUsdPerGpuHour: positive.nullable(),
   /** PCIe generation of the device's x16 host link (3, 4 or 5). */

@@ -15,6 +15,16 @@ export interface EfficiencyPoint {
   readonly efficiency: number;
 }
 
+/** Memory a training process holds beside its tensors, per GPU. */
+export interface RuntimeMemory {
+  /** CUDA/HIP context, loaded kernels and library workspaces (outside the caching allocator). */
+  readonly contextBytes: number;
+  /** NCCL/RCCL buffers of one communicator in use (ring peers × channels × protocol buffers). */
+  readonly ncclBytesPerCommunicator: number;
+  /** Caching-allocator reserve beyond live tensors (fragmentation), a fraction of allocated. */
+  readonly allocatorFragmentationFraction: number;
+}
+
 export interface DeviceProfile {
   readonly id: string;
   readonly name: string;
@@ -29,6 +39,12 @@ export interface DeviceProfile {
   readonly memoryEfficiency: readonly EfficiencyPoint[];
   /** Fraction of flash-attention FLOPs throughput relative to the GEMM curve (kernel quality). */
   readonly attentionEfficiencyFactor: number;
+  readonly runtimeMemory: RuntimeMemory;
+  /**
+   * Share of the shorter of two overlapped activities lost to contention for SMs and HBM: an
+   * overlapped compute c and communication k take max(c, k) + fraction · min(c, k).
+   */
+  readonly overlapInterferenceFraction: number;
   readonly tdpWatts: number;
   readonly priceUsdPerGpuHour: number | null;
   readonly source: string;

@@ -12,6 +12,7 @@
 import type { Request, RequestHandler, Router } from 'express';
 import { ApiError, LIMITS } from '../contract/index.js';
 import type { Planner } from '../service/index.js';
+import { abandoned } from './plan-routes.js';
 
 const OCTET_STREAM = 'application/octet-stream';
 
@@ -65,9 +66,14 @@ function readBody(req: Request, limitBytes: number): Promise<Uint8Array> {
   });
 }
 
-export function addOnnxModelRoutes(router: Router, planner: Planner): void {
-  router.post('/v1/models/onnx', requireOctetStream, async (req, res) => {
+/** `admit`: the searches' per-client admission (the read runs in a search worker). */
+export function addOnnxModelRoutes(
+  router: Router,
+  planner: Planner,
+  admit: readonly RequestHandler[] = [],
+): void {
+  router.post('/v1/models/onnx', ...admit, requireOctetStream, async (req, res) => {
     const bytes = await readBody(req, LIMITS.onnxUploadBytes);
-    res.json(await planner.uploadOnnx(bytes));
+    res.json(await planner.uploadOnnx(bytes, abandoned(req)));
   });
 }

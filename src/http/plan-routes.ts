@@ -13,7 +13,8 @@ import {
   ScheduleRequest,
   LIMITS,
 } from '../contract/index.js';
-import type { Planner, RenderedSchedule, StoredPlanOutcome } from '../service/index.js';
+import type { Request, RequestHandler } from 'express';
+import type { Planner, RenderedBytes, StoredPlanOutcome } from '../service/index.js';
 import { jsonBody } from './middleware.js';
 
 const Index = z
@@ -48,15 +49,35 @@ function sendStored(res: Response, id: string, stored: StoredPlanOutcome): void 
     .send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }
 
-function send(res: Response, rendered: RenderedSchedule): void {
-  if (typeof rendered.body === 'string') res.type(rendered.contentType).send(rendered.body);
-  else res.type(rendered.contentType).json(rendered.body);
+/** A render's bytes as they came from the worker. */
+function send(res: Response, rendered: RenderedBytes): void {
+  const { body } = rendered;
+  res.type(rendered.contentType).send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }
 
-export function addPlanRoutes(router: Router, planner: Planner): void {
-  router.post('/v1/plans', ...jsonBody(LIMITS.planBodyBytes), async (req, res) => {
+/** Aborted when the client goes away before its answer: a queued job leaves the queue. */
+export function abandoned(req: Request): AbortSignal {
+  const controller = new AbortController();
+  const res = req.res;
+  // The response closes before it finished only when the connection went away.
+  res?.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+/**
+ * Plan routes. `admit` runs before a search is parsed (per-client concurrency): a client may hold
+ * only so many searches at once.
+ */
+export function addPlanRoutes(
+  router: Router,
+  planner: Planner,
+  admit: RequestHandler[] = [],
+): void {
+  router.post('/v1/plans', ...admit, ...jsonBody(LIMITS.planBodyBytes), async (req, res) => {
     const request = withQueryExports(PlanRequest.parse(req.body), req.query);
-    const { id, stored } = await planner.plan(request);
+    const { id, stored } = await planner.plan(request, abandoned(req));
     sendStored(res, id, stored);
   });
 
@@ -64,18 +85,18 @@ export function addPlanRoutes(router: Router, planner: Planner): void {
     sendStored(res, req.params.id, planner.cached(req.params.id));
   });
 
-  router.get('/v1/plans/:id/export', (req, res) => {
+  router.get('/v1/plans/:id/export', async (req, res) => {
     const { format, alternative } = ExportQuery.parse(req.query);
-    res.json(planner.exportPlan(req.params.id, format, alternative));
+    send(res, await planner.exportPlan(req.params.id, format, alternative, abandoned(req)));
   });
 
-  router.get('/v1/plans/:id/schedule', (req, res) => {
+  router.get('/v1/plans/:id/schedule', async (req, res) => {
     const { format, alternative } = ScheduleQuery.parse(req.query);
-    send(res, planner.planSchedule(req.params.id, format, alternative));
+    send(res, await planner.planSchedule(req.params.id, format, alternative, abandoned(req)));
   });
 
-  router.post('/v1/schedules', ...jsonBody(), (req, res) => {
+  router.post('/v1/schedules', ...jsonBody(), async (req, res) => {
     const { format } = ScheduleQuery.parse(req.query);
-    send(res, planner.schedule(ScheduleRequest.parse(req.body), format));
+    send(res, await planner.schedule(ScheduleRequest.parse(req.body), format, abandoned(req)));
   });
 }

@@ -18,8 +18,9 @@ import { jsonBody } from './middleware.js';
 import { loadOpenApiDocument } from './openapi-document.js';
 import type { PlanCache, PlanPool } from '../service/index.js';
 import { addOnnxModelRoutes } from './onnx-routes.js';
-import { addPlanRoutes } from './plan-routes.js';
+import { abandoned, addPlanRoutes } from './plan-routes.js';
 import { ClusterSelectionRequest, EstimateRequest } from '../contract/index.js';
+import type { RequestHandler } from 'express';
 
 export interface RouteDeps {
   readonly catalog: ProfileCatalog;
@@ -27,6 +28,8 @@ export interface RouteDeps {
   readonly pool?: PlanPool | undefined;
   /** Plans kept for GET /v1/plans/{id}; default a fresh byte-bounded LRU per router (LIMITS.planCacheBytes). */
   readonly cache?: PlanCache | undefined;
+  /** Admission for searches (POST /v1/plans, /v1/cluster-selections, /v1/models/onnx), before the body is read. */
+  readonly admitSearch?: RequestHandler[];
 }
 
 /** Compute once, on first use. */
@@ -35,7 +38,7 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= { v: make() }).v;
 }
 
-export function apiRoutes({ catalog, pool, cache }: RouteDeps): Router {
+export function apiRoutes({ catalog, pool, cache, admitSearch = [] }: RouteDeps): Router {
   const router = Router();
   const models = lazy(() => modelList(catalog));
   const accelerators = lazy(() => acceleratorList(catalog));
@@ -43,11 +46,12 @@ export function apiRoutes({ catalog, pool, cache }: RouteDeps): Router {
   const openApi = lazy(loadOpenApiDocument);
 
   const planner = createPlanner({ catalog, pool, cache: cache ?? createPlanCache() });
-  addPlanRoutes(router, planner);
-  addOnnxModelRoutes(router, planner);
+  addPlanRoutes(router, planner, admitSearch);
+  addOnnxModelRoutes(router, planner, admitSearch);
 
-  router.post('/v1/cluster-selections', ...jsonBody(), async (req, res) => {
-    res.json(await planner.selectCluster(ClusterSelectionRequest.parse(req.body)));
+  router.post('/v1/cluster-selections', ...admitSearch, ...jsonBody(), async (req, res) => {
+    const request = ClusterSelectionRequest.parse(req.body);
+    res.json(await planner.selectCluster(request, abandoned(req)));
   });
 
   router.post('/v1/estimates', ...jsonBody(), (req, res) => {
@@ -65,9 +69,6 @@ export function apiRoutes({ catalog, pool, cache }: RouteDeps): Router {
   });
   router.get('/v1/clusters', (_req, res) => {
     res.json(clusters());
-  });
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
   });
   router.get('/openapi.json', (_req, res) => {
     res.json(openApi());

@@ -3,42 +3,81 @@
  * `app.use(createStudiesRouter({ studies: runtime.service }))` before the 404 handler; errors go
  * to the app's error middleware as ApiError (application/problem+json). No try/catch in handlers
  * except where a thrown error must be translated (Express 5 forwards rejected promises).
+ *
+ * Issue #17: a study id is a SHA-256 hex content hash, so anything else is a 404 before the
+ * store sees it (ids became Redis key names); POST is rate-limited per client; event streams are
+ * capped per client and in all and share one feed per study (study-feed.ts); big answers are
+ * written in slices (stream-json.ts).
  */
 import { Router } from 'express';
-import type { Request, Response } from 'express';
-import type { StudyEvent, StudyService } from '../service/index.js';
+import type { Request } from 'express';
+import type { StudyService } from '../service/index.js';
 import {
+  analyseStudy,
+  analysisToApi,
   paretoSvg,
   resultsToCsv,
   scalingSvg,
   resultToApi,
-  snapshotToApi,
   studyErrorToApi,
 } from '../service/index.js';
-import { ApiError } from '../contract/index.js';
+import { ApiError, clipString } from '../contract/index.js';
+import type { AdmissionLimits } from './admission.js';
+import { DEFAULT_ADMISSION_LIMITS, concurrencyLimit, rateLimit } from './admission.js';
+import type { Metrics } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import { jsonBody } from './middleware.js';
+import { sendStreamedJson } from './stream-json.js';
+import type { StudyFeeds } from './study-feed.js';
+import { createStudyFeeds } from './study-feed.js';
 
 export interface StudiesRouterDeps {
   readonly studies: StudyService;
+  readonly metrics?: Metrics;
+  readonly limits?: AdmissionLimits;
+  /** Event feeds; default a fresh set (the app passes its own so shutdown can end them). */
+  readonly feeds?: StudyFeeds;
 }
+
+/** The form of every study id (contentHash: SHA-256 hex). */
+const STUDY_ID = /^[0-9a-f]{64}$/;
 
 const notFound = (id: string): ApiError =>
-  new ApiError('NOT_FOUND', `no study with id '${id}'`, { field: 'id' });
-const idOf = (req: Request): string => String(req.params['id']);
+  new ApiError('NOT_FOUND', `no study with id '${clipString(id, 80)}'`, { field: 'id' });
 
-function sse(res: Response, event: string, data: unknown): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+/** The path's id, or 404 when it cannot be a study id. */
+function idOf(req: Request): string {
+  const id = String(req.params['id']);
+  if (!STUDY_ID.test(id)) throw notFound(id);
+  return id;
 }
 
-export function createStudiesRouter({ studies }: StudiesRouterDeps): Router {
+export function createStudiesRouter(deps: StudiesRouterDeps): Router {
+  const { studies } = deps;
+  const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
+  const limits = deps.limits ?? DEFAULT_ADMISSION_LIMITS;
+  const feeds = deps.feeds ?? createStudyFeeds(studies);
+  const streams = concurrencyLimit(
+    limits.eventStreamsPerClient,
+    limits.eventStreamsTotal,
+    'event streams',
+    metrics,
+  );
   const router = Router();
   const snapshot = async (req: Request) => {
-    const found = await studies.get(idOf(req));
-    if (found === null) throw notFound(idOf(req));
+    const id = idOf(req);
+    const found = await studies.get(id);
+    if (found === null) throw notFound(id);
     return found;
   };
 
-  router.post('/v1/studies', ...jsonBody(), async (req, res) => {
+  const submitRate = rateLimit(
+    limits.studyBurst,
+    limits.studiesPerMinute,
+    'study submissions',
+    metrics,
+  );
+  router.post('/v1/studies', submitRate, ...jsonBody(), async (req, res) => {
     const summary = await studies.submit(req.body).catch((error: unknown) => {
       throw studyErrorToApi(error);
     });
@@ -46,12 +85,22 @@ export function createStudiesRouter({ studies }: StudiesRouterDeps): Router {
   });
 
   router.get('/v1/studies/:id', async (req, res) => {
-    res.json(snapshotToApi(await snapshot(req)));
+    const found = await snapshot(req);
+    const head = {
+      id: found.id,
+      status: found.status,
+      progress: found.progress,
+      createdAt: found.createdAt,
+      error: found.error,
+      analysis: analysisToApi(analyseStudy(found.results)),
+    };
+    await sendStreamedJson(res, head, 'results', found.results, resultToApi);
   });
 
   router.delete('/v1/studies/:id', async (req, res) => {
-    const summary = await studies.cancel(idOf(req));
-    if (summary === null) throw notFound(idOf(req));
+    const id = idOf(req);
+    const summary = await studies.cancel(id);
+    if (summary === null) throw notFound(id);
     res.json(summary);
   });
 
@@ -60,7 +109,7 @@ export function createStudiesRouter({ studies }: StudiesRouterDeps): Router {
     if (format !== 'json' && format !== 'csv') {
       throw new ApiError(
         'VALIDATION_FAILED',
-        `format must be json or csv, got '${JSON.stringify(format)}'`,
+        `format must be json or csv, got '${clipString(JSON.stringify(format), 80)}'`,
         { field: 'format' },
       );
     }
@@ -72,18 +121,18 @@ export function createStudiesRouter({ studies }: StudiesRouterDeps): Router {
         .send(resultsToCsv(found.results));
       return;
     }
-    res.json({
-      id: found.id,
-      status: found.status,
-      progress: found.progress,
-      results: found.results.map(resultToApi),
-    });
+    const head = { id: found.id, status: found.status, progress: found.progress };
+    await sendStreamedJson(res, head, 'results', found.results, resultToApi);
   });
 
   router.get('/v1/studies/:id/charts/:chart', async (req, res) => {
     const chart = req.params['chart'];
-    if (chart !== 'pareto.svg' && chart !== 'scaling.svg')
-      throw new ApiError('NOT_FOUND', `no chart '${String(chart)}'; try pareto.svg or scaling.svg`);
+    if (chart !== 'pareto.svg' && chart !== 'scaling.svg') {
+      throw new ApiError(
+        'NOT_FOUND',
+        `no chart '${clipString(String(chart), 80)}'; try pareto.svg or scaling.svg`,
+      );
+    }
     const found = await snapshot(req);
     res
       .type('image/svg+xml')
@@ -92,49 +141,13 @@ export function createStudiesRouter({ studies }: StudiesRouterDeps): Router {
 
   router.get('/v1/studies/:id/events', async (req, res) => {
     const id = idOf(req);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
+    const release = streams.acquire(req);
+    res.once('close', () => {
+      release();
+      metrics.setEventStreams(streams.total);
     });
-    // Subscribe before reading the snapshot so no event falls between the two.
-    const seen = new Set<number>();
-    const buffered: StudyEvent[] = [];
-    let live = false;
-    const onEvent = (event: StudyEvent): void => {
-      if (!live) return void buffered.push(event);
-      if (event.type === 'scenario') {
-        if (seen.has(event.result.scenario.index)) return;
-        seen.add(event.result.scenario.index);
-        sse(res, 'scenario', resultToApi(event.result));
-      } else if (event.type === 'progress') sse(res, 'progress', event.progress);
-      else {
-        sse(res, 'end', { status: event.status, error: event.error });
-        stop();
-      }
-    };
-    const unsubscribe = studies.subscribe(id, onEvent);
-    const stop = (): void => {
-      unsubscribe();
-      res.end();
-    };
-    req.on('close', unsubscribe);
-    const found = await studies.get(id);
-    if (found === null) {
-      sse(res, 'error', notFound(id).toProblem());
-      return stop();
-    }
-    for (const result of found.results) {
-      seen.add(result.scenario.index);
-      sse(res, 'scenario', resultToApi(result));
-    }
-    sse(res, 'progress', found.progress);
-    live = true;
-    buffered.splice(0).forEach(onEvent);
-    if (!res.writableEnded && found.status !== 'queued' && found.status !== 'running') {
-      sse(res, 'end', { status: found.status, error: found.error });
-      stop();
-    }
+    metrics.setEventStreams(streams.total);
+    if (!(await feeds.attach(id, res))) throw notFound(id);
   });
 
   return router;

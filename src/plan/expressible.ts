@@ -176,6 +176,22 @@ export function deepspeedLayerSplit(numLayers: number, numStages: number): numbe
   );
 }
 
+/**
+ * deepspeedLayerSplit for one model, memoised by stage count: the O(n²·m) partition runs once per
+ * stage count of a planning request instead of once per candidate (owned by the caller, no
+ * module state).
+ */
+export function memoisedDeepspeedSplit(numLayers: number): (stages: number) => readonly number[] {
+  const splits = new Map<number, readonly number[]>();
+  return (stages) => {
+    const known = splits.get(stages);
+    if (known !== undefined) return known;
+    const split = deepspeedLayerSplit(numLayers, stages);
+    splits.set(stages, split);
+    return split;
+  };
+}
+
 /** Why a strategy is not reproduced exactly, and the strategy field at fault. */
 export interface Inexpressible {
   /** A `search.rejected` reason. */

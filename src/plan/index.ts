@@ -14,6 +14,7 @@ export {
   deepspeedLayerSplit,
   inexpressible,
   inexpressibleReason,
+  memoisedDeepspeedSplit,
   partitionBalanced,
   recomputesLayerSubset,
   torchtitanLayerSplit,

@@ -11,7 +11,7 @@ import type {
   Strategy,
   ZeroStage,
 } from '../costmodel/index.js';
-import { deepspeedLayerSplit, inexpressible } from '../plan/index.js';
+import { inexpressible } from '../plan/index.js';
 import { layerSplits } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
@@ -76,6 +76,8 @@ export interface EnumerationInput {
   readonly sequenceLength: number;
   readonly framework: Framework;
   readonly constraints: SearchConstraints;
+  /** DeepSpeed's own layer split by stage count, memoised for the whole request. */
+  readonly deepspeedSplit: (stages: number) => readonly number[];
 }
 
 /** Tensor-parallel degrees: divide the world, stay inside a node, divide heads, KV heads and FFN. */
@@ -139,7 +141,7 @@ function withFrameworkSplit(
   pp: number,
 ): (readonly number[] | null)[] {
   if (x.framework !== 'deepspeed') return splits;
-  const own = deepspeedLayerSplit(x.graph.spec.numLayers, pp);
+  const own = x.deepspeedSplit(pp);
   const even = own.every((n) => n === own[0]);
   const key = (split: readonly number[] | null): string => split?.join('.') ?? 'even';
   const candidate = even ? null : own;
@@ -215,20 +217,12 @@ const PINNABLE: Partial<Record<keyof Strategy, keyof SearchConstraints>> = {
  * The rejection reason for a candidate the framework's export would not reproduce exactly, or
  * null. A value the user pinned is their explicit choice and is kept (the export's notes say what
  * differs; validation/ pins published runs of framework forks this way); what the search picks
- * on its own must be exact. DeepSpeed's split is memoised per stage count for this enumeration.
+ * on its own must be exact.
  */
 function exactnessFilter(x: EnumerationInput): (s: Strategy) => string | null {
-  const splits = new Map<number, readonly number[]>();
   const numLayers = x.graph.spec.numLayers;
-  const deepspeedSplit = (stages: number): readonly number[] => {
-    const known = splits.get(stages);
-    if (known !== undefined) return known;
-    const split = deepspeedLayerSplit(numLayers, stages);
-    splits.set(stages, split);
-    return split;
-  };
   return (s) => {
-    const found = inexpressible(x.framework, s, numLayers, deepspeedSplit);
+    const found = inexpressible(x.framework, s, numLayers, x.deepspeedSplit);
     if (found === null) return null;
     const pin = PINNABLE[found.field];
     return pin !== undefined && x.constraints[pin] !== undefined ? null : found.reason;

@@ -11,7 +11,7 @@ import {
 } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
-import { recomputesLayerSubset, stagePlacements } from '../plan/index.js';
+import { recomputesLayerSubset, stagePlacements, memoisedDeepspeedSplit } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
 import { countRejection, enumerateStrategies } from './enumerate.js';
 import { evaluateCandidate, strategyKey } from './evaluate.js';
@@ -124,6 +124,7 @@ function searchCluster(
   options: PlannerOptions,
   budget: number,
   pruning: SubClusterPruning | null,
+  deepspeedSplit: (stages: number) => readonly number[],
 ): SearchOutcome {
   const rejected: RejectionCounts = {};
   const top: Feasible[] = [];
@@ -138,6 +139,7 @@ function searchCluster(
     sequenceLength: problem.training.sequenceLength,
     framework: problem.training.framework,
     constraints: problem.constraints,
+    deepspeedSplit,
   };
   const schedules =
     options.schedules ??
@@ -210,7 +212,15 @@ const mayLeaveNodesIdle = (problem: PlanningProblem): boolean =>
  * best plan is never slower than the best plan on any subset of whole nodes (tested as a property).
  */
 function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): SearchOutcome[] {
-  const full = searchCluster(problem, problem.cluster, options, problem.maxCandidates, null);
+  const deepspeedSplit = memoisedDeepspeedSplit(problem.graph.spec.numLayers);
+  const full = searchCluster(
+    problem,
+    problem.cluster,
+    options,
+    problem.maxCandidates,
+    null,
+    deepspeedSplit,
+  );
   const outcomes = [full];
   if (!mayLeaveNodesIdle(problem)) return outcomes;
   let best = stepSeconds(full.top[0]);
@@ -221,10 +231,14 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): Se
     if (clusterSecondsLowerBound(problem.graph, cluster, problem.training) >= best) break;
     if (modelStatesCannotFit(problem.graph, cluster)) break;
     if (used >= problem.maxCandidates) break;
-    const outcome = searchCluster(problem, cluster, options, problem.maxCandidates - used, {
-      incumbentSeconds: best,
-      bound,
-    });
+    const outcome = searchCluster(
+      problem,
+      cluster,
+      options,
+      problem.maxCandidates - used,
+      { incumbentSeconds: best, bound },
+      deepspeedSplit,
+    );
     used += outcome.stats.candidates;
     outcomes.push(outcome);
     best = Math.min(best, stepSeconds(outcome.top[0]));

@@ -3,7 +3,8 @@
  * defaults, model input → TransformerSpec → ModelGraph, cluster input → ClusterProfile.
  * Domain code never sees API types; this file is the only bridge.
  */
-import type { Strategy, TrainingConfig } from '../costmodel/index.js';
+import type { Framework, Strategy, TrainingConfig } from '../costmodel/index.js';
+import { trainingDefaults } from '../costmodel/index.js';
 import { PlanningError } from '../costmodel/index.js';
 import type { ModelGraph } from '../graph/index.js';
 import type { TransformerSpec } from '../model-spec/index.js';
@@ -75,15 +76,51 @@ export function clusterFromInput(catalog: ProfileCatalog, input: ClusterInput): 
   return cluster;
 }
 
+/** An overlap switch the chosen framework does not have: 400 naming the field. */
+function checkOverlapFields(input: TrainingInput, framework: Framework): void {
+  const unavailable = (field: keyof TrainingInput, why: string): ApiError =>
+    new ApiError('VALIDATION_FAILED', `training.${field}: ${why}`, {
+      field: `training.${field}`,
+      details: { framework },
+    });
+  if (input.overlapTensorParallelComm === true && framework !== 'megatron') {
+    throw unavailable(
+      'overlapTensorParallelComm',
+      `--tp-comm-overlap (Transformer Engine userbuffers) is Megatron-Core's; ${framework} has no such switch`,
+    );
+  }
+  if (input.overlapPipelineP2p === true && framework === 'deepspeed') {
+    throw unavailable(
+      'overlapPipelineP2p',
+      "DeepSpeed's PipelineEngine sends and receives blocking (deepspeed/runtime/pipe/engine.py)",
+    );
+  }
+  if (input.overlapParameterGather === true && framework !== 'megatron') {
+    throw unavailable(
+      'overlapParameterGather',
+      `--overlap-param-gather is Megatron's distributed optimizer's; ${framework} gathers after the step or per unit`,
+    );
+  }
+}
+
 export function trainingFromInput(input: TrainingInput): TrainingConfig {
+  const framework = input.framework ?? 'megatron';
+  checkOverlapFields(input, framework);
+  const defaults = trainingDefaults(framework);
   return {
     globalBatchSize: input.globalBatchSize,
     sequenceLength: input.sequenceLength,
     precision: input.precision ?? 'bf16',
     flashAttention: input.flashAttention ?? true,
     dropout: input.dropout ?? false,
-    overlapGradientReduce: input.overlapGradientReduce ?? true,
-    framework: input.framework ?? 'megatron',
+    overlapGradientReduce: input.overlapGradientReduce ?? defaults.overlapGradientReduce,
+    overlapParameterGather: input.overlapParameterGather ?? defaults.overlapParameterGather,
+    overlapTensorParallelComm:
+      input.overlapTensorParallelComm ?? defaults.overlapTensorParallelComm,
+    overlapPipelineP2p: input.overlapPipelineP2p ?? defaults.overlapPipelineP2p,
+    prefetchParameters: input.prefetchParameters ?? defaults.prefetchParameters,
+    memoryHeadroomFraction: input.memoryHeadroomFraction ?? defaults.memoryHeadroomFraction,
+    framework,
   };
 }
 

@@ -16,6 +16,7 @@ import { ScheduleInputError, ScheduleValidationError } from '../schedule/index.j
 import { ProfileInputError, ProfileLookupError } from '../hardware-profiles/index.js';
 import type { ErrorCode, Issue } from '../contract/index.js';
 import { ApiError } from '../contract/index.js';
+import { StoreUnavailableError } from './studies/index.js';
 
 type ZodIssue = z.core.$ZodIssue;
 type Path = ZodIssue['path'];
@@ -117,6 +118,29 @@ function fromBodyParser(error: unknown): ApiError | null {
   }
 }
 
+/**
+ * Other client errors raised by express's own layers, marked 4xx the http-errors way (`status`
+ * 400–499, `expose`): a body whose Content-Encoding does not match it (zlib "incorrect header
+ * check"), a path with a malformed %-escape ("Failed to decode param"). Issue #17: both were 500.
+ */
+function fromHttpError(error: unknown): ApiError | null {
+  if (!(error instanceof Error)) return null;
+  const status = 'status' in error ? error.status : undefined;
+  if (error instanceof URIError || (typeof status === 'number' && status >= 400 && status < 500)) {
+    if (status === 413) return new ApiError('PAYLOAD_TOO_LARGE', error.message);
+    if (status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', error.message);
+    const encoding =
+      'code' in error && typeof error.code === 'string' && error.code.startsWith('Z_');
+    return new ApiError(
+      'BAD_REQUEST',
+      encoding
+        ? `request body does not match its Content-Encoding: ${error.message}`
+        : error.message,
+    );
+  }
+  return null;
+}
+
 /** ScheduleRequest (domain) field names → POST /v1/schedules body paths. */
 const SCHEDULE_FIELDS: Readonly<Record<string, string>> = {
   numRanks: 'stages',
@@ -197,10 +221,17 @@ function fromDomain(error: DomainError): ApiError {
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new ApiError('SERVICE_UNAVAILABLE', error.message, { cause: error });
+  }
   if (error instanceof ZodError) return fromZod(error);
   // No request carries action lists: a schedule that fails its check is one we generated (a bug).
   if (error instanceof DomainError && !(error instanceof ScheduleValidationError)) {
     return fromDomain(error);
   }
-  return fromBodyParser(error) ?? new ApiError('INTERNAL', 'internal error', { cause: error });
+  return (
+    fromBodyParser(error) ??
+    fromHttpError(error) ??
+    new ApiError('INTERNAL', 'internal error', { cause: error })
+  );
 }

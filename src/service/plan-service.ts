@@ -22,6 +22,7 @@ import { planTraining } from '../search/index.js';
 import { solveGraphPlan } from './graph-plans.js';
 import { solveHeteroPlan } from './hetero-plans.js';
 import { planExports } from './map-export.js';
+import type { EstimateInputs } from './map-request.js';
 import { toEstimateInputs } from './map-request.js';
 import { estimateToApi, layoutToApi, planResultToApi, strategyToApi } from './map-response.js';
 import type { PlanOutcome } from './plan-cache.js';
@@ -82,9 +83,16 @@ function outOfMemory(cost: CostBreakdown, deviceId: string): PlanningError {
   );
 }
 
-/** Estimate one strategy; a strategy that does not fit in memory is a PlanningError (→ 422). */
-export function runEstimate(catalog: ProfileCatalog, request: EstimateRequest): EstimateResponse {
-  const { graph, cluster, training, strategy } = toEstimateInputs(catalog, request);
+/**
+ * Estimate one strategy; a strategy that does not fit in memory is a PlanningError (→ 422).
+ * `inputs` lets a caller that keeps mapped models and clusters (service/estimator.ts) pass them.
+ */
+export function runEstimate(
+  catalog: ProfileCatalog,
+  request: EstimateRequest,
+  inputs: EstimateInputs = toEstimateInputs(catalog, request),
+): EstimateResponse {
+  const { graph, cluster, training, strategy } = inputs;
   const cost = estimate(graph, cluster, strategy, training);
   if (!cost.fits) throw outOfMemory(cost, cluster.device.id);
   return {

@@ -50,13 +50,24 @@ function actionsPerUnit(kind: ScheduleKind): number {
   }
 }
 
+/** Actions a schedule of this shape holds, all ranks together (before it is generated). */
+export function scheduleActionCount(
+  kind: ScheduleKind,
+  stages: number,
+  chunks: number,
+  microBatches: number,
+  slices: number,
+): number {
+  return stages * chunks * microBatches * slices * actionsPerUnit(kind);
+}
+
 /** 400 before generating when the schedule would hold more than LIMITS.scheduleActions actions. */
 function checkActionCount(request: ScheduleRequest): void {
   const kind = request.schedule;
   const chunks =
     kind === 'zb-v' ? 2 : (request.virtualStages ?? (kind === 'interleaved-1f1b' ? 2 : 1));
   const slices = request.slices ?? 1;
-  const total = request.stages * chunks * request.microBatches * slices * actionsPerUnit(kind);
+  const total = scheduleActionCount(kind, request.stages, chunks, request.microBatches, slices);
   if (total > LIMITS.scheduleActions) {
     throw new ApiError(
       'VALIDATION_FAILED',
@@ -107,6 +118,21 @@ export function simulatePlanSchedule(plan: Plan): SimulatedSchedule {
       {
         field: 'strategy.pipelineParallel',
         details: { reason: 'no-pipeline' },
+      },
+    );
+  }
+  const chunks =
+    s.schedule === 'zb-v' ? 2 : s.schedule === 'interleaved-1f1b' ? s.virtualStages : 1;
+  const slices = s.schedule === 'seq-slice-1f1b' ? s.sequenceSlices : 1;
+  const actions = scheduleActionCount(s.schedule, s.pp, chunks, s.numMicroBatches, slices);
+  if (actions > LIMITS.scheduleActions) {
+    // A plan's schedule can be far larger than any POST /v1/schedules may ask (issue #17).
+    throw new ApiError(
+      'INFEASIBLE',
+      `the plan's schedule holds ${actions} actions, over the ${LIMITS.scheduleActions} a schedule may render; use its estimate instead`,
+      {
+        field: 'id',
+        details: { reason: 'schedule-too-large', actions, limit: LIMITS.scheduleActions },
       },
     );
   }

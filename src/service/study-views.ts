@@ -11,7 +11,7 @@ export function resultToApi(result: ScenarioResult): Record<string, unknown> {
   return { ...result, plan: result.plan === null ? null : planToApi(result.plan) };
 }
 
-function analysisToApi(analysis: StudyAnalysis): Record<string, unknown> {
+export function analysisToApi(analysis: StudyAnalysis): Record<string, unknown> {
   const cheapest = analysis.cheapestMeetingDeadline;
   return {
     frontier: analysis.frontier,

@@ -1,4 +1,9 @@
-/** Result rows → CSV (RFC 4180 quoting), base units with the unit in each column name. */
+/**
+ * Result rows → CSV (RFC 4180 quoting), base units with the unit in each column name. Text cells
+ * that a spreadsheet would read as a formula (starting with = + - @ tab or CR) get a leading `'`
+ * and quotes, as OWASP's "CSV Injection" page advises; numbers are written as numbers.
+ * @see https://owasp.org/www-community/attacks/CSV_Injection
+ */
 import type { ScenarioResult } from './result.js';
 
 const COLUMNS = [
@@ -30,10 +35,15 @@ const COLUMNS = [
   'errorMessage',
 ] as const;
 
+/** First characters that make Excel, LibreOffice or Sheets evaluate a cell (OWASP). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value !== 'string') return String(value);
+  const formula = FORMULA_START.test(value);
+  const text = formula ? `'${value}` : value;
+  return formula || /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 function row(r: ScenarioResult): (string | number | boolean | null | undefined)[] {

@@ -1,50 +1,12 @@
 /** Per-formula tests against hand-computed values (STYLE.md §11 a), table-driven. */
 import { describe, expect, it } from 'vitest';
 import { efficiencyAt } from '../../src/costmodel/efficiency.js';
-import {
-  frameworkBufferBytes,
-  gradientBytesPerParameter,
-  modelStateBytes,
-} from '../../src/costmodel/memory.js';
 import { opForwardSeconds } from '../../src/costmodel/compute.js';
 import { placeGroup } from '../../src/costmodel/groups.js';
 import { closedFormPipeline } from '../../src/costmodel/pipeline.js';
 import { balancedLayerSplit } from '../../src/search/layer-split.js';
 import type { DeviceProfile } from '../../src/hardware-profiles/types.js';
 import type { OpNode } from '../../src/graph/types.js';
-
-describe('model-state memory (Megatron distributed-optimizer table; ZeRO §5.1)', () => {
-  const cases: [
-    string,
-    { params: number; dp: number; zero: 0 | 1 | 2 | 3; want: [number, number, number] },
-  ][] = [
-    [
-      'Megatron bf16, no sharding: 2 + 4 + 12 = 18 bytes',
-      { params: 1e9, dp: 8, zero: 0, want: [2e9, 4e9, 12e9] },
-    ],
-    ['distributed optimizer: 6 + 12/d', { params: 1e9, dp: 8, zero: 1, want: [2e9, 4e9, 1.5e9] }],
-    ['ZeRO-2 shards gradients too', { params: 1e9, dp: 8, zero: 2, want: [2e9, 0.5e9, 1.5e9] }],
-    [
-      'ZeRO-3 shards everything: 18/d',
-      { params: 1e9, dp: 8, zero: 3, want: [0.25e9, 0.5e9, 1.5e9] },
-    ],
-  ];
-  it.each(cases)('%s', (_n, c) => {
-    const m = modelStateBytes(c.params, c.dp, c.zero, 'bf16', 'megatron');
-    expect([m.weights, m.gradients, m.optimizer]).toEqual(c.want);
-  });
-  it('gradient bytes per framework; ZeRO paper 16Ψ for fp16', () => {
-    expect(gradientBytesPerParameter('fp16', 'megatron')).toBe(2);
-    expect(gradientBytesPerParameter('bf16', 'deepspeed')).toBe(6);
-    expect(gradientBytesPerParameter('bf16', 'fsdp')).toBe(2);
-    const z = modelStateBytes(1, 1, 0, 'fp16', 'megatron');
-    expect(z.weights + z.gradients + z.optimizer).toBe(16);
-  });
-  it('DeepSpeed ZeRO-1 buckets: 5e8 elements × (4 + 2) bytes', () => {
-    expect(frameworkBufferBytes('deepspeed', 1, 'bf16')).toBe(3e9);
-    expect(frameworkBufferBytes('megatron', 1, 'bf16')).toBe(0);
-  });
-});
 
 describe('compute time', () => {
   const device = {

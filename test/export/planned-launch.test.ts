@@ -141,6 +141,11 @@ function plansFor(c: Case, framework: Framework): Plan[] {
     flashAttention: true,
     dropout: false,
     overlapGradientReduce: true,
+    overlapParameterGather: true,
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: false,
+    prefetchParameters: true,
+    memoryHeadroomFraction: 0,
     framework,
   };
   const result = planTraining({

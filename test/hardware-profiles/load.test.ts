@@ -141,6 +141,12 @@ describe('bad files are rejected naming the file and field', () => {
     matmulEfficiency: [{ minGflops: 0, efficiency: 0.5 }],
     memoryEfficiency: [{ minMiB: 0, efficiency: 0.5 }],
     attentionEfficiencyFactor: 0.7,
+    runtimeMemory: {
+      cudaContextMiB: 768,
+      ncclBuffersMiBPerCommunicator: 256,
+      allocatorFragmentationFraction: 0.05,
+    },
+    overlapInterferenceFraction: 0.15,
     tdpWatts: 300,
     priceUsdPerGpuHour: null,
     pcieGeneration: 4,

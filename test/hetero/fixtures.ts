@@ -17,6 +17,11 @@ export function training(globalBatchSize: number, sequenceLength: number): Train
     flashAttention: true,
     dropout: false,
     overlapGradientReduce: true,
+    overlapParameterGather: true,
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: false,
+    prefetchParameters: true,
+    memoryHeadroomFraction: 0,
     framework: 'megatron',
   };
 }

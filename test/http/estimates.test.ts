@@ -19,10 +19,21 @@ async function problemOf(res: Response) {
 }
 
 describe('POST /v1/estimates', () => {
-  it('estimates a strategy that fits, defaulting numMicroBatches', async () => {
+  it('a ZeRO stage the framework does not implement is 422 naming strategy.zeroStage', async () => {
     const res = await server.post('/v1/estimates', {
       ...SMALL_PLAN,
       strategy: { ...strategy, zeroStage: 2 },
+    });
+    expect(res.status).toBe(422);
+    const problem = await problemOf(res);
+    expect(problem.field).toBe('strategy.zeroStage');
+    expect(problem.detail).toMatch(/zeroStage=2 is not available with megatron/);
+  });
+
+  it('estimates a strategy that fits, defaulting numMicroBatches', async () => {
+    const res = await server.post('/v1/estimates', {
+      ...SMALL_PLAN,
+      strategy: { ...strategy, zeroStage: 1, recompute: 'full' },
     });
     expect(res.status).toBe(200);
     const body = EstimateResponse.parse(await res.json());

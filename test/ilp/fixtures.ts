@@ -16,6 +16,12 @@ export const DEVICE: DeviceProfile = {
   matmulEfficiency: [{ minSize: 0, efficiency: 0.7 }],
   memoryEfficiency: [{ minSize: 0, efficiency: 0.8 }],
   attentionEfficiencyFactor: 1,
+  runtimeMemory: {
+    contextBytes: 0,
+    ncclBytesPerCommunicator: 0,
+    allocatorFragmentationFraction: 0,
+  },
+  overlapInterferenceFraction: 0,
   tdpWatts: 700,
   priceUsdPerGpuHour: null,
   source: 'test fixture',

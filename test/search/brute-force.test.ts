@@ -122,6 +122,11 @@ const training: TrainingConfig = {
   flashAttention: true,
   dropout: false,
   overlapGradientReduce: true,
+  overlapParameterGather: true,
+  overlapTensorParallelComm: false,
+  overlapPipelineP2p: false,
+  prefetchParameters: true,
+  memoryHeadroomFraction: 0,
   framework: 'megatron',
 };
 

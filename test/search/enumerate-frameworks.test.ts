@@ -3,6 +3,7 @@
  * framework's exported launch config reproduces exactly (src/plan/expressible.ts) and counts the
  * rest under `rejected` reasons; the planner recomputes a subset of layers only for Megatron-LM.
  */
+import { memoisedDeepspeedSplit } from '../../src/plan/index.js';
 import { describe, expect, it } from 'vitest';
 import type { Framework, Strategy } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
@@ -36,6 +37,7 @@ function enumerate(
         sequenceLength: graph.spec.numLayers === 80 ? 8192 : 2048,
         framework,
         constraints,
+        deepspeedSplit: memoisedDeepspeedSplit(graph.spec.numLayers),
       },
       constraints.schedule ?? defaultSchedules(framework),
       rejected,

@@ -30,6 +30,11 @@ function problem(
     flashAttention: true,
     dropout: false,
     overlapGradientReduce: true,
+    overlapParameterGather: true,
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: false,
+    prefetchParameters: true,
+    memoryHeadroomFraction: 0,
     framework: 'megatron',
   };
   return {

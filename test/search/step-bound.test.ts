@@ -3,6 +3,7 @@
  * only safe if the bound is never above what the cost model reports. Checked on every enumerated
  * candidate of small problems (closed-form pipeline and simulated schedule), plus hand values.
  */
+import { memoisedDeepspeedSplit } from '../../src/plan/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   estimate,
@@ -30,6 +31,11 @@ const training = (framework: Framework, globalBatchSize: number): TrainingConfig
   flashAttention: true,
   dropout: false,
   overlapGradientReduce: true,
+  overlapParameterGather: true,
+  overlapTensorParallelComm: false,
+  overlapPipelineP2p: false,
+  prefetchParameters: true,
+  memoryHeadroomFraction: 0,
   framework,
 });
 
@@ -138,6 +144,7 @@ describe('the bound is never above the cost model', () => {
           sequenceLength: 1024,
           framework,
           constraints: {},
+          deepspeedSplit: memoisedDeepspeedSplit(graph.spec.numLayers),
         },
         defaultSchedules(framework),
         {},

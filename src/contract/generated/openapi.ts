@@ -250,8 +250,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /** Liveness (answered before any other middleware; never waits for a worker) */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness — plan workers up, study store answering, not shutting down */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (text exposition format 0.0.4)
+         * @description strata_http_request_duration_seconds (histogram by method, route, status), strata_plan_queue_depth, strata_plan_workers_busy, strata_plan_workers, strata_candidates_evaluated_total, strata_scenarios_completed_total, strata_event_streams_open, strata_rejected_requests_total (by reason), plus Node's process metrics (RSS, heap, event-loop lag).
+         */
+        get: operations["metrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -548,8 +585,18 @@ export interface components {
             flashAttention?: boolean;
             /** @description Default: false. */
             dropout?: boolean;
-            /** @description Default: true. */
+            /** @description Data-parallel gradient reduction overlapped with the last backward (Megatron --overlap-grad-reduce, DDP/FSDP bucketing; DeepSpeed overlap_comm, never under its pipeline engine). Default: true. */
             overlapGradientReduce?: boolean;
+            /** @description Megatron --overlap-param-gather: the distributed optimizer's parameter all-gather runs in the next forward. Megatron only (400 otherwise). Default: true for megatron, false otherwise. */
+            overlapParameterGather?: boolean;
+            /** @description Megatron-Core --tp-comm-overlap (Transformer Engine userbuffers): TP collectives overlapped with their GEMMs when tp > 1 with sequence parallelism. Megatron only (400 otherwise). Default: false. */
+            overlapTensorParallelComm?: boolean;
+            /** @description Pipeline send/recv posted asynchronously and overlapped with compute (Megatron --overlap-p2p-communication, torch pipelining). DeepSpeed sends blocking (400 if true). Default: true, false for deepspeed. */
+            overlapPipelineP2p?: boolean;
+            /** @description FSDP / ZeRO-3 prefetch the next unit's parameters during the current unit's compute (DeepSpeed up to stage3_prefetch_bucket_size = 5e7 elements). Default: true. */
+            prefetchParameters?: boolean;
+            /** @description Share of each GPU's memory a plan must leave free: a strategy fits when its predicted peak is at most (1 − headroom) × capacity. Default: 0.05. */
+            memoryHeadroomFraction?: number;
             framework?: components["schemas"]["Framework"];
         };
         /** @enum {string} */
@@ -1234,8 +1281,16 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        Readiness: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+            /** @description One entry per dependency (planWorkers, studyStore, shutdown), true when it is fine. */
+            checks: {
+                [key: string]: boolean;
+            };
+        };
         /** @enum {string} */
-        ErrorCode: "BAD_REQUEST" | "VALIDATION_FAILED" | "NOT_FOUND" | "UNKNOWN_MODEL" | "UNKNOWN_ACCELERATOR" | "UNKNOWN_PRESET" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INFEASIBLE" | "PLANNING_TIMEOUT" | "OVERLOADED" | "INTERNAL";
+        ErrorCode: "BAD_REQUEST" | "VALIDATION_FAILED" | "NOT_FOUND" | "UNKNOWN_MODEL" | "UNKNOWN_ACCELERATOR" | "UNKNOWN_PRESET" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INFEASIBLE" | "PLANNING_TIMEOUT" | "OVERLOADED" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         Issue: {
             code: string;
             path: (string | number)[];
@@ -1298,6 +1353,11 @@ export interface components {
                 flashAttention?: boolean;
                 dropout?: boolean;
                 overlapGradientReduce?: boolean;
+                overlapParameterGather?: boolean;
+                overlapTensorParallelComm?: boolean;
+                overlapPipelineP2p?: boolean;
+                prefetchParameters?: boolean;
+                memoryHeadroomFraction?: number;
                 /** @enum {string} */
                 framework?: "megatron" | "deepspeed" | "fsdp";
             };
@@ -1404,9 +1464,30 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The search exceeded its time limit, or the planner is saturated. */
+        /** @description Try again later (Retry-After says when): the search exceeded its time limit (PLANNING_TIMEOUT), the planner queue is full or a job waited too long for a worker (OVERLOADED), or a dependency failed: a plan worker died mid-request (it is respawned), the study store (Redis) does not answer, or the server is shutting down (SERVICE_UNAVAILABLE). */
         Unavailable: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description STRATA_API_KEY is set and the request (any method but GET/HEAD/OPTIONS) lacks `Authorization: Bearer <key>` or carries another key. */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A per-client quota is used up (study creations per minute, open event streams); Retry-After says when to try again. */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -1416,7 +1497,10 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds to wait before retrying (RFC 9110 §10.2.3). */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1460,10 +1544,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -1518,6 +1604,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getPlanSchedule: {
@@ -1549,6 +1636,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createSchedule: {
@@ -1585,8 +1673,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
         };
     };
     selectCluster: {
@@ -1635,9 +1725,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -1685,11 +1777,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listModels: {
@@ -1812,13 +1906,62 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The service is up. */
+            /** @description The process is up and its event loop answers. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to take work. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready (starting, shutting down, no plan worker up, or Redis not answering). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };
@@ -1886,8 +2029,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getStudy: {
@@ -1911,6 +2057,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelStudy: {
@@ -1933,7 +2080,9 @@ export interface operations {
                     "application/json": components["schemas"]["StudySummary"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     streamStudyEvents: {
@@ -1956,6 +2105,9 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getStudyResults: {
@@ -1988,6 +2140,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getStudyChart: {
@@ -2012,6 +2165,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -33,7 +33,8 @@ export interface StudyRuntime {
   readonly store: StudyStore;
   readonly executor: ScenarioExecutor;
   readonly mode: 'embedded' | 'redis';
-  close(): Promise<void>;
+  /** Running scenarios may finish for up to graceMilliseconds (default: all of them). */
+  close(graceMilliseconds?: number): Promise<void>;
 }
 
 export function studyRuntimeOptionsFromEnv(
@@ -71,8 +72,8 @@ export async function openStudyRuntime(
     store,
     executor,
     mode: redisUrl === undefined ? 'embedded' : 'redis',
-    async close() {
-      await service.close();
+    async close(graceMilliseconds) {
+      await service.close(graceMilliseconds);
       await executor.close();
       await store.close();
     },

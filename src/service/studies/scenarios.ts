@@ -7,6 +7,7 @@
 import type { ClusterInput, ModelInput, StudySpec } from '../../contract/index.js';
 import { LIMITS, StudySpec as StudySpecSchema } from '../../contract/index.js';
 import type { TrainingConfig } from '../../costmodel/index.js';
+import { trainingFromInput } from '../map-request.js';
 import { StudyInputError, DEFAULT_IDLE_POWER_FRACTION, DEFAULT_PUE } from '../../studies/index.js';
 import type { ScenarioTerms } from '../../studies/index.js';
 
@@ -55,16 +56,23 @@ export function assertUnderCap(spec: StudySpec, cap: number = SCENARIO_CAP): num
   return count;
 }
 
-function trainingDefaults(
+/** The spec's training options with the framework's defaults (the plan API's own rule). */
+function studyTraining(
   spec: StudySpec,
 ): Omit<TrainingConfig, 'globalBatchSize' | 'sequenceLength'> {
-  const t = spec.training ?? {};
+  // Batch and sequence come from the axes; the rest gets the plan API's defaults and checks.
+  const mapped = trainingFromInput({ ...spec.training, globalBatchSize: 1, sequenceLength: 1 });
   return {
-    precision: t.precision ?? 'bf16',
-    flashAttention: t.flashAttention ?? true,
-    dropout: t.dropout ?? false,
-    overlapGradientReduce: t.overlapGradientReduce ?? true,
-    framework: t.framework ?? 'megatron',
+    precision: mapped.precision,
+    flashAttention: mapped.flashAttention,
+    dropout: mapped.dropout,
+    overlapGradientReduce: mapped.overlapGradientReduce,
+    overlapParameterGather: mapped.overlapParameterGather,
+    overlapTensorParallelComm: mapped.overlapTensorParallelComm,
+    overlapPipelineP2p: mapped.overlapPipelineP2p,
+    prefetchParameters: mapped.prefetchParameters,
+    memoryHeadroomFraction: mapped.memoryHeadroomFraction,
+    framework: mapped.framework,
   };
 }
 
@@ -78,7 +86,7 @@ export function expandStudy(spec: StudySpec, cap: number = SCENARIO_CAP): Scenar
   const sequences = axes.sequenceLengths ?? [
     spec.training?.sequenceLength ?? DEFAULT_SEQUENCE_LENGTH,
   ];
-  const base = trainingDefaults(spec);
+  const base = studyTraining(spec);
   const common = {
     topK: spec.search?.topK ?? 0,
     maxCandidates: spec.search?.maxCandidates ?? DEFAULT_MAX_CANDIDATES,

@@ -1,7 +1,10 @@
 /**
  * `strata worker`: a scale-out scenario worker. Connects to REDIS_URL, processes jobs of the
  * `strata-scenarios` queue one at a time (concurrency 1: one planning search per process), and
- * closes cleanly on SIGTERM/SIGINT (the current job finishes first).
+ * closes cleanly on SIGTERM/SIGINT: the current job finishes first, for up to
+ * STRATA_WORKER_GRACE_MS (default 10000); then, or at once when Redis does not answer (issue
+ * #17: the worker ignored SIGTERM while Redis was down), it is closed by force — its job's lock
+ * lapses and another worker takes it — and the process exits. A second signal exits at once.
  *
  * Lock and stalled-check intervals come from the environment so tests can make a killed worker's
  * job come back within seconds: STRATA_WORKER_LOCK_MS (default 30000) is how long a job's lock
@@ -61,9 +64,41 @@ export async function main(): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
-  await worker.close();
+  const again = (): void => process.exit(0);
+  process.once('SIGTERM', again);
+  process.once('SIGINT', again);
+  const grace = envMilliseconds('STRATA_WORKER_GRACE_MS', 10_000);
+  const closed = await settlesWithin(worker.close(), grace);
+  if (!closed) {
+    console.error(`strata worker: not closed within ${grace} ms; closing by force`);
+    await settlesWithin(worker.close(true), FORCE_CLOSE_MILLISECONDS);
+  }
   console.error('strata worker: stopped');
+  // A Redis client still reconnecting would keep the process alive after main returns.
+  setTimeout(() => process.exit(0), FORCE_CLOSE_MILLISECONDS).unref();
   return 0;
+}
+
+/** A forced close that still waits on a dead connection is abandoned after this. */
+const FORCE_CLOSE_MILLISECONDS = 2000;
+
+/** True when `promise` settles within `milliseconds`. */
+async function settlesWithin(promise: Promise<unknown>, milliseconds: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), milliseconds);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const entry = process.argv[1];

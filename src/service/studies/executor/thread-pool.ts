@@ -1,7 +1,7 @@
 /**
  * Embedded executor: a pool of workers — threads, or low-priority child processes — so that
  * planning never blocks the API's event loop (worker-handle.ts starts them). A worker that dies is
- * replaced and its scenario fails as `internal`.
+ * replaced and its scenario runs once more on the replacement, then fails as `internal`.
  */
 import { availableParallelism } from 'node:os';
 import type { ProfileCatalog } from '../../../hardware-profiles/index.js';
@@ -13,6 +13,8 @@ import type { WorkerHandle, WorkerStarter } from './worker-handle.js';
 import { processStarter, threadStarter } from './worker-handle.js';
 
 interface Job {
+  /** Times this scenario's worker died under it (it is retried once: a kill is not the scenario's fault). */
+  losses: number;
   readonly id: number;
   readonly scenario: Scenario;
   readonly resolve: (result: ScenarioResult) => void;
@@ -28,6 +30,9 @@ interface Slot {
  * One core stays with the event loop: on the 2-core reference machine two busy planners starve
  * the main thread (measured /healthz p99 71 ms with 2 threads); scale-out goes through BullMQ.
  */
+/** A scenario whose worker died is run again this many times before it becomes an internal row. */
+const MAX_RETRIES_AFTER_LOSS = 1;
+
 export const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParallelism() - 1));
 
 /** Worker threads sharing the given catalog. */
@@ -79,7 +84,12 @@ function createPoolExecutor(startWorker: WorkerStarter, size: number): ScenarioE
       if (slot.worker !== worker) return;
       const job = slot.job;
       slot.job = undefined;
-      job?.resolve(internalErrorResult(job.scenario, `scenario worker ${why}`));
+      if (job !== undefined) {
+        job.losses += 1;
+        // Issue #17: a killed child is retried on its replacement; a second loss is a bug's row.
+        if (job.losses <= MAX_RETRIES_AFTER_LOSS && !closed) queue.unshift(job);
+        else job.resolve(internalErrorResult(job.scenario, `scenario worker ${why}`));
+      }
       if (closed) return;
       slot.worker = startWorker();
       attach(slot);
@@ -101,7 +111,7 @@ function createPoolExecutor(startWorker: WorkerStarter, size: number): ScenarioE
     run(scenario, signal) {
       if (closed) return Promise.resolve(internalErrorResult(scenario, 'executor closed'));
       return new Promise<ScenarioResult>((resolve) => {
-        queue.push({ id: nextId++, scenario, resolve, signal });
+        queue.push({ id: nextId++, scenario, resolve, signal, losses: 0 });
         dispatch();
       });
     },

@@ -115,6 +115,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stud
     async flush() {
       await writing;
     },
+    ping: () => Promise.resolve(),
     async close() {
       await writing;
       db.close();

@@ -28,6 +28,8 @@ export interface StudyStore {
   getCached(key: string): Promise<ScenarioResult | null>;
   /** Resolves once every change so far is durable. */
   flush(): Promise<void>;
+  /** Resolves when the store answers; rejects with StoreUnavailableError when it does not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,3 +39,16 @@ export const isCacheable = (result: ScenarioResult): boolean => result.error?.re
 /** A cached row carries the index of the study that computed it; rows are re-indexed on read. */
 export const withIndex = (result: ScenarioResult, index: number): ScenarioResult =>
   result.scenario.index === index ? result : { ...result, scenario: { ...result.scenario, index } };
+
+/**
+ * The store does not answer (Redis down or unreachable). Store adapters fail fast with this
+ * instead of queueing commands until the connection returns (issue #17: study endpoints hung);
+ * the API answers 503 SERVICE_UNAVAILABLE with Retry-After, and running studies pause until the
+ * store answers again (store-guard.ts).
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+/** The form of every study id and scenario key (SHA-256 hex): anything else is never a key. */
+export const CONTENT_HASH = /^[0-9a-f]{64}$/;
