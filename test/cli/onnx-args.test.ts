@@ -21,8 +21,7 @@ function readmeCommand(): string[] {
   return lines.join(' ').split(/\s+/).filter(Boolean).slice(2); // drop `npx strata`
 }
 
-const cli = (args: readonly string[]) =>
-  parse(args.slice(1), PLAN_OPTIONS);
+const cli = (args: readonly string[]) => parse(args.slice(1), PLAN_OPTIONS);
 
 describe('strata plan --model file.onnx', () => {
   it("the README's command plans tiny-transformer.onnx", () => {
