@@ -3,8 +3,16 @@
  * validation/published_runs.json that has a measured time or throughput, plus the OOM
  * rows (must be predicted not to fit) and Korthikanti Table 4's per-layer times.
  */
-import { loadProfileCatalog } from '../src/hardware-profiles/index.js';
-import { compareRow, isStepRow, memoryRelativeError, percentile } from './validation/compare.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultProfilesDir, loadProfileCatalog } from '../src/hardware-profiles/index.js';
+import {
+  accuracyFile,
+  compareRow,
+  isStepRow,
+  memoryRelativeError,
+  percentile,
+} from './validation/compare.js';
 import { compareLayerRows } from './validation/layer-times.js';
 import { loadPublishedRows } from './validation/published-runs.js';
 
@@ -66,6 +74,12 @@ const memoryErrors = memoryRows.map(({ error }) => Math.abs(error));
 console.log(
   `memory rows: ${memoryErrors.length}; median |error| ${pct(percentile(memoryErrors, 50))}; p90 |error| ${pct(percentile(memoryErrors, 90))}; max ${pct(Math.max(...memoryErrors))}`,
 );
+
+if (process.argv.includes('--write-accuracy')) {
+  const file = join(defaultProfilesDir(), 'calibration', 'accuracy.json');
+  writeFileSync(file, `${JSON.stringify(accuracyFile(results), null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+}
 
 const layers = compareLayerRows(catalog, rows);
 console.log('');

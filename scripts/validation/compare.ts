@@ -7,6 +7,7 @@ import { buildModelGraph } from '../../src/graph/index.js';
 import { planTraining } from '../../src/search/index.js';
 import { PlanningError } from '../../src/costmodel/errors.js';
 import type { Plan } from '../../src/plan/types.js';
+import type { Framework } from '../../src/costmodel/index.js';
 import type { PublishedRow } from './published-runs.js';
 import {
   measuredStepSeconds,
@@ -18,6 +19,7 @@ import {
 
 export interface RowComparison {
   readonly id: string;
+  readonly framework: Framework;
   readonly status: 'ok' | 'OOM';
   readonly measuredStepSeconds: number | null;
   readonly predictedStepSeconds: number | null;
@@ -42,6 +44,7 @@ export function compareRow(catalog: ProfileCatalog, row: PublishedRow): RowCompa
   const graph = buildModelGraph(spec, training.sequenceLength);
   const base = {
     id: row.id,
+    framework: training.framework,
     status: row.metric.status === 'OOM' ? ('OOM' as const) : ('ok' as const),
     measuredStepSeconds: measured,
     measuredMemoryGB: row.metric.memory_gb,
@@ -95,4 +98,58 @@ export function percentile(values: readonly number[], p: number): number {
 export function memoryRelativeError(r: RowComparison): number | null {
   if (r.measuredMemoryGB === null || r.predictedPeakMemoryBytes === null) return null;
   return (r.predictedPeakMemoryBytes / 2 ** 30 - r.measuredMemoryGB) / r.measuredMemoryGB;
+}
+
+/** Signed-error percentiles of a set of rows, the shape of profiles/calibration/accuracy.json. */
+export interface Band {
+  readonly rows: number;
+  readonly p10: number;
+  readonly p50: number;
+  readonly p90: number;
+}
+
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+export function band(errors: readonly number[]): Band {
+  return {
+    rows: errors.length,
+    p10: round4(percentile(errors, 10)),
+    p50: round4(percentile(errors, 50)),
+    p90: round4(percentile(errors, 90)),
+  };
+}
+
+/** A framework's rows get their own band when there are at least this many. */
+export const MIN_ROWS_PER_BAND = 10;
+
+/** Bands of signed errors overall and per framework with enough rows. */
+export function bandsByFramework(
+  errors: readonly { readonly framework: Framework; readonly error: number }[],
+): Record<string, Band> {
+  const out: Record<string, Band> = { all: band(errors.map((e) => e.error)) };
+  for (const framework of ['megatron', 'deepspeed', 'fsdp'] as const) {
+    const own = errors.filter((e) => e.framework === framework).map((e) => e.error);
+    if (own.length >= MIN_ROWS_PER_BAND) out[framework] = band(own);
+  }
+  return out;
+}
+
+/** The accuracy file's contents for these comparisons (scripts/validate.ts --write-accuracy). */
+export function accuracyFile(results: readonly RowComparison[]): unknown {
+  const stepErrors = results.flatMap((r) =>
+    r.relativeError === null ? [] : [{ framework: r.framework, error: r.relativeError }],
+  );
+  const memoryErrors = results.flatMap((r) => {
+    const error = memoryRelativeError(r);
+    return error === null ? [] : [{ framework: r.framework, error }];
+  });
+  return {
+    id: 'accuracy',
+    stepTime: bandsByFramework(stepErrors),
+    peakMemory: bandsByFramework(memoryErrors),
+    source:
+      'npm run validate -- --write-accuracy: signed relative error (predicted − measured) / measured over validation/published_runs.json',
+    notes:
+      'p10 / p50 / p90 of the signed error over all rows and per framework with at least 10 rows. An estimate t is reported with the range [t / (1 + p90), t / (1 + p10)]: 80% of the validated runs measured inside it. test/validation checks this file against the current model.',
+  };
 }

@@ -1,117 +1,80 @@
-/** Flags → API request objects (the CLI speaks the same requests as the HTTP API). */
+/**
+ * Flag values: parseArgs over a command's flag table, and typed readers that turn a bad value into
+ * a CliUsageError naming the flag. Range and enum checks are left to the API schemas (the same
+ * messages everywhere), and errors on those come back naming the flag (errors.ts).
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
-import type {
-  ClusterInput,
-  EstimateRequest,
-  ModelInput,
-  PlanRequest,
-  ScheduleRequest,
-} from '../contract/index.js';
-import { HETERO_PLAN_OPTIONS, heteroCluster, prices } from './hetero-args.js';
+import type { ModelInput, PlanRequest } from '../contract/index.js';
 import { CliUsageError } from './errors.js';
-
-const COMMON = {
-  model: { type: 'string' },
-  cluster: { type: 'string' },
-  accelerator: { type: 'string' },
-  'gpus-per-node': { type: 'string' },
-  nodes: { type: 'string' },
-  'global-batch': { type: 'string' },
-  seq: { type: 'string' },
-  precision: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export const PLAN_OPTIONS = {
-  ...COMMON,
-  objective: { type: 'string' },
-  top: { type: 'string' },
-  'max-candidates': { type: 'string' },
-  'all-nodes': { type: 'boolean' },
-  'step-time-target': { type: 'string' },
-  emit: { type: 'string' },
-  'emit-only': { type: 'boolean' },
-  solver: { type: 'string' },
-  'time-limit': { type: 'string' },
-  'batch-size': { type: 'string' },
-  dim: { type: 'string', multiple: true },
-  'input-value': { type: 'string', multiple: true },
-  ...HETERO_PLAN_OPTIONS,
-} as const;
-
-export const SCHEDULE_OPTIONS = {
-  stages: { type: 'string' },
-  'micro-batches': { type: 'string' },
-  schedule: { type: 'string' },
-  'virtual-stages': { type: 'string' },
-  slices: { type: 'string' },
-  format: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export const ESTIMATE_OPTIONS = {
-  ...COMMON,
-  dp: { type: 'string' },
-  tp: { type: 'string' },
-  pp: { type: 'string' },
-  mbs: { type: 'string' },
-  'micro-batches': { type: 'string' },
-  vpp: { type: 'string' },
-  sp: { type: 'boolean' },
-  'no-sp': { type: 'boolean' },
-  recompute: { type: 'string' },
-  zero: { type: 'string' },
-  schedule: { type: 'string' },
-} as const;
+import type { CommandSpec } from './flag-spec.js';
+import { parseOptions } from './flag-spec.js';
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
-/** parseArgs, with its errors turned into a CliUsageError naming the flag. */
-export function parse(
-  args: readonly string[],
-  options: NonNullable<ParseArgsConfig['options']>,
-): Values {
+export interface Parsed {
+  readonly values: Values;
+  readonly positionals: readonly string[];
+}
+
+/** parseArgs with the command's flags, its errors turned into a CliUsageError naming the flag. */
+export function parse(args: readonly string[], spec: CommandSpec, positionals = false): Parsed {
   try {
-    const { values } = parseArgs({
+    const parsed = parseArgs({
       args: [...args],
-      options,
+      options: parseOptions(spec),
       strict: true,
-      allowPositionals: false,
+      allowPositionals: positionals,
     });
-    return values as Values;
+    return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? null;
-    throw new CliUsageError(flag, message.replace(/\. To specify.*$/, ''));
+    const hint = ` (strata ${spec.name} --help lists the flags)`;
+    throw new CliUsageError(flag, message.replace(/\. To specify.*$/, '') + hint);
   }
 }
 
-function str(values: Values, name: string): string | undefined {
+/** The flags given on the command line, as `--name`. */
+export function givenFlags(values: Values): Set<string> {
+  return new Set(
+    Object.entries(values)
+      .filter(([, v]) => v !== undefined && v !== false)
+      .map(([k]) => `--${k}`),
+  );
+}
+
+export function str(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-function required(values: Values, name: string): string {
-  const value = str(values, name);
-  if (value === undefined) throw new CliUsageError(`--${name}`, 'is required');
-  return value;
-}
-
-/** A whole number; range checks are left to the API schemas (same messages everywhere). */
-function int(values: Values, name: string): number | undefined {
-  const raw = str(values, name);
-  if (raw === undefined) return undefined;
-  if (!/^-?\d+$/.test(raw))
+function integer(raw: string, name: string): number {
+  if (!/^-?\d+$/.test(raw.trim())) {
     throw new CliUsageError(`--${name}`, `must be an integer, got '${raw}'`);
+  }
   return Number(raw);
 }
 
-function requiredInt(values: Values, name: string): number {
-  required(values, name);
-  return int(values, name) ?? 0;
+export function int(values: Values, name: string): number | undefined {
+  const raw = str(values, name);
+  return raw === undefined ? undefined : integer(raw, name);
+}
+
+/** `--tp 4,8` → [4, 8]. */
+export function intList(values: Values, name: string): number[] | undefined {
+  return strList(values, name)?.map((item) => integer(item, name));
+}
+
+/** `--recompute none,selective` → ['none', 'selective'] (the API schema checks each value). */
+export function strList(values: Values, name: string): string[] | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) {
+    throw new CliUsageError(`--${name}`, `expected a value or a comma list, got '${raw}'`);
+  }
+  return items;
 }
 
 export function num(values: Values, name: string): number | undefined {
@@ -124,16 +87,37 @@ export function num(values: Values, name: string): number | undefined {
   return value;
 }
 
-/** Enum-valued flags are passed through as strings; the API schemas reject unknown values. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+const ON = new Set(['on', 'true', 'yes', '1']);
+const OFF = new Set(['off', 'false', 'no', '0']);
+
+/** `--flash-attention on|off`. */
+export function onOff(values: Values, name: string): boolean | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return undefined;
+  if (ON.has(raw.toLowerCase())) return true;
+  if (OFF.has(raw.toLowerCase())) return false;
+  throw new CliUsageError(`--${name}`, `must be on or off, got '${raw}'`);
+}
+
+/** --sp / --no-sp → true / false / undefined. */
+export function sequenceParallel(values: Values): boolean | undefined {
+  if (values['sp'] === true && values['no-sp'] === true) {
+    throw new CliUsageError('--no-sp', 'give --sp or --no-sp, not both');
+  }
+  return values['sp'] === true ? true : values['no-sp'] === true ? false : undefined;
+}
+
+/** `{ key: value }`, or `{}` when value is undefined (exactOptionalPropertyTypes). */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function readJson(path: string): unknown {
+export function readJsonFile(path: string, flag: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+    return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CliUsageError('--model', `cannot read ${path}: ${(error as Error).message}`);
+    throw new CliUsageError(flag, `cannot read ${path}: ${(error as Error).message}`);
   }
 }
 
@@ -143,15 +127,21 @@ function isOperatorGraph(json: unknown): json is Record<string, unknown> {
 }
 
 /** --model: a zoo id, or a path to a Hugging Face config.json. */
-export function model(values: Values): ModelInput {
-  const value = required(values, 'model');
+export function modelInput(value: string): ModelInput {
   if (!value.endsWith('.json')) return value;
   if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
-  const json = readJson(value);
+  const json = readJsonFile(value, '--model');
   if (isOperatorGraph(json) || typeof json !== 'object' || json === null) {
     throw new CliUsageError('--model', `${value} is not a Hugging Face config.json`);
   }
   return { huggingFaceConfig: json as Record<string, unknown> };
+}
+
+/** How an .onnx model's dims bind (model.batchSize, model.dimParams, model.inputValues). */
+export interface OnnxBinding {
+  readonly batchSize?: number;
+  readonly dimParams?: Record<string, number>;
+  readonly inputValues?: Record<string, number | number[]>;
 }
 
 /** Repeated NAME=VALUE flags (--dim, --input-value) as a record; undefined when none is given. */
@@ -178,6 +168,7 @@ function named<T>(
 
 const wholeNumber = (raw: string): number | undefined =>
   /^\d+$/.test(raw) ? Number(raw) : undefined;
+
 /** A number, or comma-separated numbers for an input of several elements. */
 const numbers = (raw: string): number | number[] | undefined => {
   const parts = raw.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
@@ -186,19 +177,12 @@ const numbers = (raw: string): number | number[] | undefined => {
 };
 
 /**
- * plan --model model.onnx: the file as base64 and how its dims bind: --batch-size (batch dims),
- * --dim NAME=VALUE (symbolic dims by name, or 'input[axis]'), --input-value NAME=VALUE[,VALUE…]
- * (inputs that steer control flow); --seq (required) binds seq-named dims.
+ * plan --model model.onnx: --batch-size (batch dims), --dim NAME=VALUE (symbolic dims by name, or
+ * 'input[axis]'), --input-value NAME=VALUE[,VALUE…] (inputs that steer control flow), each
+ * repeatable; sequence-named dims bind from --seq (training.sequenceLength).
  */
-function onnxModel(values: Values, path: string): PlanRequest['model'] {
-  if (!existsSync(path)) throw new CliUsageError('--model', `no such file '${path}'`);
-  if (str(values, 'seq') === undefined)
-    throw new CliUsageError(
-      '--seq',
-      'is required for an .onnx model: the sequence length its sequence-named dims (seq, sequence_length, …) bind to; any value when it has none',
-    );
+export function onnxBinding(values: Values): OnnxBinding {
   return {
-    onnx: readFileSync(path).toString('base64'),
     ...optional('batchSize', int(values, 'batch-size')),
     ...optional('dimParams', named(values, 'dim', wholeNumber)),
     ...optional('inputValues', named(values, 'input-value', numbers)),
@@ -206,99 +190,14 @@ function onnxModel(values: Values, path: string): PlanRequest['model'] {
 }
 
 /** plan --model: also an operator graph (graph.json with tensors + nodes) or an .onnx file. */
-function planModel(values: Values): PlanRequest['model'] {
-  const value = required(values, 'model');
-  if (value.endsWith('.onnx')) return onnxModel(values, value);
+export function planModelInput(value: string, onnx: OnnxBinding = {}): PlanRequest['model'] {
+  if (value.endsWith('.onnx')) {
+    if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
+    return { onnx: readFileSync(value).toString('base64'), ...onnx };
+  }
   if (value.endsWith('.json') && existsSync(value)) {
-    const json = readJson(value);
+    const json = readJsonFile(value, '--model');
     if (isOperatorGraph(json)) return { graph: json };
   }
-  return model(values);
-}
-function cluster(values: Values): ClusterInput {
-  const nodes = requiredInt(values, 'nodes');
-  const preset = str(values, 'cluster');
-  if (preset !== undefined) return { preset, nodes };
-  const accelerator = str(values, 'accelerator');
-  if (accelerator === undefined) {
-    throw new CliUsageError(
-      '--cluster',
-      'give a preset (--cluster dgx-h100) or --accelerator with --gpus-per-node',
-    );
-  }
-  return { accelerator, gpusPerNode: requiredInt(values, 'gpus-per-node'), nodes };
-}
-
-/** Operator graphs take their shapes from the graph: --seq is then optional (and unused). */
-const GRAPH_SEQUENCE_PLACEHOLDER = 1;
-
-export function training(values: Values, isGraph = false): PlanRequest['training'] {
-  return {
-    globalBatchSize: requiredInt(values, 'global-batch'),
-    sequenceLength: isGraph
-      ? (int(values, 'seq') ?? GRAPH_SEQUENCE_PLACEHOLDER)
-      : requiredInt(values, 'seq'),
-    ...optional('precision', str(values, 'precision') as PlanRequest['training']['precision']),
-  };
-}
-
-type Search = NonNullable<PlanRequest['search']>;
-
-export function planRequest(values: Values): PlanRequest {
-  const search: Search = {
-    ...optional('objective', str(values, 'objective') as Search['objective']),
-    ...optional('topK', int(values, 'top')),
-    ...optional('maxCandidates', int(values, 'max-candidates')),
-    ...optional('allowIdleNodes', values['all-nodes'] === true ? false : undefined),
-    ...optional('stepTimeTargetSeconds', num(values, 'step-time-target')),
-    ...optional('timeLimitSeconds', num(values, 'time-limit')),
-    ...optional('solver', str(values, 'solver') as Search['solver']),
-    ...optional('exports', emitFormats(values)),
-    ...optional('prices', prices(values)),
-  };
-  const planned = planModel(values);
-  const isGraph = typeof planned === 'object' && ('graph' in planned || 'onnx' in planned);
-  const planCluster = heteroCluster(values) ?? cluster(values);
-  return { model: planned, cluster: planCluster, training: training(values, isGraph), search };
-}
-
-/** --emit <format>; the API schema rejects unknown formats (naming search.exports). */
-function emitFormats(values: Values): Search['exports'] {
-  const emit = str(values, 'emit');
-  if (emit === undefined) {
-    if (values['emit-only'] === true)
-      throw new CliUsageError('--emit-only', 'needs --emit <format>');
-    return undefined;
-  }
-  return [emit as NonNullable<Search['exports']>[number]];
-}
-
-export function scheduleRequest(values: Values): ScheduleRequest {
-  return {
-    stages: requiredInt(values, 'stages'),
-    microBatches: requiredInt(values, 'micro-batches'),
-    schedule: required(values, 'schedule') as ScheduleRequest['schedule'],
-    ...optional('virtualStages', int(values, 'virtual-stages')),
-    ...optional('slices', int(values, 'slices')),
-  };
-}
-
-type StrategyInput = EstimateRequest['strategy'];
-
-export function estimateRequest(values: Values): EstimateRequest {
-  const sp = values['sp'] === true ? true : values['no-sp'] === true ? false : undefined;
-  const zero = int(values, 'zero');
-  const strategy: StrategyInput = {
-    dataParallel: requiredInt(values, 'dp'),
-    tensorParallel: requiredInt(values, 'tp'),
-    pipelineParallel: requiredInt(values, 'pp'),
-    microBatchSize: requiredInt(values, 'mbs'),
-    ...optional('numMicroBatches', int(values, 'micro-batches')),
-    ...optional('virtualStages', int(values, 'vpp')),
-    ...optional('sequenceParallel', sp),
-    ...optional('recompute', str(values, 'recompute') as StrategyInput['recompute']),
-    ...optional('zeroStage', zero as StrategyInput['zeroStage']),
-    ...optional('schedule', str(values, 'schedule') as StrategyInput['schedule']),
-  };
-  return { model: model(values), cluster: cluster(values), training: training(values), strategy };
+  return modelInput(value);
 }

@@ -1,174 +1,165 @@
 /** The CLI commands: each returns the text to print (the caller writes it and sets the exit code). */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import {
   acceleratorList,
   clusterPresetList,
   estimateFromInput,
   modelList,
-  planFromInput,
   renderSchedule,
-  selectClusterFromInput,
   simulateRequestedSchedule,
   toApiError,
 } from '../service/index.js';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
-import { z } from 'zod';
 import { ScheduleFormat, ScheduleRequest } from '../contract/index.js';
-import {
-  ESTIMATE_OPTIONS,
-  PLAN_OPTIONS,
-  SCHEDULE_OPTIONS,
-  estimateRequest,
-  parse,
-  planRequest,
-  scheduleRequest,
-} from './args.js';
-import { CliUsageError } from './errors.js';
-import { runStudyCommand } from './study.js';
-import {
-  SELECT_OPTIONS,
-  heteroPlanReport,
-  isHeteroResponse,
-  selectionReport,
-  selectionRequest,
-} from './hetero-output.js';
+import { givenFlags, parse } from './args.js';
+import type { RequestSource } from './errors.js';
+import { CliUsageError, attributed } from './errors.js';
+import type { CommandSpec } from './flag-spec.js';
+import { commandHelp } from './flag-spec.js';
 import { estimateResponseReport } from './format.js';
-import { graphPlanReport, isGraphResponse, planOutput } from './plan-output.js';
+import {
+  ACCELERATORS_SPEC,
+  CLUSTERS_SPEC,
+  MODELS_SPEC,
+  SCHEDULE_SPEC,
+  STUDY_SPEC,
+  WORKER_SPEC,
+} from './other-specs.js';
+import type { CommandIo } from './plan-command.js';
+import { planCommand, selectCommand } from './plan-command.js';
+import { ESTIMATE_SPEC, PLAN_SPEC, SELECT_SPEC } from './plan-spec.js';
+import { readRequest } from './request-file.js';
+import { estimateBody, scheduleBody } from './request-args.js';
+import { runStudyCommand } from './study.js';
 import { bytesPerSecond, count, gib, table } from './table.js';
 
-export const USAGE = `Usage: strata <command> [flags]
+export const COMMANDS: readonly CommandSpec[] = [
+  PLAN_SPEC,
+  ESTIMATE_SPEC,
+  SELECT_SPEC,
+  SCHEDULE_SPEC,
+  STUDY_SPEC,
+  MODELS_SPEC,
+  ACCELERATORS_SPEC,
+  CLUSTERS_SPEC,
+  WORKER_SPEC,
+];
 
-Commands
-  plan        search for the best parallelism strategy
-  estimate    estimate one strategy
-  select      choose a sub-cluster of an inventory under a $/hour budget (Pareto frontier)
-  schedule    generate and simulate a pipeline schedule (CSV by default)
-  models      list the model zoo
-  accelerators  list accelerator profiles
-  clusters    list cluster presets
-  study <spec.json> [--json] [--csv out.csv]   run a what-if study with a progress bar
-  worker      process study scenarios from REDIS_URL (BullMQ) until SIGTERM
+export const USAGE = [
+  'Usage: strata <command> [flags]       strata <command> --help for its flags',
+  '',
+  'Commands',
+  ...COMMANDS.map((c) => `  ${c.name.padEnd(14)}${c.summary}`),
+  '',
+  'Flags',
+  '  -h, --help      this help',
+  '  -V, --version   the version',
+  '',
+  'Examples',
+  ...PLAN_SPEC.examples.map((e) => `  ${e}`),
+  `  ${SELECT_SPEC.examples[0] ?? ''}`,
+].join('\n');
 
-Common flags (plan, estimate)
-  --model <id|config.json>   zoo id or a Hugging Face config.json path
-  --cluster <preset> --nodes <n>
-  --accelerator <id> --gpus-per-node <n> --nodes <n>   (custom cluster)
-  --global-batch <sequences> --seq <tokens> [--precision bf16|fp16|fp8]
-  --json                     print the API response JSON
-
-plan:      [--objective fastest|min-gpus|max-mfu] [--top <k>] [--max-candidates <n>]
-           [--step-time-target <seconds>] [--time-limit <seconds>]
-           [--all-nodes]  (plan on every given node even when fewer would be faster)
-           [--emit megatron|deepspeed|torchtitan|torchrun|rankmap [--emit-only]]
-           Heterogeneous: --cluster-mix <id> | --groups <preset>:<nodes>,... [--inter-group-gbps <GB/s>
-           [--inter-group-latency-us <us>]] [--objective fastest|cheapest] [--price <accelerator>=<usd/GPU-h> ...]
-           --model graph.json|model.onnx: operator graph (--seq optional; [--batch-size <n>]
-           for symbolic ONNX batch dims; [--solver highs|javascript-lp-solver])
-schedule:  --stages <p> --micro-batches <m> --schedule <id> [--virtual-stages <v>]
-           [--slices <k>] [--format csv|trace|svg|json]
-select:    --model <id> --global-batch <n> --seq <n> --inventory <preset>:<maxNodes>,...
-           [--budget <usd/h>] [--step-time-target <s>] [--price <accelerator>=<usd/GPU-h> ...]
-           [--inter-group-gbps <GB/s>] [--time-limit <s>] [--json]
-estimate:  --dp <n> --tp <n> --pp <n> --mbs <n> [--micro-batches <n>] [--vpp <n>]
-           [--sp|--no-sp] [--recompute none|selective|full] [--zero 0|1|2|3] [--schedule <id>]
-
-Example
-  strata plan --model llama3-70b --cluster dgx-h100 --nodes 64 --global-batch 1024 --seq 8192
-  strata plan --model llama3-8b --cluster-mix mix-a100-v100 --global-batch 512 --seq 4096
-  strata select --model llama3-8b --global-batch 512 --seq 4096 --inventory dgx-h100:16,dgx-a100-80gb:32 --budget 100
-`;
+/** package.json's version (two levels up from src/cli/ and from dist/src/cli/ alike). */
+export function version(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'strata' && typeof pkg.version === 'string') return `strata ${pkg.version}`;
+    } catch {
+      // not this level: try the next
+    }
+  }
+  return 'strata (unknown version)';
+}
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
-async function planCommand(args: readonly string[]): Promise<string> {
-  const values = parse(args, PLAN_OPTIONS);
-  if (values['help'] === true) return USAGE;
-  const response = await planFromInput(loadProfileCatalog(), planRequest(values));
-  if (values['json'] === true) return json(response);
-  if (isGraphResponse(response)) return graphPlanReport(response);
-  if (isHeteroResponse(response)) return heteroPlanReport(response);
-  const emit = values['emit'];
-  return planOutput(
-    response,
-    typeof emit === 'string' ? emit : undefined,
-    values['emit-only'] === true,
-  );
-}
-
-/** `strata select`: POST /v1/cluster-selections in-process. */
-function selectCommand(args: readonly string[]): string {
-  const values = parse(args, SELECT_OPTIONS);
-  if (values['help'] === true) return USAGE;
-  const response = selectClusterFromInput(loadProfileCatalog(), selectionRequest(values));
-  return values['json'] === true ? json(response) : selectionReport(response);
+function sourceOf(
+  spec: CommandSpec,
+  values: ReturnType<typeof parse>['values'],
+  file: string | null,
+): RequestSource {
+  return { spec, flagsGiven: givenFlags(values), file, fileKind: 'request' };
 }
 
 /** `strata schedule`: the same bounds and errors as POST /v1/schedules. */
-function scheduleCommand(args: readonly string[]): string {
-  const values = parse(args, SCHEDULE_OPTIONS);
-  if (values['help'] === true) return USAGE;
-  try {
-    const { format } = z
-      .object({ format: ScheduleFormat })
-      .parse({ format: values['format'] ?? 'csv' });
-    const rendered = renderSchedule(
-      simulateRequestedSchedule(ScheduleRequest.parse(scheduleRequest(values))),
-      format,
-    );
-    return typeof rendered.body === 'string' ? rendered.body.trimEnd() : json(rendered.body);
-  } catch (error) {
-    throw toApiError(error);
-  }
+async function scheduleCommand(args: readonly string[]): Promise<string> {
+  const { values } = parse(args, SCHEDULE_SPEC);
+  if (values['help'] === true) return commandHelp(SCHEDULE_SPEC);
+  const base = readRequest(values);
+  const body = scheduleBody(values, base);
+  return attributed(sourceOf(SCHEDULE_SPEC, values, base.file), () => {
+    try {
+      const { format } = z
+        .object({ format: ScheduleFormat })
+        .parse({ format: values['format'] ?? 'csv' });
+      const rendered = renderSchedule(
+        simulateRequestedSchedule(ScheduleRequest.parse(body)),
+        format,
+      );
+      return typeof rendered.body === 'string' ? rendered.body.trimEnd() : json(rendered.body);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  });
 }
 
-function estimateCommand(args: readonly string[]): string {
-  const values = parse(args, ESTIMATE_OPTIONS);
-  if (values['help'] === true) return USAGE;
-  const response = estimateFromInput(loadProfileCatalog(), estimateRequest(values));
+/** `strata estimate`: POST /v1/estimates in-process (one strategy: fast). */
+async function estimateCommand(args: readonly string[]): Promise<string> {
+  const { values } = parse(args, ESTIMATE_SPEC);
+  if (values['help'] === true) return commandHelp(ESTIMATE_SPEC);
+  const base = readRequest(values);
+  const body = estimateBody(values, base);
+  const response = await attributed(sourceOf(ESTIMATE_SPEC, values, base.file), () =>
+    estimateFromInput(loadProfileCatalog(), body),
+  );
   return values['json'] === true ? json(response) : estimateResponseReport(response);
 }
 
-function listCommand(
-  name: 'models' | 'accelerators' | 'clusters',
-  args: readonly string[],
-): string {
-  const values = parse(args, { json: { type: 'boolean' } });
-  const catalog = loadProfileCatalog();
-  if (name === 'models') {
-    const list = modelList(catalog);
-    if (values['json'] === true) return json(list);
-    return table(
-      ['id', 'name', 'parameters', 'layers', 'hidden', 'heads', 'kv heads', 'ffn', 'vocab'],
-      list.models.map((m) => [
-        m.id,
-        m.name,
-        `${(m.parameterCount / 1e9).toFixed(2)} B`,
-        String(m.layers),
-        String(m.hiddenSize),
-        String(m.heads),
-        String(m.kvHeads),
-        String(m.ffnHiddenSize),
-        String(m.vocabSize),
-      ]),
-    );
-  }
-  if (name === 'accelerators') {
-    const list = acceleratorList(catalog);
-    if (values['json'] === true) return json(list);
-    return table(
-      ['id', 'name', 'memory', 'bf16 TFLOP/s', 'HBM', 'TDP', '$/GPU-h'],
-      list.accelerators.map((a) => [
-        a.id,
-        a.name,
-        gib(a.memoryBytes),
-        a.peakFlopsPerSecond.bf16 === undefined ? '-' : count(a.peakFlopsPerSecond.bf16 / 1e12),
-        bytesPerSecond(a.memoryBandwidthBytesPerSecond),
-        `${a.tdpWatts} W`,
-        a.priceUsdPerGpuHour === null ? '-' : a.priceUsdPerGpuHour.toFixed(2),
-      ]),
-    );
-  }
-  const list = clusterPresetList(catalog);
-  if (values['json'] === true) return json(list);
+function modelsTable(asJson: boolean): string {
+  const list = modelList(loadProfileCatalog());
+  if (asJson) return json(list);
+  return table(
+    ['id', 'name', 'parameters', 'layers', 'hidden', 'heads', 'kv heads', 'ffn', 'vocab'],
+    list.models.map((m) => [
+      m.id,
+      m.name,
+      `${(m.parameterCount / 1e9).toFixed(2)} B`,
+      String(m.layers),
+      String(m.hiddenSize),
+      String(m.heads),
+      String(m.kvHeads),
+      String(m.ffnHiddenSize),
+      String(m.vocabSize),
+    ]),
+  );
+}
+
+function acceleratorsTable(asJson: boolean): string {
+  const list = acceleratorList(loadProfileCatalog());
+  if (asJson) return json(list);
+  return table(
+    ['id', 'name', 'memory', 'bf16 TFLOP/s', 'HBM', 'TDP', '$/GPU-h'],
+    list.accelerators.map((a) => [
+      a.id,
+      a.name,
+      gib(a.memoryBytes),
+      a.peakFlopsPerSecond.bf16 === undefined ? '-' : count(a.peakFlopsPerSecond.bf16 / 1e12),
+      bytesPerSecond(a.memoryBandwidthBytesPerSecond),
+      `${a.tdpWatts} W`,
+      a.priceUsdPerGpuHour === null ? '-' : a.priceUsdPerGpuHour.toFixed(2),
+    ]),
+  );
+}
+
+function clustersTable(asJson: boolean): string {
+  const list = clusterPresetList(loadProfileCatalog());
+  if (asJson) return json(list);
   return table(
     ['id', 'name', 'accelerator', 'GPUs/node', 'intra-node', 'inter-node per GPU'],
     list.clusters.map((c) => [
@@ -182,15 +173,30 @@ function listCommand(
   );
 }
 
-export async function runCommand(argv: readonly string[]): Promise<string> {
+const LISTINGS = {
+  models: [MODELS_SPEC, modelsTable],
+  accelerators: [ACCELERATORS_SPEC, acceleratorsTable],
+  clusters: [CLUSTERS_SPEC, clustersTable],
+} as const;
+
+function listCommand(name: keyof typeof LISTINGS, args: readonly string[]): string {
+  const [spec, render] = LISTINGS[name];
+  const { values } = parse(args, spec);
+  return values['help'] === true ? commandHelp(spec) : render(values['json'] === true);
+}
+
+export async function runCommand(
+  argv: readonly string[],
+  io: CommandIo = { stderr: process.stderr },
+): Promise<string> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'plan':
-      return planCommand(rest);
+      return planCommand(rest, io);
     case 'estimate':
       return estimateCommand(rest);
     case 'select':
-      return selectCommand(rest);
+      return selectCommand(rest, io);
     case 'schedule':
       return scheduleCommand(rest);
     case 'models':
@@ -198,13 +204,21 @@ export async function runCommand(argv: readonly string[]): Promise<string> {
     case 'clusters':
       return listCommand(command, rest);
     case 'study':
-      return runStudyCommand(rest);
+      return runStudyCommand(rest, io);
+    case 'worker':
+      return commandHelp(WORKER_SPEC);
+    case '--version':
+    case '-V':
+    case 'version':
+      return version();
     case undefined:
     case 'help':
     case '--help':
-    case '-h':
-      return USAGE;
+    case '-h': {
+      const topic = COMMANDS.find((c) => c.name === rest[0]);
+      return topic === undefined ? USAGE : commandHelp(topic);
+    }
     default:
-      throw new CliUsageError(null, `unknown command '${command}' (try: strata help)`);
+      throw new CliUsageError(null, `unknown command '${command}' (strata --help lists them)`);
   }
 }

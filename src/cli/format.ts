@@ -28,13 +28,20 @@ export function estimateReport(e: ApiEstimate): string {
   const t = e.timeSeconds;
   return [
     keyValues([
-      ['Step time', seconds(e.stepTimeSeconds)],
+      [
+        'Step time',
+        `${seconds(e.stepTimeSeconds)}  (80% band ${seconds(e.stepTimeRangeSeconds.low)} – ${seconds(e.stepTimeRangeSeconds.high)}, ${e.errorBandRows} validated runs)`,
+      ],
       ['Tokens/s', count(e.tokensPerSecond)],
       ['MFU / HFU', `${percent(e.mfu)} / ${percent(e.hfu)}`],
       ['TFLOP/s per GPU', e.tflopsPerGpu.toFixed(1)],
       [
         'Memory per GPU',
-        `${gib(e.peakMemoryBytesPerGpu)} of ${gib(e.memoryCapacityBytesPerGpu)}${e.fits ? '' : '  (DOES NOT FIT)'}`,
+        `${gib(e.peakMemoryBytesPerGpu)} of ${gib(e.memoryCapacityBytesPerGpu)} (usable ${gib(e.usableMemoryBytesPerGpu)})${e.fits ? '' : '  (DOES NOT FIT)'}${e.nearCapacity ? '  (NEAR CAPACITY: the 80% band reaches past the usable memory)' : ''}`,
+      ],
+      [
+        'Memory band',
+        `${gib(e.peakMemoryRangeBytes.low)} – ${gib(e.peakMemoryRangeBytes.high)}, margin ${gib(e.memoryMarginBytes)}`,
       ],
     ]),
     keyValues(
@@ -57,6 +64,15 @@ export function estimateReport(e: ApiEstimate): string {
         ['PP communication', seconds(t.pipelineComm)],
         ['pipeline bubble', seconds(t.bubble)],
         ['optimizer', seconds(t.optimizer)],
+      ],
+      '  ',
+    ),
+    'Communication hidden behind compute',
+    keyValues(
+      [
+        ['TP', seconds(e.hiddenCommSeconds.tensorParallelComm)],
+        ['DP', seconds(e.hiddenCommSeconds.dataParallelComm)],
+        ['PP', seconds(e.hiddenCommSeconds.pipelineComm)],
       ],
       '  ',
     ),
@@ -112,7 +128,8 @@ function idleNodesLine(search: PlanResponse['search']): string[] {
   return [`Leaves ${search.idleNodes} node(s) idle: ${all} (--all-nodes to use them anyway)`];
 }
 
-export function planReport(response: PlanResponse): string {
+/** The plan report; `notes` (the framework lines) follow the header. */
+export function planReport(response: PlanResponse, notes: readonly string[] = []): string {
   const { best, alternatives, search } = response;
   const rejected = Object.entries(search.rejected)
     .sort(([, a], [, b]) => b - a)
@@ -120,6 +137,7 @@ export function planReport(response: PlanResponse): string {
     .join(', ');
   return [
     `Plan for ${best.model} on ${best.nodes} node(s) × ${best.gpusPerNode} ${best.accelerator} (${best.worldSize} GPUs)`,
+    ...notes,
     '',
     `Best strategy: ${strategyLine(best.strategy)}`,
     estimateReport(best.estimate),
@@ -127,6 +145,7 @@ export function planReport(response: PlanResponse): string {
     alternatives.length === 0
       ? 'No alternatives requested.'
       : `Alternatives\n${alternativesTable(alternatives)}`,
+    ...(search.runnerUp === null ? [] : [search.runnerUp.note]),
     '',
     ...idleNodesLine(search),
     `Search: ${count(search.candidates)} candidates, ${count(search.feasible)} feasible, ${seconds(search.elapsedSeconds)}${search.truncated ? ' (truncated by --max-candidates)' : ''}`,

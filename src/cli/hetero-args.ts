@@ -9,14 +9,6 @@ type Values = Readonly<Record<string, string | boolean | string[] | undefined>>;
 type Prices = NonNullable<ClusterSelectionRequest['prices']>;
 type InterGroup = NonNullable<ClusterSelectionRequest['interGroup']>;
 
-export const HETERO_PLAN_OPTIONS = {
-  'cluster-mix': { type: 'string' },
-  groups: { type: 'string' },
-  'inter-group-gbps': { type: 'string' },
-  'inter-group-latency-us': { type: 'string' },
-  price: { type: 'string', multiple: true },
-} as const;
-
 /**
  * Latency of --inter-group-gbps when --inter-group-latency-us is not given: 20 µs, the alpha of
  * the 100 GbE uplinks in profiles/cluster-mixes (mix-a100-v100, mix-a100-a10).
@@ -62,7 +54,10 @@ export function interGroup(values: Values): InterGroup | undefined {
   };
 }
 
-/** --cluster-mix <id> or --groups <preset>:<nodes>,...; undefined when neither is given. */
+/**
+ * --cluster-mix <id> or --groups <preset>:<nodes>,... (with --inter-group-gbps); undefined when
+ * neither is given.
+ */
 export function heteroCluster(values: Values): PlanRequest['cluster'] | undefined {
   const mix = str(values, 'cluster-mix');
   const groups = str(values, 'groups');
@@ -87,8 +82,8 @@ export function prices(values: Values): Prices | undefined {
 }
 
 /** --inventory <preset>:<maxNodes>,... */
-export function inventory(values: Values): ClusterSelectionRequest['inventory'] {
+export function inventory(values: Values): ClusterSelectionRequest['inventory'] | undefined {
   const raw = str(values, 'inventory');
-  if (raw === undefined) throw new CliUsageError('--inventory', 'is required');
+  if (raw === undefined) return undefined;
   return pairs(raw, '--inventory', ':').map(([preset, maxNodes]) => ({ preset, maxNodes }));
 }

@@ -6,30 +6,10 @@ import type {
   AnyPlanResponse,
   ApiFrontierPoint,
   ApiHeteroPlan,
-  ClusterSelectionRequest,
   ClusterSelectionResponse,
   HeteroPlanResponse,
 } from '../contract/index.js';
-import type { Values } from './args.js';
-import { model, num, training } from './args.js';
-import { HETERO_PLAN_OPTIONS, interGroup, inventory, prices } from './hetero-args.js';
 import { count, gib, percent, seconds, table } from './table.js';
-
-export const SELECT_OPTIONS = {
-  model: { type: 'string' },
-  'global-batch': { type: 'string' },
-  seq: { type: 'string' },
-  precision: { type: 'string' },
-  inventory: { type: 'string' },
-  budget: { type: 'string' },
-  'step-time-target': { type: 'string' },
-  'time-limit': { type: 'string' },
-  'inter-group-gbps': HETERO_PLAN_OPTIONS['inter-group-gbps'],
-  'inter-group-latency-us': HETERO_PLAN_OPTIONS['inter-group-latency-us'],
-  price: HETERO_PLAN_OPTIONS.price,
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 export function isHeteroResponse(response: AnyPlanResponse): response is HeteroPlanResponse {
   return 'kind' in response.best && response.best.kind !== 'operator-graph';
@@ -173,23 +153,4 @@ export function selectionReport(r: ClusterSelectionResponse): string {
       ? 'No sub-cluster meets the budget / step-time target.'
       : `Chosen: ${r.chosen.nodesPerGroup.join('+')} nodes, ${usd(r.chosen.costUsdPerHour)}/h\n${heteroPlanText(r.chosen.plan)}`,
   ].join('\n');
-}
-
-/** `strata select` flags (parsed with SELECT_OPTIONS) → POST /v1/cluster-selections body. */
-export function selectionRequest(values: Values): ClusterSelectionRequest {
-  const link = interGroup(values);
-  const p = prices(values);
-  const budget = num(values, 'budget');
-  const target = num(values, 'step-time-target');
-  const limit = num(values, 'time-limit');
-  return {
-    model: model(values),
-    training: training(values),
-    inventory: inventory(values),
-    ...(link === undefined ? {} : { interGroup: link }),
-    ...(p === undefined ? {} : { prices: p }),
-    ...(budget === undefined ? {} : { budgetUsdPerHour: budget }),
-    ...(target === undefined ? {} : { stepTimeTargetSeconds: target }),
-    ...(limit === undefined ? {} : { timeLimitSeconds: limit }),
-  };
 }

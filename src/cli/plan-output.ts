@@ -35,10 +35,11 @@ export function planOutput(
   response: PlanResponse,
   emit: string | undefined,
   only: boolean,
+  notes: readonly string[] = [],
 ): string {
   const exports = response.best.exports ?? {};
   const text =
     emit === undefined ? undefined : Object.entries(exports).find(([f]) => f === emit)?.[1]?.text;
-  if (text === undefined) return planReport(response);
-  return only ? text.trimEnd() : `${planReport(response)}\n\n${text.trimEnd()}`;
+  if (text === undefined) return planReport(response, notes);
+  return only ? text.trimEnd() : `${planReport(response, notes)}\n\n${text.trimEnd()}`;
 }

@@ -35,6 +35,8 @@ export const LIMITS = {
   planCacheBytes: 256 * 1024 * 1024,
   /** GPUs in one cluster (gpusPerNode × nodes). */
   worldSize: 65_536,
+  /** Ranks in one page of GET /v1/plans/{id}/export?format=rankmap (`limit`'s maximum and default). */
+  rankMapRanks: 4096,
   nodes: 65_536,
   /** Node groups of a heterogeneous cluster / items of a cluster-selection inventory. */
   clusterGroups: 4,

@@ -56,6 +56,19 @@ export const StageEstimate = z.object({
   peakMemoryBytes: z.number(),
 });
 
+export const ValueRange = z.object({ low: z.number(), high: z.number() });
+export const HiddenCommSeconds = z.object({
+  tensorParallelComm: z.number(),
+  dataParallelComm: z.number(),
+  pipelineComm: z.number(),
+});
+export const RunnerUp = z.object({
+  stepTimeSeconds: z.number(),
+  slowerByFraction: z.number(),
+  withinErrorBand: z.boolean(),
+  note: z.string(),
+});
+
 export const Estimate = z.object({
   stepTimeSeconds: z.number(),
   tokensPerSecond: z.number(),
@@ -65,8 +78,15 @@ export const Estimate = z.object({
   fits: z.boolean(),
   peakMemoryBytesPerGpu: z.number(),
   memoryCapacityBytesPerGpu: z.number(),
+  usableMemoryBytesPerGpu: z.number(),
+  memoryMarginBytes: z.number(),
+  nearCapacity: z.boolean(),
+  peakMemoryRangeBytes: ValueRange,
+  stepTimeRangeSeconds: ValueRange,
+  errorBandRows: z.int(),
   memoryBytes: MemoryBreakdown,
   timeSeconds: TimeBreakdown,
+  hiddenCommSeconds: HiddenCommSeconds,
   modelFlopsPerStep: z.number(),
   hardwareFlopsPerStep: z.number(),
   stages: z.array(StageEstimate),
@@ -104,6 +124,7 @@ export const SearchStats = z.object({
   truncated: z.boolean(),
   idleNodes: z.int(),
   allNodesStepTimeSeconds: z.number().nullable(),
+  runnerUp: RunnerUp.nullable(),
 });
 
 export const PlanResponse = z.object({
@@ -245,6 +266,7 @@ export type HeteroPlanResponse = z.output<typeof HeteroPlanResponse>;
 export type ApiFrontierPoint = z.output<typeof FrontierPoint>;
 export type ClusterSelectionResponse = z.output<typeof ClusterSelectionResponse>;
 export type ApiPlan = z.output<typeof Plan>;
+export type ApiRunnerUp = z.output<typeof RunnerUp>;
 export type ApiEstimate = z.output<typeof Estimate>;
 export type ApiStrategy = z.output<typeof StrategyOutput>;
 export type ApiStagePlacement = z.output<typeof StagePlacement>;

@@ -6,7 +6,7 @@ import type { TransformerSpec } from '../model-spec/index.js';
 import { ProfileLookupError } from './errors.js';
 import type { ProfileLookupField } from './errors.js';
 import type { ClusterMixFile } from './schema.js';
-import type { DeviceProfile, LinkProfile } from './types.js';
+import type { AccuracyBands, DeviceProfile, LinkProfile } from './types.js';
 
 /** A device's own scale-up and host links, used to default the links of a custom cluster. */
 export interface DeviceLinks {
@@ -47,6 +47,8 @@ export interface ProfileCatalog {
   readonly models: ReadonlyMap<string, ModelZooEntry>;
   /** Mixed-GPU cluster presets (profiles/cluster-mixes/), as their files say. */
   readonly clusterMixes: ReadonlyMap<string, ClusterMixFile>;
+  /** The cost model's error on published runs (profiles/calibration/accuracy.json). */
+  readonly accuracy: AccuracyBands;
 }
 
 function lookup<T>(map: ReadonlyMap<string, T>, field: ProfileLookupField, id: string): T {

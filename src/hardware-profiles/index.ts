@@ -7,6 +7,8 @@ export type {
   NumericFormat,
   Precision,
   RuntimeMemory,
+  AccuracyBands,
+  ErrorBand,
 } from './types.js';
 export { worldSize } from './types.js';
 export type { ClusterPreset, DeviceLinks, ModelZooEntry, ProfileCatalog } from './catalog.js';
@@ -17,7 +19,13 @@ export type { ProfileLookupField } from './errors.js';
 export { ProfileFileError, ProfileInputError, ProfileLookupError } from './errors.js';
 export { defaultProfilesDir, loadProfileCatalog } from './load.js';
 export type { ClusterFile, DeviceFile, ModelFile } from './schema.js';
-export { ClusterFileSchema, DeviceFileSchema, ModelFileSchema } from './schema.js';
+export {
+  AccuracyFileSchema,
+  ClusterFileSchema,
+  DeviceFileSchema,
+  ModelFileSchema,
+} from './schema.js';
+export type { AccuracyFile } from './schema.js';
 export type {
   HeteroClusterPresetFile,
   HeteroClusterSpec,

@@ -20,9 +20,10 @@ import {
   ClusterMixFileSchema,
   DeviceFileSchema,
   ModelFileSchema,
+  AccuracyFileSchema,
 } from './schema.js';
 import type { ClusterMixFile } from './schema.js';
-import type { DeviceProfile } from './types.js';
+import type { AccuracyBands, DeviceProfile } from './types.js';
 
 /**
  * The repo's profiles/ directory: walk up from this module to the directory holding
@@ -147,6 +148,13 @@ function loadClusterMixes(
   return mixes;
 }
 
+/** profiles/calibration/accuracy.json, the error bands every estimate carries. */
+function loadAccuracy(profilesDir: string): AccuracyBands {
+  const file = join(profilesDir, 'calibration', 'accuracy.json');
+  const { stepTime, peakMemory } = parseFile(file, AccuracyFileSchema);
+  return { stepTime, peakMemory };
+}
+
 /**
  * Read and validate every profile under `profilesDir` (default: the repo's profiles/).
  * Synchronous; call once at startup and pass the catalog down.
@@ -157,5 +165,6 @@ export function loadProfileCatalog(profilesDir: string = defaultProfilesDir()): 
   const clusterPresets = loadClusterPresets(profilesDir, devices);
   const models = loadModels(profilesDir);
   const clusterMixes = loadClusterMixes(profilesDir, clusterPresets);
-  return { devices, deviceLinks, clusterPresets, models, clusterMixes };
+  const accuracy = loadAccuracy(profilesDir);
+  return { devices, deviceLinks, clusterPresets, models, clusterMixes, accuracy };
 }

@@ -131,3 +131,27 @@ export const ModelFileSchema = z.strictObject({
   notes: z.string(),
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
+
+const band = z.strictObject({
+  rows: z.int().min(1),
+  /** 10th and 90th percentiles of (predicted − measured) / measured. */
+  p10: z.number().gt(-1),
+  p50: z.number().gt(-1),
+  p90: z.number().gt(-1),
+});
+const bandsByFramework = z.strictObject({
+  all: band,
+  megatron: band.exactOptional(),
+  deepspeed: band.exactOptional(),
+  fsdp: band.exactOptional(),
+});
+
+/** profiles/calibration/accuracy.json: residuals of npm run validate, written by it. */
+export const AccuracyFileSchema = z.strictObject({
+  id: z.literal('accuracy'),
+  stepTime: bandsByFramework,
+  peakMemory: bandsByFramework,
+  source: nonEmpty,
+  notes: z.string(),
+});
+export type AccuracyFile = z.infer<typeof AccuracyFileSchema>;

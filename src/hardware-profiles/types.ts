@@ -4,7 +4,7 @@
  * human units of profiles/*.json exactly once (see src/costmodel/units.ts for the conventions).
  */
 
-import type { Precision } from '../model-spec/index.js';
+import type { Framework, Precision } from '../model-spec/index.js';
 
 export type { Precision };
 export type NumericFormat = 'fp32' | 'tf32' | Precision;
@@ -76,4 +76,19 @@ export interface ClusterProfile {
 /** Convenience: total GPUs of a homogeneous cluster. */
 export function worldSize(cluster: ClusterProfile): number {
   return cluster.gpusPerNode * cluster.numNodes;
+}
+
+/** Signed relative error of validated predictions, (predicted − measured) / measured. */
+export interface ErrorBand {
+  /** Validation rows behind the band. */
+  readonly rows: number;
+  readonly p10: number;
+  readonly p50: number;
+  readonly p90: number;
+}
+
+/** Accuracy of the cost model on published runs, overall and per framework. */
+export interface AccuracyBands {
+  readonly stepTime: Readonly<Record<'all', ErrorBand> & Partial<Record<Framework, ErrorBand>>>;
+  readonly peakMemory: Readonly<Record<'all', ErrorBand> & Partial<Record<Framework, ErrorBand>>>;
 }

@@ -29,7 +29,18 @@ const ExportsQuery = z.object({
     .pipe(z.array(ExportFormat).max(5))
     .exactOptional(),
 });
-const ExportQuery = z.object({ format: ExportFormat, alternative: Index });
+const Limit = z
+  .string()
+  .regex(/^\d+$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.int().min(1).max(LIMITS.rankMapRanks))
+  .exactOptional();
+const ExportQuery = z
+  .object({ format: ExportFormat, alternative: Index, offset: Index, limit: Limit })
+  .refine((q) => q.format === 'rankmap' || (q.offset === undefined && q.limit === undefined), {
+    message: 'offset and limit page the rank map: use them with format=rankmap',
+    path: ['offset'],
+  });
 const ScheduleQuery = z.object({ format: ScheduleFormat.default('json'), alternative: Index });
 
 /** ?exports=a,b joins search.exports. */
@@ -86,8 +97,12 @@ export function addPlanRoutes(
   });
 
   router.get('/v1/plans/:id/export', async (req, res) => {
-    const { format, alternative } = ExportQuery.parse(req.query);
-    send(res, await planner.exportPlan(req.params.id, format, alternative, abandoned(req)));
+    const { format, alternative, offset, limit } = ExportQuery.parse(req.query);
+    const page = {
+      ...(offset === undefined ? {} : { offset }),
+      ...(limit === undefined ? {} : { limit }),
+    };
+    send(res, await planner.exportPlan(req.params.id, format, alternative, page, abandoned(req)));
   });
 
   router.get('/v1/plans/:id/schedule', async (req, res) => {

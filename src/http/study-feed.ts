@@ -121,7 +121,7 @@ export function createStudyFeeds(studies: StudyService, options: FeedOptions = {
       const index = event.result.scenario.index;
       if (feed.seen.has(index)) return;
       feed.seen.add(index);
-      feed.pending.push(frame('scenario', resultToApi(event.result)));
+      feed.pending.push(frame('scenario', resultToApi(event.result, studies.accuracy)));
     } else if (event.type === 'progress') feed.progress = progressFrame(event.progress);
     else feed.end = endFrame(event.status, event.error);
     feed.flushTimer ??= setTimeout(() => flush(feed), FLUSH_MILLISECONDS);
@@ -155,7 +155,7 @@ export function createStudyFeeds(studies: StudyService, options: FeedOptions = {
       const result = found.results[i];
       if (result === undefined) continue;
       feed.seen.add(result.scenario.index);
-      frames.push(frame('scenario', resultToApi(result)));
+      frames.push(frame('scenario', resultToApi(result, studies.accuracy)));
       if (i % ROWS_PER_SLICE === ROWS_PER_SLICE - 1) await yieldToEventLoop();
     }
     pack(frames, feed.blocks);

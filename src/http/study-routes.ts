@@ -94,7 +94,9 @@ export function createStudiesRouter(deps: StudiesRouterDeps): Router {
       error: found.error,
       analysis: analysisToApi(analyseStudy(found.results)),
     };
-    await sendStreamedJson(res, head, 'results', found.results, resultToApi);
+    await sendStreamedJson(res, head, 'results', found.results, (r) =>
+      resultToApi(r, studies.accuracy),
+    );
   });
 
   router.delete('/v1/studies/:id', async (req, res) => {
@@ -122,7 +124,9 @@ export function createStudiesRouter(deps: StudiesRouterDeps): Router {
       return;
     }
     const head = { id: found.id, status: found.status, progress: found.progress };
-    await sendStreamedJson(res, head, 'results', found.results, resultToApi);
+    await sendStreamedJson(res, head, 'results', found.results, (r) =>
+      resultToApi(r, studies.accuracy),
+    );
   });
 
   router.get('/v1/studies/:id/charts/:chart', async (req, res) => {

@@ -1,68 +1,74 @@
 /**
- * A standalone SVG Gantt chart of a simulated step: one row per rank, time on the x axis with
- * tick labels in milliseconds, one colour-coded <rect> per action (F, I, W, B; a legend says
- * which), the micro-batch number inside each box wide enough to hold it, idle time left white
- * inside a grey lane outline, and a title with kind, p, m, makespan and bubble fraction. The
- * chart has exactly one <rect> per action (lanes, ticks and legend swatches are <path>s), and a
- * <title> tooltip per box naming the action and its times. Pure: returns the SVG text.
+ * A standalone SVG Gantt chart of a simulated step. Small schedules are drawn action by action:
+ * one row per rank, time on the x axis (ms, or s for steps of a second or more), one <rect> per
+ * action coloured by kind (F, I, W, B) and shaded by model chunk (v > 1), the micro-batch number
+ * inside each box wide enough to hold it, idle time left white inside a grey lane outline, a
+ * legend, and a title with kind, p, m, makespan and bubble fraction. Such a chart has exactly one
+ * <rect> per action (lanes, ticks and swatches are <path>s) and a <title> tooltip per box.
+ *
+ * When boxes would be narrower than MIN_ACTION_PIXELS (a real plan: 8 ranks × 64 micro-batches
+ * × 4 chunks is 4,096 actions) the grouped chart of export-svg-grouped.ts is drawn instead.
+ * Pure: returns the SVG text.
  */
 import { actionToString } from './action-string.js';
-import type { ActionKind, PipelineSchedule, SimulationResult, TimelineEntry } from './types.js';
+import { scheduleToGroupedSvg } from './export-svg-grouped.js';
+import {
+  chartTitle,
+  chunkOfStage,
+  escapeXml,
+  formatTime,
+  kindChunkLegend,
+  usedKinds,
+  shade,
+  textOn,
+  timeAxis,
+  timeUnit,
+} from './svg-kit.js';
+import type { PipelineSchedule, SimulationResult, TimelineEntry } from './types.js';
+
+export { escapeXml } from './svg-kit.js';
 
 export interface SvgOptions {
-  /** Width of the time axis in px (default 960). */
+  /** Width of the time axis in px (default 960 action by action, 1600 grouped). */
   readonly plotWidthPixels?: number;
+  /** 'auto' (default): grouped when the mean action would be narrower than MIN_ACTION_PIXELS. */
+  readonly mode?: 'auto' | 'actions' | 'grouped';
 }
+
+/** Below this mean box width (px) single actions stop being readable: draw runs instead. */
+export const MIN_ACTION_PIXELS = 6;
+const DEFAULT_PLOT_WIDTH = 960;
 
 const LAYOUT = { left: 72, right: 24, top: 56, rowHeight: 26, rowGap: 8, axis: 34, legend: 30 };
-const FILL: Record<ActionKind, string> = { F: '#4C78A8', I: '#F58518', W: '#54A24B', B: '#B279A2' };
-const LABEL: Record<ActionKind, string> = {
-  F: 'F forward',
-  I: 'I backward (input grad)',
-  W: 'W backward (weight grad)',
-  B: 'B backward (full)',
-};
 const CHAR_WIDTH_PIXELS = 6.5;
-const MILLISECONDS_PER_SECOND = 1e3;
-
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-/** Trims float noise: 3 significant digits, no exponent for the ranges we draw. */
-function formatNumber(value: number): string {
-  return String(Number(value.toPrecision(3)));
-}
-
-/** Tick spacing of 1, 2 or 5 × 10^n giving at most ~10 ticks over `span`. */
-function niceStep(span: number): number {
-  const raw = span / 8;
-  if (!(raw > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const multiple = [1, 2, 5, 10].find((f) => f * power >= raw) ?? 10;
-  return multiple * power;
-}
 
 function rowTop(rank: number): number {
   return LAYOUT.top + rank * (LAYOUT.rowHeight + LAYOUT.rowGap);
 }
 
-function actionBox(entry: TimelineEntry, xOf: (seconds: number) => number): string {
+interface Drawing {
+  readonly xOf: (seconds: number) => number;
+  readonly chunkOf: readonly number[];
+  readonly chunks: number;
+  readonly makespanSeconds: number;
+}
+
+function actionBox(entry: TimelineEntry, d: Drawing): string {
   const { rank, action, startSeconds, endSeconds } = entry;
-  const x = xOf(startSeconds);
-  const width = Math.max(xOf(endSeconds) - x, 0.5);
+  const x = d.xOf(startSeconds);
+  const width = Math.max(d.xOf(endSeconds) - x, 0.5);
   const y = rowTop(rank);
-  const tip = `rank ${rank}: ${actionToString(action)} (stage ${action.stage}), ${formatNumber(startSeconds * MILLISECONDS_PER_SECOND)}–${formatNumber(endSeconds * MILLISECONDS_PER_SECOND)} ms`;
-  const rect = `<rect x="${x.toFixed(2)}" y="${y}" width="${width.toFixed(2)}" height="${LAYOUT.rowHeight}" fill="${FILL[action.kind]}" stroke="#fff" stroke-width="0.5"><title>${escapeXml(tip)}</title></rect>`;
+  const chunk = d.chunkOf[action.stage] ?? 0;
+  const unit = timeUnit(d.makespanSeconds);
+  const chunkText = d.chunks > 1 ? `, chunk ${chunk}` : '';
+  const tip = `rank ${rank}: ${actionToString(action)} (stage ${action.stage}${chunkText}), ${formatTime(startSeconds, unit)}–${formatTime(endSeconds, unit)}`;
+  const fill = shade(action.kind, chunk, d.chunks);
+  const rect = `<rect x="${x.toFixed(2)}" y="${y}" width="${width.toFixed(2)}" height="${LAYOUT.rowHeight}" fill="${fill}" stroke="#fff" stroke-width="0.5"><title>${escapeXml(tip)}</title></rect>`;
   const label =
     action.slice === undefined ? `${action.microBatch}` : `${action.microBatch}.${action.slice}`;
   if (width < label.length * CHAR_WIDTH_PIXELS + 4) return rect;
-  const text = `<text x="${(x + width / 2).toFixed(2)}" y="${y + LAYOUT.rowHeight / 2 + 4}" text-anchor="middle" fill="#fff" font-size="11">${escapeXml(label)}</text>`;
+  const colour = textOn(chunk, d.chunks);
+  const text = `<text x="${(x + width / 2).toFixed(2)}" y="${y + LAYOUT.rowHeight / 2 + 4}" text-anchor="middle" fill="${colour}" font-size="11">${escapeXml(label)}</text>`;
   return `${rect}${text}`;
 }
 
@@ -75,61 +81,45 @@ function lanes(numRanks: number, plotWidth: number): string[] {
   });
 }
 
-function axis(makespanSeconds: number, axisY: number, xOf: (seconds: number) => number): string[] {
-  const stepMs = niceStep(makespanSeconds * MILLISECONDS_PER_SECOND);
-  const parts = [
-    `<text x="${LAYOUT.left - 8}" y="${axisY + 26}" text-anchor="end" font-size="11">ms</text>`,
-  ];
-  for (let ms = 0; ms <= makespanSeconds * MILLISECONDS_PER_SECOND + stepMs * 1e-9; ms += stepMs) {
-    const x = xOf(ms / MILLISECONDS_PER_SECOND).toFixed(2);
-    parts.push(`<path d="M${x} ${axisY}v5" stroke="#333"/>`);
-    parts.push(
-      `<text x="${x}" y="${axisY + 18}" text-anchor="middle" font-size="11">${formatNumber(ms)}</text>`,
-    );
-  }
-  return parts;
-}
-
-function legend(kinds: readonly ActionKind[], y: number): string[] {
-  return kinds.map((kind, index) => {
-    const x = LAYOUT.left + index * 190;
-    const swatch = `<path d="M${x} ${y}h12v12h-12Z" fill="${FILL[kind]}"/>`;
-    return `${swatch}<text x="${x + 18}" y="${y + 10}" font-size="12">${escapeXml(LABEL[kind])}</text>`;
-  });
-}
-
-function title(schedule: PipelineSchedule, result: SimulationResult): string {
-  const extras = [
-    schedule.chunksPerRank > 1 ? `v=${schedule.chunksPerRank}` : null,
-    schedule.slicesPerMicroBatch > 1 ? `k=${schedule.slicesPerMicroBatch}` : null,
-  ].filter((part): part is string => part !== null);
-  const sizes = [`p=${schedule.numRanks}`, `m=${schedule.numMicroBatches}`, ...extras].join(' ');
-  const makespanMs = formatNumber(result.makespanSeconds * MILLISECONDS_PER_SECOND);
-  const bubblePercent = (result.bubbleFraction * 100).toFixed(1);
-  return `${schedule.kind} — ${sizes} — makespan ${makespanMs} ms — bubble ${bubblePercent}%`;
-}
-
-export function scheduleToSvg(
+function actionsSvg(
   schedule: PipelineSchedule,
   result: SimulationResult,
-  options: SvgOptions = {},
+  plotWidth: number,
 ): string {
-  const plotWidth = options.plotWidthPixels ?? 960;
   const span = result.makespanSeconds > 0 ? result.makespanSeconds : 1;
-  const xOf = (seconds: number): number => LAYOUT.left + (seconds / span) * plotWidth;
+  const d: Drawing = {
+    xOf: (seconds) => LAYOUT.left + (seconds / span) * plotWidth,
+    chunkOf: chunkOfStage(schedule),
+    chunks: schedule.chunksPerRank,
+    makespanSeconds: result.makespanSeconds,
+  };
   const axisY = rowTop(schedule.numRanks) - LAYOUT.rowGap + 4;
   const legendY = axisY + LAYOUT.axis;
+  const kinds = usedKinds(result);
+  // With several chunks each kind takes a row of its own: the name and one swatch per chunk.
+  const legendRows = schedule.chunksPerRank > 1 ? kinds.length : 1;
   const width = LAYOUT.left + plotWidth + LAYOUT.right;
-  const height = legendY + LAYOUT.legend;
-  const used = (['F', 'I', 'W', 'B'] as const).filter((kind) =>
-    result.timeline.some((e) => e.action.kind === kind),
-  );
+  const height = legendY + LAYOUT.legend * legendRows;
   const body = [
-    `<text x="${LAYOUT.left}" y="28" font-size="15" font-weight="bold">${escapeXml(title(schedule, result))}</text>`,
+    `<text x="${LAYOUT.left}" y="28" font-size="15" font-weight="bold">${escapeXml(chartTitle(schedule, result.makespanSeconds, result.bubbleFraction))}</text>`,
     ...lanes(schedule.numRanks, plotWidth),
-    ...result.timeline.map((entry) => actionBox(entry, xOf)),
-    ...axis(result.makespanSeconds, axisY, xOf),
-    ...legend(used, legendY),
+    ...result.timeline.map((entry) => actionBox(entry, d)),
+    ...timeAxis({
+      makespanSeconds: result.makespanSeconds,
+      y: axisY,
+      left: LAYOUT.left,
+      xOf: d.xOf,
+    }),
+    ...(legendRows === 1
+      ? kindChunkLegend({ kinds, chunks: 1, x: LAYOUT.left, y: legendY })
+      : kinds.flatMap((kind, row) =>
+          kindChunkLegend({
+            kinds: [kind],
+            chunks: schedule.chunksPerRank,
+            x: LAYOUT.left,
+            y: legendY + row * LAYOUT.legend,
+          }),
+        )),
   ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">`,
@@ -138,4 +128,26 @@ export function scheduleToSvg(
     '</svg>',
     '',
   ].join('\n');
+}
+
+/** Mean drawn width of one action at `plotWidth`, in px. */
+function meanActionPixels(result: SimulationResult, plotWidth: number, numRanks: number): number {
+  const perRank = result.timeline.length / Math.max(1, numRanks);
+  return perRank === 0 ? Infinity : plotWidth / perRank;
+}
+
+export function scheduleToSvg(
+  schedule: PipelineSchedule,
+  result: SimulationResult,
+  options: SvgOptions = {},
+): string {
+  const mode = options.mode ?? 'auto';
+  const actionsWidth = options.plotWidthPixels ?? DEFAULT_PLOT_WIDTH;
+  const grouped =
+    mode === 'grouped' ||
+    (mode === 'auto' &&
+      meanActionPixels(result, actionsWidth, schedule.numRanks) < MIN_ACTION_PIXELS);
+  return grouped
+    ? scheduleToGroupedSvg(schedule, result, options.plotWidthPixels)
+    : actionsSvg(schedule, result, actionsWidth);
 }

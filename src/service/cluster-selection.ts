@@ -7,7 +7,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { PlanningError } from '../costmodel/index.js';
-import type { ProfileCatalog, HeterogeneousCluster } from '../hardware-profiles/index.js';
+import type {
+  AccuracyBands,
+  HeterogeneousCluster,
+  ProfileCatalog,
+} from '../hardware-profiles/index.js';
 import { chooseFrontierPoint, selectClusterUnderBudget } from '../search/index.js';
 import { ApiError, SEARCH_DEFAULTS } from '../contract/index.js';
 import { checkPrices, heteroClusterFromInput } from './hetero-plans.js';
@@ -30,6 +34,8 @@ export interface SelectionProblem {
   readonly budgetUsdPerHour: number;
   readonly stepTimeTargetSeconds: number | undefined;
   readonly timeLimitMilliseconds: number;
+  /** Error bands for the frontier plans' estimates (the catalog's accuracy file). */
+  readonly accuracy: AccuracyBands;
 }
 
 /** Validate and map (cheap; on the thread that received the request, before any worker). */
@@ -62,6 +68,7 @@ export function prepareClusterSelection(
     budgetUsdPerHour: request.budgetUsdPerHour ?? Number.POSITIVE_INFINITY,
     stepTimeTargetSeconds: request.stepTimeTargetSeconds,
     timeLimitMilliseconds: (request.timeLimitSeconds ?? SEARCH_DEFAULTS.timeLimitSeconds) * 1000,
+    accuracy: catalog.accuracy,
   };
 }
 
@@ -92,8 +99,8 @@ export function solveClusterSelection(problem: SelectionProblem): ClusterSelecti
     chooseFrontierPoint(result.frontier, problem.budgetUsdPerHour, problem.stepTimeTargetSeconds) ??
     null;
   return {
-    chosen: chosen === null ? null : frontierPointToApi(chosen, gpusPerNode),
-    frontier: result.frontier.map((p) => frontierPointToApi(p, gpusPerNode)),
+    chosen: chosen === null ? null : frontierPointToApi(chosen, gpusPerNode, problem.accuracy),
+    frontier: result.frontier.map((p) => frontierPointToApi(p, gpusPerNode, problem.accuracy)),
     clustersEvaluated: result.clustersEvaluated,
     elapsedSeconds: (performance.now() - started) / 1000,
   };

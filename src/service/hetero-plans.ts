@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type {
+  AccuracyBands,
   HeterogeneousCluster,
   ProfileCatalog,
   ClusterMixFile,
@@ -177,7 +178,11 @@ export function toHeteroProblem(
 }
 
 /** Plan on a heterogeneous cluster in the calling thread. */
-export function solveHeteroPlan(problem: HeteroProblem, id: string): PlanOutcome {
+export function solveHeteroPlan(
+  problem: HeteroProblem,
+  id: string,
+  accuracy: AccuracyBands,
+): PlanOutcome {
   const started = performance.now();
   const result = planHeterogeneous(problem);
   const plans = [result.best, ...result.alternatives];
@@ -185,8 +190,8 @@ export function solveHeteroPlan(problem: HeteroProblem, id: string): PlanOutcome
     kind: 'heterogeneous',
     response: {
       id,
-      best: heteroPlanToApi(result.best),
-      alternatives: result.alternatives.map(heteroPlanToApi),
+      best: heteroPlanToApi(result.best, accuracy),
+      alternatives: result.alternatives.map((p) => heteroPlanToApi(p, accuracy)),
       search: {
         candidates: result.search.candidates,
         feasible: result.search.feasible,

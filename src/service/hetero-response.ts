@@ -5,6 +5,7 @@
 import type { ParetoPoint } from '../search/index.js';
 import type { HeteroPlan, HeteroReplica, HeteroStage } from '../plan/index.js';
 import { planToApi } from './map-response.js';
+import type { AccuracyBands } from '../hardware-profiles/index.js';
 import type { ApiFrontierPoint, ApiHeteroPlan } from '../contract/index.js';
 
 type ApiStage = NonNullable<ApiHeteroPlan['stages']>[number];
@@ -48,7 +49,7 @@ function replicaToApi(r: HeteroReplica): ApiReplica {
   };
 }
 
-export function heteroPlanToApi(p: HeteroPlan): ApiHeteroPlan {
+export function heteroPlanToApi(p: HeteroPlan, accuracy: AccuracyBands): ApiHeteroPlan {
   const layout = p.launcher.megatronPipelineLayout;
   return {
     kind: p.kind,
@@ -66,7 +67,9 @@ export function heteroPlanToApi(p: HeteroPlan): ApiHeteroPlan {
       ...(layout === undefined ? {} : { megatronPipelineLayout: layout }),
       notes: [...p.launcher.notes],
     },
-    ...(p.homogeneousPlan === undefined ? {} : { homogeneousPlan: planToApi(p.homogeneousPlan) }),
+    ...(p.homogeneousPlan === undefined
+      ? {}
+      : { homogeneousPlan: planToApi(p.homogeneousPlan, accuracy) }),
   };
 }
 
@@ -77,10 +80,11 @@ export function heteroPlanToApi(p: HeteroPlan): ApiHeteroPlan {
 export function frontierPointToApi(
   point: ParetoPoint,
   gpusPerNode: readonly number[],
+  accuracy: AccuracyBands,
 ): ApiFrontierPoint {
   const used = point.nodesPerGroup.flatMap((n, g) => (n > 0 ? [g] : []));
   const toInventory = (g: number): number => used[g] ?? g;
-  const plan = heteroPlanToApi(point.plan);
+  const plan = heteroPlanToApi(point.plan, accuracy);
   const planGpus = point.nodesPerGroup.map(() => 0);
   plan.gpusPerGroup.forEach((n, g) => (planGpus[toInventory(g)] = n));
   return {

@@ -5,6 +5,7 @@
  * infrastructure (service/studies). Nothing here knows HTTP.
  */
 export type { Planner, PlannerDeps } from './planner.js';
+export type { RankMapPage } from './plan-renders.js';
 export { HETEROGENEOUS_PLAN_MESSAGE, createPlanner } from './planner.js';
 export type { PlanCache, PlanCacheOptions, PlanOutcome, StoredPlanOutcome } from './plan-cache.js';
 export { createPlanCache, planId } from './plan-cache.js';
@@ -22,6 +23,8 @@ export { toApiError } from './normalise-error.js';
 export { analysisToApi, resultToApi, snapshotToApi, studyErrorToApi } from './study-views.js';
 export * from './studies/index.js';
 export { estimateFromInput, planFromInput, selectClusterFromInput } from './from-input.js';
+export type { OffThreadOptions, OffThreadPlan, OffThreadRunner } from './off-thread.js';
+export { createOffThreadRunner } from './off-thread.js';
 // The study domain's renderers and analysis, for the routes and the CLI.
 export { analyseStudy, isFeasible, paretoSvg, resultsToCsv, scalingSvg } from '../studies/index.js';
-export type { ScenarioResult, StudyAnalysis } from '../studies/index.js';
+export type { ModelAnalysis, ScenarioResult, StudyAnalysis } from '../studies/index.js';

@@ -2,13 +2,16 @@
  * Domain → API response, in one place: short names → long names, Plan → API Plan,
  * CostBreakdown → Estimate (base units with suffixes, STYLE.md §3).
  */
-import type { CostBreakdown, Strategy } from '../costmodel/index.js';
+import type { CostBreakdown, Framework, Strategy } from '../costmodel/index.js';
+import type { AccuracyBands } from '../hardware-profiles/index.js';
+import { bandFor, compareRunnerUp, estimateBands } from './error-bands.js';
 import type { Plan, PlanSchedule, StagePlacement } from '../plan/index.js';
 import type { PlanResult } from '../search/index.js';
 import type {
   ApiPlanSchedule,
   ApiEstimate,
   ApiPlan,
+  ApiRunnerUp,
   ApiStagePlacement,
   ApiStrategy,
   PlanResponse,
@@ -33,7 +36,12 @@ export function strategyToApi(s: Strategy): ApiStrategy {
   };
 }
 
-export function estimateToApi(c: CostBreakdown): ApiEstimate {
+export function estimateToApi(
+  c: CostBreakdown,
+  framework: Framework,
+  accuracy: AccuracyBands,
+): ApiEstimate {
+  const bands = estimateBands(c, framework, accuracy);
   return {
     stepTimeSeconds: c.stepTimeSeconds,
     tokensPerSecond: c.tokensPerSecond,
@@ -43,8 +51,15 @@ export function estimateToApi(c: CostBreakdown): ApiEstimate {
     fits: c.fits,
     peakMemoryBytesPerGpu: c.peakMemoryBytesPerGpu,
     memoryCapacityBytesPerGpu: c.memoryCapacityBytesPerGpu,
+    usableMemoryBytesPerGpu: c.usableMemoryBytesPerGpu,
+    memoryMarginBytes: bands.memoryMarginBytes,
+    nearCapacity: bands.nearCapacity,
+    peakMemoryRangeBytes: { ...bands.peakMemoryRangeBytes },
+    stepTimeRangeSeconds: { ...bands.stepTimeRangeSeconds },
+    errorBandRows: bands.errorBandRows,
     memoryBytes: { ...c.memoryBytes },
     timeSeconds: { ...c.timeSeconds },
+    hiddenCommSeconds: { ...c.hiddenCommSeconds },
     modelFlopsPerStep: c.modelFlopsPerStep,
     hardwareFlopsPerStep: c.hardwareFlopsPerStep,
     stages: c.stages.map((st) => ({
@@ -83,10 +98,10 @@ export function scheduleToApi(s: PlanSchedule | null): ApiPlanSchedule | null {
   };
 }
 
-export function planToApi(plan: Plan): ApiPlan {
+export function planToApi(plan: Plan, accuracy: AccuracyBands): ApiPlan {
   return {
     strategy: strategyToApi(plan.strategy),
-    estimate: estimateToApi(plan.estimate),
+    estimate: estimateToApi(plan.estimate, plan.training.framework, accuracy),
     layout: layoutToApi(plan.layout),
     worldSize: plan.worldSize,
     gpusPerNode: plan.gpusPerNode,
@@ -97,15 +112,35 @@ export function planToApi(plan: Plan): ApiPlan {
   };
 }
 
+/** Short description of a strategy for notes: its degrees and schedule. */
+function describeStrategy(s: Strategy): string {
+  return `dp=${s.dp} tp=${s.tp} pp=${s.pp}${s.virtualStages > 1 ? ` v=${s.virtualStages}` : ''} mbs=${s.microBatchSize} ZeRO-${s.zeroStage} ${s.recompute} recompute`;
+}
+
+function runnerUpToApi(result: PlanResult, accuracy: AccuracyBands): ApiRunnerUp | null {
+  const [runnerUp] = result.alternatives;
+  if (runnerUp === undefined) return null;
+  const framework = result.best.training.framework;
+  return {
+    ...compareRunnerUp(
+      result.best.estimate.stepTimeSeconds,
+      runnerUp.estimate.stepTimeSeconds,
+      bandFor(accuracy.stepTime, framework),
+      describeStrategy(runnerUp.strategy),
+    ),
+  };
+}
+
 export function planResultToApi(
   result: PlanResult,
   elapsedSeconds: number,
   id: string,
+  accuracy: AccuracyBands,
 ): PlanResponse {
   return {
     id,
-    best: planToApi(result.best),
-    alternatives: result.alternatives.map(planToApi),
+    best: planToApi(result.best, accuracy),
+    alternatives: result.alternatives.map((p) => planToApi(p, accuracy)),
     search: {
       candidates: result.search.candidates,
       feasible: result.search.feasible,
@@ -114,6 +149,7 @@ export function planResultToApi(
       truncated: result.search.truncated,
       idleNodes: result.search.idleNodes,
       allNodesStepTimeSeconds: result.search.allNodesStepTimeSeconds,
+      runnerUp: runnerUpToApi(result, accuracy),
     },
   };
 }

@@ -13,7 +13,7 @@ import {
   isGraphPlanRequest,
   isTransformerPlanRequest,
 } from '../contract/index.js';
-import type { ProfileCatalog } from '../hardware-profiles/index.js';
+import type { AccuracyBands, ProfileCatalog } from '../hardware-profiles/index.js';
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { HeteroProblem, PlanningProblem } from '../search/index.js';
 import type { GraphPlanningInputs } from './graph-plans.js';
@@ -32,6 +32,7 @@ export type PlanProblem =
       /** search.exports, inlined in best.exports. */
       readonly exports: readonly ExportFormat[];
       readonly timeLimitMilliseconds: number;
+      readonly accuracy: AccuracyBands;
     }
   | {
       readonly kind: 'heterogeneous';
@@ -39,6 +40,7 @@ export type PlanProblem =
       readonly spec: TransformerSpec;
       readonly problem: Omit<HeteroProblem, 'graph'>;
       readonly timeLimitMilliseconds: number;
+      readonly accuracy: AccuracyBands;
     }
   | {
       readonly kind: 'operator-graph';
@@ -83,12 +85,27 @@ export function preparePlan(
   }
   if (isHeteroPlanRequest(request)) {
     const { spec, ...problem } = toHeteroProblem(catalog, request);
-    return { kind: 'heterogeneous', id, spec, problem, timeLimitMilliseconds };
+    return {
+      kind: 'heterogeneous',
+      id,
+      spec,
+      problem,
+      timeLimitMilliseconds,
+      accuracy: catalog.accuracy,
+    };
   }
   if (isTransformerPlanRequest(request)) {
     const { spec, ...problem } = toPlanningProblem(catalog, request);
     const exports = request.search?.exports ?? [];
-    return { kind: 'transformer', id, spec, problem, exports, timeLimitMilliseconds };
+    return {
+      kind: 'transformer',
+      id,
+      spec,
+      problem,
+      exports,
+      timeLimitMilliseconds,
+      accuracy: catalog.accuracy,
+    };
   }
   throw new InvariantError('a plan request is a transformer, an operator graph or heterogeneous');
 }

@@ -4,10 +4,12 @@
  * wherever it runs — a render worker (plan-worker.ts) or, without a pool, the calling thread —
  * and the HTTP route sends the bytes without touching them.
  */
-import { ApiError } from '../contract/index.js';
+import { ApiError, LIMITS } from '../contract/index.js';
+import type { ApiPlanExport } from '../contract/index.js';
+import { rankMap } from '../export/index.js';
 import type { ExportFormat, ScheduleFormat, ScheduleRequest } from '../contract/index.js';
 import type { Plan } from '../plan/index.js';
-import { planExport } from './map-export.js';
+import { exportToApi, planExport } from './map-export.js';
 import type { PlanDomain } from './plan-cache.js';
 import { readPlanDomain } from './plan-cache.js';
 import type { RenderedSchedule } from './schedules.js';
@@ -61,13 +63,41 @@ function scheduleBytes(rendered: RenderedSchedule): RenderedBytes {
     : { contentType: rendered.contentType, body: json(rendered.body).body };
 }
 
+/** A page of the rank map: `limit` ranks from global rank `offset` (format=rankmap only). */
+export interface RankMapPage {
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+/**
+ * The rank map from `offset`, at most LIMITS.rankMapRanks ranks (the export alone stops at the
+ * first page); 400 naming offset when it is past the last rank.
+ */
+function rankMapPage(plan: Plan, page: RankMapPage): ApiPlanExport {
+  const offset = page.offset ?? 0;
+  if (offset >= plan.worldSize) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `offset=${offset} is past the last rank: the plan has ${plan.worldSize} ranks (0–${plan.worldSize - 1})`,
+      { field: 'offset', details: { worldSize: plan.worldSize } },
+    );
+  }
+  const map = rankMap(plan, {
+    offset,
+    limit: Math.min(page.limit ?? LIMITS.rankMapRanks, LIMITS.rankMapRanks),
+  });
+  return exportToApi({ format: 'rankmap', ...map, text: JSON.stringify(map, null, 2) + '\n' });
+}
+
 /** GET /v1/plans/{id}/export from the stored domain bytes (v8.serialize of a PlanDomain). */
 export function renderPlanExport(
   domain: Uint8Array,
   format: ExportFormat,
   alternative: number | undefined,
+  page: RankMapPage = {},
 ): RenderedBytes {
   const { plan, spec } = cachedPlan(readPlanDomain({ responseJson: EMPTY, domain }), alternative);
+  if (format === 'rankmap') return json(rankMapPage(plan, page));
   return json(planExport(plan, spec, format));
 }
 

@@ -5,19 +5,12 @@
  * and the library surface (src/lib.ts). elapsedSeconds is measured here: the core reads no clocks.
  */
 import { performance } from 'node:perf_hooks';
-import type {
-  PlanRequest,
-  ExportFormat,
-  EstimateRequest,
-  EstimateResponse,
-} from '../contract/index.js';
+import type { PlanRequest, EstimateRequest, EstimateResponse } from '../contract/index.js';
 import type { CostBreakdown } from '../costmodel/index.js';
 import { PlanningError, estimate } from '../costmodel/index.js';
 import { buildModelGraph } from '../graph/index.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
-import type { TransformerSpec } from '../model-spec/index.js';
 import { stagePlacements } from '../plan/index.js';
-import type { PlanningProblem } from '../search/index.js';
 import { planTraining } from '../search/index.js';
 import { solveGraphPlan } from './graph-plans.js';
 import { solveHeteroPlan } from './hetero-plans.js';
@@ -33,16 +26,13 @@ const GIB = 2 ** 30;
 const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
 
 /** Plan a transformer on one homogeneous cluster; exports are inlined in best.exports. */
-function solveTransformerPlan(
-  spec: TransformerSpec,
-  problem: Omit<PlanningProblem, 'graph'>,
-  exports: readonly ExportFormat[],
-  id: string,
-): PlanOutcome {
+function solveTransformerPlan(x: Extract<PlanProblem, { kind: 'transformer' }>): PlanOutcome {
+  const { spec, problem, exports, id } = x;
   const started = performance.now();
   const graph = buildModelGraph(spec, problem.training.sequenceLength);
   const result = planTraining({ ...problem, graph });
-  const response = planResultToApi(result, (performance.now() - started) / 1000, id);
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  const response = planResultToApi(result, elapsedSeconds, id, x.accuracy);
   if (exports.length > 0) response.best.exports = planExports(result.best, spec, exports);
   return { kind: 'transformer', response, plans: [result.best, ...result.alternatives], spec };
 }
@@ -51,10 +41,10 @@ function solveTransformerPlan(
 export async function solvePlan(problem: PlanProblem): Promise<PlanOutcome> {
   switch (problem.kind) {
     case 'transformer':
-      return solveTransformerPlan(problem.spec, problem.problem, problem.exports, problem.id);
+      return solveTransformerPlan(problem);
     case 'heterogeneous': {
       const graph = buildModelGraph(problem.spec, problem.problem.training.sequenceLength);
-      return solveHeteroPlan({ ...problem.problem, graph }, problem.id);
+      return solveHeteroPlan({ ...problem.problem, graph }, problem.id, problem.accuracy);
     }
     case 'operator-graph':
       return {
@@ -96,7 +86,7 @@ export function runEstimate(
   const cost = estimate(graph, cluster, strategy, training);
   if (!cost.fits) throw outOfMemory(cost, cluster.device.id);
   return {
-    estimate: estimateToApi(cost),
+    estimate: estimateToApi(cost, training.framework, catalog.accuracy),
     strategy: strategyToApi(strategy),
     layout: layoutToApi(stagePlacements(strategy, graph.spec.numLayers)),
   };

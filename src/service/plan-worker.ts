@@ -45,7 +45,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     case 'plan-export':
       return {
         kind: 'rendered',
-        rendered: renderPlanExport(job.domain, job.format, job.alternative),
+        rendered: renderPlanExport(job.domain, job.format, job.alternative, job.page),
       };
     case 'plan-schedule': {
       const rendered = renderPlanSchedule(job.domain, job.format, job.alternative);

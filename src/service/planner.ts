@@ -26,7 +26,7 @@ import {
 import type { PlanCache, StoredPlanOutcome } from './plan-cache.js';
 import { storePlanOutcome } from './plan-cache.js';
 import { preparePlan } from './plan-problem.js';
-import type { RenderedBytes } from './plan-renders.js';
+import type { RankMapPage, RenderedBytes } from './plan-renders.js';
 import { renderPlanExport, renderPlanSchedule, renderRequestedSchedule } from './plan-renders.js';
 import { solvePlan } from './plan-service.js';
 import { createEstimator } from './estimator.js';
@@ -58,6 +58,7 @@ export interface Planner {
     id: string,
     format: ExportFormat,
     alternative: number | undefined,
+    page?: RankMapPage,
     signal?: AbortSignal,
   ): Promise<RenderedBytes>;
   planSchedule(
@@ -86,7 +87,7 @@ function renderer(pool: PlanPool | undefined) {
     if (pool !== undefined) return pool.render(job, signal);
     switch (job.kind) {
       case 'plan-export':
-        return renderPlanExport(job.domain, job.format, job.alternative);
+        return renderPlanExport(job.domain, job.format, job.alternative, job.page);
       case 'plan-schedule':
         return renderPlanSchedule(job.domain, job.format, job.alternative);
       case 'schedule':
@@ -112,9 +113,10 @@ export function createPlanner({ catalog, pool, cache, ...deps }: PlannerDeps): P
       return { id: problem.id, stored };
     },
     cached: (id) => cache.require(id),
-    exportPlan(id, format, alternative, signal) {
+    exportPlan(id, format, alternative, page, signal) {
       const { domain } = cache.require(id);
-      return render({ kind: 'plan-export', domain, format, alternative }, signal);
+      const job = { kind: 'plan-export', domain, format, alternative } as const;
+      return render(page === undefined ? job : { ...job, page }, signal);
     },
     planSchedule(id, format, alternative, signal) {
       const { domain } = cache.require(id);

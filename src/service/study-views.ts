@@ -4,11 +4,15 @@ import type { StudySnapshot } from './studies/index.js';
 import { analyseStudy, StudyInputError } from '../studies/index.js';
 import { ApiError } from '../contract/index.js';
 import { planToApi } from './map-response.js';
+import type { AccuracyBands } from '../hardware-profiles/index.js';
 import { toApiError } from './normalise-error.js';
 import type { ErrorCode } from '../contract/index.js';
 
-export function resultToApi(result: ScenarioResult): Record<string, unknown> {
-  return { ...result, plan: result.plan === null ? null : planToApi(result.plan) };
+export function resultToApi(
+  result: ScenarioResult,
+  accuracy: AccuracyBands,
+): Record<string, unknown> {
+  return { ...result, plan: result.plan === null ? null : planToApi(result.plan, accuracy) };
 }
 
 export function analysisToApi(analysis: StudyAnalysis): Record<string, unknown> {
@@ -30,7 +34,10 @@ export function analysisToApi(analysis: StudyAnalysis): Record<string, unknown> 
   };
 }
 
-export function snapshotToApi(snapshot: StudySnapshot): Record<string, unknown> {
+export function snapshotToApi(
+  snapshot: StudySnapshot,
+  accuracy: AccuracyBands,
+): Record<string, unknown> {
   return {
     id: snapshot.id,
     status: snapshot.status,
@@ -38,7 +45,7 @@ export function snapshotToApi(snapshot: StudySnapshot): Record<string, unknown> 
     createdAt: snapshot.createdAt,
     error: snapshot.error,
     analysis: analysisToApi(analyseStudy(snapshot.results)),
-    results: snapshot.results.map(resultToApi),
+    results: snapshot.results.map((r) => resultToApi(r, accuracy)),
   };
 }
 

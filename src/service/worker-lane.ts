@@ -84,7 +84,9 @@ interface Slot {
  * After the limit, a worker gets a tenth of the limit, at most this long, to send what it has
  * (a search that stops itself at its deadline still answers) before it is terminated.
  */
-export const HARD_STOP_GRACE_MILLISECONDS = 2000;
+export /** setTimeout's largest delay (2^31 − 1 ms); longer delays overflow and fire immediately. */
+const MAX_TIMER_MILLISECONDS = 2 ** 31 - 1;
+const HARD_STOP_GRACE_MILLISECONDS = 2000;
 const HARD_STOP_GRACE_FRACTION = 0.1;
 /** A worker that dies while idle (e.g. at startup) is respawned after this, not in a tight loop. */
 const IDLE_RESPAWN_DELAY_MILLISECONDS = 1000;
@@ -214,7 +216,8 @@ export function createLane(options: LaneOptions): Lane {
         HARD_STOP_GRACE_MILLISECONDS,
         HARD_STOP_GRACE_FRACTION * job.timeLimitMilliseconds,
       );
-      const limit = job.timeLimitMilliseconds + grace;
+      // setTimeout fires at once past 2^31 − 1 ms; a longer limit means "no limit" (the CLI's).
+      const limit = Math.min(job.timeLimitMilliseconds + grace, MAX_TIMER_MILLISECONDS);
       job.timer = setTimeout(() => onRunTimeout(job), limit);
       slot.worker.postMessage(
         {

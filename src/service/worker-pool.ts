@@ -6,6 +6,7 @@
  * may wait; a job's time limit counts from when a worker takes it.
  */
 import { availableParallelism } from 'node:os';
+import type { RankMapPage } from './plan-renders.js';
 import type {
   ClusterSelectionResponse,
   ExportFormat,
@@ -57,6 +58,8 @@ export type RenderJob =
       readonly domain: Uint8Array;
       readonly format: ExportFormat;
       readonly alternative: number | undefined;
+      /** format=rankmap: the page of ranks (default the first LIMITS.rankMapRanks). */
+      readonly page?: RankMapPage;
     }
   | {
       readonly kind: 'plan-schedule';

@@ -1,4 +1,5 @@
 /** Messages between the main thread and plan workers (plain, structured-cloneable data). */
+import type { RankMapPage } from './plan-renders.js';
 import type {
   ClusterSelectionResponse,
   ErrorCode,
@@ -26,6 +27,8 @@ export type WorkerJob =
       readonly domain: Uint8Array;
       readonly format: ExportFormat;
       readonly alternative: number | undefined;
+      /** format=rankmap: the page of ranks (default the first LIMITS.rankMapRanks). */
+      readonly page?: RankMapPage;
     }
   | {
       readonly kind: 'plan-schedule';

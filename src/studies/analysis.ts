@@ -2,6 +2,10 @@
  * Study-level analysis, pure: the time-vs-cost Pareto frontier, scaling curves (throughput and
  * MFU against GPU count, one series per accelerator and model), and the cheapest scenario that
  * meets the deadline. Ties break on the scenario index, so the answer is reproducible.
+ *
+ * Scenarios of different models answer different questions (training an 8B model on the goal's
+ * tokens is always cheaper and faster than a 70B one), so frontiers and the cheapest scenario are
+ * found per model: a frontier point is only compared with points of its own model.
  */
 import type { ScenarioResult } from './result.js';
 import { isFeasible } from './result.js';
@@ -9,6 +13,7 @@ import { isFeasible } from './result.js';
 export interface FrontierPoint {
   readonly index: number;
   readonly label: string;
+  readonly model: string;
   readonly acceleratorId: string;
   readonly timeToTrainDays: number;
   readonly costUsd: number;
@@ -23,6 +28,7 @@ export function costedPoints(results: readonly ScenarioResult[]): FrontierPoint[
           {
             index: r.scenario.index,
             label: r.scenario.label,
+            model: r.scenario.model,
             acceleratorId: r.plan.acceleratorId,
             timeToTrainDays: r.timeToTrainDays,
             costUsd: r.costUsd,
@@ -31,13 +37,18 @@ export function costedPoints(results: readonly ScenarioResult[]): FrontierPoint[
   );
 }
 
+/** The models of a study, in the order their first scenario appears. */
+export function studyModels(results: readonly ScenarioResult[]): string[] {
+  return [...new Set(results.map((r) => r.scenario.model))];
+}
+
 /**
- * Non-dominated points: no other point is at least as fast and at least as cheap and strictly
- * better in one. Sort by (time, cost, index) and keep each point cheaper than all before it.
- * Returned fastest first.
+ * Non-dominated points of one model's scenarios: no other point is at least as fast and at least
+ * as cheap and strictly better in one. Sort by (time, cost, index) and keep each point cheaper
+ * than all before it. Returned fastest first.
  */
-export function paretoFrontier(results: readonly ScenarioResult[]): FrontierPoint[] {
-  const sorted = costedPoints(results).sort(
+function frontierOf(points: readonly FrontierPoint[]): FrontierPoint[] {
+  const sorted = [...points].sort(
     (a, b) => a.timeToTrainDays - b.timeToTrainDays || a.costUsd - b.costUsd || a.index - b.index,
   );
   const frontier: FrontierPoint[] = [];
@@ -49,6 +60,17 @@ export function paretoFrontier(results: readonly ScenarioResult[]): FrontierPoin
     }
   }
   return frontier;
+}
+
+/**
+ * The Pareto frontier of each model (points are never compared across models), model after
+ * model in study order, each fastest first.
+ */
+export function paretoFrontier(results: readonly ScenarioResult[]): FrontierPoint[] {
+  const points = costedPoints(results);
+  return studyModels(results).flatMap((model) =>
+    frontierOf(points.filter((p) => p.model === model)),
+  );
 }
 
 export interface ScalingPoint {
@@ -127,12 +149,41 @@ function compare(a: ScenarioResult, b: ScenarioResult): number {
   );
 }
 
-export interface StudyAnalysis {
+/** One model's share of a study. */
+export interface ModelAnalysis {
+  readonly model: string;
+  /** Its Pareto frontier of time to train vs cost, fastest first. */
   readonly frontier: readonly FrontierPoint[];
-  readonly scaling: readonly ScalingSeries[];
   readonly cheapestMeetingDeadline: ScenarioResult | null;
   readonly feasibleCount: number;
   readonly infeasibleCount: number;
+}
+
+export interface StudyAnalysis {
+  /** The per-model frontiers, model after model (paretoFrontier). */
+  readonly frontier: readonly FrontierPoint[];
+  readonly scaling: readonly ScalingSeries[];
+  /**
+   * The cheapest scenario meeting the deadline over the whole study; with several models this
+   * picks the cheapest model too — `models[i].cheapestMeetingDeadline` answers per model.
+   */
+  readonly cheapestMeetingDeadline: ScenarioResult | null;
+  readonly feasibleCount: number;
+  readonly infeasibleCount: number;
+  /** Per model, in study order. */
+  readonly models: readonly ModelAnalysis[];
+}
+
+function modelAnalysis(model: string, results: readonly ScenarioResult[]): ModelAnalysis {
+  const own = results.filter((r) => r.scenario.model === model);
+  const feasibleCount = own.filter(isFeasible).length;
+  return {
+    model,
+    frontier: frontierOf(costedPoints(own)),
+    cheapestMeetingDeadline: cheapestMeetingDeadline(own),
+    feasibleCount,
+    infeasibleCount: own.length - feasibleCount,
+  };
 }
 
 export function analyseStudy(results: readonly ScenarioResult[]): StudyAnalysis {
@@ -143,5 +194,6 @@ export function analyseStudy(results: readonly ScenarioResult[]): StudyAnalysis 
     cheapestMeetingDeadline: cheapestMeetingDeadline(results),
     feasibleCount,
     infeasibleCount: results.length - feasibleCount,
+    models: studyModels(results).map((model) => modelAnalysis(model, results)),
   };
 }

@@ -1,7 +1,10 @@
 /**
- * Result rows → CSV (RFC 4180 quoting), base units with the unit in each column name. Text cells
- * that a spreadsheet would read as a formula (starting with = + - @ tab or CR) get a leading `'`
- * and quotes, as OWASP's "CSV Injection" page advises; numbers are written as numbers.
+ * Result rows → CSV (RFC 4180 quoting), base units with the unit in each column name: the
+ * scenario, the best plan's whole strategy (degrees, micro-batching, sequence parallelism, ZeRO
+ * stage, recompute, schedule — 'none' without pipelining), its memory per GPU against capacity,
+ * and the time, cost and energy to train. Text cells that a spreadsheet would read as a formula
+ * (starting with = + - @ tab or CR) get a leading `'` and quotes, as OWASP's "CSV Injection" page
+ * advises; numbers are written as numbers.
  * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
 import type { ScenarioResult } from './result.js';
@@ -19,7 +22,16 @@ const COLUMNS = [
   'dataParallel',
   'tensorParallel',
   'pipelineParallel',
+  'virtualStages',
   'microBatchSize',
+  'numMicroBatches',
+  'sequenceParallel',
+  'zeroStage',
+  'recompute',
+  'recomputeLayers',
+  'schedule',
+  'peakMemoryBytesPerGpu',
+  'memoryCapacityBytesPerGpu',
   'stepTimeSeconds',
   'tokensPerSecond',
   'mfu',
@@ -62,7 +74,16 @@ function row(r: ScenarioResult): (string | number | boolean | null | undefined)[
     p?.strategy.dp,
     p?.strategy.tp,
     p?.strategy.pp,
+    p?.strategy.virtualStages,
     p?.strategy.microBatchSize,
+    p?.strategy.numMicroBatches,
+    p?.strategy.sequenceParallel,
+    p?.strategy.zeroStage,
+    p?.strategy.recompute,
+    p?.strategy.recomputeLayers,
+    p === null ? undefined : p.strategy.pp > 1 ? p.strategy.schedule : 'none',
+    p?.estimate.peakMemoryBytesPerGpu,
+    p?.estimate.memoryCapacityBytesPerGpu,
     p?.estimate.stepTimeSeconds,
     p?.estimate.tokensPerSecond,
     p?.estimate.mfu,

@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PLAN_OPTIONS, parse, planRequest } from '../../src/cli/args.js';
+import { parse } from '../../src/cli/args.js';
+import { PLAN_SPEC } from '../../src/cli/plan-spec.js';
+import { planBody } from '../../src/cli/request-args.js';
 import { GraphPlanResponse } from '../../src/contract/schemas.js';
 
 /** The README's `npx strata plan --model examples/onnx/tiny-transformer.onnx …` command, as argv. */
@@ -21,7 +23,12 @@ function readmeCommand(): string[] {
   return lines.join(' ').split(/\s+/).filter(Boolean).slice(2); // drop `npx strata`
 }
 
-const cli = (args: readonly string[]) => parse(args.slice(1), PLAN_OPTIONS);
+/** `strata plan <args>` → the POST /v1/plans body the CLI sends (no --request file). */
+const planRequest = (args: readonly string[]) =>
+  planBody(parse(args.slice(1), PLAN_SPEC).values, { file: null, body: {} }) as {
+    model: unknown;
+    training: { sequenceLength?: number };
+  };
 
 describe('strata plan --model file.onnx', () => {
   it("the README's command plans tiny-transformer.onnx", () => {
@@ -29,7 +36,7 @@ describe('strata plan --model file.onnx', () => {
     expect(args.slice(0, 3)).toEqual(['plan', '--model', 'examples/onnx/tiny-transformer.onnx']);
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...args, '--json'],
+      ['--import', 'tsx', 'src/cli.ts', ...args, '--json', '--quiet'],
       {
         encoding: 'utf8',
         timeout: 120_000,
@@ -43,31 +50,29 @@ describe('strata plan --model file.onnx', () => {
   }, 120_000);
 
   it('--seq is the sequence length; --dim and --input-value repeat into dimParams / inputValues', () => {
-    const request = planRequest(
-      cli([
-        'plan',
-        '--model',
-        'test/fixtures/onnx-real/silero_vad_legacy.onnx',
-        '--cluster',
-        'dgx-a100-80gb',
-        '--nodes',
-        '1',
-        '--global-batch',
-        '8',
-        '--seq',
-        '512',
-        '--batch-size',
-        '2',
-        '--dim',
-        'h[1]=1',
-        '--dim',
-        'width=64',
-        '--input-value',
-        'sr=16000',
-        '--input-value',
-        'mask=1,0,1',
-      ]),
-    );
+    const request = planRequest([
+      'plan',
+      '--model',
+      'test/fixtures/onnx-real/silero_vad_legacy.onnx',
+      '--cluster',
+      'dgx-a100-80gb',
+      '--nodes',
+      '1',
+      '--global-batch',
+      '8',
+      '--seq',
+      '512',
+      '--batch-size',
+      '2',
+      '--dim',
+      'h[1]=1',
+      '--dim',
+      'width=64',
+      '--input-value',
+      'sr=16000',
+      '--input-value',
+      'mask=1,0,1',
+    ]);
     expect(request.training.sequenceLength).toBe(512);
     expect(request.model).toMatchObject({
       batchSize: 2,
@@ -80,8 +85,8 @@ describe('strata plan --model file.onnx', () => {
   it('an .onnx model needs --seq; a malformed --dim names the flag', () => {
     const base = ['plan', '--model', 'examples/onnx/mlp.onnx', '--cluster', 'dgx-a100-80gb'];
     const more = ['--nodes', '1', '--global-batch', '64'];
-    expect(() => planRequest(cli([...base, ...more]))).toThrow(/--seq.*required for an \.onnx/);
-    expect(() => planRequest(cli([...base, ...more, '--seq', '1', '--dim', 'seq']))).toThrow(
+    expect(() => planRequest([...base, ...more])).toThrow(/--seq.*required/);
+    expect(() => planRequest([...base, ...more, '--seq', '1', '--dim', 'seq'])).toThrow(
       /--dim.*NAME=VALUE/,
     );
   });

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import {
+  accuracyFile,
   compareRow,
   isStepRow,
   memoryRelativeError,
@@ -47,6 +48,12 @@ describe('published training runs (Narayanan SC21 T1, Megatron README 2020, Mega
     });
     expect(errors.length).toBeGreaterThanOrEqual(30);
     expect(percentile(errors, 50)).toBeLessThanOrEqual(MEMORY_MEDIAN_TOLERANCE);
+  });
+
+  it('profiles/calibration/accuracy.json holds the current residuals (npm run validate -- --write-accuracy)', () => {
+    const current = accuracyFile(results) as { stepTime: unknown; peakMemory: unknown };
+    expect(catalog.accuracy.stepTime).toEqual(current.stepTime);
+    expect(catalog.accuracy.peakMemory).toEqual(current.peakMemory);
   });
 
   it('rows published as OOM are predicted not to fit; the others fit', () => {

@@ -49,6 +49,10 @@ export interface paths {
                 format: components["schemas"]["ExportFormat"];
                 /** @description Export alternatives[alternative] instead of the best plan. */
                 alternative?: number;
+                /** @description format=rankmap only: the first global rank returned (default 0). A world larger than one page is read page by page: offset += ranks.length while offset < summary.worldSize. An offset at or past summary.worldSize answers 400 naming offset. */
+                offset?: number;
+                /** @description format=rankmap only: how many ranks to return (default and maximum 4096). The groups returned are those containing a returned rank; summary always describes the whole world. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -58,7 +62,7 @@ export interface paths {
         };
         /**
          * Launch configuration for a cached plan (Megatron-LM, DeepSpeed, torchtitan, torchrun, rank map)
-         * @description Every export carries `text`, the file to save. A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter. A heterogeneous plan answers 422 (details.reason heterogeneous-plan: stock launchers cannot express per-stage device types or per-group micro-batch counts; see best.launcher) unless it is kind homogeneous, whose homogeneousPlan is exported.
+         * @description Every export carries `text`, the file to save. The rank map comes in pages of at most 4096 ranks (offset, limit). A plan the framework cannot run (e.g. ZeRO-3 under Megatron-LM) answers 422 with details.reason from the exporter. A heterogeneous plan answers 422 (details.reason heterogeneous-plan: stock launchers cannot express per-stage device types or per-group micro-batch counts; see best.launcher) unless it is kind homogeneous, whose homogeneousPlan is exported.
          */
         get: operations["getPlanExport"];
         put?: never;
@@ -716,6 +720,23 @@ export interface components {
             activations: number;
             other: number;
         };
+        ValueRange: {
+            low: number;
+            high: number;
+        };
+        /** @description Communication overlapped with compute per step (hidden; timeSeconds holds what stays exposed). */
+        HiddenCommSeconds: {
+            tensorParallelComm: number;
+            dataParallelComm: number;
+            pipelineComm: number;
+        };
+        /** @description The runner-up against the best, and whether the model's error band can tell them apart. */
+        RunnerUp: {
+            stepTimeSeconds: number;
+            slowerByFraction: number;
+            withinErrorBand: boolean;
+            note: string;
+        };
         TimeBreakdown: {
             compute: number;
             recompute: number;
@@ -748,8 +769,21 @@ export interface components {
             fits: boolean;
             peakMemoryBytesPerGpu: number;
             memoryCapacityBytesPerGpu: number;
+            /** @description Capacity × (1 − training.memoryHeadroomFraction); fits means the peak stays within it. */
+            usableMemoryBytesPerGpu: number;
+            /** @description usableMemoryBytesPerGpu − peakMemoryBytesPerGpu (negative when it does not fit). */
+            memoryMarginBytes: number;
+            /** @description Fits, but the upper end of peakMemoryRangeBytes exceeds the usable memory. */
+            nearCapacity: boolean;
+            /** @description Where the measured peak lies for 80% of the validated runs (npm run validate residuals, profiles/calibration/accuracy.json). */
+            peakMemoryRangeBytes: components["schemas"]["ValueRange"];
+            /** @description Where the measured step time lies for 80% of the validated runs of this framework. */
+            stepTimeRangeSeconds: components["schemas"]["ValueRange"];
+            /** @description Validated runs behind the step-time band. */
+            errorBandRows: number;
             memoryBytes: components["schemas"]["MemoryBreakdown"];
             timeSeconds: components["schemas"]["TimeBreakdown"];
+            hiddenCommSeconds: components["schemas"]["HiddenCommSeconds"];
             modelFlopsPerStep: number;
             hardwareFlopsPerStep: number;
             stages: components["schemas"]["StageEstimate"][];
@@ -793,6 +827,8 @@ export interface components {
             idleNodes: number;
             /** @description The best step time on every given node; null when no plan fits on all of them. */
             allNodesStepTimeSeconds: number | null;
+            /** @description The first alternative against the best (null without alternatives). */
+            runnerUp: components["schemas"]["RunnerUp"] | null;
         };
         PlanResponse: {
             /** @description sha256 hex of the canonical JSON of the normalised request; GET /v1/plans/{id}. */
@@ -1583,6 +1619,10 @@ export interface operations {
                 format: components["schemas"]["ExportFormat"];
                 /** @description Export alternatives[alternative] instead of the best plan. */
                 alternative?: number;
+                /** @description format=rankmap only: the first global rank returned (default 0). A world larger than one page is read page by page: offset += ranks.length while offset < summary.worldSize. An offset at or past summary.worldSize answers 400 naming offset. */
+                offset?: number;
+                /** @description format=rankmap only: how many ranks to return (default and maximum 4096). The groups returned are those containing a returned rank; summary always describes the whole world. */
+                limit?: number;
             };
             header?: never;
             path: {

@@ -12,7 +12,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { ApiError } from '../../contract/index.js';
-import type { ProfileCatalog } from '../../hardware-profiles/index.js';
+import type { AccuracyBands, ProfileCatalog } from '../../hardware-profiles/index.js';
 import { scenarioKey } from './executor/scenario-key.js';
 import type { ScenarioExecutor } from './executor/types.js';
 import { contentHash } from '../../base/index.js';
@@ -49,6 +49,8 @@ export type StudyEvent =
 export type StudyListener = (event: StudyEvent) => void;
 
 export interface StudyService {
+  /** The cost model's error bands, for the API view of each row's plan. */
+  readonly accuracy: AccuracyBands;
   /** Validates (throws ZodError / StudyInputError) and starts or joins the study. */
   submit(input: unknown): Promise<StudySummary>;
   get(id: string): Promise<StudySnapshot | null>;
@@ -200,6 +202,7 @@ export function createStudyService(deps: StudyServiceDeps): StudyService {
     existing.status === 'done' && (await store.getResults(existing.id)).every(isCacheable);
 
   return {
+    accuracy: catalog.accuracy,
     async submit(input) {
       const spec = parseStudySpec(input);
       const total = expandStudy(spec, cap).length;

@@ -1,6 +1,7 @@
 /**
- * Time-to-train vs cost scatter: every costed scenario as a point coloured by accelerator, the
- * Pareto frontier as a connected line with larger markers, tooltips via <title>.
+ * Time-to-train vs cost scatter: every costed scenario as a point coloured by accelerator, each
+ * model's Pareto frontier as a connected line with larger markers (labelled with the model when
+ * the study has several: frontiers are never drawn across models), tooltips via <title>.
  */
 import type { FrontierPoint } from '../analysis.js';
 import { costedPoints, paretoFrontier } from '../analysis.js';
@@ -41,9 +42,19 @@ export function paretoSvg(
     BOX.top + BOX.height,
     BOX.top,
   );
-  const line = frontier
-    .map((p) => `${x.toPixel(p.timeToTrainDays).toFixed(1)},${y.toPixel(p.costUsd).toFixed(1)}`)
-    .join(' ');
+  const models = [...new Set(frontier.map((p) => p.model))];
+  const lines = models.map((model) => {
+    const own = frontier.filter((p) => p.model === model);
+    const xy = own.map(
+      (p) => `${x.toPixel(p.timeToTrainDays).toFixed(1)},${y.toPixel(p.costUsd).toFixed(1)}`,
+    );
+    const first = own[0];
+    const name =
+      models.length < 2 || first === undefined
+        ? ''
+        : `<text x="${(x.toPixel(first.timeToTrainDays) + 10).toFixed(1)}" y="${(y.toPixel(first.costUsd) - 10).toFixed(1)}" font-size="12" font-weight="bold">${escapeXml(model)}</text>`;
+    return `<polyline points="${xy.join(' ')}" fill="none" stroke="#000" stroke-width="1.5" stroke-dasharray="6 3"/>${name}`;
+  });
   const dots = points
     .filter((p) => !onFrontier.has(p.index))
     .map(
@@ -64,7 +75,7 @@ export function paretoSvg(
       `Cost (USD${y.log ? ', log scale' : ''})`,
       (v) => `$${formatNumber(v)}`,
     ),
-    `<polyline points="${line}" fill="none" stroke="#000" stroke-width="1.5" stroke-dasharray="6 3"/>`,
+    ...lines,
     ...dots,
     ...stars,
     `<text x="${legendX}" y="${BOX.top + 6}" font-weight="bold">Accelerator</text>`,
@@ -74,7 +85,7 @@ export function paretoSvg(
       BOX.top + 28,
     ),
     `<text x="${legendX}" y="${BOX.top + 48 + accelerators.length * 22}" font-weight="bold">Marks</text>`,
-    `<circle cx="${legendX + 11}" cy="${BOX.top + 70 + accelerators.length * 22}" r="7" fill="#bbb" stroke="#000" stroke-width="1.5"/><text x="${legendX + 30}" y="${BOX.top + 70 + accelerators.length * 22}" dominant-baseline="middle">Pareto frontier</text>`,
+    `<circle cx="${legendX + 11}" cy="${BOX.top + 70 + accelerators.length * 22}" r="7" fill="#bbb" stroke="#000" stroke-width="1.5"/><text x="${legendX + 30}" y="${BOX.top + 70 + accelerators.length * 22}" dominant-baseline="middle">Pareto frontier${models.length > 1 ? ' (per model)' : ''}</text>`,
     `<circle cx="${legendX + 11}" cy="${BOX.top + 92 + accelerators.length * 22}" r="4" fill="#bbb"/><text x="${legendX + 30}" y="${BOX.top + 92 + accelerators.length * 22}" dominant-baseline="middle">other scenario</text>`,
     `<text x="${legendX}" y="${BOX.top + 124 + accelerators.length * 22}" fill="#555">${points.length} costed scenarios,</text>`,
     `<text x="${legendX}" y="${BOX.top + 140 + accelerators.length * 22}" fill="#555">${frontier.length} on the frontier</text>`,
