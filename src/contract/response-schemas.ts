@@ -22,6 +22,7 @@ export const StrategyOutput = z.object({
   recompute: RecomputeMode,
   recomputeLayers: z.int().nullable(),
   zeroStage: ZeroStage,
+  dataParallelShard: z.int(),
   schedule: ScheduleId,
   layersPerStage: z.array(z.int()).nullable(),
 });

@@ -127,6 +127,7 @@ export const SearchConstraints = z.strictObject({
   recompute: z.array(RecomputeMode).max(3).exactOptional(),
   recomputeLayers: z.array(z.int().min(1).max(LIMITS.layers).nullable()).max(64).exactOptional(),
   zeroStage: z.array(ZeroStage).max(4).exactOptional(),
+  dataParallelShard: Degrees.exactOptional(),
   schedule: z.array(ScheduleId).max(7).exactOptional(),
 });
 
@@ -163,6 +164,7 @@ export const StrategyInput = z.strictObject({
   recompute: RecomputeMode.exactOptional(),
   recomputeLayers: z.int().min(0).max(LIMITS.layers).nullable().exactOptional(),
   zeroStage: ZeroStage.exactOptional(),
+  dataParallelShard: positiveInt(LIMITS.degree).exactOptional(),
   schedule: ScheduleId.exactOptional(),
   layersPerStage: z
     .array(z.int().min(0).max(LIMITS.layers))

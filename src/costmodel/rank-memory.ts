@@ -82,7 +82,9 @@ export function rankMemoryBytes(
   terms: ActivationTerms = activationTerms(x),
 ): MemoryBreakdownBytes {
   const s = x.strategy;
-  const states = modelStateBytes(parametersPerGpu, s.dp, s.zeroStage, x.precision, x.framework);
+  // HSDP shards model states over the shard group only (FSDP §3.2.2); plain ZeRO over all of dp.
+  const shard = s.dpShard ?? s.dp;
+  const states = modelStateBytes(parametersPerGpu, shard, s.zeroStage, x.precision, x.framework);
   let perMicroBatch = 0;
   let holdsHead = false;
   for (const chunk of chunks) {
@@ -97,7 +99,7 @@ export function rankMemoryBytes(
     zeroStage: s.zeroStage,
     parametersPerGpu,
     unitParameters: x.layerParametersPerGpu,
-    dp: s.dp,
+    dp: shard,
   });
   const stateTotal = states.weights + states.gradients + states.optimizer;
   // The step peaks in backward (activations alive) or at the optimizer step (activations freed).
@@ -118,10 +120,12 @@ export function rankMemoryBytes(
  */
 export function runtimeBytes(
   r: RuntimeMemory,
-  s: Pick<Strategy, 'tp' | 'dp' | 'pp' | 'cp'>,
+  s: Pick<Strategy, 'tp' | 'dp' | 'pp' | 'cp' | 'dpShard'>,
   allocatedPeakBytes: number,
 ): number {
-  const communicators = [s.tp, s.dp, s.pp, s.cp].filter((degree) => degree > 1).length;
+  // HSDP's device mesh has a shard and a replicate dimension: two DP communicators, not one.
+  const hybrid = s.dpShard !== undefined && s.dpShard > 1 && s.dpShard < s.dp ? 1 : 0;
+  const communicators = [s.tp, s.dp, s.pp, s.cp].filter((degree) => degree > 1).length + hybrid;
   return (
     r.contextBytes +
     communicators * r.ncclBytesPerCommunicator +

@@ -31,6 +31,7 @@ import {
 import { shardedPassSeconds } from './overlap.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy, TrainingConfig } from './strategy.js';
+import { shardDegree } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 
 /** Where the strategy's TP, DP and PP groups land (Megatron rank order: tp, dp, pp). */
@@ -38,13 +39,22 @@ export interface StageGroups {
   readonly tp: GroupPlacement;
   readonly dp: GroupPlacement;
   readonly pp: GroupPlacement;
+  /** HSDP: the shard group (the first dpShard ranks of each DP group) and its replicas. */
+  readonly dpShard: GroupPlacement;
+  readonly dpReplicate: GroupPlacement;
 }
 
 export function placeStrategyGroups(s: Strategy, cluster: ClusterProfile): StageGroups {
+  const dp = placeGroup(s.dp, s.tp, cluster.gpusPerNode);
+  const shard = s.dpShard ?? s.dp;
+  // torchtitan's mesh is [dp_replicate, dp_shard, …, tp]: the shard dim is inner (stride tp).
+  const hybrid = shard < s.dp;
   return {
     tp: placeGroup(s.tp, 1, cluster.gpusPerNode),
-    dp: placeGroup(s.dp, s.tp, cluster.gpusPerNode),
+    dp,
     pp: placeGroup(s.pp, s.tp * s.dp, cluster.gpusPerNode),
+    dpShard: hybrid ? placeGroup(shard, s.tp, cluster.gpusPerNode) : dp,
+    dpReplicate: placeGroup(hybrid ? s.dp / shard : 1, s.tp * shard, cluster.gpusPerNode),
   };
 }
 
@@ -217,7 +227,8 @@ export function createStageCostModel(
   const dpComm = (parametersPerGpu: number, units: number): DataParallelCommSeconds =>
     dataParallelCommSeconds({
       parametersPerGpu,
-      group: groups.dp,
+      group: s.zeroStage >= 1 ? groups.dpShard : groups.dp,
+      replicaGroup: groups.dpReplicate,
       zeroStage: s.zeroStage,
       pp: s.pp,
       training,
@@ -281,7 +292,7 @@ export function createStageCostModel(
         lastBackwardSeconds + rankIndex * lastBackwardSeconds,
         interference,
       );
-      const localParameters = parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
+      const localParameters = parametersPerGpu / shardDegree(s);
       return {
         exposedReduce: exposed.gradientReduce,
         exposedGather: exposed.parameterGather,

@@ -41,6 +41,13 @@ export interface Strategy {
   readonly recomputeLayers: number | null;
   /** 0 none, 1 optimizer states, 2 + gradients, 3 + parameters (ZeRO, Rajbhandari 2020). */
   readonly zeroStage: ZeroStage;
+  /**
+   * FSDP hybrid sharding (HSDP): parameters, gradients and optimizer states are sharded over
+   * groups of this many data-parallel ranks (consecutive in DP order, so inside a node when they
+   * fit) and replicated across the dp / dpShard groups; absent = sharded over all of dp.
+   * torchtitan data_parallel_shard_degree (Zhao et al. 2023 "PyTorch FSDP" §3.2.2).
+   */
+  readonly dpShard?: number;
   readonly schedule: ScheduleKind;
   /**
    * Transformer layers per pipeline chunk, in pipeline order (length pp * virtualStages);
@@ -125,6 +132,16 @@ export const DEFAULT_MEMORY_HEADROOM_FRACTION = 0.05;
 /** Non-data-parallel degree: GPUs that jointly hold one model replica. */
 export function modelParallelSize(s: Strategy): number {
   return s.tp * s.pp * s.cp;
+}
+
+/** Ranks one parameter shard spans: dpShard under HSDP, all of dp for ZeRO ≥ 1, else 1. */
+export function shardDegree(s: Strategy): number {
+  return s.zeroStage >= 1 ? (s.dpShard ?? s.dp) : 1;
+}
+
+/** Replicas of each shard group (HSDP replicate degree); 1 unless hybrid sharding. */
+export function replicaDegree(s: Strategy): number {
+  return s.zeroStage >= 1 ? s.dp / shardDegree(s) : 1;
 }
 
 export function strategyWorldSize(s: Strategy): number {

@@ -186,4 +186,28 @@ function validateSharding(s: Strategy, training: TrainingConfig): void {
       { supported: [...supported] },
     );
   }
+  validateHybridShard(s, training);
+}
+
+/**
+ * HSDP is FSDP2's 2-D mesh (torchtitan data_parallel_replicate_degree × data_parallel_shard_degree
+ * = dp, parallel_dims.py _validate): the shard degree divides dp, and only sharded FSDP has it.
+ */
+function validateHybridShard(s: Strategy, training: TrainingConfig): void {
+  if (s.dpShard === undefined || s.dpShard === s.dp) return;
+  positiveInteger(s.dpShard, 'strategy.dataParallelShard');
+  if (training.framework !== 'fsdp' || s.zeroStage < 2) {
+    throw new PlanningError(
+      'unsupported',
+      `dataParallelShard=${s.dpShard} (hybrid sharding) needs framework fsdp with zeroStage 2 or 3; got ${training.framework} with zeroStage ${s.zeroStage}`,
+      'strategy.dataParallelShard',
+    );
+  }
+  if (s.dp % s.dpShard !== 0) {
+    throw new PlanningError(
+      'invalid-strategy',
+      `dataParallelShard=${s.dpShard} does not divide dataParallel=${s.dp}`,
+      'strategy.dataParallelShard',
+    );
+  }
 }

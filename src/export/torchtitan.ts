@@ -156,9 +156,11 @@ function degreeSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {
       `FSDP2 has no ZeRO-${s.zeroStage}; closest is full sharding with parameters kept gathered after forward (fsdp_reshard_after_forward=never).`,
     );
   }
+  // HSDP: FSDP2 over the shard dim of a [replicate, shard] mesh (torchtitan parallel_dims.py).
+  const shard = sharded ? (s.dpShard ?? s.dp) : 1;
   return [
-    set('parallelism.data_parallel_replicate_degree', sharded ? 1 : s.dp),
-    set('parallelism.data_parallel_shard_degree', sharded ? s.dp : 1),
+    set('parallelism.data_parallel_replicate_degree', s.dp / shard),
+    set('parallelism.data_parallel_shard_degree', shard),
     ...(s.zeroStage === 1 || s.zeroStage === 2
       ? [set('parallelism.fsdp_reshard_after_forward', 'never')]
       : []),

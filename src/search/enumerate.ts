@@ -204,6 +204,19 @@ function zeroStages(x: EnumerationInput, pp: number, dp: number): ZeroStage[] {
   return stages.filter((z) => allowed(x.constraints.zeroStage, z));
 }
 
+/**
+ * Shard-group sizes for a sharded FSDP candidate: all of dp, and HSDP with the shard group inside
+ * one node (the DP ranks a node holds, gpusPerNode / tp) replicated across nodes — the layout
+ * FSDP's paper recommends to keep the per-layer gathers on NVLink (Zhao et al. 2023 §3.2.2).
+ * Other frameworks and unsharded stages: dp only.
+ */
+function shardGroupSizes(x: EnumerationInput, tp: number, dp: number, zero: ZeroStage): number[] {
+  if (x.framework !== 'fsdp' || zero < 2) return [dp];
+  const inNode = Math.floor(x.gpusPerNode / tp);
+  const sizes = inNode > 1 && inNode < dp && dp % inNode === 0 ? [dp, inNode] : [dp];
+  return sizes.filter((size) => allowed(x.constraints.dpShard, size));
+}
+
 /** Fields of a Strategy the user can pin through SearchConstraints. */
 const PINNABLE: Partial<Record<keyof Strategy, keyof SearchConstraints>> = {
   schedule: 'schedule',
@@ -290,7 +303,9 @@ export function* enumerateStrategies(
                     countRejection(rejected, reason);
                     continue;
                   }
-                  yield candidate;
+                  // What a launcher can express does not depend on the shard group.
+                  for (const dpShard of shardGroupSizes(x, tp, dp, zeroStage))
+                    yield dpShard === dp ? candidate : { ...candidate, dpShard };
                 }
               }
             }

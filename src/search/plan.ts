@@ -80,6 +80,7 @@ function distinctShapes(sorted: readonly RefinedCandidate[]): RefinedCandidate[]
       s.schedule,
       s.recompute,
       s.zeroStage,
+      s.dpShard ?? s.dp,
     ].join('|');
     if (seen.has(key)) return false;
     seen.add(key);

@@ -21,6 +21,8 @@ export interface SearchConstraints {
    */
   readonly recomputeLayers?: readonly (number | null)[];
   readonly zeroStage?: readonly ZeroStage[];
+  /** FSDP shard-group sizes (HSDP); dp itself stands for full sharding. */
+  readonly dpShard?: readonly number[];
   readonly schedule?: readonly ScheduleKind[];
 }
 

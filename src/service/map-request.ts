@@ -126,9 +126,10 @@ export function trainingFromInput(input: TrainingInput): TrainingConfig {
 
 function constraintsFromInput(input: SearchOptions['constraints']): SearchConstraints {
   if (input === undefined) return {};
-  const { dataParallel, tensorParallel, pipelineParallel, ...rest } = input;
+  const { dataParallel, tensorParallel, pipelineParallel, dataParallelShard, ...rest } = input;
   return {
     ...rest,
+    ...(dataParallelShard === undefined ? {} : { dpShard: dataParallelShard }),
     ...(dataParallel === undefined ? {} : { dp: dataParallel }),
     ...(tensorParallel === undefined ? {} : { tp: tensorParallel }),
     ...(pipelineParallel === undefined ? {} : { pp: pipelineParallel }),
@@ -195,6 +196,9 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     recompute: input.recompute ?? 'none',
     recomputeLayers: input.recomputeLayers ?? null,
     zeroStage: input.zeroStage ?? 0,
+    ...(input.dataParallelShard === undefined || input.dataParallelShard === input.dataParallel
+      ? {}
+      : { dpShard: input.dataParallelShard }),
     schedule,
     layersPerStage: input.layersPerStage ?? null,
   };

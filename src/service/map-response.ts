@@ -31,6 +31,7 @@ export function strategyToApi(s: Strategy): ApiStrategy {
     recompute: s.recompute,
     recomputeLayers: s.recomputeLayers,
     zeroStage: s.zeroStage,
+    dataParallelShard: s.dpShard ?? s.dp,
     schedule: s.schedule,
     layersPerStage: s.layersPerStage === null ? null : [...s.layersPerStage],
   };
@@ -114,7 +115,7 @@ export function planToApi(plan: Plan, accuracy: AccuracyBands): ApiPlan {
 
 /** Short description of a strategy for notes: its degrees and schedule. */
 function describeStrategy(s: Strategy): string {
-  return `dp=${s.dp} tp=${s.tp} pp=${s.pp}${s.virtualStages > 1 ? ` v=${s.virtualStages}` : ''} mbs=${s.microBatchSize} ZeRO-${s.zeroStage} ${s.recompute} recompute`;
+  return `dp=${s.dp} tp=${s.tp} pp=${s.pp}${s.virtualStages > 1 ? ` v=${s.virtualStages}` : ''} mbs=${s.microBatchSize} ZeRO-${s.zeroStage}${s.dpShard !== undefined && s.dpShard < s.dp ? ` HSDP shard=${s.dpShard}` : ''} ${s.recompute} recompute`;
 }
 
 function runnerUpToApi(result: PlanResult, accuracy: AccuracyBands): ApiRunnerUp | null {

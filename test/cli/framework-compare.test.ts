@@ -22,6 +22,7 @@ const strategy = (over: Partial<ApiStrategy>): ApiStrategy => ({
   recompute: 'none',
   recomputeLayers: null,
   zeroStage: 3,
+  dataParallelShard: 128,
   schedule: '1f1b',
   layersPerStage: null,
   ...over,

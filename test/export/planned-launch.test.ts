@@ -234,9 +234,12 @@ function checkTorchtitan(plan: Plan, spec: TransformerSpec): void {
   expect(violations).toEqual([]);
   const s = plan.strategy;
   const seq = plan.training.sequenceLength;
+  // DDP replicates over all of dp; FSDP shards over dpShard (all of dp unless HSDP) and
+  // replicates across the rest.
+  const shard = s.zeroStage === 0 ? 1 : (s.dpShard ?? s.dp);
   expect(resolved).toMatchObject({
-    dpReplicate: s.zeroStage === 0 ? s.dp : 1,
-    dpShard: s.zeroStage === 0 ? 1 : s.dp,
+    dpReplicate: s.dp / shard,
+    dpShard: shard,
     tp: s.tp,
     pp: s.pp,
     cp: s.cp,

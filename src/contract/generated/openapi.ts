@@ -638,6 +638,8 @@ export interface components {
             /** @description With full recompute, the layers per pipeline chunk to recompute (null = all). Absent: the planner recomputes the fewest layers that fit in memory. */
             recomputeLayers?: (number | null)[];
             zeroStage?: components["schemas"]["ZeroStage"][];
+            /** @description FSDP shard-group sizes to consider (hybrid sharding, HSDP); the data-parallel degree itself stands for full sharding. Absent: full sharding and, for framework fsdp with zeroStage 2 or 3, HSDP with the shard group inside one node. */
+            dataParallelShard?: number[];
             schedule?: components["schemas"]["ScheduleId"][];
         };
         SearchOptions: {
@@ -687,6 +689,8 @@ export interface components {
             recompute?: components["schemas"]["RecomputeMode"];
             recomputeLayers?: number | null;
             zeroStage?: components["schemas"]["ZeroStage"];
+            /** @description Hybrid sharding (HSDP, framework fsdp with zeroStage 2 or 3): model states are sharded over groups of this many data-parallel ranks and replicated across dataParallel / dataParallelShard groups; it must divide dataParallel. Default: dataParallel (full sharding). */
+            dataParallelShard?: number;
             schedule?: components["schemas"]["ScheduleId"];
             /** @description Layers per pipeline chunk (length pipelineParallel · virtualStages); null or absent: even split. */
             layersPerStage?: number[] | null;
@@ -710,6 +714,8 @@ export interface components {
             recompute: components["schemas"]["RecomputeMode"];
             recomputeLayers: number | null;
             zeroStage: components["schemas"]["ZeroStage"];
+            /** @description Data-parallel ranks one shard of the model states spans: dataParallel, or fewer under hybrid sharding (HSDP: replicated dataParallel / dataParallelShard times). */
+            dataParallelShard: number;
             schedule: components["schemas"]["ScheduleId"];
             layersPerStage: number[] | null;
         };
