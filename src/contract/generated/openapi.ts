@@ -488,6 +488,34 @@ export interface components {
             norm?: components["schemas"]["NormKind"];
             linearBias?: boolean;
             name?: string;
+            moe?: components["schemas"]["MoeInput"];
+            mla?: components["schemas"]["MlaInput"];
+        };
+        /** @description Mixture-of-experts MLPs (Megatron --num-experts, --moe-router-topk, --moe-ffn-hidden-size, --moe-shared-expert-intermediate-size, --moe-layer-freq). Layer i (0-based) is an MoE layer when i ≥ firstDenseLayers and (i − firstDenseLayers + 1) is a multiple of layerInterval; other layers keep the dense MLP of width ffnHiddenSize. topK must not exceed experts (400 naming transformer.moe.topK). */
+        MoeInput: {
+            /** @description Routed experts per MoE layer. */
+            experts: number;
+            /** @description Routed experts per token. */
+            topK: number;
+            /** @description FFN width of one routed expert. Default: ffnHiddenSize. */
+            expertFfnHiddenSize?: number;
+            /** @description Always-active shared experts. Default: 0. */
+            sharedExperts?: number;
+            /** @description FFN width of one shared expert. Default: expertFfnHiddenSize. */
+            sharedExpertFfnHiddenSize?: number;
+            /** @description Leading dense layers (DeepSeek first_k_dense_replace). Default: 0. */
+            firstDenseLayers?: number;
+            /** @description Every layerInterval-th layer after the dense ones is MoE. Default: 1. */
+            layerInterval?: number;
+        };
+        /** @description Multi-head latent attention (DeepSeek-V2/V3): query bottleneck qLoraRank (0 = none), shared key/value latent kvLoraRank, per-head QK dims qkNopeHeadDim + qkRopeHeadDim, V dim vHeadDim. */
+        MlaInput: {
+            /** @description Default: 0. */
+            qLoraRank?: number;
+            kvLoraRank: number;
+            qkNopeHeadDim: number;
+            qkRopeHeadDim: number;
+            vHeadDim: number;
         };
         /** @enum {string} */
         PositionEmbedding: "learned" | "rotary" | "alibi";
