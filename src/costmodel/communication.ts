@@ -14,12 +14,10 @@ export function effectiveBandwidthBytesPerSecond(link: LinkProfile): number {
 }
 
 /**
- * Ring all-reduce on one tier: 2(n−1)·α + 2(n−1)/n · S / (B·e).
+ * All-reduce on one tier: the faster of NCCL's ring and double-binary-tree algorithms.
  * @param payloadBytes per-rank buffer bytes (S)
  * @param numRanks n
- * @returns seconds. Assumes a bandwidth-optimal ring, no overlap with compute.
- * @see Thakur, Rabenseifner & Gropp 2005, "Optimization of Collective Communication Operations in MPICH", §4 (ring allreduce);
- *      nccl-tests doc/PERFORMANCE.md (busbw factor 2(n−1)/n)
+ * @returns seconds, no overlap with compute
  */
 export function allReduceSeconds(
   payloadBytes: number,
@@ -27,11 +25,47 @@ export function allReduceSeconds(
   link: LinkProfile,
 ): number {
   if (numRanks <= 1 || payloadBytes <= 0) return 0;
+  return Math.min(
+    ringAllReduceSeconds(payloadBytes, numRanks, link),
+    treeAllReduceSeconds(payloadBytes, numRanks, link),
+  );
+}
+
+/**
+ * Ring all-reduce: 2(n−1)·α + 2(n−1)/n · S / (B·e); its latency grows with the ring.
+ * @see Thakur, Rabenseifner & Gropp 2005, "Optimization of Collective Communication Operations in
+ *      MPICH", §4 (ring allreduce); nccl-tests doc/PERFORMANCE.md (busbw factor 2(n−1)/n)
+ */
+export function ringAllReduceSeconds(
+  payloadBytes: number,
+  numRanks: number,
+  link: LinkProfile,
+): number {
   const steps = 2 * (numRanks - 1);
   const busFactor = (2 * (numRanks - 1)) / numRanks;
   return (
     steps * link.latencySeconds +
     (busFactor * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
+  );
+}
+
+/**
+ * Double-binary-tree all-reduce, which NCCL picks when the ring's latency dominates (small
+ * messages, thousands of ranks): a reduce up and a broadcast down a tree of depth ⌈log2 n⌉, each
+ * rank sending and receiving the whole buffer once each way (two trees carry half each):
+ *   2·⌈log2 n⌉·α + 2·S / (B·e)
+ * The allReduceSeconds of a collective is the faster of ring and tree, as NCCL's tuner chooses.
+ * @see Sanders, Speck & Träff 2009 "Two-tree algorithms for full bandwidth broadcast, reduction
+ *      and scan"; NVIDIA NCCL 2.4 release notes (double binary trees for large scale)
+ */
+export function treeAllReduceSeconds(
+  payloadBytes: number,
+  numRanks: number,
+  link: LinkProfile,
+): number {
+  const depth = Math.ceil(Math.log2(numRanks));
+  return (
+    2 * depth * link.latencySeconds + (2 * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
   );
 }
 

@@ -19,6 +19,14 @@ describe('alpha-beta collectives (hand-computed)', () => {
   it('ring all-reduce of 1 GiB on 8 A100s: 2·7·5µs + (14/8)·2^30 / 240e9', () => {
     expect(allReduceSeconds(2 ** 30, 8, nvlink)).toBeCloseTo(70e-6 + (1.75 * 2 ** 30) / 240e9, 12);
   });
+  it('NCCL picks the tree when the ring latency dominates: 4 MB over 1,024 nodes', () => {
+    const ring = 2 * 1023 * 10e-6 + ((2 * 1023) / 1024) * (4e6 / 22.5e9);
+    const tree = 2 * 10 * 10e-6 + (2 * 4e6) / 22.5e9;
+    expect(tree).toBeLessThan(ring);
+    expect(allReduceSeconds(4e6, 1024, ib)).toBeCloseTo(tree, 12);
+    // Large buffers on few ranks stay on the ring (bandwidth-optimal 2(n−1)/n < 2).
+    expect(allReduceSeconds(2 ** 30, 8, nvlink)).toBeLessThan(2 * 3 * 5e-6 + (2 * 2 ** 30) / 240e9);
+  });
   it('is zero for one rank or an empty payload', () => {
     expect(allReduceSeconds(1e9, 1, nvlink)).toBe(0);
     expect(allGatherSeconds(0, 8, nvlink)).toBe(0);
