@@ -110,7 +110,9 @@ function matmulSeconds(
 
 function memoryBoundSeconds(bytes: number, device: DeviceProfile): number {
   if (bytes <= 0) return 0;
-  return bytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, bytes));
+  return (
+    bytes / (device.memoryBandwidthBytesPerSecond * efficiencyAt(device.memoryEfficiency, bytes))
+  );
 }
 
 /**
@@ -134,7 +136,8 @@ export function opForwardSeconds(
 ): number {
   const causal = share.flashAttention && isAttentionCore(op) ? CAUSAL_ATTENTION_FRACTION : 1;
   const fraction = (opWorkFraction(op, share) * share.sequences * causal) / (share.cp ?? 1);
-  if (op.matmul !== null) return matmulSeconds(op, op.forwardFlops * fraction, share, device, precision);
+  if (op.matmul !== null)
+    return matmulSeconds(op, op.forwardFlops * fraction, share, device, precision);
   if (op.kind === 'attention-softmax' && share.flashAttention) return 0;
   const trafficFactor =
     op.kind === 'attention-softmax' && share.dropout ? UNFUSED_DROPOUT_TRAFFIC_FACTOR : 1;

@@ -51,7 +51,10 @@ export interface ContextParallelInputs {
 }
 
 /** Per-rank K+V bytes of one layer (MLA: the decompressed keys (dn + dr) and values (dv)). */
-export function contextParallelKvBytes(x: Omit<ContextParallelInputs, 'comm' | 'group' | 'cluster' | 'attentionForwardSeconds'>, cp: number): number {
+export function contextParallelKvBytes(
+  x: Omit<ContextParallelInputs, 'comm' | 'group' | 'cluster' | 'attentionForwardSeconds'>,
+  cp: number,
+): number {
   const { spec } = x;
   const tokens = (x.microBatchSize * x.sequenceLength) / cp;
   const perToken =
@@ -76,7 +79,12 @@ function headBytes(x: ContextParallelInputs, cp: number, which: 'query' | 'outpu
 }
 
 /** Ring attention: cp steps, each overlapping one step's compute with one K/V transfer. */
-function ringSeconds(x: ContextParallelInputs, bytesPerStep: number, computeSeconds: number, interference: number): { exposed: number; hidden: number } {
+function ringSeconds(
+  x: ContextParallelInputs,
+  bytesPerStep: number,
+  computeSeconds: number,
+  interference: number,
+): { exposed: number; hidden: number } {
   const cp = x.group.size;
   const link = x.group.numNodes > 1 ? x.cluster.interNode : x.cluster.intraNode;
   const step = sendRecvSeconds(bytesPerStep, link);

@@ -48,7 +48,9 @@ function addDenseMlp(graph: ModelGraphDag, mlp: readonly OpNode[], normId: strin
 
 /** The attention ops of layer `layer`: MLA when the spec has it, else fused-QKV MHA/GQA. */
 function layerAttentionOps(spec: TransformerSpec, s: number, layer: number): OpNode[] {
-  return spec.mla === undefined ? attentionOps(spec, s, layer) : mlaAttentionOps(spec, spec.mla, s, layer);
+  return spec.mla === undefined
+    ? attentionOps(spec, s, layer)
+    : mlaAttentionOps(spec, spec.mla, s, layer);
 }
 
 /** Ops of layer `layer` in topological order, wired into `graph` after `input`. */

@@ -14,7 +14,11 @@ import { PREFIX, bool, int, optionalInt } from './huggingface-fields.js';
  * @param ffnKey the key holding the dense MLP width (Llama 4's dense layers use
  *   intermediate_size_mlp; every other family intermediate_size)
  */
-export function llamaSpec(config: Config, name: string, ffnKey = 'intermediate_size'): TransformerSpec {
+export function llamaSpec(
+  config: Config,
+  name: string,
+  ffnKey = 'intermediate_size',
+): TransformerSpec {
   const hiddenSize = int(config, 'hidden_size');
   const numHeads = int(config, 'num_attention_heads');
   const hiddenAct = config['hidden_act'];

@@ -82,7 +82,10 @@ function detectFamily(config: Config): Family {
       { modelType: modelType ?? null, expertKey },
     );
   }
-  const supported = [...Object.keys(FAMILY_BY_MODEL_TYPE), ...Object.keys(MOE_FAMILY_BY_MODEL_TYPE)].join(', ');
+  const supported = [
+    ...Object.keys(FAMILY_BY_MODEL_TYPE),
+    ...Object.keys(MOE_FAMILY_BY_MODEL_TYPE),
+  ].join(', ');
   throw new ModelInputError(
     `${PREFIX}.model_type`,
     `unsupported or missing model_type ${JSON.stringify(modelType ?? null)} (and no known architectures); supported: ${supported}`,

@@ -25,7 +25,12 @@ const at =
  * down GEMMs over s·k token rows, the activation, and un-permutation (read s·k·h, write s·h).
  * @see Fedus et al. 2022 "Switch Transformers" §2.1; Megatron-Core MoE (arXiv 2603.07685) §3
  */
-export function routedExpertOps(spec: TransformerSpec, moe: MoeSpec, s: number, layer: number): OpNode[] {
+export function routedExpertOps(
+  spec: TransformerSpec,
+  moe: MoeSpec,
+  s: number,
+  layer: number,
+): OpNode[] {
   const { hiddenSize: h, gatedMlp, linearBias } = spec;
   const { numExperts: e, topK: k, expertFfnHiddenSize: f } = moe;
   const part = at(layer, 'experts.');
@@ -55,18 +60,26 @@ export function routedExpertOps(spec: TransformerSpec, moe: MoeSpec, s: number, 
 }
 
 /** Shared experts of one MoE layer: a dense (TP-split) MLP of count × width, every token. */
-export function sharedExpertOps(spec: TransformerSpec, moe: MoeSpec, s: number, layer: number): OpNode[] {
+export function sharedExpertOps(
+  spec: TransformerSpec,
+  moe: MoeSpec,
+  s: number,
+  layer: number,
+): OpNode[] {
   if (moe.numSharedExperts === 0) return [];
   const { hiddenSize: h, gatedMlp, linearBias } = spec;
   const f = moe.numSharedExperts * moe.sharedExpertFfnHiddenSize;
   const part = at(layer, 'shared.');
   const projection = h * f + (linearBias ? f : 0);
   const ops = [gemm(part('mlp-up', 'column'), { m: s, n: f, k: h, batch: 1 }, projection)];
-  if (gatedMlp) ops.push(gemm(part('mlp-gate', 'column'), { m: s, n: f, k: h, batch: 1 }, projection));
+  if (gatedMlp)
+    ops.push(gemm(part('mlp-gate', 'column'), { m: s, n: f, k: h, batch: 1 }, projection));
   const moved = (gatedMlp ? 3 : 2) * s * f;
   const perElement = gatedMlp ? FLOPS_PER_ELEMENT.swiglu : FLOPS_PER_ELEMENT.gelu;
   ops.push(elementwise(part('mlp-activation', 'column'), s * f, perElement, moved));
-  ops.push(gemm(part('mlp-down', 'row'), { m: s, n: h, k: f, batch: 1 }, f * h + (linearBias ? h : 0)));
+  ops.push(
+    gemm(part('mlp-down', 'row'), { m: s, n: h, k: f, batch: 1 }, f * h + (linearBias ? h : 0)),
+  );
   return ops;
 }
 
@@ -78,31 +91,67 @@ export function sharedExpertOps(spec: TransformerSpec, moe: MoeSpec, s: number, 
  * (kv_lora → a·(dn + dv), column-parallel), scores with QK dim dn + dr, context with V dim dv,
  * output projection a·dv → h (row-parallel). Training decompresses K and V (no weight absorption).
  */
-export function mlaAttentionOps(spec: TransformerSpec, mla: MlaSpec, s: number, layer: number): OpNode[] {
+export function mlaAttentionOps(
+  spec: TransformerSpec,
+  mla: MlaSpec,
+  s: number,
+  layer: number,
+): OpNode[] {
   const { hiddenSize: h, numHeads: a } = spec;
-  const { qLoraRank: qr, kvLoraRank: kvr, qkNopeHeadDim: dn, qkRopeHeadDim: dr, vHeadDim: dv } = mla;
+  const {
+    qLoraRank: qr,
+    kvLoraRank: kvr,
+    qkNopeHeadDim: dn,
+    qkRopeHeadDim: dr,
+    vHeadDim: dv,
+  } = mla;
   const part = at(layer, 'mla.');
   const dqk = dn + dr;
   const ops: OpNode[] = [];
   const latentNorm = (name: string, width: number): OpNode =>
-    elementwise(part('norm', 'replicated', name), s * width, FLOPS_PER_ELEMENT.rmsnorm, 2 * s * width, width);
+    elementwise(
+      part('norm', 'replicated', name),
+      s * width,
+      FLOPS_PER_ELEMENT.rmsnorm,
+      2 * s * width,
+      width,
+    );
   if (qr > 0) {
-    ops.push(gemm(part('qkv-proj', 'replicated', 'q-down'), { m: s, n: qr, k: h, batch: 1 }, h * qr));
+    ops.push(
+      gemm(part('qkv-proj', 'replicated', 'q-down'), { m: s, n: qr, k: h, batch: 1 }, h * qr),
+    );
     ops.push(latentNorm('q-norm', qr));
-    ops.push(gemm(part('qkv-proj', 'column', 'q-up'), { m: s, n: a * dqk, k: qr, batch: 1 }, qr * a * dqk));
+    ops.push(
+      gemm(part('qkv-proj', 'column', 'q-up'), { m: s, n: a * dqk, k: qr, batch: 1 }, qr * a * dqk),
+    );
   } else {
-    ops.push(gemm(part('qkv-proj', 'column', 'q'), { m: s, n: a * dqk, k: h, batch: 1 }, h * a * dqk));
+    ops.push(
+      gemm(part('qkv-proj', 'column', 'q'), { m: s, n: a * dqk, k: h, batch: 1 }, h * a * dqk),
+    );
   }
   ops.push(
-    gemm(part('qkv-proj', 'replicated', 'kv-down'), { m: s, n: kvr + dr, k: h, batch: 1 }, h * (kvr + dr)),
+    gemm(
+      part('qkv-proj', 'replicated', 'kv-down'),
+      { m: s, n: kvr + dr, k: h, batch: 1 },
+      h * (kvr + dr),
+    ),
   );
   ops.push(latentNorm('kv-norm', kvr));
   ops.push(
-    gemm(part('qkv-proj', 'column', 'kv-up'), { m: s, n: a * (dn + dv), k: kvr, batch: 1 }, kvr * a * (dn + dv)),
+    gemm(
+      part('qkv-proj', 'column', 'kv-up'),
+      { m: s, n: a * (dn + dv), k: kvr, batch: 1 },
+      kvr * a * (dn + dv),
+    ),
   );
   ops.push(gemm(part('attention-scores', 'heads'), { m: s, n: s, k: dqk, batch: a }, 0));
   ops.push(
-    elementwise(part('attention-softmax', 'heads'), a * s * s, FLOPS_PER_ELEMENT.softmax, 2 * a * s * s),
+    elementwise(
+      part('attention-softmax', 'heads'),
+      a * s * s,
+      FLOPS_PER_ELEMENT.softmax,
+      2 * a * s * s,
+    ),
   );
   ops.push(gemm(part('attention-context', 'heads'), { m: s, n: dv, k: s, batch: a }, 0));
   ops.push(gemm(part('out-proj', 'row'), { m: s, n: h, k: a * dv, batch: 1 }, a * dv * h));

@@ -67,9 +67,18 @@ export function checkSpecLimits(spec: TransformerSpec, field: string): Transform
   }
   const mla = spec.mla;
   if (mla !== undefined) {
-    for (const key of ['qLoraRank', 'kvLoraRank', 'qkNopeHeadDim', 'qkRopeHeadDim', 'vHeadDim'] as const) {
+    for (const key of [
+      'qLoraRank',
+      'kvLoraRank',
+      'qkNopeHeadDim',
+      'qkRopeHeadDim',
+      'vHeadDim',
+    ] as const) {
       if (mla[key] > MODEL_LIMITS.hiddenSize) {
-        throw new ModelInputError(field, `mla.${key}=${mla[key]} exceeds the limit ${MODEL_LIMITS.hiddenSize}`);
+        throw new ModelInputError(
+          field,
+          `mla.${key}=${mla[key]} exceeds the limit ${MODEL_LIMITS.hiddenSize}`,
+        );
       }
     }
   }
