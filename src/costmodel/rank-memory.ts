@@ -7,7 +7,7 @@ import {
   embeddingActivationBytes,
   outputLayerActivationBytes,
 } from './activations.js';
-import { modelStateBytes } from './model-states.js';
+import { foldedModelStateBytes } from './folded-states.js';
 import { workingMemoryBytes } from './working-memory.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy } from './strategy.js';
@@ -82,7 +82,7 @@ export function rankMemoryBytes(
   terms: ActivationTerms = activationTerms(x),
 ): MemoryBreakdownBytes {
   const s = x.strategy;
-  const states = modelStateBytes(parametersPerGpu, s.dp, s.zeroStage, x.precision, x.framework);
+  const states = foldedModelStateBytes(chunks, parametersPerGpu, x);
   let perMicroBatch = 0;
   let holdsHead = false;
   for (const chunk of chunks) {

@@ -29,6 +29,7 @@ import {
   tensorParallelOverlapExposedFraction,
 } from './stage-time.js';
 import { shardedPassSeconds } from './overlap.js';
+import { parallelTimingInputs } from './parallel-inputs.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy, TrainingConfig } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
@@ -43,8 +44,9 @@ export interface StageGroups {
 export function placeStrategyGroups(s: Strategy, cluster: ClusterProfile): StageGroups {
   return {
     tp: placeGroup(s.tp, 1, cluster.gpusPerNode),
-    dp: placeGroup(s.dp, s.tp, cluster.gpusPerNode),
-    pp: placeGroup(s.pp, s.tp * s.dp, cluster.gpusPerNode),
+    // Megatron order tp-cp-ep-dp-pp: dp strides tp·cp, pp strides tp·cp·dp (parallel-inputs.ts).
+    dp: placeGroup(s.dp, s.tp * s.cp, cluster.gpusPerNode),
+    pp: placeGroup(s.pp, s.tp * s.cp * s.dp, cluster.gpusPerNode),
   };
 }
 
@@ -154,6 +156,7 @@ export function memoryInputs(
       recompute: s.recompute,
       flashAttention: training.flashAttention,
       dropout: training.dropout,
+      ...(s.cp > 1 ? { contextParallel: s.cp } : {}),
     },
   };
 }
@@ -166,6 +169,7 @@ export function chunkTimeInputs(
   training: TrainingConfig,
   tpGroup: GroupPlacement = placeGroup(s.tp, 1, cluster.gpusPerNode),
 ): ChunkTimeInputs {
+  const extra = parallelTimingInputs(graph, cluster, s, training);
   return {
     graph,
     cluster,
@@ -176,7 +180,11 @@ export function chunkTimeInputs(
       sequenceParallel: s.sequenceParallel,
       flashAttention: training.flashAttention,
       dropout: training.dropout,
+      ...(extra.cp === undefined ? {} : { cp: extra.cp }),
+      ...(extra.experts === undefined ? {} : { experts: extra.experts }),
     },
+    ...(extra.moe === undefined ? {} : { moe: extra.moe }),
+    ...(extra.contextParallel === undefined ? {} : { contextParallel: extra.contextParallel }),
     tpGroup,
     recompute: s.recompute,
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,

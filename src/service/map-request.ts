@@ -4,7 +4,11 @@
  * Domain code never sees API types; this file is the only bridge.
  */
 import type { Framework, Strategy, TrainingConfig } from '../costmodel/index.js';
-import { trainingDefaults } from '../costmodel/index.js';
+import {
+  checkPrecisionSupported,
+  moeTrainingDefaults,
+  trainingDefaults,
+} from '../costmodel/index.js';
 import { PlanningError } from '../costmodel/index.js';
 import type { ModelGraph } from '../graph/index.js';
 import type { TransformerSpec } from '../model-spec/index.js';
@@ -121,6 +125,7 @@ export function trainingFromInput(input: TrainingInput): TrainingConfig {
     prefetchParameters: input.prefetchParameters ?? defaults.prefetchParameters,
     memoryHeadroomFraction: input.memoryHeadroomFraction ?? defaults.memoryHeadroomFraction,
     framework,
+    ...(input.moe === undefined ? {} : { moe: { ...moeTrainingDefaults(), ...input.moe } }),
   };
 }
 
@@ -145,9 +150,12 @@ export function toPlanningProblem(
 ): Omit<PlanningProblem, 'graph'> & { readonly spec: TransformerSpec } {
   const search = request.search ?? {};
   const training = trainingFromInput(request.training);
+  const spec = specFromModelInput(catalog, request.model);
+  const cluster = clusterFromInput(catalog, homogeneousClusterInput(request.cluster));
+  checkPrecisionSupported(cluster.device, training.precision);
   return {
-    spec: specFromModelInput(catalog, request.model),
-    cluster: clusterFromInput(catalog, homogeneousClusterInput(request.cluster)),
+    spec,
+    cluster,
     training,
     constraints: constraintsFromInput(search.constraints),
     // On one homogeneous cluster every GPU is billed: the cheapest plan per step is the fastest.
@@ -187,6 +195,9 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     tp: input.tensorParallel,
     pp: input.pipelineParallel,
     cp: input.contextParallel ?? 1,
+    ...(input.contextParallelComm === undefined ? {} : { cpComm: input.contextParallelComm }),
+    ...(input.expertParallel === undefined ? {} : { ep: input.expertParallel }),
+    ...(input.expertTensorParallel === undefined ? {} : { etp: input.expertTensorParallel }),
     virtualStages: virtual ?? (schedule === 'interleaved-1f1b' || schedule === 'zb-v' ? 2 : 1),
     sequenceSlices: input.sequenceSlices ?? (schedule === 'seq-slice-1f1b' ? 2 : 1),
     sequenceParallel: input.sequenceParallel ?? input.tensorParallel > 1,

@@ -630,6 +630,22 @@ export interface components {
             /** @description Share of each GPU's memory a plan must leave free: a strategy fits when its predicted peak is at most (1 − headroom) × capacity. Default: 0.05. */
             memoryHeadroomFraction?: number;
             framework?: components["schemas"]["Framework"];
+            moe?: components["schemas"]["MoeTrainingInput"];
+        };
+        /**
+         * @description How context-parallel ranks exchange keys and values (Megatron --cp-comm-type): p2p rings K/V chunks overlapped with attention; all-gather gathers the whole K/V first (Llama 3); a2a is DeepSpeed-Ulysses (attention heads / tensorParallel must divide by contextParallel). Default: p2p.
+         * @enum {string}
+         */
+        ContextParallelComm: "p2p" | "all-gather" | "a2a";
+        /** @description How MoE tokens are routed and dispatched (ignored for dense models). dispatcher: alltoall (NCCL, one copy per selected expert; default), deepep / hybridep (one copy per destination GPU or node), allgather. routing: dropless (real router, default: the busiest EP rank receives imbalanceFactor × the mean, default 1.25), forced-balance (what most published benchmarks use), capacity (token dropping, padded to capacityFactor × the mean, default 1). overlapAllToAll: dispatch/combine overlapped with another micro-batch's compute (Megatron --overlap-moe-expert-parallel-comm); default false. */
+        MoeTrainingInput: {
+            /** @enum {string} */
+            dispatcher?: "alltoall" | "deepep" | "hybridep" | "allgather";
+            /** @enum {string} */
+            routing?: "forced-balance" | "dropless" | "capacity";
+            capacityFactor?: number;
+            imbalanceFactor?: number;
+            overlapAllToAll?: boolean;
         };
         /** @enum {string} */
         Precision: "bf16" | "fp16" | "fp8";
@@ -701,8 +717,13 @@ export interface components {
             dataParallel: number;
             tensorParallel: number;
             pipelineParallel: number;
-            /** @description Default: 1 (only 1 is modelled). */
+            /** @description Context-parallel degree (Megatron --context-parallel-size): each rank holds sequenceLength / contextParallel tokens of every sequence; the sequence must divide into 2 · contextParallel chunks (causal load balancing). Default: 1. */
             contextParallel?: number;
+            contextParallelComm?: components["schemas"]["ContextParallelComm"];
+            /** @description Expert-parallel degree (Megatron --expert-model-parallel-size; MoE models only): it must divide the routed experts, and expertParallel · expertTensorParallel must divide tensorParallel · contextParallel · dataParallel (MoE parallel folding). Default: 1. */
+            expertParallel?: number;
+            /** @description Expert-tensor-parallel degree (Megatron --expert-tensor-parallel-size): each routed expert split over this many ranks. Default: 1. */
+            expertTensorParallel?: number;
             microBatchSize: number;
             /** @description Default: globalBatchSize / (dataParallel · microBatchSize) when it divides. */
             numMicroBatches?: number;
@@ -730,6 +751,9 @@ export interface components {
             tensorParallel: number;
             pipelineParallel: number;
             contextParallel: number;
+            contextParallelComm: components["schemas"]["ContextParallelComm"];
+            expertParallel: number;
+            expertTensorParallel: number;
             virtualStages: number;
             sequenceSlices: number;
             sequenceParallel: boolean;
