@@ -131,9 +131,20 @@ export function trainingFromInput(input: TrainingInput): TrainingConfig {
 
 function constraintsFromInput(input: SearchOptions['constraints']): SearchConstraints {
   if (input === undefined) return {};
-  const { dataParallel, tensorParallel, pipelineParallel, ...rest } = input;
+  const {
+    dataParallel,
+    tensorParallel,
+    pipelineParallel,
+    contextParallel,
+    expertParallel,
+    expertTensorParallel,
+    ...rest
+  } = input;
   return {
     ...rest,
+    ...(contextParallel === undefined ? {} : { cp: contextParallel }),
+    ...(expertParallel === undefined ? {} : { ep: expertParallel }),
+    ...(expertTensorParallel === undefined ? {} : { etp: expertTensorParallel }),
     ...(dataParallel === undefined ? {} : { dp: dataParallel }),
     ...(tensorParallel === undefined ? {} : { tp: tensorParallel }),
     ...(pipelineParallel === undefined ? {} : { pp: pipelineParallel }),

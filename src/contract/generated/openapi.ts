@@ -675,6 +675,12 @@ export interface components {
             dataParallel?: components["schemas"]["Degrees"];
             tensorParallel?: components["schemas"]["Degrees"];
             pipelineParallel?: components["schemas"]["Degrees"];
+            /** @description Context-parallel degrees. Absent: 1, and for Megatron with sequences of 16,384 tokens or more every degree that leaves at least 4,096 tokens per rank and divides the sequence into 2 · cp chunks. */
+            contextParallel?: components["schemas"]["Degrees"];
+            /** @description Expert-parallel degrees (MoE models). Absent: every degree that divides the routed experts and, times expertTensorParallel, the stage's tensorParallel · contextParallel · dataParallel GPUs (Megatron; other frameworks 1). */
+            expertParallel?: components["schemas"]["Degrees"];
+            /** @description Expert-tensor-parallel degrees (MoE models). Absent: 1 and tensorParallel. */
+            expertTensorParallel?: components["schemas"]["Degrees"];
             virtualStages?: components["schemas"]["Degrees"];
             microBatchSize?: components["schemas"]["Degrees"];
             sequenceParallel?: boolean[];
