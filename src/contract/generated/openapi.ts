@@ -1037,6 +1037,10 @@ export interface components {
             contextParallelGroups: components["schemas"]["RankGroups"];
             dataParallelGroups: components["schemas"]["RankGroups"];
             pipelineParallelGroups: components["schemas"]["RankGroups"];
+            expertTensorParallelGroups: components["schemas"]["RankGroups"];
+            /** @description MoE parallel folding: Megatron's expert rank generator (order tp-ep-dp-pp over expertTensorParallel, expertParallel and expert-data-parallel) inside each pipeline stage; singletons for dense models. */
+            expertParallelGroups: components["schemas"]["RankGroups"];
+            expertDataParallelGroups: components["schemas"]["RankGroups"];
             /** @description The rank map as JSON text (at most 4096 ranks). */
             text: string;
         };
