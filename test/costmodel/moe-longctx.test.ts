@@ -193,3 +193,38 @@ describe('context-parallel activation memory, hand-computed', () => {
     expect(kv).toBe((8192 * 2 * 8 * 128 * 2) / 8);
   });
 });
+
+describe('model FLOPs (MFU) the way Megatron counts them', () => {
+  it('GPT-3 175B: 72·B·s·l·h²·(1 + s/(12h) + V/(12·l·h)) — causal attention at s²/2', async () => {
+    const { modelFlopsPerStep, forwardFlopsPerSequence } =
+      await import('../../src/costmodel/index.js');
+    const spec = findModel(loadProfileCatalog(), 'gpt3-175b').spec;
+    const s = 2048;
+    const graph = buildModelGraph(spec, s);
+    const { hiddenSize: h, numLayers: l, vocabSize: V } = spec;
+    const gemm = forwardFlopsPerSequence(graph, (op) => op.matmul !== null);
+    expect(gemm / (24 * s * l * h * h * (1 + s / (12 * h) + V / (12 * l * h)))).toBeCloseTo(1, 12);
+    // The step total adds elementwise ops (norms, softmax, activations): under 1% more.
+    const step = modelFlopsPerStep(graph, { ...training, globalBatchSize: 4, sequenceLength: s });
+    expect(step / (3 * 4 * gemm)).toBeGreaterThan(1);
+    expect(step / (3 * 4 * gemm)).toBeLessThan(1.01);
+  });
+  it('MoE: active FLOPs, each layer with its own ops (DeepSeek-V3: 3 dense + 58 MoE)', async () => {
+    const { forwardFlopsPerSequence } = await import('../../src/costmodel/index.js');
+    const graph = buildModelGraph(findModel(loadProfileCatalog(), 'deepseek-v3').spec, 4096);
+    const perLayer = (ops: readonly { forwardFlops: number; kind: string }[]): number =>
+      ops.reduce(
+        (t, op) =>
+          t +
+          (op.kind === 'attention-scores' || op.kind === 'attention-context'
+            ? op.forwardFlops / 2
+            : op.forwardFlops),
+        0,
+      );
+    const ends = perLayer([...graph.preOps, ...graph.postOps]);
+    expect(forwardFlopsPerSequence(graph)).toBeCloseTo(
+      ends + 3 * perLayer(graph.denseLayerOps ?? []) + 58 * perLayer(graph.moeLayerOps ?? []),
+      -3,
+    );
+  });
+});
