@@ -100,6 +100,15 @@ export const Prices = z
     message: `at most ${LIMITS.priceEntries} prices`,
   });
 
+export const ContextParallelComm = z.enum(['p2p', 'all-gather', 'a2a']);
+export const MoeTrainingInput = z.strictObject({
+  dispatcher: z.enum(['alltoall', 'deepep', 'hybridep', 'allgather']).exactOptional(),
+  routing: z.enum(['forced-balance', 'dropless', 'capacity']).exactOptional(),
+  capacityFactor: z.number().min(1).max(64).exactOptional(),
+  imbalanceFactor: z.number().min(1).max(64).exactOptional(),
+  overlapAllToAll: z.boolean().exactOptional(),
+});
+
 export const TrainingInput = z.strictObject({
   globalBatchSize: positiveInt(LIMITS.globalBatchSize),
   sequenceLength: positiveInt(LIMITS.sequenceLength),
@@ -113,6 +122,7 @@ export const TrainingInput = z.strictObject({
   prefetchParameters: z.boolean().exactOptional(),
   memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
   framework: Framework.exactOptional(),
+  moe: MoeTrainingInput.exactOptional(),
 });
 
 const Degrees = z.array(positiveInt(LIMITS.degree)).max(LIMITS.constraintValues);
@@ -121,6 +131,9 @@ export const SearchConstraints = z.strictObject({
   dataParallel: Degrees.exactOptional(),
   tensorParallel: Degrees.exactOptional(),
   pipelineParallel: Degrees.exactOptional(),
+  contextParallel: Degrees.exactOptional(),
+  expertParallel: Degrees.exactOptional(),
+  expertTensorParallel: Degrees.exactOptional(),
   virtualStages: Degrees.exactOptional(),
   microBatchSize: Degrees.exactOptional(),
   sequenceParallel: z.array(z.boolean()).max(2).exactOptional(),
@@ -156,6 +169,9 @@ export const StrategyInput = z.strictObject({
   tensorParallel: positiveInt(LIMITS.degree),
   pipelineParallel: positiveInt(LIMITS.degree),
   contextParallel: positiveInt(LIMITS.degree).exactOptional(),
+  contextParallelComm: ContextParallelComm.exactOptional(),
+  expertParallel: positiveInt(LIMITS.degree).exactOptional(),
+  expertTensorParallel: positiveInt(LIMITS.degree).exactOptional(),
   microBatchSize: positiveInt(LIMITS.globalBatchSize),
   numMicroBatches: positiveInt(LIMITS.globalBatchSize).exactOptional(),
   virtualStages: positiveInt(LIMITS.virtualStages).exactOptional(),

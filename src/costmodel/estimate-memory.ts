@@ -14,6 +14,8 @@ import { chunkLayouts, chunksByRank } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 import { validateStrategy } from './validate-strategy.js';
+import { checkPrecisionSupported } from './fp8.js';
+import { expertDegrees } from './strategy.js';
 
 export interface MemoryEstimate {
   readonly ranks: readonly RankLayout[];
@@ -34,8 +36,9 @@ export function rankLayouts(
   training: TrainingConfig,
 ): RankLayout[] {
   validateStrategy(graph.spec, worldSize(cluster), training, s);
-  const chunks = chunkLayouts(s, graph.spec.numLayers);
-  const shares = parameterShares(graph, s.tp);
+  checkPrecisionSupported(cluster.device, training.precision);
+  const chunks = chunkLayouts(s, graph.spec.numLayers, graph.moeLayerMask);
+  const shares = parameterShares(graph, s.tp, expertDegrees(s));
   return chunksByRank(chunks, s.pp).map((rankChunks) => ({
     chunks: rankChunks,
     parametersPerGpu: rankChunks.reduce(

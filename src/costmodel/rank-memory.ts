@@ -7,7 +7,7 @@ import {
   embeddingActivationBytes,
   outputLayerActivationBytes,
 } from './activations.js';
-import { modelStateBytes } from './model-states.js';
+import { foldedModelStateBytes } from './folded-states.js';
 import { workingMemoryBytes } from './working-memory.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy } from './strategy.js';
@@ -82,9 +82,7 @@ export function rankMemoryBytes(
   terms: ActivationTerms = activationTerms(x),
 ): MemoryBreakdownBytes {
   const s = x.strategy;
-  // HSDP shards model states over the shard group only (FSDP §3.2.2); plain ZeRO over all of dp.
-  const shard = s.dpShard ?? s.dp;
-  const states = modelStateBytes(parametersPerGpu, shard, s.zeroStage, x.precision, x.framework);
+  const states = foldedModelStateBytes(chunks, parametersPerGpu, x);
   let perMicroBatch = 0;
   let holdsHead = false;
   for (const chunk of chunks) {
@@ -99,7 +97,8 @@ export function rankMemoryBytes(
     zeroStage: s.zeroStage,
     parametersPerGpu,
     unitParameters: x.layerParametersPerGpu,
-    dp: shard,
+    // HSDP shards over the shard group only (FSDP §3.2.2); plain ZeRO over all of dp.
+    dp: s.dpShard ?? s.dp,
   });
   const stateTotal = states.weights + states.gradients + states.optimizer;
   // The step peaks in backward (activations alive) or at the optimizer step (activations freed).

@@ -29,6 +29,7 @@ import {
   tensorParallelOverlapExposedFraction,
 } from './stage-time.js';
 import { shardedPassSeconds } from './overlap.js';
+import { parallelTimingInputs } from './parallel-inputs.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy, TrainingConfig } from './strategy.js';
 import { shardDegree } from './strategy.js';
@@ -45,16 +46,17 @@ export interface StageGroups {
 }
 
 export function placeStrategyGroups(s: Strategy, cluster: ClusterProfile): StageGroups {
-  const dp = placeGroup(s.dp, s.tp, cluster.gpusPerNode);
+  const dp = placeGroup(s.dp, s.tp * s.cp, cluster.gpusPerNode);
   const shard = s.dpShard ?? s.dp;
   // torchtitan's mesh is [dp_replicate, dp_shard, …, tp]: the shard dim is inner (stride tp).
   const hybrid = shard < s.dp;
   return {
     tp: placeGroup(s.tp, 1, cluster.gpusPerNode),
+    // Megatron order tp-cp-ep-dp-pp: dp strides tp·cp, pp strides tp·cp·dp (parallel-inputs.ts).
     dp,
-    pp: placeGroup(s.pp, s.tp * s.dp, cluster.gpusPerNode),
-    dpShard: hybrid ? placeGroup(shard, s.tp, cluster.gpusPerNode) : dp,
-    dpReplicate: placeGroup(hybrid ? s.dp / shard : 1, s.tp * shard, cluster.gpusPerNode),
+    pp: placeGroup(s.pp, s.tp * s.cp * s.dp, cluster.gpusPerNode),
+    dpShard: hybrid ? placeGroup(shard, s.tp * s.cp, cluster.gpusPerNode) : dp,
+    dpReplicate: placeGroup(hybrid ? s.dp / shard : 1, s.tp * s.cp * shard, cluster.gpusPerNode),
   };
 }
 
@@ -164,6 +166,7 @@ export function memoryInputs(
       recompute: s.recompute,
       flashAttention: training.flashAttention,
       dropout: training.dropout,
+      ...(s.cp > 1 ? { contextParallel: s.cp } : {}),
     },
   };
 }
@@ -176,6 +179,7 @@ export function chunkTimeInputs(
   training: TrainingConfig,
   tpGroup: GroupPlacement = placeGroup(s.tp, 1, cluster.gpusPerNode),
 ): ChunkTimeInputs {
+  const extra = parallelTimingInputs(graph, cluster, s, training);
   return {
     graph,
     cluster,
@@ -186,7 +190,11 @@ export function chunkTimeInputs(
       sequenceParallel: s.sequenceParallel,
       flashAttention: training.flashAttention,
       dropout: training.dropout,
+      ...(extra.cp === undefined ? {} : { cp: extra.cp }),
+      ...(extra.experts === undefined ? {} : { experts: extra.experts }),
     },
+    ...(extra.moe === undefined ? {} : { moe: extra.moe }),
+    ...(extra.contextParallel === undefined ? {} : { contextParallel: extra.contextParallel }),
     tpGroup,
     recompute: s.recompute,
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,

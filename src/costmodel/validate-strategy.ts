@@ -8,6 +8,7 @@ import type { TransformerSpec } from '../model-spec/index.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import { strategyWorldSize } from './strategy.js';
 import { PlanningError } from './errors.js';
+import { validateContextParallel, validateExperts } from './validate-moe-cp.js';
 
 function positiveInteger(value: number, field: string): void {
   if (!Number.isInteger(value) || value < 1) {
@@ -32,14 +33,10 @@ export function validateStrategy(
   positiveInteger(s.virtualStages, 'strategy.virtualStages');
   positiveInteger(s.microBatchSize, 'strategy.microBatchSize');
   positiveInteger(s.numMicroBatches, 'strategy.numMicroBatches');
-  if (s.cp !== 1) {
-    throw new PlanningError(
-      'unsupported',
-      `context parallelism (cp=${s.cp}) is not modelled yet; use cp=1`,
-      'strategy.contextParallel',
-    );
-  }
+  positiveInteger(s.cp, 'strategy.contextParallel');
   validateSharding(s, training);
+  validateContextParallel(spec, training, s);
+  validateExperts(spec, s);
   const product = strategyWorldSize(s);
   if (product !== worldSize) {
     throw new PlanningError(

@@ -59,6 +59,11 @@ export const DeviceFileSchema = z.strictObject({
   matmulEfficiency: matmulCurve,
   memoryEfficiency: memoryCurve,
   attentionEfficiencyFactor: efficiency,
+  /**
+   * FP8 GEMM efficiency relative to the BF16 curve (MAMF FP8 share of FP8 peak over MAMF BF16
+   * share of BF16 peak); absent = 1. Only read when training in fp8.
+   */
+  fp8MatmulEfficiencyScale: efficiency.optional(),
   /** Memory a process uses beside its tensors (see convert.ts). */
   runtimeMemory: z.strictObject({
     cudaContextMiB: z.number().nonnegative(),

@@ -11,6 +11,12 @@ export interface SearchConstraints {
   readonly dp?: readonly number[];
   readonly tp?: readonly number[];
   readonly pp?: readonly number[];
+  /** Context-parallel degrees (absent: 1, and for long sequences the degrees folded-axes.ts offers). */
+  readonly cp?: readonly number[];
+  /** Expert-parallel degrees (MoE models). */
+  readonly ep?: readonly number[];
+  /** Expert-tensor-parallel degrees (MoE models; absent: 1 and tp). */
+  readonly etp?: readonly number[];
   readonly virtualStages?: readonly number[];
   readonly microBatchSize?: readonly number[];
   readonly sequenceParallel?: readonly boolean[];
