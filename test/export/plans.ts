@@ -4,6 +4,7 @@ import type { Strategy, TrainingConfig } from '../../src/costmodel/strategy.js';
 import type { TransformerSpec } from '../../src/model-spec/index.js';
 import { stagePlacements } from '../../src/plan/layout.js';
 import type { Plan } from '../../src/plan/types.js';
+import { fixedTraining } from '../fixtures/training.js';
 
 const ZERO_MEMORY = { weights: 0, gradients: 0, optimizer: 0, activations: 0, other: 0 };
 
@@ -86,20 +87,7 @@ export const BASE_STRATEGY: Strategy = {
   layersPerStage: null,
 };
 
-export const BASE_TRAINING: TrainingConfig = {
-  globalBatchSize: 16,
-  sequenceLength: 4096,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: false,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0,
-  framework: 'megatron',
-};
+export const BASE_TRAINING: TrainingConfig = fixedTraining(16, 4096);
 
 export interface PlanOverrides {
   readonly strategy?: Partial<Strategy>;

@@ -13,31 +13,18 @@ import {
   modelStatesCannotFit,
   createStepBound,
 } from '../../src/costmodel/index.js';
-import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import type { Strategy } from '../../src/costmodel/index.js';
 import type { Framework } from '../../src/costmodel/strategy.js';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
-import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import { createSimulatedPipelineModel } from '../../src/schedule/index.js';
 import { enumerateStrategies } from '../../src/search/enumerate.js';
 import { defaultSchedules } from '../../src/search/plan.js';
+import { catalog, fixedTraining } from '../fixtures/planning.js';
 
-const catalog = loadProfileCatalog();
-
-const training = (framework: Framework, globalBatchSize: number): TrainingConfig => ({
-  globalBatchSize,
-  sequenceLength: 1024,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: false,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0,
-  framework,
-});
+const training = (framework: Framework, globalBatchSize: number) =>
+  fixedTraining(globalBatchSize, 1024, framework);
 
 const base: Strategy = {
   dp: 1,
