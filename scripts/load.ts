@@ -62,14 +62,18 @@ function estimateBodies(): string[] {
   ];
   for (const s of shapes) {
     for (const mbs of [1, 2]) {
-      for (const zero of [2, 3]) {
+      // Each framework's own sharding (Megatron launches ZeRO 0/1 only: a 2 or 3 is a 422).
+      for (const [framework, zero] of [
+        ['megatron', 1],
+        ['fsdp', 3],
+      ] as const) {
         for (const recompute of ['none', 'full']) {
           const dp = (s.nodes * 8) / (s.tp * s.pp);
           bodies.push(
             JSON.stringify({
               model: s.model,
               cluster: { preset: 'dgx-h100', nodes: s.nodes },
-              training: { globalBatchSize: dp * mbs * 8, sequenceLength: 4096 },
+              training: { globalBatchSize: dp * mbs * 8, sequenceLength: 2048, framework },
               strategy: {
                 dataParallel: dp,
                 tensorParallel: s.tp,

@@ -137,11 +137,63 @@ export function modelInput(value: string): ModelInput {
   return { huggingFaceConfig: json as Record<string, unknown> };
 }
 
+/** How an .onnx model's dims bind (model.batchSize, model.dimParams, model.inputValues). */
+export interface OnnxBinding {
+  readonly batchSize?: number;
+  readonly dimParams?: Record<string, number>;
+  readonly inputValues?: Record<string, number | number[]>;
+}
+
+/** Repeated NAME=VALUE flags (--dim, --input-value) as a record; undefined when none is given. */
+function named<T>(
+  values: Values,
+  flag: string,
+  parse: (raw: string) => T | undefined,
+): Record<string, T> | undefined {
+  const given = values[flag];
+  if (!Array.isArray(given) || given.length === 0) return undefined;
+  const out: Record<string, T> = {};
+  for (const entry of given) {
+    const at = entry.lastIndexOf('=');
+    const value = at > 0 ? parse(entry.slice(at + 1)) : undefined;
+    if (value === undefined)
+      throw new CliUsageError(
+        `--${flag}`,
+        `must be NAME=VALUE with a numeric value, got '${entry}'`,
+      );
+    out[entry.slice(0, at)] = value;
+  }
+  return out;
+}
+
+const wholeNumber = (raw: string): number | undefined =>
+  /^\d+$/.test(raw) ? Number(raw) : undefined;
+
+/** A number, or comma-separated numbers for an input of several elements. */
+const numbers = (raw: string): number | number[] | undefined => {
+  const parts = raw.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
+  if (parts.some((x) => !Number.isFinite(x))) return undefined;
+  return parts.length === 1 ? parts[0] : parts;
+};
+
+/**
+ * plan --model model.onnx: --batch-size (batch dims), --dim NAME=VALUE (symbolic dims by name, or
+ * 'input[axis]'), --input-value NAME=VALUE[,VALUE…] (inputs that steer control flow), each
+ * repeatable; sequence-named dims bind from --seq (training.sequenceLength).
+ */
+export function onnxBinding(values: Values): OnnxBinding {
+  return {
+    ...optional('batchSize', int(values, 'batch-size')),
+    ...optional('dimParams', named(values, 'dim', wholeNumber)),
+    ...optional('inputValues', named(values, 'input-value', numbers)),
+  };
+}
+
 /** plan --model: also an operator graph (graph.json with tensors + nodes) or an .onnx file. */
-export function planModelInput(value: string, batchSize: number | undefined): PlanRequest['model'] {
+export function planModelInput(value: string, onnx: OnnxBinding = {}): PlanRequest['model'] {
   if (value.endsWith('.onnx')) {
     if (!existsSync(value)) throw new CliUsageError('--model', `no such file '${value}'`);
-    return { onnx: readFileSync(value).toString('base64'), ...optional('batchSize', batchSize) };
+    return { onnx: readFileSync(value).toString('base64'), ...onnx };
   }
   if (value.endsWith('.json') && existsSync(value)) {
     const json = readJsonFile(value, '--model');

@@ -154,13 +154,27 @@ const PLAN_GROUPS: readonly FlagGroup[] = [
       {
         ...MODEL_FLAG,
         arg: '<id|config.json|graph.json|model.onnx>',
-        help: 'zoo id, Hugging Face config.json, operator graph or ONNX file',
+        help: 'zoo id, Hugging Face config.json, operator graph or ONNX file (its sequence dims bind to --seq, then required)',
       },
       {
         name: 'batch-size',
         arg: '<n>',
         help: 'ONNX: the value of symbolic batch dimensions',
         fields: ['model.batchSize'],
+      },
+      {
+        name: 'dim',
+        multiple: true,
+        arg: '<name>=<n>',
+        help: "ONNX: a symbolic dimension's value by dim_param name (or input[axis]), repeatable",
+        fields: ['model.dimParams'],
+      },
+      {
+        name: 'input-value',
+        multiple: true,
+        arg: '<name>=<x>[,<x>...]',
+        help: 'ONNX: the value of an input that steers control flow (e.g. sr=16000), repeatable',
+        fields: ['model.inputValues'],
       },
     ],
   },

@@ -10,6 +10,7 @@ import {
   intList,
   modelInput,
   num,
+  onnxBinding,
   onOff,
   planModelInput,
   sequenceParallel,
@@ -21,7 +22,10 @@ import { heteroCluster, interGroup, inventory, prices } from './hetero-args.js';
 import type { Json, RequestBase } from './request-file.js';
 import { deepMerge, defined, isObject, requireField } from './request-file.js';
 
-/** Operator graphs take their shapes from the graph: --seq is then optional (and unused). */
+/**
+ * Operator-graph JSON takes its shapes from the graph: --seq is then optional (and unused). An
+ * .onnx model needs it: its sequence-named dims bind to training.sequenceLength.
+ */
 const GRAPH_SEQUENCE_PLACEHOLDER = 1;
 
 function training(values: Values): Json {
@@ -114,16 +118,14 @@ function searchOptions(values: Values): Json {
   });
 }
 
-const isGraphModel = (model: unknown): boolean =>
-  isObject(model) && ('graph' in model || 'onnx' in model);
+const isGraphModel = (model: unknown): boolean => isObject(model) && 'graph' in model;
 
 /** `strata plan` → a POST /v1/plans body. */
 export function planBody(values: Values, base: RequestBase): Json {
   const modelFlag = str(values, 'model');
-  const batchSize = int(values, 'batch-size');
   const search = searchOptions(values);
   const body = deepMerge(base.body, {
-    model: modelFlag === undefined ? undefined : planModelInput(modelFlag, batchSize),
+    model: modelFlag === undefined ? undefined : planModelInput(modelFlag, onnxBinding(values)),
     training: training(values),
     search: Object.keys(search).length === 0 ? undefined : search,
   });

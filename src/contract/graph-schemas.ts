@@ -49,3 +49,23 @@ export const GraphPlanResponse = z.object({
 
 export type ApiGraphPlan = z.output<typeof GraphPlan>;
 export type GraphPlanResponse = z.output<typeof GraphPlanResponse>;
+
+/** POST /v1/models/onnx answer (pinned to openapi.yaml's OnnxModelUpload). */
+export const OnnxModelUpload = z.strictObject({
+  graphId: z.string(),
+  fileBytes: z.int(),
+  ops: z.int(),
+  parameters: z.int(),
+  inputs: z.array(
+    z.strictObject({
+      name: z.string(),
+      shape: z.array(z.union([z.int(), z.string()])),
+      elemType: z.int(),
+    }),
+  ),
+  producer: z.string(),
+  opset: z.int(),
+  irVersion: z.int(),
+});
+
+export type OnnxModelUpload = z.output<typeof OnnxModelUpload>;

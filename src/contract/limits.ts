@@ -13,6 +13,15 @@ export const LIMITS = {
   planBodyBytes: 8 * 1024 * 1024,
   /** model.onnx: base64 characters (about 6 MB of ONNX). */
   onnxBase64Chars: 8_000_000,
+  /** POST /v1/models/onnx bodies: the importer's own bound (MAX_ONNX_BYTES, 256 MiB). */
+  onnxUploadBytes: 256 * 1024 * 1024,
+  /** Uploaded ONNX models kept for model.graphId: decoded structure bytes, and entries (LRU). */
+  onnxModelCacheBytes: 64 * 1024 * 1024,
+  onnxModelCacheEntries: 64,
+  /** Entries of model.dimParams / model.inputValues; elements of one input value; a dim's value. */
+  onnxNamedValues: 64,
+  onnxInputValueItems: 4096,
+  onnxDimValue: 1_048_576,
   /** POST /v1/schedules: pipeline ranks p, micro-batches m, chunks per rank v, slices k. */
   scheduleRanks: 128,
   scheduleMicroBatches: 1024,

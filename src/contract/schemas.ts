@@ -23,11 +23,34 @@ export const TransformerModelInput = z.strictObject({ transformer: TransformerIn
 export const ModelInput = z.union([id, HuggingFaceModelInput, TransformerModelInput]);
 /** Operator graphs are checked in depth by parseOperatorGraph / importOnnx (400 naming the field). */
 export const GraphModelInput = z.strictObject({ graph: z.record(z.string(), z.unknown()) });
+const entries = (max: number) => (o: object) => Object.keys(o).length <= max;
+export const OnnxDimParams = z
+  .record(z.string(), positiveInt(LIMITS.onnxDimValue))
+  .refine(entries(LIMITS.onnxNamedValues), `at most ${LIMITS.onnxNamedValues} entries`);
+export const OnnxInputValues = z
+  .record(z.string(), z.union([z.number(), z.array(z.number()).max(LIMITS.onnxInputValueItems)]))
+  .refine(entries(LIMITS.onnxNamedValues), `at most ${LIMITS.onnxNamedValues} entries`);
+/** How an ONNX model's dims and steering inputs bind (importOnnxModel's options). */
+const onnxBinding = {
+  batchSize: positiveInt(LIMITS.globalBatchSize).exactOptional(),
+  dimParams: OnnxDimParams.exactOptional(),
+  inputValues: OnnxInputValues.exactOptional(),
+};
 export const OnnxModelInput = z.strictObject({
   onnx: z.string().min(1).max(LIMITS.onnxBase64Chars),
-  batchSize: positiveInt(LIMITS.globalBatchSize).exactOptional(),
+  ...onnxBinding,
 });
-export const PlanModelInput = z.union([ModelInput, GraphModelInput, OnnxModelInput]);
+/** An ONNX file uploaded with POST /v1/models/onnx, by the SHA-256 hex of its bytes. */
+export const UploadedOnnxModelInput = z.strictObject({
+  graphId: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex-digit graphId of an upload'),
+  ...onnxBinding,
+});
+export const PlanModelInput = z.union([
+  ModelInput,
+  GraphModelInput,
+  OnnxModelInput,
+  UploadedOnnxModelInput,
+]);
 export const ExportFormat = z.enum(['megatron', 'deepspeed', 'torchtitan', 'torchrun', 'rankmap']);
 export const ScheduleFormat = z.enum(['json', 'csv', 'trace', 'svg']);
 
@@ -199,15 +222,19 @@ export type ScheduleRequest = z.output<typeof ScheduleRequest>;
 export type PlanModelInput = z.output<typeof PlanModelInput>;
 export type GraphModelInput = z.output<typeof GraphModelInput>;
 export type OnnxModelInput = z.output<typeof OnnxModelInput>;
+export type UploadedOnnxModelInput = z.output<typeof UploadedOnnxModelInput>;
 export type ExportFormat = z.output<typeof ExportFormat>;
 export type ScheduleFormat = z.output<typeof ScheduleFormat>;
 /** A plan request for a transformer (zoo id, HF config or explicit shape). */
 export type TransformerPlanRequest = PlanRequest & { readonly model: ModelInput };
-/** A plan request for an operator graph (graph JSON or ONNX). */
-export type GraphPlanRequest = PlanRequest & { readonly model: GraphModelInput | OnnxModelInput };
+/** A plan request for an operator graph (graph JSON, ONNX bytes or an uploaded ONNX file). */
+export type GraphPlanRequest = PlanRequest & {
+  readonly model: GraphModelInput | OnnxModelInput | UploadedOnnxModelInput;
+};
 
 export function isGraphPlanRequest(request: PlanRequest): request is GraphPlanRequest {
-  return typeof request.model === 'object' && ('graph' in request.model || 'onnx' in request.model);
+  const model = request.model;
+  return typeof model === 'object' && ('graph' in model || 'onnx' in model || 'graphId' in model);
 }
 
 export function isTransformerPlanRequest(request: PlanRequest): request is TransformerPlanRequest {

@@ -4,6 +4,16 @@
  *
  * Conventions: one multiply-add = 2 FLOPs. Element-wise FLOP counts are small named constants
  * (they are memory-bound; the constants only matter against the roofline).
+ *
+ * The node's own cost wins: a node that carries `cost` (the ONNX importer computes it from the
+ * ONNX op's semantics, src/graph/onnx/cost.ts) is priced by `cost.forwardFlops` and
+ * `cost.forwardBytes`; the kind-based formulas below apply only to nodes without one
+ * (hand-written operator graphs). An imported node's kind only approximates its op — Resize is a
+ * `reshape` with an explicit shape (0 FLOPs by kind, interpolation FLOPs by its cost), ConvTranspose
+ * a `conv2d` (whose kind formula reads the weight as [O, C, kh, kw], ConvTranspose's is
+ * [C, O/g, kh, kw]), Einsum and LSTM gate GEMMs `batched-matmul`/`matmul` over reshaped operands —
+ * so the kind's formula would misprice it. The backward keeps the kind's rule: 2× the forward
+ * for matmul-like kinds, 1× otherwise, applied to the node's forward FLOPs whichever source.
  */
 import {
   DTYPE_BYTES,
@@ -58,7 +68,8 @@ export function isMatmulLike(node: OperatorNode): boolean {
 }
 
 /**
- * Forward FLOPs of one op.
+ * Forward FLOPs of one op: `node.cost.forwardFlops` when the node carries a cost (file comment),
+ * else by kind:
  *  matmul/linear: 2·M·K·N (M = product of A's leading dims) + M·N for a bias;
  *  batched-matmul: 2·b·M·K·N; attention: 4·B·S·T·H (QKᵀ and scores·V, 2·B·S·T·H each);
  *  conv2d: 2·N·O·H'·W'·C·kh·kw; element-wise: constant × output elements; reduce: input elements.
@@ -66,6 +77,7 @@ export function isMatmulLike(node: OperatorNode): boolean {
  * @see Narayanan et al. SC'21, §5.1 (4·b·s²·h attention term); Alpa's op cost tables use the same GEMM count.
  */
 export function forwardFlops(graph: OperatorGraph, node: OperatorNode): number {
+  if (node.cost !== undefined) return node.cost.forwardFlops;
   const a = shapeOf(graph, node.inputs[0]);
   const b = shapeOf(graph, node.inputs[1]);
   const out = elementCount(shapeOf(graph, node.outputs[0]));
@@ -110,8 +122,12 @@ export function backwardFlops(graph: OperatorGraph, node: OperatorNode): number 
   return factor * forwardFlops(graph, node);
 }
 
-/** Bytes the forward reads and writes: Σ input bytes + Σ output bytes (no cache reuse). */
+/**
+ * Bytes the forward reads and writes: `node.cost.forwardBytes` when the node carries a cost, else
+ * Σ input bytes + Σ output bytes (no cache reuse).
+ */
 export function forwardBytes(graph: OperatorGraph, node: OperatorNode): number {
+  if (node.cost !== undefined) return node.cost.forwardBytes;
   const sum = (names: readonly string[]): number =>
     names.reduce((s, t) => s + (graph.tensors[t] ? tensorBytes(graph.tensors[t]) : 0), 0);
   return sum(node.inputs) + sum(node.outputs);

@@ -17,6 +17,7 @@ import { DOCS_HTML } from './docs-page.js';
 import { jsonBody } from './middleware.js';
 import { loadOpenApiDocument } from './openapi-document.js';
 import type { PlanCache, PlanPool } from '../service/index.js';
+import { addOnnxModelRoutes } from './onnx-routes.js';
 import { abandoned, addPlanRoutes } from './plan-routes.js';
 import { ClusterSelectionRequest, EstimateRequest } from '../contract/index.js';
 import type { RequestHandler } from 'express';
@@ -27,7 +28,7 @@ export interface RouteDeps {
   readonly pool?: PlanPool | undefined;
   /** Plans kept for GET /v1/plans/{id}; default a fresh byte-bounded LRU per router (LIMITS.planCacheBytes). */
   readonly cache?: PlanCache | undefined;
-  /** Admission for searches (POST /v1/plans, /v1/cluster-selections), before the body is read. */
+  /** Admission for searches (POST /v1/plans, /v1/cluster-selections, /v1/models/onnx), before the body is read. */
   readonly admitSearch?: RequestHandler[];
 }
 
@@ -46,6 +47,7 @@ export function apiRoutes({ catalog, pool, cache, admitSearch = [] }: RouteDeps)
 
   const planner = createPlanner({ catalog, pool, cache: cache ?? createPlanCache() });
   addPlanRoutes(router, planner, admitSearch);
+  addOnnxModelRoutes(router, planner, admitSearch);
 
   router.post('/v1/cluster-selections', ...admitSearch, ...jsonBody(), async (req, res) => {
     const request = ClusterSelectionRequest.parse(req.body);

@@ -1,12 +1,17 @@
 /**
- * POST /v1/plans for operator graphs (issue #4): model.graph (operator-graph JSON) or model.onnx
- * (base64 ONNX) → OperatorGraph → planOperatorGraph (Alpa-style intra-op ILP + stage DP) →
- * GraphPlanResponse. Request mapping, running and response mapping for this kind live here.
+ * POST /v1/plans for operator graphs (issues #4, #18): model.graph (operator-graph JSON),
+ * model.onnx (base64 ONNX) or model.graphId (an ONNX file uploaded to POST /v1/models/onnx) →
+ * OperatorGraph → planOperatorGraph (Alpa-style intra-op ILP + stage DP) → GraphPlanResponse.
+ *
+ * On the receiving thread the request is checked and mapped (graph JSON parsed, base64 decoded,
+ * the uploaded model looked up); ONNX import itself — shape inference over up to 100,000 nodes —
+ * runs where the plan is solved (a plan worker when there is a pool), like the search.
  */
 import { performance } from 'node:perf_hooks';
 import type { OperatorGraph } from '../graph/operator-graph/index.js';
-import { GraphInputError, graphInputs, parseOperatorGraph } from '../graph/operator-graph/index.js';
-import { importOnnx } from '../graph/onnx/index.js';
+import { graphInputs, parseOperatorGraph } from '../graph/operator-graph/index.js';
+import { OnnxImportError, buildOnnxGraph, importOnnxModel } from '../graph/onnx/index.js';
+import type { OnnxImportOptions } from '../graph/onnx/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import type { OperatorGraphPlan } from '../search/intra-op/index.js';
@@ -14,39 +19,117 @@ import { planOperatorGraph } from '../search/intra-op/index.js';
 import { ApiError, SEARCH_DEFAULTS } from '../contract/index.js';
 import type { GraphPlanResponse, GraphPlanRequest } from '../contract/index.js';
 import { clusterFromInput, homogeneousClusterInput } from './map-request.js';
+import type { OnnxModelCache } from './onnx-models.js';
+import { decodeStoredModel, onnxApiError } from './onnx-models.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Where the operator graph comes from (plain data: it travels to a plan worker). */
+export type GraphSource =
+  | { readonly kind: 'graph'; readonly graph: OperatorGraph }
+  | { readonly kind: 'onnx'; readonly bytes: Uint8Array; readonly options: OnnxImportOptions }
+  | {
+      readonly kind: 'uploaded';
+      readonly graphId: string;
+      /** The cached decoded model (onnx-models.ts StoredOnnxModel.model). */
+      readonly model: Uint8Array;
+      readonly options: OnnxImportOptions;
+    };
+
 export interface GraphPlanningInputs {
-  readonly graph: OperatorGraph;
+  readonly source: GraphSource;
   readonly cluster: ClusterProfile;
-  readonly numMicroBatches: number;
-  readonly batchSize: number;
+  readonly globalBatchSize: number;
 }
 
-function onnxGraph(onnx: string, batchSize: number | undefined): OperatorGraph {
+function base64Bytes(onnx: string): Uint8Array {
   const text = onnx.replace(/\s+/g, '');
   if (text.length % 4 !== 0 || !BASE64.test(text)) {
     throw new ApiError('VALIDATION_FAILED', 'model.onnx: not valid base64', {
       field: 'model.onnx',
     });
   }
-  const json = importOnnx(
-    Buffer.from(text, 'base64'),
-    batchSize === undefined ? {} : { batchSize },
-  );
-  try {
-    return parseOperatorGraph(json);
-  } catch (error) {
-    if (!(error instanceof GraphInputError)) throw error;
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `model.onnx: imported graph is invalid: ${error.message}`,
-      {
-        field: 'model.onnx',
-        details: { graphField: error.field },
-      },
-    );
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
+/** Import options of an ONNX model input: its dims, and seq dims from training.sequenceLength. */
+function importOptions(
+  model: { batchSize?: number; dimParams?: OnnxImportOptions['dimParams'] } & {
+    inputValues?: OnnxImportOptions['inputValues'];
+  },
+  sequenceLength: number,
+): OnnxImportOptions {
+  return {
+    sequenceLength,
+    ...(model.batchSize === undefined ? {} : { batchSize: model.batchSize }),
+    ...(model.dimParams === undefined ? {} : { dimParams: model.dimParams }),
+    ...(model.inputValues === undefined ? {} : { inputValues: model.inputValues }),
+  };
+}
+
+function graphSource(
+  request: GraphPlanRequest,
+  onnxModels: OnnxModelCache | undefined,
+): GraphSource {
+  const model = request.model;
+  const sequenceLength = request.training.sequenceLength;
+  if ('graph' in model) return { kind: 'graph', graph: parseOperatorGraph(model.graph) };
+  if ('onnx' in model)
+    return {
+      kind: 'onnx',
+      bytes: base64Bytes(model.onnx),
+      options: importOptions(model, sequenceLength),
+    };
+  if (onnxModels === undefined)
+    throw new ApiError('NOT_FOUND', `no uploaded ONNX model with graphId '${model.graphId}'`, {
+      field: 'model.graphId',
+      details: { graphId: model.graphId },
+    });
+  return {
+    kind: 'uploaded',
+    graphId: model.graphId,
+    model: onnxModels.require(model.graphId).model,
+    options: importOptions(model, sequenceLength),
+  };
+}
+
+/**
+ * Validate and map a graph plan request (cheap; the routes call it before using a worker).
+ * @param onnxModels uploaded models, for model.graphId (404 naming it when absent)
+ */
+export function toGraphPlanningInputs(
+  catalog: ProfileCatalog,
+  request: GraphPlanRequest,
+  onnxModels?: OnnxModelCache,
+): GraphPlanningInputs {
+  return {
+    source: graphSource(request, onnxModels),
+    cluster: clusterFromInput(catalog, homogeneousClusterInput(request.cluster)),
+    globalBatchSize: request.training.globalBatchSize,
+  };
+}
+
+/** The field of an uploaded model's import error: the option that would fix it, else graphId. */
+function uploadedField(error: OnnxImportError): string {
+  if (error.reason === 'unresolved-dim') return 'model.dimParams';
+  if (error.reason === 'dynamic-control-flow') return 'model.inputValues';
+  return 'model.graphId';
+}
+
+/** The operator graph of a source (ONNX import runs here, in the solving thread). */
+export function resolveGraph(source: GraphSource): OperatorGraph {
+  switch (source.kind) {
+    case 'graph':
+      return source.graph;
+    case 'onnx':
+      return importOnnxModel(source.bytes, source.options).graph;
+    case 'uploaded':
+      try {
+        return buildOnnxGraph(decodeStoredModel(source.model), source.options).graph;
+      } catch (error) {
+        if (error instanceof OnnxImportError) throw onnxApiError(error, uploadedField(error));
+        throw error;
+      }
   }
 }
 
@@ -56,17 +139,9 @@ function graphBatchSize(graph: OperatorGraph): number {
   return (input === undefined ? undefined : graph.tensors[input]?.shape[0]) ?? 1;
 }
 
-/** Validate and map a graph plan request (cheap; the routes call it before using a worker). */
-export function toGraphPlanningInputs(
-  catalog: ProfileCatalog,
-  request: GraphPlanRequest,
-): GraphPlanningInputs {
-  const model = request.model;
-  const graph =
-    'graph' in model ? parseOperatorGraph(model.graph) : onnxGraph(model.onnx, model.batchSize);
-  const cluster = clusterFromInput(catalog, homogeneousClusterInput(request.cluster));
+/** Micro-batches per step: globalBatchSize / the graph's batch, which must divide it. */
+function microBatches(graph: OperatorGraph, global: number): { count: number; batch: number } {
   const batchSize = graphBatchSize(graph);
-  const global = request.training.globalBatchSize;
   if (global % batchSize !== 0) {
     throw new ApiError(
       'VALIDATION_FAILED',
@@ -74,7 +149,7 @@ export function toGraphPlanningInputs(
       { field: 'training.globalBatchSize', details: { globalBatchSize: global, batchSize } },
     );
   }
-  return { graph, cluster, numMicroBatches: global / batchSize, batchSize };
+  return { count: global / batchSize, batch: batchSize };
 }
 
 /** Solver budget in seconds (search.timeLimitSeconds, default 10 s). */
@@ -84,11 +159,11 @@ export function graphSolverSeconds(request: GraphPlanRequest): number {
 
 function graphPlanToApi(
   plan: OperatorGraphPlan,
-  inputs: GraphPlanningInputs,
+  cluster: ClusterProfile,
+  batches: { count: number; batch: number },
   id: string,
   elapsedSeconds: number,
 ): GraphPlanResponse {
-  const { cluster, numMicroBatches, batchSize } = inputs;
   return {
     id,
     best: {
@@ -110,8 +185,8 @@ function graphPlanToApi(
       })),
       estimate: {
         stepTimeSeconds: plan.stepTimeSeconds,
-        numMicroBatches,
-        samplesPerSecond: (numMicroBatches * batchSize) / plan.stepTimeSeconds,
+        numMicroBatches: batches.count,
+        samplesPerSecond: (batches.count * batches.batch) / plan.stepTimeSeconds,
       },
       worldSize: worldSize(cluster),
       gpusPerNode: cluster.gpusPerNode,
@@ -128,7 +203,7 @@ function graphPlanToApi(
   };
 }
 
-/** Plan an operator graph in the calling thread. */
+/** Plan an operator graph in the calling thread (ONNX import included). */
 export async function solveGraphPlan(
   inputs: GraphPlanningInputs,
   options: {
@@ -139,16 +214,18 @@ export async function solveGraphPlan(
 ): Promise<GraphPlanResponse> {
   const started = performance.now();
   const { cluster } = inputs;
-  const plan = await planOperatorGraph(inputs.graph, {
+  const graph = resolveGraph(inputs.source);
+  const batches = microBatches(graph, inputs.globalBatchSize);
+  const plan = await planOperatorGraph(graph, {
     device: cluster.device,
     numDevices: worldSize(cluster),
     gpusPerNode: cluster.gpusPerNode,
     intraNode: cluster.intraNode,
     interNode: cluster.interNode,
-    microBatches: inputs.numMicroBatches,
+    microBatches: batches.count,
     ...(options.solver === undefined ? {} : { solver: options.solver }),
     timeLimitSeconds: options.solverSeconds,
     memoryBudgetBytes: cluster.device.memoryBytes,
   });
-  return graphPlanToApi(plan, inputs, id, (performance.now() - started) / 1000);
+  return graphPlanToApi(plan, cluster, batches, id, (performance.now() - started) / 1000);
 }

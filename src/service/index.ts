@@ -10,6 +10,8 @@ export { HETEROGENEOUS_PLAN_MESSAGE, createPlanner } from './planner.js';
 export type { PlanCache, PlanCacheOptions, PlanOutcome, StoredPlanOutcome } from './plan-cache.js';
 export { createPlanCache, planId } from './plan-cache.js';
 export type { PlanPool, PlanPoolOptions, PlanPoolStats, RenderJob } from './worker-pool.js';
+export type { OnnxModelCache, OnnxModelCacheOptions, StoredOnnxModel } from './onnx-models.js';
+export { createOnnxModelCache, onnxGraphId, uploadOnnxModel } from './onnx-models.js';
 export type { RenderedBytes } from './plan-renders.js';
 export { createPlanPool } from './worker-pool.js';
 export { runEstimate, runPlan } from './plan-service.js';

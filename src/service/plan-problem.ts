@@ -2,8 +2,9 @@
  * POST /v1/plans mapped to the domain once, on the thread that received it: one dispatch on the
  * request's kind, every lookup and limit checked there (bad input never reaches a worker), and
  * the result is plain data that a plan worker receives by structured clone and solves without
- * looking at the API request again. The model travels as its TransformerSpec; the worker builds
- * the operator graph from it (a pure, deterministic step of the graph room).
+ * looking at the API request again. The model travels as its TransformerSpec, an operator graph,
+ * ONNX bytes or an uploaded model's decoded structure; the worker builds the graph from it (a
+ * pure, deterministic step of the graph room).
  */
 import type { ExportFormat, PlanRequest } from '../contract/index.js';
 import { InvariantError } from '../base/index.js';
@@ -19,6 +20,7 @@ import type { GraphPlanningInputs } from './graph-plans.js';
 import { graphSolverSeconds, toGraphPlanningInputs } from './graph-plans.js';
 import { isHeteroPlanRequest, normalisePlanCluster, toHeteroProblem } from './hetero-plans.js';
 import { toPlanningProblem } from './map-request.js';
+import type { OnnxModelCache } from './onnx-models.js';
 import { planId } from './plan-cache.js';
 
 export type PlanProblem =
@@ -57,8 +59,15 @@ function graphTimeLimitMilliseconds(solverSeconds: number): number {
   return (2 * solverSeconds + 10) * 1000;
 }
 
-/** The one dispatch on a plan request's kind (cluster mixes and one-group clusters normalised). */
-export function preparePlan(catalog: ProfileCatalog, original: PlanRequest): PlanProblem {
+/**
+ * The one dispatch on a plan request's kind (cluster mixes and one-group clusters normalised).
+ * @param onnxModels uploaded ONNX models, for model.graphId (a 404 names an unknown one)
+ */
+export function preparePlan(
+  catalog: ProfileCatalog,
+  original: PlanRequest,
+  onnxModels?: OnnxModelCache,
+): PlanProblem {
   const request = normalisePlanCluster(catalog, original);
   const id = planId(request);
   const timeLimitMilliseconds =
@@ -68,7 +77,7 @@ export function preparePlan(catalog: ProfileCatalog, original: PlanRequest): Pla
     return {
       kind: 'operator-graph',
       id,
-      inputs: toGraphPlanningInputs(catalog, request),
+      inputs: toGraphPlanningInputs(catalog, request, onnxModels),
       solver: request.search?.solver,
       solverSeconds,
       timeLimitMilliseconds: graphTimeLimitMilliseconds(solverSeconds),

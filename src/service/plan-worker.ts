@@ -1,13 +1,14 @@
 /**
- * Worker-thread entry for POST /v1/plans and POST /v1/cluster-selections (started by
- * worker-pool.ts). Receives problems already mapped and validated on the main thread (plain data,
- * no API request, no catalog), solves them, and posts back the serialised answer or the
- * normalised error.
+ * Worker-thread entry for POST /v1/plans, POST /v1/cluster-selections, renders and POST
+ * /v1/models/onnx (started by worker-pool.ts). Receives problems already mapped and validated on
+ * the main thread (plain data, no API request, no catalog) or an uploaded file's bytes, solves or
+ * reads them, and posts back the serialised answer or the normalised error.
  */
 import { parentPort } from 'node:worker_threads';
 import { lowerWorkerThreadPriority } from './worker-priority.js';
 import { solveClusterSelection } from './cluster-selection.js';
 import { toApiError } from './normalise-error.js';
+import { readUploadedModel } from './onnx-models.js';
 import type { PlanOutcome } from './plan-cache.js';
 import { storePlanOutcome } from './plan-cache.js';
 import { renderPlanExport, renderPlanSchedule, renderRequestedSchedule } from './plan-renders.js';
@@ -52,6 +53,8 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     }
     case 'schedule':
       return { kind: 'rendered', rendered: renderRequestedSchedule(job.request, job.format) };
+    case 'onnx-read':
+      return { kind: 'onnx-read', stored: readUploadedModel(job.bytes) };
   }
 }
 
@@ -81,10 +84,13 @@ lowerWorkerThreadPriority();
 /** The ArrayBuffers a reply can hand over without a copy (each owned whole by its view). */
 function transferables(reply: WorkerReply): ArrayBuffer[] {
   if (!reply.ok || reply.result.kind === 'cluster-selection') return [];
+  const result = reply.result;
   const buffers =
-    reply.result.kind === 'plan'
-      ? [reply.result.outcome.responseJson, reply.result.outcome.domain]
-      : [reply.result.rendered.body];
+    result.kind === 'plan'
+      ? [result.outcome.responseJson, result.outcome.domain]
+      : result.kind === 'onnx-read'
+        ? [result.stored.model]
+        : [result.rendered.body];
   return buffers
     .filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
     .map((b) => b.buffer)

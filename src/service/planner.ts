@@ -10,12 +10,19 @@ import type {
   EstimateRequest,
   EstimateResponse,
   ExportFormat,
+  OnnxModelUpload,
   PlanRequest,
   ScheduleFormat,
   ScheduleRequest,
 } from '../contract/index.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { prepareClusterSelection, solveClusterSelection } from './cluster-selection.js';
+import type { OnnxModelCache } from './onnx-models.js';
+import {
+  ONNX_READ_TIME_LIMIT_MILLISECONDS,
+  createOnnxModelCache,
+  uploadOnnxModel,
+} from './onnx-models.js';
 import type { PlanCache, StoredPlanOutcome } from './plan-cache.js';
 import { storePlanOutcome } from './plan-cache.js';
 import { preparePlan } from './plan-problem.js';
@@ -32,6 +39,8 @@ export interface PlannerDeps {
   /** Without a pool, plans and renders run inline on the calling thread (no time limit; tests, tools). */
   readonly pool: PlanPool | undefined;
   readonly cache: PlanCache;
+  /** Uploaded ONNX models for model.graphId; default a fresh bounded cache per planner. */
+  readonly onnxModels?: OnnxModelCache;
 }
 
 export interface Planner {
@@ -68,6 +77,8 @@ export interface Planner {
     request: ClusterSelectionRequest,
     signal?: AbortSignal,
   ): Promise<ClusterSelectionResponse>;
+  /** POST /v1/models/onnx: hash and read the file (in a worker when there is a pool), keep it. */
+  uploadOnnx(bytes: Uint8Array, signal?: AbortSignal): Promise<OnnxModelUpload>;
 }
 
 /** A render in the pool's render worker, or inline without a pool. */
@@ -85,12 +96,13 @@ function renderer(pool: PlanPool | undefined) {
   };
 }
 
-export function createPlanner({ catalog, pool, cache }: PlannerDeps): Planner {
+export function createPlanner({ catalog, pool, cache, ...deps }: PlannerDeps): Planner {
+  const onnxModels = deps.onnxModels ?? createOnnxModelCache();
   const render = renderer(pool);
   const estimator = createEstimator(catalog);
   return {
     async plan(request, signal) {
-      const problem = preparePlan(catalog, request);
+      const problem = preparePlan(catalog, request, onnxModels);
       const known = cache.get(problem.id);
       if (known !== undefined) return { id: problem.id, stored: known };
       const stored =
@@ -118,5 +130,12 @@ export function createPlanner({ catalog, pool, cache }: PlannerDeps): Planner {
         ? solveClusterSelection(problem)
         : pool.select(problem, problem.timeLimitMilliseconds, signal);
     },
+    uploadOnnx: (bytes, signal) =>
+      uploadOnnxModel(bytes, {
+        cache: onnxModels,
+        ...(pool === undefined
+          ? {}
+          : { read: (b) => pool.readOnnx(b, ONNX_READ_TIME_LIMIT_MILLISECONDS, signal) }),
+      }),
   };
 }

@@ -6,7 +6,9 @@ import { ApiError } from '../contract/index.js';
 import { planToApi } from './map-response.js';
 import type { AccuracyBands } from '../hardware-profiles/index.js';
 import { toApiError } from './normalise-error.js';
-import type { ErrorCode } from '../contract/index.js';
+import type { components, ErrorCode } from '../contract/index.js';
+
+type Schemas = components['schemas'];
 
 export function resultToApi(
   result: ScenarioResult,
@@ -15,22 +17,34 @@ export function resultToApi(
   return { ...result, plan: result.plan === null ? null : planToApi(result.plan, accuracy) };
 }
 
-export function analysisToApi(analysis: StudyAnalysis): Record<string, unknown> {
-  const cheapest = analysis.cheapestMeetingDeadline;
+/** The chosen scenario by reference (its row is in `results`). */
+function scenarioRef(result: ScenarioResult | null): Schemas['StudyScenarioRef'] | null {
+  return result === null
+    ? null
+    : {
+        index: result.scenario.index,
+        label: result.scenario.label,
+        costUsd: result.costUsd,
+        timeToTrainDays: result.timeToTrainDays,
+      };
+}
+
+/** Typed by the contract, so a field the openapi document lacks fails the build. */
+export function analysisToApi(analysis: StudyAnalysis): Schemas['StudyAnalysis'] {
   return {
-    frontier: analysis.frontier,
-    scaling: analysis.scaling,
-    cheapestMeetingDeadline:
-      cheapest === null
-        ? null
-        : {
-            index: cheapest.scenario.index,
-            label: cheapest.scenario.label,
-            costUsd: cheapest.costUsd,
-            timeToTrainDays: cheapest.timeToTrainDays,
-          },
+    frontier: [...analysis.frontier],
+    scaling: analysis.scaling.map((series) => ({ ...series, points: [...series.points] })),
+    cheapestMeetingDeadline: scenarioRef(analysis.cheapestMeetingDeadline),
     feasibleCount: analysis.feasibleCount,
     infeasibleCount: analysis.infeasibleCount,
+    // Per model, so a small model's cheap rows never hide a large model's answer (issue #16).
+    models: analysis.models.map((m) => ({
+      model: m.model,
+      frontier: [...m.frontier],
+      cheapestMeetingDeadline: scenarioRef(m.cheapestMeetingDeadline),
+      feasibleCount: m.feasibleCount,
+      infeasibleCount: m.infeasibleCount,
+    })),
   };
 }
 

@@ -26,6 +26,7 @@ import type {
   WorkerRequest,
   WorkerResult,
 } from './worker-protocol.js';
+import { jobTransferables } from './worker-protocol.js';
 
 export interface LaneOptions {
   readonly name: string;
@@ -218,11 +219,14 @@ export function createLane(options: LaneOptions): Lane {
       // setTimeout fires at once past 2^31 − 1 ms; a longer limit means "no limit" (the CLI's).
       const limit = Math.min(job.timeLimitMilliseconds + grace, MAX_TIMER_MILLISECONDS);
       job.timer = setTimeout(() => onRunTimeout(job), limit);
-      slot.worker.postMessage({
-        id: job.id,
-        job: job.work,
-        timeLimitMilliseconds: job.timeLimitMilliseconds,
-      } satisfies WorkerRequest);
+      slot.worker.postMessage(
+        {
+          id: job.id,
+          job: job.work,
+          timeLimitMilliseconds: job.timeLimitMilliseconds,
+        } satisfies WorkerRequest,
+        jobTransferables(job.work),
+      );
     }
   }
 

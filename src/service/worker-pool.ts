@@ -15,6 +15,7 @@ import type {
 } from '../contract/index.js';
 import { ApiError } from '../contract/index.js';
 import type { SelectionProblem } from './cluster-selection.js';
+import type { StoredOnnxModel } from './onnx-models.js';
 import type { StoredPlanOutcome } from './plan-cache.js';
 import type { PlanProblem } from './plan-problem.js';
 import type { RenderedBytes } from './plan-renders.js';
@@ -34,6 +35,16 @@ export interface PlanPool {
     timeLimitMilliseconds: number,
     signal?: AbortSignal,
   ): Promise<ClusterSelectionResponse>;
+  /**
+   * POST /v1/models/onnx: hash and read an uploaded file in a search worker (it is CPU work of
+   * seconds for 256 MiB). Its bytes are transferred: the caller's view is detached when it owns
+   * its whole buffer, so a 200 MB file is not copied.
+   */
+  readOnnx(
+    bytes: Uint8Array,
+    timeLimitMilliseconds: number,
+    signal?: AbortSignal,
+  ): Promise<StoredOnnxModel>;
   /** An export or schedule of a cached plan (its domain bytes), or POST /v1/schedules. */
   render(job: RenderJob, signal?: AbortSignal): Promise<RenderedBytes>;
   stats(): PlanPoolStats;
@@ -150,6 +161,11 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
       const result: WorkerResult = await searchJob(work, timeLimitMilliseconds, signal);
       if (result.kind !== 'cluster-selection') throw wrongKind();
       return result.response;
+    },
+    async readOnnx(bytes, timeLimitMilliseconds, signal) {
+      const result = await searchJob({ kind: 'onnx-read', bytes }, timeLimitMilliseconds, signal);
+      if (result.kind !== 'onnx-read') throw wrongKind();
+      return result.stored;
     },
     async render(job, signal) {
       const result = await render.submit(job, RENDER_TIME_LIMIT_MILLISECONDS, signal);

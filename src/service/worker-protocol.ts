@@ -9,13 +9,15 @@ import type {
   ScheduleRequest,
 } from '../contract/index.js';
 import type { SelectionProblem } from './cluster-selection.js';
+import type { StoredOnnxModel } from './onnx-models.js';
 import type { StoredPlanOutcome } from './plan-cache.js';
 import type { PlanProblem } from './plan-problem.js';
 import type { RenderedBytes } from './plan-renders.js';
 
 /**
- * What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request; or
- * a render — an export or schedule of a cached plan (its domain bytes), or POST /v1/schedules.
+ * What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request; a
+ * render — an export or schedule of a cached plan (its domain bytes), or POST /v1/schedules; or
+ * the read of an uploaded ONNX file (POST /v1/models/onnx).
  */
 export type WorkerJob =
   | { readonly kind: 'plan'; readonly problem: PlanProblem }
@@ -38,7 +40,17 @@ export type WorkerJob =
       readonly kind: 'schedule';
       readonly request: ScheduleRequest;
       readonly format: ScheduleFormat;
-    };
+    }
+  /** POST /v1/models/onnx: hash and read an uploaded file (its bytes transferred, not copied). */
+  | { readonly kind: 'onnx-read'; readonly bytes: Uint8Array };
+
+/** The buffers a job hands to its worker without a copy: an upload's bytes, when it owns them whole. */
+export function jobTransferables(work: WorkerJob): ArrayBuffer[] {
+  if (work.kind !== 'onnx-read') return [];
+  const b = work.bytes;
+  const whole = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+  return whole && b.buffer instanceof ArrayBuffer ? [b.buffer] : [];
+}
 
 export type WorkerResult =
   | {
@@ -48,7 +60,8 @@ export type WorkerResult =
       readonly candidates: number;
     }
   | { readonly kind: 'cluster-selection'; readonly response: ClusterSelectionResponse }
-  | { readonly kind: 'rendered'; readonly rendered: RenderedBytes };
+  | { readonly kind: 'rendered'; readonly rendered: RenderedBytes }
+  | { readonly kind: 'onnx-read'; readonly stored: StoredOnnxModel };
 
 export interface WorkerRequest {
   readonly id: number;

@@ -60,6 +60,26 @@ describe('POST /v1/plans: operator graphs', () => {
     expect(body.search.solver).toBe('javascript-lp-solver');
   });
 
+  it('plans tiny-transformer.onnx as base64: seq dims bind from training.sequenceLength', async () => {
+    const onnx = example('onnx/tiny-transformer.onnx').toString('base64');
+    const plan = async (model: object, sequenceLength: number) => {
+      const res = await server.post('/v1/plans', {
+        model: { onnx, batchSize: 4, ...model },
+        cluster: CLUSTER,
+        training: { globalBatchSize: 64, sequenceLength },
+      });
+      expect(res.status).toBe(200);
+      return GraphPlanResponse.parse(await res.json());
+    };
+    const long = await plan({}, 256);
+    const short = await plan({}, 64);
+    expect(long.best.estimate.numMicroBatches).toBe(16);
+    expect(long.best.estimate.stepTimeSeconds).toBeGreaterThan(short.best.estimate.stepTimeSeconds);
+    // dimParams win over training.sequenceLength
+    const pinned = await plan({ dimParams: { seq: 64 } }, 256);
+    expect(pinned.best.estimate.stepTimeSeconds).toBe(short.best.estimate.stepTimeSeconds);
+  });
+
   it('a graph with a cycle is 400 naming the node', async () => {
     const res = await server.post('/v1/plans', {
       model: {

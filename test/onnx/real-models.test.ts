@@ -2,12 +2,16 @@
  * Real ONNX exports from public npm packages (test/fixtures/onnx-real/README.md): each imports
  * to a valid operator graph, and its weights round-trip: the importer's breakdown (parameters +
  * buffers + unused) adds up to the file's stored float weights counted by an independent decoder,
- * and the graph's parameter tensors hold exactly the parameters it reports. Fetched fixtures are
- * skipped, with the reason, when the cache does not have them.
+ * and the graph's parameter tensors hold exactly the parameters it reports; and each plans on 8
+ * GPUs (one DGX A100) through the service as an upload planned by graphId. Fetched fixtures are
+ * skipped, with the reason, when the cache does not have them (`.ci/run` fetches them first).
  */
 import { describe, expect, it } from 'vitest';
 import { importOnnxModel, readOnnxModel, summarizeOnnxModel } from '../../src/graph/onnx/index.js';
 import { planOperatorGraph } from '../../src/search/intra-op/index.js';
+import { GraphPlanResponse, type PlanRequest } from '../../src/contract/index.js';
+import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { createPlanCache, createPlanner } from '../../src/service/index.js';
 import { DEVICE, NVLINK, SLOW_LINK } from '../ilp/fixtures.js';
 import {
   ABSENT_REASON,
@@ -64,6 +68,38 @@ describe('real ONNX models from npm packages', () => {
       else expect(parameters).toBeGreaterThan(0);
       expect(summarizeOnnxModel(readOnnxModel(bytes)).parameters).toBe(total);
     });
+});
+
+describe('every real model plans on 8 GPUs through the service (upload, then model.graphId)', () => {
+  const catalog = loadProfileCatalog();
+  const planner = createPlanner({ catalog, pool: undefined, cache: createPlanCache() });
+
+  for (const f of REAL_FIXTURES)
+    it(`${f.file}`, async (ctx) => {
+      const path = fixturePath(f);
+      if (path === undefined) {
+        ctx.skip(`${f.file} ${ABSENT_REASON}`);
+        return;
+      }
+      const bytes = readFixture(path);
+      const upload = await planner.uploadOnnx(bytes);
+      expect(upload.parameters).toBe(independentWeightCount(bytes));
+      const { sequenceLength, ...binding } = f.options;
+      const { stored } = await planner.plan({
+        model: { graphId: upload.graphId, ...binding } as PlanRequest['model'],
+        cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
+        training: { globalBatchSize: 8, sequenceLength: sequenceLength ?? 1 },
+      });
+      const plan = GraphPlanResponse.parse(JSON.parse(Buffer.from(stored.responseJson).toString()));
+      const { graph } = importOnnxModel(bytes, f.options);
+      expect(plan.best.worldSize).toBe(8);
+      expect(plan.best.stages.reduce((s, st) => s + (st.mesh[0] ?? 0) * (st.mesh[1] ?? 0), 0)).toBe(
+        8,
+      );
+      expect(plan.best.ops.map((o) => o.id).sort()).toEqual(graph.nodes.map((n) => n.id).sort());
+      expect(plan.best.estimate.stepTimeSeconds).toBeGreaterThan(0);
+      expect(plan.search.status).toBe('optimal');
+    }, 120_000);
 });
 
 describe('an imported real model plans', () => {

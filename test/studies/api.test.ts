@@ -113,12 +113,20 @@ describe('/v1/studies', () => {
       status: string;
       progress: unknown;
       results: { plan: { strategy: unknown } }[];
-      analysis: { frontier: unknown[] };
+      analysis: {
+        frontier: unknown[];
+        feasibleCount: number;
+        models: { model: string; frontier: unknown[]; feasibleCount: number }[];
+      };
     };
     expect(study.status).toBe('done');
     expect(study.progress).toEqual({ done: 4, total: 4 });
     expect(study.results[0]?.plan.strategy).toHaveProperty('tensorParallel');
     expect(study.analysis.frontier.length).toBeGreaterThan(0);
+    // One model here, so its own analysis is the study's.
+    expect(study.analysis.models).toHaveLength(1);
+    expect(study.analysis.models[0]?.frontier).toEqual(study.analysis.frontier);
+    expect(study.analysis.models[0]?.feasibleCount).toBe(study.analysis.feasibleCount);
 
     const csv = await (await fetch(`${base}/v1/studies/${created.id}/results?format=csv`)).text();
     expect(csv.split('\r\n')[0]).toContain('timeToTrainDays,gpuHours');

@@ -176,6 +176,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/onnx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an ONNX file to plan it later by its graphId
+         * @description The raw bytes of a single-file .onnx model (weights included, at most 256 MiB; a model whose tensors keep their data in external files is refused with 400 and reason external-data). The file is read off the request thread (its weights for their shapes only) and its decoded structure, which holds no tensor data, is kept in a bounded in-memory cache (least recently used first out) under graphId = the SHA-256 hex of the bytes. Plan it with POST /v1/plans and model { graphId, batchSize?, dimParams?, inputValues? }; an evicted or unknown graphId answers 404 there. Uploading the same bytes again answers the same graphId. Ops with no shape/cost rule answer 400 listing them in details.unsupportedOps.
+         */
+        post: operations["uploadOnnxModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{id}": {
         parameters: {
             query?: never;
@@ -421,8 +441,8 @@ export interface components {
     schemas: {
         /** @description A zoo id (GET /v1/models), a Hugging Face config.json, or an explicit shape. */
         ModelInput: string | components["schemas"]["HuggingFaceModelInput"] | components["schemas"]["TransformerModelInput"];
-        /** @description A transformer (ModelInput), or an operator graph: model.graph (operator-graph JSON, see examples/graphs) or model.onnx (a graph-only .onnx file, base64). Operator graphs are planned with Alpa-style intra-op ILP + stage DP; training.sequenceLength is then ignored and training.globalBatchSize must be a multiple of the graph's batch (leading dim of its first input), the quotient being the micro-batch count. */
-        PlanModelInput: components["schemas"]["ModelInput"] | components["schemas"]["GraphModelInput"] | components["schemas"]["OnnxModelInput"];
+        /** @description A transformer (ModelInput), or an operator graph: model.graph (operator-graph JSON, see examples/graphs), model.onnx (a single-file .onnx model, base64) or model.graphId (an .onnx file uploaded with POST /v1/models/onnx). Operator graphs are planned with Alpa-style intra-op ILP + stage DP; training.globalBatchSize must be a multiple of the graph's batch (leading dim of its first input), the quotient being the micro-batch count. For ONNX models training.sequenceLength is the value of dims named like a sequence (seq, sequence_length, …); it is ignored for model.graph. */
+        PlanModelInput: components["schemas"]["ModelInput"] | components["schemas"]["GraphModelInput"] | components["schemas"]["OnnxModelInput"] | components["schemas"]["UploadedOnnxModelInput"];
         GraphModelInput: {
             /** @description Operator-graph JSON: { tensors: { name: { shape, dtype?, parameter? } }, nodes: [ { id, op, inputs, outputs, attributes? } ] } (at most 5000 nodes). */
             graph: {
@@ -430,10 +450,28 @@ export interface components {
             };
         };
         OnnxModelInput: {
-            /** @description A graph-only .onnx file */
+            /** @description A single-file .onnx model, base64 (about 6 MB; upload larger files with POST /v1/models/onnx). */
             onnx: string;
-            /** @description Value for symbolic batch dims. */
-            batchSize?: number;
+            batchSize?: components["schemas"]["OnnxBatchSize"];
+            dimParams?: components["schemas"]["OnnxDimParams"];
+            inputValues?: components["schemas"]["OnnxInputValues"];
+        };
+        UploadedOnnxModelInput: {
+            /** @description The graphId POST /v1/models/onnx answered (SHA-256 hex of the file). */
+            graphId: string;
+            batchSize?: components["schemas"]["OnnxBatchSize"];
+            dimParams?: components["schemas"]["OnnxDimParams"];
+            inputValues?: components["schemas"]["OnnxInputValues"];
+        };
+        /** @description Value of batch dims (axis 0 of a graph input when symbolic or unknown, dims named like a batch); 1 when absent. */
+        OnnxBatchSize: number;
+        /** @description Values of symbolic dims by dim_param name (e.g. { "p2o.DynamicDimension.1": 640 }), or '<input>[<axis>]' for a dim with neither value nor name (e.g. { "input[1]": 512 }). Win over batchSize and training.sequenceLength. */
+        OnnxDimParams: {
+            [key: string]: number;
+        };
+        /** @description Values of small graph inputs that steer control flow (e.g. { "sr": 16000 } for a sample rate an If branches on): they fold like constants. A number, or the input's elements. */
+        OnnxInputValues: {
+            [key: string]: number | number[];
         };
         /** @enum {string} */
         ExportFormat: "megatron" | "deepspeed" | "torchtitan" | "torchrun" | "rankmap";
@@ -1005,6 +1043,27 @@ export interface components {
             nodes: number;
             accelerator: string;
         };
+        OnnxModelUpload: {
+            /** @description SHA-256 hex of the uploaded bytes; plan with model.graphId. */
+            graphId: string;
+            fileBytes: number;
+            /** @description Nodes in the file, subgraphs and functions included. */
+            ops: number;
+            /** @description Elements of every stored float weight (initializers and Constant values of rank ≥ 1). */
+            parameters: number;
+            /** @description Graph inputs as the file declares them; bind symbolic dims with batchSize, training.sequenceLength or dimParams. */
+            inputs: {
+                name: string;
+                /** @description A number per fixed dim, the dim_param name of a symbolic one, '?' for an unknown one. */
+                shape: (number | string)[];
+                /** @description ONNX TensorProto.DataType of the elements. */
+                elemType: number;
+            }[];
+            producer: string;
+            /** @description Default-domain opset the model imports. */
+            opset: number;
+            irVersion: number;
+        };
         GraphPlanResponse: {
             id: string;
             best: components["schemas"]["GraphPlan"];
@@ -1377,12 +1436,61 @@ export interface components {
                 message: string;
             };
         };
+        StudyFrontierPoint: {
+            /** @description The scenario (row of results). */
+            index: number;
+            label: string;
+            model: string;
+            acceleratorId: string;
+            timeToTrainDays: number;
+            costUsd: number;
+        };
+        StudyScenarioRef: {
+            index: number;
+            label: string;
+            costUsd: number | null;
+            timeToTrainDays: number | null;
+        };
+        StudyScalingSeries: {
+            /** @description Accelerator id, plus the model when the study has several. */
+            name: string;
+            acceleratorId: string;
+            model: string;
+            /** @description One point per GPU count (the best throughput among batch/sequence variants), ascending. */
+            points: {
+                gpus: number;
+                tokensPerSecond: number;
+                mfu: number;
+                index: number;
+                label: string;
+            }[];
+        };
+        StudyModelAnalysis: {
+            model: string;
+            /** @description This model's time-to-train vs cost Pareto frontier, fastest first. */
+            frontier: components["schemas"]["StudyFrontierPoint"][];
+            /** @description This model's cheapest feasible scenario that meets the deadline; null when none does. */
+            cheapestMeetingDeadline: components["schemas"]["StudyScenarioRef"] | null;
+            feasibleCount: number;
+            infeasibleCount: number;
+        };
+        StudyAnalysis: {
+            /** @description Every model's own frontier, model after model (points are never compared across models). */
+            frontier: components["schemas"]["StudyFrontierPoint"][];
+            /** @description Throughput and MFU by GPU count, one series per accelerator (and model). */
+            scaling: components["schemas"]["StudyScalingSeries"][];
+            /** @description The cheapest scenario meeting the deadline over the whole study (with several models this also picks the model); `models[i].cheapestMeetingDeadline` answers per model. */
+            cheapestMeetingDeadline: components["schemas"]["StudyScenarioRef"] | null;
+            feasibleCount: number;
+            infeasibleCount: number;
+            /** @description Per model, in study order. */
+            models: components["schemas"]["StudyModelAnalysis"][];
+        };
         Study: components["schemas"]["StudySummary"] & {
             /** Format: date-time */
             createdAt: string;
             error: string | null;
-            /** @description frontier, scaling, cheapestMeetingDeadline, feasibleCount, infeasibleCount */
-            analysis: Record<string, never>;
+            analysis: components["schemas"]["StudyAnalysis"];
             results: components["schemas"]["StudyResult"][];
         };
     };
@@ -1405,7 +1513,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Request body over 1 MB (8 MB for POST /v1/plans, which may carry an ONNX file). */
+        /** @description Request body over 1 MB (8 MB for POST /v1/plans, which may carry an ONNX file; 256 MiB for POST /v1/models/onnx). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1414,7 +1522,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Request body is not application/json. */
+        /** @description Request body is not application/json (application/octet-stream for POST /v1/models/onnx). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1785,6 +1893,34 @@ export interface operations {
                     "application/json": components["schemas"]["ModelList"];
                 };
             };
+        };
+    };
+    uploadOnnxModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The graphId and what the file holds before any dim is bound. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnnxModelUpload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getModel: {

@@ -74,8 +74,12 @@ function walk(graph: OnnxGraph, visit: (node: OnnxNode, path: string) => void, p
   });
 }
 
-/** Fail once, naming every op type that has no mapping and the first node of each. */
-function checkSupported(model: OnnxModel): void {
+/**
+ * Fail once, naming every op type that has no mapping and the first node of each (an upload is
+ * checked with this before any dim is bound).
+ * @throws OnnxImportError (`unsupported-op`) listing them in `unsupportedOps`
+ */
+export function checkSupportedOps(model: OnnxModel): void {
   const functions = functionTable(model.functions);
   const firstNode = new Map<string, string>();
   const visit = (node: OnnxNode, path: string): void => {
@@ -132,7 +136,7 @@ function toGraph(json: OperatorGraphJson): OperatorGraph {
 }
 
 function runModel(model: OnnxModel, options: OnnxImportOptions): ImportContext {
-  checkSupported(model);
+  checkSupportedOps(model);
   const ctx = new ImportContext(new DimBinder(options, graphInputs(model)));
   ctx.declareInfo([...model.graph.valueInfo, ...model.graph.outputs]);
   defineInputs(model, ctx, options);

@@ -5,6 +5,7 @@
  */
 export {
   buildOnnxGraph,
+  checkSupportedOps,
   importOnnx,
   importOnnxGraph,
   importOnnxModel,

@@ -1,17 +1,19 @@
 /**
- * HiGHS adapter (default solver): IlpModel → CPLEX LP text → `highs` (HiGHS compiled to WASM,
- * MIT). Options: `time_limit` (seconds), `mip_rel_gap`, `output_flag: false`.
- * @see highs npm README ("highs.solve(lpText, options)") and types.d.ts (HighsModelStatus);
+ * HiGHS adapter (default solver): IlpModel → HiGHS's structured model (CSR rows, column bounds,
+ * integrality) on a persistent instance of `highs` (HiGHS compiled to WASM, MIT), optionally
+ * warm-started with a feasible assignment. Options: `time_limit` (seconds), `mip_rel_gap`,
+ * `output_flag: false`. `toLpText` writes the same model as CPLEX LP text, for reading and
+ * debugging.
+ * @see highs npm types.d.ts (createModel, ModelData, setSolution, ModelStatusCode);
  *      CPLEX LP format as read by HiGHS: https://ergo-code.github.io/HiGHS/dev/interfaces/file-formats/
  */
 import highsImport from 'highs';
 import type { IlpModel, LinearTerm } from './model.js';
-import type { SolveOptions, SolveResult, Solver } from './solver.js';
+import type { SolveOptions, SolveResult, SolveStatus, Solver } from './solver.js';
 
 type HighsLoader = typeof highsImport.default;
 type Highs = Awaited<ReturnType<HighsLoader>>;
-type HighsSolution = ReturnType<Highs['solve']>;
-type HighsStatus = HighsSolution['Status'];
+type ModelData = Parameters<Highs['createModel']>[0] & { readonly numCols: number };
 
 /**
  * The WASM module, loaded once per process on first use and reused by every solve. This is the
@@ -63,59 +65,102 @@ function chunk(names: readonly string[]): string[] {
   return lines;
 }
 
-function columnValues(model: IlpModel, solution: HighsSolution): number[] | undefined {
+/**
+ * The model as HiGHS's structured input (no LP text to write and parse): one column per variable
+ * with its objective coefficient and bounds, one CSR row per constraint with its sense as bounds
+ * (`=`: [rhs, rhs], `<=`: [−∞, rhs], `>=`: [rhs, ∞]); a variable repeated in a row is summed.
+ */
+export function toHighsModelData(model: IlpModel, infinity: number): ModelData {
+  const colCost = new Float64Array(model.variables.length);
+  for (const t of model.objective) colCost[t.variable] = (colCost[t.variable] ?? 0) + t.coefficient;
+  const starts = [0];
+  const indices: number[] = [];
   const values: number[] = [];
-  for (const v of model.variables) {
-    const column = solution.Columns[v.name] as { Primal?: number } | undefined;
-    if (column?.Primal === undefined) return undefined;
-    values.push(column.Primal);
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  for (const c of model.constraints) {
+    const row = new Map<number, number>();
+    for (const t of c.terms) row.set(t.variable, (row.get(t.variable) ?? 0) + t.coefficient);
+    for (const [variable, coefficient] of row) {
+      indices.push(variable);
+      values.push(coefficient);
+    }
+    starts.push(indices.length);
+    rowLower.push(c.sense === '<=' ? -infinity : c.rhs);
+    rowUpper.push(c.sense === '>=' ? infinity : c.rhs);
   }
-  return values;
-}
-
-/** Map a HiGHS status (and any incumbent) to the neutral result. */
-function mapSolution(model: IlpModel, solution: HighsSolution): SolveResult {
-  const status: HighsStatus = solution.Status;
-  const withValues = (status: 'optimal' | 'feasible'): SolveResult => {
-    const values = columnValues(model, solution);
-    if (values === undefined || !Number.isFinite(solution.ObjectiveValue))
-      return { status: 'timeout' };
-    return { status, objective: solution.ObjectiveValue, values };
+  return {
+    numCols: model.variables.length,
+    numRows: model.constraints.length,
+    colCost,
+    colLower: model.variables.map((v) => v.lower),
+    colUpper: model.variables.map((v) => v.upper),
+    rowLower,
+    rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: model.constraints.length,
+      numCols: model.variables.length,
+      starts,
+      indices,
+      values,
+    },
+    integrality: model.variables.map((v) => (v.integer ? 1 : 0)),
   };
-  switch (status) {
-    case 'Optimal':
-      return withValues('optimal');
-    case 'Time limit reached':
-    case 'Iteration limit reached':
-    case 'Bound on objective reached':
-    case 'Target for objective reached':
-      return withValues('feasible');
-    case 'Infeasible':
-    case 'Primal infeasible or unbounded':
-    case 'Unbounded':
-      return { status: 'infeasible' };
-    case 'Not Set':
-    case 'Load error':
-    case 'Model error':
-    case 'Presolve error':
-    case 'Solve error':
-    case 'Postsolve error':
-    case 'Empty':
-    case 'Unknown':
-      throw new Error(`HiGHS failed: ${solution.Status}`);
+}
+
+/** HiGHS model status codes (types.d.ts ModelStatusCode) → the neutral status. */
+function statusOf(code: number): SolveStatus | 'error' {
+  switch (code) {
+    case 7: // Optimal
+      return 'optimal';
+    case 11: // Objective bound reached
+    case 12: // Objective target reached
+    case 13: // Time limit reached
+    case 14: // Iteration limit reached
+    case 16: // Solution-count limit reached
+    case 17: // Interrupted
+      return 'feasible';
+    case 8: // Infeasible
+    case 9: // Unbounded or infeasible
+    case 10: // Unbounded
+      return 'infeasible';
+    default: // 0–6 not set / load, model, presolve, solve, postsolve error / empty; 15 unknown
+      return 'error';
   }
 }
 
-/** The HiGHS solver adapter. */
+/** Solve on a persistent HiGHS instance (disposed before returning). */
+function run(module: Highs, model: IlpModel, options: SolveOptions): SolveResult {
+  const instance = module.createModel(toHighsModelData(model, module.infinity));
+  try {
+    instance.options.set({
+      output_flag: false,
+      time_limit: options.timeLimitSeconds,
+      mip_rel_gap: options.mipGap,
+    });
+    if (options.start !== undefined) instance.setSolution({ colValue: options.start });
+    const code = instance.run().modelStatus;
+    const status = statusOf(code);
+    if (status === 'error') throw new Error(`HiGHS failed: model status ${code}`);
+    if (status === 'infeasible') return { status };
+    const hasSolution =
+      instance.info.get('primal_solution_status') === module.constants.solutionStatus.feasible;
+    const objective = instance.getObjectiveValue();
+    if (!hasSolution || !Number.isFinite(objective)) return { status: 'timeout' };
+    return { status, objective, values: [...instance.getSolution().colValue] };
+  } finally {
+    instance.dispose();
+  }
+}
+
+/**
+ * The HiGHS solver adapter. A `start` is handed to HiGHS as its first incumbent (setSolution):
+ * HiGHS checks it and, when feasible, prunes against it from the first node (a warm start).
+ */
 export const highsSolver: Solver = {
   name: 'highs',
   async solve(model: IlpModel, options: SolveOptions): Promise<SolveResult> {
-    const module = await highs();
-    const solution = module.solve(toLpText(model), {
-      time_limit: options.timeLimitSeconds,
-      mip_rel_gap: options.mipGap,
-      output_flag: false,
-    });
-    return mapSolution(model, solution);
+    return run(await highs(), model, options);
   },
 };

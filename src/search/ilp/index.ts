@@ -3,7 +3,7 @@ import { highsSolver } from './highs-adapter.js';
 import { lpSolverSolver } from './lp-solver-adapter.js';
 import type { Solver, SolverName } from './solver.js';
 
-export { buildShardingIlp } from './model.js';
+export { assignmentValues, buildShardingIlp } from './model.js';
 export type {
   IlpModel,
   IlpVariable,

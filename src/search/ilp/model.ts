@@ -74,11 +74,13 @@ export interface BuildOptions {
   readonly edgeLinearisation?: EdgeLinearisation;
 }
 
-/** The built model plus where each node's one-hot block starts. */
+/** The built model plus where each node's one-hot block and each edge's product block start. */
 export interface ShardingIlp {
   readonly model: IlpModel;
   /** nodeOffsets[v]: index of s_v(0) in model.variables. */
   readonly nodeOffsets: readonly number[];
+  /** edgeOffsets[k]: index of e_k(0, 0), or -1 for an edge left out (all-zero matrix). */
+  readonly edgeOffsets: readonly number[];
   readonly objectiveUnitSeconds: number;
 }
 
@@ -91,6 +93,7 @@ export function buildShardingIlp(tables: ShardingTables, options: BuildOptions =
   const constraints: LinearConstraint[] = [];
   const objective: LinearTerm[] = [];
   const nodeOffsets: number[] = [];
+  const edgeOffsets: number[] = [];
   tables.nodeCostSeconds.forEach((costs, v) => {
     nodeOffsets.push(variables.length);
     const terms = costs.map((cost, i) => {
@@ -104,7 +107,11 @@ export function buildShardingIlp(tables: ShardingTables, options: BuildOptions =
     constraints.push({ label: `b_${v}`, terms, sense: '=', rhs: 1 });
   });
   tables.edges.forEach((edge, k) => {
-    if (edge.reshardCostSeconds.every((row) => row.every((x) => x === 0))) return;
+    if (edge.reshardCostSeconds.every((row) => row.every((x) => x === 0))) {
+      edgeOffsets.push(-1);
+      return;
+    }
+    edgeOffsets.push(variables.length);
     addEdge(edge, k, nodeOffsets, unit, options.edgeLinearisation ?? 'marginal', {
       variables,
       constraints,
@@ -126,7 +133,32 @@ export function buildShardingIlp(tables: ShardingTables, options: BuildOptions =
       rhs: 1,
     });
   }
-  return { model: { variables, constraints, objective }, nodeOffsets, objectiveUnitSeconds: unit };
+  return {
+    model: { variables, constraints, objective },
+    nodeOffsets,
+    edgeOffsets,
+    objectiveUnitSeconds: unit,
+  };
+}
+
+/**
+ * The variable values of a full assignment (choices[v] = strategy index of node v): s_v one-hot,
+ * e_uv = s_u ⊗ s_v. Satisfies (a)–(c) by construction; (d) only if the assignment fits.
+ */
+export function assignmentValues(
+  tables: ShardingTables,
+  ilp: ShardingIlp,
+  choices: readonly number[],
+): number[] {
+  const values = new Array<number>(ilp.model.variables.length).fill(0);
+  choices.forEach((i, v) => (values[(ilp.nodeOffsets[v] as number) + i] = 1));
+  tables.edges.forEach((edge, k) => {
+    const offset = ilp.edgeOffsets[k] as number;
+    if (offset < 0) return;
+    const cols = edge.reshardCostSeconds[0]?.length ?? 0;
+    values[offset + (choices[edge.from] as number) * cols + (choices[edge.to] as number)] = 1;
+  });
+  return values;
 }
 
 interface Sink {

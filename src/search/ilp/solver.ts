@@ -16,6 +16,12 @@ export interface SolveOptions {
   readonly timeLimitSeconds: number;
   /** Relative MIP gap at which to stop (0 = prove optimality; tests use 0). */
   readonly mipGap: number;
+  /**
+   * A starting assignment (one value per model variable), e.g. a feasible combination of
+   * already-solved sub-problems: a warm start the solver may use as its first incumbent. It is a
+   * hint only: the answer must not depend on it beyond ties (adapters may ignore it).
+   */
+  readonly start?: readonly number[];
 }
 
 export interface SolveResult {

@@ -5,6 +5,7 @@
  * `infeasible` with a `violation`, never trusted.
  */
 import {
+  assignmentValues,
   buildShardingIlp,
   type BuildOptions,
   type ShardingIlp,
@@ -103,14 +104,24 @@ export function recheckResult(
   return { status: result.status, choices, objectiveSeconds, memoryBytes };
 }
 
-/** Build the ILP from tables, solve it with `solver`, and re-check the answer. */
+/**
+ * Build the ILP from tables, solve it with `solver`, and re-check the answer.
+ * @param startChoices a full assignment to warm-start from (strategy index per node), e.g. the
+ *   union of solved sub-ranges; a hint, ignored by adapters that take none
+ */
 export async function solveSharding(
   tables: ShardingTables,
   solver: Solver,
   options: SolveOptions,
   buildOptions: BuildOptions = {},
+  startChoices?: readonly number[],
 ): Promise<ShardingSolution> {
   const ilp = buildShardingIlp(tables, buildOptions);
-  const result = await solver.solve(ilp.model, options);
+  const start =
+    startChoices === undefined ? undefined : assignmentValues(tables, ilp, startChoices);
+  const result = await solver.solve(
+    ilp.model,
+    start === undefined ? options : { ...options, start },
+  );
   return recheckResult(tables, ilp, result);
 }

@@ -2,19 +2,25 @@
 export {
   planOperatorGraph,
   candidateSubmeshes,
-  groupLayers,
   GraphPlanningError,
   MAX_LAYERS,
 } from './plan-graph.js';
+export { groupLayers, layerBounds } from './layers.js';
+export type { RangeCounts } from './stage-costs.js';
 export type {
   PlanGraphOptions,
   OperatorGraphPlan,
   PlannedOp,
   PlannedTensor,
 } from './plan-graph.js';
-export { solveIntraOp } from './solve-intra-op.js';
-export type { IntraOpOptions, IntraOpPlan, IntraOpChoice } from './solve-intra-op.js';
-export { buildIntraOpProblem } from './problem.js';
+export { solveIntraOp, solveIntraOpProblem } from './solve-intra-op.js';
+export type {
+  IntraOpOptions,
+  IntraOpPlan,
+  IntraOpChoice,
+  IntraOpSolution,
+} from './solve-intra-op.js';
+export { buildIntraOpProblem, MeshTables } from './problem.js';
 export type { IntraOpProblem } from './problem.js';
 export { enumerateStrategies } from './strategies.js';
 export { temporalStrategies } from './temporal.js';

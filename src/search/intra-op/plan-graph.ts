@@ -1,18 +1,24 @@
 /**
  * planOperatorGraph: the planner entry for operator graphs (issue #4). Alpa's two levels
  * (OSDI'22 §5): the graph's ops, in topological order, are grouped into at most
- * {@link MAX_LAYERS} FLOP-balanced layers; the stage DP (stage-dp.ts) slices the layers into
- * pipeline stages on sub-meshes, each stage costed by the intra-op ILP on its sub-mesh.
+ * {@link MAX_LAYERS} FLOP-balanced layers aligned to repeated blocks (layers.ts); the stage DP
+ * (stage-dp.ts) slices the layers into pipeline stages on sub-meshes, each stage costed by the
+ * intra-op ILP on its sub-mesh. Every layer range is costed on every sub-mesh; identical ranges
+ * are solved once, ranges whose split parts compose optimally need no ILP, and the others are
+ * warm-started from the parts (stage-costs.ts) — the same optimum as one ILP per range.
  * Shapes in the graph are per micro-batch. Cross-stage activation transfers are not costed.
  */
 import { ReasonedDomainError } from '../../base/index.js';
-import { forwardFlops } from '../../costmodel/index.js';
-import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
+import type { OperatorGraph } from '../../graph/operator-graph/index.js';
 import type { DeviceProfile, LinkProfile } from '../../hardware-profiles/index.js';
 import { SOLVERS, type SolverName, type SolveStatus } from '../ilp/index.js';
 import { solveStageDp, type SubmeshShape } from '../stage-dp.js';
+import { layerBounds } from './layers.js';
 import { formatLayout, type MeshShape } from './layout.js';
-import { solveIntraOp, type IntraOpPlan } from './solve-intra-op.js';
+import { MeshTables } from './problem.js';
+import { RangeKeys } from './range-keys.js';
+import { choicesOf, type IntraOpChoice } from './solve-intra-op.js';
+import { StageCostTable, type RangeCounts, type RangeSearch } from './stage-costs.js';
 
 /** Most layers the stage DP sees (its stage-cost calls grow as layers² × sub-meshes). */
 export const MAX_LAYERS = 8;
@@ -32,6 +38,12 @@ export interface PlanGraphOptions {
   readonly memoryBudgetBytes: number;
   /** Clock in milliseconds for `solver.seconds` (default performance.now). */
   readonly now?: () => number;
+  /**
+   * Answer layer ranges by identical ranges and by composition before solving an ILP
+   * (stage-costs.ts; default true). false solves one ILP per range and sub-mesh, as Alpa does:
+   * the same optimum, slower (tests and the bench compare the two).
+   */
+  readonly reuse?: boolean;
 }
 
 export interface PlannedTensor {
@@ -62,6 +74,10 @@ export interface OperatorGraphPlan {
     readonly status: SolveStatus;
     readonly seconds: number;
   };
+  /** Layers the stage DP sliced. */
+  readonly layers: number;
+  /** How the layer ranges' intra-op problems (per sub-mesh) were answered. */
+  readonly stageProblems: RangeCounts;
 }
 
 /** No plan exists (nothing fits in memory, or the sub-meshes cannot cover the devices). */
@@ -84,28 +100,51 @@ function linksFor(mesh: MeshShape, o: PlanGraphOptions): readonly [LinkProfile, 
   return [outer, inner];
 }
 
-/** Contiguous FLOP-balanced groups of the topological node order. */
-export function groupLayers(graph: OperatorGraph, maxLayers: number): OperatorNode[][] {
-  const count = Math.min(maxLayers, graph.nodes.length);
-  const flops = graph.nodes.map((n) => forwardFlops(graph, n) + 1);
-  const total = flops.reduce((s, f) => s + f, 0);
-  const layers: OperatorNode[][] = [[]];
-  let acc = 0;
-  graph.nodes.forEach((node, i) => {
-    const remainingNodes = graph.nodes.length - i;
-    const open = layers[layers.length - 1] as OperatorNode[];
-    const mustSplit = remainingNodes <= count - layers.length;
-    if (
-      open.length > 0 &&
-      layers.length < count &&
-      (acc >= (total * layers.length) / count || mustSplit)
-    )
-      layers.push([]);
-    (layers[layers.length - 1] as OperatorNode[]).push(node);
-    acc += flops[i] as number;
-  });
-  return layers;
+/** One sub-mesh's stage-cost table (every layer range solved, see stage-costs.ts). */
+async function meshTable(
+  graph: OperatorGraph,
+  keys: RangeKeys,
+  bounds: readonly number[],
+  mesh: SubmeshShape,
+  o: PlanGraphOptions,
+  search: RangeSearch,
+): Promise<StageCostTable> {
+  const ctx = { mesh, links: linksFor(mesh, o), device: o.device, training: true };
+  const table = new StageCostTable(
+    new MeshTables(graph, ctx, o.memoryBudgetBytes),
+    keys,
+    bounds,
+    search,
+  );
+  await table.solve();
+  return table;
 }
+
+/** Every layer range costed on every sub-mesh (one table per sub-mesh, in `submeshes` order). */
+async function stageCostTables(
+  graph: OperatorGraph,
+  bounds: readonly number[],
+  submeshes: readonly SubmeshShape[],
+  o: PlanGraphOptions,
+): Promise<StageCostTable[]> {
+  const layers = bounds.length - 1;
+  const calls = (layers * (layers + 1) * submeshes.length) / 2;
+  const search: RangeSearch = {
+    solver: SOLVERS[o.solver ?? 'highs'],
+    timeLimitSeconds: Math.max(MIN_ILP_SECONDS, o.timeLimitSeconds / calls),
+    reuse: o.reuse ?? true,
+  };
+  const keys = new RangeKeys(graph);
+  const tables: StageCostTable[] = [];
+  for (const mesh of submeshes) tables.push(await meshTable(graph, keys, bounds, mesh, o, search));
+  return tables;
+}
+
+const sumCounts = (counts: readonly RangeCounts[]): RangeCounts => ({
+  ilpSolves: counts.reduce((a, c) => a + c.ilpSolves, 0),
+  reused: counts.reduce((a, c) => a + c.reused, 0),
+  composed: counts.reduce((a, c) => a + c.composed, 0),
+});
 
 /** Plan an operator graph on `numDevices` GPUs (see file comment). */
 export async function planOperatorGraph(
@@ -114,64 +153,49 @@ export async function planOperatorGraph(
 ): Promise<OperatorGraphPlan> {
   const now = o.now ?? (() => performance.now());
   const started = now();
-  const solver = SOLVERS[o.solver ?? 'highs'];
-  const layers = groupLayers(graph, MAX_LAYERS);
+  const bounds = layerBounds(graph, MAX_LAYERS);
   const submeshes = candidateSubmeshes(o.numDevices, o.gpusPerNode);
-  const calls = (layers.length * (layers.length + 1) * submeshes.length) / 2;
-  const perCall = Math.max(MIN_ILP_SECONDS, o.timeLimitSeconds / calls);
-  const plans = new Map<string, IntraOpPlan>();
-  const stagePlan = async (
-    start: number,
-    end: number,
-    mesh: SubmeshShape,
-  ): Promise<IntraOpPlan> => {
-    const key = `${start}:${end}:${mesh[0]}x${mesh[1]}`;
-    const ctx = { mesh, links: linksFor(mesh, o), device: o.device, training: true };
-    const options = {
-      solver,
-      timeLimitSeconds: perCall,
-      mipGap: 0,
-      memoryBudgetBytes: o.memoryBudgetBytes,
-    };
-    const plan =
-      plans.get(key) ?? (await solveIntraOp(graph, ctx, options, layers.slice(start, end).flat()));
-    plans.set(key, plan);
-    return plan;
-  };
-  for (let k = 0; k < layers.length; k++)
-    for (let j = k + 1; j <= layers.length; j++)
-      for (const s of submeshes) await stagePlan(k, j, s);
-  const cost = (k: number, j: number, s: SubmeshShape): number =>
-    plans.get(`${k}:${j}:${s[0]}x${s[1]}`)?.objectiveSeconds ?? Infinity;
+  const tables = await stageCostTables(graph, bounds, submeshes, o);
+  const tableOf = (s: SubmeshShape): StageCostTable =>
+    tables[submeshes.indexOf(s)] as StageCostTable;
   const dp = solveStageDp({
-    numOps: layers.length,
+    numOps: bounds.length - 1,
     numDevices: o.numDevices,
     submeshes,
     microBatches: o.microBatches,
-    stageCost: cost,
+    stageCost: (k, j, s) => tableOf(s).get(k, j)?.objectiveSeconds ?? Infinity,
   });
   if (dp === undefined)
     throw new GraphPlanningError(
       'no-feasible-plan',
       `no stage slicing of ${graph.nodes.length} ops fits ${o.numDevices} devices within ${o.memoryBudgetBytes} bytes per device`,
     );
-  const chosen = await Promise.all(dp.stages.map((s) => stagePlan(s.start, s.end, s.mesh)));
+  const chosen = dp.stages.map((s) => {
+    const solution = tableOf(s.mesh).get(s.start, s.end);
+    const problem = tableOf(s.mesh).problem(s.start, s.end);
+    return { status: solution?.status, choices: choicesOf(problem, solution?.choices ?? []) };
+  });
   const status: SolveStatus = chosen.every((p) => p.status === 'optimal') ? 'optimal' : 'feasible';
-  const ops = chosen.flatMap((p, stage) => plannedOps(p, stage, dp.stages[stage]?.mesh ?? [1, 1]));
   return {
     stages: dp.stages.map((s, i) => ({
       ops: (chosen[i]?.choices ?? []).map((c) => c.node.id),
       mesh: s.mesh,
       latencySeconds: s.latencySeconds,
     })),
-    ops,
+    ops: chosen.flatMap((p, i) => plannedOps(p.choices, i, dp.stages[i]?.mesh ?? [1, 1])),
     stepTimeSeconds: dp.stepTimeSeconds,
-    solver: { name: solver.name, status, seconds: (now() - started) / 1000 },
+    solver: { name: SOLVERS[o.solver ?? 'highs'].name, status, seconds: (now() - started) / 1000 },
+    layers: bounds.length - 1,
+    stageProblems: sumCounts(tables.map((t) => t.stats)),
   };
 }
 
-function plannedOps(plan: IntraOpPlan, stage: number, mesh: MeshShape): PlannedOp[] {
-  return (plan.choices ?? []).map(({ node, strategy }) => ({
+function plannedOps(
+  choices: readonly IntraOpChoice[],
+  stage: number,
+  mesh: MeshShape,
+): PlannedOp[] {
+  return choices.map(({ node, strategy }) => ({
     id: node.id,
     stage,
     mesh,

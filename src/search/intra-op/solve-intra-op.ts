@@ -33,14 +33,20 @@ export interface IntraOpPlan {
   readonly problem: IntraOpProblem;
 }
 
-/** Plan `nodes` (default all) of `graph` on the mesh of `ctx`. */
-export async function solveIntraOp(
-  graph: OperatorGraph,
-  ctx: IntraOpContext,
+/** An IntraOpPlan plus the chosen strategy index of each node (what a reused range keeps). */
+export interface IntraOpSolution extends IntraOpPlan {
+  readonly choiceIndices?: readonly number[];
+}
+
+/**
+ * Solve a built stage problem.
+ * @param start a full assignment to warm-start the ILP from (strategy index per node)
+ */
+export async function solveIntraOpProblem(
+  problem: IntraOpProblem,
   options: IntraOpOptions,
-  nodes?: readonly OperatorNode[],
-): Promise<IntraOpPlan> {
-  const problem = buildIntraOpProblem(graph, ctx, options.memoryBudgetBytes, nodes);
+  start?: readonly number[],
+): Promise<IntraOpSolution> {
   const build =
     options.edgeLinearisation === undefined ? {} : { edgeLinearisation: options.edgeLinearisation };
   const solution = await solveSharding(
@@ -48,18 +54,37 @@ export async function solveIntraOp(
     options.solver,
     { timeLimitSeconds: options.timeLimitSeconds, mipGap: options.mipGap },
     build,
+    start,
   );
   const base = { status: solution.status, problem };
   if (solution.choices === undefined)
     return solution.violation === undefined ? base : { ...base, violation: solution.violation };
-  const choices = solution.choices.map((i, v) => ({
-    node: problem.nodes[v] as OperatorNode,
-    strategy: problem.strategies[v]?.[i] as Strategy,
-  }));
   return {
     ...base,
-    choices,
+    choices: choicesOf(problem, solution.choices),
+    choiceIndices: solution.choices,
     objectiveSeconds: solution.objectiveSeconds ?? 0,
     memoryBytes: solution.memoryBytes ?? 0,
   };
+}
+
+/** The nodes and strategies picked by `indices` (strategy index per node). */
+export function choicesOf(problem: IntraOpProblem, indices: readonly number[]): IntraOpChoice[] {
+  return indices.map((i, v) => ({
+    node: problem.nodes[v] as OperatorNode,
+    strategy: problem.strategies[v]?.[i] as Strategy,
+  }));
+}
+
+/** Plan `nodes` (default all) of `graph` on the mesh of `ctx`. */
+export async function solveIntraOp(
+  graph: OperatorGraph,
+  ctx: IntraOpContext,
+  options: IntraOpOptions,
+  nodes?: readonly OperatorNode[],
+): Promise<IntraOpPlan> {
+  return solveIntraOpProblem(
+    buildIntraOpProblem(graph, ctx, options.memoryBudgetBytes, nodes),
+    options,
+  );
 }

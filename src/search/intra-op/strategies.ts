@@ -4,13 +4,7 @@
  * both; Megatron column (n) and row (k) for matmul; 2-D combinations; conv2d batch/out-channel;
  * element-wise ops follow their input — skipping axes of size 1 and labels that do not divide.
  */
-import {
-  backwardFlops,
-  forwardBytes,
-  forwardFlops,
-  isMatmulLike,
-  tensorBytes,
-} from '../../costmodel/index.js';
+import { backwardFlops, forwardBytes, forwardFlops, tensorBytes } from '../../costmodel/index.js';
 import type { OperatorGraph, OperatorNode } from '../../graph/operator-graph/index.js';
 import {
   efficiencyAt,
@@ -120,9 +114,10 @@ function strategyCost(
     (forwardFlops(graph, node) + (ctx.training ? backwardFlops(graph, node) : 0)) / shards;
   const bytes =
     (forwardBytes(graph, node) * (ctx.training ? 1 + BACKWARD_BYTES_FACTOR : 1)) / shards;
-  const computeSeconds = isMatmulLike(node)
-    ? Math.max(matmulSeconds(flops, ctx), memorySeconds(bytes, ctx))
-    : memorySeconds(bytes, ctx);
+  // Roofline: the slower of compute and memory traffic. For ops that are not GEMMs the FLOP term
+  // at the GEMM rate is a lower bound (they run on CUDA cores); it matters only when a node's own
+  // cost carries real FLOPs on a data-movement kind (an imported Einsum or linear Resize).
+  const computeSeconds = Math.max(matmulSeconds(flops, ctx), memorySeconds(bytes, ctx));
   // forward: a sharded contraction label leaves partial sums in the output → all-reduce
   let commSeconds = allReduceOverAxes(
     outBytes,
