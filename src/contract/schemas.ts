@@ -100,9 +100,8 @@ export const Prices = z
     message: `at most ${LIMITS.priceEntries} prices`,
   });
 
-export const TrainingInput = z.strictObject({
-  globalBatchSize: positiveInt(LIMITS.globalBatchSize),
-  sequenceLength: positiveInt(LIMITS.sequenceLength),
+/** The optional training fields, shared by a plan's training and a study's training defaults. */
+export const trainingOptionFields = {
   precision: Precision.exactOptional(),
   flashAttention: z.boolean().exactOptional(),
   dropout: z.boolean().exactOptional(),
@@ -113,6 +112,12 @@ export const TrainingInput = z.strictObject({
   prefetchParameters: z.boolean().exactOptional(),
   memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
   framework: Framework.exactOptional(),
+};
+
+export const TrainingInput = z.strictObject({
+  globalBatchSize: positiveInt(LIMITS.globalBatchSize),
+  sequenceLength: positiveInt(LIMITS.sequenceLength),
+  ...trainingOptionFields,
 });
 
 const Degrees = z.array(positiveInt(LIMITS.degree)).max(LIMITS.constraintValues);

@@ -4,26 +4,20 @@ import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import { estimate, PlanningError } from '../../src/costmodel/index.js';
 import type { Strategy } from '../../src/costmodel/index.js';
 import { catalog, fixedTraining, zooGraph } from '../fixtures/planning.js';
+import { strategyWith } from '../fixtures/strategy.js';
 
 const graph = zooGraph('llama3-8b', 4096);
 const cluster = clusterFromPreset(catalog, 'dgx-h100', 4);
 const training = fixedTraining(256, 4096);
-const base: Strategy = {
+const base: Strategy = strategyWith({
   dp: 8,
   tp: 2,
   pp: 2,
-  cp: 1,
-  virtualStages: 1,
-  sequenceSlices: 1,
   sequenceParallel: true,
-  microBatchSize: 1,
   numMicroBatches: 32,
   recompute: 'selective',
-  recomputeLayers: null,
   zeroStage: 1,
-  schedule: '1f1b',
-  layersPerStage: null,
-};
+});
 const run = (over: Partial<Strategy>) => estimate(graph, cluster, { ...base, ...over }, training);
 
 describe('estimate invariants', () => {

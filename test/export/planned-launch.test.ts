@@ -33,6 +33,7 @@ import type { Plan } from '../../src/plan/index.js';
 import { planTraining } from '../../src/search/index.js';
 import type { SearchConstraints } from '../../src/search/index.js';
 import { catalog, fixedTraining } from '../fixtures/planning.js';
+import { megatronFacts } from './megatron-facts.js';
 
 /** Compute capability major of the devices below (A100 8, V100 7, A10 8, H100 9): all pre-Blackwell. */
 const PRE_BLACKWELL = 9;
@@ -149,21 +150,7 @@ function checkMegatron(plan: Plan, spec: TransformerSpec): void {
   expect(
     megatronLaunchCheck({ argv, env, worldSize: plan.worldSize, deviceArchMajor: PRE_BLACKWELL }),
   ).toEqual([]);
-  const s = plan.strategy;
-  expect(parseMegatronArgs(argv, plan.worldSize)).toMatchObject({
-    tp: s.tp,
-    pp: s.pp,
-    cp: s.cp,
-    dp: s.dp,
-    vpp: s.virtualStages,
-    microBatchSize: s.microBatchSize,
-    globalBatchSize: plan.training.globalBatchSize,
-    layersPerChunk: layersPerChunk(plan),
-    recompute: s.recompute,
-    recomputeLayers: s.recompute === 'full' ? s.recomputeLayers : null,
-    sequenceParallel: s.sequenceParallel && s.tp > 1,
-    distributedOptimizer: s.zeroStage === 1,
-  });
+  expect(parseMegatronArgs(argv, plan.worldSize)).toMatchObject(megatronFacts(plan));
 }
 
 function dottedKeys(obj: Readonly<Record<string, unknown>>, prefix = ''): string[] {

@@ -5,6 +5,7 @@ import type { TransformerSpec } from '../../src/model-spec/index.js';
 import { stagePlacements } from '../../src/plan/layout.js';
 import type { Plan } from '../../src/plan/types.js';
 import { fixedTraining } from '../fixtures/training.js';
+import { strategyWith } from '../fixtures/strategy.js';
 
 const ZERO_MEMORY = { weights: 0, gradients: 0, optimizer: 0, activations: 0, other: 0 };
 
@@ -70,22 +71,14 @@ export const GPT_SPEC: TransformerSpec = {
   linearBias: true,
 };
 
-export const BASE_STRATEGY: Strategy = {
+export const BASE_STRATEGY: Strategy = strategyWith({
   dp: 2,
   tp: 2,
   pp: 2,
-  cp: 1,
-  virtualStages: 1,
-  sequenceSlices: 1,
   sequenceParallel: true,
-  microBatchSize: 1,
   numMicroBatches: 8,
-  recompute: 'none',
-  recomputeLayers: null,
   zeroStage: 1,
-  schedule: '1f1b',
-  layersPerStage: null,
-};
+});
 
 export const BASE_TRAINING: TrainingConfig = fixedTraining(16, 4096);
 
