@@ -5,6 +5,7 @@ import type { TransformerSpec } from '../../src/model-spec/index.js';
 import { stagePlacements } from '../../src/plan/layout.js';
 import type { Plan } from '../../src/plan/types.js';
 import { fixedTraining } from '../fixtures/training.js';
+import { GPT_SPEC, LLAMA_SPEC } from '../fixtures/specs.js';
 import { strategyWith } from '../fixtures/strategy.js';
 
 const ZERO_MEMORY = { weights: 0, gradients: 0, optimizer: 0, activations: 0, other: 0 };
@@ -35,41 +36,7 @@ export const ESTIMATE_STUB: CostBreakdown = {
   stages: [],
 };
 
-/** Llama-2-70B-like: GQA, SwiGLU, RMSNorm, RoPE, untied, no bias. */
-export const LLAMA_SPEC: TransformerSpec = {
-  name: 'llama-70b-like',
-  numLayers: 80,
-  hiddenSize: 8192,
-  numHeads: 64,
-  numKvHeads: 8,
-  headDim: 128,
-  ffnHiddenSize: 28672,
-  vocabSize: 32000,
-  gatedMlp: true,
-  tiedEmbeddings: false,
-  positionEmbedding: 'rotary',
-  maxPositionEmbeddings: 4096,
-  norm: 'rmsnorm',
-  linearBias: false,
-};
-
-/** GPT-3-like: MHA, GELU, LayerNorm, learned positions, tied, biases. */
-export const GPT_SPEC: TransformerSpec = {
-  name: 'gpt-30l',
-  numLayers: 30,
-  hiddenSize: 4096,
-  numHeads: 32,
-  numKvHeads: 32,
-  headDim: 128,
-  ffnHiddenSize: 16384,
-  vocabSize: 50304,
-  gatedMlp: false,
-  tiedEmbeddings: true,
-  positionEmbedding: 'learned',
-  maxPositionEmbeddings: 2048,
-  norm: 'layernorm',
-  linearBias: true,
-};
+export { GPT_SPEC, LLAMA_SPEC };
 
 export const BASE_STRATEGY: Strategy = strategyWith({
   dp: 2,
