@@ -96,15 +96,20 @@ export const Estimate = z.object({
   stages: z.array(StageEstimate),
 });
 
-export const StagePlacement = z.object({
-  chunk: z.int(),
-  pipelineRank: z.int(),
+/** The layers a pipeline stage holds and its ranks: a homogeneous chunk or a heterogeneous stage. */
+const stageSpanFields = {
   firstLayer: z.int(),
   numLayers: z.int(),
   hasEmbedding: z.boolean(),
   hasLmHead: z.boolean(),
   firstRank: z.int(),
   lastRank: z.int(),
+};
+
+export const StagePlacement = z.object({
+  chunk: z.int(),
+  pipelineRank: z.int(),
+  ...stageSpanFields,
 });
 
 export const Plan = z.object({
@@ -144,12 +149,7 @@ export const HeteroStage = z.object({
   accelerator: z.string(),
   tensorParallel: z.int(),
   dataParallel: z.int(),
-  firstLayer: z.int(),
-  numLayers: z.int(),
-  hasEmbedding: z.boolean(),
-  hasLmHead: z.boolean(),
-  firstRank: z.int(),
-  lastRank: z.int(),
+  ...stageSpanFields,
   forwardSeconds: z.number(),
   backwardSeconds: z.number(),
   peakMemoryBytes: z.number(),

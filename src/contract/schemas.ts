@@ -109,9 +109,8 @@ export const MoeTrainingInput = z.strictObject({
   overlapAllToAll: z.boolean().exactOptional(),
 });
 
-export const TrainingInput = z.strictObject({
-  globalBatchSize: positiveInt(LIMITS.globalBatchSize),
-  sequenceLength: positiveInt(LIMITS.sequenceLength),
+/** The optional training fields, shared by a plan's training and a study's training defaults. */
+export const trainingOptionFields = {
   precision: Precision.exactOptional(),
   flashAttention: z.boolean().exactOptional(),
   dropout: z.boolean().exactOptional(),
@@ -122,6 +121,12 @@ export const TrainingInput = z.strictObject({
   prefetchParameters: z.boolean().exactOptional(),
   memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
   framework: Framework.exactOptional(),
+};
+
+export const TrainingInput = z.strictObject({
+  globalBatchSize: positiveInt(LIMITS.globalBatchSize),
+  sequenceLength: positiveInt(LIMITS.sequenceLength),
+  ...trainingOptionFields,
   moe: MoeTrainingInput.exactOptional(),
 });
 

@@ -16,6 +16,7 @@ import type {
   ApiStrategy,
   PlanResponse,
 } from '../contract/index.js';
+import { rankedPlansToApi } from './ranked-plans.js';
 
 export function strategyToApi(s: Strategy): ApiStrategy {
   return {
@@ -141,14 +142,12 @@ export function planResultToApi(
   id: string,
   accuracy: AccuracyBands,
 ): PlanResponse {
+  const ranked = rankedPlansToApi(result, (p) => planToApi(p, accuracy));
   return {
     id,
-    best: planToApi(result.best, accuracy),
-    alternatives: result.alternatives.map((p) => planToApi(p, accuracy)),
+    ...ranked,
     search: {
-      candidates: result.search.candidates,
-      feasible: result.search.feasible,
-      rejected: { ...result.search.rejected },
+      ...ranked.search,
       elapsedSeconds,
       truncated: result.search.truncated,
       idleNodes: result.search.idleNodes,
