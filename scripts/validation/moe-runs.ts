@@ -14,11 +14,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlanningError, estimate } from '../../src/costmodel/index.js';
+import { PlanningError, RECOMPUTE_MODULES, estimate } from '../../src/costmodel/index.js';
 import type {
   MoeDispatcher,
   MoeRouting,
   RecomputeMode,
+  RecomputeModule,
   Strategy,
   TrainingConfig,
 } from '../../src/costmodel/index.js';
@@ -167,8 +168,16 @@ function dispatcher(text: string | null): MoeDispatcher {
   return 'alltoall';
 }
 
+/**
+ * FSDP2 and Megatron-FSDP both shard parameters, gradients and optimizer states (ZeRO-3); Strata
+ * prices both as its fsdp framework (Megatron-LM megatron/core/distributed/fsdp).
+ */
+function shardsParameters(row: MoeRow): boolean {
+  return /FSDP2|Megatron-FSDP/.test(row.zero_or_fsdp ?? '');
+}
+
 export function moeRowTraining(row: MoeRow): TrainingConfig {
-  const fsdp = (row.zero_or_fsdp ?? '').includes('FSDP2');
+  const fsdp = shardsParameters(row);
   return {
     globalBatchSize: row.global_batch_size,
     sequenceLength: row.seq_len,
@@ -198,6 +207,28 @@ function recompute(text: string | null): RecomputeMode {
   return t.includes('full') ? 'full' : 'selective';
 }
 
+/**
+ * The published --recompute-modules of a selective row. ModelZoo tables abbreviate them: 'norm'
+ * is layernorm, 'act' moe_act, 'shared_expert' shared_experts (Megatron-LM's module names).
+ */
+export function recomputeModules(text: string | null): RecomputeModule[] {
+  const words = (text ?? '')
+    .toLowerCase()
+    .replace(/\(.*\)/g, '')
+    .split(/[\s,]+/);
+  const alias: Readonly<Record<string, RecomputeModule>> = {
+    norm: 'layernorm',
+    act: 'moe_act',
+    shared_expert: 'shared_experts',
+  };
+  const modules = new Set<RecomputeModule>();
+  for (const word of words) {
+    const module = alias[word] ?? RECOMPUTE_MODULES.find((m) => m === word);
+    if (module !== undefined) modules.add(module);
+  }
+  return [...modules];
+}
+
 /** Even split of L layers over n chunks, the first chunks one layer heavier. */
 function spread(layers: number, chunks: number): number[] {
   const base = Math.floor(layers / chunks);
@@ -212,7 +243,8 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
   const mbs = row.micro_batch_size ?? 1;
   const v = pp > 1 ? (row.vp ?? 1) : 1;
   const chunks = pp * v;
-  const fsdp = (row.zero_or_fsdp ?? '').includes('FSDP2');
+  const fsdp = shardsParameters(row);
+  const mode = recompute(row.recompute);
   return {
     dp,
     tp,
@@ -225,8 +257,9 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
     sequenceParallel: tp > 1,
     microBatchSize: mbs,
     numMicroBatches: row.global_batch_size / (dp * mbs),
-    recompute: recompute(row.recompute),
+    recompute: mode,
     recomputeLayers: null,
+    ...(mode === 'selective' ? { recomputeModules: recomputeModules(row.recompute) } : {}),
     zeroStage: fsdp ? 3 : 1,
     schedule: v > 1 ? 'interleaved-1f1b' : '1f1b',
     layersPerStage: spec.numLayers % chunks === 0 ? null : spread(spec.numLayers, chunks),

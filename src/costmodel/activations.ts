@@ -15,7 +15,8 @@
  */
 import type { TransformerSpec } from '../model-spec/index.js';
 import { moeLayerCount } from '../model-spec/index.js';
-import type { RecomputeMode } from './strategy.js';
+import type { RecomputeMode, RecomputeModule } from './strategy.js';
+import { DEFAULT_RECOMPUTE_MODULES } from './strategy.js';
 
 /** Bytes per 16-bit activation element. */
 const ACTIVATION_ELEMENT_BYTES = 2;
@@ -38,6 +39,14 @@ export interface ActivationShape {
    * docs: "activation memory per GPU is CP times smaller"); absent = 1.
    */
   readonly contextParallel?: number;
+  /** Submodules recomputed when recompute = 'selective'; absent = ['core_attn']. */
+  readonly recomputeModules?: readonly RecomputeModule[];
+}
+
+/** The submodules whose activations are not kept (empty unless recompute = 'selective'). */
+function droppedModules(x: ActivationShape): ReadonlySet<RecomputeModule> {
+  if (x.recompute !== 'selective') return new Set();
+  return new Set(x.recomputeModules ?? DEFAULT_RECOMPUTE_MODULES);
 }
 
 /** Tokens of one micro-batch on one rank: b·s/cp. */
@@ -49,7 +58,9 @@ function localTokens(x: ActivationShape): number {
 export function replicatedActivationBytesPerLayer(x: ActivationShape): number {
   const sbh = localTokens(x) * x.spec.hiddenSize;
   // Two layer-norm inputs (4sbh), QKV-projection input and MLP input (4sbh): Korthikanti §4.1.
-  const normAndProjectionInputs = 8 * sbh;
+  // Recompute module 'layernorm' drops the two norm outputs (the projection inputs).
+  const normOutputs = droppedModules(x).has('layernorm') ? 0 : 4 * sbh;
+  const normAndProjectionInputs = 4 * sbh + normOutputs;
   // Attention-output and MLP-output dropout masks, 1 byte each (2sbh): Korthikanti §4.1.
   const dropoutMasks = x.dropout ? 2 * sbh * DROPOUT_MASK_BYTES : 0;
   return normAndProjectionInputs + dropoutMasks;
@@ -59,20 +70,27 @@ export function replicatedActivationBytesPerLayer(x: ActivationShape): number {
 export function tensorParallelActivationBytesPerLayer(x: ActivationShape): number {
   const { spec } = x;
   const sb = localTokens(x);
+  const dropped = droppedModules(x);
   const queryWidth =
     spec.numHeads * (spec.mla ? spec.mla.qkNopeHeadDim + spec.mla.qkRopeHeadDim : spec.headDim);
   const kvWidth = spec.mla
     ? (spec.numHeads * (spec.mla.qkNopeHeadDim + spec.mla.qkRopeHeadDim + spec.mla.vHeadDim)) / 2
     : spec.numKvHeads * spec.headDim;
   // Q and K for QKᵀ, V for the context matmul (Korthikanti: 4sbh + 2sbh), GQA-aware.
-  const qkv = ACTIVATION_ELEMENT_BYTES * sb * (queryWidth + 2 * kvWidth);
+  // Recompute module 'mla_up_proj' keeps only the latents (mlaLatentActivationBytes) instead.
+  const upProjected = spec.mla !== undefined && dropped.has('mla_up_proj');
+  const qkv = upProjected ? 0 : ACTIVATION_ELEMENT_BYTES * sb * (queryWidth + 2 * kvWidth);
   // Output-projection input (2sbh).
   const outProjInput = ACTIVATION_ELEMENT_BYTES * sb * queryWidth;
   // MLP: GeLU input and output 2·2sbf (=16sbh at f=4h); SwiGLU keeps gate, up and product (3·2sbf).
   const mlpTensors = spec.gatedMlp ? 3 : 2;
-  const dense = mlpTensors * ACTIVATION_ELEMENT_BYTES * sb * spec.ffnHiddenSize;
+  // Recompute module 'mlp' (dense layers) / 'moe' (MoE layers) keeps only the MLP's input.
+  const dense = dropped.has('mlp')
+    ? 0
+    : mlpTensors * ACTIVATION_ELEMENT_BYTES * sb * spec.ffnHiddenSize;
   const moeShare = moeLayerShare(spec);
-  const mlp = moeShare === 0 ? dense : (1 - moeShare) * dense + moeShare * moeMlpBytes(x, sb);
+  const moe = dropped.has('moe') ? 0 : moeMlpBytes(x, sb, dropped);
+  const mlp = moeShare === 0 ? dense : (1 - moeShare) * dense + moeShare * moe;
   return qkv + outProjInput + mlp;
 }
 
@@ -90,17 +108,31 @@ function moeLayerShare(spec: ActivationShape['spec']): number {
  * while the router is untrained, shared/context/moe_longctx.md §B2).
  * @see Megatron-LM PR #4687 / Megatron-Bridge PR #3910 memory estimator (per-tensor MoE terms)
  */
-function moeMlpBytes(x: ActivationShape, sb: number): number {
+function moeMlpBytes(
+  x: ActivationShape,
+  sb: number,
+  dropped: ReadonlySet<RecomputeModule>,
+): number {
   const { spec } = x;
   const moe = spec.moe;
   if (moe === undefined) return 0;
   const tensors = spec.gatedMlp ? 3 : 2;
+  // Recompute module 'moe_act' drops the experts' activation output (the down-projection input).
+  const routedTensors = dropped.has('moe_act') ? tensors - 1 : tensors;
   const routedRows = sb * moe.topK;
   const routed =
-    ACTIVATION_ELEMENT_BYTES * routedRows * (spec.hiddenSize + tensors * moe.expertFfnHiddenSize);
+    ACTIVATION_ELEMENT_BYTES *
+    routedRows *
+    (spec.hiddenSize + routedTensors * moe.expertFfnHiddenSize);
   const router = 2 * 4 * sb * moe.numExperts;
-  const shared =
-    tensors * ACTIVATION_ELEMENT_BYTES * sb * moe.numSharedExperts * moe.sharedExpertFfnHiddenSize;
+  // Recompute module 'shared_experts' keeps only their input (the layer's norm output).
+  const shared = dropped.has('shared_experts')
+    ? 0
+    : tensors *
+      ACTIVATION_ELEMENT_BYTES *
+      sb *
+      moe.numSharedExperts *
+      moe.sharedExpertFfnHiddenSize;
   return routed + router + shared;
 }
 
@@ -135,8 +167,23 @@ export function activationBytesPerLayer(x: ActivationShape): number {
   }
   const replicated = replicatedActivationBytesPerLayer(x) / spDivisor;
   const split = tensorParallelActivationBytesPerLayer(x) / x.tp;
-  const core = x.recompute === 'selective' ? 0 : attentionCoreActivationBytesPerLayer(x) / x.tp;
-  return replicated + split + core;
+  const dropped = droppedModules(x);
+  const core = dropped.has('core_attn') ? 0 : attentionCoreActivationBytesPerLayer(x) / x.tp;
+  const latents = dropped.has('mla_up_proj') ? mlaLatentActivationBytes(x) / spDivisor : 0;
+  return replicated + split + core + latents;
+}
+
+/**
+ * MLA's compressed latents, the inputs of the up-projections that recompute module
+ * 'mla_up_proj' keeps in place of the decompressed Q, K and V: the normed query latent
+ * (q_lora) and KV latent (kv_lora) plus the shared RoPE key (d_r), 16-bit, per token.
+ * @see Megatron-LM multi_latent_attention.py (recompute_up_proj checkpoints the up-projections)
+ */
+function mlaLatentActivationBytes(x: ActivationShape): number {
+  const mla = x.spec.mla;
+  if (mla === undefined) return 0;
+  const width = mla.qLoraRank + mla.kvLoraRank + mla.qkRopeHeadDim;
+  return ACTIVATION_ELEMENT_BYTES * localTokens(x) * width;
 }
 
 /**

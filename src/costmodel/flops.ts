@@ -2,6 +2,8 @@
 import type { ModelGraph, OpNode } from '../graph/index.js';
 import { CAUSAL_ATTENTION_FRACTION } from './compute.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
+import { DEFAULT_RECOMPUTE_MODULES } from './strategy.js';
+import { recomputedBySelective } from './recompute-modules.js';
 
 /**
  * Causal attention counts s²/2 of the score and context matmuls: Megatron-LM's
@@ -67,13 +69,9 @@ export function hardwareFlopsPerStep(
         : Math.min(1, strategy.recomputeLayers / layersPerChunk);
     recomputedPerSequence = fraction * graph.spec.numLayers * layerForward;
   } else if (strategy.recompute === 'selective') {
-    const core = graph.layerOps.filter(
-      (op) =>
-        op.kind === 'attention-scores' ||
-        op.kind === 'attention-softmax' ||
-        op.kind === 'attention-context',
-    );
-    recomputedPerSequence = graph.spec.numLayers * sumForwardFlops(core);
+    const modules = strategy.recomputeModules ?? DEFAULT_RECOMPUTE_MODULES;
+    const rerun = graph.layerOps.filter((op) => recomputedBySelective(modules, op));
+    recomputedPerSequence = graph.spec.numLayers * sumForwardFlops(rerun);
   }
   return modelFlopsPerStep(graph, training) + recomputedPerSequence * training.globalBatchSize;
 }

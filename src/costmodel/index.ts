@@ -42,6 +42,7 @@ export type {
   MoeTrainingConfig,
   ParallelAxis,
   RecomputeMode,
+  RecomputeModule,
   ScheduleKind,
   Strategy,
   TrainingConfig,
@@ -50,6 +51,8 @@ export type {
 export {
   CONTEXT_PARALLEL_COMMS,
   DEFAULT_MEMORY_HEADROOM_FRACTION,
+  DEFAULT_RECOMPUTE_MODULES,
+  RECOMPUTE_MODULES,
   MOE_DISPATCHERS,
   MOE_ROUTINGS,
   SCHEDULE_KINDS,

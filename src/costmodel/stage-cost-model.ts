@@ -167,6 +167,7 @@ export function memoryInputs(
       flashAttention: training.flashAttention,
       dropout: training.dropout,
       ...(s.cp > 1 ? { contextParallel: s.cp } : {}),
+      ...(s.recomputeModules === undefined ? {} : { recomputeModules: s.recomputeModules }),
     },
   };
 }
@@ -197,6 +198,7 @@ export function chunkTimeInputs(
     ...(extra.contextParallel === undefined ? {} : { contextParallel: extra.contextParallel }),
     tpGroup,
     recompute: s.recompute,
+    ...(s.recomputeModules === undefined ? {} : { recomputeModules: s.recomputeModules }),
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
     tensorParallelExposedFraction: tensorParallelCommOverlaps(s, training)
       ? tensorParallelOverlapExposedFraction(s.tp, cluster.device.overlapInterferenceFraction)

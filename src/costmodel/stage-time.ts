@@ -18,7 +18,9 @@ import { groupAllReduceSeconds } from './groups.js';
 import { overlappedSeconds } from './overlap.js';
 import { chunkMoeLayers } from './parameters.js';
 import type { ChunkLayout } from './stages.js';
-import type { RecomputeMode } from './strategy.js';
+import { recomputedBySelective } from './recompute-modules.js';
+import type { RecomputeMode, RecomputeModule } from './strategy.js';
+import { DEFAULT_RECOMPUTE_MODULES } from './strategy.js';
 
 /** Attention-core ops, the part selective recomputation recomputes (Korthikanti 2022 §5). */
 const ATTENTION_CORE_KINDS: ReadonlySet<OpNode['kind']> = new Set([
@@ -34,6 +36,8 @@ export interface ChunkTimeInputs {
   readonly share: OpShare;
   readonly tpGroup: GroupPlacement;
   readonly recompute: RecomputeMode;
+  /** Submodules recomputed when recompute = 'selective'; absent = ['core_attn']. */
+  readonly recomputeModules?: readonly RecomputeModule[];
   /** Layers of this chunk that are recomputed when recompute = 'full'. */
   readonly recomputedLayers: number;
   /**
@@ -98,6 +102,8 @@ export interface OpsTime {
   readonly backwardInput: number;
   readonly backwardWeight: number;
   readonly attentionCoreForward: number;
+  /** Forward of the ops selective recompute re-runs (recomputeModules). */
+  readonly selectiveForward: number;
 }
 
 function opsTime(ops: readonly OpNode[], x: ChunkTimeInputs): OpsTime {
@@ -105,6 +111,8 @@ function opsTime(ops: readonly OpNode[], x: ChunkTimeInputs): OpsTime {
   let backwardInput = 0;
   let backwardWeight = 0;
   let attentionCoreForward = 0;
+  let selectiveForward = 0;
+  const modules = x.recomputeModules ?? DEFAULT_RECOMPUTE_MODULES;
   for (const op of ops) {
     const f = opForwardSeconds(op, x.share, x.cluster.device, x.precision);
     const backward = f * BACKWARD_TO_FORWARD_RATIO;
@@ -113,8 +121,9 @@ function opsTime(ops: readonly OpNode[], x: ChunkTimeInputs): OpsTime {
     backwardWeight += weightPart;
     backwardInput += backward - weightPart;
     if (ATTENTION_CORE_KINDS.has(op.kind)) attentionCoreForward += f;
+    if (recomputedBySelective(modules, op)) selectiveForward += f;
   }
-  return { forward, backwardInput, backwardWeight, attentionCoreForward };
+  return { forward, backwardInput, backwardWeight, attentionCoreForward, selectiveForward };
 }
 
 /**
@@ -187,6 +196,7 @@ export function slicedLayerCosts(x: ChunkTimeInputs, slices: number): LayerCosts
     backwardInput: t.backwardInput * slices,
     backwardWeight: t.backwardWeight * slices,
     attentionCoreForward: t.attentionCoreForward * slices,
+    selectiveForward: t.selectiveForward * slices,
   });
   const cp = perSlice.comm.contextParallel;
   return {
@@ -301,9 +311,11 @@ export function chunkTimeSeconds(
     const fraction = chunk.layers === 0 ? 0 : recomputedLayers / chunk.layers;
     recompute = fraction * both((p) => p.recomputeForward);
   } else if (x.recompute === 'selective') {
+    // The MoE module re-runs its dispatch and combine too (Megatron checkpoints the MoELayer).
+    const moeComm = (x.recomputeModules ?? []).includes('moe') ? moe.expertExposed / 2 : 0;
     recompute =
-      denseLayers * layer.attentionCoreForward +
-      moeLayers * (costs.moeLayer ?? layer).attentionCoreForward;
+      denseLayers * layer.selectiveForward +
+      moeLayers * ((costs.moeLayer ?? layer).selectiveForward + moeComm);
   }
   const sum = (pick: (t: OpsTime) => number): number =>
     denseLayers * pick(layer) +

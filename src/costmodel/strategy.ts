@@ -16,6 +16,24 @@ import type {
 export type { Framework, RecomputeMode, ScheduleKind, ZeroStage };
 export { SCHEDULE_KINDS } from '../model-spec/index.js';
 
+/**
+ * Megatron --recompute-modules (with --recompute-granularity selective): which submodules of each
+ * layer are recomputed in backward instead of keeping their activations. Default ['core_attn'].
+ * @see Megatron-LM megatron/core/transformer/transformer_config.py recompute_modules docstring
+ */
+export const RECOMPUTE_MODULES = [
+  'core_attn',
+  'layernorm',
+  'moe_act',
+  'mla_up_proj',
+  'mlp',
+  'moe',
+  'shared_experts',
+] as const;
+export type RecomputeModule = (typeof RECOMPUTE_MODULES)[number];
+/** Megatron's default recompute_modules when granularity is selective. */
+export const DEFAULT_RECOMPUTE_MODULES: readonly RecomputeModule[] = ['core_attn'];
+
 export type ParallelAxis = 'dp' | 'tp' | 'pp' | 'cp' | 'ep' | 'etp';
 
 /**
@@ -48,6 +66,11 @@ export interface Strategy {
    * (Megatron --recompute-method block --recompute-num-layers); null = all of them.
    */
   readonly recomputeLayers: number | null;
+  /**
+   * With recompute = 'selective': the submodules recomputed (Megatron --recompute-modules);
+   * absent = ['core_attn'] (Korthikanti 2022 §5 selective recompute).
+   */
+  readonly recomputeModules?: readonly RecomputeModule[];
   /** 0 none, 1 optimizer states, 2 + gradients, 3 + parameters (ZeRO, Rajbhandari 2020). */
   readonly zeroStage: ZeroStage;
   /**

@@ -17,6 +17,7 @@
  * `--use-flash-attn` is still accepted but nothing in megatron/ reads it; `--attention-backend` is
  * the current switch (enum `AttnBackend`, megatron/core/transformer/enums.py).
  */
+import { DEFAULT_RECOMPUTE_MODULES } from '../costmodel/index.js';
 import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
 import { envWords, megatronEnv, type LaunchEnv } from './env.js';
@@ -66,8 +67,16 @@ function recomputeArgs(plan: Plan): string[] {
     case 'none':
       return [];
     case 'selective':
-      // recompute_num_layers must be None for selective (TransformerConfig.__post_init__).
-      return ['--recompute-granularity', 'selective'];
+      // recompute_num_layers must be None for selective (TransformerConfig.__post_init__);
+      // --recompute-modules (nargs='*', Megatron-LM arguments.py) only when not the default.
+      return [
+        '--recompute-granularity',
+        'selective',
+        ...(s.recomputeModules === undefined ||
+        s.recomputeModules.join() === DEFAULT_RECOMPUTE_MODULES.join()
+          ? []
+          : ['--recompute-modules', ...s.recomputeModules]),
+      ];
     case 'full':
       if (s.recomputeLayers === 0) return [];
       // null = every layer: uniform units of one layer; k = the first k layers of each stage.

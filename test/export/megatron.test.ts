@@ -181,3 +181,28 @@ describe('Megatron validity rules throw ExportError naming the field', () => {
     expect(out.notes.join(' ')).toMatch(/tp = 1/);
   });
 });
+
+describe('--recompute-modules', () => {
+  const selective = (recomputeModules?: readonly string[]): readonly string[] =>
+    megatronArgs(
+      makePlan({
+        strategy: {
+          recompute: 'selective',
+          ...(recomputeModules === undefined ? {} : { recomputeModules }),
+        },
+      } as Parameters<typeof makePlan>[0]),
+      LLAMA_SPEC,
+    ).argv;
+
+  it("is omitted for Megatron's default ['core_attn'] and when absent", () => {
+    expect(selective()).not.toContain('--recompute-modules');
+    expect(selective(['core_attn'])).not.toContain('--recompute-modules');
+  });
+
+  it('lists the modules after selective granularity, in order', () => {
+    const argv = selective(['layernorm', 'moe_act']);
+    const at = argv.indexOf('--recompute-modules');
+    expect(argv.slice(at, at + 3)).toEqual(['--recompute-modules', 'layernorm', 'moe_act']);
+    expect(argv[argv.indexOf('--recompute-granularity') + 1]).toBe('selective');
+  });
+});
