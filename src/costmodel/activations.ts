@@ -17,6 +17,7 @@ import type { TransformerSpec } from '../model-spec/index.js';
 import { moeLayerCount } from '../model-spec/index.js';
 import type { RecomputeMode, RecomputeModule } from './strategy.js';
 import { DEFAULT_RECOMPUTE_MODULES } from './strategy.js';
+import { FP8_SAVED_INPUT_BYTES } from './fp8.js';
 
 /** Bytes per 16-bit activation element. */
 const ACTIVATION_ELEMENT_BYTES = 2;
@@ -41,6 +42,16 @@ export interface ActivationShape {
   readonly contextParallel?: number;
   /** Submodules recomputed when recompute = 'selective'; absent = ['core_attn']. */
   readonly recomputeModules?: readonly RecomputeModule[];
+  /**
+   * FP8 training: Transformer Engine's FP8 linears keep their quantised input (1 B per element)
+   * for the weight-gradient GEMM, not the 16-bit one (fp8.ts FP8_SAVED_INPUT_BYTES).
+   */
+  readonly fp8?: boolean;
+}
+
+/** Bytes per kept element of a tensor that is the input of a linear layer (FP8 GEMM or not). */
+function gemmInputBytes(x: ActivationShape): number {
+  return x.fp8 === true ? FP8_SAVED_INPUT_BYTES : ACTIVATION_ELEMENT_BYTES;
 }
 
 /** The submodules whose activations are not kept (empty unless recompute = 'selective'). */
@@ -58,8 +69,9 @@ function localTokens(x: ActivationShape): number {
 export function replicatedActivationBytesPerLayer(x: ActivationShape): number {
   const sbh = localTokens(x) * x.spec.hiddenSize;
   // Two layer-norm inputs (4sbh), QKV-projection input and MLP input (4sbh): Korthikanti §4.1.
-  // Recompute module 'layernorm' drops the two norm outputs (the projection inputs).
-  const normOutputs = droppedModules(x).has('layernorm') ? 0 : 4 * sbh;
+  // Recompute module 'layernorm' drops the two norm outputs (the projection inputs); under FP8
+  // TE's LayerNormLinear keeps them quantised.
+  const normOutputs = droppedModules(x).has('layernorm') ? 0 : 2 * gemmInputBytes(x) * sbh;
   const normAndProjectionInputs = 4 * sbh + normOutputs;
   // Attention-output and MLP-output dropout masks, 1 byte each (2sbh): Korthikanti §4.1.
   const dropoutMasks = x.dropout ? 2 * sbh * DROPOUT_MASK_BYTES : 0;
@@ -80,14 +92,11 @@ export function tensorParallelActivationBytesPerLayer(x: ActivationShape): numbe
   // Recompute module 'mla_up_proj' keeps only the latents (mlaLatentActivationBytes) instead.
   const upProjected = spec.mla !== undefined && dropped.has('mla_up_proj');
   const qkv = upProjected ? 0 : ACTIVATION_ELEMENT_BYTES * sb * (queryWidth + 2 * kvWidth);
-  // Output-projection input (2sbh).
-  const outProjInput = ACTIVATION_ELEMENT_BYTES * sb * queryWidth;
+  // Output-projection input (2sbh; 1 B per element under FP8).
+  const outProjInput = gemmInputBytes(x) * sb * queryWidth;
   // MLP: GeLU input and output 2·2sbf (=16sbh at f=4h); SwiGLU keeps gate, up and product (3·2sbf).
-  const mlpTensors = spec.gatedMlp ? 3 : 2;
   // Recompute module 'mlp' (dense layers) / 'moe' (MoE layers) keeps only the MLP's input.
-  const dense = dropped.has('mlp')
-    ? 0
-    : mlpTensors * ACTIVATION_ELEMENT_BYTES * sb * spec.ffnHiddenSize;
+  const dense = dropped.has('mlp') ? 0 : sb * mlpBytesPerRow(x, spec.ffnHiddenSize);
   const moeShare = moeLayerShare(spec);
   const moe = dropped.has('moe') ? 0 : moeMlpBytes(x, sb, dropped);
   const mlp = moeShare === 0 ? dense : (1 - moeShare) * dense + moeShare * moe;
@@ -116,24 +125,25 @@ function moeMlpBytes(
   const { spec } = x;
   const moe = spec.moe;
   if (moe === undefined) return 0;
-  const tensors = spec.gatedMlp ? 3 : 2;
   // Recompute module 'moe_act' drops the experts' activation output (the down-projection input).
-  const routedTensors = dropped.has('moe_act') ? tensors - 1 : tensors;
-  const routedRows = sb * moe.topK;
-  const routed =
-    ACTIVATION_ELEMENT_BYTES *
-    routedRows *
-    (spec.hiddenSize + routedTensors * moe.expertFfnHiddenSize);
+  const perRow = mlpBytesPerRow(x, moe.expertFfnHiddenSize, dropped.has('moe_act'));
+  const routed = sb * moe.topK * (ACTIVATION_ELEMENT_BYTES * spec.hiddenSize + perRow);
   const router = 2 * 4 * sb * moe.numExperts;
   // Recompute module 'shared_experts' keeps only their input (the layer's norm output).
   const shared = dropped.has('shared_experts')
     ? 0
-    : tensors *
-      ACTIVATION_ELEMENT_BYTES *
-      sb *
-      moe.numSharedExperts *
-      moe.sharedExpertFfnHiddenSize;
+    : sb * mlpBytesPerRow(x, moe.numSharedExperts * moe.sharedExpertFfnHiddenSize);
   return routed + router + shared;
+}
+
+/**
+ * One token row's kept MLP tensors of width f: the up-projection output(s) the activation's
+ * backward reads (gate and up for SwiGLU, the GeLU input otherwise; 16-bit) and the activation
+ * output, the down-projection's input (16-bit, or FP8 under FP8; dropped by `actRecomputed`).
+ */
+function mlpBytesPerRow(x: ActivationShape, width: number, actRecomputed = false): number {
+  const upOutputs = (x.spec.gatedMlp ? 2 : 1) * ACTIVATION_ELEMENT_BYTES;
+  return width * (upOutputs + (actRecomputed ? 0 : gemmInputBytes(x)));
 }
 
 /**
@@ -183,7 +193,7 @@ function mlaLatentActivationBytes(x: ActivationShape): number {
   const mla = x.spec.mla;
   if (mla === undefined) return 0;
   const width = mla.qLoraRank + mla.kvLoraRank + mla.qkRopeHeadDim;
-  return ACTIVATION_ELEMENT_BYTES * localTokens(x) * width;
+  return gemmInputBytes(x) * localTokens(x) * width;
 }
 
 /**

@@ -40,6 +40,15 @@ export const FP8_CAST_BYTES_PER_ELEMENT = 4;
  */
 export const FP8_WEIGHT_COPY_BYTES_PER_PARAMETER = 2;
 
+/**
+ * Bytes per element of the input an FP8 linear keeps for its weight-gradient GEMM: TE saves the
+ * quantised FP8 tensor (per-tensor scale on Hopper, 1×32 block scales of 1 B per 32 elements
+ * under MXFP8 — 3% we neglect), not the 16-bit one.
+ * @see TE transformer_engine/pytorch/module/linear.py and layernorm_linear.py (the quantised
+ *      inputmat / ln_out is what ctx.save_for_backward keeps when fp8 is on)
+ */
+export const FP8_SAVED_INPUT_BYTES = 1;
+
 /** The 16-bit dense peak (BF16, else FP16), FLOP/s. */
 export function sixteenBitPeakFlopsPerSecond(device: DeviceProfile): number {
   const peak = device.peakFlopsPerSecond.bf16 ?? device.peakFlopsPerSecond.fp16;

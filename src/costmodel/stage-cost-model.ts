@@ -168,6 +168,7 @@ export function memoryInputs(
       dropout: training.dropout,
       ...(s.cp > 1 ? { contextParallel: s.cp } : {}),
       ...(s.recomputeModules === undefined ? {} : { recomputeModules: s.recomputeModules }),
+      ...(training.precision === 'fp8' ? { fp8: true } : {}),
     },
   };
 }

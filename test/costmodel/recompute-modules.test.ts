@@ -139,3 +139,16 @@ describe('recompute modules: ops re-run in backward', () => {
     ]);
   });
 });
+
+describe('FP8: linear-layer inputs kept quantised (1 B), hand-computed', () => {
+  it('norm outputs, out-proj input, expert and shared activation outputs drop to 1 B', () => {
+    const bf16 = activationBytesPerLayer({ ...shape, recompute: 'none' });
+    const fp8 = activationBytesPerLayer({ ...shape, recompute: 'none', fp8: true });
+    const sb = 1024;
+    const normOutputs = 2 * sb * 1024; // two norm outputs, h = 1024
+    const outProjInput = sb * 8 * 128; // a·d = 1024
+    const expertProduct = 2 * sb * 512; // k·sb rows of f_e
+    const sharedProduct = sb * 512;
+    expect(bf16 - fp8).toBe(normOutputs + outProjInput + expertProduct + sharedProduct);
+  });
+});
