@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PlanExports, PlanSchedule } from './export-schemas.js';
 import { GraphPlanResponse } from './graph-schemas.js';
 
-import { RecomputeMode, ScheduleId, ZeroStage } from './enums.js';
+import { RecomputeMode, RecomputeModule, ScheduleId, ZeroStage } from './enums.js';
 
 export const StrategyOutput = z.object({
   dataParallel: z.int(),
@@ -24,6 +24,7 @@ export const StrategyOutput = z.object({
   numMicroBatches: z.int(),
   recompute: RecomputeMode,
   recomputeLayers: z.int().nullable(),
+  recomputeModules: z.array(RecomputeModule).exactOptional(),
   zeroStage: ZeroStage,
   dataParallelShard: z.int(),
   schedule: ScheduleId,

@@ -6,7 +6,16 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { TransformerInputSchema } from '../model-spec/index.js';
-import { Framework, Objective, Precision, RecomputeMode, ScheduleId, ZeroStage } from './enums.js';
+import { RECOMPUTE_MODULES } from '../model-spec/index.js';
+import {
+  Framework,
+  Objective,
+  Precision,
+  RecomputeMode,
+  RecomputeModule,
+  ScheduleId,
+  ZeroStage,
+} from './enums.js';
 
 const positiveInt = (max: number) => z.int().min(1).max(max);
 const id = z.string().min(1).max(200);
@@ -184,6 +193,12 @@ export const StrategyInput = z.strictObject({
   sequenceParallel: z.boolean().exactOptional(),
   recompute: RecomputeMode.exactOptional(),
   recomputeLayers: z.int().min(0).max(LIMITS.layers).nullable().exactOptional(),
+  recomputeModules: z
+    .array(RecomputeModule)
+    .min(1)
+    .max(RECOMPUTE_MODULES.length)
+    .refine((m) => new Set(m).size === m.length, 'recomputeModules must not repeat a module')
+    .exactOptional(),
   zeroStage: ZeroStage.exactOptional(),
   dataParallelShard: positiveInt(LIMITS.degree).exactOptional(),
   schedule: ScheduleId.exactOptional(),

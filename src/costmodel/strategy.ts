@@ -9,28 +9,15 @@ import type {
   Framework,
   Precision,
   RecomputeMode,
+  RecomputeModule,
   ScheduleKind,
   ZeroStage,
 } from '../model-spec/index.js';
 
-export type { Framework, RecomputeMode, ScheduleKind, ZeroStage };
+export type { Framework, RecomputeMode, RecomputeModule, ScheduleKind, ZeroStage };
 export { SCHEDULE_KINDS } from '../model-spec/index.js';
 
-/**
- * Megatron --recompute-modules (with --recompute-granularity selective): which submodules of each
- * layer are recomputed in backward instead of keeping their activations. Default ['core_attn'].
- * @see Megatron-LM megatron/core/transformer/transformer_config.py recompute_modules docstring
- */
-export const RECOMPUTE_MODULES = [
-  'core_attn',
-  'layernorm',
-  'moe_act',
-  'mla_up_proj',
-  'mlp',
-  'moe',
-  'shared_experts',
-] as const;
-export type RecomputeModule = (typeof RECOMPUTE_MODULES)[number];
+export { RECOMPUTE_MODULES } from '../model-spec/index.js';
 /** Megatron's default recompute_modules when granularity is selective. */
 export const DEFAULT_RECOMPUTE_MODULES: readonly RecomputeModule[] = ['core_attn'];
 

@@ -35,6 +35,7 @@ export type {
   Framework,
   Precision,
   RecomputeMode,
+  RecomputeModule,
   ScheduleKind,
   ZeroStage,
 } from './training-vocabulary.js';
@@ -42,6 +43,7 @@ export {
   FRAMEWORKS,
   PRECISIONS,
   RECOMPUTE_MODES,
+  RECOMPUTE_MODULES,
   SCHEDULE_KINDS,
   ZERO_STAGES,
 } from './training-vocabulary.js';

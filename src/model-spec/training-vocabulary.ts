@@ -28,6 +28,22 @@ export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 export const RECOMPUTE_MODES = ['none', 'selective', 'full'] as const;
 export type RecomputeMode = (typeof RECOMPUTE_MODES)[number];
 
+/**
+ * Megatron --recompute-modules (with --recompute-granularity selective): which submodules of each
+ * layer are recomputed in backward instead of keeping their activations. Default ['core_attn'].
+ * @see Megatron-LM megatron/core/transformer/transformer_config.py recompute_modules docstring
+ */
+export const RECOMPUTE_MODULES = [
+  'core_attn',
+  'layernorm',
+  'moe_act',
+  'mla_up_proj',
+  'mlp',
+  'moe',
+  'shared_experts',
+] as const;
+export type RecomputeModule = (typeof RECOMPUTE_MODULES)[number];
+
 /** ZeRO stage (Rajbhandari et al. 2020): 1 optimizer, 2 + gradients, 3 + parameters sharded. */
 export const ZERO_STAGES = [0, 1, 2, 3] as const;
 export type ZeroStage = (typeof ZERO_STAGES)[number];

@@ -218,6 +218,7 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     numMicroBatches: input.numMicroBatches ?? defaultMicroBatches(input, training),
     recompute: input.recompute ?? 'none',
     recomputeLayers: input.recomputeLayers ?? null,
+    ...(input.recomputeModules === undefined ? {} : { recomputeModules: input.recomputeModules }),
     zeroStage: input.zeroStage ?? 0,
     ...(input.dataParallelShard === undefined || input.dataParallelShard === input.dataParallel
       ? {}

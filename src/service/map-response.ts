@@ -34,6 +34,7 @@ export function strategyToApi(s: Strategy): ApiStrategy {
     numMicroBatches: s.numMicroBatches,
     recompute: s.recompute,
     recomputeLayers: s.recomputeLayers,
+    ...(s.recomputeModules === undefined ? {} : { recomputeModules: [...s.recomputeModules] }),
     zeroStage: s.zeroStage,
     dataParallelShard: s.dpShard ?? s.dp,
     schedule: s.schedule,

@@ -231,4 +231,38 @@ describe('EP and CP estimates', () => {
     const act = (x: EstimateBody): number => x.estimate?.memoryBytes.activations ?? 0;
     expect(act(b)).toBeLessThan(act(a) / 3);
   });
+  it('recomputeModules: echoed, and moe_act + layernorm keep less than the default', async () => {
+    const post = (modules?: string[]): Promise<Response> =>
+      server.post('/v1/estimates', {
+        model: moeModel,
+        cluster,
+        training: { ...training, moe: { routing: 'forced-balance' } },
+        strategy: {
+          ...strategy,
+          expertParallel: 8,
+          recompute: 'selective',
+          ...(modules ? { recomputeModules: modules } : {}),
+        },
+      });
+    const plain = (await (await post()).json()) as EstimateBody;
+    const res = await post(['moe_act', 'layernorm']);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as EstimateBody & { strategy: { recomputeModules?: string[] } };
+    expect(body.strategy.recomputeModules).toEqual(['moe_act', 'layernorm']);
+    const act = (x: EstimateBody): number => x.estimate?.memoryBytes.activations ?? 0;
+    expect(act(body)).toBeLessThan(act(plain));
+  });
+  it('recomputeModules: an unknown or repeated module is a 400 naming the field', async () => {
+    for (const modules of [['attention'], ['moe', 'moe']]) {
+      const res = await server.post('/v1/estimates', {
+        model: moeModel,
+        cluster,
+        training,
+        strategy: { ...strategy, recompute: 'selective', recomputeModules: modules },
+      });
+      expect(res.status).toBe(400);
+      const problem = (await res.json()) as { field?: string };
+      expect(problem.field).toMatch(/^strategy\.recomputeModules/);
+    }
+  });
 });

@@ -665,6 +665,11 @@ export interface components {
         };
         /** @enum {string} */
         RecomputeMode: "none" | "selective" | "full";
+        /**
+         * @description A Megatron --recompute-modules entry (with recompute selective): core_attn the attention core, layernorm the input and pre-MLP norms, moe_act the routed experts' activation, mla_up_proj MLA's Q/KV up-projections, mlp a dense layer's MLP, moe the whole MoE block, shared_experts the shared experts.
+         * @enum {string}
+         */
+        RecomputeModule: "core_attn" | "layernorm" | "moe_act" | "mla_up_proj" | "mlp" | "moe" | "shared_experts";
         /** @enum {integer} */
         ZeroStage: 0 | 1 | 2 | 3;
         /** @enum {string} */
@@ -743,6 +748,8 @@ export interface components {
             sequenceParallel?: boolean;
             recompute?: components["schemas"]["RecomputeMode"];
             recomputeLayers?: number | null;
+            /** @description With recompute selective: the submodules recomputed in backward (Megatron --recompute-modules), each at most once. Absent: [core_attn], Megatron's default. */
+            recomputeModules?: components["schemas"]["RecomputeModule"][];
             zeroStage?: components["schemas"]["ZeroStage"];
             /** @description Hybrid sharding (HSDP, framework fsdp with zeroStage 2 or 3): model states are sharded over groups of this many data-parallel ranks and replicated across dataParallel / dataParallelShard groups; it must divide dataParallel. Default: dataParallel (full sharding). */
             dataParallelShard?: number;
@@ -771,6 +778,8 @@ export interface components {
             numMicroBatches: number;
             recompute: components["schemas"]["RecomputeMode"];
             recomputeLayers: number | null;
+            /** @description With recompute selective: the recomputed submodules; absent = [core_attn]. */
+            recomputeModules?: components["schemas"]["RecomputeModule"][];
             zeroStage: components["schemas"]["ZeroStage"];
             /** @description Data-parallel ranks one shard of the model states spans: dataParallel, or fewer under hybrid sharding (HSDP: replicated dataParallel / dataParallelShard times). */
             dataParallelShard: number;
