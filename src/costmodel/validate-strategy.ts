@@ -157,6 +157,14 @@ function validateRecomputeLayers(s: Strategy): void {
       'strategy.recomputeLayers',
     );
   }
+  // Megatron reads recompute_modules only with recompute_granularity selective.
+  if (s.recomputeModules !== undefined && s.recompute !== 'selective') {
+    throw new PlanningError(
+      'invalid-strategy',
+      `recomputeModules=[${s.recomputeModules.join(', ')}] needs recompute=selective, got recompute=${s.recompute}`,
+      'strategy.recomputeModules',
+    );
+  }
 }
 
 /**

@@ -252,6 +252,17 @@ describe('EP and CP estimates', () => {
     const act = (x: EstimateBody): number => x.estimate?.memoryBytes.activations ?? 0;
     expect(act(body)).toBeLessThan(act(plain));
   });
+  it('recomputeModules without recompute selective is a 422 naming the field', async () => {
+    const res = await server.post('/v1/estimates', {
+      model: moeModel,
+      cluster,
+      training,
+      strategy: { ...strategy, recompute: 'full', recomputeModules: ['moe_act'] },
+    });
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { field?: string };
+    expect(problem.field).toBe('strategy.recomputeModules');
+  });
   it('recomputeModules: an unknown or repeated module is a 400 naming the field', async () => {
     for (const modules of [['attention'], ['moe', 'moe']]) {
       const res = await server.post('/v1/estimates', {
