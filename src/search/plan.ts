@@ -6,6 +6,7 @@ import type { EstimateOptions, Framework, ScheduleKind, Strategy } from '../cost
 import {
   PlanningError,
   clusterSecondsLowerBound,
+  createEstimateCache,
   createStepBound,
   modelStatesCannotFit,
 } from '../costmodel/index.js';
@@ -265,7 +266,11 @@ function mergeStats(outcomes: readonly SearchOutcome[], best: SearchOutcome | nu
 
 /** Plan for a fixed cluster, possibly leaving whole nodes idle (see searchNodeCounts). */
 function planFixed(problem: PlanningProblem, options: PlannerOptions): PlanResult {
-  const outcomes = searchNodeCounts(problem, options);
+  // One memo of layer costs per planning call, shared by every candidate (estimate-cache.ts).
+  const outcomes = searchNodeCounts(problem, {
+    ...options,
+    cache: options.cache ?? createEstimateCache(),
+  });
   const ranked = outcomes
     .flatMap((o) => o.top.map((candidate) => ({ cluster: o.cluster, candidate })))
     .sort((a, b) =>

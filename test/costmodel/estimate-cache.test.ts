@@ -1,0 +1,87 @@
+/**
+ * The estimate cache (src/costmodel/estimate-cache.ts) is performance only: one cache shared by
+ * every strategy of a search must give the same numbers, to the bit, as estimating each strategy
+ * alone — for every framework's space, including ZeRO stages, schedules and recompute that share
+ * layer costs (issue #13).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Framework, TrainingConfig } from '../../src/costmodel/index.js';
+import {
+  PlanningError,
+  cacheScope,
+  createEstimateCache,
+  estimate,
+  estimateMemory,
+  fitsInMemory,
+} from '../../src/costmodel/index.js';
+import { buildModelGraph } from '../../src/graph/index.js';
+import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
+import { memoisedDeepspeedSplit } from '../../src/plan/index.js';
+import { defaultSchedules, enumerateStrategies } from '../../src/search/index.js';
+
+const catalog = loadProfileCatalog();
+const graph = buildModelGraph(
+  specFromExplicitTransformer({ layers: 12, hiddenSize: 2048, heads: 16, vocabSize: 50304 }),
+  2048,
+);
+const cluster = clusterFromPreset(catalog, 'dgx-a100-40gb', 2);
+
+function training(framework: Framework): TrainingConfig {
+  return {
+    globalBatchSize: 32,
+    sequenceLength: 2048,
+    precision: 'bf16',
+    flashAttention: true,
+    dropout: false,
+    overlapGradientReduce: true,
+    overlapParameterGather: true,
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: false,
+    prefetchParameters: true,
+    memoryHeadroomFraction: 0,
+    framework,
+  };
+}
+
+const orError = <T>(f: () => T): T | string => {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof PlanningError) return error.reason;
+    throw error;
+  }
+};
+
+describe('a shared estimate cache changes no number', () => {
+  it.each(['megatron', 'deepspeed', 'fsdp'] as const)('%s', (framework) => {
+    const t = training(framework);
+    const strategies = [
+      ...enumerateStrategies(
+        {
+          graph,
+          worldSize: 16,
+          gpusPerNode: 8,
+          globalBatchSize: t.globalBatchSize,
+          sequenceLength: t.sequenceLength,
+          framework,
+          constraints: {},
+          deepspeedSplit: memoisedDeepspeedSplit(graph.spec.numLayers),
+        },
+        defaultSchedules(framework),
+        {},
+      ),
+    ];
+    expect(strategies.length).toBeGreaterThan(100);
+    const cache = createEstimateCache();
+    for (const s of strategies) {
+      const alone = orError(() => estimate(graph, cluster, s, t));
+      const shared = orError(() => estimate(graph, cluster, s, t, { cache }));
+      expect(shared).toEqual(alone);
+      const fits = orError(() => estimateMemory(graph, cluster, s, t).fits);
+      expect(orError(() => fitsInMemory(graph, cluster, s, t))).toBe(fits);
+      const scope = cacheScope(cache, graph, cluster, t);
+      expect(orError(() => fitsInMemory(graph, cluster, s, t, scope))).toBe(fits);
+    }
+  });
+});
