@@ -147,6 +147,8 @@ export function planResultToApi(
       rejected: { ...result.search.rejected },
       elapsedSeconds,
       truncated: result.search.truncated,
+      lowerBoundSeconds: result.search.lowerBoundSeconds,
+      gapFraction: result.search.gapFraction,
       idleNodes: result.search.idleNodes,
       allNodesStepTimeSeconds: result.search.allNodesStepTimeSeconds,
       runnerUp: runnerUpToApi(result, accuracy),

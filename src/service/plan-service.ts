@@ -30,7 +30,13 @@ function solveTransformerPlan(x: Extract<PlanProblem, { kind: 'transformer' }>):
   const { spec, problem, exports, id } = x;
   const started = performance.now();
   const graph = buildModelGraph(spec, problem.training.sequenceLength);
-  const result = planTraining({ ...problem, graph });
+  // Anytime search: at the time limit the planner answers its best plan so far (truncated); the
+  // pool stops the worker only later (worker-pool.ts hardTimeLimitMilliseconds).
+  const deadline = started + x.timeLimitMilliseconds;
+  const result = planTraining(
+    { ...problem, graph },
+    { shouldStop: () => performance.now() >= deadline },
+  );
   const elapsedSeconds = (performance.now() - started) / 1000;
   const response = planResultToApi(result, elapsedSeconds, id, x.accuracy);
   if (exports.length > 0) response.best.exports = planExports(result.best, spec, exports);

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Search for the best parallelism strategy
-         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous pipelines evaluated, default 2000), but not constraints, stepTimeTargetSeconds or exports (400).
+         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts. A transformer search on one cluster type that reaches timeLimitSeconds answers 200 with its best plan so far (search.truncated, search.lowerBoundSeconds, search.gapFraction); it answers 503 PLANNING_TIMEOUT only when no feasible candidate was found by then (the worker is stopped at twice the limit plus 10 s), as do other plan kinds past their limit. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous pipelines evaluated, default 2000), but not constraints, stepTimeTargetSeconds or exports (400).
          */
         post: operations["createPlan"];
         delete?: never;
@@ -650,7 +650,7 @@ export interface components {
             maxCandidates?: number;
             /** @description Transformer plans on one homogeneous cluster: may the best plan use fewer whole nodes than given when that is faster (a fixed global batch can make an extra node a worse fit)? Default true; false plans on exactly the given world size. Never for objective max-mfu. */
             allowIdleNodes?: boolean;
-            /** @description Default: 30. */
+            /** @description Default: 30. Transformer plans on one cluster type stop searching at this time and answer the best plan so far (search.truncated); the finalists' schedule simulation runs after it. */
             timeLimitSeconds?: number;
             constraints?: components["schemas"]["SearchConstraints"];
             /** @description Export formats to inline in best.exports (transformer plans on homogeneous clusters). */
@@ -821,8 +821,12 @@ export interface components {
                 [key: string]: number;
             };
             elapsedSeconds: number;
-            /** @description True when maxCandidates stopped the search early. */
+            /** @description True when the search answered before it could prove its plan best: search.maxCandidates or search.timeLimitSeconds stopped it with candidates left whose lower bound is below the best step time. The plan is then the best found so far (anytime search); a 503 PLANNING_TIMEOUT comes only when not one feasible candidate was found in time. */
             truncated: boolean;
+            /** @description Lower bound on the best step time anywhere in the searched space, seconds: the best plan's own when the search is exact, else the smallest compute lower bound of the candidates and node counts left unevaluated (never above best.estimate.stepTimeSeconds). */
+            lowerBoundSeconds: number;
+            /** @description (best.estimate.stepTimeSeconds − lowerBoundSeconds) / best.estimate.stepTimeSeconds: how much faster the unexplored part could at most be; 0 when the search is exact. */
+            gapFraction: number;
             /** @description Given nodes the best plan leaves idle because it is faster on fewer (best.nodes says how many it uses). */
             idleNodes: number;
             /** @description The best step time on every given node; null when no plan fits on all of them. */
