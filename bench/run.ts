@@ -5,7 +5,15 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['plan-speed', 'ilp', 'graph-plan', 'onnx-import', 'hetero', 'studies'];
+const BENCHES = [
+  'plan-speed',
+  'framework-speed',
+  'ilp',
+  'graph-plan',
+  'onnx-import',
+  'hetero',
+  'studies',
+];
 
 const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.bench.json'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
