@@ -5,14 +5,12 @@
  * one-node group (30%), and plans both. Prints one line per seed and the count of violations and
  * truncated searches; exits 1 on a violation. Not part of `npm run bench` (minutes, not seconds).
  */
-import { buildModelGraph } from '../src/graph/index.js';
-import { findModel, loadProfileCatalog } from '../src/hardware-profiles/index.js';
 import { heteroClusterFromSpec } from '../src/hardware-profiles/hetero.js';
 import type { HeteroClusterSpec, HeteroGroupSpec } from '../src/hardware-profiles/hetero.js';
 import { planHeterogeneous } from '../src/search/hetero/index.js';
+import { catalog, fixedTraining, zooGraph } from '../test/fixtures/planning.js';
 import { seededRandom } from '../test/fixtures/seeded-random.js';
 
-const catalog = loadProfileCatalog();
 const INTER_GROUP = { bandwidthGBps: 12.5, latencyMicroseconds: 20 };
 const PRESETS = ['dgx-a100-80gb', 'dgx-v100', 'pcie-8x-a10', 'dgx-h100'];
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -38,21 +36,8 @@ for (let seed = from; seed < to; seed++) {
     const grown = Math.floor(random() * groups.length);
     after = groups.map((g, i) => (i === grown && 'preset' in g ? { ...g, nodes: g.nodes + 1 } : g));
   }
-  const graph = buildModelGraph(findModel(catalog, model).spec, sequence);
-  const training = {
-    globalBatchSize: batch,
-    sequenceLength: sequence,
-    precision: 'bf16',
-    flashAttention: true,
-    dropout: false,
-    overlapGradientReduce: true,
-    overlapParameterGather: true,
-    overlapTensorParallelComm: false,
-    overlapPipelineP2p: false,
-    prefetchParameters: true,
-    memoryHeadroomFraction: 0,
-    framework: 'megatron',
-  } as const;
+  const graph = zooGraph(model, sequence);
+  const training = fixedTraining(batch, sequence);
   const plan = (spec: HeteroClusterSpec) =>
     planHeterogeneous({
       graph,

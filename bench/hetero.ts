@@ -1,27 +1,14 @@
 /** Planning time of the heterogeneous planner (npx tsx bench/hetero.ts). Prints numbers only. */
 import type { TrainingConfig } from '../src/costmodel/index.js';
 import { buildModelGraph } from '../src/graph/index.js';
-import { findModel, loadProfileCatalog } from '../src/hardware-profiles/index.js';
+import { findModel } from '../src/hardware-profiles/index.js';
 import { heteroClusterFromSpec, heteroWorldSize } from '../src/hardware-profiles/hetero.js';
 import type { HeteroClusterSpec } from '../src/hardware-profiles/hetero.js';
 import { planHeterogeneous } from '../src/search/hetero/index.js';
+import { catalog, fixedTraining, zooGraph } from '../test/fixtures/planning.js';
 
-const catalog = loadProfileCatalog();
-const graph = buildModelGraph(findModel(catalog, 'llama3-8b').spec, 4096);
-const training = {
-  globalBatchSize: 1024,
-  sequenceLength: 4096,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: false,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0,
-  framework: 'megatron',
-} as const;
+const graph = zooGraph('llama3-8b', 4096);
+const training = fixedTraining(1024, 4096);
 const cases: [string, HeteroClusterSpec][] = [
   [
     '3-type 1,024 GPUs',

@@ -13,63 +13,23 @@ import {
   type Solver,
 } from '../src/search/ilp/index.js';
 import { buildIntraOpProblem } from '../src/search/intra-op/index.js';
+import { DEVICE as TEST_DEVICE, NVLINK } from '../test/ilp/fixtures.js';
+import { mlpChainGraph } from './synthetic-graphs.js';
 
+/**
+ * The ILP tests' device with this benchmark's stepped matmul curve (the tests' is flat), so the
+ * timings stay comparable with earlier runs.
+ */
 const DEVICE: DeviceProfile = {
-  id: 'bench-gpu',
-  name: 'bench',
-  vendor: 'bench',
-  peakFlopsPerSecond: { bf16: 989e12 },
-  memoryBytes: 80 * 2 ** 30,
-  memoryBandwidthBytesPerSecond: 3.35e12,
+  ...TEST_DEVICE,
   matmulEfficiency: [
     { minSize: 0, efficiency: 0.5 },
     { minSize: 1e9, efficiency: 0.7 },
   ],
-  memoryEfficiency: [{ minSize: 0, efficiency: 0.8 }],
-  attentionEfficiencyFactor: 1,
-  runtimeMemory: {
-    contextBytes: 0,
-    ncclBytesPerCommunicator: 0,
-    allocatorFragmentationFraction: 0,
-  },
-  overlapInterferenceFraction: 0,
-  tdpWatts: 700,
-  priceUsdPerGpuHour: null,
-  source: 'bench',
-  notes: '',
-};
-const NVLINK: LinkProfile = {
-  bandwidthBytesPerSecond: 450e9,
-  latencySeconds: 2e-6,
-  efficiency: 0.8,
 };
 const IB: LinkProfile = { bandwidthBytesPerSecond: 50e9, latencySeconds: 5e-6, efficiency: 0.9 };
 
-function chain(numOps: number, batch = 2048, hidden = 1024) {
-  const tensors: Record<string, { shape: number[]; parameter?: boolean }> = {
-    t0: { shape: [batch, hidden] },
-  };
-  const nodes: { id: string; op: string; inputs: string[]; outputs: string[] }[] = [];
-  let cur = 't0';
-  let residual = 't0';
-  const kinds = ['linear', 'gelu', 'linear', 'add', 'layernorm'];
-  for (let i = 0; i < numOps; i++) {
-    const kind = kinds[i % kinds.length] as string;
-    const out = `t${i + 1}`;
-    const wide = kind === 'linear' && i % 5 === 0;
-    tensors[out] = { shape: [batch, wide || kind === 'gelu' ? 4 * hidden : hidden] };
-    if (kind === 'linear') {
-      const inDim = tensors[cur]?.shape[1] ?? hidden;
-      tensors[`w${i}`] = { shape: [inDim, tensors[out].shape[1] ?? hidden], parameter: true };
-      nodes.push({ id: `op${i}`, op: kind, inputs: [cur, `w${i}`], outputs: [out] });
-    } else if (kind === 'add')
-      nodes.push({ id: `op${i}`, op: kind, inputs: [cur, residual], outputs: [out] });
-    else nodes.push({ id: `op${i}`, op: kind, inputs: [cur], outputs: [out] });
-    if (kind === 'layernorm') residual = out;
-    cur = out;
-  }
-  return parseOperatorGraph({ tensors, nodes });
-}
+const chain = (numOps: number) => parseOperatorGraph(mlpChainGraph(numOps));
 
 const ctx = { mesh: [2, 4] as const, links: [IB, NVLINK] as const, device: DEVICE, training: true };
 const rows: string[][] = [

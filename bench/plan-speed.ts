@@ -3,14 +3,10 @@
  * strategy space; reports the median over runs and microseconds per evaluated candidate.
  */
 import { pathToFileURL } from 'node:url';
-import { buildModelGraph } from '../src/graph/index.js';
-import {
-  clusterFromPreset,
-  findModel,
-  loadProfileCatalog,
-} from '../src/hardware-profiles/index.js';
+import { clusterFromPreset } from '../src/hardware-profiles/index.js';
 import { planTraining } from '../src/search/index.js';
 import type { PlanningProblem } from '../src/search/index.js';
+import { catalog, fixedTraining, zooGraph } from '../test/fixtures/planning.js';
 
 export interface PlanBenchResult {
   readonly name: string;
@@ -41,24 +37,10 @@ export function benchPlan(name: string, problem: PlanningProblem, runs = 5): Pla
 }
 
 export function llama405bProblem(): PlanningProblem {
-  const catalog = loadProfileCatalog();
   return {
-    graph: buildModelGraph(findModel(catalog, 'llama3-405b').spec, 8192),
+    graph: zooGraph('llama3-405b', 8192),
     cluster: clusterFromPreset(catalog, 'dgx-h100', 2048),
-    training: {
-      globalBatchSize: 2048,
-      sequenceLength: 8192,
-      precision: 'bf16',
-      flashAttention: true,
-      dropout: false,
-      overlapGradientReduce: true,
-      overlapParameterGather: true,
-      overlapTensorParallelComm: false,
-      overlapPipelineP2p: false,
-      prefetchParameters: true,
-      memoryHeadroomFraction: 0,
-      framework: 'megatron',
-    },
+    training: fixedTraining(2048, 8192),
     constraints: {},
     objective: 'fastest',
     topK: 5,
@@ -74,12 +56,11 @@ function problemFor(
   globalBatchSize: number,
   sequenceLength: number,
 ): PlanningProblem {
-  const catalog = loadProfileCatalog();
   return {
     ...llama405bProblem(),
-    graph: buildModelGraph(findModel(catalog, model).spec, sequenceLength),
+    graph: zooGraph(model, sequenceLength),
     cluster: clusterFromPreset(catalog, preset, nodes),
-    training: { ...llama405bProblem().training, globalBatchSize, sequenceLength },
+    training: fixedTraining(globalBatchSize, sequenceLength),
   };
 }
 

@@ -13,6 +13,7 @@
  */
 import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
+import { FIFTY_SCENARIOS } from '../test/studies/fixtures.js';
 import { serveBuilt } from './serve-built.js';
 import type { Served } from './serve-built.js';
 
@@ -182,23 +183,14 @@ async function plans(served: Served) {
   };
 }
 
+/** The studies tests' fifty scenarios times ten global batch sizes: 500 scenarios. */
 const STREAM_STUDY = {
+  ...FIFTY_SCENARIOS,
   axes: {
-    models: ['gpt-1.7b', 'llama3-8b'],
-    clusters: [
-      { preset: 'dgx-h100', nodes: 1 },
-      { preset: 'dgx-a100-80gb', nodes: 1 },
-      { preset: 'dgx-h200', nodes: 1 },
-      { preset: 'dgx-b200', nodes: 1 },
-      { preset: 'amd-mi300x-8', nodes: 1 },
-    ],
-    nodes: [1, 2, 4, 6, 8],
+    ...FIFTY_SCENARIOS.axes,
     globalBatchSizes: [256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 8192],
   },
-  goal: { tokens: 1e11, deadlineDays: 3 },
-  prices: { 'nvidia-b200-sxm-180gb': 5.5 },
   training: { sequenceLength: 2048 },
-  search: { maxCandidates: 300 },
 };
 
 /** A connection that asks for the stream and never reads a byte. */

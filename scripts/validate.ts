@@ -1,7 +1,8 @@
 /**
  * npm run validate: predicted vs published step time for every row of
  * validation/published_runs.json that has a measured time or throughput, plus the OOM
- * rows (must be predicted not to fit) and Korthikanti Table 4's per-layer times.
+ * rows (must be predicted not to fit) and Korthikanti Table 4's per-layer times; then the MoE /
+ * long-context rows of validation/moe_longctx_runs.json (validation/moe-report.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
   percentile,
 } from './validation/compare.js';
 import { compareLayerRows } from './validation/layer-times.js';
+import { printMoeValidation } from './validation/moe-report.js';
 import { loadPublishedRows } from './validation/published-runs.js';
 
 const catalog = loadProfileCatalog();
@@ -74,6 +76,8 @@ const memoryErrors = memoryRows.map(({ error }) => Math.abs(error));
 console.log(
   `memory rows: ${memoryErrors.length}; median |error| ${pct(percentile(memoryErrors, 50))}; p90 |error| ${pct(percentile(memoryErrors, 90))}; max ${pct(Math.max(...memoryErrors))}`,
 );
+
+printMoeValidation(catalog);
 
 if (process.argv.includes('--write-accuracy')) {
   const file = join(defaultProfilesDir(), 'calibration', 'accuracy.json');

@@ -17,6 +17,9 @@ export function strategyLine(s: ApiStrategy): string {
     s.sequenceParallel ? 'SP on' : 'SP off',
     `recompute ${s.recompute}${s.recomputeLayers === null ? '' : ` (${s.recomputeLayers} layers)`}`,
     `ZeRO-${s.zeroStage}`,
+    s.dataParallelShard < s.dataParallel
+      ? `HSDP ${s.dataParallelShard}-way shard × ${s.dataParallel / s.dataParallelShard} replicas`
+      : '',
     s.pipelineParallel > 1 ? `schedule ${s.schedule}` : '',
     s.layersPerStage === null ? '' : `layers/stage [${s.layersPerStage.join(',')}]`,
   ];
@@ -91,7 +94,9 @@ function alternativesTable(plans: readonly ApiPlan[]): string {
       String(s.microBatchSize),
       s.sequenceParallel ? 'on' : 'off',
       s.recompute,
-      String(s.zeroStage),
+      s.dataParallelShard < s.dataParallel
+        ? `${s.zeroStage}/h${s.dataParallelShard}`
+        : String(s.zeroStage),
       s.pipelineParallel > 1 ? s.schedule : '-',
       seconds(p.estimate.stepTimeSeconds),
       count(p.estimate.tokensPerSecond),

@@ -118,6 +118,13 @@ function axisFlags(prefix: string, list: boolean): FlagSpec[] {
     axis('vpp', 'virtualStages', n, 'virtual stages (model chunks) per pipeline rank', prefix),
     axis('mbs', 'microBatchSize', n, 'micro-batch size', prefix),
     axis('zero', 'zeroStage', many('0|1|2|3'), 'ZeRO stage', prefix),
+    axis(
+      'dp-shard',
+      'dataParallelShard',
+      n,
+      'FSDP shard-group size (HSDP: smaller than dp, replicated across)',
+      prefix,
+    ),
     axis('recompute', 'recompute', many('none|selective|full'), 'activation recompute', prefix),
     axis(
       'schedule',

@@ -92,6 +92,7 @@ function axes(values: Values, list: boolean): Json {
     virtualStages: ints('vpp'),
     microBatchSize: ints('mbs'),
     zeroStage: zero,
+    dataParallelShard: ints('dp-shard'),
     recompute: strs('recompute'),
     schedule: strs('schedule'),
     sequenceParallel: sp === undefined ? undefined : list ? [sp] : sp,

@@ -107,6 +107,9 @@ export const RankMapExport = z.object({
   contextParallelGroups: RankGroups,
   dataParallelGroups: RankGroups,
   pipelineParallelGroups: RankGroups,
+  expertTensorParallelGroups: RankGroups,
+  expertParallelGroups: RankGroups,
+  expertDataParallelGroups: RankGroups,
   text: z.string(),
 });
 

@@ -14,6 +14,9 @@ export const StrategyOutput = z.object({
   tensorParallel: z.int(),
   pipelineParallel: z.int(),
   contextParallel: z.int(),
+  contextParallelComm: z.enum(['p2p', 'all-gather', 'a2a']),
+  expertParallel: z.int(),
+  expertTensorParallel: z.int(),
   virtualStages: z.int(),
   sequenceSlices: z.int(),
   sequenceParallel: z.boolean(),
@@ -22,6 +25,7 @@ export const StrategyOutput = z.object({
   recompute: RecomputeMode,
   recomputeLayers: z.int().nullable(),
   zeroStage: ZeroStage,
+  dataParallelShard: z.int(),
   schedule: ScheduleId,
   layersPerStage: z.array(z.int()).nullable(),
 });
@@ -92,15 +96,20 @@ export const Estimate = z.object({
   stages: z.array(StageEstimate),
 });
 
-export const StagePlacement = z.object({
-  chunk: z.int(),
-  pipelineRank: z.int(),
+/** The layers a pipeline stage holds and its ranks: a homogeneous chunk or a heterogeneous stage. */
+const stageSpanFields = {
   firstLayer: z.int(),
   numLayers: z.int(),
   hasEmbedding: z.boolean(),
   hasLmHead: z.boolean(),
   firstRank: z.int(),
   lastRank: z.int(),
+};
+
+export const StagePlacement = z.object({
+  chunk: z.int(),
+  pipelineRank: z.int(),
+  ...stageSpanFields,
 });
 
 export const Plan = z.object({
@@ -142,12 +151,7 @@ export const HeteroStage = z.object({
   accelerator: z.string(),
   tensorParallel: z.int(),
   dataParallel: z.int(),
-  firstLayer: z.int(),
-  numLayers: z.int(),
-  hasEmbedding: z.boolean(),
-  hasLmHead: z.boolean(),
-  firstRank: z.int(),
-  lastRank: z.int(),
+  ...stageSpanFields,
   forwardSeconds: z.number(),
   backwardSeconds: z.number(),
   peakMemoryBytes: z.number(),

@@ -100,9 +100,17 @@ export const Prices = z
     message: `at most ${LIMITS.priceEntries} prices`,
   });
 
-export const TrainingInput = z.strictObject({
-  globalBatchSize: positiveInt(LIMITS.globalBatchSize),
-  sequenceLength: positiveInt(LIMITS.sequenceLength),
+export const ContextParallelComm = z.enum(['p2p', 'all-gather', 'a2a']);
+export const MoeTrainingInput = z.strictObject({
+  dispatcher: z.enum(['alltoall', 'deepep', 'hybridep', 'allgather']).exactOptional(),
+  routing: z.enum(['forced-balance', 'dropless', 'capacity']).exactOptional(),
+  capacityFactor: z.number().min(1).max(64).exactOptional(),
+  imbalanceFactor: z.number().min(1).max(64).exactOptional(),
+  overlapAllToAll: z.boolean().exactOptional(),
+});
+
+/** The optional training fields, shared by a plan's training and a study's training defaults. */
+export const trainingOptionFields = {
   precision: Precision.exactOptional(),
   flashAttention: z.boolean().exactOptional(),
   dropout: z.boolean().exactOptional(),
@@ -113,6 +121,13 @@ export const TrainingInput = z.strictObject({
   prefetchParameters: z.boolean().exactOptional(),
   memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
   framework: Framework.exactOptional(),
+};
+
+export const TrainingInput = z.strictObject({
+  globalBatchSize: positiveInt(LIMITS.globalBatchSize),
+  sequenceLength: positiveInt(LIMITS.sequenceLength),
+  ...trainingOptionFields,
+  moe: MoeTrainingInput.exactOptional(),
 });
 
 const Degrees = z.array(positiveInt(LIMITS.degree)).max(LIMITS.constraintValues);
@@ -121,12 +136,16 @@ export const SearchConstraints = z.strictObject({
   dataParallel: Degrees.exactOptional(),
   tensorParallel: Degrees.exactOptional(),
   pipelineParallel: Degrees.exactOptional(),
+  contextParallel: Degrees.exactOptional(),
+  expertParallel: Degrees.exactOptional(),
+  expertTensorParallel: Degrees.exactOptional(),
   virtualStages: Degrees.exactOptional(),
   microBatchSize: Degrees.exactOptional(),
   sequenceParallel: z.array(z.boolean()).max(2).exactOptional(),
   recompute: z.array(RecomputeMode).max(3).exactOptional(),
   recomputeLayers: z.array(z.int().min(1).max(LIMITS.layers).nullable()).max(64).exactOptional(),
   zeroStage: z.array(ZeroStage).max(4).exactOptional(),
+  dataParallelShard: Degrees.exactOptional(),
   schedule: z.array(ScheduleId).max(7).exactOptional(),
 });
 
@@ -155,6 +174,9 @@ export const StrategyInput = z.strictObject({
   tensorParallel: positiveInt(LIMITS.degree),
   pipelineParallel: positiveInt(LIMITS.degree),
   contextParallel: positiveInt(LIMITS.degree).exactOptional(),
+  contextParallelComm: ContextParallelComm.exactOptional(),
+  expertParallel: positiveInt(LIMITS.degree).exactOptional(),
+  expertTensorParallel: positiveInt(LIMITS.degree).exactOptional(),
   microBatchSize: positiveInt(LIMITS.globalBatchSize),
   numMicroBatches: positiveInt(LIMITS.globalBatchSize).exactOptional(),
   virtualStages: positiveInt(LIMITS.virtualStages).exactOptional(),
@@ -163,6 +185,7 @@ export const StrategyInput = z.strictObject({
   recompute: RecomputeMode.exactOptional(),
   recomputeLayers: z.int().min(0).max(LIMITS.layers).nullable().exactOptional(),
   zeroStage: ZeroStage.exactOptional(),
+  dataParallelShard: positiveInt(LIMITS.degree).exactOptional(),
   schedule: ScheduleId.exactOptional(),
   layersPerStage: z
     .array(z.int().min(0).max(LIMITS.layers))

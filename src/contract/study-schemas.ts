@@ -4,9 +4,8 @@
  * so a study scenario is mapped (and capped) exactly as a plan request is.
  */
 import { z } from 'zod';
-import { Framework, Precision } from './enums.js';
 import { LIMITS } from './limits.js';
-import { ClusterInput, ModelInput } from './schemas.js';
+import { ClusterInput, ModelInput, trainingOptionFields } from './schemas.js';
 
 const positiveInt = (max: number) => z.int().min(1).max(max);
 /** Axis lists: non-empty, bounded so that parsing itself stays cheap. */
@@ -41,16 +40,7 @@ export const StudySpec = z.strictObject({
     .strictObject({
       globalBatchSize: positiveInt(LIMITS.globalBatchSize).exactOptional(),
       sequenceLength: positiveInt(LIMITS.sequenceLength).exactOptional(),
-      precision: Precision.exactOptional(),
-      flashAttention: z.boolean().exactOptional(),
-      dropout: z.boolean().exactOptional(),
-      overlapGradientReduce: z.boolean().exactOptional(),
-      overlapParameterGather: z.boolean().exactOptional(),
-      overlapTensorParallelComm: z.boolean().exactOptional(),
-      overlapPipelineP2p: z.boolean().exactOptional(),
-      prefetchParameters: z.boolean().exactOptional(),
-      memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
-      framework: Framework.exactOptional(),
+      ...trainingOptionFields,
     })
     .exactOptional(),
   search: z

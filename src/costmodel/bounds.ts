@@ -84,20 +84,28 @@ export function createStepBound(
 ): (s: Strategy) => number {
   const layerSeconds = new Map<string, number>();
   const perLayer = (s: Strategy): number => {
-    const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}`;
+    const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}|${s.cp}|${s.cpComm ?? ''}|${s.ep ?? 1}|${s.etp ?? 1}`;
     const cached = layerSeconds.get(key);
     if (cached !== undefined) return cached;
     const unrecomputed = { ...s, recompute: 'none' as const, recomputeLayers: 0 };
-    const costs = slicedLayerCosts(
-      chunkTimeInputs(graph, cluster, unrecomputed, training),
-      s.sequenceSlices,
-    );
+    const inputs = chunkTimeInputs(graph, cluster, unrecomputed, training);
+    const costs = slicedLayerCosts(inputs, s.sequenceSlices);
     const TP_COLLECTIVES_PER_LAYER = 4; // two in forward, two in backward (stage-time.ts)
-    const seconds =
+    const dense =
       costs.layer.forward +
       costs.layer.backwardInput +
       costs.layer.backwardWeight +
       TP_COLLECTIVES_PER_LAYER * costs.collective;
+    // MoE models: the cheaper of a dense and an MoE layer (an MoE layer runs one TP collective
+    // pair per pass, two with shared experts), so the bound stays below every layer mix.
+    const moe =
+      costs.moeLayer === null
+        ? dense
+        : costs.moeLayer.forward +
+          costs.moeLayer.backwardInput +
+          costs.moeLayer.backwardWeight +
+          2 * (inputs.moe?.tensorParallelCollectivesPerPass ?? 2) * costs.collective;
+    const seconds = Math.min(dense, moe);
     layerSeconds.set(key, seconds);
     return seconds;
   };

@@ -93,7 +93,10 @@ function bucketed(
 
 export interface DataParallelInputs {
   readonly parametersPerGpu: number;
+  /** The ranks one shard spans: all of DP, or HSDP's shard group. */
   readonly group: GroupPlacement;
+  /** HSDP's replicate group (size dp / dpShard); absent or size 1 without hybrid sharding. */
+  readonly replicaGroup?: GroupPlacement;
   readonly zeroStage: ZeroStage;
   /** Pipeline parallel degree (DeepSpeed's pipeline engine never overlaps its reduction). */
   readonly pp: number;
@@ -184,8 +187,21 @@ export function dataParallelCommSeconds(x: DataParallelInputs): DataParallelComm
     ...sharded,
     unitForwardGatherSeconds: perUnit(WEIGHT_BYTES_PER_PARAMETER),
     unitBackwardGatherSeconds: x.zeroStage === 3 ? perUnit(WEIGHT_BYTES_PER_PARAMETER) : 0,
-    unitBackwardReduceSeconds: perUnit(reduceBytes),
+    unitBackwardReduceSeconds: perUnit(reduceBytes) + replicaReduceSeconds(x, reduceBytes, units),
   };
+}
+
+/**
+ * HSDP: after the reduce-scatter inside the shard group, each rank all-reduces its gradient
+ * shard (1/group.size of the unit) with the same shard of every replica (FSDP2 reduces per
+ * backward, like the reduce-scatter; 0 without hybrid sharding).
+ * @see Zhao et al. 2023 "PyTorch FSDP" §3.2.2 (hybrid sharding: reduce-scatter, then all-reduce)
+ */
+function replicaReduceSeconds(x: DataParallelInputs, reduceBytes: number, units: number): number {
+  const replicas = x.replicaGroup;
+  if (replicas === undefined || replicas.size <= 1) return 0;
+  const shardBytes = (x.parametersPerGpu * reduceBytes) / units / x.group.size;
+  return groupAllReduceSeconds(shardBytes, replicas, x.cluster);
 }
 
 /**

@@ -29,7 +29,7 @@ import type { TrainingConfig } from './strategy.js';
 export interface EstimateCacheScope {
   readonly layerCosts: Map<string, LayerCosts>;
   readonly activationTerms: Map<string, ActivationTerms>;
-  readonly parameterShares: Map<number, ParameterShares>;
+  readonly parameterShares: Map<string, ParameterShares>;
   readonly dataParallelComm: Map<string, DataParallelCommSeconds>;
 }
 

@@ -22,6 +22,8 @@ import { chunkLayouts, chunksByRank, chunksSignature } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 import { validateStrategy } from './validate-strategy.js';
+import { checkPrecisionSupported } from './fp8.js';
+import { expertDegrees } from './strategy.js';
 
 export interface MemoryEstimate {
   readonly ranks: readonly RankLayout[];
@@ -43,8 +45,9 @@ export function rankLayouts(
   scope?: EstimateCacheScope,
 ): RankLayout[] {
   validateStrategy(graph.spec, worldSize(cluster), training, s);
-  const chunks = chunkLayouts(s, graph.spec.numLayers);
-  const shares = cachedParameterShares(graph, s.tp, scope);
+  checkPrecisionSupported(cluster.device, training.precision);
+  const chunks = chunkLayouts(s, graph.spec.numLayers, graph.moeLayerMask);
+  const shares = cachedParameterShares(graph, s.tp, scope, expertDegrees(s));
   return chunksByRank(chunks, s.pp).map((rankChunks) => ({
     chunks: rankChunks,
     signature: chunksSignature(rankChunks),

@@ -1,25 +1,45 @@
 /** FLOP counts per optimizer step, for MFU (model FLOPs) and HFU (hardware FLOPs). */
 import type { ModelGraph, OpNode } from '../graph/index.js';
+import { CAUSAL_ATTENTION_FRACTION } from './compute.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 
-const sumForwardFlops = (ops: readonly OpNode[], include?: (op: OpNode) => boolean): number =>
-  ops.reduce((sum, op) => sum + (include === undefined || include(op) ? op.forwardFlops : 0), 0);
+/**
+ * Causal attention counts s²/2 of the score and context matmuls: Megatron-LM's
+ * num_floating_point_operations halves them since 2025-03-06 (commit 8873b55d6a;
+ * shared/context/moe_longctx.md §0.2), and a causal flash kernel skips the masked half.
+ */
+const opFlops = (op: OpNode): number =>
+  op.kind === 'attention-scores' || op.kind === 'attention-context'
+    ? op.forwardFlops * CAUSAL_ATTENTION_FRACTION
+    : op.forwardFlops;
 
-/** Forward FLOPs of the whole model for one sequence (of the ops `include` accepts: default all). */
+const sumForwardFlops = (ops: readonly OpNode[], include?: (op: OpNode) => boolean): number =>
+  ops.reduce((sum, op) => sum + (include === undefined || include(op) ? opFlops(op) : 0), 0);
+
+/**
+ * Forward FLOPs of the whole model for one sequence (of the ops `include` accepts: default all):
+ * dense layers and MoE layers (top-k routed plus shared experts: active FLOPs) each counted with
+ * their own ops, causal attention at s²/2.
+ */
 export function forwardFlopsPerSequence(
   graph: ModelGraph,
   include?: (op: OpNode) => boolean,
 ): number {
+  const moeLayers = graph.moeLayerMask.filter(Boolean).length;
+  const denseLayers = graph.spec.numLayers - moeLayers;
+  const dense = graph.denseLayerOps ?? graph.layerOps;
   return (
     sumForwardFlops(graph.preOps, include) +
-    graph.spec.numLayers * sumForwardFlops(graph.layerOps, include) +
+    denseLayers * sumForwardFlops(dense, include) +
+    (graph.moeLayerOps === null ? 0 : moeLayers * sumForwardFlops(graph.moeLayerOps, include)) +
     sumForwardFlops(graph.postOps, include)
   );
 }
 
 /**
  * Model FLOPs per step = 3 × forward (forward + 2× backward) × global batch; for a GPT this is
- * Korthikanti eq. (7): 72·B·s·l·h²·(1 + s/(6h) + V/(12·l·h)).
+ * Korthikanti eq. (7) with the attention term halved for causal masking (Megatron's count):
+ * 72·B·s·l·h²·(1 + s/(12h) + V/(12·l·h)).
  * @see Korthikanti et al. 2022, Eq. 7 (model FLOPs, no recompute); Chowdhery et al. 2022 App. B (MFU)
  */
 export function modelFlopsPerStep(graph: ModelGraph, training: TrainingConfig): number {

@@ -9,6 +9,7 @@ import type { ClusterProfile } from '../hardware-profiles/index.js';
 import {
   allReduceSeconds,
   allGatherSeconds,
+  allToAllSeconds,
   hierarchicalAllGatherSeconds,
   hierarchicalAllReduceSeconds,
   sendRecvSeconds,
@@ -76,4 +77,28 @@ export function pipelineSendRecvSeconds(
 ): number {
   const link = ppGroup.numNodes <= 1 ? cluster.intraNode : cluster.interNode;
   return sendRecvSeconds(payloadBytes, link);
+}
+
+/**
+ * All-to-all of a per-rank buffer whose destinations are uniform over a placed group (MoE token
+ * dispatch with one copy per selected expert, Ulysses head scatter): the (g−1)/n share for the
+ * other ranks of the node crosses the scale-up fabric, the (n−g)/n share for other nodes the
+ * per-GPU scale-out link, one after the other (NCCL's PXN routes cross-node data through the
+ * rail-local GPU, so the tiers do not overlap).
+ *   T = A2A_intra(S·g/n, g) + A2A_inter(S, N),  n = g·N
+ * Checked against the Megatron-Core MoE report (arXiv 2603.07685) Table 7, H100 NCCL dispatch of
+ * 4,096 × 8 × 7,168 BF16: 1.11 / 5.56 / 8.3 ms predicted vs 1.27 / 5.77 / 8.06 ms measured at EP
+ * 8 / 16 / 32 (test/costmodel/moe-communication.test.ts).
+ * @param payloadBytes per-rank send buffer, all destinations
+ */
+export function groupAllToAllSeconds(
+  payloadBytes: number,
+  group: GroupPlacement,
+  cluster: ClusterProfile,
+): number {
+  if (group.size <= 1 || payloadBytes <= 0) return 0;
+  const g = group.ranksPerNode;
+  const intra = allToAllSeconds((payloadBytes * g) / group.size, g, cluster.intraNode);
+  const inter = allToAllSeconds(payloadBytes, group.numNodes, cluster.interNode);
+  return intra + inter;
 }

@@ -36,7 +36,12 @@ export type {
   TimeBreakdownSeconds,
 } from './types.js';
 export type {
+  ContextParallelComm,
+  ExpertDegrees,
   Framework,
+  MoeDispatcher,
+  MoeRouting,
+  MoeTrainingConfig,
   ParallelAxis,
   RecomputeMode,
   ScheduleKind,
@@ -45,8 +50,13 @@ export type {
   ZeroStage,
 } from './strategy.js';
 export {
+  CONTEXT_PARALLEL_COMMS,
   DEFAULT_MEMORY_HEADROOM_FRACTION,
+  MOE_DISPATCHERS,
+  MOE_ROUTINGS,
   SCHEDULE_KINDS,
+  expertDegrees,
+  moeTrainingDefaults,
   modelParallelSize,
   strategyWorldSize,
   trainingDefaults,
@@ -71,6 +81,10 @@ export { pipelineSendRecvSeconds, placeGroup } from './groups.js';
 export { crossGroupGradientSyncSeconds } from './data-parallel.js';
 export { modelFlopsPerStep, hardwareFlopsPerStep, forwardFlopsPerSequence } from './flops.js';
 export { peakFlopsPerSecond } from './compute.js';
+export { checkPrecisionSupported } from './fp8.js';
+export { expertDispatchSeconds, expectedDistinctGroups } from './moe-communication.js';
+export type { ExpertDispatchInputs } from './moe-communication.js';
+export { contextParallelSeconds, contextParallelKvBytes } from './context-parallel.js';
 export * from './operator-cost.js';
 export * from './activations.js';
 export * from './communication.js';

@@ -7,8 +7,8 @@ import {
   embeddingActivationBytes,
   outputLayerActivationBytes,
 } from './activations.js';
+import { foldedModelStateBytes } from './folded-states.js';
 import type { ModelStateBytes } from './model-states.js';
-import { modelStateBytes } from './model-states.js';
 import type { WorkingMemoryBytes } from './working-memory.js';
 import { workingMemoryBytes } from './working-memory.js';
 import type { ChunkLayout } from './stages.js';
@@ -90,7 +90,7 @@ export function rankMemoryParts(
   terms: ActivationTerms,
 ): RankMemoryParts {
   const s = x.strategy;
-  const states = modelStateBytes(parametersPerGpu, s.dp, s.zeroStage, x.precision, x.framework);
+  const states = foldedModelStateBytes(chunks, parametersPerGpu, x);
   let perMicroBatch = 0;
   let holdsHead = false;
   for (const chunk of chunks) {
@@ -103,7 +103,8 @@ export function rankMemoryParts(
     zeroStage: s.zeroStage,
     parametersPerGpu,
     unitParameters: x.layerParametersPerGpu,
-    dp: s.dp,
+    // HSDP shards over the shard group only (FSDP §3.2.2); plain ZeRO over all of dp.
+    dp: s.dpShard ?? s.dp,
   });
   return { states, perMicroBatch, holdsHead, working };
 }
@@ -187,12 +188,14 @@ export function rankMemoryBytes(
  */
 export function runtimeBytes(
   r: RuntimeMemory,
-  s: Pick<Strategy, 'tp' | 'dp' | 'pp' | 'cp'>,
+  s: Pick<Strategy, 'tp' | 'dp' | 'pp' | 'cp' | 'dpShard'>,
   allocatedPeakBytes: number,
 ): number {
-  // Counted without building an array: this runs for every rank of every candidate.
+  // Counted without building an array: this runs for every rank of every candidate. HSDP's
+  // device mesh has a shard and a replicate dimension: two DP communicators, not one.
+  const hybrid = s.dpShard !== undefined && s.dpShard > 1 && s.dpShard < s.dp ? 1 : 0;
   const communicators =
-    (s.tp > 1 ? 1 : 0) + (s.dp > 1 ? 1 : 0) + (s.pp > 1 ? 1 : 0) + (s.cp > 1 ? 1 : 0);
+    (s.tp > 1 ? 1 : 0) + (s.dp > 1 ? 1 : 0) + (s.pp > 1 ? 1 : 0) + (s.cp > 1 ? 1 : 0) + hybrid;
   return (
     r.contextBytes +
     communicators * r.ncclBytesPerCommunicator +

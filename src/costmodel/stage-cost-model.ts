@@ -22,8 +22,8 @@ import type { ActivationTerms, RankLayout, RankMemoryInputs } from './rank-memor
 import { activationTerms, rankMemoryBytes } from './rank-memory.js';
 import type { GroupPlacement } from './groups.js';
 import { pipelineSendRecvSeconds, placeGroup } from './groups.js';
-import type { ParameterShares } from './parameters.js';
-import { parameterShares } from './parameters.js';
+import type { ExpertSplit, ParameterShares } from './parameters.js';
+import { NO_EXPERT_SPLIT, parameterShares } from './parameters.js';
 import type { RankPassSeconds } from './pipeline.js';
 import type { ChunkTimeInputs, ChunkTimeSeconds, LayerCosts } from './stage-time.js';
 import {
@@ -32,8 +32,10 @@ import {
   tensorParallelOverlapExposedFraction,
 } from './stage-time.js';
 import { shardedPassSeconds } from './overlap.js';
+import { parallelTimingInputs } from './parallel-inputs.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy, TrainingConfig } from './strategy.js';
+import { shardDegree } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 
 /** Where the strategy's TP, DP and PP groups land (Megatron rank order: tp, dp, pp). */
@@ -41,13 +43,23 @@ export interface StageGroups {
   readonly tp: GroupPlacement;
   readonly dp: GroupPlacement;
   readonly pp: GroupPlacement;
+  /** HSDP: the shard group (the first dpShard ranks of each DP group) and its replicas. */
+  readonly dpShard: GroupPlacement;
+  readonly dpReplicate: GroupPlacement;
 }
 
 export function placeStrategyGroups(s: Strategy, cluster: ClusterProfile): StageGroups {
+  const dp = placeGroup(s.dp, s.tp * s.cp, cluster.gpusPerNode);
+  const shard = s.dpShard ?? s.dp;
+  // torchtitan's mesh is [dp_replicate, dp_shard, …, tp]: the shard dim is inner (stride tp).
+  const hybrid = shard < s.dp;
   return {
     tp: placeGroup(s.tp, 1, cluster.gpusPerNode),
-    dp: placeGroup(s.dp, s.tp, cluster.gpusPerNode),
-    pp: placeGroup(s.pp, s.tp * s.dp, cluster.gpusPerNode),
+    // Megatron order tp-cp-ep-dp-pp: dp strides tp·cp, pp strides tp·cp·dp (parallel-inputs.ts).
+    dp,
+    pp: placeGroup(s.pp, s.tp * s.cp * s.dp, cluster.gpusPerNode),
+    dpShard: hybrid ? placeGroup(shard, s.tp * s.cp, cluster.gpusPerNode) : dp,
+    dpReplicate: placeGroup(hybrid ? s.dp / shard : 1, s.tp * s.cp * shard, cluster.gpusPerNode),
   };
 }
 
@@ -135,25 +147,28 @@ export interface StageCostModel {
   ): MemoryBreakdownBytes;
 }
 
-/** parameterShares(graph, tp), from the cache when one is given. */
+/** parameterShares(graph, tp, experts), from the cache when one is given (keyed tp, ep, etp). */
 export function cachedParameterShares(
   graph: ModelGraph,
   tp: number,
   scope?: EstimateCacheScope,
+  experts: ExpertSplit = NO_EXPERT_SPLIT,
 ): ParameterShares {
   return scope === undefined
-    ? parameterShares(graph, tp)
-    : memoised(scope.parameterShares, tp, () => parameterShares(graph, tp));
+    ? parameterShares(graph, tp, experts)
+    : memoised(scope.parameterShares, `${tp}|${experts.ep}|${experts.etp}`, () =>
+        parameterShares(graph, tp, experts),
+      );
 }
 
-/** activationTerms(x), from the cache when one is given (they depend on tp, mbs, SP, recompute). */
+/** activationTerms(x), from the cache when one is given (tp, mbs, SP, recompute, cp: the shape's). */
 export function cachedActivationTerms(
   x: RankMemoryInputs,
   scope?: EstimateCacheScope,
 ): ActivationTerms {
   if (scope === undefined) return activationTerms(x);
   const s = x.strategy;
-  const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.recompute}`;
+  const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.recompute}|${s.cp}`;
   return memoised(scope.activationTerms, key, () => activationTerms(x));
 }
 
@@ -180,6 +195,7 @@ export function memoryInputs(
       recompute: s.recompute,
       flashAttention: training.flashAttention,
       dropout: training.dropout,
+      ...(s.cp > 1 ? { contextParallel: s.cp } : {}),
     },
   };
 }
@@ -192,6 +208,7 @@ export function chunkTimeInputs(
   training: TrainingConfig,
   tpGroup: GroupPlacement = placeGroup(s.tp, 1, cluster.gpusPerNode),
 ): ChunkTimeInputs {
+  const extra = parallelTimingInputs(graph, cluster, s, training);
   return {
     graph,
     cluster,
@@ -202,7 +219,11 @@ export function chunkTimeInputs(
       sequenceParallel: s.sequenceParallel,
       flashAttention: training.flashAttention,
       dropout: training.dropout,
+      ...(extra.cp === undefined ? {} : { cp: extra.cp }),
+      ...(extra.experts === undefined ? {} : { experts: extra.experts }),
     },
+    ...(extra.moe === undefined ? {} : { moe: extra.moe }),
+    ...(extra.contextParallel === undefined ? {} : { contextParallel: extra.contextParallel }),
     tpGroup,
     recompute: s.recompute,
     recomputedLayers: s.recomputeLayers ?? Number.POSITIVE_INFINITY,
@@ -254,7 +275,8 @@ export function createStageCostModel(
       ? slicedLayerCosts(inputs, s.sequenceSlices)
       : memoised(
           scope.layerCosts,
-          `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}`,
+          // parallel-inputs.ts adds what CP and expert dispatch read: cp, its comm, ep, etp.
+          `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}|${s.cp}|${s.cpComm ?? ''}|${s.ep ?? 1}|${s.etp ?? 1}`,
           () => slicedLayerCosts(inputs, s.sequenceSlices),
         );
   const memory = memoryInputs(graph, cluster, s, training, scope);
@@ -268,7 +290,8 @@ export function createStageCostModel(
   const computeDpComm = (parametersPerGpu: number, units: number): DataParallelCommSeconds =>
     dataParallelCommSeconds({
       parametersPerGpu,
-      group: groups.dp,
+      group: s.zeroStage >= 1 ? groups.dpShard : groups.dp,
+      replicaGroup: groups.dpReplicate,
       zeroStage: s.zeroStage,
       pp: s.pp,
       training,
@@ -281,7 +304,8 @@ export function createStageCostModel(
       ? computeDpComm(parametersPerGpu, units)
       : memoised(
           scope.dataParallelComm,
-          `${parametersPerGpu}|${units}|${s.dp}|${s.tp}|${s.zeroStage}|${s.pp}`,
+          // Group placement strides tp·cp; HSDP splits dp into shard and replica groups.
+          `${parametersPerGpu}|${units}|${s.dp}|${s.tp}|${s.cp}|${s.dpShard ?? s.dp}|${s.zeroStage}|${s.pp}`,
           () => computeDpComm(parametersPerGpu, units),
         );
   // Every rank asks twice (its passes and its post-drain rule): a numeric memo per model first.
@@ -356,7 +380,7 @@ export function createStageCostModel(
         lastBackwardSeconds + rankIndex * lastBackwardSeconds,
         interference,
       );
-      const localParameters = parametersPerGpu / (s.zeroStage >= 1 ? s.dp : 1);
+      const localParameters = parametersPerGpu / shardDegree(s);
       return {
         exposedReduce: exposed.gradientReduce,
         exposedGather: exposed.parameterGather,

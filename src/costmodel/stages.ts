@@ -15,6 +15,11 @@ export interface ChunkLayout {
   readonly layers: number;
   readonly hasEmbedding: boolean;
   readonly hasLmHead: boolean;
+  /**
+   * MoE layers among this chunk's layers (isMoeLayer of the spec). Absent when a caller builds
+   * chunks by hand: the cost model then assumes the model's average share.
+   */
+  readonly moeLayers?: number;
 }
 
 /** Even split of numLayers over numChunks; throws when it does not divide. */
@@ -60,16 +65,34 @@ export function chunkRank(strategy: Strategy, chunk: number): number {
   return chunk % strategy.pp;
 }
 
-export function chunkLayouts(strategy: Strategy, numLayers: number): ChunkLayout[] {
+/**
+ * The chunks of a strategy in pipeline order. With `moeLayerMask` (one flag per layer, the
+ * graph's), each chunk also counts its MoE layers: chunk k holds the layers after those of
+ * chunks 0..k−1.
+ */
+export function chunkLayouts(
+  strategy: Strategy,
+  numLayers: number,
+  moeLayerMask?: readonly boolean[],
+): ChunkLayout[] {
   const split = layersPerChunk(strategy, numLayers);
   const last = split.length - 1;
-  return split.map((layers, index) => ({
-    index,
-    rank: chunkRank(strategy, index),
-    layers,
-    hasEmbedding: index === 0,
-    hasLmHead: index === last,
-  }));
+  let first = 0;
+  return split.map((layers, index) => {
+    const moeLayers =
+      moeLayerMask === undefined
+        ? undefined
+        : moeLayerMask.slice(first, first + layers).filter(Boolean).length;
+    first += layers;
+    return {
+      index,
+      rank: chunkRank(strategy, index),
+      layers,
+      hasEmbedding: index === 0,
+      hasLmHead: index === last,
+      ...(moeLayers === undefined ? {} : { moeLayers }),
+    };
+  });
 }
 
 /** Chunks grouped by pipeline rank, in execution order (chunk 0 of the rank first). */

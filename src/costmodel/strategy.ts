@@ -16,7 +16,16 @@ import type {
 export type { Framework, RecomputeMode, ScheduleKind, ZeroStage };
 export { SCHEDULE_KINDS } from '../model-spec/index.js';
 
-export type ParallelAxis = 'dp' | 'tp' | 'pp' | 'cp' | 'ep';
+export type ParallelAxis = 'dp' | 'tp' | 'pp' | 'cp' | 'ep' | 'etp';
+
+/**
+ * How the ranks of a context-parallel group exchange keys and values (Megatron --cp-comm-type,
+ * TransformerConfig.cp_comm_type docstring): 'p2p' rings K/V chunks overlapped with attention;
+ * 'all-gather' gathers the whole K/V first (not overlapped; cheap with GQA); 'a2a' is
+ * DeepSpeed-Ulysses (scatter heads, gather the sequence; heads / tp must be divisible by cp).
+ */
+export const CONTEXT_PARALLEL_COMMS = ['p2p', 'all-gather', 'a2a'] as const;
+export type ContextParallelComm = (typeof CONTEXT_PARALLEL_COMMS)[number];
 
 export interface Strategy {
   readonly dp: number;
@@ -41,12 +50,46 @@ export interface Strategy {
   readonly recomputeLayers: number | null;
   /** 0 none, 1 optimizer states, 2 + gradients, 3 + parameters (ZeRO, Rajbhandari 2020). */
   readonly zeroStage: ZeroStage;
+  /**
+   * FSDP hybrid sharding (HSDP): parameters, gradients and optimizer states are sharded over
+   * groups of this many data-parallel ranks (consecutive in DP order, so inside a node when they
+   * fit) and replicated across the dp / dpShard groups; absent = sharded over all of dp.
+   * torchtitan data_parallel_shard_degree (Zhao et al. 2023 "PyTorch FSDP" §3.2.2).
+   */
+  readonly dpShard?: number;
   readonly schedule: ScheduleKind;
   /**
    * Transformer layers per pipeline chunk, in pipeline order (length pp * virtualStages);
    * null = even split. Uneven splits lighten the first/last stage for embedding / LM head.
    */
   readonly layersPerStage: readonly number[] | null;
+  /**
+   * Expert-parallel degree (MoE only): each MoE layer's routed experts are split over ep ranks
+   * and tokens reach them by all-to-all. Absent = 1.
+   */
+  readonly ep?: number;
+  /** Expert-tensor-parallel degree: each routed expert's FFN split over etp ranks. Absent = 1. */
+  readonly etp?: number;
+  /** K/V exchange of context parallelism when cp > 1. Absent = 'p2p'. */
+  readonly cpComm?: ContextParallelComm;
+}
+
+/**
+ * The expert layout of a strategy under MoE parallel folding (Megatron-Core, Liu et al. 2025,
+ * arXiv 2504.14960 §3; parallel_state.initialize_model_parallel): inside one pipeline stage the
+ * attention grid tp × cp × dp and the expert grid etp × ep × edp cover the same GPUs, so
+ * edp = tp·cp·dp / (etp·ep) (validateStrategy checks that it is a whole number).
+ */
+export interface ExpertDegrees {
+  readonly ep: number;
+  readonly etp: number;
+  readonly edp: number;
+}
+
+export function expertDegrees(s: Strategy): ExpertDegrees {
+  const ep = s.ep ?? 1;
+  const etp = s.etp ?? 1;
+  return { ep, etp, edp: (s.tp * s.cp * s.dp) / (ep * etp) };
 }
 
 /**
@@ -97,6 +140,71 @@ export interface TrainingConfig {
   /** Fraction of HBM a plan must leave free (fragmentation spikes, estimate error). */
   readonly memoryHeadroomFraction: number;
   readonly framework: Framework;
+  /** How MoE tokens are routed and dispatched; absent = moeTrainingDefaults(). */
+  readonly moe?: MoeTrainingConfig;
+}
+
+/**
+ * Token dispatchers (Megatron --moe-token-dispatcher-type; flex with DeepEP / HybridEP
+ * backends): 'alltoall' sends each token once per selected expert (NCCL all-to-all); 'deepep' and
+ * 'hybridep' send it once per destination GPU / node and fan out over NVLink; 'allgather'
+ * gathers every token of the EP group.
+ */
+export const MOE_DISPATCHERS = ['alltoall', 'deepep', 'hybridep', 'allgather'] as const;
+export type MoeDispatcher = (typeof MOE_DISPATCHERS)[number];
+
+/**
+ * Routing regimes: 'forced-balance' (--moe-router-force-load-balancing, what most published
+ * benchmarks use), 'dropless' (a real router, no token dropped: the busiest EP rank sets the
+ * pace), 'capacity' (token dropping at --moe-expert-capacity-factor, padded to capacity).
+ */
+export const MOE_ROUTINGS = ['forced-balance', 'dropless', 'capacity'] as const;
+export type MoeRouting = (typeof MOE_ROUTINGS)[number];
+
+export interface MoeTrainingConfig {
+  readonly dispatcher: MoeDispatcher;
+  readonly routing: MoeRouting;
+  /** Expert capacity as a multiple of the balanced load (routing 'capacity'). */
+  readonly capacityFactor: number;
+  /** Tokens received by the busiest EP rank over the mean, under 'dropless' routing. */
+  readonly imbalanceFactor: number;
+  /**
+   * Dispatch / combine overlapped with another micro-batch's compute (Megatron
+   * --overlap-moe-expert-parallel-comm, merged 1F1B; DeepSeek-V3 DualPipe).
+   */
+  readonly overlapAllToAll: boolean;
+}
+
+/**
+ * Max/mean tokens per EP rank of a real (dropless) router, one global value. Measured same-config
+ * pairs (shared/context/moe_longctx.md §B2: Qwen3-235B on 256 H100 loses 8–20% of the step,
+ * Mixtral 8x22B 4%) put the MoE part of the step 1.1–1.5× slower than under forced balance;
+ * 1.25 is the middle, calibrated once on validation/moe_longctx_runs.json's dropless rows.
+ */
+export const DEFAULT_MOE_IMBALANCE_FACTOR = 1.25;
+
+/** Megatron's defaults: alltoall dispatcher, dropless real router, no EP overlap. */
+export function moeTrainingDefaults(): MoeTrainingConfig {
+  return {
+    dispatcher: 'alltoall',
+    routing: 'dropless',
+    capacityFactor: 1,
+    imbalanceFactor: DEFAULT_MOE_IMBALANCE_FACTOR,
+    overlapAllToAll: false,
+  };
+}
+
+/** Load of the busiest EP rank relative to a balanced one under the training's routing. */
+export function expertLoadFactor(moe: MoeTrainingConfig): number {
+  switch (moe.routing) {
+    case 'forced-balance':
+      return 1;
+    case 'dropless':
+      return moe.imbalanceFactor;
+    case 'capacity':
+      // Padded to capacity: every expert computes exactly capacityFactor × the balanced load.
+      return moe.capacityFactor;
+  }
 }
 
 /** The framework defaults of the overlap switches and the memory headroom (README documents them). */
@@ -125,6 +233,16 @@ export const DEFAULT_MEMORY_HEADROOM_FRACTION = 0.05;
 /** Non-data-parallel degree: GPUs that jointly hold one model replica. */
 export function modelParallelSize(s: Strategy): number {
   return s.tp * s.pp * s.cp;
+}
+
+/** Ranks one parameter shard spans: dpShard under HSDP, all of dp for ZeRO ≥ 1, else 1. */
+export function shardDegree(s: Strategy): number {
+  return s.zeroStage >= 1 ? (s.dpShard ?? s.dp) : 1;
+}
+
+/** Replicas of each shard group (HSDP replicate degree); 1 unless hybrid sharding. */
+export function replicaDegree(s: Strategy): number {
+  return s.zeroStage >= 1 ? s.dp / shardDegree(s) : 1;
 }
 
 export function strategyWorldSize(s: Strategy): number {

@@ -8,6 +8,7 @@ import type { TransformerSpec } from '../model-spec/index.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import { strategyWorldSize } from './strategy.js';
 import { PlanningError } from './errors.js';
+import { validateContextParallel, validateExperts } from './validate-moe-cp.js';
 
 function positiveInteger(value: number, field: string): void {
   if (!Number.isInteger(value) || value < 1) {
@@ -32,14 +33,10 @@ export function validateStrategy(
   positiveInteger(s.virtualStages, 'strategy.virtualStages');
   positiveInteger(s.microBatchSize, 'strategy.microBatchSize');
   positiveInteger(s.numMicroBatches, 'strategy.numMicroBatches');
-  if (s.cp !== 1) {
-    throw new PlanningError(
-      'unsupported',
-      `context parallelism (cp=${s.cp}) is not modelled yet; use cp=1`,
-      'strategy.contextParallel',
-    );
-  }
+  positiveInteger(s.cp, 'strategy.contextParallel');
   validateSharding(s, training);
+  validateContextParallel(spec, training, s);
+  validateExperts(spec, s);
   const product = strategyWorldSize(s);
   if (product !== worldSize) {
     throw new PlanningError(
@@ -184,6 +181,30 @@ function validateSharding(s: Strategy, training: TrainingConfig): void {
       `zeroStage=${s.zeroStage} is not available with ${training.framework}${training.framework === 'deepspeed' ? ' and pipeline parallelism' : ''}; supported: ${supported.join(', ')}`,
       'strategy.zeroStage',
       { supported: [...supported] },
+    );
+  }
+  validateHybridShard(s, training);
+}
+
+/**
+ * HSDP is FSDP2's 2-D mesh (torchtitan data_parallel_replicate_degree × data_parallel_shard_degree
+ * = dp, parallel_dims.py _validate): the shard degree divides dp, and only sharded FSDP has it.
+ */
+function validateHybridShard(s: Strategy, training: TrainingConfig): void {
+  if (s.dpShard === undefined || s.dpShard === s.dp) return;
+  positiveInteger(s.dpShard, 'strategy.dataParallelShard');
+  if (training.framework !== 'fsdp' || s.zeroStage < 2) {
+    throw new PlanningError(
+      'unsupported',
+      `dataParallelShard=${s.dpShard} (hybrid sharding) needs framework fsdp with zeroStage 2 or 3; got ${training.framework} with zeroStage ${s.zeroStage}`,
+      'strategy.dataParallelShard',
+    );
+  }
+  if (s.dp % s.dpShard !== 0) {
+    throw new PlanningError(
+      'invalid-strategy',
+      `dataParallelShard=${s.dpShard} does not divide dataParallel=${s.dp}`,
+      'strategy.dataParallelShard',
     );
   }
 }

@@ -185,6 +185,16 @@ export function deepspeedConfig(plan: Plan, spec: TransformerSpec): DeepSpeedExp
       { zeroStage: s.zeroStage, pp: s.pp },
     );
   }
+  if (s.dpShard !== undefined && s.dpShard < s.dp) {
+    // ZeRO++ hpZ keeps a secondary partition for backward gathers only; MiCS shards differently:
+    // neither is FSDP's hybrid sharding, so the plan would not run as estimated.
+    throw new ExportError(
+      'deepspeed',
+      'unsupported-feature',
+      `hybrid sharding (dataParallelShard=${s.dpShard} of dp=${s.dp}) is FSDP's HSDP; DeepSpeed's ZeRO++ hpZ and MiCS are different schemes. Use format=torchtitan`,
+      'strategy.dataParallelShard',
+    );
+  }
   const stageSplit = Array.from({ length: s.pp }, (_, r) =>
     plan.layout.filter((c) => c.pipelineRank === r).reduce((a, c) => a + c.numLayers, 0),
   );

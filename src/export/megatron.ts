@@ -21,6 +21,7 @@ import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
 import { envWords, megatronEnv, type LaunchEnv } from './env.js';
 import { formatPipelineLayout } from './megatron-layout.js';
+import { megatronMoeArgs } from './megatron-moe.js';
 import { validateForMegatron } from './megatron-validate.js';
 import { isEvenSplit, layersPerChunk } from './plan-facts.js';
 import { multiLineCommand } from './shell.js';
@@ -185,6 +186,7 @@ export function megatronArgs(plan: Plan, spec: TransformerSpec): MegatronExport 
     ...optimizerArgs(plan),
     ...modelArgs(plan, spec),
     ...precisionArgs(plan),
+    ...megatronMoeArgs(plan, spec),
   ];
   const env = megatronEnv(plan);
   const head = [

@@ -52,6 +52,55 @@ export interface RankMap {
   readonly contextParallelGroups: readonly (readonly number[])[];
   readonly dataParallelGroups: readonly (readonly number[])[];
   readonly pipelineParallelGroups: readonly (readonly number[])[];
+  /**
+   * Expert groups (MoE parallel folding, Megatron's second RankGenerator with order
+   * "tp-ep-dp-pp" over etp, ep, edp inside each pipeline stage): within stage p the local rank
+   * l = rank − p·tp·cp·dp is etp_r + etp·(ep_r + ep·edp_r). Singletons for dense models.
+   */
+  readonly expertTensorParallelGroups: readonly (readonly number[])[];
+  readonly expertParallelGroups: readonly (readonly number[])[];
+  readonly expertDataParallelGroups: readonly (readonly number[])[];
+}
+
+interface ExpertDegrees {
+  readonly etp: number;
+  readonly ep: number;
+  readonly edp: number;
+  /** GPUs of one pipeline stage (tp·cp·dp = etp·ep·edp). */
+  readonly stage: number;
+}
+
+/** The expert group along `axis` through `rank` (see RankMap.expertParallelGroups). */
+export function expertGroupOf(
+  e: ExpertDegrees,
+  rank: number,
+  axis: 'etp' | 'ep' | 'edp',
+): number[] {
+  const base = Math.floor(rank / e.stage) * e.stage;
+  const local = rank - base;
+  const coords = {
+    etp: local % e.etp,
+    ep: Math.floor(local / e.etp) % e.ep,
+    edp: Math.floor(local / (e.etp * e.ep)),
+  };
+  return Array.from({ length: e[axis] }, (_, i) => {
+    const c = { ...coords, [axis]: i };
+    return base + c.etp + e.etp * (c.ep + e.ep * c.edp);
+  });
+}
+
+function expertGroupsFor(
+  e: ExpertDegrees,
+  ranks: readonly RankCoordinates[],
+  axis: 'etp' | 'ep' | 'edp',
+): number[][] {
+  const seen = new Map<number, number[]>();
+  for (const r of ranks) {
+    const group = expertGroupOf(e, r.rank, axis);
+    const key = group[0] ?? 0;
+    if (!seen.has(key)) seen.set(key, group);
+  }
+  return [...seen.values()];
 }
 
 interface Degrees {
@@ -125,6 +174,10 @@ function groupsFor(d: Degrees, ranks: readonly RankCoordinates[], axis: Axis): n
 /** Rank map of a plan (or a range of it) with the TP / CP / DP / PP groups of those ranks. */
 export function rankMap(plan: Plan, options: RankMapOptions = {}): RankMap {
   const d: Degrees = plan.strategy;
+  const stage = d.tp * d.cp * d.dp;
+  const etp = plan.strategy.etp ?? 1;
+  const ep = plan.strategy.ep ?? 1;
+  const e: ExpertDegrees = { etp, ep, edp: stage / (etp * ep), stage };
   const offset = Math.max(0, Math.min(options.offset ?? 0, plan.worldSize));
   const end = Math.min(plan.worldSize, offset + (options.limit ?? plan.worldSize));
   const ranks = Array.from({ length: Math.max(0, end - offset) }, (_, i) =>
@@ -138,5 +191,8 @@ export function rankMap(plan: Plan, options: RankMapOptions = {}): RankMap {
     contextParallelGroups: groupsFor(d, ranks, 'cp'),
     dataParallelGroups: groupsFor(d, ranks, 'dp'),
     pipelineParallelGroups: groupsFor(d, ranks, 'pp'),
+    expertTensorParallelGroups: expertGroupsFor(e, ranks, 'etp'),
+    expertParallelGroups: expertGroupsFor(e, ranks, 'ep'),
+    expertDataParallelGroups: expertGroupsFor(e, ranks, 'edp'),
   };
 }

@@ -148,6 +148,14 @@ export function switchWord(x: TorchtitanSwitch): string {
 }
 
 function degreeSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {
+  if ((plan.strategy.etp ?? 1) > 1) {
+    throw new ExportError(
+      'torchtitan',
+      'unsupported-feature',
+      `torchtitan has no expert-tensor-parallel degree option; the plan's expertTensorParallel is ${plan.strategy.etp ?? 1}`,
+      'strategy.expertTensorParallel',
+    );
+  }
   const s = plan.strategy;
   // ZeRO-0 = DDP (replicate); ZeRO ≥ 1 = FSDP2 (shard). FSDP2 always shards parameters too.
   const sharded = s.zeroStage >= 1;
@@ -156,15 +164,20 @@ function degreeSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {
       `FSDP2 has no ZeRO-${s.zeroStage}; closest is full sharding with parameters kept gathered after forward (fsdp_reshard_after_forward=never).`,
     );
   }
+  // HSDP: FSDP2 over the shard dim of a [replicate, shard] mesh (torchtitan parallel_dims.py).
+  const shard = sharded ? (s.dpShard ?? s.dp) : 1;
   return [
-    set('parallelism.data_parallel_replicate_degree', sharded ? 1 : s.dp),
-    set('parallelism.data_parallel_shard_degree', sharded ? s.dp : 1),
+    set('parallelism.data_parallel_replicate_degree', s.dp / shard),
+    set('parallelism.data_parallel_shard_degree', shard),
     ...(s.zeroStage === 1 || s.zeroStage === 2
       ? [set('parallelism.fsdp_reshard_after_forward', 'never')]
       : []),
     set('parallelism.tensor_parallel_degree', s.tp),
     set('parallelism.pipeline_parallel_degree', s.pp),
     set('parallelism.context_parallel_degree', s.cp),
+    // MoE models: torchtitan's expert degree (ParallelismConfig.expert_parallel_degree); ETP
+    // beyond 1 has no option in the fixture's torchtitan commit (ExportError above).
+    ...((s.ep ?? 1) > 1 ? [set('parallelism.expert_parallel_degree', s.ep ?? 1)] : []),
   ];
 }
 

@@ -1,5 +1,7 @@
 /**
- * Builds the layered operator graph of a dense decoder-only transformer (pure).
+ * Builds the layered operator graph of a decoder-only transformer, dense or mixture-of-experts
+ * (pure). MoE layers replace the MLP by router → permute → experts → unpermute (+ shared
+ * experts); MLA layers replace fused QKV by latent down/up projections (ops-moe.ts).
  *
  *   embedding → [layer 0] → … → [layer l−1] → final-norm → lm-head → loss
  *   layer i:  x → attn-norm → qkv-proj → attention-scores → attention-softmax → attention-context
@@ -7,8 +9,9 @@
  *               → mlp-down → residual-add(+y)
  */
 import { Graph } from '@dagrejs/graphlib';
-import { ModelInputError, validateTransformerSpec } from '../model-spec/index.js';
+import { ModelInputError, isMoeLayer, validateTransformerSpec } from '../model-spec/index.js';
 import { attentionOps, embeddingOp, headOps, mlpOps, normOp, residualAddOp } from './ops.js';
+import { mlaAttentionOps, routedExpertOps, sharedExpertOps } from './ops-moe.js';
 import type { ModelGraph, OpNode, ParameterCounts } from './types.js';
 import type { TransformerSpec } from '../model-spec/index.js';
 
@@ -26,6 +29,30 @@ function addOp(
   return op.id;
 }
 
+/** Adds `ops` one after another from `input`; returns the last id. */
+function addChain(graph: ModelGraphDag, ops: readonly OpNode[], input: string): string {
+  let last = input;
+  for (const op of ops) last = addOp(graph, op, [last]);
+  return last;
+}
+
+/** MLP ops of a dense layer, wired as before: up (‖ gate) read the norm, activation reads them. */
+function addDenseMlp(graph: ModelGraphDag, mlp: readonly OpNode[], normId: string): string[] {
+  const projections = mlp.filter((op) => op.kind === 'mlp-up' || op.kind === 'mlp-gate');
+  for (const op of projections) addOp(graph, op, [normId]);
+  const rest = mlp.filter((op) => op.kind === 'mlp-activation' || op.kind === 'mlp-down');
+  let inputs: readonly string[] = projections.map((op) => op.id);
+  for (const op of rest) inputs = [addOp(graph, op, inputs)];
+  return [...inputs];
+}
+
+/** The attention ops of layer `layer`: MLA when the spec has it, else fused-QKV MHA/GQA. */
+function layerAttentionOps(spec: TransformerSpec, s: number, layer: number): OpNode[] {
+  return spec.mla === undefined
+    ? attentionOps(spec, s, layer)
+    : mlaAttentionOps(spec, spec.mla, s, layer);
+}
+
 /** Ops of layer `layer` in topological order, wired into `graph` after `input`. */
 function addLayer(
   graph: ModelGraphDag,
@@ -35,47 +62,70 @@ function addLayer(
   input: string,
 ): OpNode[] {
   const attnNorm = normOp(spec, s, `layer${layer}.attn-norm`, layer);
-  const [qkv, scores, softmax, context, outProj] = attentionOps(spec, s, layer);
+  const attention = layerAttentionOps(spec, s, layer);
   const attnAdd = residualAddOp(spec, s, `layer${layer}.attn-residual-add`, layer);
   const mlpNorm = normOp(spec, s, `layer${layer}.mlp-norm`, layer);
-  const mlp = mlpOps(spec, s, layer);
+  const moe = spec.moe !== undefined && isMoeLayer(spec, layer) ? spec.moe : null;
+  const mlp =
+    moe === null
+      ? mlpOps(spec, s, layer)
+      : [...routedExpertOps(spec, moe, s, layer), ...sharedExpertOps(spec, moe, s, layer)];
   const mlpAdd = residualAddOp(spec, s, `layer${layer}.mlp-residual-add`, layer);
-  if (!qkv || !scores || !softmax || !context || !outProj)
-    throw new Error('attentionOps: 5 ops expected');
 
-  let last = addOp(graph, attnNorm, [input]);
-  for (const op of [qkv, scores, softmax, context, outProj]) last = addOp(graph, op, [last]);
+  const last = addChain(graph, attention, addOp(graph, attnNorm, [input]));
   addOp(graph, attnAdd, [last]);
   graph.setEdge(input, attnAdd.id, 'residual');
   const normId = addOp(graph, mlpNorm, [attnAdd.id]);
-  // Projections (up, and gate when gated) read the norm output; the activation reads them all.
-  const projections = mlp.filter((op) => op.kind === 'mlp-up' || op.kind === 'mlp-gate');
-  for (const op of projections) addOp(graph, op, [normId]);
-  const rest = mlp.filter((op) => op.kind === 'mlp-activation' || op.kind === 'mlp-down');
-  let inputs: readonly string[] = projections.map((op) => op.id);
-  for (const op of rest) inputs = [addOp(graph, op, inputs)];
-  addOp(graph, mlpAdd, inputs);
+  const mlpOut = moe === null ? addDenseMlp(graph, mlp, normId) : [addChain(graph, mlp, normId)];
+  addOp(graph, mlpAdd, mlpOut);
   graph.setEdge(attnAdd.id, mlpAdd.id, 'residual');
-  return [attnNorm, qkv, scores, softmax, context, outProj, attnAdd, mlpNorm, ...mlp, mlpAdd];
+  return [attnNorm, ...attention, attnAdd, mlpNorm, ...mlp, mlpAdd];
 }
 
 const sum = (ops: readonly OpNode[]): number => ops.reduce((t, op) => t + op.parameterCount, 0);
 
+/** Parameters a token passes through in an MoE layer: top-k of the routed experts. */
+function activeParameters(ops: readonly OpNode[], spec: TransformerSpec): number {
+  const moe = spec.moe;
+  return ops.reduce(
+    (t, op) =>
+      t +
+      (op.tensorParallel === 'expert' && moe !== undefined
+        ? (op.parameterCount * moe.topK) / moe.numExperts
+        : op.parameterCount),
+    0,
+  );
+}
+
 /**
- * Parameter totals: embedding (incl. learned positions) + l · perLayer + head (LM head, 0 when
- * tied, plus final norm). For a GPT (tied, learned positions, layernorm, biases, f = 4h) this is
- * 12lh² + 13lh + (V + P)h + 2h, i.e. Narayanan et al. 2021 eq. 2 plus the final norm's 2h.
+ * Parameter totals: embedding (incl. learned positions) + dense layers · perLayer + MoE layers ·
+ * perMoeLayer + head (LM head, 0 when tied, plus final norm). For a GPT (tied, learned positions,
+ * layernorm, biases, f = 4h) this is 12lh² + 13lh + (V + P)h + 2h, i.e. Narayanan et al. 2021
+ * eq. 2 plus the final norm's 2h. Active parameters count each MoE layer's routed experts k/E.
  */
 function parameterCounts(
   spec: TransformerSpec,
   pre: OpNode[],
-  layer: OpNode[],
+  dense: readonly OpNode[] | null,
+  moe: readonly OpNode[] | null,
   post: OpNode[],
+  numMoeLayers: number,
 ): ParameterCounts {
   const embedding = sum(pre);
-  const perLayer = sum(layer);
+  const perLayer = sum(dense ?? moe ?? []);
+  const perMoeLayer = moe === null ? 0 : sum(moe);
   const head = sum(post);
-  return { embedding, perLayer, head, total: embedding + spec.numLayers * perLayer + head };
+  const numDense = spec.numLayers - numMoeLayers;
+  const denseTotal = numDense * (dense === null ? 0 : sum(dense));
+  const moeActive = moe === null ? 0 : activeParameters(moe, spec);
+  return {
+    embedding,
+    perLayer,
+    perMoeLayer,
+    active: embedding + denseTotal + numMoeLayers * moeActive + head,
+    head,
+    total: embedding + denseTotal + numMoeLayers * perMoeLayer + head,
+  };
 }
 
 /**
@@ -102,9 +152,16 @@ export function buildModelGraph(spec: TransformerSpec, sequenceLength: number): 
   for (const op of preOps) last = addOp(graph, op, []);
   const ops: OpNode[] = [...preOps];
   let layerOps: OpNode[] = [];
+  let denseLayerOps: OpNode[] | null = null;
+  let moeLayerOps: OpNode[] | null = null;
+  const moeLayerMask: boolean[] = [];
   for (let layer = 0; layer < spec.numLayers; layer += 1) {
     const added = addLayer(graph, spec, s, layer, last);
+    const moe = isMoeLayer(spec, layer);
+    moeLayerMask.push(moe);
     if (layer === 0) layerOps = added;
+    if (moe) moeLayerOps ??= added;
+    else denseLayerOps ??= added;
     ops.push(...added);
     last = added[added.length - 1]?.id ?? last;
   }
@@ -118,8 +175,18 @@ export function buildModelGraph(spec: TransformerSpec, sequenceLength: number): 
     graph,
     ops,
     layerOps,
+    denseLayerOps,
+    moeLayerOps,
+    moeLayerMask,
     preOps,
     postOps,
-    parameters: parameterCounts(spec, preOps, layerOps, postOps),
+    parameters: parameterCounts(
+      spec,
+      preOps,
+      denseLayerOps,
+      moeLayerOps,
+      postOps,
+      moeLayerMask.filter(Boolean).length,
+    ),
   };
 }

@@ -1,90 +1,95 @@
 /**
- * Hugging Face config.json → TransformerSpec for the dense decoder families Strata models:
- * Llama / Mistral / Qwen2, GPT-2, GPT-NeoX, BLOOM and OPT. Field names and defaults follow the
- * transformers configuration_*.py / modeling_*.py files of each family.
+ * Hugging Face config.json → TransformerSpec for the decoder families Strata models: dense
+ * Llama / Mistral / Qwen2 / Qwen3, GPT-2, GPT-NeoX, BLOOM and OPT, and the mixture-of-experts
+ * families of huggingface-moe.ts. Field names and defaults follow the transformers
+ * configuration_*.py / modeling_*.py files of each family. A config carrying expert keys that
+ * its family does not read is refused (400), never planned as a dense model.
  */
 import { ModelInputError, defaultHeadDim, validateTransformerSpec } from '../model-spec/index.js';
-import type { TransformerSpec } from '../model-spec/index.js';
+import type { SpecFieldNames, TransformerSpec } from '../model-spec/index.js';
+import type { Config } from './huggingface-fields.js';
+import { PREFIX, bool, expertKeyOf, int, optionalInt } from './huggingface-fields.js';
+import { llamaSpec } from './huggingface-llama.js';
+import type { MoeFamily } from './huggingface-moe.js';
+import {
+  MOE_BUILDERS,
+  MOE_FAMILY_BY_ARCHITECTURE,
+  MOE_FAMILY_BY_MODEL_TYPE,
+  MOE_FIELD_NAMES,
+} from './huggingface-moe.js';
 
-type Family = 'llama' | 'gpt2' | 'gpt_neox' | 'bloom' | 'opt';
-type Config = Readonly<Record<string, unknown>>;
+type DenseFamily = 'llama' | 'gpt2' | 'gpt_neox' | 'bloom' | 'opt';
+type Family = DenseFamily | MoeFamily;
 
-const PREFIX = 'huggingFaceConfig';
-
-/** model_type values and architecture class-name prefixes of each family. */
-const FAMILY_BY_MODEL_TYPE: Readonly<Record<string, Family>> = {
+/** model_type values and architecture class-name prefixes of each dense family. */
+const FAMILY_BY_MODEL_TYPE: Readonly<Record<string, DenseFamily>> = {
   llama: 'llama',
   mistral: 'llama',
   qwen2: 'llama',
+  qwen3: 'llama',
   gpt2: 'gpt2',
   gpt_neox: 'gpt_neox',
   bloom: 'bloom',
   opt: 'opt',
 };
-const FAMILY_BY_ARCHITECTURE: readonly (readonly [string, Family])[] = [
+const FAMILY_BY_ARCHITECTURE: readonly (readonly [string, DenseFamily])[] = [
   ['Llama', 'llama'],
   ['Mistral', 'llama'],
   ['Qwen2', 'llama'],
+  ['Qwen3', 'llama'],
   ['GPT2', 'gpt2'],
   ['GPTNeoX', 'gpt_neox'],
   ['Bloom', 'bloom'],
   ['OPT', 'opt'],
 ];
 
+const own = <T>(table: Readonly<Record<string, T>>, key: unknown): T | undefined =>
+  // Own keys only: `in` also finds Object.prototype's (model_type "constructor", "__proto__").
+  typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+
+function familyFromArchitectures(config: Config): Family | undefined {
+  const architectures = config['architectures'];
+  if (!Array.isArray(architectures)) return undefined;
+  for (const name of architectures) {
+    if (typeof name !== 'string') continue;
+    // MoE class names first: "Qwen2MoeForCausalLM" also starts with "Qwen2".
+    const moe = MOE_FAMILY_BY_ARCHITECTURE.find(([p]) => name.startsWith(p));
+    if (moe) return moe[1];
+    const dense = FAMILY_BY_ARCHITECTURE.find(([p]) => name.startsWith(p));
+    if (dense) return dense[1];
+  }
+  return undefined;
+}
+
+const isMoeFamily = (family: Family): family is MoeFamily =>
+  Object.values(MOE_FAMILY_BY_MODEL_TYPE).includes(family as MoeFamily);
+
 function detectFamily(config: Config): Family {
   const modelType = config['model_type'];
-  // Own keys only: `in` also finds Object.prototype's (model_type "constructor", "__proto__").
-  if (typeof modelType === 'string' && Object.hasOwn(FAMILY_BY_MODEL_TYPE, modelType)) {
-    const family = FAMILY_BY_MODEL_TYPE[modelType];
-    if (family !== undefined) return family;
+  const family =
+    own(MOE_FAMILY_BY_MODEL_TYPE, modelType) ??
+    own(FAMILY_BY_MODEL_TYPE, modelType) ??
+    familyFromArchitectures(config);
+  const expertKey = expertKeyOf(config);
+  if (family !== undefined && (isMoeFamily(family) || expertKey === null)) return family;
+  const supportedMoe = Object.keys(MOE_FAMILY_BY_MODEL_TYPE).join(', ');
+  if (expertKey !== null) {
+    // A dense family (or an unknown one) carrying expert keys: planning it as dense would be
+    // silently wrong (a Mixtral config relabelled "mistral" is not a 7B dense model).
+    throw new ModelInputError(
+      `${PREFIX}.${expertKey}`,
+      `the config carries mixture-of-experts keys (${expertKey}) but model_type ${JSON.stringify(modelType ?? null)} is not a supported MoE family; supported MoE model_types: ${supportedMoe}`,
+      { modelType: modelType ?? null, expertKey },
+    );
   }
-  const architectures = config['architectures'];
-  if (Array.isArray(architectures)) {
-    for (const name of architectures) {
-      const hit = FAMILY_BY_ARCHITECTURE.find(
-        ([p]) => typeof name === 'string' && name.startsWith(p),
-      );
-      if (hit) return hit[1];
-    }
-  }
-  const supported = Object.keys(FAMILY_BY_MODEL_TYPE).join(', ');
+  const supported = [
+    ...Object.keys(FAMILY_BY_MODEL_TYPE),
+    ...Object.keys(MOE_FAMILY_BY_MODEL_TYPE),
+  ].join(', ');
   throw new ModelInputError(
     `${PREFIX}.model_type`,
     `unsupported or missing model_type ${JSON.stringify(modelType ?? null)} (and no known architectures); supported: ${supported}`,
   );
-}
-
-/** A positive integer at `keys[0]` (or the first alias present); ModelInputError otherwise. */
-function int(config: Config, ...keys: string[]): number {
-  const key = keys.find((k) => config[k] !== undefined && config[k] !== null);
-  if (key === undefined) {
-    throw new ModelInputError(`${PREFIX}.${keys[0] ?? ''}`, `is required (a positive integer)`);
-  }
-  const value = config[key];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ModelInputError(
-      `${PREFIX}.${key}`,
-      `must be a positive integer, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
-function optionalInt(config: Config, key: string): number | undefined {
-  const value = config[key];
-  return value === undefined || value === null ? undefined : int(config, key);
-}
-
-function bool(config: Config, key: string, fallback: boolean): boolean {
-  const value = config[key];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new ModelInputError(
-      `${PREFIX}.${key}`,
-      `must be a boolean, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
 }
 
 /** Fields shared by every family; numKvHeads = numHeads, headDim = h / heads. */
@@ -92,43 +97,6 @@ function mha(hiddenSize: number, numHeads: number, headsKey: string) {
   return {
     numKvHeads: numHeads,
     headDim: defaultHeadDim(hiddenSize, numHeads, `${PREFIX}.${headsKey}`),
-  };
-}
-
-/**
- * Llama / Mistral / Qwen2: SwiGLU (gate_proj, up_proj, down_proj; LlamaMLP), RMSNorm, RoPE, GQA
- * via num_key_value_heads (default = num_attention_heads), untied unless tie_word_embeddings.
- * Biases: attention_bias / mlp_bias (Llama, default false). Qwen2's q/k/v biases (h + 2·g·d per
- * layer, < 0.01% of parameters) are not representable and are dropped.
- */
-function llamaSpec(config: Config, name: string): TransformerSpec {
-  const hiddenSize = int(config, 'hidden_size');
-  const numHeads = int(config, 'num_attention_heads');
-  const hiddenAct = config['hidden_act'];
-  if (hiddenAct !== undefined && typeof hiddenAct !== 'string') {
-    throw new ModelInputError(
-      `${PREFIX}.hidden_act`,
-      `must be a string, got ${JSON.stringify(hiddenAct)}`,
-    );
-  }
-  const headDim =
-    optionalInt(config, 'head_dim') ??
-    defaultHeadDim(hiddenSize, numHeads, `${PREFIX}.num_attention_heads`);
-  return {
-    name,
-    numLayers: int(config, 'num_hidden_layers'),
-    hiddenSize,
-    numHeads,
-    numKvHeads: optionalInt(config, 'num_key_value_heads') ?? numHeads,
-    headDim,
-    ffnHiddenSize: int(config, 'intermediate_size'),
-    vocabSize: int(config, 'vocab_size'),
-    gatedMlp: true,
-    tiedEmbeddings: bool(config, 'tie_word_embeddings', false),
-    positionEmbedding: 'rotary',
-    maxPositionEmbeddings: int(config, 'max_position_embeddings'),
-    norm: 'rmsnorm',
-    linearBias: bool(config, 'attention_bias', false) || bool(config, 'mlp_bias', false),
   };
 }
 
@@ -223,7 +191,8 @@ function optSpec(config: Config, name: string): TransformerSpec {
 }
 
 const BUILDERS: Readonly<Record<Family, (config: Config, name: string) => TransformerSpec>> = {
-  llama: llamaSpec,
+  ...MOE_BUILDERS,
+  llama: (config, name) => llamaSpec(config, name),
   gpt2: gpt2Spec,
   gpt_neox: neoxSpec,
   bloom: bloomSpec,
@@ -231,7 +200,8 @@ const BUILDERS: Readonly<Record<Family, (config: Config, name: string) => Transf
 };
 
 /** Spec key → HF key, so that validation errors name the user's own field. */
-const HF_FIELD_NAMES: Readonly<Record<Family, Partial<Record<keyof TransformerSpec, string>>>> = {
+const HF_FIELD_NAMES: Readonly<Record<Family, SpecFieldNames>> = {
+  ...MOE_FIELD_NAMES,
   llama: { numKvHeads: 'num_key_value_heads', numHeads: 'num_attention_heads' },
   gpt2: { numHeads: 'n_head' },
   gpt_neox: { numHeads: 'num_attention_heads' },

@@ -11,7 +11,7 @@ import type { MatmulShape, OpKind, OpNode, TensorParallelSplit } from './types.j
 import type { TransformerSpec } from '../model-spec/index.js';
 
 /** bf16/fp16 activation element size. */
-const ACTIVATION_BYTES_PER_ELEMENT = 2;
+export const ACTIVATION_BYTES_PER_ELEMENT = 2;
 
 /**
  * Elementwise FLOPs per element, counted operation by operation (no external source; together
@@ -22,7 +22,7 @@ const ACTIVATION_BYTES_PER_ELEMENT = 2;
  *  swiglu 6 = sigmoid (neg, exp, add, div = 4) + mul by x + mul by up;  residual add 1;
  *  cross-entropy 6 = softmax (5) + log-likelihood pick (1).
  */
-const FLOPS_PER_ELEMENT = {
+export const FLOPS_PER_ELEMENT = {
   layernorm: 8,
   rmsnorm: 4,
   softmax: 5,
@@ -32,14 +32,14 @@ const FLOPS_PER_ELEMENT = {
   crossEntropy: 6,
 } as const;
 
-interface OpParts {
+export interface OpParts {
   readonly id: string;
   readonly kind: OpKind;
   readonly layerIndex: number | null;
   readonly tensorParallel: TensorParallelSplit;
 }
 
-function gemm(parts: OpParts, shape: MatmulShape, parameterCount: number): OpNode {
+export function gemm(parts: OpParts, shape: MatmulShape, parameterCount: number): OpNode {
   const { m, n, k, batch } = shape;
   return {
     ...parts,
@@ -52,7 +52,7 @@ function gemm(parts: OpParts, shape: MatmulShape, parameterCount: number): OpNod
   };
 }
 
-function elementwise(
+export function elementwise(
   parts: OpParts,
   elements: number,
   flopsPerElement: number,

@@ -22,7 +22,13 @@ export type OpKind =
   | 'mlp-activation'
   | 'mlp-down'
   | 'lm-head'
-  | 'loss';
+  | 'loss'
+  /** MoE router: h → E logits (Megatron TopKRouter), then top-k selection. */
+  | 'router'
+  /** Token permutation before the experts: each token copied to its k experts' rows. */
+  | 'moe-permute'
+  /** Un-permutation after the experts: k rows weighted by their router probabilities and summed. */
+  | 'moe-unpermute';
 
 /** How tensor parallelism (Megatron, Shoeybi 2019 §3) splits an op across the TP group. */
 export type TensorParallelSplit =
@@ -35,7 +41,13 @@ export type TensorParallelSplit =
   /** Vocabulary split (VocabParallelEmbedding / parallel cross-entropy). */
   | 'vocab'
   /** Replicated on every TP rank (norms, residual adds); sequence parallelism divides it by tp. */
-  | 'replicated';
+  | 'replicated'
+  /**
+   * Routed-expert work: under MoE parallel folding each GPU computes its share of the tokens
+   * routed to its local experts (1/tp of the micro-batch's tokens under balance, whatever EP);
+   * weights split by ep × etp (Megatron MoE parallel folding, arXiv 2504.14960 §3).
+   */
+  | 'expert';
 
 /** A GEMM shape for one sequence: [m x k] · [k x n]; m is tokens (or query rows per head). */
 export interface MatmulShape {
@@ -64,7 +76,12 @@ export interface OpNode {
 /** The per-layer and whole-model totals the cost model needs. */
 export interface ParameterCounts {
   readonly embedding: number;
+  /** One dense layer (attention + dense MLP); of layer 0 when every layer is MoE. */
   readonly perLayer: number;
+  /** One MoE layer (attention + router + routed and shared experts); 0 for dense models. */
+  readonly perMoeLayer: number;
+  /** Parameters one token passes through: MoE layers count top-k routed + shared experts. */
+  readonly active: number;
   /** LM head (0 when tied) plus the final norm. */
   readonly head: number;
   readonly total: number;
@@ -81,8 +98,14 @@ export interface ModelGraph {
   readonly graph: Graph<string, OpNode, string>;
   /** Every op in topological order. */
   readonly ops: readonly OpNode[];
-  /** Ops of one representative transformer layer (all layers are identical). */
+  /** Ops of layer 0 (for dense models: every layer; kept for callers that need one layer). */
   readonly layerOps: readonly OpNode[];
+  /** Ops of one dense layer, or null when every layer is MoE. Dense layers are identical. */
+  readonly denseLayerOps: readonly OpNode[] | null;
+  /** Ops of one MoE layer, or null for a dense model. MoE layers are identical. */
+  readonly moeLayerOps: readonly OpNode[] | null;
+  /** moeLayerMask[i]: transformer layer i has an MoE MLP (isMoeLayer of the spec). */
+  readonly moeLayerMask: readonly boolean[];
   /** Embedding-side ops (before layer 0). */
   readonly preOps: readonly OpNode[];
   /** Head-side ops (after the last layer): final norm, LM head, loss. */

@@ -46,6 +46,9 @@ export function deviceFromFile(file: DeviceFile): DeviceProfile {
       efficiency: p.efficiency,
     })),
     attentionEfficiencyFactor: file.attentionEfficiencyFactor,
+    ...(file.fp8MatmulEfficiencyScale === undefined
+      ? {}
+      : { fp8MatmulEfficiencyScale: file.fp8MatmulEfficiencyScale }),
     runtimeMemory: {
       contextBytes: file.runtimeMemory.cudaContextMiB * BYTES_PER_MIB,
       ncclBytesPerCommunicator: file.runtimeMemory.ncclBuffersMiBPerCommunicator * BYTES_PER_MIB,

@@ -11,6 +11,10 @@ const positiveInteger = z.number().int().positive();
 /** A ratio in (0, 1]. */
 const efficiency = z.number().gt(0).lte(1);
 const nonEmpty = z.string().min(1);
+/** Every catalog entry's file name id and display name. */
+const identity = { id: nonEmpty, name: nonEmpty };
+/** Where every profile's numbers come from, and what to know about them. */
+const provenance = { source: nonEmpty, notes: z.string() };
 
 /** Piecewise-constant curve check: each point applies to sizes >= its threshold; thresholds ascend. */
 function ascendingThresholds<T>(threshold: (point: T) => number, key: string) {
@@ -41,8 +45,7 @@ const memoryCurve = z
 
 /** profiles/devices/<id>.json */
 export const DeviceFileSchema = z.strictObject({
-  id: nonEmpty,
-  name: nonEmpty,
+  ...identity,
   vendor: nonEmpty,
   /** Dense peak TFLOP/s per numeric format; omit a key when unsupported. */
   peakTflops: z
@@ -59,6 +62,11 @@ export const DeviceFileSchema = z.strictObject({
   matmulEfficiency: matmulCurve,
   memoryEfficiency: memoryCurve,
   attentionEfficiencyFactor: efficiency,
+  /**
+   * FP8 GEMM efficiency relative to the BF16 curve (MAMF FP8 share of FP8 peak over MAMF BF16
+   * share of BF16 peak); absent = 1. Only read when training in fp8.
+   */
+  fp8MatmulEfficiencyScale: efficiency.optional(),
   /** Memory a process uses beside its tensors (see convert.ts). */
   runtimeMemory: z.strictObject({
     cudaContextMiB: z.number().nonnegative(),
@@ -72,15 +80,13 @@ export const DeviceFileSchema = z.strictObject({
   /** PCIe generation of the device's x16 host link (3, 4 or 5). */
   pcieGeneration: z.union([z.literal(3), z.literal(4), z.literal(5)]),
   scaleUp: z.strictObject({ fabric: nonEmpty, bandwidthGBpsPerDirection: positive }).nullable(),
-  source: nonEmpty,
-  notes: z.string(),
+  ...provenance,
 });
 export type DeviceFile = z.infer<typeof DeviceFileSchema>;
 
 /** profiles/clusters/<id>.json */
 export const ClusterFileSchema = z.strictObject({
-  id: nonEmpty,
-  name: nonEmpty,
+  ...identity,
   accelerator: nonEmpty,
   gpusPerNode: positiveInteger,
   intraNode: z.strictObject({
@@ -98,15 +104,13 @@ export const ClusterFileSchema = z.strictObject({
     latencyMicroseconds: z.number().nonnegative(),
     efficiency,
   }),
-  source: nonEmpty,
-  notes: z.string(),
+  ...provenance,
 });
 export type ClusterFile = z.infer<typeof ClusterFileSchema>;
 
 /** profiles/cluster-mixes/<id>.json: a heterogeneous cluster of preset node groups. */
 export const ClusterMixFileSchema = z.strictObject({
-  id: nonEmpty,
-  name: nonEmpty,
+  ...identity,
   groups: z.array(z.strictObject({ preset: nonEmpty, nodes: positiveInteger })).min(1),
   /** Aggregate bandwidth between groups, per direction, GB/s (decimal). */
   interGroup: z
@@ -116,19 +120,16 @@ export const ClusterMixFileSchema = z.strictObject({
       efficiency: efficiency.optional(),
     })
     .optional(),
-  source: nonEmpty,
-  notes: z.string(),
+  ...provenance,
 });
 export type ClusterMixFile = z.infer<typeof ClusterMixFileSchema>;
 
 /** profiles/models/<id>.json */
 export const ModelFileSchema = z.strictObject({
-  id: nonEmpty,
-  name: nonEmpty,
+  ...identity,
   publishedParameterCount: positive.nullable(),
   architecture: TransformerSpecSchema.omit({ name: true }),
-  source: nonEmpty,
-  notes: z.string(),
+  ...provenance,
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 
@@ -151,7 +152,6 @@ export const AccuracyFileSchema = z.strictObject({
   id: z.literal('accuracy'),
   stepTime: bandsByFramework,
   peakMemory: bandsByFramework,
-  source: nonEmpty,
-  notes: z.string(),
+  ...provenance,
 });
 export type AccuracyFile = z.infer<typeof AccuracyFileSchema>;

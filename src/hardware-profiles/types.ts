@@ -39,6 +39,8 @@ export interface DeviceProfile {
   readonly memoryEfficiency: readonly EfficiencyPoint[];
   /** Fraction of flash-attention FLOPs throughput relative to the GEMM curve (kernel quality). */
   readonly attentionEfficiencyFactor: number;
+  /** FP8 GEMMs reach this share of the BF16 curve's efficiency (of the FP8 peak); absent = 1. */
+  readonly fp8MatmulEfficiencyScale?: number;
   readonly runtimeMemory: RuntimeMemory;
   /**
    * Share of the shorter of two overlapped activities lost to contention for SMs and HBM: an

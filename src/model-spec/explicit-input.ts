@@ -7,10 +7,37 @@ import { ModelInputError } from './errors.js';
 import type { SpecFieldNames } from './validate.js';
 import { defaultHeadDim, validateTransformerSpec } from './validate.js';
 import { MODEL_LIMITS } from './limits.js';
-import type { TransformerSpec } from './transformer-spec.js';
+import type { MlaSpec, MoeSpec, TransformerSpec } from './transformer-spec.js';
 import { NormKindSchema, PositionEmbeddingSchema } from './transformer-spec.js';
 
 const positiveInt = (max: number) => z.int().min(1).max(max);
+const nonNegativeInt = (max: number) => z.int().min(0).max(max);
+
+/** The API's MoE block of an explicit transformer (defaults in the field comments). */
+export const MoeInputSchema = z.strictObject({
+  experts: positiveInt(MODEL_LIMITS.experts),
+  topK: positiveInt(MODEL_LIMITS.topK),
+  /** Default: the model's ffnHiddenSize. */
+  expertFfnHiddenSize: positiveInt(MODEL_LIMITS.ffnHiddenSize).exactOptional(),
+  /** Default: 0. */
+  sharedExperts: nonNegativeInt(MODEL_LIMITS.topK).exactOptional(),
+  /** Default: expertFfnHiddenSize. */
+  sharedExpertFfnHiddenSize: positiveInt(MODEL_LIMITS.ffnHiddenSize).exactOptional(),
+  /** Default: 0. */
+  firstDenseLayers: nonNegativeInt(MODEL_LIMITS.layers).exactOptional(),
+  /** Default: 1 (every layer after the dense ones). */
+  layerInterval: positiveInt(MODEL_LIMITS.layers).exactOptional(),
+});
+
+/** The API's multi-head latent attention block (DeepSeek-V2/V3). */
+export const MlaInputSchema = z.strictObject({
+  /** Default: 0 (no query bottleneck). */
+  qLoraRank: nonNegativeInt(MODEL_LIMITS.hiddenSize).exactOptional(),
+  kvLoraRank: positiveInt(MODEL_LIMITS.hiddenSize),
+  qkNopeHeadDim: positiveInt(MODEL_LIMITS.headDim),
+  qkRopeHeadDim: nonNegativeInt(MODEL_LIMITS.headDim),
+  vHeadDim: positiveInt(MODEL_LIMITS.headDim),
+});
 
 /**
  * The explicit transformer shape a caller writes (API `model.transformer`, study axes), with
@@ -40,6 +67,10 @@ export const TransformerInputSchema = z.strictObject({
   /** Default: false when gated, else true. */
   linearBias: z.boolean().exactOptional(),
   name: z.string().min(1).max(200).exactOptional(),
+  /** Mixture-of-experts MLPs; absent = dense. */
+  moe: MoeInputSchema.exactOptional(),
+  /** Multi-head latent attention; absent = standard attention. */
+  mla: MlaInputSchema.exactOptional(),
 });
 export type ExplicitTransformerInput = z.output<typeof TransformerInputSchema>;
 
@@ -53,7 +84,36 @@ const FIELD_NAMES: SpecFieldNames = {
   numHeads: 'heads',
   numKvHeads: 'kvHeads',
   headDim: 'headDim',
+  'moe.numExperts': 'moe.experts',
+  'moe.numSharedExperts': 'moe.sharedExperts',
 };
+
+type MoeInput = z.output<typeof MoeInputSchema>;
+type MlaInput = z.output<typeof MlaInputSchema>;
+
+function moeFromInput(input: MoeInput, ffnHiddenSize: number): MoeSpec {
+  const expertFfnHiddenSize = input.expertFfnHiddenSize ?? ffnHiddenSize;
+  return {
+    numExperts: input.experts,
+    topK: input.topK,
+    expertFfnHiddenSize,
+    numSharedExperts: input.sharedExperts ?? 0,
+    sharedExpertFfnHiddenSize:
+      (input.sharedExperts ?? 0) > 0 ? (input.sharedExpertFfnHiddenSize ?? expertFfnHiddenSize) : 0,
+    firstDenseLayers: input.firstDenseLayers ?? 0,
+    layerInterval: input.layerInterval ?? 1,
+  };
+}
+
+function mlaFromInput(input: MlaInput): MlaSpec {
+  return {
+    qLoraRank: input.qLoraRank ?? 0,
+    kvLoraRank: input.kvLoraRank,
+    qkNopeHeadDim: input.qkNopeHeadDim,
+    qkRopeHeadDim: input.qkRopeHeadDim,
+    vHeadDim: input.vHeadDim,
+  };
+}
 
 /**
  * Default FFN width: 4h for a GeLU MLP (Vaswani 2017; GPT-3); for a gated MLP the Llama rule
@@ -73,6 +133,7 @@ export function specFromExplicitTransformer(input: ExplicitTransformerInput): Tr
     );
   }
   const gatedMlp = input.gatedMlp ?? false;
+  const ffnHiddenSize = input.ffnHiddenSize ?? defaultFfnHiddenSize(input.hiddenSize, gatedMlp);
   const spec: TransformerSpec = {
     name: input.name ?? 'custom-transformer',
     numLayers: input.layers,
@@ -80,7 +141,7 @@ export function specFromExplicitTransformer(input: ExplicitTransformerInput): Tr
     numHeads: input.heads,
     numKvHeads: input.kvHeads ?? input.heads,
     headDim: input.headDim ?? defaultHeadDim(input.hiddenSize, input.heads, `${PREFIX}.heads`),
-    ffnHiddenSize: input.ffnHiddenSize ?? defaultFfnHiddenSize(input.hiddenSize, gatedMlp),
+    ffnHiddenSize,
     vocabSize: input.vocabSize,
     gatedMlp,
     tiedEmbeddings: input.tiedEmbeddings ?? false,
@@ -88,6 +149,8 @@ export function specFromExplicitTransformer(input: ExplicitTransformerInput): Tr
     maxPositionEmbeddings: input.maxPositionEmbeddings ?? DEFAULT_MAX_POSITION_EMBEDDINGS,
     norm: input.norm ?? (gatedMlp ? 'rmsnorm' : 'layernorm'),
     linearBias: input.linearBias ?? !gatedMlp,
+    ...(input.moe === undefined ? {} : { moe: moeFromInput(input.moe, ffnHiddenSize) }),
+    ...(input.mla === undefined ? {} : { mla: mlaFromInput(input.mla) }),
   };
   return validateTransformerSpec(spec, PREFIX, FIELD_NAMES);
 }

@@ -1,11 +1,17 @@
 /** model-spec: the one transformer shape (type, zod schemas, limits, validation); a leaf room. */
 export type {
+  MlaSpec,
+  MoeSpec,
   NormKind,
   PositionEmbedding,
   SpecSizeKey,
   TransformerSpec,
 } from './transformer-spec.js';
 export {
+  MlaSpecSchema,
+  MoeSpecSchema,
+  isMoeLayer,
+  moeLayerCount,
   NORM_KINDS,
   NormKindSchema,
   POSITION_EMBEDDINGS,
@@ -19,6 +25,8 @@ export type { SpecFieldNames } from './validate.js';
 export { defaultHeadDim, validateTransformerSpec } from './validate.js';
 export type { ExplicitTransformerInput } from './explicit-input.js';
 export {
+  MlaInputSchema,
+  MoeInputSchema,
   TransformerInputSchema,
   defaultFfnHiddenSize,
   specFromExplicitTransformer,

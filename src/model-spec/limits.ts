@@ -15,6 +15,10 @@ export const MODEL_LIMITS = {
   vocabSize: 4_194_304,
   headDim: 16_384,
   maxPositionEmbeddings: 16_777_216,
+  /** Routed experts per MoE layer (DeepSeek-V3 256, Kimi-K2 384; Megatron tests go to 1024). */
+  experts: 4096,
+  /** Experts per token. */
+  topK: 64,
 } as const;
 
 /** The cap of each spec size. */
@@ -41,6 +45,41 @@ export function checkSpecLimits(spec: TransformerSpec, field: string): Transform
         [key]: spec[key],
         limit: max,
       });
+    }
+  }
+  const moe = spec.moe;
+  if (moe !== undefined) {
+    const caps = [
+      ['moe.numExperts', moe.numExperts, MODEL_LIMITS.experts],
+      ['moe.topK', moe.topK, MODEL_LIMITS.topK],
+      ['moe.expertFfnHiddenSize', moe.expertFfnHiddenSize, MODEL_LIMITS.ffnHiddenSize],
+      ['moe.numSharedExperts', moe.numSharedExperts, MODEL_LIMITS.topK],
+      ['moe.sharedExpertFfnHiddenSize', moe.sharedExpertFfnHiddenSize, MODEL_LIMITS.ffnHiddenSize],
+    ] as const;
+    for (const [key, value, max] of caps) {
+      if (value > max) {
+        throw new ModelInputError(field, `${key}=${value} exceeds the limit ${max}`, {
+          [key]: value,
+          limit: max,
+        });
+      }
+    }
+  }
+  const mla = spec.mla;
+  if (mla !== undefined) {
+    for (const key of [
+      'qLoraRank',
+      'kvLoraRank',
+      'qkNopeHeadDim',
+      'qkRopeHeadDim',
+      'vHeadDim',
+    ] as const) {
+      if (mla[key] > MODEL_LIMITS.hiddenSize) {
+        throw new ModelInputError(
+          field,
+          `mla.${key}=${mla[key]} exceeds the limit ${MODEL_LIMITS.hiddenSize}`,
+        );
+      }
     }
   }
   return spec;

@@ -3,11 +3,16 @@
  * with messages that print the numbers involved).
  */
 import { ModelInputError } from './errors.js';
-import type { TransformerSpec } from './transformer-spec.js';
+import type { MlaSpec, MoeSpec, TransformerSpec } from './transformer-spec.js';
 import { NORM_KINDS, POSITION_EMBEDDINGS, SPEC_SIZE_KEYS } from './transformer-spec.js';
 
-/** Maps spec keys to the caller's own field names (e.g. numLayers -> "layers"). */
-export type SpecFieldNames = Partial<Record<keyof TransformerSpec, string>>;
+/**
+ * Maps spec keys to the caller's own field names (e.g. numLayers -> "layers"); MoE and MLA keys
+ * as "moe.<key>" / "mla.<key>" (e.g. "moe.topK" -> "num_experts_per_tok").
+ */
+export type SpecFieldNames = Partial<
+  Record<keyof TransformerSpec | `moe.${keyof MoeSpec}` | `mla.${keyof MlaSpec}`, string>
+>;
 
 /**
  * Check a spec: every size a positive integer, numHeads divisible by numKvHeads, known enums.
@@ -19,7 +24,7 @@ export function validateTransformerSpec(
   fieldPrefix = 'transformer',
   fieldNames: SpecFieldNames = {},
 ): TransformerSpec {
-  const field = (key: keyof TransformerSpec): string => `${fieldPrefix}.${fieldNames[key] ?? key}`;
+  const field = (key: keyof SpecFieldNames): string => `${fieldPrefix}.${fieldNames[key] ?? key}`;
   for (const key of SPEC_SIZE_KEYS) {
     const value = spec[key];
     if (!Number.isSafeInteger(value) || value <= 0) {
@@ -44,7 +49,62 @@ export function validateTransformerSpec(
       `must be 'layernorm' or 'rmsnorm', got ${String(spec.norm)}`,
     );
   }
+  if (spec.moe !== undefined) validateMoe(spec, spec.moe, field);
+  if (spec.mla !== undefined) validateMla(spec.mla, field);
   return spec;
+}
+
+type FieldOf = (key: keyof SpecFieldNames) => string;
+
+function integerAtLeast(value: number, min: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ModelInputError(
+      name,
+      `must be an integer ≥ ${min}, got ${JSON.stringify(value ?? null)}`,
+    );
+  }
+}
+
+/**
+ * MoE rules: positive sizes, 1 ≤ topK ≤ numExperts (a token cannot pick more experts than
+ * exist; Megatron's TopKRouter calls torch.topk(scores, k) over E scores), at least one MoE layer.
+ */
+function validateMoe(spec: TransformerSpec, moe: MoeSpec, field: FieldOf): void {
+  integerAtLeast(moe.numExperts, 1, field('moe.numExperts'));
+  integerAtLeast(moe.topK, 1, field('moe.topK'));
+  integerAtLeast(moe.expertFfnHiddenSize, 1, field('moe.expertFfnHiddenSize'));
+  integerAtLeast(moe.numSharedExperts, 0, field('moe.numSharedExperts'));
+  integerAtLeast(moe.sharedExpertFfnHiddenSize, 0, field('moe.sharedExpertFfnHiddenSize'));
+  integerAtLeast(moe.firstDenseLayers, 0, field('moe.firstDenseLayers'));
+  integerAtLeast(moe.layerInterval, 1, field('moe.layerInterval'));
+  if (moe.topK > moe.numExperts) {
+    throw new ModelInputError(
+      field('moe.topK'),
+      `top-k (${moe.topK}) exceeds the number of routed experts (${moe.numExperts})`,
+      { topK: moe.topK, numExperts: moe.numExperts },
+    );
+  }
+  if (moe.numSharedExperts > 0 && moe.sharedExpertFfnHiddenSize === 0) {
+    throw new ModelInputError(
+      field('moe.sharedExpertFfnHiddenSize'),
+      `${moe.numSharedExperts} shared expert(s) need a positive FFN width`,
+    );
+  }
+  if (moe.firstDenseLayers + moe.layerInterval > spec.numLayers) {
+    throw new ModelInputError(
+      field('moe.firstDenseLayers'),
+      `no MoE layer left: ${moe.firstDenseLayers} dense layers then every ${moe.layerInterval}-th of ${spec.numLayers} layers`,
+    );
+  }
+}
+
+/** MLA rules: positive latent and head sizes (qLoraRank 0 = no query bottleneck). */
+function validateMla(mla: MlaSpec, field: FieldOf): void {
+  integerAtLeast(mla.qLoraRank, 0, field('mla.qLoraRank'));
+  integerAtLeast(mla.kvLoraRank, 1, field('mla.kvLoraRank'));
+  integerAtLeast(mla.qkNopeHeadDim, 1, field('mla.qkNopeHeadDim'));
+  integerAtLeast(mla.qkRopeHeadDim, 0, field('mla.qkRopeHeadDim'));
+  integerAtLeast(mla.vHeadDim, 1, field('mla.vHeadDim'));
 }
 
 /**

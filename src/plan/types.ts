@@ -3,6 +3,7 @@
  * (STYLE.md §1, Alpa's parallel_plan.py). `export/` reads only this.
  */
 import type { CostBreakdown, Strategy, TrainingConfig } from '../costmodel/index.js';
+import type { PipelineSchedule } from '../schedule/index.js';
 
 /** One pipeline chunk and the GPUs that run it (Megatron rank order: tp fastest, then dp, then pp). */
 export interface StagePlacement {
@@ -19,16 +20,12 @@ export interface StagePlacement {
   readonly lastRank: number;
 }
 
-/** The pipeline schedule every rank runs, as simulated with the plan's own stage costs. */
-export interface PlanSchedule {
+/**
+ * The pipeline schedule every rank runs, as simulated with the plan's own stage costs: the
+ * schedule room's PipelineSchedule with its actions written out as text.
+ */
+export interface PlanSchedule extends Omit<PipelineSchedule, 'kind' | 'ranks'> {
   readonly kind: string;
-  readonly numRanks: number;
-  readonly numStages: number;
-  readonly numMicroBatches: number;
-  readonly chunksPerRank: number;
-  readonly slicesPerMicroBatch: number;
-  /** stageToRank[s]: the pipeline rank that holds chunk s. */
-  readonly stageToRank: readonly number[];
   /**
    * Per pipeline rank, the ordered actions in torch.distributed.pipelining's compute-only
    * notation: "<stage><F|I|W|B><micro-batch>" (slice-level schedules number micro-batch·k + slice).

@@ -10,6 +10,7 @@
 import {
   kindChunkLegend,
   usedKinds,
+  svgDocument,
   chartTitle,
   chunkOfStage,
   escapeXml,
@@ -215,11 +216,5 @@ export function scheduleToGroupedSvg(
       extra: { fill: `url(#${IDLE_PATTERN})`, label: 'idle (pipeline bubble)' },
     }),
   ];
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">`,
-    `<path d="M0 0h${width}v${height}h${-width}Z" fill="#fff"/>`,
-    ...body,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument(width, height, body);
 }

@@ -20,6 +20,7 @@ import {
   kindChunkLegend,
   usedKinds,
   shade,
+  svgDocument,
   textOn,
   timeAxis,
   timeUnit,
@@ -121,13 +122,7 @@ function actionsSvg(
           }),
         )),
   ];
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">`,
-    `<path d="M0 0h${width}v${height}h${-width}Z" fill="#fff"/>`,
-    ...body,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument(width, height, body);
 }
 
 /** Mean drawn width of one action at `plotWidth`, in px. */

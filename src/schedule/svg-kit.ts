@@ -197,3 +197,14 @@ export function chartTitle(
   const makespan = formatTime(makespanSeconds, timeUnit(makespanSeconds));
   return `${schedule.kind} — ${sizes} — makespan ${makespan} — bubble ${(bubbleFraction * 100).toFixed(1)}%`;
 }
+
+/** A standalone SVG document of `width` × `height` on a white background, ending in a newline. */
+export function svgDocument(width: number, height: number, body: readonly string[]): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif">`,
+    `<path d="M0 0h${width}v${height}h${-width}Z" fill="#fff"/>`,
+    ...body,
+    '</svg>',
+    '',
+  ].join('\n');
+}

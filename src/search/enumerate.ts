@@ -12,6 +12,7 @@ import type {
   ZeroStage,
 } from '../costmodel/index.js';
 import { inexpressible } from '../plan/index.js';
+import { contextParallelDegrees, expertLayouts } from './folded-axes.js';
 import { layerSplits } from './layer-split.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
@@ -229,6 +230,24 @@ function zeroStages(x: EnumerationInput, pp: number, dp: number): ZeroStage[] {
   return stages.filter((z) => allowed(x.constraints.zeroStage, z));
 }
 
+/**
+ * Shard-group sizes for a sharded FSDP candidate: all of dp, and HSDP with the shard group inside
+ * one node (the DP ranks a node holds, gpusPerNode / (tp·cp)) replicated across nodes — the layout
+ * FSDP's paper recommends to keep the per-layer gathers on NVLink (Zhao et al. 2023 §3.2.2).
+ * Other frameworks and unsharded stages: dp only.
+ */
+function shardGroupSizes(
+  x: EnumerationInput,
+  tpTimesCp: number,
+  dp: number,
+  zero: ZeroStage,
+): number[] {
+  if (x.framework !== 'fsdp' || zero < 2) return [dp];
+  const inNode = Math.floor(x.gpusPerNode / tpTimesCp);
+  const sizes = inNode > 1 && inNode < dp && dp % inNode === 0 ? [dp, inNode] : [dp];
+  return sizes.filter((size) => allowed(x.constraints.dpShard, size));
+}
+
 /** Fields of a Strategy the user can pin through SearchConstraints. */
 const PINNABLE: Partial<Record<keyof Strategy, keyof SearchConstraints>> = {
   schedule: 'schedule',
@@ -267,56 +286,65 @@ export function* enumerateStrategies(
 ): Generator<Strategy> {
   const x = withMemoisedSplits(input);
   const exactness = exactnessFilter(x);
+  const degrees = divisors(x.worldSize);
   for (const tp of tensorParallelDegrees(x, rejected)) {
-    for (const pp of divisors(x.worldSize / tp)) {
-      if (!allowed(x.constraints.pp, pp)) continue;
-      if (pp > x.graph.spec.numLayers) {
-        countRejection(rejected, 'pp-exceeds-layers');
-        continue;
-      }
-      const dp = x.worldSize / (tp * pp);
-      if (!allowed(x.constraints.dp, dp)) continue;
-      if (x.globalBatchSize % dp !== 0) {
-        countRejection(rejected, 'batch-not-divisible-by-dp');
-        continue;
-      }
-      for (const microBatchSize of divisors(x.globalBatchSize / dp)) {
-        if (!allowed(x.constraints.microBatchSize, microBatchSize)) continue;
-        const numMicroBatches = x.globalBatchSize / (dp * microBatchSize);
-        // Without pipelining there is no schedule choice; it is reported as '1f1b'.
-        const shapes =
-          pp === 1
-            ? allowed(x.constraints.virtualStages, 1)
-              ? [NO_PIPELINE]
-              : []
-            : pipelineShapes(x, pp, numMicroBatches, schedules, x.sequenceLength);
-        for (const shape of shapes) {
-          for (const sequenceParallel of sequenceParallelChoices(x, tp, rejected)) {
-            for (const recompute of RECOMPUTE_MODES) {
-              if (!allowed(x.constraints.recompute, recompute)) continue;
-              for (const zeroStage of zeroStages(x, pp, dp)) {
-                for (const recomputeLayers of recompute === 'full'
-                  ? (x.constraints.recomputeLayers ?? [null])
-                  : [null]) {
-                  const candidate: Strategy = {
-                    dp,
-                    tp,
-                    pp,
-                    cp: 1,
-                    microBatchSize,
-                    numMicroBatches,
-                    sequenceParallel,
-                    recompute,
-                    recomputeLayers,
-                    zeroStage,
-                    ...shape,
-                  };
-                  const reason = exactness(candidate);
-                  if (reason !== null) {
-                    countRejection(rejected, reason);
-                    continue;
+    for (const cp of contextParallelDegrees(x, x.worldSize / tp, degrees, rejected)) {
+      for (const pp of divisors(x.worldSize / (tp * cp))) {
+        if (!allowed(x.constraints.pp, pp)) continue;
+        if (pp > x.graph.spec.numLayers) {
+          countRejection(rejected, 'pp-exceeds-layers');
+          continue;
+        }
+        const dp = x.worldSize / (tp * cp * pp);
+        if (!allowed(x.constraints.dp, dp)) continue;
+        if (x.globalBatchSize % dp !== 0) {
+          countRejection(rejected, 'batch-not-divisible-by-dp');
+          continue;
+        }
+        for (const microBatchSize of divisors(x.globalBatchSize / dp)) {
+          if (!allowed(x.constraints.microBatchSize, microBatchSize)) continue;
+          const numMicroBatches = x.globalBatchSize / (dp * microBatchSize);
+          // Without pipelining there is no schedule choice; it is reported as '1f1b'.
+          const shapes =
+            pp === 1
+              ? allowed(x.constraints.virtualStages, 1)
+                ? [NO_PIPELINE]
+                : []
+              : pipelineShapes(x, pp, numMicroBatches, schedules, x.sequenceLength);
+          for (const shape of shapes) {
+            for (const sequenceParallel of sequenceParallelChoices(x, tp, rejected)) {
+              for (const recompute of RECOMPUTE_MODES) {
+                if (!allowed(x.constraints.recompute, recompute)) continue;
+                for (const zeroStage of zeroStages(x, pp, dp)) {
+                  for (const recomputeLayers of recompute === 'full'
+                    ? (x.constraints.recomputeLayers ?? [null])
+                    : [null]) {
+                    for (const [ep, etp] of expertLayouts(x, tp, tp * cp * dp, degrees)) {
+                      const candidate: Strategy = {
+                        dp,
+                        tp,
+                        pp,
+                        cp,
+                        ...(ep > 1 ? { ep } : {}),
+                        ...(etp > 1 ? { etp } : {}),
+                        microBatchSize,
+                        numMicroBatches,
+                        sequenceParallel,
+                        recompute,
+                        recomputeLayers,
+                        zeroStage,
+                        ...shape,
+                      };
+                      const reason = exactness(candidate);
+                      if (reason !== null) {
+                        countRejection(rejected, reason);
+                        continue;
+                      }
+                      // What a launcher can express does not depend on the shard group.
+                      for (const dpShard of shardGroupSizes(x, tp * cp, dp, zeroStage))
+                        yield dpShard === dp ? candidate : { ...candidate, dpShard };
+                    }
                   }
-                  yield candidate;
                 }
               }
             }

@@ -101,6 +101,7 @@ export function strategyKey(s: Strategy): string {
     s.recompute,
     s.recomputeLayers ?? 'all',
     s.zeroStage,
+    s.dpShard ?? s.dp,
     s.schedule,
     s.layersPerStage?.join('.') ?? 'even',
   ].join('|');

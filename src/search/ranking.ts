@@ -39,6 +39,10 @@ export function distinctShapes(sorted: readonly RefinedCandidate[]): RefinedCand
       s.schedule,
       s.recompute,
       s.zeroStage,
+      s.dpShard ?? s.dp,
+      s.cp,
+      s.ep ?? 1,
+      s.etp ?? 1,
     ].join('|');
     if (seen.has(key)) return false;
     seen.add(key);

@@ -11,6 +11,12 @@ export interface SearchConstraints {
   readonly dp?: readonly number[];
   readonly tp?: readonly number[];
   readonly pp?: readonly number[];
+  /** Context-parallel degrees (absent: 1, and for long sequences the degrees folded-axes.ts offers). */
+  readonly cp?: readonly number[];
+  /** Expert-parallel degrees (MoE models). */
+  readonly ep?: readonly number[];
+  /** Expert-tensor-parallel degrees (MoE models; absent: 1 and tp). */
+  readonly etp?: readonly number[];
   readonly virtualStages?: readonly number[];
   readonly microBatchSize?: readonly number[];
   readonly sequenceParallel?: readonly boolean[];
@@ -21,6 +27,8 @@ export interface SearchConstraints {
    */
   readonly recomputeLayers?: readonly (number | null)[];
   readonly zeroStage?: readonly ZeroStage[];
+  /** FSDP shard-group sizes (HSDP); dp itself stands for full sharding. */
+  readonly dpShard?: readonly number[];
   readonly schedule?: readonly ScheduleKind[];
 }
 

@@ -19,6 +19,7 @@ import { heteroPlanToApi } from './hetero-response.js';
 import { clusterFromInput, specFromModelInput, trainingFromInput } from './map-request.js';
 import { toApiError } from './normalise-error.js';
 import type { PlanOutcome } from './plan-cache.js';
+import { rankedPlansToApi } from './ranked-plans.js';
 import type {
   ClusterInput,
   HeteroClusterInput,
@@ -186,16 +187,14 @@ export function solveHeteroPlan(
   const started = performance.now();
   const result = planHeterogeneous(problem);
   const plans = [result.best, ...result.alternatives];
+  const ranked = rankedPlansToApi(result, (p) => heteroPlanToApi(p, accuracy));
   return {
     kind: 'heterogeneous',
     response: {
       id,
-      best: heteroPlanToApi(result.best, accuracy),
-      alternatives: result.alternatives.map((p) => heteroPlanToApi(p, accuracy)),
+      ...ranked,
       search: {
-        candidates: result.search.candidates,
-        feasible: result.search.feasible,
-        rejected: { ...result.search.rejected },
+        ...ranked.search,
         pruned: result.search.pruned,
         elapsedSeconds: (performance.now() - started) / 1000,
       },

@@ -11,6 +11,9 @@ import type { ApiFrontierPoint, ApiHeteroPlan } from '../contract/index.js';
 type ApiStage = NonNullable<ApiHeteroPlan['stages']>[number];
 type ApiReplica = NonNullable<ApiHeteroPlan['replicas']>[number];
 
+/** A [first, last] rank tuple as the API's two fields. */
+const rankRange = ([firstRank, lastRank]: readonly [number, number]) => ({ firstRank, lastRank });
+
 function stageToApi(s: HeteroStage): ApiStage {
   return {
     stage: s.stage,
@@ -22,8 +25,7 @@ function stageToApi(s: HeteroStage): ApiStage {
     numLayers: s.layers[1],
     hasEmbedding: s.hasEmbedding,
     hasLmHead: s.hasLmHead,
-    firstRank: s.ranks[0],
-    lastRank: s.ranks[1],
+    ...rankRange(s.ranks),
     forwardSeconds: s.forwardSeconds,
     backwardSeconds: s.backwardSeconds,
     peakMemoryBytes: s.peakMemoryBytes,
@@ -42,8 +44,7 @@ function replicaToApi(r: HeteroReplica): ApiReplica {
     microBatchSize: r.microBatchSize,
     globalBatchShare: r.globalBatchShare,
     numMicroBatches: r.microBatches,
-    firstRank: r.ranks[0],
-    lastRank: r.ranks[1],
+    ...rankRange(r.ranks),
     finishSeconds: r.finishSeconds,
     peakMemoryBytes: r.peakMemoryBytes,
   };

@@ -71,6 +71,9 @@ export function exportToApi(e: PlanExport): ApiPlanExport {
         contextParallelGroups: groups(e.contextParallelGroups),
         dataParallelGroups: groups(e.dataParallelGroups),
         pipelineParallelGroups: groups(e.pipelineParallelGroups),
+        expertTensorParallelGroups: groups(e.expertTensorParallelGroups),
+        expertParallelGroups: groups(e.expertParallelGroups),
+        expertDataParallelGroups: groups(e.expertDataParallelGroups),
         text: e.text,
       };
   }

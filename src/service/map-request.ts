@@ -4,7 +4,11 @@
  * Domain code never sees API types; this file is the only bridge.
  */
 import type { Framework, Strategy, TrainingConfig } from '../costmodel/index.js';
-import { trainingDefaults } from '../costmodel/index.js';
+import {
+  checkPrecisionSupported,
+  moeTrainingDefaults,
+  trainingDefaults,
+} from '../costmodel/index.js';
 import { PlanningError } from '../costmodel/index.js';
 import type { ModelGraph } from '../graph/index.js';
 import type { TransformerSpec } from '../model-spec/index.js';
@@ -121,14 +125,28 @@ export function trainingFromInput(input: TrainingInput): TrainingConfig {
     prefetchParameters: input.prefetchParameters ?? defaults.prefetchParameters,
     memoryHeadroomFraction: input.memoryHeadroomFraction ?? defaults.memoryHeadroomFraction,
     framework,
+    ...(input.moe === undefined ? {} : { moe: { ...moeTrainingDefaults(), ...input.moe } }),
   };
 }
 
 function constraintsFromInput(input: SearchOptions['constraints']): SearchConstraints {
   if (input === undefined) return {};
-  const { dataParallel, tensorParallel, pipelineParallel, ...rest } = input;
+  const {
+    dataParallel,
+    tensorParallel,
+    pipelineParallel,
+    contextParallel,
+    expertParallel,
+    expertTensorParallel,
+    dataParallelShard,
+    ...rest
+  } = input;
   return {
     ...rest,
+    ...(dataParallelShard === undefined ? {} : { dpShard: dataParallelShard }),
+    ...(contextParallel === undefined ? {} : { cp: contextParallel }),
+    ...(expertParallel === undefined ? {} : { ep: expertParallel }),
+    ...(expertTensorParallel === undefined ? {} : { etp: expertTensorParallel }),
     ...(dataParallel === undefined ? {} : { dp: dataParallel }),
     ...(tensorParallel === undefined ? {} : { tp: tensorParallel }),
     ...(pipelineParallel === undefined ? {} : { pp: pipelineParallel }),
@@ -145,9 +163,12 @@ export function toPlanningProblem(
 ): Omit<PlanningProblem, 'graph'> & { readonly spec: TransformerSpec } {
   const search = request.search ?? {};
   const training = trainingFromInput(request.training);
+  const spec = specFromModelInput(catalog, request.model);
+  const cluster = clusterFromInput(catalog, homogeneousClusterInput(request.cluster));
+  checkPrecisionSupported(cluster.device, training.precision);
   return {
-    spec: specFromModelInput(catalog, request.model),
-    cluster: clusterFromInput(catalog, homogeneousClusterInput(request.cluster)),
+    spec,
+    cluster,
     training,
     constraints: constraintsFromInput(search.constraints),
     // On one homogeneous cluster every GPU is billed: the cheapest plan per step is the fastest.
@@ -187,6 +208,9 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     tp: input.tensorParallel,
     pp: input.pipelineParallel,
     cp: input.contextParallel ?? 1,
+    ...(input.contextParallelComm === undefined ? {} : { cpComm: input.contextParallelComm }),
+    ...(input.expertParallel === undefined ? {} : { ep: input.expertParallel }),
+    ...(input.expertTensorParallel === undefined ? {} : { etp: input.expertTensorParallel }),
     virtualStages: virtual ?? (schedule === 'interleaved-1f1b' || schedule === 'zb-v' ? 2 : 1),
     sequenceSlices: input.sequenceSlices ?? (schedule === 'seq-slice-1f1b' ? 2 : 1),
     sequenceParallel: input.sequenceParallel ?? input.tensorParallel > 1,
@@ -195,6 +219,9 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     recompute: input.recompute ?? 'none',
     recomputeLayers: input.recomputeLayers ?? null,
     zeroStage: input.zeroStage ?? 0,
+    ...(input.dataParallelShard === undefined || input.dataParallelShard === input.dataParallel
+      ? {}
+      : { dpShard: input.dataParallelShard }),
     schedule,
     layersPerStage: input.layersPerStage ?? null,
   };

@@ -16,6 +16,7 @@ import type {
   ApiStrategy,
   PlanResponse,
 } from '../contract/index.js';
+import { rankedPlansToApi } from './ranked-plans.js';
 
 export function strategyToApi(s: Strategy): ApiStrategy {
   return {
@@ -23,6 +24,9 @@ export function strategyToApi(s: Strategy): ApiStrategy {
     tensorParallel: s.tp,
     pipelineParallel: s.pp,
     contextParallel: s.cp,
+    contextParallelComm: s.cpComm ?? 'p2p',
+    expertParallel: s.ep ?? 1,
+    expertTensorParallel: s.etp ?? 1,
     virtualStages: s.virtualStages,
     sequenceSlices: s.sequenceSlices,
     sequenceParallel: s.sequenceParallel,
@@ -31,6 +35,7 @@ export function strategyToApi(s: Strategy): ApiStrategy {
     recompute: s.recompute,
     recomputeLayers: s.recomputeLayers,
     zeroStage: s.zeroStage,
+    dataParallelShard: s.dpShard ?? s.dp,
     schedule: s.schedule,
     layersPerStage: s.layersPerStage === null ? null : [...s.layersPerStage],
   };
@@ -114,7 +119,7 @@ export function planToApi(plan: Plan, accuracy: AccuracyBands): ApiPlan {
 
 /** Short description of a strategy for notes: its degrees and schedule. */
 function describeStrategy(s: Strategy): string {
-  return `dp=${s.dp} tp=${s.tp} pp=${s.pp}${s.virtualStages > 1 ? ` v=${s.virtualStages}` : ''} mbs=${s.microBatchSize} ZeRO-${s.zeroStage} ${s.recompute} recompute`;
+  return `dp=${s.dp} tp=${s.tp} pp=${s.pp}${s.virtualStages > 1 ? ` v=${s.virtualStages}` : ''} mbs=${s.microBatchSize} ZeRO-${s.zeroStage}${s.dpShard !== undefined && s.dpShard < s.dp ? ` HSDP shard=${s.dpShard}` : ''} ${s.recompute} recompute`;
 }
 
 function runnerUpToApi(result: PlanResult, accuracy: AccuracyBands): ApiRunnerUp | null {
@@ -137,14 +142,12 @@ export function planResultToApi(
   id: string,
   accuracy: AccuracyBands,
 ): PlanResponse {
+  const ranked = rankedPlansToApi(result, (p) => planToApi(p, accuracy));
   return {
     id,
-    best: planToApi(result.best, accuracy),
-    alternatives: result.alternatives.map((p) => planToApi(p, accuracy)),
+    ...ranked,
     search: {
-      candidates: result.search.candidates,
-      feasible: result.search.feasible,
-      rejected: { ...result.search.rejected },
+      ...ranked.search,
       elapsedSeconds,
       truncated: result.search.truncated,
       lowerBoundSeconds: result.search.lowerBoundSeconds,

@@ -20,6 +20,7 @@ import {
 } from '../graph/onnx/index.js';
 import { ApiError, LIMITS } from '../contract/index.js';
 import type { OnnxModelUpload } from '../contract/index.js';
+import { createByteBoundedLru } from './byte-bounded-lru.js';
 
 /** Wall-clock limit of reading one upload in a worker (a 256 MiB file reads in seconds). */
 export const ONNX_READ_TIME_LIMIT_MILLISECONDS = 120_000;
@@ -115,51 +116,18 @@ export interface OnnxModelCacheOptions {
 export function createOnnxModelCache(options: OnnxModelCacheOptions = {}): OnnxModelCache {
   const maxBytes = options.maxBytes ?? LIMITS.onnxModelCacheBytes;
   const maxEntries = options.maxEntries ?? LIMITS.onnxModelCacheEntries;
-  const entries = new Map<string, StoredOnnxModel>();
-  let bytes = 0;
-  const remove = (id: string): void => {
-    const old = entries.get(id);
-    if (old === undefined) return;
-    entries.delete(id);
-    bytes -= storedBytes(old);
-  };
-  const get = (id: string): StoredOnnxModel | undefined => {
-    const stored = entries.get(id);
-    if (stored !== undefined) {
-      entries.delete(id);
-      entries.set(id, stored);
-    }
-    return stored;
-  };
-  return {
-    get,
-    require(graphId) {
-      const stored = get(graphId);
-      if (stored !== undefined) return stored;
-      throw new ApiError(
+  return createByteBoundedLru({
+    sizeOfBytes: storedBytes,
+    maxBytes,
+    maxEntryBytes: maxBytes,
+    maxEntries,
+    notFound: (graphId) =>
+      new ApiError(
         'NOT_FOUND',
         `no uploaded ONNX model with graphId '${graphId}' (the most recent ${maxEntries} uploads are kept; POST the file to /v1/models/onnx again)`,
         { field: 'model.graphId', details: { graphId } },
-      );
-    },
-    set(graphId, stored) {
-      remove(graphId);
-      const size = storedBytes(stored);
-      if (size > maxBytes) return;
-      entries.set(graphId, stored);
-      bytes += size;
-      for (const oldest of entries.keys()) {
-        if (bytes <= maxBytes && entries.size <= maxEntries) break;
-        remove(oldest);
-      }
-    },
-    get size() {
-      return entries.size;
-    },
-    get bytes() {
-      return bytes;
-    },
-  };
+      ),
+  });
 }
 
 /** What an upload needs: the cache, and a worker to read the file in (inline without one). */

@@ -14,6 +14,7 @@ import type { TransformerSpec } from '../model-spec/index.js';
 import type { Plan } from '../plan/index.js';
 import { contentHash } from '../base/index.js';
 import { ApiError, LIMITS, SEARCH_DEFAULTS } from '../contract/index.js';
+import { createByteBoundedLru } from './byte-bounded-lru.js';
 import type {
   GraphPlanResponse,
   HeteroPlanResponse,
@@ -124,51 +125,15 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 export function createPlanCache(options: PlanCacheOptions = {}): PlanCache {
   const maxBytes = options.maxBytes ?? LIMITS.planCacheBytes;
   const maxEntryBytes = options.maxEntryBytes ?? Math.floor(maxBytes / 4);
-  const entries = new Map<string, StoredPlanOutcome>();
-  let bytes = 0;
-  const remove = (id: string): void => {
-    const old = entries.get(id);
-    if (old === undefined) return;
-    entries.delete(id);
-    bytes -= storedBytes(old);
-  };
-  const get = (id: string): StoredPlanOutcome | undefined => {
-    const outcome = entries.get(id);
-    if (outcome !== undefined) {
-      entries.delete(id);
-      entries.set(id, outcome);
-    }
-    return outcome;
-  };
-  return {
-    get,
-    require(id) {
-      const outcome = get(id);
-      if (outcome === undefined) {
-        throw new ApiError(
-          'NOT_FOUND',
-          `no cached plan with id '${id}' (the most recent plans are kept, up to ${mib(maxBytes)}; POST /v1/plans again)`,
-          { field: 'id', details: { id } },
-        );
-      }
-      return outcome;
-    },
-    set(id, outcome) {
-      remove(id);
-      const size = storedBytes(outcome);
-      if (size > maxEntryBytes) return;
-      entries.set(id, outcome);
-      bytes += size;
-      for (const oldest of entries.keys()) {
-        if (bytes <= maxBytes) break;
-        remove(oldest);
-      }
-    },
-    get size() {
-      return entries.size;
-    },
-    get bytes() {
-      return bytes;
-    },
-  };
+  return createByteBoundedLru({
+    sizeOfBytes: storedBytes,
+    maxBytes,
+    maxEntryBytes,
+    notFound: (id) =>
+      new ApiError(
+        'NOT_FOUND',
+        `no cached plan with id '${id}' (the most recent plans are kept, up to ${mib(maxBytes)}; POST /v1/plans again)`,
+        { field: 'id', details: { id } },
+      ),
+  });
 }

@@ -6,13 +6,7 @@
  * may wait; a job's time limit counts from when a worker takes it.
  */
 import { availableParallelism } from 'node:os';
-import type { RankMapPage } from './plan-renders.js';
-import type {
-  ClusterSelectionResponse,
-  ExportFormat,
-  ScheduleFormat,
-  ScheduleRequest,
-} from '../contract/index.js';
+import type { ClusterSelectionResponse } from '../contract/index.js';
 import { ApiError } from '../contract/index.js';
 import type { SelectionProblem } from './cluster-selection.js';
 import type { StoredOnnxModel } from './onnx-models.js';
@@ -21,7 +15,9 @@ import type { PlanProblem } from './plan-problem.js';
 import type { RenderedBytes } from './plan-renders.js';
 import type { Lane, LaneStats } from './worker-lane.js';
 import { createLane } from './worker-lane.js';
-import type { WorkerJob, WorkerResult } from './worker-protocol.js';
+import type { RenderJob, WorkerJob, WorkerResult } from './worker-protocol.js';
+
+export type { RenderJob } from './worker-protocol.js';
 
 export interface PlanPool {
   run(
@@ -51,27 +47,6 @@ export interface PlanPool {
   /** Stops taking jobs, lets queued and running ones finish for up to graceMilliseconds, then stops. */
   close(graceMilliseconds?: number): Promise<void>;
 }
-
-export type RenderJob =
-  | {
-      readonly kind: 'plan-export';
-      readonly domain: Uint8Array;
-      readonly format: ExportFormat;
-      readonly alternative: number | undefined;
-      /** format=rankmap: the page of ranks (default the first LIMITS.rankMapRanks). */
-      readonly page?: RankMapPage;
-    }
-  | {
-      readonly kind: 'plan-schedule';
-      readonly domain: Uint8Array;
-      readonly format: ScheduleFormat;
-      readonly alternative: number | undefined;
-    }
-  | {
-      readonly kind: 'schedule';
-      readonly request: ScheduleRequest;
-      readonly format: ScheduleFormat;
-    };
 
 export interface PlanPoolStats {
   readonly search: LaneStats;

@@ -14,14 +14,8 @@ import type { StoredPlanOutcome } from './plan-cache.js';
 import type { PlanProblem } from './plan-problem.js';
 import type { RenderedBytes } from './plan-renders.js';
 
-/**
- * What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request; a
- * render — an export or schedule of a cached plan (its domain bytes), or POST /v1/schedules; or
- * the read of an uploaded ONNX file (POST /v1/models/onnx).
- */
-export type WorkerJob =
-  | { readonly kind: 'plan'; readonly problem: PlanProblem }
-  | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem }
+/** An export or schedule of a cached plan (its domain bytes), or POST /v1/schedules. */
+export type RenderJob =
   | {
       readonly kind: 'plan-export';
       readonly domain: Uint8Array;
@@ -40,7 +34,17 @@ export type WorkerJob =
       readonly kind: 'schedule';
       readonly request: ScheduleRequest;
       readonly format: ScheduleFormat;
-    }
+    };
+
+/**
+ * What a worker runs: a prepared plan (POST /v1/plans) or cluster selection, never a request; a
+ * render — an export or schedule of a cached plan (its domain bytes), or POST /v1/schedules; or
+ * the read of an uploaded ONNX file (POST /v1/models/onnx).
+ */
+export type WorkerJob =
+  | { readonly kind: 'plan'; readonly problem: PlanProblem }
+  | { readonly kind: 'cluster-selection'; readonly problem: SelectionProblem }
+  | RenderJob
   /** POST /v1/models/onnx: hash and read an uploaded file (its bytes transferred, not copied). */
   | { readonly kind: 'onnx-read'; readonly bytes: Uint8Array };
 

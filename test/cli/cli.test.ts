@@ -13,6 +13,8 @@ function strata(args: readonly string[]) {
 
 const SMALL = ['--model', 'llama3-8b', '--cluster', 'dgx-h100', '--nodes', '2'];
 const TRAINING = ['--global-batch', '64', '--seq', '4096'];
+/** The small plan with no alternatives, for the export flags. */
+const BEST_ONLY = ['plan', ...SMALL, ...TRAINING, '--top', '0'];
 
 describe('strata CLI', () => {
   it('plan --json prints the API response', () => {
@@ -69,31 +71,14 @@ describe('strata CLI', () => {
 
 describe('strata CLI: exports, schedules, operator graphs', () => {
   it('plan --emit megatron prints the launch command after the report', () => {
-    const { status, stdout } = strata([
-      'plan',
-      ...SMALL,
-      ...TRAINING,
-      '--top',
-      '0',
-      '--emit',
-      'megatron',
-    ]);
+    const { status, stdout } = strata([...BEST_ONLY, '--emit', 'megatron']);
     expect(status).toBe(0);
     expect(stdout).toMatch(/Best strategy:/);
     expect(stdout).toContain('--tensor-model-parallel-size');
   });
 
   it('plan --emit deepspeed --emit-only prints only ds_config.json', () => {
-    const args = [
-      'plan',
-      ...SMALL,
-      ...TRAINING,
-      '--top',
-      '0',
-      '--emit',
-      'deepspeed',
-      '--emit-only',
-    ];
+    const args = [...BEST_ONLY, '--emit', 'deepspeed', '--emit-only'];
     const { status, stdout } = strata(args);
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ train_batch_size: 64 });

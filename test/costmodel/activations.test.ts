@@ -7,8 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { TransformerSpec } from '../../src/model-spec/index.js';
 import type { ActivationShape } from '../../src/costmodel/activations.js';
 import { activationBytesPerLayer } from '../../src/costmodel/activations.js';
+import { GPT_SPEC } from '../fixtures/specs.js';
 
+/** A 48-layer GPT (MHA, f = 4h, learned positions, LayerNorm, biases) of width h and a heads. */
 const gpt = (h: number, a: number): TransformerSpec => ({
+  ...GPT_SPEC,
   name: 'gpt',
   numLayers: 48,
   hiddenSize: h,
@@ -17,12 +20,6 @@ const gpt = (h: number, a: number): TransformerSpec => ({
   headDim: h / a,
   ffnHiddenSize: 4 * h,
   vocabSize: 51200,
-  gatedMlp: false,
-  tiedEmbeddings: true,
-  positionEmbedding: 'learned',
-  maxPositionEmbeddings: 2048,
-  norm: 'layernorm',
-  linearBias: true,
 });
 
 const cases: [string, { s: number; b: number; h: number; a: number; t: number }][] = [

@@ -40,7 +40,9 @@ describe('compute time', () => {
   it('matmul: flops·b/tp / (peak · eff(size)) = 2e12 / (1e15 · 0.8)', () => {
     expect(opForwardSeconds(op({}), share, device, 'bf16')).toBeCloseTo(2e12 / 8e14, 15);
   });
-  it('flash attention applies the kernel factor; small ops use the low step', () => {
+  it('flash attention applies the kernel factor and skips the masked half (causal); small ops use the low step', () => {
+    // Causal flash attention computes s²/2 of the score matrix (FlashAttention-2 §3.1.1):
+    // 1e11 · 2 sequences / tp 4 · 1/2 = 2.5e10 FLOPs at 1e15 · 0.25 (low step · kernel factor).
     expect(
       opForwardSeconds(
         op({ kind: 'attention-scores', tensorParallel: 'heads', forwardFlops: 1e11 }),
@@ -48,7 +50,7 @@ describe('compute time', () => {
         device,
         'bf16',
       ),
-    ).toBeCloseTo(5e10 / (1e15 * 0.25), 15);
+    ).toBeCloseTo(2.5e10 / (1e15 * 0.25), 15);
   });
   it('memory-bound: bytes / (bandwidth · eff); replicated ops are not split without SP', () => {
     const norm = op({

@@ -1,47 +1,23 @@
 /** Invariants of estimate() (STYLE.md §11 b): properties that hold whatever the calibration. */
 import { describe, expect, it } from 'vitest';
-import { buildModelGraph } from '../../src/graph/index.js';
-import {
-  clusterFromPreset,
-  findModel,
-  loadProfileCatalog,
-} from '../../src/hardware-profiles/index.js';
+import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import { estimate, PlanningError } from '../../src/costmodel/index.js';
-import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import type { Strategy } from '../../src/costmodel/index.js';
+import { catalog, fixedTraining, zooGraph } from '../fixtures/planning.js';
+import { strategyWith } from '../fixtures/strategy.js';
 
-const catalog = loadProfileCatalog();
-const graph = buildModelGraph(findModel(catalog, 'llama3-8b').spec, 4096);
+const graph = zooGraph('llama3-8b', 4096);
 const cluster = clusterFromPreset(catalog, 'dgx-h100', 4);
-const training: TrainingConfig = {
-  globalBatchSize: 256,
-  sequenceLength: 4096,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: false,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0,
-  framework: 'megatron',
-};
-const base: Strategy = {
+const training = fixedTraining(256, 4096);
+const base: Strategy = strategyWith({
   dp: 8,
   tp: 2,
   pp: 2,
-  cp: 1,
-  virtualStages: 1,
-  sequenceSlices: 1,
   sequenceParallel: true,
-  microBatchSize: 1,
   numMicroBatches: 32,
   recompute: 'selective',
-  recomputeLayers: null,
   zeroStage: 1,
-  schedule: '1f1b',
-  layersPerStage: null,
-};
+});
 const run = (over: Partial<Strategy>) => estimate(graph, cluster, { ...base, ...over }, training);
 
 describe('estimate invariants', () => {

@@ -13,6 +13,7 @@ import { estimate } from '../../src/costmodel/index.js';
 import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { strategyWith } from '../fixtures/strategy.js';
 
 const catalog = loadProfileCatalog();
 const gpt3 = catalog.models.get('gpt3-175b');
@@ -34,22 +35,15 @@ const training = (framework: TrainingConfig['framework']): TrainingConfig => ({
   framework,
 });
 
-const zero3 = (dp: number, tp: number, m: number): Strategy => ({
-  dp,
-  tp,
-  pp: 1,
-  cp: 1,
-  virtualStages: 1,
-  sequenceSlices: 1,
-  sequenceParallel: false,
-  microBatchSize: 1536 / (dp * m),
-  numMicroBatches: m,
-  recompute: 'full',
-  recomputeLayers: null,
-  zeroStage: 3,
-  schedule: '1f1b',
-  layersPerStage: null,
-});
+const zero3 = (dp: number, tp: number, m: number): Strategy =>
+  strategyWith({
+    dp,
+    tp,
+    microBatchSize: 1536 / (dp * m),
+    numMicroBatches: m,
+    recompute: 'full',
+    zeroStage: 3,
+  });
 
 describe('ZeRO-3 never beats its communication volume over the NICs', () => {
   it.each([2, 8, 32, 96, 192])('%i DGX A100 nodes (fsdp and deepspeed)', (nodes) => {

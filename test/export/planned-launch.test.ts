@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { TrainingConfig, Framework } from '../../src/costmodel/index.js';
+import type { Framework } from '../../src/costmodel/index.js';
 import { deepspeedConfig } from '../../src/export/deepspeed.js';
 import {
   deepspeedDataParallelSize,
@@ -27,17 +27,14 @@ import { torchtitanLaunchCheck } from '../../src/export/torchtitan-launch-check.
 import { buildModelGraph } from '../../src/graph/index.js';
 import type { TransformerSpec } from '../../src/model-spec/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
-import {
-  clusterFromPreset,
-  findModel,
-  loadProfileCatalog,
-} from '../../src/hardware-profiles/index.js';
+import { clusterFromPreset, findModel } from '../../src/hardware-profiles/index.js';
 import { inexpressibleReason } from '../../src/plan/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { planTraining } from '../../src/search/index.js';
 import type { SearchConstraints } from '../../src/search/index.js';
+import { catalog, fixedTraining } from '../fixtures/planning.js';
+import { megatronFacts } from './megatron-facts.js';
 
-const catalog = loadProfileCatalog();
 /** Compute capability major of the devices below (A100 8, V100 7, A10 8, H100 9): all pre-Blackwell. */
 const PRE_BLACKWELL = 9;
 
@@ -134,20 +131,7 @@ const CASES: readonly Case[] = [
 ];
 
 function plansFor(c: Case, framework: Framework): Plan[] {
-  const training: TrainingConfig = {
-    globalBatchSize: c.globalBatchSize,
-    sequenceLength: c.sequenceLength,
-    precision: 'bf16',
-    flashAttention: true,
-    dropout: false,
-    overlapGradientReduce: true,
-    overlapParameterGather: true,
-    overlapTensorParallelComm: false,
-    overlapPipelineP2p: false,
-    prefetchParameters: true,
-    memoryHeadroomFraction: 0,
-    framework,
-  };
+  const training = fixedTraining(c.globalBatchSize, c.sequenceLength, framework);
   const result = planTraining({
     graph: buildModelGraph(c.spec, c.sequenceLength),
     cluster: clusterFromPreset(catalog, c.preset, c.nodes),
@@ -166,21 +150,7 @@ function checkMegatron(plan: Plan, spec: TransformerSpec): void {
   expect(
     megatronLaunchCheck({ argv, env, worldSize: plan.worldSize, deviceArchMajor: PRE_BLACKWELL }),
   ).toEqual([]);
-  const s = plan.strategy;
-  expect(parseMegatronArgs(argv, plan.worldSize)).toMatchObject({
-    tp: s.tp,
-    pp: s.pp,
-    cp: s.cp,
-    dp: s.dp,
-    vpp: s.virtualStages,
-    microBatchSize: s.microBatchSize,
-    globalBatchSize: plan.training.globalBatchSize,
-    layersPerChunk: layersPerChunk(plan),
-    recompute: s.recompute,
-    recomputeLayers: s.recompute === 'full' ? s.recomputeLayers : null,
-    sequenceParallel: s.sequenceParallel && s.tp > 1,
-    distributedOptimizer: s.zeroStage === 1,
-  });
+  expect(parseMegatronArgs(argv, plan.worldSize)).toMatchObject(megatronFacts(plan));
 }
 
 function dottedKeys(obj: Readonly<Record<string, unknown>>, prefix = ''): string[] {
@@ -234,9 +204,12 @@ function checkTorchtitan(plan: Plan, spec: TransformerSpec): void {
   expect(violations).toEqual([]);
   const s = plan.strategy;
   const seq = plan.training.sequenceLength;
+  // DDP replicates over all of dp; FSDP shards over dpShard (all of dp unless HSDP) and
+  // replicates across the rest.
+  const shard = s.zeroStage === 0 ? 1 : (s.dpShard ?? s.dp);
   expect(resolved).toMatchObject({
-    dpReplicate: s.zeroStage === 0 ? s.dp : 1,
-    dpShard: s.zeroStage === 0 ? 1 : s.dp,
+    dpReplicate: s.dp / shard,
+    dpShard: shard,
     tp: s.tp,
     pp: s.pp,
     cp: s.cp,

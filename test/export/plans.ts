@@ -4,6 +4,9 @@ import type { Strategy, TrainingConfig } from '../../src/costmodel/strategy.js';
 import type { TransformerSpec } from '../../src/model-spec/index.js';
 import { stagePlacements } from '../../src/plan/layout.js';
 import type { Plan } from '../../src/plan/types.js';
+import { fixedTraining } from '../fixtures/training.js';
+import { GPT_SPEC, LLAMA_SPEC } from '../fixtures/specs.js';
+import { strategyWith } from '../fixtures/strategy.js';
 
 const ZERO_MEMORY = { weights: 0, gradients: 0, optimizer: 0, activations: 0, other: 0 };
 
@@ -33,73 +36,18 @@ export const ESTIMATE_STUB: CostBreakdown = {
   stages: [],
 };
 
-/** Llama-2-70B-like: GQA, SwiGLU, RMSNorm, RoPE, untied, no bias. */
-export const LLAMA_SPEC: TransformerSpec = {
-  name: 'llama-70b-like',
-  numLayers: 80,
-  hiddenSize: 8192,
-  numHeads: 64,
-  numKvHeads: 8,
-  headDim: 128,
-  ffnHiddenSize: 28672,
-  vocabSize: 32000,
-  gatedMlp: true,
-  tiedEmbeddings: false,
-  positionEmbedding: 'rotary',
-  maxPositionEmbeddings: 4096,
-  norm: 'rmsnorm',
-  linearBias: false,
-};
+export { GPT_SPEC, LLAMA_SPEC };
 
-/** GPT-3-like: MHA, GELU, LayerNorm, learned positions, tied, biases. */
-export const GPT_SPEC: TransformerSpec = {
-  name: 'gpt-30l',
-  numLayers: 30,
-  hiddenSize: 4096,
-  numHeads: 32,
-  numKvHeads: 32,
-  headDim: 128,
-  ffnHiddenSize: 16384,
-  vocabSize: 50304,
-  gatedMlp: false,
-  tiedEmbeddings: true,
-  positionEmbedding: 'learned',
-  maxPositionEmbeddings: 2048,
-  norm: 'layernorm',
-  linearBias: true,
-};
-
-export const BASE_STRATEGY: Strategy = {
+export const BASE_STRATEGY: Strategy = strategyWith({
   dp: 2,
   tp: 2,
   pp: 2,
-  cp: 1,
-  virtualStages: 1,
-  sequenceSlices: 1,
   sequenceParallel: true,
-  microBatchSize: 1,
   numMicroBatches: 8,
-  recompute: 'none',
-  recomputeLayers: null,
   zeroStage: 1,
-  schedule: '1f1b',
-  layersPerStage: null,
-};
+});
 
-export const BASE_TRAINING: TrainingConfig = {
-  globalBatchSize: 16,
-  sequenceLength: 4096,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: false,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0,
-  framework: 'megatron',
-};
+export const BASE_TRAINING: TrainingConfig = fixedTraining(16, 4096);
 
 export interface PlanOverrides {
   readonly strategy?: Partial<Strategy>;

@@ -15,7 +15,7 @@ import {
   pipelineStepLowerBound,
 } from '../../src/search/hetero/index.js';
 import type { StageRun } from '../../src/search/hetero/index.js';
-import { catalog, training, zooGraph } from './fixtures.js';
+import { catalog, fixedTraining, zooGraph } from '../fixtures/planning.js';
 import { seededRandom } from '../fixtures/seeded-random.js';
 
 const run = (tauSeconds: number, count: number, baseSeconds = 0): StageRun => ({
@@ -186,7 +186,7 @@ describe('pipelineStepLowerBound', () => {
       ],
       interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
     });
-    const context = { graph, cluster, training: training(32, 1024), cache: new Map() };
+    const context = { graph, cluster, training: fixedTraining(32, 1024), cache: new Map() };
     const generated = generatePipelineCandidates({
       context,
       order: pipelineGroupOrder(cluster),

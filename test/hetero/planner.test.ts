@@ -11,7 +11,7 @@ import {
 import type { HeteroClusterSpec } from '../../src/hardware-profiles/hetero.js';
 import { planTraining } from '../../src/search/index.js';
 import { planHeterogeneous, selectClusterUnderBudget } from '../../src/search/hetero/index.js';
-import { catalog, training, zooGraph } from './fixtures.js';
+import { catalog, fixedTraining, zooGraph } from '../fixtures/planning.js';
 import { seededRandom } from '../fixtures/seeded-random.js';
 
 const V100_PRICE = { 'nvidia-v100-sxm2-32gb': 0.6 };
@@ -26,7 +26,7 @@ describe('homogeneous cluster: same plan as v1', () => {
     (model, preset, nodes, batch, seq) => {
       const graph = zooGraph(model, seq);
       const cluster = clusterFromPreset(catalog, preset, nodes);
-      const t = training(batch, seq);
+      const t = fixedTraining(batch, seq);
       const v1 = planTraining({
         graph,
         cluster,
@@ -60,7 +60,7 @@ describe('A100 + V100', () => {
     interGroup: { bandwidthGBps: 12.5, latencyMicroseconds: 20 },
   };
   const graph = zooGraph('gpt-1.7b', 2048);
-  const t = training(128, 2048);
+  const t = fixedTraining(128, 2048);
   const result = planHeterogeneous({
     graph,
     cluster: heteroClusterFromSpec(catalog, spec),
@@ -121,7 +121,7 @@ const INTER_GROUP = { bandwidthGBps: 12.5, latencyMicroseconds: 20 };
 /** Best predicted step on `after` (which holds every GPU of `before`) is no slower. */
 function expectNotSlower(
   graph: ReturnType<typeof zooGraph>,
-  t: ReturnType<typeof training>,
+  t: ReturnType<typeof fixedTraining>,
   before: HeteroClusterSpec,
   after: HeteroClusterSpec,
 ): void {
@@ -137,7 +137,7 @@ function expectNotSlower(
 
 describe('adding GPUs never makes the best step slower', () => {
   const graph = zooGraph('zb-1.5b', 1024);
-  const t = training(64, 1024);
+  const t = fixedTraining(64, 1024);
   const presets = ['dgx-a100-80gb', 'dgx-v100', 'pcie-8x-a10'];
   it.each([1, 2, 3])(
     'seed %i: add a group',
@@ -165,7 +165,7 @@ describe('adding a group to a four-way mix (the search is exact, not truncated)'
   // evaluation caps on the 4-group cluster and planned 0.329 s against 0.288 s on 3 groups.
   it('gpt-1.7b, batch 48: A100 + V100 + 3 × A10, then one more A10 node as its own group', () => {
     const graph = zooGraph('gpt-1.7b', 1024);
-    const t = training(48, 1024);
+    const t = fixedTraining(48, 1024);
     const plan = (groups: HeteroClusterSpec['groups']) =>
       planHeterogeneous({
         graph,
@@ -205,7 +205,7 @@ describe('adding nodes to a group never makes the best step slower', () => {
       const grown = Math.floor(random() * groups.length);
       expectNotSlower(
         zooGraph(model, 1024),
-        training(batch, 1024),
+        fixedTraining(batch, 1024),
         { groups, interGroup: INTER_GROUP },
         {
           groups: groups.map((g, i) => (i === grown ? { ...g, nodes: g.nodes + 1 } : g)),
@@ -229,7 +229,7 @@ describe('selectClusterUnderBudget', () => {
     const r = selectClusterUnderBudget({
       graph: zooGraph('zb-1.5b', 1024),
       inventory,
-      training: training(64, 1024),
+      training: fixedTraining(64, 1024),
       prices: V100_PRICE,
       budgetUsdPerHour: 10,
     });

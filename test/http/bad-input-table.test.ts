@@ -3,9 +3,8 @@
  * Each must answer 4xx application/problem+json with a detail (and, where one field is at fault,
  * the field) — never a 500 or a hang.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_JSON, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { PROBLEM_JSON, serverForFile } from './server.js';
 
 const model = 'llama3-8b';
 const cluster = { preset: 'dgx-h100', nodes: 1 };
@@ -149,11 +148,7 @@ const cases: [string, string, unknown, string | null][] = [
   ],
 ];
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => server.close());
+const server = serverForFile();
 
 describe('bad input answers 4xx problem+json naming the field', () => {
   it.each(cases)('%s', async (_name, path, body, field) => {

@@ -3,20 +3,15 @@
  * time as brute force over POST /v1/estimates — every (dp, tp, pp, micro-batch, schedule and
  * chunk count, layer split, recompute, ZeRO stage) the default framework (Megatron-LM) can run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from './server.js';
-import { startServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from './server.js';
 
 const MODEL = { transformer: { layers: 4, hiddenSize: 1024, heads: 16, vocabSize: 32000 } };
 const CLUSTER = { accelerator: 'nvidia-a100-sxm4-40gb', gpusPerNode: 4, nodes: 1 };
 const TRAINING = { globalBatchSize: 8, sequenceLength: 1024 };
 const GPUS = 4;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ pool: false });
-});
-afterAll(async () => server.close());
+const server = serverForFile({ pool: false });
 
 /** Every way to give `chunks` pipeline chunks at least one of `layers` layers. */
 function compositions(layers: number, chunks: number): number[][] {

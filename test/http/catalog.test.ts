@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ pool: false });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile({ pool: false });
 
 const getJson = async (path: string): Promise<Record<string, unknown>> => {
   const res = await fetch(`${server.url}${path}`);

@@ -1,16 +1,9 @@
 /** The typed client (src/client.ts) against the real app on an ephemeral port. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStrataClient } from '../../src/client.js';
-import { SMALL_PLAN, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { SMALL_PLAN, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ pool: false });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile({ pool: false });
 
 describe('createStrataClient', () => {
   it('plans, reads the plan back and exports it, typed by openapi.yaml', async () => {

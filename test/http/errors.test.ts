@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Problem } from '../../src/contract/schemas.js';
-import { PROBLEM_JSON, SMALL_PLAN, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, SMALL_PLAN, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ pool: false });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile({ pool: false });
 
 async function problem(res: Response, status: number) {
   expect(res.status).toBe(status);
@@ -19,6 +12,9 @@ async function problem(res: Response, status: number) {
   return body;
 }
 
+/** POST /v1/plans with `body`: a problem document with `status`. */
+const planProblem = async (body: unknown, status: number) =>
+  problem(await server.post('/v1/plans', body), status);
 const withCluster = (cluster: unknown) => ({ ...SMALL_PLAN, cluster });
 const withTraining = (training: unknown) => ({ ...SMALL_PLAN, training });
 
@@ -49,20 +45,14 @@ describe('request errors are problem documents', () => {
   });
 
   it('400 naming cluster.accelerator / cluster.preset for unknown ids', async () => {
-    const accelerator = await problem(
-      await server.post(
-        '/v1/plans',
-        withCluster({ accelerator: 'nvidia-h999', gpusPerNode: 8, nodes: 1 }),
-      ),
+    const accelerator = await planProblem(
+      withCluster({ accelerator: 'nvidia-h999', gpusPerNode: 8, nodes: 1 }),
       400,
     );
     expect(accelerator.code).toBe('UNKNOWN_ACCELERATOR');
     expect(accelerator.field).toBe('cluster.accelerator');
     expect(accelerator.detail).toMatch(/nvidia-h100-sxm-80gb/);
-    const preset = await problem(
-      await server.post('/v1/plans', withCluster({ preset: 'dgx-z9', nodes: 1 })),
-      400,
-    );
+    const preset = await planProblem(withCluster({ preset: 'dgx-z9', nodes: 1 }), 400);
     expect(preset.code).toBe('UNKNOWN_PRESET');
     expect(preset.field).toBe('cluster.preset');
   });
@@ -126,18 +116,12 @@ describe('request errors are problem documents', () => {
   });
 
   it('400 naming cluster.nodes for a 1,000,000-GPU cluster', async () => {
-    const custom = await problem(
-      await server.post(
-        '/v1/plans',
-        withCluster({ accelerator: 'nvidia-h100-sxm-80gb', gpusPerNode: 8, nodes: 125_000 }),
-      ),
+    const custom = await planProblem(
+      withCluster({ accelerator: 'nvidia-h100-sxm-80gb', gpusPerNode: 8, nodes: 125_000 }),
       400,
     );
     expect(custom.field).toBe('cluster.nodes');
-    const preset = await problem(
-      await server.post('/v1/plans', withCluster({ preset: 'dgx-h100', nodes: 65_536 })),
-      400,
-    );
+    const preset = await planProblem(withCluster({ preset: 'dgx-h100', nodes: 65_536 }), 400);
     expect(preset.field).toBe('cluster.nodes');
     expect(preset.detail).toMatch(/524288 GPUs exceeds the limit of 65536/);
   });

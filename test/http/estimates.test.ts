@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EstimateResponse, Problem } from '../../src/contract/schemas.js';
-import { PROBLEM_JSON, SMALL_PLAN, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, SMALL_PLAN, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ pool: false });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile({ pool: false });
 
 const strategy = { dataParallel: 16, tensorParallel: 1, pipelineParallel: 1, microBatchSize: 2 };
 

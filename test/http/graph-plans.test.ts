@@ -1,10 +1,9 @@
 /** POST /v1/plans with operator graphs (issue #4): graph JSON and ONNX, over HTTP. */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraphPlanResponse, Problem } from '../../src/contract/schemas.js';
 import { encodeModel, node, value } from '../onnx/builders.js';
-import { PROBLEM_JSON, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, serverForFile } from './server.js';
 
 const example = (path: string): Buffer =>
   readFileSync(new URL(`../../examples/${path}`, import.meta.url));
@@ -14,13 +13,7 @@ const RESNET = JSON.parse(example('graphs/resnet-cnn.json').toString('utf8')) as
 const CLUSTER = { accelerator: 'nvidia-h100-sxm-80gb', gpusPerNode: 2, nodes: 1 };
 const TRAINING = { globalBatchSize: 128, sequenceLength: 1 };
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile();
 
 describe('POST /v1/plans: operator graphs', () => {
   it('plans examples/graphs/resnet-cnn.json with per-op layouts', async () => {

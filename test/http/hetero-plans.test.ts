@@ -2,23 +2,16 @@
  * Heterogeneous clusters over HTTP (issue #5): cluster.groups / cluster.mix on POST /v1/plans,
  * objective cheapest and prices, exports of mixed plans, and POST /v1/cluster-selections.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ClusterSelectionResponse,
   HeteroPlanResponse,
   PlanResponse,
   Problem,
 } from '../../src/contract/schemas.js';
-import { PROBLEM_JSON, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile();
 
 const TRAINING = { globalBatchSize: 256, sequenceLength: 2048 };
 const MIX = { model: 'gpt-1.7b', cluster: { mix: 'mix-a100-v100' }, training: TRAINING };

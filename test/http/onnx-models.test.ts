@@ -7,24 +7,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraphPlanResponse, OnnxModelUpload, Problem } from '../../src/contract/schemas.js';
 import { encodeModel, node, value, weight } from '../onnx/builders.js';
 import { mlpModel } from '../onnx/models.js';
-import { PROBLEM_JSON, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, serverForFile } from './server.js';
 
 const TINY = readFileSync(new URL('../../examples/onnx/tiny-transformer.onnx', import.meta.url));
 const CLUSTER = { accelerator: 'nvidia-h100-sxm-80gb', gpusPerNode: 2, nodes: 1 };
 const OCTET = { 'content-type': 'application/octet-stream' };
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile();
 
 const upload = (bytes: Uint8Array, headers: Record<string, string> = OCTET) =>
   fetch(`${server.url}/v1/models/onnx`, { method: 'POST', headers, body: bytes });

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlanResponse, Problem } from '../../src/contract/schemas.js';
-import { PROBLEM_JSON, SMALL_PLAN, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, SMALL_PLAN, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile();
 
 const HEAVY_PLAN = {
   model: 'llama3-70b',

@@ -1,16 +1,9 @@
 /** POST /v1/schedules and GET /v1/plans/{id}/schedule (issue #3), over HTTP. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlanResponse, Problem, ScheduleResponse } from '../../src/contract/schemas.js';
-import { PROBLEM_JSON, SMALL_PLAN, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, SMALL_PLAN, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ pool: false });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile({ pool: false });
 
 const CSV_CELL = /^(\d+)(F|I|W|B)(\d+)$/;
 

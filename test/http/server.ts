@@ -1,5 +1,6 @@
 /** Test helper: the real app on an ephemeral port, with a real plan worker pool. */
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import type { Server } from 'node:http';
 import { createPlanPool } from '../../src/service/worker-pool.js';
 import type { PlanPool } from '../../src/service/worker-pool.js';
@@ -13,9 +14,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(
-  options: { pool?: boolean; planCacheBytes?: number } = {},
-): Promise<TestServer> {
+export interface TestServerOptions {
+  /** false: plan on the event loop, no worker pool. */
+  readonly pool?: boolean;
+  readonly planCacheBytes?: number;
+}
+
+export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const catalog = loadProfileCatalog();
   const pool: PlanPool | undefined = options.pool === false ? undefined : createPlanPool();
   const logged: unknown[] = [];
@@ -43,6 +48,35 @@ export async function startServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool?.close();
     },
+  };
+}
+
+/**
+ * One server for the calling test file: started before its tests and closed after them. The
+ * object returned forwards to it, so tests use it as they would startServer's.
+ */
+export function serverForFile(options: TestServerOptions = {}): TestServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startServer(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): TestServer => {
+    if (started === undefined)
+      throw new Error('the test server starts in beforeAll: use it in a test');
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get logged() {
+      return current().logged;
+    },
+    post: (path, body, headers) => current().post(path, body, headers),
+    close: () => current().close(),
   };
 }
 

@@ -3,18 +3,11 @@
  * band, a memory verdict with margin and near-capacity flag, hidden vs exposed communication; the
  * plan says how it compares with the runner-up; bad trust inputs are 400s naming the field.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EstimateResponse, PlanResponse, Problem } from '../../src/contract/index.js';
-import { PROBLEM_JSON, SMALL_PLAN, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, SMALL_PLAN, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile();
 
 const strategy = {
   dataParallel: 2,

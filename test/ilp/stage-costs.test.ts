@@ -147,7 +147,7 @@ describe('stage costs with reuse, composition and warm starts', () => {
 
   it('reuses identical blocks and composes most ranges of a repeated chain', async () => {
     const graph = blockChain(12);
-    const reused = await planOperatorGraph(graph, {
+    const options = {
       device: DEVICE,
       numDevices: 4,
       gpusPerNode: 4,
@@ -156,18 +156,9 @@ describe('stage costs with reuse, composition and warm starts', () => {
       microBatches: 4,
       timeLimitSeconds: 60,
       memoryBudgetBytes: 80 * 2 ** 30,
-    });
-    const plain = await planOperatorGraph(graph, {
-      device: DEVICE,
-      numDevices: 4,
-      gpusPerNode: 4,
-      intraNode: NVLINK,
-      interNode: SLOW_LINK,
-      microBatches: 4,
-      timeLimitSeconds: 60,
-      memoryBudgetBytes: 80 * 2 ** 30,
-      reuse: false,
-    });
+    };
+    const reused = await planOperatorGraph(graph, options);
+    const plain = await planOperatorGraph(graph, { ...options, reuse: false });
     expect(reused.stepTimeSeconds).toBeCloseTo(plain.stepTimeSeconds, 12);
     expect(reused.solver.status).toBe('optimal');
     const { ilpSolves, reused: hits, composed } = reused.stageProblems;

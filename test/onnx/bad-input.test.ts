@@ -3,19 +3,10 @@
  * naming the culprit and a machine-readable `reason` (the API maps all of them to 4xx).
  */
 import { describe, expect, it } from 'vitest';
-import { OnnxImportError, importOnnxModel, readOnnxModel } from '../../src/graph/onnx/index.js';
+import { importOnnxModel, readOnnxModel } from '../../src/graph/onnx/index.js';
 import { encodeModel, node, subgraph, value, weight } from './builders.js';
+import { importError } from './import-error.js';
 import { mlpModel } from './models.js';
-
-function importError(f: () => unknown): OnnxImportError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof OnnxImportError) return error;
-    throw error;
-  }
-  throw new Error('expected an OnnxImportError');
-}
 
 describe('bad ONNX input', () => {
   it('a truncated file', () => {

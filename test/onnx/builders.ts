@@ -110,14 +110,7 @@ export function encodeModel(graph: GraphSpec, opset = 18): Uint8Array {
     ir_version: 8,
     producer_name: 'strata-tests',
     opset_import: [{ domain: '', version: opset }],
-    graph: {
-      name: graph.name,
-      node: graph.nodes,
-      input: graph.inputs,
-      output: graph.outputs,
-      initializer: graph.initializers ?? [],
-      value_info: graph.valueInfo ?? [],
-    },
+    graph: subgraph(graph),
   });
   return ModelProto.encode(model).finish();
 }

@@ -7,6 +7,7 @@ import {
 } from '../../src/graph/onnx/index.js';
 import { parseOperatorGraph, type OperatorGraph } from '../../src/graph/operator-graph/index.js';
 import { encodeModel, node, value, weight } from './builders.js';
+import { importError } from './import-error.js';
 import { TINY, cnnModel, mlpModel, transformerModel } from './models.js';
 
 const ops = (g: OperatorGraph): string[] => g.nodes.map((n) => n.op);
@@ -16,17 +17,6 @@ const parameters = (g: OperatorGraph): string[] =>
     .filter(([, t]) => t.parameter)
     .map(([name]) => name)
     .sort();
-
-/** Catch the OnnxImportError thrown by `f` (fails the test when none is thrown). */
-function importError(f: () => unknown): OnnxImportError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof OnnxImportError) return error;
-    throw error;
-  }
-  throw new Error('expected an OnnxImportError');
-}
 
 describe('importOnnx: sample models', () => {
   it('(a) 2-layer MLP → matmul, add, relu, matmul with weights as parameters', () => {

@@ -10,25 +10,12 @@ import {
 } from '../../src/schedule/index.js';
 import { escapeXml } from '../../src/schedule/export-svg.js';
 import { uniformCosts } from './fixtures.js';
+import { tagsBalanced } from './tags-balanced.js';
 
 function simulated(request: ScheduleRequest) {
   const schedule = generateSchedule(request);
   const result = simulateSchedule(schedule, uniformCosts(schedule.numStages, 0.001, 0.001, 0.001));
   return { schedule, result };
-}
-
-/** Tiny well-formedness check: every opened element is closed in order (no attribute parsing). */
-function tagsBalanced(svg: string): boolean {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (name === undefined) return false;
-    if (selfClosing === '/') continue;
-    if (closing === '/') {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name);
-  }
-  return stack.length === 0;
 }
 
 describe('PyTorch CSV', () => {

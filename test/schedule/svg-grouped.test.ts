@@ -8,6 +8,7 @@ import {
 } from '../../src/schedule/index.js';
 import { chunkOfStage, shade } from '../../src/schedule/svg-kit.js';
 import { uniformCosts } from './fixtures.js';
+import { tagsBalanced } from './tags-balanced.js';
 
 /** A 70B-like step: 22 ms forward, 40 ms backward per chunk and micro-batch (seconds scale). */
 function simulated(request: ScheduleRequest, forwardSeconds = 0.022, backwardSeconds = 0.04) {
@@ -19,19 +20,6 @@ function simulated(request: ScheduleRequest, forwardSeconds = 0.022, backwardSec
     backwardSeconds / 2,
   );
   return { schedule, result: simulateSchedule(schedule, { ...costs, p2pSeconds: 5e-4 }) };
-}
-
-function tagsBalanced(svg: string): boolean {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (name === undefined) return false;
-    if (selfClosing === '/') continue;
-    if (closing === '/') {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name);
-  }
-  return stack.length === 0;
 }
 
 const BIG: ScheduleRequest = {

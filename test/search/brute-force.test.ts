@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
-import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import { estimate, PlanningError } from '../../src/costmodel/index.js';
 import type {
   RecomputeMode,
@@ -18,8 +18,7 @@ import type {
   ZeroStage,
 } from '../../src/costmodel/index.js';
 import { planTraining } from '../../src/search/index.js';
-
-const catalog = loadProfileCatalog();
+import { catalog, fixedTraining } from '../fixtures/planning.js';
 
 /** All ways to write n as an ordered sum of k positive integers. */
 function compositions(n: number, k: number): number[][] {
@@ -115,20 +114,7 @@ function bruteForce(
   }
 }
 
-const training: TrainingConfig = {
-  globalBatchSize: 16,
-  sequenceLength: 1024,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: false,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0,
-  framework: 'megatron',
-};
+const training = fixedTraining(16, 1024);
 
 describe('planner equals brute force on small cases', () => {
   it.each([

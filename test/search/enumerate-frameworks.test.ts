@@ -115,7 +115,16 @@ describe('enumerateStrategies generates only what the framework export reproduce
       'deepspeed-no-selective-recompute': 381,
       'deepspeed-split-differs': 1842,
     });
-    expect(fsdp.strategies).toHaveLength(7428);
+    // Fully sharded (or DDP) shapes as before HSDP; each sharded shape whose DP group spans more
+    // than a node also comes as HSDP with the node's DP ranks (8 / tp) as the shard group.
+    const full = fsdp.strategies.filter((s) => s.dpShard === undefined);
+    const hybrid = fsdp.strategies.filter((s) => s.dpShard !== undefined);
+    expect(full).toHaveLength(7428);
+    const hybridizable = full.filter(
+      (s) => s.zeroStage >= 2 && 8 / s.tp > 1 && 8 / s.tp < s.dp && s.dp % (8 / s.tp) === 0,
+    );
+    expect(hybrid).toHaveLength(hybridizable.length);
+    expect(hybrid.every((s) => s.dpShard === 8 / s.tp && s.zeroStage >= 2)).toBe(true);
     expect(fsdp.rejected).toMatchObject({
       'torchtitan-no-attention-core-recompute': 11_000,
       'torchtitan-cannot-split-so': 9780,

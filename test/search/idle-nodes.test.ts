@@ -4,18 +4,11 @@
  * fewer whole nodes and may leave some idle (src/search/plan.ts searchNodeCounts).
  */
 import { describe, expect, it } from 'vitest';
-import type { TrainingConfig } from '../../src/costmodel/index.js';
-import { buildModelGraph } from '../../src/graph/index.js';
-import {
-  clusterFromPreset,
-  findModel,
-  loadProfileCatalog,
-} from '../../src/hardware-profiles/index.js';
+import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import { planTraining } from '../../src/search/index.js';
 import type { PlanningProblem } from '../../src/search/index.js';
+import { catalog, fixedTraining, zooGraph } from '../fixtures/planning.js';
 import { seededRandom } from '../fixtures/seeded-random.js';
-
-const catalog = loadProfileCatalog();
 
 function problem(
   model: string,
@@ -23,24 +16,10 @@ function problem(
   nodes: number,
   globalBatchSize: number,
 ): PlanningProblem {
-  const training: TrainingConfig = {
-    globalBatchSize,
-    sequenceLength: 2048,
-    precision: 'bf16',
-    flashAttention: true,
-    dropout: false,
-    overlapGradientReduce: true,
-    overlapParameterGather: true,
-    overlapTensorParallelComm: false,
-    overlapPipelineP2p: false,
-    prefetchParameters: true,
-    memoryHeadroomFraction: 0,
-    framework: 'megatron',
-  };
   return {
-    graph: buildModelGraph(findModel(catalog, model).spec, 2048),
+    graph: zooGraph(model, 2048),
     cluster: clusterFromPreset(catalog, preset, nodes),
-    training,
+    training: fixedTraining(globalBatchSize, 2048),
     constraints: {},
     objective: 'fastest',
     topK: 2,

@@ -2,7 +2,6 @@
  * Embedded pool vs Redis + 2 `strata worker` processes on the same 50-scenario study: equal rows.
  * Then a worker is SIGKILLed mid-study and every scenario still arrives (BullMQ stalled retry).
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
@@ -20,31 +19,14 @@ import type { StudyStore } from '../../src/service/studies/store/types.js';
 import type { RedisHandle } from '../setup/redis.js';
 import { startRedis } from '../setup/redis.js';
 import { FIFTY_SCENARIOS } from './fixtures.js';
+import { startStudyWorker } from './start-worker.js';
 
 const catalog = loadProfileCatalog();
 let redis: RedisHandle;
 const workers: ChildProcess[] = [];
 
-function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn('npx', ['tsx', 'src/service/studies/worker-main.ts'], {
-    env: {
-      ...process.env,
-      REDIS_URL: url,
-      STRATA_WORKER_LOCK_MS: '2000',
-      STRATA_WORKER_STALLED_MS: '1000',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  workers.push(child);
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('processing')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${log}`)));
-  });
-}
+const startWorker = (url: string): Promise<ChildProcess> =>
+  startStudyWorker(url, workers, {}, ['npx', 'tsx']);
 
 async function runStudy(
   spec: unknown,

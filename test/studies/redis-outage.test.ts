@@ -19,6 +19,7 @@ import { createStudyService } from '../../src/service/studies/study-service.js';
 import { openRedisStore } from '../../src/service/studies/store/redis.js';
 import { startRedis } from '../setup/redis.js';
 import { FIFTY_SCENARIOS } from './fixtures.js';
+import { startStudyWorker } from './start-worker.js';
 
 const children: ChildProcess[] = [];
 
@@ -49,27 +50,8 @@ const stopped = (child: ChildProcess): Promise<number | null> =>
     ? Promise.resolve(child.exitCode)
     : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
-function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/service/studies/worker-main.ts'], {
-    env: {
-      ...process.env,
-      REDIS_URL: url,
-      STRATA_WORKER_LOCK_MS: '2000',
-      STRATA_WORKER_STALLED_MS: '1000',
-      STRATA_WORKER_GRACE_MS: '2000',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('processing')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${log}`)));
-  });
-}
+const startWorker = (url: string): Promise<ChildProcess> =>
+  startStudyWorker(url, children, { STRATA_WORKER_GRACE_MS: '2000' });
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

@@ -1,5 +1,6 @@
 /** Hand-made study result rows for the analysis, CSV and CLI report tests. */
 import type { ScenarioResult } from '../../src/studies/index.js';
+import { strategyWith } from '../fixtures/strategy.js';
 
 /** A feasible row of `model` with the given time to train and cost. */
 export const row = (
@@ -24,22 +25,17 @@ export const row = (
     plan: {
       acceleratorId: 'nvidia-h100-sxm-80gb',
       worldSize: 8,
-      strategy: {
+      strategy: strategyWith({
         dp: 2,
         tp: 2,
         pp: 2,
-        cp: 1,
         virtualStages: 3,
-        sequenceSlices: 1,
         sequenceParallel: true,
-        microBatchSize: 1,
         numMicroBatches: 32,
         recompute: 'selective',
-        recomputeLayers: null,
         zeroStage: 1,
         schedule: 'interleaved-1f1b',
-        layersPerStage: null,
-      },
+      }),
       estimate: {
         stepTimeSeconds: 1,
         tokensPerSecond: 1,

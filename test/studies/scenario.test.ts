@@ -5,6 +5,7 @@ import { energyKwh, powerWattsPerGpu } from '../../src/studies/energy.js';
 import type { ScenarioResult } from '../../src/studies/result.js';
 import { runScenario } from '../../src/service/studies/run-scenario.js';
 import { expandStudy, parseStudySpec } from '../../src/service/studies/scenarios.js';
+import { row as resultRow } from './result-rows.js';
 
 const catalog = loadProfileCatalog();
 
@@ -77,29 +78,9 @@ describe('scenario numbers', () => {
   });
 });
 
+/** A hand-made feasible row (result-rows.ts) of one model: analysis reads only time, cost and deadline. */
 const row = (index: number, days: number, cost: number, meetsDeadline = true): ScenarioResult =>
-  ({
-    scenario: {
-      index,
-      label: `s${index}`,
-      model: 'm',
-      cluster: 'c',
-      acceleratorId: 'a',
-      nodes: 1,
-      gpus: 8,
-      globalBatchSize: 1,
-      sequenceLength: 1,
-    },
-    plan: { acceleratorId: 'a', worldSize: 8, estimate: { tokensPerSecond: 1, mfu: 0.5 } },
-    timeToTrainDays: days,
-    gpuHours: 1,
-    priceUsdPerGpuHour: 1,
-    costUsd: cost,
-    energyKwh: 1,
-    meetsDeadline,
-    violations: [],
-    notes: [],
-  }) as unknown as ScenarioResult;
+  resultRow(index, 'm', days, cost, meetsDeadline);
 
 describe('study analysis', () => {
   it('keeps exactly the non-dominated points, fastest first', () => {

@@ -526,6 +526,34 @@ export interface components {
             norm?: components["schemas"]["NormKind"];
             linearBias?: boolean;
             name?: string;
+            moe?: components["schemas"]["MoeInput"];
+            mla?: components["schemas"]["MlaInput"];
+        };
+        /** @description Mixture-of-experts MLPs (Megatron --num-experts, --moe-router-topk, --moe-ffn-hidden-size, --moe-shared-expert-intermediate-size, --moe-layer-freq). Layer i (0-based) is an MoE layer when i ≥ firstDenseLayers and (i − firstDenseLayers + 1) is a multiple of layerInterval; other layers keep the dense MLP of width ffnHiddenSize. topK must not exceed experts (400 naming transformer.moe.topK). */
+        MoeInput: {
+            /** @description Routed experts per MoE layer. */
+            experts: number;
+            /** @description Routed experts per token. */
+            topK: number;
+            /** @description FFN width of one routed expert. Default: ffnHiddenSize. */
+            expertFfnHiddenSize?: number;
+            /** @description Always-active shared experts. Default: 0. */
+            sharedExperts?: number;
+            /** @description FFN width of one shared expert. Default: expertFfnHiddenSize. */
+            sharedExpertFfnHiddenSize?: number;
+            /** @description Leading dense layers (DeepSeek first_k_dense_replace). Default: 0. */
+            firstDenseLayers?: number;
+            /** @description Every layerInterval-th layer after the dense ones is MoE. Default: 1. */
+            layerInterval?: number;
+        };
+        /** @description Multi-head latent attention (DeepSeek-V2/V3): query bottleneck qLoraRank (0 = none), shared key/value latent kvLoraRank, per-head QK dims qkNopeHeadDim + qkRopeHeadDim, V dim vHeadDim. */
+        MlaInput: {
+            /** @description Default: 0. */
+            qLoraRank?: number;
+            kvLoraRank: number;
+            qkNopeHeadDim: number;
+            qkRopeHeadDim: number;
+            vHeadDim: number;
         };
         /** @enum {string} */
         PositionEmbedding: "learned" | "rotary" | "alibi";
@@ -602,6 +630,22 @@ export interface components {
             /** @description Share of each GPU's memory a plan must leave free: a strategy fits when its predicted peak is at most (1 − headroom) × capacity. Default: 0.05. */
             memoryHeadroomFraction?: number;
             framework?: components["schemas"]["Framework"];
+            moe?: components["schemas"]["MoeTrainingInput"];
+        };
+        /**
+         * @description How context-parallel ranks exchange keys and values (Megatron --cp-comm-type): p2p rings K/V chunks overlapped with attention; all-gather gathers the whole K/V first (Llama 3); a2a is DeepSpeed-Ulysses (attention heads / tensorParallel must divide by contextParallel). Default: p2p.
+         * @enum {string}
+         */
+        ContextParallelComm: "p2p" | "all-gather" | "a2a";
+        /** @description How MoE tokens are routed and dispatched (ignored for dense models). dispatcher: alltoall (NCCL, one copy per selected expert; default), deepep / hybridep (one copy per destination GPU or node), allgather. routing: dropless (real router, default: the busiest EP rank receives imbalanceFactor × the mean, default 1.25), forced-balance (what most published benchmarks use), capacity (token dropping, padded to capacityFactor × the mean, default 1). overlapAllToAll: dispatch/combine overlapped with another micro-batch's compute (Megatron --overlap-moe-expert-parallel-comm); default false. */
+        MoeTrainingInput: {
+            /** @enum {string} */
+            dispatcher?: "alltoall" | "deepep" | "hybridep" | "allgather";
+            /** @enum {string} */
+            routing?: "forced-balance" | "dropless" | "capacity";
+            capacityFactor?: number;
+            imbalanceFactor?: number;
+            overlapAllToAll?: boolean;
         };
         /** @enum {string} */
         Precision: "bf16" | "fp16" | "fp8";
@@ -631,6 +675,12 @@ export interface components {
             dataParallel?: components["schemas"]["Degrees"];
             tensorParallel?: components["schemas"]["Degrees"];
             pipelineParallel?: components["schemas"]["Degrees"];
+            /** @description Context-parallel degrees. Absent: 1, and for Megatron with sequences of 16,384 tokens or more every degree that leaves at least 4,096 tokens per rank and divides the sequence into 2 · cp chunks. */
+            contextParallel?: components["schemas"]["Degrees"];
+            /** @description Expert-parallel degrees (MoE models). Absent: every degree that divides the routed experts and, times expertTensorParallel, the stage's tensorParallel · contextParallel · dataParallel GPUs (Megatron; other frameworks 1). */
+            expertParallel?: components["schemas"]["Degrees"];
+            /** @description Expert-tensor-parallel degrees (MoE models). Absent: 1 and tensorParallel. */
+            expertTensorParallel?: components["schemas"]["Degrees"];
             virtualStages?: components["schemas"]["Degrees"];
             microBatchSize?: components["schemas"]["Degrees"];
             sequenceParallel?: boolean[];
@@ -638,6 +688,8 @@ export interface components {
             /** @description With full recompute, the layers per pipeline chunk to recompute (null = all). Absent: the planner recomputes the fewest layers that fit in memory. */
             recomputeLayers?: (number | null)[];
             zeroStage?: components["schemas"]["ZeroStage"][];
+            /** @description FSDP shard-group sizes to consider (hybrid sharding, HSDP); the data-parallel degree itself stands for full sharding. Absent: full sharding and, for framework fsdp with zeroStage 2 or 3, HSDP with the shard group inside one node. */
+            dataParallelShard?: number[];
             schedule?: components["schemas"]["ScheduleId"][];
         };
         SearchOptions: {
@@ -673,8 +725,13 @@ export interface components {
             dataParallel: number;
             tensorParallel: number;
             pipelineParallel: number;
-            /** @description Default: 1 (only 1 is modelled). */
+            /** @description Context-parallel degree (Megatron --context-parallel-size): each rank holds sequenceLength / contextParallel tokens of every sequence; the sequence must divide into 2 · contextParallel chunks (causal load balancing). Default: 1. */
             contextParallel?: number;
+            contextParallelComm?: components["schemas"]["ContextParallelComm"];
+            /** @description Expert-parallel degree (Megatron --expert-model-parallel-size; MoE models only): it must divide the routed experts, and expertParallel · expertTensorParallel must divide tensorParallel · contextParallel · dataParallel (MoE parallel folding). Default: 1. */
+            expertParallel?: number;
+            /** @description Expert-tensor-parallel degree (Megatron --expert-tensor-parallel-size): each routed expert split over this many ranks. Default: 1. */
+            expertTensorParallel?: number;
             microBatchSize: number;
             /** @description Default: globalBatchSize / (dataParallel · microBatchSize) when it divides. */
             numMicroBatches?: number;
@@ -687,6 +744,8 @@ export interface components {
             recompute?: components["schemas"]["RecomputeMode"];
             recomputeLayers?: number | null;
             zeroStage?: components["schemas"]["ZeroStage"];
+            /** @description Hybrid sharding (HSDP, framework fsdp with zeroStage 2 or 3): model states are sharded over groups of this many data-parallel ranks and replicated across dataParallel / dataParallelShard groups; it must divide dataParallel. Default: dataParallel (full sharding). */
+            dataParallelShard?: number;
             schedule?: components["schemas"]["ScheduleId"];
             /** @description Layers per pipeline chunk (length pipelineParallel · virtualStages); null or absent: even split. */
             layersPerStage?: number[] | null;
@@ -702,6 +761,9 @@ export interface components {
             tensorParallel: number;
             pipelineParallel: number;
             contextParallel: number;
+            contextParallelComm: components["schemas"]["ContextParallelComm"];
+            expertParallel: number;
+            expertTensorParallel: number;
             virtualStages: number;
             sequenceSlices: number;
             sequenceParallel: boolean;
@@ -710,6 +772,8 @@ export interface components {
             recompute: components["schemas"]["RecomputeMode"];
             recomputeLayers: number | null;
             zeroStage: components["schemas"]["ZeroStage"];
+            /** @description Data-parallel ranks one shard of the model states spans: dataParallel, or fewer under hybrid sharding (HSDP: replicated dataParallel / dataParallelShard times). */
+            dataParallelShard: number;
             schedule: components["schemas"]["ScheduleId"];
             layersPerStage: number[] | null;
         };
@@ -983,6 +1047,10 @@ export interface components {
             contextParallelGroups: components["schemas"]["RankGroups"];
             dataParallelGroups: components["schemas"]["RankGroups"];
             pipelineParallelGroups: components["schemas"]["RankGroups"];
+            expertTensorParallelGroups: components["schemas"]["RankGroups"];
+            /** @description MoE parallel folding: Megatron's expert rank generator (order tp-ep-dp-pp over expertTensorParallel, expertParallel and expert-data-parallel) inside each pipeline stage; singletons for dense models. */
+            expertParallelGroups: components["schemas"]["RankGroups"];
+            expertDataParallelGroups: components["schemas"]["RankGroups"];
             /** @description The rank map as JSON text (at most 4096 ranks). */
             text: string;
         };

@@ -1,0 +1,102 @@
+/**
+ * Expert-parallel token dispatch and combine (one of each per MoE layer and pass; the backward
+ * runs both again with the gradients): what each dispatcher moves, over which link tier.
+ *
+ * Notation: T tokens a rank dispatches per micro-batch (b·s/(tp·cp) under parallel folding), h
+ * hidden size, B bytes per element, k top-k, E routed experts, n = ep ranks on N nodes of g.
+ *  - 'alltoall' (NCCL all-to-all, Megatron MoEAlltoAllTokenDispatcher): every token is sent once
+ *    per selected expert, destinations uniform: S = T·k·h·B per rank (groups.ts
+ *    groupAllToAllSeconds: intra then inter tier).
+ *  - 'deepep' / 'hybridep' (Megatron flex dispatcher): a token crosses the network once per
+ *    destination node and NVLink once per destination GPU (DeepSeek-V3 report §3.2.2;
+ *    DeepSpeed PR #8213: "once per destination rank" alone is worth 1.29×). Expected distinct
+ *    destinations of k distinct experts among E split evenly over G groups:
+ *      D(G) = G · (1 − C(E − E/G, k) / C(E, k)).
+ *    Inter bytes T·h·B·D(N)·(N−1)/N, NVLink bytes T·h·B·D(n)·(n−1)/n; the two tiers pipeline
+ *    (RDMA and NVLink forwarding overlap), so the slower one sets the time.
+ *  - 'allgather': every rank gathers the EP group's tokens (S = n·T·h·B gathered) and
+ *    reduce-scatters the outputs.
+ * The busiest rank receives loadFactor × the balanced share; the collective ends with it.
+ */
+import type { ClusterProfile } from '../hardware-profiles/index.js';
+import { allToAllSeconds } from './communication.js';
+import type { GroupPlacement } from './groups.js';
+import { groupAllGatherSeconds, groupAllToAllSeconds } from './groups.js';
+import type { MoeDispatcher } from './strategy.js';
+
+export interface ExpertDispatchInputs {
+  /** Tokens this rank dispatches per micro-batch. */
+  readonly tokens: number;
+  readonly hiddenSize: number;
+  readonly topK: number;
+  readonly numExperts: number;
+  /** Bytes per dispatched element (2 for BF16). */
+  readonly bytesPerElement: number;
+  readonly dispatcher: MoeDispatcher;
+  /** Busiest rank's received tokens over the balanced share (1 = forced balance). */
+  readonly loadFactor: number;
+  readonly ep: GroupPlacement;
+  /** Expert-tensor-parallel group: tokens are all-gathered over it after the dispatch. */
+  readonly etp: GroupPlacement;
+}
+
+/**
+ * Expected number of distinct groups hit by k distinct experts drawn uniformly from E experts
+ * split evenly over G groups: G · (1 − Π_{i<k} (E − E/G − i) / (E − i)).
+ * @see hypergeometric "no success" probability C(E − E/G, k) / C(E, k)
+ */
+export function expectedDistinctGroups(numExperts: number, topK: number, groups: number): number {
+  if (groups <= 1) return Math.min(1, groups);
+  const outside = numExperts - numExperts / groups;
+  let miss = 1;
+  for (let i = 0; i < topK; i++) miss *= Math.max(0, (outside - i) / (numExperts - i));
+  return groups * (1 - miss);
+}
+
+/** Seconds on one tier for `wireBytes` leaving each rank to `ranks − 1` peers (all-to-all α-β). */
+function tierSeconds(wireBytes: number, ranks: number, link: ClusterProfile['intraNode']): number {
+  if (ranks <= 1 || wireBytes <= 0) return 0;
+  return allToAllSeconds((wireBytes * ranks) / (ranks - 1), ranks, link);
+}
+
+/** Dedup dispatch (DeepEP / HybridEP): slower of the NVLink and network tiers. */
+function dedupSeconds(x: ExpertDispatchInputs, cluster: ClusterProfile): number {
+  const token = x.tokens * x.hiddenSize * x.bytesPerElement * x.loadFactor;
+  const n = x.ep.size;
+  const nodes = x.ep.numNodes;
+  const gpus = expectedDistinctGroups(x.numExperts, x.topK, n);
+  // Tokens reaching other GPUs cross NVLink once (directly, or forwarded after the network hop).
+  const nvlinkPeers = Math.max(2, x.ep.ranksPerNode);
+  const nvlink = tierSeconds((token * gpus * (n - 1)) / n, nvlinkPeers, cluster.intraNode);
+  if (nodes <= 1) return nvlink;
+  const remote = (expectedDistinctGroups(x.numExperts, x.topK, nodes) * (nodes - 1)) / nodes;
+  return Math.max(nvlink, tierSeconds(token * remote, nodes, cluster.interNode));
+}
+
+/**
+ * Seconds of ONE dispatch (a combine costs the same: the same bytes flow back) for one
+ * micro-batch and one MoE layer, including the expert-tensor-parallel all-gather after it.
+ * @returns seconds; 0 with ep = etp = 1 (experts local, only permutation)
+ * @see file comment; Megatron-Core MoE report (arXiv 2603.07685) §4.2.1 and Table 7
+ */
+export function expertDispatchSeconds(x: ExpertDispatchInputs, cluster: ClusterProfile): number {
+  const token = x.tokens * x.hiddenSize * x.bytesPerElement;
+  let dispatch = 0;
+  if (x.ep.size > 1) {
+    switch (x.dispatcher) {
+      case 'alltoall':
+        dispatch = groupAllToAllSeconds(token * x.topK * x.loadFactor, x.ep, cluster);
+        break;
+      case 'deepep':
+      case 'hybridep':
+        dispatch = dedupSeconds(x, cluster);
+        break;
+      case 'allgather':
+        dispatch = groupAllGatherSeconds(token * x.ep.size, x.ep, cluster);
+        break;
+    }
+  }
+  // ETP: the dispatched rows (k·T·load per rank) are gathered over the etp group.
+  const gathered = token * x.topK * x.loadFactor * x.etp.size;
+  return dispatch + groupAllGatherSeconds(gathered, x.etp, cluster);
+}

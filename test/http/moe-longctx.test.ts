@@ -1,0 +1,234 @@
+/**
+ * MoE and long context over HTTP: the bad inputs of issue #14 answer 4xx naming the field (top-k
+ * above the experts is a 400 on the model; a strategy the model cannot run — experts not
+ * divisible by EP, CP not dividing the sequence into 2·CP chunks — a 422 naming the strategy
+ * field, as every other invalid strategy; FP8 on A100 a 422 naming the device), and estimates
+ * accept EP / CP strategies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROBLEM_JSON, startServer } from './server.js';
+import type { TestServer } from './server.js';
+
+const moeModel = {
+  transformer: {
+    layers: 4,
+    hiddenSize: 1024,
+    heads: 8,
+    vocabSize: 32000,
+    gatedMlp: true,
+    moe: { experts: 8, topK: 2, expertFfnHiddenSize: 1024 },
+  },
+};
+const cluster = { preset: 'dgx-h100', nodes: 1 };
+const training = { globalBatchSize: 64, sequenceLength: 4096 };
+const strategy = { dataParallel: 8, tensorParallel: 1, pipelineParallel: 1, microBatchSize: 1 };
+
+const cases: [string, string, unknown, number, string][] = [
+  [
+    'top-k > experts (explicit transformer)',
+    '/v1/estimates',
+    {
+      model: {
+        transformer: { ...moeModel.transformer, moe: { experts: 4, topK: 6 } },
+      },
+      cluster,
+      training,
+      strategy,
+    },
+    400,
+    'model.transformer.moe.topK',
+  ],
+  [
+    'top-k > experts (Hugging Face config)',
+    '/v1/plans',
+    {
+      model: {
+        huggingFaceConfig: {
+          model_type: 'mixtral',
+          hidden_size: 1024,
+          num_hidden_layers: 4,
+          num_attention_heads: 8,
+          num_key_value_heads: 8,
+          intermediate_size: 2048,
+          vocab_size: 32000,
+          max_position_embeddings: 4096,
+          num_local_experts: 4,
+          num_experts_per_tok: 6,
+        },
+      },
+      cluster,
+      training,
+    },
+    400,
+    'model.huggingFaceConfig.num_experts_per_tok',
+  ],
+  [
+    'expert keys on a dense model_type',
+    '/v1/plans',
+    {
+      model: {
+        huggingFaceConfig: {
+          model_type: 'mistral',
+          hidden_size: 1024,
+          num_hidden_layers: 4,
+          num_attention_heads: 8,
+          num_key_value_heads: 8,
+          intermediate_size: 2048,
+          vocab_size: 32000,
+          max_position_embeddings: 4096,
+          num_local_experts: 8,
+          num_experts_per_tok: 2,
+        },
+      },
+      cluster,
+      training,
+    },
+    400,
+    'model.huggingFaceConfig.num_local_experts',
+  ],
+  [
+    'experts not divisible by EP',
+    '/v1/estimates',
+    {
+      model: moeModel,
+      cluster: { preset: 'dgx-h100', nodes: 2 },
+      training,
+      strategy: { ...strategy, dataParallel: 16, expertParallel: 16 },
+    },
+    422,
+    'strategy.expertParallel',
+  ],
+  [
+    'EP·ETP not dividing tp·cp·dp (folding)',
+    '/v1/estimates',
+    {
+      model: moeModel,
+      cluster,
+      training,
+      strategy: { ...strategy, dataParallel: 4, pipelineParallel: 2, expertParallel: 8 },
+    },
+    422,
+    'strategy.expertParallel',
+  ],
+  [
+    'EP on a dense model',
+    '/v1/estimates',
+    { model: 'llama3-8b', cluster, training, strategy: { ...strategy, expertParallel: 2 } },
+    422,
+    'strategy.expertParallel',
+  ],
+  [
+    'CP not dividing the sequence into 2·CP chunks',
+    '/v1/estimates',
+    {
+      model: 'llama3-8b',
+      cluster,
+      training: { ...training, sequenceLength: 4100 },
+      strategy: { ...strategy, dataParallel: 2, contextParallel: 4 },
+    },
+    422,
+    'strategy.contextParallel',
+  ],
+  [
+    'FP8 on A100 (estimate)',
+    '/v1/estimates',
+    {
+      model: 'llama3-8b',
+      cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
+      training: { ...training, precision: 'fp8' },
+      strategy,
+    },
+    422,
+    'training.precision',
+  ],
+  [
+    'FP8 on A100 (plan)',
+    '/v1/plans',
+    {
+      model: 'llama3-8b',
+      cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
+      training: { ...training, precision: 'fp8' },
+    },
+    422,
+    'training.precision',
+  ],
+];
+
+interface EstimateBody {
+  readonly detail?: string;
+  readonly estimate?: { readonly memoryBytes: { readonly activations: number } };
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => server.close());
+
+describe('MoE / CP / FP8 bad input names the field', () => {
+  it.each(cases)('%s', async (_name, path, body, status, field) => {
+    const res = await server.post(path, body);
+    expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
+    const problem = (await res.json()) as { detail?: string; field?: string };
+    expect(res.status, problem.detail).toBe(status);
+    expect(problem.field).toBe(field);
+  });
+
+  it('the FP8 422 names the device', async () => {
+    const res = await server.post('/v1/estimates', {
+      model: 'llama3-8b',
+      cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
+      training: { ...training, precision: 'fp8' },
+      strategy,
+    });
+    const problem = (await res.json()) as { detail: string };
+    expect(problem.detail).toMatch(/A100/);
+  });
+});
+
+describe('EP and CP estimates', () => {
+  it('EP 8 spreads the experts and echoes the degrees', async () => {
+    const res = await server.post('/v1/estimates', {
+      model: moeModel,
+      cluster,
+      training: { ...training, moe: { routing: 'forced-balance' } },
+      strategy: { ...strategy, expertParallel: 8 },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      strategy: { expertParallel: number };
+      estimate: { stepTimeSeconds: number; peakMemoryBytesPerGpu: number };
+    };
+    expect(body.strategy.expertParallel).toBe(8);
+    expect(body.estimate.stepTimeSeconds).toBeGreaterThan(0);
+  });
+  it('CP 4 at 32K cuts activation memory', async () => {
+    const base = {
+      model: 'llama3-8b',
+      cluster: { preset: 'dgx-h100', nodes: 4 },
+      training: { globalBatchSize: 8, sequenceLength: 32768 },
+    };
+    const one = await server.post('/v1/estimates', {
+      ...base,
+      strategy: { ...strategy, dataParallel: 8, tensorParallel: 4, zeroStage: 1 },
+    });
+    const four = await server.post('/v1/estimates', {
+      ...base,
+      strategy: {
+        ...strategy,
+        dataParallel: 2,
+        pipelineParallel: 1,
+        tensorParallel: 4,
+        contextParallel: 4,
+        zeroStage: 1,
+      },
+    });
+    const a = (await one.json()) as EstimateBody;
+    const b = (await four.json()) as EstimateBody;
+    expect(one.status, a.detail).toBe(200);
+    expect(four.status, b.detail).toBe(200);
+    // CP 4 keeps a quarter of the activations per GPU (every term linear in s/cp with flash).
+    const act = (x: EstimateBody): number => x.estimate?.memoryBytes.activations ?? 0;
+    expect(act(b)).toBeLessThan(act(a) / 3);
+  });
+});
