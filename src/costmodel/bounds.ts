@@ -111,7 +111,7 @@ export function createStepBound(
   };
   const postSeconds = new Map<string, number>();
   const post = (s: Strategy): number => {
-    const key = `${s.tp}|${s.dp}|${s.pp}|${s.zeroStage}`;
+    const key = `${s.tp}|${s.dp}|${s.pp}|${s.zeroStage}|${s.cp}`;
     const cached = postSeconds.get(key);
     if (cached !== undefined) return cached;
     const seconds = postPipelineLowerBound(graph, cluster, training, s);
@@ -144,6 +144,9 @@ function postPipelineLowerBound(
   training: TrainingConfig,
   s: Strategy,
 ): number {
+  // MoE: routed experts split over ep·etp, not tp, so N / (tp · pp) can exceed every rank's
+  // share; no post-pipeline term is claimed for them.
+  if (graph.moeLayerOps !== null) return 0;
   const parameters = totalParameters(graph) / (s.tp * s.pp);
   const optimizer = optimizerStepSeconds(
     parameters / (s.zeroStage >= 1 ? s.dp : 1),
@@ -152,6 +155,7 @@ function postPipelineLowerBound(
   if (s.zeroStage >= 2) return optimizer;
   const comm = dataParallelCommSeconds({
     parametersPerGpu: parameters,
+    // Placed at stride tp (≤ the estimate's tp·cp): a narrower stride never spans more nodes.
     group: placeGroup(s.dp, s.tp, cluster.gpusPerNode),
     zeroStage: s.zeroStage,
     pp: s.pp,

@@ -11,6 +11,7 @@ import { PlanningError, estimate } from '../costmodel/index.js';
 import { buildModelGraph } from '../graph/index.js';
 import type { ProfileCatalog } from '../hardware-profiles/index.js';
 import { stagePlacements } from '../plan/index.js';
+import { createSimulatedPipelineModel } from '../schedule/index.js';
 import { planTraining } from '../search/index.js';
 import { solveGraphPlan } from './graph-plans.js';
 import { solveHeteroPlan } from './hetero-plans.js';
@@ -89,7 +90,15 @@ export function runEstimate(
   inputs: EstimateInputs = toEstimateInputs(catalog, request),
 ): EstimateResponse {
   const { graph, cluster, training, strategy } = inputs;
-  const cost = estimate(graph, cluster, strategy, training);
+  // A pipeline is timed by simulating its schedule, as the planner times its finalists
+  // (search/refine.ts), so an estimate of a planned strategy answers the plan's numbers.
+  const cost = estimate(
+    graph,
+    cluster,
+    strategy,
+    training,
+    strategy.pp > 1 ? { pipelineModel: createSimulatedPipelineModel() } : {},
+  );
   if (!cost.fits) throw outOfMemory(cost, cluster.device.id);
   return {
     estimate: estimateToApi(cost, training.framework, catalog.accuracy),

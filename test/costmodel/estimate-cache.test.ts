@@ -84,4 +84,49 @@ describe('a shared estimate cache changes no number', () => {
       expect(orError(() => fitsInMemory(graph, cluster, s, t, scope))).toBe(fits);
     }
   });
+
+  // Context and expert parallelism enter the layer costs, activation terms, parameter shares and
+  // DP placement: a shared cache must key on them too (4-layer 8-expert MoE at 16K on 8 H100,
+  // where the space has cp, ep and etp > 1).
+  it('megatron with CP, EP and ETP axes (MoE at 16K tokens)', () => {
+    const moeGraph = buildModelGraph(
+      specFromExplicitTransformer({
+        layers: 4,
+        hiddenSize: 1024,
+        heads: 16,
+        kvHeads: 8,
+        vocabSize: 32000,
+        gatedMlp: true,
+        ffnHiddenSize: 2048,
+        moe: { experts: 8, topK: 2, expertFfnHiddenSize: 1024 },
+      }),
+      16384,
+    );
+    const h100 = clusterFromPreset(catalog, 'dgx-h100', 1);
+    const t = { ...training('megatron'), globalBatchSize: 4, sequenceLength: 16384 };
+    const strategies = [
+      ...enumerateStrategies(
+        {
+          graph: moeGraph,
+          worldSize: 8,
+          gpusPerNode: 8,
+          globalBatchSize: 4,
+          sequenceLength: 16384,
+          framework: 'megatron',
+          constraints: {},
+          deepspeedSplit: memoisedDeepspeedSplit(4),
+        },
+        defaultSchedules('megatron'),
+        {},
+      ),
+    ];
+    expect(strategies.some((s) => s.cp > 1)).toBe(true);
+    expect(strategies.some((s) => (s.ep ?? 1) > 1)).toBe(true);
+    const cache = createEstimateCache();
+    for (const s of strategies) {
+      const alone = orError(() => estimate(moeGraph, h100, s, t));
+      const shared = orError(() => estimate(moeGraph, h100, s, t, { cache }));
+      expect(shared).toEqual(alone);
+    }
+  });
 });
