@@ -109,6 +109,6 @@ export function chunksByRank(chunks: readonly ChunkLayout[], pp: number): ChunkL
 export function chunksSignature(chunks: readonly ChunkLayout[]): string {
   let key = '';
   for (const c of chunks)
-    key += `${c.layers}${c.hasEmbedding ? 'e' : ''}${c.hasLmHead ? 'h' : ''},`;
+    key += `${c.layers}${c.moeLayers === undefined ? '' : `m${c.moeLayers}`}${c.hasEmbedding ? 'e' : ''}${c.hasLmHead ? 'h' : ''},`;
   return key;
 }

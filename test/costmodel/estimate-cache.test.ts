@@ -129,4 +129,42 @@ describe('a shared estimate cache changes no number', () => {
       expect(shared).toEqual(alone);
     }
   });
+
+  // Pipeline ranks with the same layer count but different MoE layer counts (dense-first layers)
+  // must not share a memoised chunk or rank cost: with 2 layers per stage, stage 1 holds a dense
+  // and an MoE layer, stage 2 two MoE layers (top-4 of 4096-wide experts: 4× a dense MLP).
+  it('ranks with equal layer counts but different MoE layer counts are priced apart', () => {
+    const spec = specFromExplicitTransformer({
+      layers: 8,
+      hiddenSize: 1024,
+      heads: 16,
+      kvHeads: 8,
+      vocabSize: 32000,
+      gatedMlp: true,
+      ffnHiddenSize: 4096,
+      moe: { experts: 8, topK: 4, expertFfnHiddenSize: 4096, firstDenseLayers: 3 },
+    });
+    const moeGraph = buildModelGraph(spec, 4096);
+    const h100 = clusterFromPreset(catalog, 'dgx-h100', 1);
+    const t = { ...training('megatron'), globalBatchSize: 16, sequenceLength: 4096 };
+    const s = {
+      dp: 2,
+      tp: 1,
+      pp: 4,
+      cp: 1,
+      virtualStages: 1,
+      sequenceSlices: 1,
+      sequenceParallel: false,
+      microBatchSize: 1,
+      numMicroBatches: 8,
+      recompute: 'none',
+      recomputeLayers: null,
+      zeroStage: 1,
+      schedule: '1f1b',
+      layersPerStage: null,
+    } as const;
+    const [, mixed, allMoe] = estimate(moeGraph, h100, s, t).stages;
+    if (mixed === undefined || allMoe === undefined) throw new Error('four stages expected');
+    expect(mixed.forwardSeconds).toBeLessThan(allMoe.forwardSeconds);
+  });
 });
