@@ -150,7 +150,7 @@ export interface paths {
         put?: never;
         /**
          * Estimate one given strategy
-         * @description An invalid strategy (a degree that does not divide the heads, world-size or batch mismatch) or one that does not fit in memory answers 422 with the reason, the field and the numbers (requiredBytes vs availableBytes for out-of-memory).
+         * @description An invalid strategy (a degree that does not divide the heads, world-size or batch mismatch) or one that does not fit in memory answers 422 with the reason, the field and the numbers (requiredBytes vs availableBytes for out-of-memory). A pipeline of up to 4,096 stage-micro-batch units (pipelineParallel · numMicroBatches · virtualStages · sequenceSlices) is timed by simulating its schedule, as plans time their finalists; larger ones by the closed forms.
          */
         post: operations["createEstimate"];
         delete?: never;
