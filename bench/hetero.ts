@@ -1,4 +1,7 @@
 /** Planning time of the heterogeneous planner (npx tsx bench/hetero.ts). Prints numbers only. */
+import type { TrainingConfig } from '../src/costmodel/index.js';
+import { buildModelGraph } from '../src/graph/index.js';
+import { findModel } from '../src/hardware-profiles/index.js';
 import { heteroClusterFromSpec, heteroWorldSize } from '../src/hardware-profiles/hetero.js';
 import type { HeteroClusterSpec } from '../src/hardware-profiles/hetero.js';
 import { planHeterogeneous } from '../src/search/hetero/index.js';
@@ -29,13 +32,37 @@ const cases: [string, HeteroClusterSpec][] = [
     },
   ],
 ];
-for (const [name, spec] of cases) {
+// Issue #13's case: llama3-70b, global batch 2048, seq 8192 on the 3-type cluster (goal < 5 s).
+const issue13Graph = buildModelGraph(findModel(catalog, 'llama3-70b').spec, 8192);
+const issue13Training = { ...training, globalBatchSize: 2048, sequenceLength: 8192 };
+const runs: [string, HeteroClusterSpec, typeof graph, TrainingConfig][] = [
+  ...cases.map(([name, spec]): [string, HeteroClusterSpec, typeof graph, TrainingConfig] => [
+    `llama3-8b, ${name}`,
+    spec,
+    graph,
+    training,
+  ]),
+  [
+    'llama3-70b gbs 2048 seq 8192, 48 dgx-h100 + 48 dgx-a100 + 32 dgx-v100',
+    {
+      groups: [
+        { preset: 'dgx-h100', nodes: 48 },
+        { preset: 'dgx-a100-80gb', nodes: 48 },
+        { preset: 'dgx-v100', nodes: 32 },
+      ],
+      interGroup: { bandwidthGBps: 50, latencyMicroseconds: 15 },
+    },
+    issue13Graph,
+    issue13Training,
+  ],
+];
+for (const [name, spec, g, t] of runs) {
   const cluster = heteroClusterFromSpec(catalog, spec);
   const started = performance.now();
   const r = planHeterogeneous({
-    graph,
+    graph: g,
     cluster,
-    training,
+    training: t,
     objective: 'fastest',
     prices: { 'nvidia-v100-sxm2-32gb': 0.6 },
   });

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 
 const BENCHES = [
   'plan-speed',
+  'framework-speed',
   'moe-longctx',
   'ilp',
   'graph-plan',

@@ -12,8 +12,7 @@ import {
 } from '../service/index.js';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
 import { ScheduleFormat, ScheduleRequest } from '../contract/index.js';
-import { givenFlags, parse } from './args.js';
-import type { RequestSource } from './errors.js';
+import { parse } from './args.js';
 import { CliUsageError, attributed } from './errors.js';
 import type { CommandSpec } from './flag-spec.js';
 import { commandHelp } from './flag-spec.js';
@@ -29,7 +28,7 @@ import {
 import type { CommandIo } from './plan-command.js';
 import { planCommand, selectCommand } from './plan-command.js';
 import { ESTIMATE_SPEC, PLAN_SPEC, SELECT_SPEC } from './plan-spec.js';
-import { readRequest } from './request-file.js';
+import { json, openRequestCommand } from './request-command.js';
 import { estimateBody, scheduleBody } from './request-args.js';
 import { runStudyCommand } from './study.js';
 import { bytesPerSecond, count, gib, table } from './table.js';
@@ -77,23 +76,12 @@ export function version(): string {
   return 'strata (unknown version)';
 }
 
-const json = (value: unknown): string => JSON.stringify(value, null, 2);
-
-function sourceOf(
-  spec: CommandSpec,
-  values: ReturnType<typeof parse>['values'],
-  file: string | null,
-): RequestSource {
-  return { spec, flagsGiven: givenFlags(values), file, fileKind: 'request' };
-}
-
 /** `strata schedule`: the same bounds and errors as POST /v1/schedules. */
 async function scheduleCommand(args: readonly string[]): Promise<string> {
-  const { values } = parse(args, SCHEDULE_SPEC);
-  if (values['help'] === true) return commandHelp(SCHEDULE_SPEC);
-  const base = readRequest(values);
-  const body = scheduleBody(values, base);
-  return attributed(sourceOf(SCHEDULE_SPEC, values, base.file), () => {
+  const command = openRequestCommand(args, SCHEDULE_SPEC, scheduleBody);
+  if (typeof command === 'string') return command;
+  const { values, body, source } = command;
+  return attributed(source, () => {
     try {
       const { format } = z
         .object({ format: ScheduleFormat })
@@ -111,13 +99,10 @@ async function scheduleCommand(args: readonly string[]): Promise<string> {
 
 /** `strata estimate`: POST /v1/estimates in-process (one strategy: fast). */
 async function estimateCommand(args: readonly string[]): Promise<string> {
-  const { values } = parse(args, ESTIMATE_SPEC);
-  if (values['help'] === true) return commandHelp(ESTIMATE_SPEC);
-  const base = readRequest(values);
-  const body = estimateBody(values, base);
-  const response = await attributed(sourceOf(ESTIMATE_SPEC, values, base.file), () =>
-    estimateFromInput(loadProfileCatalog(), body),
-  );
+  const command = openRequestCommand(args, ESTIMATE_SPEC, estimateBody);
+  if (typeof command === 'string') return command;
+  const { values, body, source } = command;
+  const response = await attributed(source, () => estimateFromInput(loadProfileCatalog(), body));
   return values['json'] === true ? json(response) : estimateResponseReport(response);
 }
 

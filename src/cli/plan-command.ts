@@ -9,10 +9,9 @@ import { loadProfileCatalog } from '../hardware-profiles/index.js';
 import type { OffThreadPlan, OffThreadRunner } from '../service/index.js';
 import { createOffThreadRunner } from '../service/index.js';
 import type { Values } from './args.js';
-import { givenFlags, parse, str } from './args.js';
+import { str } from './args.js';
 import type { RequestSource } from './errors.js';
 import { CliUsageError, attributed, describeFailure } from './errors.js';
-import { commandHelp } from './flag-spec.js';
 import type { FrameworkReport, FrameworkResult } from './framework-compare.js';
 import {
   FRAMEWORKS,
@@ -28,14 +27,13 @@ import { graphPlanReport, isGraphResponse, planOutput } from './plan-output.js';
 import type { Progress, ProgressStream } from './progress.js';
 import { withProgress } from './progress.js';
 import type { Json } from './request-file.js';
-import { isObject, readRequest } from './request-file.js';
+import { json, openRequestCommand } from './request-command.js';
+import { isObject } from './request-file.js';
 import { planBody, selectionBody } from './request-args.js';
 
 export interface CommandIo {
   readonly stderr: ProgressStream;
 }
-
-const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
 /** 'llama3-70b on 64 × dgx-h100' for the progress line. */
 function planLabel(body: Json): string {
@@ -145,16 +143,9 @@ async function planReportText(
 
 /** `strata plan`: POST /v1/plans in a plan worker. */
 export async function planCommand(args: readonly string[], io: CommandIo): Promise<string> {
-  const { values } = parse(args, PLAN_SPEC);
-  if (values['help'] === true) return commandHelp(PLAN_SPEC);
-  const base = readRequest(values);
-  const body = planBody(values, base);
-  const source: RequestSource = {
-    spec: PLAN_SPEC,
-    flagsGiven: givenFlags(values),
-    file: base.file,
-    fileKind: 'request',
-  };
+  const command = openRequestCommand(args, PLAN_SPEC, planBody);
+  if (typeof command === 'string') return command;
+  const { values, body, source } = command;
   // A second worker only when the other frameworks may be planned side by side.
   const compare =
     values['json'] !== true && values['no-compare'] !== true && hasFrameworkChoice(body);
@@ -177,16 +168,9 @@ export async function planCommand(args: readonly string[], io: CommandIo): Promi
 
 /** `strata select`: POST /v1/cluster-selections in a plan worker. */
 export async function selectCommand(args: readonly string[], io: CommandIo): Promise<string> {
-  const { values } = parse(args, SELECT_SPEC);
-  if (values['help'] === true) return commandHelp(SELECT_SPEC);
-  const base = readRequest(values);
-  const body = selectionBody(values, base);
-  const source: RequestSource = {
-    spec: SELECT_SPEC,
-    flagsGiven: givenFlags(values),
-    file: base.file,
-    fileKind: 'request',
-  };
+  const command = openRequestCommand(args, SELECT_SPEC, selectionBody);
+  if (typeof command === 'string') return command;
+  const { values, body, source } = command;
   const runner = createOffThreadRunner(loadProfileCatalog());
   try {
     const response = await withProgress(progressOptions(values, io), 'choosing a sub-cluster', () =>

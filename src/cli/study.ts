@@ -9,11 +9,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadProfileCatalog } from '../hardware-profiles/index.js';
 import type { ModelAnalysis, ScenarioResult, StudySnapshot } from '../service/index.js';
 import { analyseStudy, openStudyRuntime, resultsToCsv, studyErrorToApi } from '../service/index.js';
-import { givenFlags, parse } from './args.js';
-import type { RequestSource } from './errors.js';
+import { parse } from './args.js';
 import { CliRequestError, CliUsageError } from './errors.js';
 import { commandHelp } from './flag-spec.js';
 import { STUDY_SPEC } from './other-specs.js';
+import { requestSource } from './request-command.js';
 import type { ProgressStream } from './progress.js';
 import { count, gib, percent, seconds, table } from './table.js';
 
@@ -125,12 +125,7 @@ export async function runStudyCommand(
     throw new CliUsageError(null, `give one spec file. Usage: strata study ${STUDY_SPEC.synopsis}`);
   }
   const spec = readSpec(specPath);
-  const source: RequestSource = {
-    spec: STUDY_SPEC,
-    flagsGiven: givenFlags(values),
-    file: specPath,
-    fileKind: 'study spec',
-  };
+  const source = requestSource(STUDY_SPEC, values, specPath, 'study spec');
   const quiet = values['quiet'] === true;
   const runtime = await openStudyRuntime(loadProfileCatalog(), { persist: false });
   try {

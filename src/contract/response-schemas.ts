@@ -132,6 +132,8 @@ export const SearchStats = z.object({
   rejected: z.record(z.string(), z.int()),
   elapsedSeconds: z.number(),
   truncated: z.boolean(),
+  lowerBoundSeconds: z.number(),
+  gapFraction: z.number(),
   idleNodes: z.int(),
   allNodesStepTimeSeconds: z.number().nullable(),
   runnerUp: RunnerUp.nullable(),

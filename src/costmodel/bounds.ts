@@ -10,6 +10,8 @@ import type { ModelGraph } from '../graph/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import { peakFlopsPerSecond } from './compute.js';
+import { dataParallelCommSeconds, optimizerStepSeconds } from './data-parallel.js';
+import { placeGroup } from './groups.js';
 import { forwardFlopsPerSequence } from './flops.js';
 import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from './model-states.js';
 import { totalParameters } from './parameters.js';
@@ -107,10 +109,65 @@ export function createStepBound(
     layerSeconds.set(key, seconds);
     return seconds;
   };
+  const postSeconds = new Map<string, number>();
+  const post = (s: Strategy): number => {
+    const key = `${s.tp}|${s.dp}|${s.pp}|${s.zeroStage}|${s.cp}`;
+    const cached = postSeconds.get(key);
+    if (cached !== undefined) return cached;
+    const seconds = postPipelineLowerBound(graph, cluster, training, s);
+    postSeconds.set(key, seconds);
+    return seconds;
+  };
   return (s) =>
     ((s.numMicroBatches * graph.spec.numLayers) / s.pp) *
-    perLayer(s) *
-    (1 + minimumBubbleFraction(s));
+      perLayer(s) *
+      (1 + minimumBubbleFraction(s)) +
+    post(s);
+}
+
+/**
+ * Lower bound on what estimate() adds after the pipeline drains (stage-cost-model.ts
+ * postPipeline: the slowest rank's exposed gradient reduction plus the slowest rank's optimizer
+ * step and exposed gather), seconds. The rank holding the most parameters holds at least the
+ * average P = N / (tp · pp) (every parameter lives on some pipeline rank, at least 1/tp of it per
+ * GPU), and collective and optimizer times grow with the parameters, so that rank's terms at P
+ * bound it: its optimizer step over P / dp (ZeRO ≥ 1) or P local parameters, plus — ZeRO 0 and 1,
+ * whose step-level reduction is one bucketed collective — the reduction left exposed: all of it
+ * when it cannot overlap (DeepSpeed's pipeline engine, overlap off), else at least the
+ * interference fraction of it (data-parallel.ts exposedDataParallelSeconds hides at most
+ * everything but the last bucket, and charges that fraction of what it hides). The exposed
+ * gather is ≥ 0 and left out.
+ */
+function postPipelineLowerBound(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  training: TrainingConfig,
+  s: Strategy,
+): number {
+  // MoE: routed experts split over ep·etp, not tp, so N / (tp · pp) can exceed every rank's
+  // share; no post-pipeline term is claimed for them.
+  if (graph.moeLayerOps !== null) return 0;
+  const parameters = totalParameters(graph) / (s.tp * s.pp);
+  const optimizer = optimizerStepSeconds(
+    parameters / (s.zeroStage >= 1 ? s.dp : 1),
+    cluster.device,
+  );
+  if (s.zeroStage >= 2) return optimizer;
+  const comm = dataParallelCommSeconds({
+    parametersPerGpu: parameters,
+    // Placed at stride tp (≤ the estimate's tp·cp): a narrower stride never spans more nodes.
+    group: placeGroup(s.dp, s.tp, cluster.gpusPerNode),
+    zeroStage: s.zeroStage,
+    pp: s.pp,
+    training,
+    cluster,
+    units: 1,
+    unitParameters: parameters,
+  });
+  const reduce = comm.reduceOverlaps
+    ? cluster.device.overlapInterferenceFraction * comm.stepReduceSeconds
+    : comm.stepReduceSeconds;
+  return optimizer + reduce;
 }
 
 /** Lower bound for any strategy on every GPU of the cluster (no bubble), seconds. */

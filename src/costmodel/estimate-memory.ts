@@ -5,12 +5,20 @@
 import type { ModelGraph } from '../graph/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
-import { chunkParametersPerGpu, parameterShares } from './parameters.js';
+import type { EstimateCacheScope } from './estimate-cache.js';
+import { memoised } from './estimate-cache.js';
+import { chunkParametersPerGpu } from './parameters.js';
 import { closedFormPipeline } from './pipeline.js';
 import type { RankLayout } from './rank-memory.js';
-import { activationTerms, rankMemoryBytes, totalBytes } from './rank-memory.js';
-import { memoryInputs } from './stage-cost-model.js';
-import { chunkLayouts, chunksByRank } from './stages.js';
+import type { RankMemoryParts } from './rank-memory.js';
+import {
+  rankMemoryFromParts,
+  rankMemoryParts,
+  rankPeakBytesFromParts,
+  totalBytes,
+} from './rank-memory.js';
+import { cachedActivationTerms, cachedParameterShares, memoryInputs } from './stage-cost-model.js';
+import { chunkLayouts, chunksByRank, chunksSignature } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 import { validateStrategy } from './validate-strategy.js';
@@ -34,13 +42,15 @@ export function rankLayouts(
   cluster: ClusterProfile,
   s: Strategy,
   training: TrainingConfig,
+  scope?: EstimateCacheScope,
 ): RankLayout[] {
   validateStrategy(graph.spec, worldSize(cluster), training, s);
   checkPrecisionSupported(cluster.device, training.precision);
   const chunks = chunkLayouts(s, graph.spec.numLayers, graph.moeLayerMask);
-  const shares = parameterShares(graph, s.tp, expertDegrees(s));
+  const shares = cachedParameterShares(graph, s.tp, scope, expertDegrees(s));
   return chunksByRank(chunks, s.pp).map((rankChunks) => ({
     chunks: rankChunks,
+    signature: chunksSignature(rankChunks),
     parametersPerGpu: rankChunks.reduce(
       (sum, c) => sum + chunkParametersPerGpu(c, shares, chunks.length),
       0,
@@ -63,16 +73,54 @@ export function estimateMemory(
   training: TrainingConfig,
   ranks: readonly RankLayout[] = rankLayouts(graph, cluster, s, training),
   inFlight: readonly number[] = closedFormInFlight(s),
+  scope?: EstimateCacheScope,
 ): MemoryEstimate {
-  const inputs = memoryInputs(graph, cluster, s, training);
-  const terms = activationTerms(inputs);
-  const memories = ranks.map((r, i) =>
-    rankMemoryBytes(r.chunks, r.parametersPerGpu, inFlight[i] ?? 1, inputs, terms),
-  );
+  const inputs = memoryInputs(graph, cluster, s, training, scope);
+  const terms = cachedActivationTerms(inputs, scope);
+  // Ranks holding the same chunks share everything but their in-flight count.
+  const parts = new Map<string, RankMemoryParts>();
+  const memories = ranks.map((r, i) => {
+    const key = r.signature ?? chunksSignature(r.chunks);
+    const shared = memoised(parts, key, () =>
+      rankMemoryParts(r.chunks, r.parametersPerGpu, inputs, terms),
+    );
+    return rankMemoryFromParts(shared, inFlight[i] ?? 1, inputs, terms);
+  });
   const peaks = memories.map(totalBytes);
   const peakBytes = Math.max(...peaks);
   const usableBytes = usableMemoryBytes(cluster, training);
   return { ranks, memories, peaks, peakBytes, fits: peakBytes <= usableBytes, usableBytes };
+}
+
+/**
+ * estimateMemory(...).fits with the closed-form in-flight counts, without building the per-rank
+ * breakdowns: the search's memory check, run before any timing. Same terms, same comparison.
+ */
+export function fitsInMemory(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  s: Strategy,
+  training: TrainingConfig,
+  scope?: EstimateCacheScope,
+): boolean {
+  const ranks = rankLayouts(graph, cluster, s, training, scope);
+  const inFlight = closedFormInFlight(s);
+  const inputs = memoryInputs(graph, cluster, s, training, scope);
+  const terms = cachedActivationTerms(inputs, scope);
+  const usableBytes = usableMemoryBytes(cluster, training);
+  const parts = new Map<string, RankMemoryParts>();
+  for (let i = 0; i < ranks.length; i++) {
+    const r = ranks[i];
+    if (r === undefined) continue;
+    const shared = memoised(parts, r.signature ?? chunksSignature(r.chunks), () =>
+      rankMemoryParts(r.chunks, r.parametersPerGpu, inputs, terms),
+    );
+    // Written as !(≤) so that a NaN peak does not fit, as Math.max(...) ≤ usable would say.
+    if (!(rankPeakBytesFromParts(shared, inFlight[i] ?? 1, inputs, terms) <= usableBytes)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function closedFormInFlight(s: Strategy): readonly number[] {

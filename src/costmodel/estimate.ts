@@ -12,6 +12,8 @@ import type { ModelGraph } from '../graph/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import { peakFlopsPerSecond } from './compute.js';
+import type { EstimateCache } from './estimate-cache.js';
+import { cacheScope } from './estimate-cache.js';
 import { estimateMemory, rankLayouts } from './estimate-memory.js';
 import { hardwareFlopsPerStep, modelFlopsPerStep } from './flops.js';
 import type { PipelineModel, RankPassSeconds } from './pipeline.js';
@@ -25,6 +27,11 @@ import type { CostBreakdown, MemoryBreakdownBytes, StageEstimate } from './types
 export interface EstimateOptions {
   /** Pipeline timing; defaults to the closed forms in pipeline.ts. */
   readonly pipelineModel?: PipelineModel;
+  /**
+   * A planning call's memo of layer costs, parameter shares and DP collectives shared across
+   * strategies (estimate-cache.ts). Performance only: the numbers are the same without it.
+   */
+  readonly cache?: EstimateCache;
 }
 
 /** Per-chunk pass times in global chunk order, each carrying its share of the rank's p2p. */
@@ -64,8 +71,10 @@ export function estimate(
   options: EstimateOptions = {},
 ): CostBreakdown {
   const s = strategy;
-  const layouts = rankLayouts(graph, cluster, s, training);
-  const model = createStageCostModel(graph, cluster, s, training);
+  const scope =
+    options.cache === undefined ? undefined : cacheScope(options.cache, graph, cluster, training);
+  const layouts = rankLayouts(graph, cluster, s, training, scope);
+  const model = createStageCostModel(graph, cluster, s, training, scope);
   const ranks = layouts.map((layout) => model.rank(layout));
   const pipelineModel = options.pipelineModel ?? closedFormPipeline;
   const timing = pipelineModel({
@@ -82,7 +91,15 @@ export function estimate(
     Math.max(...post.map((e) => e.exposedReduce)) +
     Math.max(...post.map((e) => e.optimizer + e.exposedGather));
   const stepTimeSeconds = timing.makespanSeconds + postPipeline;
-  const memory = estimateMemory(graph, cluster, s, training, layouts, timing.inFlightMicroBatches);
+  const memory = estimateMemory(
+    graph,
+    cluster,
+    s,
+    training,
+    layouts,
+    timing.inFlightMicroBatches,
+    scope,
+  );
   const worstMemoryRank = memory.peaks.indexOf(memory.peakBytes);
   const worstTimeRank = pickWorstTimeRank(ranks);
   const worst = ranks[worstTimeRank];

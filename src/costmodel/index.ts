@@ -5,7 +5,9 @@
  */
 export { estimate } from './estimate.js';
 export type { EstimateOptions } from './estimate.js';
-export { estimateMemory, rankLayouts } from './estimate-memory.js';
+export { estimateMemory, fitsInMemory, rankLayouts } from './estimate-memory.js';
+export { cacheScope, createEstimateCache } from './estimate-cache.js';
+export type { EstimateCache, EstimateCacheScope } from './estimate-cache.js';
 export type { MemoryEstimate } from './estimate-memory.js';
 export {
   boundaryActivationBytes,

@@ -13,7 +13,7 @@ export interface ExpertSplit {
   readonly etp: number;
 }
 
-const NO_EXPERT_SPLIT: ExpertSplit = { ep: 1, etp: 1 };
+export const NO_EXPERT_SPLIT: ExpertSplit = { ep: 1, etp: 1 };
 
 /** Parameters of `ops` one rank holds: split ops 1/tp, expert ops 1/(ep·etp), replicated all. */
 export function opParametersPerTensorRank(

@@ -8,6 +8,8 @@ import {
   outputLayerActivationBytes,
 } from './activations.js';
 import { foldedModelStateBytes } from './folded-states.js';
+import type { ModelStateBytes } from './model-states.js';
+import type { WorkingMemoryBytes } from './working-memory.js';
 import { workingMemoryBytes } from './working-memory.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy } from './strategy.js';
@@ -19,6 +21,11 @@ export interface RankLayout {
   readonly parametersPerGpu: number;
   /** FSDP units (layers + embedding + head) for ZeRO-3 per-unit collectives. */
   readonly fsdpUnits: number;
+  /**
+   * chunksSignature(chunks) (stages.ts), when the builder computed it: ranks with equal
+   * signatures are priced once per estimate.
+   */
+  readonly signature?: string;
 }
 
 export interface RankMemoryInputs {
@@ -33,7 +40,7 @@ export interface RankMemoryInputs {
 }
 
 /** Per-layer and per-stage activation terms, computed once per estimate. */
-interface ActivationTerms {
+export interface ActivationTerms {
   /** A layer that is not fully recomputed (none / selective storage). */
   readonly storedPerLayer: number;
   /** A fully recomputed layer: only its input is kept. */
@@ -66,21 +73,22 @@ function chunkActivationBytes(chunk: ChunkLayout, x: RankMemoryInputs, t: Activa
   return layers + (chunk.hasEmbedding ? t.embedding : 0);
 }
 
-/**
- * Peak bytes on one GPU of pipeline rank r holding `chunks`, with `inFlightMicroBatches` (from
- * the schedule) micro-batches of activations alive at once.
- *  activations = inFlight · Σ_chunks act(chunk) + logits of one micro-batch (last stage)
- *                + one layer's un-recomputed activations as backward working memory
- * @see Korthikanti et al. 2022 §4.2.3 (1F1B keeps p micro-batches on the first stage) and §5
- *      (full recompute materialises one layer at a time during backward)
- */
-export function rankMemoryBytes(
+/** The parts of a rank's memory that do not depend on how many micro-batches are in flight. */
+export interface RankMemoryParts {
+  readonly states: ModelStateBytes;
+  /** Activations of one micro-batch through all of the rank's chunks. */
+  readonly perMicroBatch: number;
+  readonly holdsHead: boolean;
+  readonly working: WorkingMemoryBytes;
+}
+
+/** Model states, per-micro-batch activations and working buffers of a rank holding `chunks`. */
+export function rankMemoryParts(
   chunks: readonly ChunkLayout[],
   parametersPerGpu: number,
-  inFlightMicroBatches: number,
   x: RankMemoryInputs,
-  terms: ActivationTerms = activationTerms(x),
-): MemoryBreakdownBytes {
+  terms: ActivationTerms,
+): RankMemoryParts {
   const s = x.strategy;
   const states = foldedModelStateBytes(chunks, parametersPerGpu, x);
   let perMicroBatch = 0;
@@ -89,8 +97,6 @@ export function rankMemoryBytes(
     perMicroBatch += chunkActivationBytes(chunk, x, terms);
     holdsHead ||= chunk.hasLmHead;
   }
-  const activations =
-    inFlightMicroBatches * perMicroBatch + (holdsHead ? terms.logits : 0) + terms.workingLayer;
   const working = workingMemoryBytes({
     framework: x.framework,
     precision: x.precision,
@@ -100,15 +106,78 @@ export function rankMemoryBytes(
     // HSDP shards over the shard group only (FSDP §3.2.2); plain ZeRO over all of dp.
     dp: s.dpShard ?? s.dp,
   });
+  return { states, perMicroBatch, holdsHead, working };
+}
+
+/**
+ * Peak bytes on one GPU of pipeline rank r from its parts (rankMemoryParts), with
+ * `inFlightMicroBatches` (from the schedule) micro-batches of activations alive at once.
+ *  activations = inFlight · Σ_chunks act(chunk) + logits of one micro-batch (last stage)
+ *                + one layer's un-recomputed activations as backward working memory
+ * @see Korthikanti et al. 2022 §4.2.3 (1F1B keeps p micro-batches on the first stage) and §5
+ *      (full recompute materialises one layer at a time during backward)
+ */
+export function rankMemoryFromParts(
+  parts: RankMemoryParts,
+  inFlightMicroBatches: number,
+  x: RankMemoryInputs,
+  terms: ActivationTerms,
+): MemoryBreakdownBytes {
+  const peak = rankPeak(parts, inFlightMicroBatches, x, terms);
+  return { ...parts.states, activations: peak.activations, other: peak.other };
+}
+
+/** Activations and other bytes at a rank's peak, the two terms that depend on in-flight counts. */
+interface RankPeak {
+  readonly activations: number;
+  readonly other: number;
+}
+
+function rankPeak(
+  parts: RankMemoryParts,
+  inFlightMicroBatches: number,
+  x: RankMemoryInputs,
+  terms: ActivationTerms,
+): RankPeak {
+  const { states, perMicroBatch, holdsHead, working } = parts;
+  const activations =
+    inFlightMicroBatches * perMicroBatch + (holdsHead ? terms.logits : 0) + terms.workingLayer;
   const stateTotal = states.weights + states.gradients + states.optimizer;
   // The step peaks in backward (activations alive) or at the optimizer step (activations freed).
   const backwardPeak = stateTotal + activations + working.backward;
   const stepPeak = stateTotal + working.optimizerStep;
   const allocatedPeak = Math.max(backwardPeak, stepPeak);
-  const runtime = runtimeBytes(x.device.runtimeMemory, s, allocatedPeak);
+  const runtime = runtimeBytes(x.device.runtimeMemory, x.strategy, allocatedPeak);
   const workingAtPeak = backwardPeak >= stepPeak ? working.backward : working.optimizerStep;
   const activationsAtPeak = backwardPeak >= stepPeak ? activations : 0;
-  return { ...states, activations: activationsAtPeak, other: workingAtPeak + runtime };
+  return { activations: activationsAtPeak, other: workingAtPeak + runtime };
+}
+
+/**
+ * totalBytes(rankMemoryFromParts(...)) without building the breakdown: the search's memory
+ * check runs for every rank of every candidate. The same terms summed in the same order.
+ */
+export function rankPeakBytesFromParts(
+  parts: RankMemoryParts,
+  inFlightMicroBatches: number,
+  x: RankMemoryInputs,
+  terms: ActivationTerms,
+): number {
+  const peak = rankPeak(parts, inFlightMicroBatches, x, terms);
+  const s = parts.states;
+  return s.weights + s.gradients + s.optimizer + peak.activations + peak.other;
+}
+
+/** Peak bytes on one GPU of a pipeline rank holding `chunks` (see rankMemoryFromParts). */
+export function rankMemoryBytes(
+  chunks: readonly ChunkLayout[],
+  parametersPerGpu: number,
+  inFlightMicroBatches: number,
+  x: RankMemoryInputs,
+  terms: ActivationTerms = activationTerms(x),
+): MemoryBreakdownBytes {
+  const parts = rankMemoryParts(chunks, parametersPerGpu, x, terms);
+  return rankMemoryFromParts(parts, inFlightMicroBatches, x, terms);
 }
 
 /**
@@ -122,9 +191,11 @@ export function runtimeBytes(
   s: Pick<Strategy, 'tp' | 'dp' | 'pp' | 'cp' | 'dpShard'>,
   allocatedPeakBytes: number,
 ): number {
-  // HSDP's device mesh has a shard and a replicate dimension: two DP communicators, not one.
+  // Counted without building an array: this runs for every rank of every candidate. HSDP's
+  // device mesh has a shard and a replicate dimension: two DP communicators, not one.
   const hybrid = s.dpShard !== undefined && s.dpShard > 1 && s.dpShard < s.dp ? 1 : 0;
-  const communicators = [s.tp, s.dp, s.pp, s.cp].filter((degree) => degree > 1).length + hybrid;
+  const communicators =
+    (s.tp > 1 ? 1 : 0) + (s.dp > 1 ? 1 : 0) + (s.pp > 1 ? 1 : 0) + (s.cp > 1 ? 1 : 0) + hybrid;
   return (
     r.contextBytes +
     communicators * r.ncclBytesPerCommunicator +

@@ -16,11 +16,14 @@ import {
   exposedDataParallelSeconds,
   optimizerStepSeconds,
 } from './data-parallel.js';
-import type { RankLayout, RankMemoryInputs } from './rank-memory.js';
+import type { EstimateCacheScope } from './estimate-cache.js';
+import { memoised } from './estimate-cache.js';
+import type { ActivationTerms, RankLayout, RankMemoryInputs } from './rank-memory.js';
 import { activationTerms, rankMemoryBytes } from './rank-memory.js';
 import type { GroupPlacement } from './groups.js';
 import { pipelineSendRecvSeconds, placeGroup } from './groups.js';
-import { parameterShares } from './parameters.js';
+import type { ExpertSplit, ParameterShares } from './parameters.js';
+import { NO_EXPERT_SPLIT, parameterShares } from './parameters.js';
 import type { RankPassSeconds } from './pipeline.js';
 import type { ChunkTimeInputs, ChunkTimeSeconds, LayerCosts } from './stage-time.js';
 import {
@@ -144,11 +147,37 @@ export interface StageCostModel {
   ): MemoryBreakdownBytes;
 }
 
+/** parameterShares(graph, tp, experts), from the cache when one is given (keyed tp, ep, etp). */
+export function cachedParameterShares(
+  graph: ModelGraph,
+  tp: number,
+  scope?: EstimateCacheScope,
+  experts: ExpertSplit = NO_EXPERT_SPLIT,
+): ParameterShares {
+  return scope === undefined
+    ? parameterShares(graph, tp, experts)
+    : memoised(scope.parameterShares, `${tp}|${experts.ep}|${experts.etp}`, () =>
+        parameterShares(graph, tp, experts),
+      );
+}
+
+/** activationTerms(x), from the cache when one is given (tp, mbs, SP, recompute, cp: the shape's). */
+export function cachedActivationTerms(
+  x: RankMemoryInputs,
+  scope?: EstimateCacheScope,
+): ActivationTerms {
+  if (scope === undefined) return activationTerms(x);
+  const s = x.strategy;
+  const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.recompute}|${s.cp}`;
+  return memoised(scope.activationTerms, key, () => activationTerms(x));
+}
+
 export function memoryInputs(
   graph: ModelGraph,
   cluster: ClusterProfile,
   s: Strategy,
   training: TrainingConfig,
+  scope?: EstimateCacheScope,
 ): RankMemoryInputs {
   return {
     graph,
@@ -156,7 +185,7 @@ export function memoryInputs(
     strategy: s,
     precision: training.precision,
     framework: training.framework,
-    layerParametersPerGpu: parameterShares(graph, s.tp).layer,
+    layerParametersPerGpu: cachedParameterShares(graph, s.tp, scope).layer,
     shape: {
       spec: graph.spec,
       sequenceLength: training.sequenceLength,
@@ -217,25 +246,56 @@ function tensorParallelCommOverlaps(s: Strategy, training: TrainingConfig): bool
   );
 }
 
-/** Build the cached cost model of one stage shape; `cluster` is the whole cluster or one group. */
+/**
+ * Chunk times memoised by (layers, MoE layers, embedding, head): every other input is the
+ * model's own. A chunk of an MoE model with dense-first layers costs by its MoE layer count.
+ */
+function chunkSecondsMemo(
+  compute: (chunk: ChunkLayout) => ChunkTimeSeconds,
+): (chunk: ChunkLayout) => ChunkTimeSeconds {
+  // One table per (embedding, head) pair, keyed by the chunk's layer and MoE layer counts.
+  const tables = [0, 1, 2, 3].map(() => new Map<number, ChunkTimeSeconds>());
+  return (chunk) => {
+    const table = tables[(chunk.hasEmbedding ? 2 : 0) + (chunk.hasLmHead ? 1 : 0)];
+    if (table === undefined) return compute(chunk);
+    // moeLayers ≤ layers < 2^20: one number keys both (-1 when the chunk does not say).
+    const key = chunk.layers * 2 ** 20 + (chunk.moeLayers ?? -1) + 1;
+    return memoised(table, key, () => compute(chunk));
+  };
+}
+
+/**
+ * Build the cached cost model of one stage shape; `cluster` is the whole cluster or one group.
+ * `scope` (optional) shares layer costs, parameter shares and DP collectives across the
+ * strategies of one planning call (estimate-cache.ts); the numbers are the same without it.
+ */
 export function createStageCostModel(
   graph: ModelGraph,
   cluster: ClusterProfile,
   s: Strategy,
   training: TrainingConfig,
+  scope?: EstimateCacheScope,
 ): StageCostModel {
   const groups = placeStrategyGroups(s, cluster);
   const inputs = chunkTimeInputs(graph, cluster, s, training, groups.tp);
-  const costs = slicedLayerCosts(inputs, s.sequenceSlices);
-  const memory = memoryInputs(graph, cluster, s, training);
-  const terms = activationTerms(memory);
+  const costs =
+    scope === undefined
+      ? slicedLayerCosts(inputs, s.sequenceSlices)
+      : memoised(
+          scope.layerCosts,
+          // parallel-inputs.ts adds what CP and expert dispatch read: cp, its comm, ep, etp.
+          `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}|${s.cp}|${s.cpComm ?? ''}|${s.ep ?? 1}|${s.etp ?? 1}`,
+          () => slicedLayerCosts(inputs, s.sequenceSlices),
+        );
+  const memory = memoryInputs(graph, cluster, s, training, scope);
+  let terms: ActivationTerms | undefined;
   const p2pShape = pipelineTransfers(training.framework, s.tp);
   const boundaryBytes =
     boundaryActivationBytes(graph, training, s.microBatchSize) / p2pShape.bytesDivisor;
   const p2p = s.pp > 1 ? pipelineSendRecvSeconds(boundaryBytes, groups.pp, cluster) : 0;
   const interference = cluster.device.overlapInterferenceFraction;
-  const unitParameters = parameterShares(graph, s.tp).layer;
-  const dpComm = (parametersPerGpu: number, units: number): DataParallelCommSeconds =>
+  const unitParameters = memory.layerParametersPerGpu;
+  const computeDpComm = (parametersPerGpu: number, units: number): DataParallelCommSeconds =>
     dataParallelCommSeconds({
       parametersPerGpu,
       group: s.zeroStage >= 1 ? groups.dpShard : groups.dp,
@@ -247,9 +307,69 @@ export function createStageCostModel(
       units,
       unitParameters,
     });
+  const sharedDpComm = (parametersPerGpu: number, units: number): DataParallelCommSeconds =>
+    scope === undefined
+      ? computeDpComm(parametersPerGpu, units)
+      : memoised(
+          scope.dataParallelComm,
+          // Group placement strides tp·cp; HSDP splits dp into shard and replica groups.
+          `${parametersPerGpu}|${units}|${s.dp}|${s.tp}|${s.cp}|${s.dpShard ?? s.dp}|${s.zeroStage}|${s.pp}`,
+          () => computeDpComm(parametersPerGpu, units),
+        );
+  // Every rank asks twice (its passes and its post-drain rule): a numeric memo per model first.
+  const dpByParameters = new Map<number, Map<number, DataParallelCommSeconds>>();
+  const dpComm = (parametersPerGpu: number, units: number): DataParallelCommSeconds => {
+    let byUnits = dpByParameters.get(parametersPerGpu);
+    if (byUnits === undefined) {
+      byUnits = new Map();
+      dpByParameters.set(parametersPerGpu, byUnits);
+    }
+    return memoised(byUnits, units, () => sharedDpComm(parametersPerGpu, units));
+  };
   const p2pOverlaps = training.overlapPipelineP2p && training.framework !== 'deepspeed';
-  const chunkSeconds = (chunk: ChunkLayout): ChunkTimeSeconds =>
-    chunkTimeSeconds(chunk, inputs, costs);
+  const chunkSeconds = chunkSecondsMemo((chunk) => chunkTimeSeconds(chunk, inputs, costs));
+  const rankCosts = (layout: RankLayout): RankCosts => {
+    const chunkTimes = layout.chunks.map(chunkSeconds);
+    const dp = dpComm(layout.parametersPerGpu, layout.fsdpUnits);
+    const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
+    const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
+    const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
+    const sharded = {
+      units: dp.units,
+      prefetchFraction: dp.prefetchFraction,
+      interferenceFraction: interference,
+    };
+    const forward = shardedPassSeconds({
+      ...sharded,
+      computeSeconds: forwardMath,
+      gatherSecondsPerUnit: dp.unitForwardGatherSeconds,
+      reduceSecondsPerUnit: 0,
+    });
+    const backward = shardedPassSeconds({
+      ...sharded,
+      computeSeconds: backwardInput + backwardWeight,
+      gatherSecondsPerUnit: dp.unitBackwardGatherSeconds,
+      reduceSecondsPerUnit: dp.unitBackwardReduceSeconds,
+    });
+    const p2pAll = p2pShape.transfersPerMicroBatch * layout.chunks.length * p2p;
+    const p2pPerMicroBatch = p2pOverlaps ? interference * p2pAll : p2pAll;
+    const pass: RankPassSeconds = {
+      forward: forward.seconds + p2pPerMicroBatch / 2,
+      backwardInput: backward.seconds - backwardWeight + p2pPerMicroBatch / 2,
+      backwardWeight,
+    };
+    return {
+      pass,
+      chunkTimes,
+      p2pPerMicroBatch,
+      p2pHiddenPerMicroBatch: p2pAll - p2pPerMicroBatch,
+      shardedExposedPerMicroBatch: forward.exposedCommSeconds + backward.exposedCommSeconds,
+      shardedHiddenPerMicroBatch: forward.hiddenCommSeconds + backward.hiddenCommSeconds,
+      dp,
+      layout,
+    };
+  };
+  const ranksBySignature = new Map<string, RankCosts>();
   return {
     strategy: s,
     cluster,
@@ -257,45 +377,10 @@ export function createStageCostModel(
     costs,
     chunkSeconds,
     rank(layout) {
-      const chunkTimes = layout.chunks.map(chunkSeconds);
-      const dp = dpComm(layout.parametersPerGpu, layout.fsdpUnits);
-      const forwardMath = chunkTimes.reduce((a, t) => a + t.forward, 0);
-      const backwardInput = chunkTimes.reduce((a, t) => a + t.backwardInput, 0);
-      const backwardWeight = chunkTimes.reduce((a, t) => a + t.backwardWeight, 0);
-      const sharded = {
-        units: dp.units,
-        prefetchFraction: dp.prefetchFraction,
-        interferenceFraction: interference,
-      };
-      const forward = shardedPassSeconds({
-        ...sharded,
-        computeSeconds: forwardMath,
-        gatherSecondsPerUnit: dp.unitForwardGatherSeconds,
-        reduceSecondsPerUnit: 0,
-      });
-      const backward = shardedPassSeconds({
-        ...sharded,
-        computeSeconds: backwardInput + backwardWeight,
-        gatherSecondsPerUnit: dp.unitBackwardGatherSeconds,
-        reduceSecondsPerUnit: dp.unitBackwardReduceSeconds,
-      });
-      const p2pAll = p2pShape.transfersPerMicroBatch * layout.chunks.length * p2p;
-      const p2pPerMicroBatch = p2pOverlaps ? interference * p2pAll : p2pAll;
-      const pass: RankPassSeconds = {
-        forward: forward.seconds + p2pPerMicroBatch / 2,
-        backwardInput: backward.seconds - backwardWeight + p2pPerMicroBatch / 2,
-        backwardWeight,
-      };
-      return {
-        pass,
-        chunkTimes,
-        p2pPerMicroBatch,
-        p2pHiddenPerMicroBatch: p2pAll - p2pPerMicroBatch,
-        shardedExposedPerMicroBatch: forward.exposedCommSeconds + backward.exposedCommSeconds,
-        shardedHiddenPerMicroBatch: forward.hiddenCommSeconds + backward.hiddenCommSeconds,
-        dp,
-        layout,
-      };
+      // Ranks holding the same chunks cost the same: price each kind once per model.
+      if (layout.signature === undefined) return rankCosts(layout);
+      const shared = memoised(ranksBySignature, layout.signature, () => rankCosts(layout));
+      return shared.layout === layout ? shared : { ...shared, layout };
     },
     postPipeline(parametersPerGpu, fsdpUnits, lastBackwardSeconds, rankIndex) {
       const exposed = exposedDataParallelSeconds(
@@ -311,7 +396,9 @@ export function createStageCostModel(
         optimizer: optimizerStepSeconds(localParameters, cluster.device),
       };
     },
-    memory: (chunks, parametersPerGpu, inFlight) =>
-      rankMemoryBytes(chunks, parametersPerGpu, inFlight, memory, terms),
+    memory(chunks, parametersPerGpu, inFlight) {
+      terms ??= cachedActivationTerms(memory, scope);
+      return rankMemoryBytes(chunks, parametersPerGpu, inFlight, memory, terms);
+    },
   };
 }

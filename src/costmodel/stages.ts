@@ -101,3 +101,14 @@ export function chunksByRank(chunks: readonly ChunkLayout[], pp: number): ChunkL
   for (const chunk of chunks) byRank[chunk.rank]?.push(chunk);
   return byRank;
 }
+
+/**
+ * A key equal for two chunk lists exactly when every cost and memory formula prices them the
+ * same: each chunk's layer count and whether it holds the embedding or the LM head, in order.
+ */
+export function chunksSignature(chunks: readonly ChunkLayout[]): string {
+  let key = '';
+  for (const c of chunks)
+    key += `${c.layers}${c.moeLayers === undefined ? '' : `m${c.moeLayers}`}${c.hasEmbedding ? 'e' : ''}${c.hasLmHead ? 'h' : ''},`;
+  return key;
+}

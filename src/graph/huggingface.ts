@@ -92,25 +92,47 @@ function detectFamily(config: Config): Family {
   );
 }
 
-/** Fields shared by every family; numKvHeads = numHeads, headDim = h / heads. */
-function mha(hiddenSize: number, numHeads: number, headsKey: string) {
+/** Each family's config keys for the attention shape; the first key present wins (aliases). */
+interface ShapeKeys {
+  readonly hidden: readonly string[];
+  readonly layers: readonly string[];
+  readonly heads: readonly string[];
+}
+
+/**
+ * The leading spec fields of the multi-head-attention families (GPT-2, GPT-NeoX, BLOOM, OPT):
+ * name, layers, hidden size and heads read with the family's keys; numKvHeads = numHeads,
+ * headDim = h / heads. Fields are read in spec order, so the first bad field is the one reported.
+ */
+function mhaShape(config: Config, name: string, keys: ShapeKeys) {
+  const hiddenSize = int(config, ...keys.hidden);
+  const numHeads = int(config, ...keys.heads);
   return {
+    name,
+    numLayers: int(config, ...keys.layers),
+    hiddenSize,
+    numHeads,
     numKvHeads: numHeads,
-    headDim: defaultHeadDim(hiddenSize, numHeads, `${PREFIX}.${headsKey}`),
+    headDim: defaultHeadDim(hiddenSize, numHeads, `${PREFIX}.${keys.heads[0] ?? ''}`),
   };
 }
 
+const HF_KEYS: ShapeKeys = {
+  hidden: ['hidden_size'],
+  layers: ['num_hidden_layers'],
+  heads: ['num_attention_heads'],
+};
+
 /** GPT-2: n_embd, n_layer, n_head, n_positions, n_inner (null → 4h); tied, learned, biases. */
 function gpt2Spec(config: Config, name: string): TransformerSpec {
-  const hiddenSize = int(config, 'n_embd');
-  const numHeads = int(config, 'n_head');
+  const shape = mhaShape(config, name, {
+    hidden: ['n_embd'],
+    layers: ['n_layer'],
+    heads: ['n_head'],
+  });
   return {
-    name,
-    numLayers: int(config, 'n_layer'),
-    hiddenSize,
-    numHeads,
-    ...mha(hiddenSize, numHeads, 'n_head'),
-    ffnHiddenSize: optionalInt(config, 'n_inner') ?? 4 * hiddenSize,
+    ...shape,
+    ffnHiddenSize: optionalInt(config, 'n_inner') ?? 4 * shape.hiddenSize,
     vocabSize: int(config, 'vocab_size'),
     gatedMlp: false,
     tiedEmbeddings: true,
@@ -123,14 +145,8 @@ function gpt2Spec(config: Config, name: string): TransformerSpec {
 
 /** GPT-NeoX: rotary (partial rotary_pct ignored), untied embed_out, LayerNorm, biases. */
 function neoxSpec(config: Config, name: string): TransformerSpec {
-  const hiddenSize = int(config, 'hidden_size');
-  const numHeads = int(config, 'num_attention_heads');
   return {
-    name,
-    numLayers: int(config, 'num_hidden_layers'),
-    hiddenSize,
-    numHeads,
-    ...mha(hiddenSize, numHeads, 'num_attention_heads'),
+    ...mhaShape(config, name, HF_KEYS),
     ffnHiddenSize: int(config, 'intermediate_size'),
     vocabSize: int(config, 'vocab_size'),
     gatedMlp: false,
@@ -147,15 +163,14 @@ const BLOOM_DEFAULT_SEQUENCE_LENGTH = 2048;
 
 /** BLOOM: hidden_size (alias n_embed), n_layer, n_head; ALiBi, tied, GeLU MLP 4h, biases. */
 function bloomSpec(config: Config, name: string): TransformerSpec {
-  const hiddenSize = int(config, 'hidden_size', 'n_embed');
-  const numHeads = int(config, 'n_head', 'num_attention_heads');
+  const shape = mhaShape(config, name, {
+    hidden: ['hidden_size', 'n_embed'],
+    layers: ['n_layer', 'num_hidden_layers'],
+    heads: ['n_head', 'num_attention_heads'],
+  });
   return {
-    name,
-    numLayers: int(config, 'n_layer', 'num_hidden_layers'),
-    hiddenSize,
-    numHeads,
-    ...mha(hiddenSize, numHeads, 'n_head'),
-    ffnHiddenSize: 4 * hiddenSize,
+    ...shape,
+    ffnHiddenSize: 4 * shape.hiddenSize,
     vocabSize: int(config, 'vocab_size'),
     gatedMlp: false,
     tiedEmbeddings: true,
@@ -171,14 +186,8 @@ const OPT_POSITION_OFFSET = 2;
 
 /** OPT: ffn_dim, learned positions (+2 offset rows), tied by default, enable_bias (default true). */
 function optSpec(config: Config, name: string): TransformerSpec {
-  const hiddenSize = int(config, 'hidden_size');
-  const numHeads = int(config, 'num_attention_heads');
   return {
-    name,
-    numLayers: int(config, 'num_hidden_layers'),
-    hiddenSize,
-    numHeads,
-    ...mha(hiddenSize, numHeads, 'num_attention_heads'),
+    ...mhaShape(config, name, HF_KEYS),
     ffnHiddenSize: int(config, 'ffn_dim'),
     vocabSize: int(config, 'vocab_size'),
     gatedMlp: false,

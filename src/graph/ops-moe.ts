@@ -8,7 +8,7 @@
 import type { MlaSpec, MoeSpec, TransformerSpec } from '../model-spec/index.js';
 import type { OpKind, OpNode, TensorParallelSplit } from './types.js';
 import type { OpParts } from './ops.js';
-import { FLOPS_PER_ELEMENT, elementwise, gemm } from './ops.js';
+import { FLOPS_PER_ELEMENT, elementwise, gemm, mlpBlockOps } from './ops.js';
 
 const at =
   (layer: number, prefix: string) =>
@@ -31,32 +31,18 @@ export function routedExpertOps(
   s: number,
   layer: number,
 ): OpNode[] {
-  const { hiddenSize: h, gatedMlp, linearBias } = spec;
+  const { hiddenSize: h } = spec;
   const { numExperts: e, topK: k, expertFfnHiddenSize: f } = moe;
-  const part = at(layer, 'experts.');
   const rows = s * k;
-  const projection = e * (h * f + (linearBias ? f : 0));
-  const shape = { m: rows / e, n: f, k: h, batch: e };
-  const ops: OpNode[] = [
+  const experts = { tokens: rows, width: f, groups: e };
+  return [
     gemm(at(layer, '')('router', 'replicated'), { m: s, n: e, k: h, batch: 1 }, h * e),
     // Fused permute (TE moe_permute): reads the s·h input once, writes its s·k rows.
     elementwise(at(layer, '')('moe-permute', 'expert'), rows * h, 0, s * h + rows * h),
-    gemm(part('mlp-up', 'expert'), shape, projection),
+    ...mlpBlockOps(spec, experts, at(layer, 'experts.'), ['expert', 'expert']),
+    // Weighted sum of each token's k expert outputs: reads s·k·h, writes s·h (2 FLOPs/element).
+    elementwise(at(layer, '')('moe-unpermute', 'expert'), rows * h, 2, rows * h + s * h),
   ];
-  if (gatedMlp) ops.push(gemm(part('mlp-gate', 'expert'), shape, projection));
-  const moved = (gatedMlp ? 3 : 2) * rows * f;
-  const perElement = gatedMlp ? FLOPS_PER_ELEMENT.swiglu : FLOPS_PER_ELEMENT.gelu;
-  ops.push(elementwise(part('mlp-activation', 'expert'), rows * f, perElement, moved));
-  ops.push(
-    gemm(
-      part('mlp-down', 'expert'),
-      { m: rows / e, n: h, k: f, batch: e },
-      e * (f * h + (linearBias ? h : 0)),
-    ),
-  );
-  // Weighted sum of each token's k expert outputs: reads s·k·h, writes s·h (2 FLOPs/element).
-  ops.push(elementwise(at(layer, '')('moe-unpermute', 'expert'), rows * h, 2, rows * h + s * h));
-  return ops;
 }
 
 /** Shared experts of one MoE layer: a dense (TP-split) MLP of count × width, every token. */
@@ -67,20 +53,9 @@ export function sharedExpertOps(
   layer: number,
 ): OpNode[] {
   if (moe.numSharedExperts === 0) return [];
-  const { hiddenSize: h, gatedMlp, linearBias } = spec;
   const f = moe.numSharedExperts * moe.sharedExpertFfnHiddenSize;
-  const part = at(layer, 'shared.');
-  const projection = h * f + (linearBias ? f : 0);
-  const ops = [gemm(part('mlp-up', 'column'), { m: s, n: f, k: h, batch: 1 }, projection)];
-  if (gatedMlp)
-    ops.push(gemm(part('mlp-gate', 'column'), { m: s, n: f, k: h, batch: 1 }, projection));
-  const moved = (gatedMlp ? 3 : 2) * s * f;
-  const perElement = gatedMlp ? FLOPS_PER_ELEMENT.swiglu : FLOPS_PER_ELEMENT.gelu;
-  ops.push(elementwise(part('mlp-activation', 'column'), s * f, perElement, moved));
-  ops.push(
-    gemm(part('mlp-down', 'row'), { m: s, n: h, k: f, batch: 1 }, f * h + (linearBias ? h : 0)),
-  );
-  return ops;
+  const shared = { tokens: s, width: f, groups: 1 };
+  return mlpBlockOps(spec, shared, at(layer, 'shared.'), ['column', 'row']);
 }
 
 /**

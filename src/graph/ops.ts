@@ -168,24 +168,51 @@ export function attentionOps(spec: TransformerSpec, s: number, layer: number): O
  * activation (GeLU, or SiLU(gate)·up), down (f→h). 2·s·h·f FLOPs per projection.
  */
 export function mlpOps(spec: TransformerSpec, s: number, layer: number): OpNode[] {
-  const { hiddenSize: h, ffnHiddenSize: f, linearBias, gatedMlp } = spec;
   const at = (kind: OpKind, tensorParallel: TensorParallelSplit): OpParts => ({
     id: `layer${layer}.${kind}`,
     kind,
     layerIndex: layer,
     tensorParallel,
   });
-  const projection = h * f + (linearBias ? f : 0);
-  const ops = [gemm(at('mlp-up', 'column'), { m: s, n: f, k: h, batch: 1 }, projection)];
-  if (gatedMlp)
-    ops.push(gemm(at('mlp-gate', 'column'), { m: s, n: f, k: h, batch: 1 }, projection));
+  return mlpBlockOps(spec, { tokens: s, width: spec.ffnHiddenSize, groups: 1 }, at, [
+    'column',
+    'row',
+  ]);
+}
+
+/** The rows, width and weight copies of one MLP block (a dense MLP, shared or routed experts). */
+export interface MlpBlockShape {
+  /** Token rows entering the block (s·k for routed experts). */
+  readonly tokens: number;
+  /** Hidden width f of each copy. */
+  readonly width: number;
+  /** Independent weight copies that split the rows evenly: 1, or the expert count. */
+  readonly groups: number;
+}
+
+/**
+ * Up (h→f), gate (h→f, gated MLPs only), activation (GeLU, or SiLU(gate)·up) and down (f→h) of
+ * one MLP block, every copy's weights counted; `part` names each op, `splits` gives the TP split
+ * of the up/gate/activation ops and of the down op. The dense MLP and both kinds of experts are
+ * this block with other shapes.
+ */
+export function mlpBlockOps(
+  spec: TransformerSpec,
+  { tokens, width: f, groups: g }: MlpBlockShape,
+  part: (kind: OpKind, tensorParallel: TensorParallelSplit) => OpParts,
+  [inSplit, outSplit]: readonly [TensorParallelSplit, TensorParallelSplit],
+): OpNode[] {
+  const { hiddenSize: h, linearBias, gatedMlp } = spec;
+  const projection = g * (h * f + (linearBias ? f : 0));
+  const upShape = { m: tokens / g, n: f, k: h, batch: g };
+  const ops = [gemm(part('mlp-up', inSplit), upShape, projection)];
+  if (gatedMlp) ops.push(gemm(part('mlp-gate', inSplit), upShape, projection));
   // Activation reads f (or 2f: gate and up) per token and writes f.
-  const moved = (gatedMlp ? 3 : 2) * s * f;
+  const moved = (gatedMlp ? 3 : 2) * tokens * f;
   const perElement = gatedMlp ? FLOPS_PER_ELEMENT.swiglu : FLOPS_PER_ELEMENT.gelu;
-  ops.push(elementwise(at('mlp-activation', 'column'), s * f, perElement, moved));
-  ops.push(
-    gemm(at('mlp-down', 'row'), { m: s, n: h, k: f, batch: 1 }, f * h + (linearBias ? h : 0)),
-  );
+  ops.push(elementwise(part('mlp-activation', inSplit), tokens * f, perElement, moved));
+  const downShape = { m: tokens / g, n: h, k: f, batch: g };
+  ops.push(gemm(part('mlp-down', outSplit), downShape, g * (f * h + (linearBias ? h : 0))));
   return ops;
 }
 

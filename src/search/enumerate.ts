@@ -103,14 +103,35 @@ interface PipelineShape {
   readonly layersPerStage: readonly number[] | null;
 }
 
+/** The enumeration's input with layerSplits memoised by (chunks, pp) for one enumeration. */
+interface SplitInput extends EnumerationInput {
+  readonly splits: (numChunks: number, pp: number) => readonly (readonly number[] | null)[];
+}
+
+/**
+ * layerSplits(graph, chunks, pp) computed once per (chunks, pp): every (tp, micro-batch) pair
+ * asks again for the same pipeline shapes, and the splits cost a water-fill each.
+ */
+function withMemoisedSplits(x: EnumerationInput): SplitInput {
+  const memo = new Map<string, readonly (readonly number[] | null)[]>();
+  return {
+    ...x,
+    splits(numChunks, pp) {
+      const key = `${numChunks}|${pp}`;
+      let found = memo.get(key);
+      if (found === undefined) {
+        found = layerSplits(x.graph, numChunks, pp);
+        memo.set(key, found);
+      }
+      return found;
+    },
+  };
+}
+
 /** Sequence slices tried for seq-slice-1f1b (each must divide the sequence length). */
 const SEQUENCE_SLICE_CHOICES: readonly number[] = [2, 4];
 
-function interleavedShapes(
-  x: EnumerationInput,
-  pp: number,
-  numMicroBatches: number,
-): PipelineShape[] {
+function interleavedShapes(x: SplitInput, pp: number, numMicroBatches: number): PipelineShape[] {
   if (pp < 2 || numMicroBatches % pp !== 0) return [];
   const shapes: PipelineShape[] = [];
   const pinned = x.constraints.virtualStages !== undefined;
@@ -120,7 +141,7 @@ function interleavedShapes(
     // the bubble gain (p−1)/(v·m) flattens while p2p traffic grows linearly in v.
     if (!pinned && v > MAX_UNEVEN_VIRTUAL_STAGES && x.graph.spec.numLayers % (pp * v) !== 0)
       continue;
-    for (const split of layerSplits(x.graph, pp * v, pp)) {
+    for (const split of x.splits(pp * v, pp)) {
       shapes.push({
         schedule: 'interleaved-1f1b',
         virtualStages: v,
@@ -138,9 +159,9 @@ function interleavedShapes(
  */
 function withFrameworkSplit(
   x: EnumerationInput,
-  splits: (readonly number[] | null)[],
+  splits: readonly (readonly number[] | null)[],
   pp: number,
-): (readonly number[] | null)[] {
+): readonly (readonly number[] | null)[] {
   if (x.framework !== 'deepspeed') return splits;
   const own = x.deepspeedSplit(pp);
   const even = own.every((n) => n === own[0]);
@@ -151,7 +172,7 @@ function withFrameworkSplit(
 
 /** Pipeline schedule, chunking and layer split choices for pp > 1. */
 function pipelineShapes(
-  x: EnumerationInput,
+  x: SplitInput,
   pp: number,
   numMicroBatches: number,
   schedules: readonly ScheduleKind[],
@@ -160,7 +181,11 @@ function pipelineShapes(
   const shapes: PipelineShape[] = [];
   const single = (schedule: ScheduleKind, virtualStages: number, sequenceSlices: number): void => {
     if (!allowed(x.constraints.virtualStages, virtualStages)) return;
-    for (const split of withFrameworkSplit(x, layerSplits(x.graph, pp * virtualStages), pp)) {
+    for (const split of withFrameworkSplit(
+      x,
+      x.splits(pp * virtualStages, pp * virtualStages),
+      pp,
+    )) {
       shapes.push({ schedule, virtualStages, sequenceSlices, layersPerStage: split });
     }
   };
@@ -255,10 +280,11 @@ function exactnessFilter(x: EnumerationInput): (s: Strategy) => string | null {
  * @param schedules the pipeline schedules to consider when pp > 1
  */
 export function* enumerateStrategies(
-  x: EnumerationInput,
+  input: EnumerationInput,
   schedules: readonly ScheduleKind[],
   rejected: RejectionCounts,
 ): Generator<Strategy> {
+  const x = withMemoisedSplits(input);
   const exactness = exactnessFilter(x);
   const degrees = divisors(x.worldSize);
   for (const tp of tensorParallelDegrees(x, rejected)) {

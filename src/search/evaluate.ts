@@ -1,6 +1,13 @@
 /** Evaluate one candidate: the cost model plus the feasibility check, mapping failures to reasons. */
 import type { EstimateOptions, Strategy, CostBreakdown } from '../costmodel/index.js';
-import { estimate, estimateMemory, PlanningError } from '../costmodel/index.js';
+import type { EstimateCache } from '../costmodel/index.js';
+import {
+  cacheScope,
+  estimate,
+  estimateMemory,
+  fitsInMemory as fitsWithClosedForm,
+  PlanningError,
+} from '../costmodel/index.js';
 import type { PlanningProblem } from './types.js';
 
 export type Evaluation =
@@ -9,8 +16,17 @@ export type Evaluation =
 
 type Problem = Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>;
 
-const fitsInMemory = (problem: Problem, s: Strategy): boolean =>
-  estimateMemory(problem.graph, problem.cluster, s, problem.training).fits;
+function fitsInMemory(problem: Problem, s: Strategy, cache: EstimateCache | undefined): boolean {
+  const { graph, cluster, training } = problem;
+  if (cache === undefined) return estimateMemory(graph, cluster, s, training).fits;
+  return fitsWithClosedForm(
+    graph,
+    cluster,
+    s,
+    training,
+    cacheScope(cache, graph, cluster, training),
+  );
+}
 
 /**
  * Full recompute of only the first N layers of each chunk (Megatron --recompute-method block
@@ -18,7 +34,11 @@ const fitsInMemory = (problem: Problem, s: Strategy): boolean =>
  * monotonically with N, so the fastest variant that fits is the smallest N that fits, found by
  * bisection over [1, layers per chunk]. N = 0 is the 'none' candidate, evaluated on its own.
  */
-function fewestRecomputedLayers(problem: Problem, strategy: Strategy): Strategy | null {
+function fewestRecomputedLayers(
+  problem: Problem,
+  strategy: Strategy,
+  cache: EstimateCache | undefined,
+): Strategy | null {
   const split = strategy.layersPerStage;
   const maxLayers =
     split === null
@@ -28,12 +48,12 @@ function fewestRecomputedLayers(problem: Problem, strategy: Strategy): Strategy 
     ...strategy,
     recomputeLayers: n >= maxLayers ? null : n,
   });
-  if (!fitsInMemory(problem, withLayers(maxLayers))) return null;
+  if (!fitsInMemory(problem, withLayers(maxLayers), cache)) return null;
   let low = 0;
   let high = Math.ceil(maxLayers);
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
-    if (fitsInMemory(problem, withLayers(mid))) high = mid;
+    if (fitsInMemory(problem, withLayers(mid), cache)) high = mid;
     else low = mid;
   }
   return withLayers(high);
@@ -55,8 +75,8 @@ export function evaluateCandidate(
       options.searchRecomputeLayers === true &&
       candidate.recompute === 'full' &&
       candidate.recomputeLayers === null
-        ? fewestRecomputedLayers(problem, candidate)
-        : fitsInMemory(problem, candidate)
+        ? fewestRecomputedLayers(problem, candidate, options.cache)
+        : fitsInMemory(problem, candidate, options.cache)
           ? candidate
           : null;
     if (strategy === null) return { ok: false, reason: 'out-of-memory' };

@@ -1,22 +1,24 @@
 /**
- * The planner: enumerate candidate strategies, evaluate each with the cost model, keep the best
- * k by the objective. Deterministic: ties break on strategyKey.
+ * The planner: enumerate candidate strategies, evaluate them best-bound-first with the cost model
+ * (search-cluster.ts), keep the best k by the objective. Deterministic: ties break on strategyKey.
  */
-import type { EstimateOptions, Framework, ScheduleKind, Strategy } from '../costmodel/index.js';
+import type { EstimateOptions, Framework, ScheduleKind } from '../costmodel/index.js';
 import {
   PlanningError,
   clusterSecondsLowerBound,
+  createEstimateCache,
   createStepBound,
   modelStatesCannotFit,
 } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
-import { recomputesLayerSubset, stagePlacements, memoisedDeepspeedSplit } from '../plan/index.js';
+import { stagePlacements, memoisedDeepspeedSplit } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
-import { countRejection, enumerateStrategies } from './enumerate.js';
-import { evaluateCandidate, strategyKey } from './evaluate.js';
-import type { Feasible, RefinedCandidate } from './refine.js';
-import { finalistCount, refineWithSimulation } from './refine.js';
+import { countRejection } from './enumerate.js';
+import { better, distinctShapes } from './ranking.js';
+import type { RefinedCandidate } from './refine.js';
+import type { SearchOutcome } from './search-cluster.js';
+import { searchCluster } from './search-cluster.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
 /**
@@ -42,50 +44,12 @@ export function defaultSchedules(framework: Framework): readonly ScheduleKind[] 
 
 export interface PlannerOptions extends EstimateOptions {
   readonly schedules?: readonly ScheduleKind[];
-}
-
-function better(a: Feasible, b: Feasible): boolean {
-  const dt = a.estimate.stepTimeSeconds - b.estimate.stepTimeSeconds;
-  if (dt !== 0) return dt < 0;
-  return strategyKey(a.strategy) < strategyKey(b.strategy);
-}
-
-/** Insert into a list kept sorted best-first and bounded to `limit` entries. */
-function keepTop(top: Feasible[], candidate: Feasible, limit: number): void {
-  let index = top.length;
-  while (index > 0) {
-    const previous = top[index - 1];
-    if (previous === undefined || !better(candidate, previous)) break;
-    index--;
-  }
-  if (index >= limit) return;
-  top.splice(index, 0, candidate);
-  if (top.length > limit) top.pop();
-}
-
-/**
- * Alternatives should be alternatives: keep the best of each parallel shape (degrees, micro-batch,
- * schedule, recompute, ZeRO), not near-copies that differ only in layer split or slice count.
- */
-function distinctShapes(sorted: readonly RefinedCandidate[]): RefinedCandidate[] {
-  const seen = new Set<string>();
-  return sorted.filter((c) => {
-    const s = c.strategy;
-    const key = [
-      s.dp,
-      s.tp,
-      s.pp,
-      s.virtualStages,
-      s.microBatchSize,
-      s.schedule,
-      s.recompute,
-      s.zeroStage,
-      s.dpShard ?? s.dp,
-    ].join('|');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  /**
+   * A deadline the caller owns (the core reads no clock): asked between candidates once a
+   * feasible plan is known; true = answer the best plan so far with search.truncated and the
+   * lower bound of what was left (anytime search, issue #13).
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: RefinedCandidate): Plan {
@@ -100,86 +64,6 @@ function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Refine
     modelName: problem.graph.spec.name,
     training: problem.training,
     schedule: found.schedule,
-  };
-}
-
-interface SearchOutcome {
-  readonly cluster: ClusterProfile;
-  readonly top: RefinedCandidate[];
-  readonly stats: Omit<SearchStats, 'idleNodes' | 'allNodesStepTimeSeconds'>;
-}
-
-/** A sub-cluster search skips candidates whose lower bound reaches the step time already found. */
-interface SubClusterPruning {
-  readonly incumbentSeconds: number;
-  readonly bound: (s: Strategy) => number;
-}
-
-/**
- * Search one cluster: the given one (`pruning` null) or one with fewer nodes. `budget`:
- * evaluations left of problem.maxCandidates.
- */
-function searchCluster(
-  problem: PlanningProblem,
-  cluster: ClusterProfile,
-  options: PlannerOptions,
-  budget: number,
-  pruning: SubClusterPruning | null,
-  deepspeedSplit: (stages: number) => readonly number[],
-): SearchOutcome {
-  const rejected: RejectionCounts = {};
-  const top: Feasible[] = [];
-  let candidates = 0;
-  let feasible = 0;
-  let truncated = false;
-  const input = {
-    graph: problem.graph,
-    worldSize: worldSize(cluster),
-    gpusPerNode: cluster.gpusPerNode,
-    globalBatchSize: problem.training.globalBatchSize,
-    sequenceLength: problem.training.sequenceLength,
-    framework: problem.training.framework,
-    constraints: problem.constraints,
-    deepspeedSplit,
-  };
-  const schedules =
-    options.schedules ??
-    problem.constraints.schedule ??
-    defaultSchedules(problem.training.framework);
-  // On a sub-cluster only evaluation outcomes are counted: the shapes a smaller world size cannot
-  // form are not news about the request.
-  const enumerationRejected = pruning === null ? rejected : {};
-  for (const strategy of enumerateStrategies(input, schedules, enumerationRejected)) {
-    if (pruning !== null && pruning.bound(strategy) >= pruning.incumbentSeconds) {
-      countRejection(rejected, 'fewer-nodes-bound-not-faster');
-      continue;
-    }
-    if (candidates >= budget) {
-      truncated = true;
-      break;
-    }
-    candidates++;
-    const result = evaluateCandidate({ ...problem, cluster }, strategy, {
-      ...options,
-      // Partial recompute only where the launch config can say it (Megatron's block method).
-      searchRecomputeLayers:
-        problem.constraints.recomputeLayers === undefined &&
-        recomputesLayerSubset(problem.training.framework),
-    });
-    if (!result.ok) {
-      countRejection(rejected, result.reason);
-      continue;
-    }
-    feasible++;
-    keepTop(top, result, finalistCount(problem.topK));
-  }
-  const refined = refineWithSimulation({ ...problem, cluster }, top);
-  countRejection(rejected, 'out-of-memory', top.length - refined.length);
-  refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  return {
-    cluster,
-    top: distinctShapes(refined).slice(0, problem.topK + 1),
-    stats: { candidates, feasible: feasible - (top.length - refined.length), rejected, truncated },
   };
 }
 
@@ -205,6 +89,25 @@ const stepSeconds = (c: RefinedCandidate | undefined): number =>
 const mayLeaveNodesIdle = (problem: PlanningProblem): boolean =>
   problem.objective !== 'max-mfu' && problem.allowIdleNodes !== false;
 
+/** What the node-count searches found, and a lower bound on the node counts they did not reach. */
+interface NodeCountSearch {
+  readonly outcomes: SearchOutcome[];
+  /** Lower bound on the step time on any node count left unsearched; +∞ when none was. */
+  readonly unsearchedBoundSeconds: number;
+}
+
+/**
+ * Lower bound on the smaller clusters a stopped search did not reach, from `nodes` down: the
+ * compute bound of the largest (it grows as nodes shrink), or +∞ when the model states cannot fit
+ * there (then nothing smaller fits either).
+ */
+function smallerClustersBound(problem: PlanningProblem, nodes: number): number {
+  if (nodes < 1 || !mayLeaveNodesIdle(problem)) return Number.POSITIVE_INFINITY;
+  const cluster = { ...problem.cluster, numNodes: nodes };
+  if (modelStatesCannotFit(problem.graph, cluster)) return Number.POSITIVE_INFINITY;
+  return clusterSecondsLowerBound(problem.graph, cluster, problem.training);
+}
+
 /**
  * Searches the given cluster, then the same cluster with fewer nodes, largest first, while the
  * compute bound of the smaller cluster is below the best step time found: with a fixed global
@@ -212,52 +115,76 @@ const mayLeaveNodesIdle = (problem: PlanningProblem): boolean =>
  * forces a worse shape), and a planner that answers "slower" when given more GPUs is wrong. So the
  * best plan is never slower than the best plan on any subset of whole nodes (tested as a property).
  */
-function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): SearchOutcome[] {
-  const deepspeedSplit = memoisedDeepspeedSplit(problem.graph.spec.numLayers);
-  const full = searchCluster(
+function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): NodeCountSearch {
+  const { shouldStop, schedules: pinnedSchedules, ...estimateOptions } = options;
+  const base = {
     problem,
-    problem.cluster,
-    options,
-    problem.maxCandidates,
-    null,
-    deepspeedSplit,
-  );
+    options: estimateOptions,
+    schedules:
+      pinnedSchedules ??
+      problem.constraints.schedule ??
+      defaultSchedules(problem.training.framework),
+    deepspeedSplit: memoisedDeepspeedSplit(problem.graph.spec.numLayers),
+    // Per-layer costs do not depend on the node count: one bound serves every cluster size.
+    bound: createStepBound(problem.graph, problem.cluster, problem.training),
+    shouldStop: shouldStop ?? (() => false),
+  };
+  const full = searchCluster({
+    ...base,
+    cluster: problem.cluster,
+    budget: problem.maxCandidates,
+    incumbentSeconds: null,
+  });
   const outcomes = [full];
-  if (!mayLeaveNodesIdle(problem)) return outcomes;
+  if (!mayLeaveNodesIdle(problem)) return { outcomes, unsearchedBoundSeconds: Infinity };
   let best = stepSeconds(full.top[0]);
   let used = full.stats.candidates;
-  const bound = createStepBound(problem.graph, problem.cluster, problem.training);
+  let stopped = full.stopped;
   for (let nodes = problem.cluster.numNodes - 1; nodes >= 1; nodes--) {
     const cluster = { ...problem.cluster, numNodes: nodes };
     if (clusterSecondsLowerBound(problem.graph, cluster, problem.training) >= best) break;
     if (modelStatesCannotFit(problem.graph, cluster)) break;
-    if (used >= problem.maxCandidates) break;
-    const outcome = searchCluster(
-      problem,
+    stopped ||= Number.isFinite(best) && base.shouldStop();
+    if (used >= problem.maxCandidates || stopped) {
+      return { outcomes, unsearchedBoundSeconds: smallerClustersBound(problem, nodes) };
+    }
+    const outcome = searchCluster({
+      ...base,
       cluster,
-      options,
-      problem.maxCandidates - used,
-      { incumbentSeconds: best, bound },
-      deepspeedSplit,
-    );
+      budget: problem.maxCandidates - used,
+      incumbentSeconds: best,
+    });
     used += outcome.stats.candidates;
+    stopped = outcome.stopped;
     outcomes.push(outcome);
     best = Math.min(best, stepSeconds(outcome.top[0]));
   }
-  return outcomes;
+  return { outcomes, unsearchedBoundSeconds: Infinity };
 }
 
-function mergeStats(outcomes: readonly SearchOutcome[], best: SearchOutcome | null): SearchStats {
+function mergeStats(
+  search: NodeCountSearch,
+  best: SearchOutcome | null,
+  bestSeconds: number,
+): SearchStats {
+  const { outcomes } = search;
   const rejected: RejectionCounts = {};
   for (const o of outcomes) {
     for (const [reason, n] of Object.entries(o.stats.rejected)) countRejection(rejected, reason, n);
   }
   const [full] = outcomes;
+  const unexplored = Math.min(
+    search.unsearchedBoundSeconds,
+    ...outcomes.map((o) => o.unexploredBoundSeconds),
+  );
+  const lowerBoundSeconds = Math.min(bestSeconds, unexplored);
   return {
     candidates: outcomes.reduce((a, o) => a + o.stats.candidates, 0),
     feasible: outcomes.reduce((a, o) => a + o.stats.feasible, 0),
     rejected,
-    truncated: outcomes.some((o) => o.stats.truncated),
+    truncated: Number.isFinite(unexplored),
+    lowerBoundSeconds,
+    gapFraction: Number.isFinite(bestSeconds) ? (bestSeconds - lowerBoundSeconds) / bestSeconds : 1,
     idleNodes:
       best === null || full === undefined ? 0 : full.cluster.numNodes - best.cluster.numNodes,
     allNodesStepTimeSeconds: full?.top[0]?.estimate.stepTimeSeconds ?? null,
@@ -266,7 +193,12 @@ function mergeStats(outcomes: readonly SearchOutcome[], best: SearchOutcome | nu
 
 /** Plan for a fixed cluster, possibly leaving whole nodes idle (see searchNodeCounts). */
 function planFixed(problem: PlanningProblem, options: PlannerOptions): PlanResult {
-  const outcomes = searchNodeCounts(problem, options);
+  // One memo of layer costs per planning call, shared by every candidate (estimate-cache.ts).
+  const search = searchNodeCounts(problem, {
+    ...options,
+    cache: options.cache ?? createEstimateCache(),
+  });
+  const { outcomes } = search;
   const ranked = outcomes
     .flatMap((o) => o.top.map((candidate) => ({ cluster: o.cluster, candidate })))
     .sort((a, b) =>
@@ -274,7 +206,7 @@ function planFixed(problem: PlanningProblem, options: PlannerOptions): PlanResul
     );
   const [best, ...rest] = ranked;
   const bestOutcome = outcomes.find((o) => o.cluster === best?.cluster) ?? null;
-  const stats = mergeStats(outcomes, bestOutcome);
+  const stats = mergeStats(search, bestOutcome, stepSeconds(best?.candidate));
   if (best === undefined) throw noPlan(stats, problem.cluster);
   const kept = new Set(distinctShapes(ranked.map((r) => r.candidate)));
   return {

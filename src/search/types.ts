@@ -58,8 +58,19 @@ export interface SearchStats {
   readonly candidates: number;
   readonly feasible: number;
   readonly rejected: RejectionCounts;
-  /** True when maxCandidates stopped the enumeration early. */
+  /**
+   * True when the search stopped before it could prove its answer best: maxCandidates or the
+   * caller's deadline (PlannerOptions.shouldStop) left candidates unevaluated whose lower bound is
+   * below the best step time.
+   */
   readonly truncated: boolean;
+  /**
+   * Lower bound on the best step time of the whole space, seconds: the best plan's own when the
+   * search is exact, else the smallest lower bound of what was left unevaluated (≤ best).
+   */
+  readonly lowerBoundSeconds: number;
+  /** (best step time − lowerBoundSeconds) / best step time: 0 when exact. */
+  readonly gapFraction: number;
   /** Nodes of the given cluster the best plan leaves idle (it was faster on fewer). */
   readonly idleNodes: number;
   /** Best step time using every given node; null when no plan fits on all of them. */

@@ -151,6 +151,8 @@ export function planResultToApi(
       ...ranked.search,
       elapsedSeconds,
       truncated: result.search.truncated,
+      lowerBoundSeconds: result.search.lowerBoundSeconds,
+      gapFraction: result.search.gapFraction,
       idleNodes: result.search.idleNodes,
       allNodesStepTimeSeconds: result.search.allNodesStepTimeSeconds,
       runnerUp: runnerUpToApi(result, accuracy),

@@ -57,7 +57,8 @@ export function createOffThreadRunner(
         const request = PlanRequest.parse(input);
         const problem = preparePlan(catalog, request);
         const limit = limitOf(request.search?.timeLimitSeconds, problem.timeLimitMilliseconds);
-        const stored = await pool.run(problem, limit);
+        // Without a limit the CLI's search runs to the end (the problem's limit is its deadline).
+        const stored = await pool.run({ ...problem, timeLimitMilliseconds: limit }, limit);
         const response = JSON.parse(
           Buffer.from(stored.responseJson).toString('utf8'),
         ) as AnyPlanResponse;

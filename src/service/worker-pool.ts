@@ -75,6 +75,16 @@ const RENDER_HEAP_MIB = 1024;
 const RENDER_MAX_QUEUE = 64;
 const RENDER_MAX_QUEUE_WAIT_MILLISECONDS = 30_000;
 
+/**
+ * When the pool stops a plan worker: transformer searches stop themselves at the time limit and
+ * answer their best plan so far (anytime search, issue #13), then simulate their finalists; the
+ * worker is stopped (503 PLANNING_TIMEOUT) only past twice the limit plus 10 s (a cold worker first loads its code), capped at
+ * setTimeout's largest delay.
+ */
+export function hardTimeLimitMilliseconds(timeLimitMilliseconds: number): number {
+  return Math.min(2 ** 31 - 1, 2 * timeLimitMilliseconds + 10_000);
+}
+
 const planningTimeout = (timeLimitMilliseconds: number): ApiError => {
   const seconds = timeLimitMilliseconds / 1000;
   return new ApiError(
@@ -126,7 +136,17 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
 
   return {
     async run(problem, timeLimitMilliseconds, signal) {
-      const result = await searchJob({ kind: 'plan', problem }, timeLimitMilliseconds, signal);
+      const result = await searchJob(
+        { kind: 'plan', problem },
+        hardTimeLimitMilliseconds(timeLimitMilliseconds),
+        signal,
+      ).catch((error: unknown) => {
+        // Name the limit the request gave, not the later moment the worker was stopped.
+        if (error instanceof ApiError && error.code === 'PLANNING_TIMEOUT') {
+          throw planningTimeout(timeLimitMilliseconds);
+        }
+        throw error;
+      });
       if (result.kind !== 'plan') throw wrongKind();
       candidatesEvaluated += result.candidates;
       return result.outcome;

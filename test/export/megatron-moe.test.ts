@@ -10,6 +10,7 @@ import { moeLayerFreq } from '../../src/export/megatron-moe.js';
 import { expertGroupOf, rankMap } from '../../src/export/rank-map.js';
 import { transformerFromHuggingFaceConfig } from '../../src/graph/index.js';
 import { makePlan } from './plans.js';
+import { lcg, pick } from './random.js';
 
 const upstream = JSON.parse(
   readFileSync(new URL('../fixtures/upstream/megatron-flags.json', import.meta.url), 'utf8'),
@@ -93,16 +94,6 @@ describe('Megatron MoE / CP / FP8 flags', () => {
   });
 });
 
-/** Deterministic LCG (STYLE.md §11d: fixed seed). */
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1664525 + 1013904223) % 2 ** 32;
-    return x / 2 ** 32;
-  };
-}
-const pick = <T>(rand: () => number, xs: readonly T[]): T =>
-  xs[Math.floor(rand() * xs.length)] as T;
 const divisorsOf = (n: number): number[] =>
   Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { globalRank, rankCoordinates, rankMap } from '../../src/export/rank-map.js';
 import { makePlan } from './plans.js';
-
-/** Deterministic LCG so the property test is reproducible (STYLE.md §11d: fixed seed). */
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1664525 + 1013904223) % 2 ** 32;
-    return x / 2 ** 32;
-  };
-}
-const pick = <T>(rand: () => number, xs: readonly T[]): T =>
-  xs[Math.floor(rand() * xs.length)] as T;
+import { lcg, pick } from './random.js';
 
 describe('rank map property test (Megatron order tp-cp-ep-dp-pp)', () => {
   const rand = lcg(7);

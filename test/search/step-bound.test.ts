@@ -12,7 +12,9 @@ import {
   minimumBubbleFraction,
   modelStatesCannotFit,
   createStepBound,
+  totalParameters,
 } from '../../src/costmodel/index.js';
+import { optimizerStepSeconds } from '../../src/costmodel/data-parallel.js';
 import type { Strategy } from '../../src/costmodel/index.js';
 import type { Framework } from '../../src/costmodel/strategy.js';
 import { buildModelGraph } from '../../src/graph/index.js';
@@ -67,13 +69,16 @@ describe('hand-computed bounds', () => {
     );
   });
 
-  it('createStepBound: m · (L/pp) · t_layer · (1 + bubble), t_layer from one micro-batch on one GPU', () => {
+  it('createStepBound: m · (L/pp) · t_layer · (1 + bubble) + optimizer step of N/(tp·pp), t_layer from one micro-batch on one GPU', () => {
     const bound = createStepBound(graph, cluster, t);
     const one: Strategy = { ...base, pp: 1, numMicroBatches: 1 };
-    const tLayer = bound(one);
+    // dp = 1: no gradient reduction; the post-pipeline term is the optimizer step (issue #13).
+    const optimizer = (parameters: number): number =>
+      optimizerStepSeconds(parameters, cluster.device);
+    const tLayer = bound(one) - optimizer(totalParameters(graph));
     // Two pipeline stages of 1/2 layer each (on average), 4 micro-batches, 1F1B bubble (p−1)/m.
     expect(bound({ ...base, pp: 2, numMicroBatches: 4 })).toBeCloseTo(
-      ((4 * 1) / 2) * tLayer * (1 + 1 / 4),
+      ((4 * 1) / 2) * tLayer * (1 + 1 / 4) + optimizer(totalParameters(graph) / 2),
       15,
     );
     // One GPU, one layer: the estimate adds the embedding, the LM head and the optimizer.

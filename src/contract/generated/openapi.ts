@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Search for the best parallelism strategy
-         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts; a search that exceeds timeLimitSeconds answers 503 PLANNING_TIMEOUT. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous pipelines evaluated, default 2000), but not constraints, stepTimeTargetSeconds or exports (400).
+         * @description Runs the planner off the request thread. A request that is valid but admits no plan answers 422 with the rejection counts. A transformer search on one cluster type that reaches timeLimitSeconds answers 200 with its best plan so far (search.truncated, search.lowerBoundSeconds, search.gapFraction); it answers 503 PLANNING_TIMEOUT only when no feasible candidate was found by then (the worker is stopped at twice the limit plus 10 s), as do other plan kinds past their limit. A heterogeneous cluster (cluster.groups with two or more groups, or cluster.mix) answers a HeteroPlanResponse from the heterogeneous planner (pipelines with per-stage device types, data parallelism with per-group batch shares, or a v1 plan on one group); it accepts objective fastest or cheapest and search.prices, topK and maxCandidates (heterogeneous pipelines evaluated, default 2000), but not constraints, stepTimeTargetSeconds or exports (400).
          */
         post: operations["createPlan"];
         delete?: never;
@@ -150,7 +150,7 @@ export interface paths {
         put?: never;
         /**
          * Estimate one given strategy
-         * @description An invalid strategy (a degree that does not divide the heads, world-size or batch mismatch) or one that does not fit in memory answers 422 with the reason, the field and the numbers (requiredBytes vs availableBytes for out-of-memory).
+         * @description An invalid strategy (a degree that does not divide the heads, world-size or batch mismatch) or one that does not fit in memory answers 422 with the reason, the field and the numbers (requiredBytes vs availableBytes for out-of-memory). A pipeline of up to 4,096 stage-micro-batch units (pipelineParallel · numMicroBatches · virtualStages · sequenceSlices) is timed by simulating its schedule, as plans time their finalists; larger ones by the closed forms.
          */
         post: operations["createEstimate"];
         delete?: never;
@@ -707,7 +707,7 @@ export interface components {
             maxCandidates?: number;
             /** @description Transformer plans on one homogeneous cluster: may the best plan use fewer whole nodes than given when that is faster (a fixed global batch can make an extra node a worse fit)? Default true; false plans on exactly the given world size. Never for objective max-mfu. */
             allowIdleNodes?: boolean;
-            /** @description Default: 30. */
+            /** @description Default: 30. Transformer plans on one cluster type stop searching at this time and answer the best plan so far (search.truncated); the finalists' schedule simulation runs after it. */
             timeLimitSeconds?: number;
             constraints?: components["schemas"]["SearchConstraints"];
             /** @description Export formats to inline in best.exports (transformer plans on homogeneous clusters). */
@@ -894,8 +894,12 @@ export interface components {
                 [key: string]: number;
             };
             elapsedSeconds: number;
-            /** @description True when maxCandidates stopped the search early. */
+            /** @description True when the search answered before it could prove its plan best: search.maxCandidates or search.timeLimitSeconds stopped it with candidates left whose lower bound is below the best step time. The plan is then the best found so far (anytime search); a 503 PLANNING_TIMEOUT comes only when not one feasible candidate was found in time. */
             truncated: boolean;
+            /** @description Lower bound on the best step time anywhere in the searched space, seconds: the best plan's own when the search is exact, else the smallest compute lower bound of the candidates and node counts left unevaluated (never above best.estimate.stepTimeSeconds). */
+            lowerBoundSeconds: number;
+            /** @description (best.estimate.stepTimeSeconds − lowerBoundSeconds) / best.estimate.stepTimeSeconds: how much faster the unexplored part could at most be; 0 when the search is exact. */
+            gapFraction: number;
             /** @description Given nodes the best plan leaves idle because it is faster on fewer (best.nodes says how many it uses). */
             idleNodes: number;
             /** @description The best step time on every given node; null when no plan fits on all of them. */

@@ -6,6 +6,7 @@
  * @see https://onnx.ai/onnx/operators/onnx__ReduceMean.html
  * @see https://onnx.ai/onnx/operators/onnx__MaxPool.html
  */
+import type { Emit, ImportContext } from './context.js';
 import { poolFlops, reduceFlops } from './cost.js';
 import {
   axesOperand,
@@ -18,8 +19,20 @@ import {
   requiredInput,
   stringAttr,
   type Converter,
+  type NodeView,
 } from './ops-common.js';
 import { ONNX_DATA_TYPE } from './proto.js';
+
+/** Emit the node's one `reduce` of input `x` into its output (every converter here ends so). */
+function emitReduce(
+  n: NodeView,
+  ctx: ImportContext,
+  x: string,
+  node: Pick<Emit, 'attributes' | 'forwardFlops' | 'elemType'>,
+): void {
+  const inputs = [ctx.ref(x, n.field)];
+  ctx.emit({ id: n.id, op: 'reduce', inputs, output: output(n), ...node }, n.field);
+}
 
 /**
  * Reduce ops: `axes` attribute or input 1 (opset 13 ReduceSum, 18 others), default all axes;
@@ -41,18 +54,11 @@ export const convertReduce: Converter = (n, ctx) => {
   // A reduction to a scalar keeps its dims ([1, 1, …]): operator-graph tensors have rank ≥ 1.
   const toScalar = new Set(reduced).size === rank;
   const attributes = { axes: reduced, keepdims: intAttr(n, 'keepdims', 1) === 1 || toScalar };
-  ctx.emit(
-    {
-      id: n.id,
-      op: 'reduce',
-      inputs: [ctx.ref(x, n.field)],
-      output: output(n),
-      attributes,
-      forwardFlops: (s) => reduceFlops(n.opType, product(shape), product(s)),
-      ...(arg ? { elemType: ONNX_DATA_TYPE.INT64 } : {}),
-    },
-    n.field,
-  );
+  emitReduce(n, ctx, x, {
+    attributes,
+    forwardFlops: (s) => reduceFlops(n.opType, product(shape), product(s)),
+    ...(arg ? { elemType: ONNX_DATA_TYPE.INT64 } : {}),
+  });
 };
 
 /** GlobalAveragePool/GlobalMaxPool/GlobalLpPool: [N, C, d…] → [N, C, 1…]. */
@@ -60,22 +66,15 @@ export const convertGlobalPool: Converter = (n, ctx) => {
   const x = requiredInput(n, 0);
   const shape = ctx.shape(x, n.field);
   const axes = Array.from({ length: shape.length - 2 }, (_, i) => i + 2);
-  ctx.emit(
-    {
-      id: n.id,
-      op: 'reduce',
-      inputs: [ctx.ref(x, n.field)],
-      output: output(n),
-      attributes: { axes, keepdims: true },
-      forwardFlops: (s) => reduceFlops('ReduceMean', product(shape), product(s)),
-    },
-    n.field,
-  );
+  emitReduce(n, ctx, x, {
+    attributes: { axes, keepdims: true },
+    forwardFlops: (s) => reduceFlops('ReduceMean', product(shape), product(s)),
+  });
 };
 
 /** `auto_pad` SAME_*: out = ceil(in / stride); the extra pad goes last (UPPER) or first. */
 function autoPads(
-  n: Parameters<Converter>[0],
+  n: NodeView,
   spatial: readonly number[],
   kernel: readonly number[],
   strides: readonly number[],
@@ -115,15 +114,8 @@ export const convertPool: Converter = (n, ctx) => {
     ceil_mode: intAttr(n, 'ceil_mode', 0),
   };
   const average = n.opType === 'AveragePool';
-  ctx.emit(
-    {
-      id: n.id,
-      op: 'reduce',
-      inputs: [ctx.ref(x, n.field)],
-      output: output(n),
-      attributes,
-      forwardFlops: (s) => poolFlops(product(s), kernel, average),
-    },
-    n.field,
-  );
+  emitReduce(n, ctx, x, {
+    attributes,
+    forwardFlops: (s) => poolFlops(product(s), kernel, average),
+  });
 };

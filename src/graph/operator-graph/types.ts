@@ -5,6 +5,7 @@
  * dimension); a "node" (op) reads `inputs` and writes `outputs` by tensor name. A tensor that no
  * node produces is a graph input; with `parameter: true` it is a trainable weight.
  */
+import { BYTES_PER_ELEMENT } from '../../base/index.js';
 
 /** Op kinds accepted by the operator-graph format. */
 export const OPERATOR_KINDS = [
@@ -40,13 +41,9 @@ export const MAX_GRAPH_NODES = 5_000;
  */
 export const MAX_IMPORTED_GRAPH_NODES = 100_000;
 
-/** Element formats the format knows; bytes per element in {@link DTYPE_BYTES}. */
+/** Bytes per element of each format the operator-graph format knows: base's floats, plus integers. */
 export const DTYPE_BYTES = {
-  fp32: 4,
-  tf32: 4,
-  bf16: 2,
-  fp16: 2,
-  fp8: 1,
+  ...BYTES_PER_ELEMENT,
   int64: 8,
   int32: 4,
   int8: 1,

@@ -44,6 +44,20 @@ export function layoutShards(layout: Layout, mesh: MeshShape): number {
 }
 
 /**
+ * A collective on the one mesh axis in `mask`: over the rows on link 0 (mask 1) or the columns on
+ * link 1 (mask 2); 0 s for no axis. Both axes (mask 3) are each collective's own case.
+ */
+function onOneAxis(
+  mask: Exclude<AxisMask, 3>,
+  ml: MeshLinks,
+  collective: (ranks: number, link: LinkProfile) => number,
+): number {
+  if (mask === 1) return collective(ml.mesh[0], ml.links[0]);
+  if (mask === 2) return collective(ml.mesh[1], ml.links[1]);
+  return 0;
+}
+
+/**
  * All-reduce over the mesh axes in `mask`: one ring on a single axis; on both axes the
  * hierarchical form (reduce-scatter on axis 1, all-reduce on axis 0, all-gather on axis 1).
  * @param payloadBytes per-device buffer bytes
@@ -52,21 +66,17 @@ export function layoutShards(layout: Layout, mesh: MeshShape): number {
  */
 export function allReduceOverAxes(payloadBytes: number, mask: AxisMask, ml: MeshLinks): number {
   const [rows, cols] = ml.mesh;
-  if (mask === 1) return allReduceSeconds(payloadBytes, rows, ml.links[0]);
-  if (mask === 2) return allReduceSeconds(payloadBytes, cols, ml.links[1]);
   if (mask === 3)
     return hierarchicalAllReduceSeconds(payloadBytes, cols, rows, ml.links[1], ml.links[0]);
-  return 0;
+  return onOneAxis(mask, ml, (ranks, link) => allReduceSeconds(payloadBytes, ranks, link));
 }
 
 /** All-gather over the axes in `mask` producing `fullBytes` per device (hierarchical on both axes). */
 export function allGatherOverAxes(fullBytes: number, mask: AxisMask, ml: MeshLinks): number {
   const [rows, cols] = ml.mesh;
-  if (mask === 1) return allGatherSeconds(fullBytes, rows, ml.links[0]);
-  if (mask === 2) return allGatherSeconds(fullBytes, cols, ml.links[1]);
   if (mask === 3)
     return hierarchicalAllGatherSeconds(fullBytes, cols, rows, ml.links[1], ml.links[0]);
-  return 0;
+  return onOneAxis(mask, ml, (ranks, link) => allGatherSeconds(fullBytes, ranks, link));
 }
 
 /**
@@ -75,13 +85,11 @@ export function allGatherOverAxes(fullBytes: number, mask: AxisMask, ml: MeshLin
  */
 export function allToAllOverAxes(payloadBytes: number, mask: AxisMask, ml: MeshLinks): number {
   const [rows, cols] = ml.mesh;
-  if (mask === 1) return allToAllSeconds(payloadBytes, rows, ml.links[0]);
-  if (mask === 2) return allToAllSeconds(payloadBytes, cols, ml.links[1]);
   if (mask === 3) {
     const [a, b] = ml.links;
     const slower =
       a.bandwidthBytesPerSecond * a.efficiency <= b.bandwidthBytesPerSecond * b.efficiency ? a : b;
     return allToAllSeconds(payloadBytes, rows * cols, slower);
   }
-  return 0;
+  return onOneAxis(mask, ml, (ranks, link) => allToAllSeconds(payloadBytes, ranks, link));
 }

@@ -1,0 +1,145 @@
+/**
+ * Best-first branch and bound over one cluster's strategy space (issue #13). Every candidate is
+ * first given its step-time lower bound (costmodel/bounds.ts createStepBound: a few
+ * multiplications), then candidates are evaluated in ascending bound order, so good incumbents
+ * come first. The search stops as soon as the next bound exceeds the step time of the worst kept
+ * finalist: every candidate left has a bound, hence a step time, above it, so the finalists are
+ * exactly those an exhaustive search keeps (the bound is never above estimate() or the simulated
+ * schedule: test/search/step-bound.test.ts). Ties are evaluated (strict >), so tie-breaking on
+ * strategyKey is unchanged.
+ *
+ * Anytime: on the candidate budget or when `shouldStop` says so (a deadline the caller owns; the
+ * core reads no clock) the search answers what it has, with the bound of the first unexplored
+ * candidate — a lower bound on everything it did not evaluate, since the queue is sorted.
+ */
+import type { EstimateOptions, Strategy } from '../costmodel/index.js';
+import type { ClusterProfile } from '../hardware-profiles/index.js';
+import { worldSize } from '../hardware-profiles/index.js';
+import { recomputesLayerSubset } from '../plan/index.js';
+import type { ScheduleKind } from '../costmodel/index.js';
+import { countRejection, enumerateStrategies } from './enumerate.js';
+import { evaluateCandidate } from './evaluate.js';
+import { keepTop, better, distinctShapes } from './ranking.js';
+import type { Feasible, RefinedCandidate } from './refine.js';
+import { finalistCount, refineWithSimulation } from './refine.js';
+import type { PlanningProblem, RejectionCounts, SearchStats } from './types.js';
+
+export interface ClusterSearch {
+  readonly problem: PlanningProblem;
+  readonly cluster: ClusterProfile;
+  readonly options: EstimateOptions;
+  readonly schedules: readonly ScheduleKind[];
+  /** Evaluations left of problem.maxCandidates. */
+  readonly budget: number;
+  readonly deepspeedSplit: (stages: number) => readonly number[];
+  /** Step-time lower bound of a candidate (never above what evaluation reports). */
+  readonly bound: (s: Strategy) => number;
+  /**
+   * A sub-cluster search (fewer nodes than asked) skips candidates whose bound reaches the step
+   * time already found elsewhere; null on the requested cluster.
+   */
+  readonly incumbentSeconds: number | null;
+  /** Asked between candidates once a feasible plan is known; true = answer the best so far. */
+  readonly shouldStop: () => boolean;
+}
+
+export interface SearchOutcome {
+  readonly cluster: ClusterProfile;
+  readonly top: RefinedCandidate[];
+  readonly stats: Pick<SearchStats, 'candidates' | 'feasible' | 'rejected' | 'truncated'>;
+  /** Lower bound on the step time of every candidate left unevaluated; +∞ when none was. */
+  readonly unexploredBoundSeconds: number;
+  /** True when shouldStop ended the search. */
+  readonly stopped: boolean;
+}
+
+interface Queued {
+  readonly strategy: Strategy;
+  readonly bound: number;
+}
+
+/** Enumerate and bound every candidate, cheapest bound first (stable: enumeration order on ties). */
+function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
+  const { problem } = x;
+  const input = {
+    graph: problem.graph,
+    worldSize: worldSize(x.cluster),
+    gpusPerNode: x.cluster.gpusPerNode,
+    globalBatchSize: problem.training.globalBatchSize,
+    sequenceLength: problem.training.sequenceLength,
+    framework: problem.training.framework,
+    constraints: problem.constraints,
+    deepspeedSplit: x.deepspeedSplit,
+  };
+  // On a sub-cluster only evaluation outcomes are counted: the shapes a smaller world size cannot
+  // form are not news about the request.
+  const enumerationRejected = x.incumbentSeconds === null ? rejected : {};
+  const queue: Queued[] = [];
+  for (const strategy of enumerateStrategies(input, x.schedules, enumerationRejected)) {
+    const bound = x.bound(strategy);
+    if (x.incumbentSeconds !== null && bound >= x.incumbentSeconds) {
+      countRejection(rejected, 'fewer-nodes-bound-not-faster');
+      continue;
+    }
+    queue.push({ strategy, bound });
+  }
+  return queue.sort((a, b) => a.bound - b.bound);
+}
+
+/** Search one cluster best-first; see the file comment. */
+export function searchCluster(x: ClusterSearch): SearchOutcome {
+  const { problem, cluster } = x;
+  const rejected: RejectionCounts = {};
+  const queue = boundedQueue(x, rejected);
+  const limit = finalistCount(problem.topK);
+  const hasIncumbent = x.incumbentSeconds !== null && Number.isFinite(x.incumbentSeconds);
+  const evaluation = {
+    ...x.options,
+    // Partial recompute only where the launch config can say it (Megatron's block method).
+    searchRecomputeLayers:
+      problem.constraints.recomputeLayers === undefined &&
+      recomputesLayerSubset(problem.training.framework),
+  };
+  const top: Feasible[] = [];
+  let candidates = 0;
+  let feasible = 0;
+  let unexploredBoundSeconds = Number.POSITIVE_INFINITY;
+  let stopped = false;
+  for (let i = 0; i < queue.length; i++) {
+    const next = queue[i];
+    if (next === undefined) break;
+    const kth = top.length >= limit ? top[limit - 1] : undefined;
+    if (kth !== undefined && next.bound > kth.estimate.stepTimeSeconds) {
+      countRejection(rejected, 'bound-not-faster', queue.length - i);
+      break;
+    }
+    stopped = (top.length > 0 || hasIncumbent) && x.shouldStop();
+    if (candidates >= x.budget || stopped) {
+      unexploredBoundSeconds = next.bound;
+      break;
+    }
+    candidates++;
+    const result = evaluateCandidate({ ...problem, cluster }, next.strategy, evaluation);
+    if (!result.ok) {
+      countRejection(rejected, result.reason);
+      continue;
+    }
+    feasible++;
+    keepTop(top, result, limit);
+  }
+  const refined = refineWithSimulation({ ...problem, cluster }, top);
+  countRejection(rejected, 'out-of-memory', top.length - refined.length);
+  refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  return {
+    cluster,
+    top: distinctShapes(refined).slice(0, problem.topK + 1),
+    stats: {
+      candidates,
+      feasible: feasible - (top.length - refined.length),
+      rejected,
+      truncated: Number.isFinite(unexploredBoundSeconds),
+    },
+    unexploredBoundSeconds,
+    stopped,
+  };
+}
