@@ -1,6 +1,6 @@
 /**
- * Maps the rows of validation/moe_longctx_runs.json (MoE and long-context runs, copied from
- * ../shared/validation; schema in shared/context/moe_longctx.md §A.1) onto Strata's inputs and
+ * Maps the rows of validation/moe_longctx_runs.json (MoE and long-context runs, copied into the
+ * repo from the team's shared validation set; schema in its moe_longctx.md §A.1) onto Strata's inputs and
  * estimates each with the layout the source states (estimate(), not the planner: every degree is
  * published). Rows are compared on step time: the source's own, else derived.step_time_s
  * (GBS·seq / (tokens/s/GPU · GPUs)). Rows without a time (TFLOPS only, whose FLOP conventions

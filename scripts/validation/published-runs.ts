@@ -1,6 +1,6 @@
 /**
- * Maps the rows of validation/published_runs.json (published training runs, copied from
- * ../shared/validation) onto
+ * Maps the rows of validation/published_runs.json (published training runs, copied into the
+ * repo from the team's shared validation set) onto
  * Strata's inputs: a TransformerSpec, a ClusterProfile, a TrainingConfig and search constraints
  * pinning every parallel setting the source states. Settings a source leaves out (micro-batch
  * size, virtual stages) are left to the planner, which picks the best value the model sees.

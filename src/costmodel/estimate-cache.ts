@@ -22,7 +22,8 @@ import type { ClusterProfile } from '../hardware-profiles/index.js';
 import type { DataParallelCommSeconds } from './data-parallel.js';
 import type { ParameterShares } from './parameters.js';
 import type { ActivationTerms } from './rank-memory.js';
-import type { LayerCosts } from './stage-time.js';
+import type { ChunkTimeSeconds, LayerCosts } from './stage-time.js';
+import type { ChunkLayout } from './stages.js';
 import type { TrainingConfig } from './strategy.js';
 
 /** Memo tables of one (graph, cluster, training) scope; values are never mutated once stored. */
@@ -82,4 +83,22 @@ export function memoised<K, V>(table: Map<K, V>, key: K, compute: () => V): V {
   const value = compute();
   table.set(key, value);
   return value;
+}
+
+/**
+ * Chunk times memoised by (layers, MoE layers, embedding, head): every other input is the
+ * model's own. A chunk of an MoE model with dense-first layers costs by its MoE layer count.
+ */
+export function chunkSecondsMemo(
+  compute: (chunk: ChunkLayout) => ChunkTimeSeconds,
+): (chunk: ChunkLayout) => ChunkTimeSeconds {
+  // One table per (embedding, head) pair, keyed by the chunk's layer and MoE layer counts.
+  const tables = [0, 1, 2, 3].map(() => new Map<number, ChunkTimeSeconds>());
+  return (chunk) => {
+    const table = tables[(chunk.hasEmbedding ? 2 : 0) + (chunk.hasLmHead ? 1 : 0)];
+    if (table === undefined) return compute(chunk);
+    // moeLayers ≤ layers < 2^20: one number keys both (-1 when the chunk does not say).
+    const key = chunk.layers * 2 ** 20 + (chunk.moeLayers ?? -1) + 1;
+    return memoised(table, key, () => compute(chunk));
+  };
 }

@@ -17,7 +17,7 @@ import {
   optimizerStepSeconds,
 } from './data-parallel.js';
 import type { EstimateCacheScope } from './estimate-cache.js';
-import { memoised } from './estimate-cache.js';
+import { chunkSecondsMemo, memoised } from './estimate-cache.js';
 import type { ActivationTerms, RankLayout, RankMemoryInputs } from './rank-memory.js';
 import { activationTerms, rankMemoryBytes } from './rank-memory.js';
 import type { GroupPlacement } from './groups.js';
@@ -244,24 +244,6 @@ function tensorParallelCommOverlaps(s: Strategy, training: TrainingConfig): bool
     s.tp > 1 &&
     s.sequenceParallel
   );
-}
-
-/**
- * Chunk times memoised by (layers, MoE layers, embedding, head): every other input is the
- * model's own. A chunk of an MoE model with dense-first layers costs by its MoE layer count.
- */
-function chunkSecondsMemo(
-  compute: (chunk: ChunkLayout) => ChunkTimeSeconds,
-): (chunk: ChunkLayout) => ChunkTimeSeconds {
-  // One table per (embedding, head) pair, keyed by the chunk's layer and MoE layer counts.
-  const tables = [0, 1, 2, 3].map(() => new Map<number, ChunkTimeSeconds>());
-  return (chunk) => {
-    const table = tables[(chunk.hasEmbedding ? 2 : 0) + (chunk.hasLmHead ? 1 : 0)];
-    if (table === undefined) return compute(chunk);
-    // moeLayers ≤ layers < 2^20: one number keys both (-1 when the chunk does not say).
-    const key = chunk.layers * 2 ** 20 + (chunk.moeLayers ?? -1) + 1;
-    return memoised(table, key, () => compute(chunk));
-  };
 }
 
 /**
