@@ -13,42 +13,24 @@ import { dataParallelCommSeconds } from '../../src/costmodel/data-parallel.js';
 import { modelStateBytes } from '../../src/costmodel/model-states.js';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { strategyWith } from '../fixtures/strategy.js';
+import { fixedTraining } from '../fixtures/training.js';
 
 const catalog = loadProfileCatalog();
 const h100 = (nodes: number) => clusterFromPreset(catalog, 'dgx-h100', nodes);
 
-const training = (framework: TrainingConfig['framework']): TrainingConfig => ({
-  globalBatchSize: 1024,
-  sequenceLength: 4096,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: false,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: true,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0,
-  framework,
-});
+// The overlap switches of fixedTraining do not reach these fsdp, pp = 1 cases.
+const training = (framework: TrainingConfig['framework']): TrainingConfig =>
+  fixedTraining(1024, 4096, framework);
 
-const fsdp = (dp: number, dpShard: number | undefined, zeroStage: 2 | 3 = 3): Strategy => ({
-  dp,
-  tp: 1,
-  pp: 1,
-  cp: 1,
-  virtualStages: 1,
-  sequenceSlices: 1,
-  sequenceParallel: false,
-  microBatchSize: 1,
-  numMicroBatches: 1024 / dp,
-  recompute: 'selective',
-  recomputeLayers: null,
-  zeroStage,
-  ...(dpShard === undefined ? {} : { dpShard }),
-  schedule: '1f1b',
-  layersPerStage: null,
-});
+const fsdp = (dp: number, dpShard: number | undefined, zeroStage: 2 | 3 = 3): Strategy =>
+  strategyWith({
+    dp,
+    numMicroBatches: 1024 / dp,
+    recompute: 'selective',
+    zeroStage,
+    ...(dpShard === undefined ? {} : { dpShard }),
+  });
 
 describe('HSDP communication, hand-computed (DGX H100: NVLink 450 GB/s × 0.82, α 5 us; NDR 50 GB/s per GPU × 0.94, α 15 us)', () => {
   const cluster = h100(16);
