@@ -19,6 +19,7 @@ import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profil
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { memoisedDeepspeedSplit } from '../../src/plan/index.js';
 import { defaultSchedules, enumerateStrategies } from '../../src/search/index.js';
+import { fixedTraining } from '../fixtures/training.js';
 
 const catalog = loadProfileCatalog();
 const graph = buildModelGraph(
@@ -27,22 +28,7 @@ const graph = buildModelGraph(
 );
 const cluster = clusterFromPreset(catalog, 'dgx-a100-40gb', 2);
 
-function training(framework: Framework): TrainingConfig {
-  return {
-    globalBatchSize: 32,
-    sequenceLength: 2048,
-    precision: 'bf16',
-    flashAttention: true,
-    dropout: false,
-    overlapGradientReduce: true,
-    overlapParameterGather: true,
-    overlapTensorParallelComm: false,
-    overlapPipelineP2p: false,
-    prefetchParameters: true,
-    memoryHeadroomFraction: 0,
-    framework,
-  };
-}
+const training = (framework: Framework): TrainingConfig => fixedTraining(32, 2048, framework);
 
 const orError = <T>(f: () => T): T | string => {
   try {

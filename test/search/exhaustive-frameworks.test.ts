@@ -6,7 +6,7 @@
  * ranked the same way.
  */
 import { describe, expect, it } from 'vitest';
-import type { Framework, TrainingConfig } from '../../src/costmodel/index.js';
+import type { Framework } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
@@ -18,6 +18,7 @@ import { better, distinctShapes } from '../../src/search/ranking.js';
 import type { Feasible } from '../../src/search/refine.js';
 import { finalistCount, refineWithSimulation } from '../../src/search/refine.js';
 import type { PlanningProblem } from '../../src/search/types.js';
+import { fixedTraining } from '../fixtures/training.js';
 
 const catalog = loadProfileCatalog();
 
@@ -28,20 +29,7 @@ function problem(
   preset: string,
   nodes: number,
 ): PlanningProblem {
-  const training: TrainingConfig = {
-    globalBatchSize: 32,
-    sequenceLength: 2048,
-    precision: 'bf16',
-    flashAttention: true,
-    dropout: false,
-    overlapGradientReduce: true,
-    overlapParameterGather: true,
-    overlapTensorParallelComm: false,
-    overlapPipelineP2p: false,
-    prefetchParameters: true,
-    memoryHeadroomFraction: 0,
-    framework,
-  };
+  const training = fixedTraining(32, 2048, framework);
   const spec = specFromExplicitTransformer({ layers, hiddenSize, heads: 32, vocabSize: 50304 });
   return {
     graph: buildModelGraph(spec, training.sequenceLength),
