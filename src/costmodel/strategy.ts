@@ -250,11 +250,6 @@ export function shardDegree(s: Strategy): number {
   return s.zeroStage >= 1 ? (s.dpShard ?? s.dp) : 1;
 }
 
-/** Replicas of each shard group (HSDP replicate degree); 1 unless hybrid sharding. */
-export function replicaDegree(s: Strategy): number {
-  return s.zeroStage >= 1 ? s.dp / shardDegree(s) : 1;
-}
-
 export function strategyWorldSize(s: Strategy): number {
   return s.dp * modelParallelSize(s);
 }
