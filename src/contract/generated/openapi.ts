@@ -1512,6 +1512,13 @@ export interface components {
             meetsDeadline?: boolean;
             violations: string[];
             notes: string[];
+            /** @description How the scenario's search ended; present when it was planned. A search stopped by search.maxCandidates answers the best plan found so far (anytime search), says so here and in notes, with the lower bound and gap as in PlanResponse.search. */
+            search?: {
+                candidates: number;
+                truncated: boolean;
+                lowerBoundSeconds: number;
+                gapFraction: number;
+            };
             error?: {
                 reason: string;
                 message: string;
