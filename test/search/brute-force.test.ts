@@ -9,26 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
-import { estimate, PlanningError } from '../../src/costmodel/index.js';
 import type {
   RecomputeMode,
-  ScheduleKind,
   Strategy,
   TrainingConfig,
   ZeroStage,
 } from '../../src/costmodel/index.js';
 import { planTraining } from '../../src/search/index.js';
 import { catalog, fixedTraining } from '../fixtures/planning.js';
-
-/** All ways to write n as an ordered sum of k positive integers. */
-function compositions(n: number, k: number): number[][] {
-  if (k === 1) return n >= 1 ? [[n]] : [];
-  const out: number[][] = [];
-  for (let first = 1; first <= n - (k - 1); first++) {
-    for (const rest of compositions(n - first, k - 1)) out.push([first, ...rest]);
-  }
-  return out;
-}
+import { fittingStepSeconds, microBatchings, pipelineLayouts } from './brute-force-space.js';
 
 /** Megatron-LM (the default framework) runs ZeRO 0 or its distributed optimizer (ZeRO-1). */
 const MEGATRON_ZERO_STAGES: readonly ZeroStage[] = [0, 1];
@@ -49,6 +38,8 @@ function bruteForce(
 ) {
   let best: { strategy: Strategy; seconds: number; nodes: number } | null = null;
   const L = graph.spec.numLayers;
+  // Interleaving with 2..L+1 chunks per rank (pipelineLayouts drops those with pp·v > L).
+  const interleavedChunks = Array.from({ length: L }, (_, i) => i + 2);
   for (let nodes = 1; nodes <= cluster.numNodes; nodes++) {
     const found = bruteForceOn({ ...cluster, numNodes: nodes }, nodes * cluster.gpusPerNode);
     if (found !== null && (best === null || found.seconds < best.seconds)) best = found;
@@ -61,54 +52,28 @@ function bruteForce(
       for (let pp = 1; pp <= gpus; pp++) {
         if (gpus % (tp * pp) !== 0) continue;
         const dp = gpus / (tp * pp);
-        for (let mbs = 1; mbs <= training.globalBatchSize; mbs++) {
-          if (training.globalBatchSize % (dp * mbs) !== 0) continue;
-          const m = training.globalBatchSize / (dp * mbs);
-          const schedules: [ScheduleKind, number][] =
-            pp === 1
-              ? [['1f1b', 1]]
-              : [
-                  ['1f1b', 1],
-                  ...Array.from(
-                    { length: L },
-                    (_, i) => ['interleaved-1f1b', i + 2] as [ScheduleKind, number],
-                  ),
-                ];
-          for (const [schedule, v] of schedules) {
-            if (pp * v > L) continue;
-            const splits: (number[] | null)[] =
-              pp * v === 1 ? [null] : [null, ...compositions(L, pp * v)];
-            for (const layersPerStage of splits)
-              for (const sequenceParallel of [false, true])
-                for (const [recompute, recomputeLayers] of RECOMPUTE_CHOICES(L))
-                  for (const zeroStage of MEGATRON_ZERO_STAGES) {
-                    const strategy: Strategy = {
-                      dp,
-                      tp,
-                      pp,
-                      cp: 1,
-                      virtualStages: v,
-                      sequenceSlices: 1,
-                      sequenceParallel,
-                      microBatchSize: mbs,
-                      numMicroBatches: m,
-                      recompute,
-                      recomputeLayers,
-                      zeroStage,
-                      schedule,
-                      layersPerStage,
-                    };
-                    try {
-                      const e = estimate(graph, on, strategy, training);
-                      if (!e.fits) continue;
-                      if (best === null || e.stepTimeSeconds < best.seconds)
-                        best = { strategy, seconds: e.stepTimeSeconds, nodes: on.numNodes };
-                    } catch (error) {
-                      if (!(error instanceof PlanningError)) throw error;
-                    }
-                  }
-          }
-        }
+        for (const batching of microBatchings(training.globalBatchSize, dp))
+          for (const layout of pipelineLayouts(pp, L, interleavedChunks))
+            for (const sequenceParallel of [false, true])
+              for (const [recompute, recomputeLayers] of RECOMPUTE_CHOICES(L))
+                for (const zeroStage of MEGATRON_ZERO_STAGES) {
+                  const strategy: Strategy = {
+                    dp,
+                    tp,
+                    pp,
+                    cp: 1,
+                    ...layout,
+                    sequenceSlices: 1,
+                    sequenceParallel,
+                    ...batching,
+                    recompute,
+                    recomputeLayers,
+                    zeroStage,
+                  };
+                  const seconds = fittingStepSeconds(graph, on, strategy, training);
+                  if (seconds !== null && (best === null || seconds < best.seconds))
+                    best = { strategy, seconds, nodes: on.numNodes };
+                }
       }
     return best;
   }
