@@ -14,21 +14,7 @@ import {
 } from '../src/hardware-profiles/index.js';
 import { planTraining } from '../src/search/index.js';
 import type { PlanningProblem } from '../src/search/index.js';
-
-const training = (globalBatchSize: number, sequenceLength: number): TrainingConfig => ({
-  globalBatchSize,
-  sequenceLength,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: true,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0.05,
-  framework: 'megatron',
-});
+import { overlappedTraining as training } from '../test/fixtures/training.js';
 
 export function moeLongContextProblems(): [string, PlanningProblem][] {
   const catalog = loadProfileCatalog();
