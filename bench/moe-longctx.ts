@@ -14,6 +14,7 @@ import {
 } from '../src/hardware-profiles/index.js';
 import { planTraining } from '../src/search/index.js';
 import type { PlanningProblem } from '../src/search/index.js';
+import { fastestProblem } from '../test/fixtures/planning.js';
 import { overlappedTraining as training } from '../test/fixtures/training.js';
 
 export function moeLongContextProblems(): [string, PlanningProblem][] {
@@ -22,16 +23,10 @@ export function moeLongContextProblems(): [string, PlanningProblem][] {
     model: string,
     cluster: PlanningProblem['cluster'],
     t: TrainingConfig,
-  ): PlanningProblem => ({
-    graph: buildModelGraph(findModel(catalog, model).spec, t.sequenceLength),
-    cluster,
-    training: t,
-    constraints: {},
-    objective: 'fastest',
-    topK: 0,
-    stepTimeTargetSeconds: null,
-    maxCandidates: 100_000,
-  });
+  ): PlanningProblem =>
+    fastestProblem(buildModelGraph(findModel(catalog, model).spec, t.sequenceLength), cluster, t, {
+      maxCandidates: 100_000,
+    });
   return [
     [
       'Mixtral 8x7B, 8 × DGX H100, GBS 512 × 4K',

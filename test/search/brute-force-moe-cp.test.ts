@@ -11,9 +11,9 @@ import { buildModelGraph } from '../../src/graph/index.js';
 import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import type { RecomputeMode, Strategy, TrainingConfig } from '../../src/costmodel/index.js';
 import { planTraining } from '../../src/search/index.js';
-import { catalog, fixedTraining } from '../fixtures/planning.js';
+import { catalog, fastestProblem, fixedTraining } from '../fixtures/planning.js';
 import { SMALL_MOE_SPEC } from '../fixtures/specs.js';
-import { fittingStepSeconds, microBatchings, pipelineLayouts } from './brute-force-space.js';
+import { denseStrategies, fastestFitting } from './brute-force-space.js';
 
 const training: TrainingConfig = {
   ...fixedTraining(4, 16384),
@@ -51,43 +51,25 @@ function bruteForce(
   cluster: ReturnType<typeof clusterFromPreset>,
 ): { seconds: number; strategy: Strategy } | null {
   const gpus = cluster.gpusPerNode * cluster.numNodes;
-  const L = graph.spec.numLayers;
   const experts = graph.spec.moe?.numExperts ?? 1;
-  let best: { seconds: number; strategy: Strategy } | null = null;
-  for (let tp = 1; tp <= gpus; tp++)
-    for (let cp = 1; cp <= gpus; cp++) {
-      if (!cpAllowed(cp)) continue;
-      for (let pp = 1; pp <= gpus; pp++) {
-        if (gpus % (tp * cp * pp) !== 0) continue;
-        const dp = gpus / (tp * cp * pp);
-        for (const batching of microBatchings(training.globalBatchSize, dp))
-          for (const layout of pipelineLayouts(pp, L, [2]))
-            for (const sequenceParallel of tp > 1 ? [false, true] : [false])
-              for (const [recompute, recomputeLayers] of RECOMPUTE)
-                for (const zeroStage of [0, 1] as const)
-                  for (const [ep, etp] of expertLayouts(experts, tp, tp * cp * dp)) {
-                    const strategy: Strategy = {
-                      dp,
-                      tp,
-                      pp,
-                      cp,
-                      ...(ep > 1 ? { ep } : {}),
-                      ...(etp > 1 ? { etp } : {}),
-                      ...layout,
-                      sequenceSlices: 1,
-                      sequenceParallel,
-                      ...batching,
-                      recompute,
-                      recomputeLayers,
-                      zeroStage,
-                    };
-                    const seconds = fittingStepSeconds(graph, cluster, strategy, training);
-                    if (seconds !== null && (best === null || seconds < best.seconds))
-                      best = { strategy, seconds };
-                  }
-      }
-    }
-  return best;
+  const dense = denseStrategies({
+    gpus,
+    layers: graph.spec.numLayers,
+    globalBatchSize: training.globalBatchSize,
+    contextDegrees: Array.from({ length: gpus }, (_, i) => i + 1).filter(cpAllowed),
+    interleavedChunks: [2],
+    sequenceParallel: (tp) => (tp > 1 ? [false, true] : [false]),
+    recompute: RECOMPUTE,
+    zeroStages: [0, 1],
+  });
+  return fastestFitting(graph, cluster, withExpertLayouts(dense, experts), training);
+}
+
+/** Each dense strategy with each of its expert layouts, innermost. */
+function* withExpertLayouts(dense: Iterable<Strategy>, experts: number): Generator<Strategy> {
+  for (const s of dense)
+    for (const [ep, etp] of expertLayouts(experts, s.tp, s.tp * s.cp * s.dp))
+      yield { ...s, ...(ep > 1 ? { ep } : {}), ...(etp > 1 ? { etp } : {}) };
 }
 
 describe('planner equals brute force with EP and CP axes', () => {
@@ -95,16 +77,11 @@ describe('planner equals brute force with EP and CP axes', () => {
     const graph = buildModelGraph(SMALL_MOE_SPEC, training.sequenceLength);
     const cluster = clusterFromPreset(catalog, 'dgx-h100', 1);
     const brute = bruteForce(graph, cluster);
-    const planned = planTraining({
-      graph,
-      cluster,
-      training,
-      constraints: { schedule: ['1f1b', 'interleaved-1f1b'], virtualStages: [1, 2] },
-      objective: 'fastest',
-      topK: 0,
-      stepTimeTargetSeconds: null,
-      maxCandidates: 1_000_000,
-    });
+    const planned = planTraining(
+      fastestProblem(graph, cluster, training, {
+        constraints: { schedule: ['1f1b', 'interleaved-1f1b'], virtualStages: [1, 2] },
+      }),
+    );
     expect(brute).not.toBeNull();
     expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
     // The case exercises the new axes: the brute-force optimum uses EP or CP.

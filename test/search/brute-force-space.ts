@@ -1,10 +1,17 @@
 /**
- * The pieces both brute-force optimality tests (brute-force.test.ts, brute-force-moe-cp.test.ts)
- * walk and price, written independently of src/search/enumerate.ts: micro-batchings, pipeline
- * layouts (schedule, chunks, every layer split) and one strategy priced by estimate() alone.
+ * The strategy space both brute-force optimality tests (brute-force.test.ts,
+ * brute-force-moe-cp.test.ts) walk, written independently of src/search/enumerate.ts, and the
+ * best of it by estimate() alone: every factorisation, micro-batching, pipeline layout (schedule,
+ * chunks, every layer split), sequence parallelism, recompute and ZeRO stage.
  */
 import { estimate, PlanningError } from '../../src/costmodel/index.js';
-import type { ScheduleKind, Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import type {
+  RecomputeMode,
+  ScheduleKind,
+  Strategy,
+  TrainingConfig,
+  ZeroStage,
+} from '../../src/costmodel/index.js';
 import type { ModelGraph } from '../../src/graph/index.js';
 import type { ClusterProfile } from '../../src/hardware-profiles/index.js';
 
@@ -75,4 +82,65 @@ export function fittingStepSeconds(
     if (!(error instanceof PlanningError)) throw error;
     return null;
   }
+}
+
+/** The axes a brute force walks besides the factorisation and the micro-batching. */
+export type BruteForceSpace = Readonly<{
+  gpus: number;
+  layers: number;
+  globalBatchSize: number;
+  /** Context-parallel degrees to try, in order (each must divide the GPUs with tp and pp). */
+  contextDegrees: readonly number[];
+  /** Chunks per rank of interleaved 1F1B (see pipelineLayouts). */
+  interleavedChunks: readonly number[];
+  sequenceParallel: (tp: number) => readonly boolean[];
+  recompute: readonly (readonly [RecomputeMode, number | null])[];
+  zeroStages: readonly ZeroStage[];
+}>;
+
+/**
+ * Every strategy of `space` without expert parallelism, in a fixed order (tp, cp, pp, micro-batch,
+ * layout, SP, recompute, ZeRO): dp is what tp·cp·pp leaves of the GPUs.
+ */
+export function* denseStrategies(space: BruteForceSpace): Generator<Strategy> {
+  const { gpus } = space;
+  for (let tp = 1; tp <= gpus; tp++)
+    for (const cp of space.contextDegrees)
+      for (let pp = 1; pp <= gpus; pp++) {
+        if (gpus % (tp * cp * pp) !== 0) continue;
+        const dp = gpus / (tp * cp * pp);
+        for (const batching of microBatchings(space.globalBatchSize, dp))
+          for (const layout of pipelineLayouts(pp, space.layers, space.interleavedChunks))
+            for (const sequenceParallel of space.sequenceParallel(tp))
+              for (const [recompute, recomputeLayers] of space.recompute)
+                for (const zeroStage of space.zeroStages)
+                  yield {
+                    dp,
+                    tp,
+                    pp,
+                    cp,
+                    ...layout,
+                    sequenceSlices: 1,
+                    sequenceParallel,
+                    ...batching,
+                    recompute,
+                    recomputeLayers,
+                    zeroStage,
+                  };
+      }
+}
+
+/** The fastest of `strategies` that fits (the first of equals), with its step time; null if none. */
+export function fastestFitting(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  strategies: Iterable<Strategy>,
+  training: TrainingConfig,
+): { strategy: Strategy; seconds: number } | null {
+  let best: { strategy: Strategy; seconds: number } | null = null;
+  for (const strategy of strategies) {
+    const seconds = fittingStepSeconds(graph, cluster, strategy, training);
+    if (seconds !== null && (best === null || seconds < best.seconds)) best = { strategy, seconds };
+  }
+  return best;
 }

@@ -16,8 +16,8 @@ import type {
   ZeroStage,
 } from '../../src/costmodel/index.js';
 import { planTraining } from '../../src/search/index.js';
-import { catalog, fixedTraining } from '../fixtures/planning.js';
-import { fittingStepSeconds, microBatchings, pipelineLayouts } from './brute-force-space.js';
+import { catalog, fastestProblem, fixedTraining } from '../fixtures/planning.js';
+import { denseStrategies, fastestFitting } from './brute-force-space.js';
 
 /** Megatron-LM (the default framework) runs ZeRO 0 or its distributed optimizer (ZeRO-1). */
 const MEGATRON_ZERO_STAGES: readonly ZeroStage[] = [0, 1];
@@ -38,8 +38,6 @@ function bruteForce(
 ) {
   let best: { strategy: Strategy; seconds: number; nodes: number } | null = null;
   const L = graph.spec.numLayers;
-  // Interleaving with 2..L+1 chunks per rank (pipelineLayouts drops those with pp·v > L).
-  const interleavedChunks = Array.from({ length: L }, (_, i) => i + 2);
   for (let nodes = 1; nodes <= cluster.numNodes; nodes++) {
     const found = bruteForceOn({ ...cluster, numNodes: nodes }, nodes * cluster.gpusPerNode);
     if (found !== null && (best === null || found.seconds < best.seconds)) best = found;
@@ -47,35 +45,19 @@ function bruteForce(
   return best;
 
   function bruteForceOn(on: typeof cluster, gpus: number) {
-    let best: { strategy: Strategy; seconds: number; nodes: number } | null = null;
-    for (let tp = 1; tp <= gpus; tp++)
-      for (let pp = 1; pp <= gpus; pp++) {
-        if (gpus % (tp * pp) !== 0) continue;
-        const dp = gpus / (tp * pp);
-        for (const batching of microBatchings(training.globalBatchSize, dp))
-          for (const layout of pipelineLayouts(pp, L, interleavedChunks))
-            for (const sequenceParallel of [false, true])
-              for (const [recompute, recomputeLayers] of RECOMPUTE_CHOICES(L))
-                for (const zeroStage of MEGATRON_ZERO_STAGES) {
-                  const strategy: Strategy = {
-                    dp,
-                    tp,
-                    pp,
-                    cp: 1,
-                    ...layout,
-                    sequenceSlices: 1,
-                    sequenceParallel,
-                    ...batching,
-                    recompute,
-                    recomputeLayers,
-                    zeroStage,
-                  };
-                  const seconds = fittingStepSeconds(graph, on, strategy, training);
-                  if (seconds !== null && (best === null || seconds < best.seconds))
-                    best = { strategy, seconds, nodes: on.numNodes };
-                }
-      }
-    return best;
+    const strategies = denseStrategies({
+      gpus,
+      layers: L,
+      globalBatchSize: training.globalBatchSize,
+      contextDegrees: [1],
+      // Interleaving with 2..L+1 chunks per rank (pipelineLayouts drops those with pp·v > L).
+      interleavedChunks: Array.from({ length: L }, (_, i) => i + 2),
+      sequenceParallel: () => [false, true],
+      recompute: RECOMPUTE_CHOICES(L),
+      zeroStages: MEGATRON_ZERO_STAGES,
+    });
+    const found = fastestFitting(graph, on, strategies, training);
+    return found === null ? null : { ...found, nodes: on.numNodes };
   }
 }
 
@@ -117,16 +99,7 @@ describe('planner equals brute force on small cases', () => {
     const graph = buildModelGraph(specFromExplicitTransformer(model), training.sequenceLength);
     const cluster = { ...clusterFromPreset(catalog, preset, nodes), gpusPerNode: perNode };
     const brute = bruteForce(graph, cluster, training);
-    const planned = planTraining({
-      graph,
-      cluster,
-      training,
-      constraints: {},
-      objective: 'fastest',
-      topK: 0,
-      stepTimeTargetSeconds: null,
-      maxCandidates: 1_000_000,
-    });
+    const planned = planTraining(fastestProblem(graph, cluster, training));
     expect(brute).not.toBeNull();
     expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
     expect(planned.best.numNodes).toBe(brute?.nodes);
