@@ -5,9 +5,8 @@
  * field, as every other invalid strategy; FP8 on A100 a 422 naming the device), and estimates
  * accept EP / CP strategies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_JSON, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { PROBLEM_JSON, serverForFile } from './server.js';
 
 const moeModel = {
   transformer: {
@@ -159,11 +158,7 @@ interface EstimateBody {
   readonly estimate?: { readonly memoryBytes: { readonly activations: number } };
 }
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => server.close());
+const server = serverForFile();
 
 describe('MoE / CP / FP8 bad input names the field', () => {
   it.each(cases)('%s', async (_name, path, body, status, field) => {
