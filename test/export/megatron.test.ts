@@ -6,6 +6,7 @@ import { parseMegatronArgs } from '../../src/export/parse-megatron.js';
 import { layersPerChunk } from '../../src/export/plan-facts.js';
 import { megatronFacts } from './megatron-facts.js';
 import { GPT_SPEC, LLAMA_SPEC, makePlan, REPRESENTATIVE, rep } from './plans.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 describe('round trip: parse(megatronArgs(plan)) gives back the plan', () => {
   it.each(REPRESENTATIVE)('$name', ({ plan, spec }) => {
@@ -160,15 +161,9 @@ describe('Megatron validity rules throw ExportError naming the field', () => {
     ],
   ];
   it.each(cases)('%s', (_name, run, field) => {
-    let caught: unknown;
-    try {
-      run();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(ExportError);
-    expect((caught as ExportError).field).toBe(field);
-    expect((caught as ExportError).format).toBe('megatron');
+    const error = thrownBy(ExportError, run);
+    expect(error.field).toBe(field);
+    expect(error.format).toBe('megatron');
   });
   it('ZeRO-3 message points to the frameworks that have it', () => {
     expect(() => megatronArgs(makePlan({ strategy: { zeroStage: 3 } }), LLAMA_SPEC)).toThrow(

@@ -8,6 +8,7 @@ import {
   loadProfileCatalog,
   worldSize,
 } from '../../src/hardware-profiles/index.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 const catalog = loadProfileCatalog();
 
@@ -86,14 +87,7 @@ describe('unknown ids throw ProfileLookupError', () => {
     ['preset', () => clusterFromPreset(catalog, 'dgx-z9000', 1)],
     ['model', () => findModel(catalog, 'gpt-z9000')],
   ] as const)('%s', (field, call) => {
-    let caught: unknown;
-    try {
-      call();
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ProfileLookupError);
-    const error = caught as ProfileLookupError;
+    const error = thrownBy(ProfileLookupError, call);
     expect(error.field).toBe(field);
     expect(error.id).toMatch(/z9000/);
     expect(error.validIds.length).toBeGreaterThan(0);
