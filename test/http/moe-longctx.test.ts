@@ -21,6 +21,12 @@ const moeModel = {
 const cluster = { preset: 'dgx-h100', nodes: 1 };
 const training = { globalBatchSize: 64, sequenceLength: 4096 };
 const strategy = { dataParallel: 8, tensorParallel: 1, pipelineParallel: 1, microBatchSize: 1 };
+/** FP8 training of a dense model on A100, which has no FP8 tensor cores. */
+const fp8OnA100 = {
+  model: 'llama3-8b',
+  cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
+  training: { ...training, precision: 'fp8' },
+};
 
 const cases: [string, string, unknown, number, string][] = [
   [
@@ -131,26 +137,11 @@ const cases: [string, string, unknown, number, string][] = [
   [
     'FP8 on A100 (estimate)',
     '/v1/estimates',
-    {
-      model: 'llama3-8b',
-      cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
-      training: { ...training, precision: 'fp8' },
-      strategy,
-    },
+    { ...fp8OnA100, strategy },
     422,
     'training.precision',
   ],
-  [
-    'FP8 on A100 (plan)',
-    '/v1/plans',
-    {
-      model: 'llama3-8b',
-      cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
-      training: { ...training, precision: 'fp8' },
-    },
-    422,
-    'training.precision',
-  ],
+  ['FP8 on A100 (plan)', '/v1/plans', fp8OnA100, 422, 'training.precision'],
 ];
 
 interface EstimateBody {
