@@ -18,6 +18,19 @@ const moeModel = {
     moe: { experts: 8, topK: 2, expertFfnHiddenSize: 1024 },
   },
 };
+/** The same 4-layer shape as a Hugging Face config, its model_type and expert keys from `over`. */
+const hfModel = (over: Record<string, unknown>) => ({
+  huggingFaceConfig: {
+    hidden_size: 1024,
+    num_hidden_layers: 4,
+    num_attention_heads: 8,
+    num_key_value_heads: 8,
+    intermediate_size: 2048,
+    vocab_size: 32000,
+    max_position_embeddings: 4096,
+    ...over,
+  },
+});
 const cluster = { preset: 'dgx-h100', nodes: 1 };
 const training = { globalBatchSize: 64, sequenceLength: 4096 };
 const strategy = { dataParallel: 8, tensorParallel: 1, pipelineParallel: 1, microBatchSize: 1 };
@@ -47,20 +60,7 @@ const cases: [string, string, unknown, number, string][] = [
     'top-k > experts (Hugging Face config)',
     '/v1/plans',
     {
-      model: {
-        huggingFaceConfig: {
-          model_type: 'mixtral',
-          hidden_size: 1024,
-          num_hidden_layers: 4,
-          num_attention_heads: 8,
-          num_key_value_heads: 8,
-          intermediate_size: 2048,
-          vocab_size: 32000,
-          max_position_embeddings: 4096,
-          num_local_experts: 4,
-          num_experts_per_tok: 6,
-        },
-      },
+      model: hfModel({ model_type: 'mixtral', num_local_experts: 4, num_experts_per_tok: 6 }),
       cluster,
       training,
     },
@@ -71,20 +71,7 @@ const cases: [string, string, unknown, number, string][] = [
     'expert keys on a dense model_type',
     '/v1/plans',
     {
-      model: {
-        huggingFaceConfig: {
-          model_type: 'mistral',
-          hidden_size: 1024,
-          num_hidden_layers: 4,
-          num_attention_heads: 8,
-          num_key_value_heads: 8,
-          intermediate_size: 2048,
-          vocab_size: 32000,
-          max_position_embeddings: 4096,
-          num_local_experts: 8,
-          num_experts_per_tok: 2,
-        },
-      },
+      model: hfModel({ model_type: 'mistral', num_local_experts: 8, num_experts_per_tok: 2 }),
       cluster,
       training,
     },
