@@ -14,7 +14,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlanningError, RECOMPUTE_MODULES, estimate } from '../../src/costmodel/index.js';
+import {
+  PlanningError,
+  RECOMPUTE_MODULES,
+  estimate,
+  moeTrainingDefaults,
+} from '../../src/costmodel/index.js';
 import type {
   MoeDispatcher,
   MoeRouting,
@@ -65,6 +70,7 @@ export interface MoeRow {
   readonly step_time_s: number | null;
   readonly tokens_per_s_per_gpu: number | null;
   readonly status: string;
+  readonly metric_notes: string | null;
   readonly derived?: { readonly step_time_s?: number };
 }
 
@@ -161,11 +167,44 @@ function routing(text: string | null): MoeRouting {
   return 'dropless';
 }
 
-function dispatcher(text: string | null): MoeDispatcher {
-  const t = (text ?? '').toLowerCase();
+function dispatcher(row: MoeRow): MoeDispatcher {
+  // AutoModel tables name the dispatcher among their "kernel optimizations" only.
+  const t = (row.dispatcher ?? row.metric_notes ?? '').toLowerCase();
   if (t.includes('hybridep')) return 'hybridep';
   if (t.includes('deepep')) return 'deepep';
   return 'alltoall';
+}
+
+const isMegatronBridge = (row: MoeRow): boolean => row.source_group.startsWith('Megatron-Bridge');
+const isAutoModel = (row: MoeRow): boolean => row.source_group.startsWith('NeMo AutoModel');
+
+/**
+ * Settings the published tables leave blank, read from the recipes that produced them (each a
+ * fact about that recipe, applied to every row of the source and model):
+ *  - AutoModel GPT-OSS: the tables print EP '-' but list DeepEP; the benchmark YAMLs set
+ *    ep_size to the whole job (examples/llm_benchmark/gpt_oss/gptoss_20b_te_deepep.yaml
+ *    ep_size 8 on 8 GPUs, gptoss_120b_te_deepep.yaml ep_size 64 on 64 GPUs).
+ *  - AutoModel Llama-3 70B at 8K with CP2: activation_checkpointing: true
+ *    (examples/llm_benchmark/llama3_3/custom_llama3_1_70b_pretrain_benchmark_8nodes.yaml).
+ *  - Megatron-Bridge DeepSeek-V3: set_deepseek_v3_common_configs sets recompute_granularity
+ *    selective, and every GPU's V1 base config recomputes ["mla_up_proj"]
+ *    (scripts/performance/configs/deepseek/deepseek_workload_base_configs.py).
+ *  - Megatron-Bridge GPT-OSS: every GPU's V1 base config recomputes ["layernorm", "moe_act"]
+ *    (scripts/performance/configs/gpt_oss/gpt_oss_workload_base_configs.py).
+ */
+function recipeExpertParallel(row: MoeRow): number | null {
+  if (row.ep !== null) return row.ep;
+  const namesDeepEp = /deepep/i.test(row.metric_notes ?? '');
+  return isAutoModel(row) && namesDeepEp && row.num_experts !== null ? row.num_gpus : null;
+}
+
+function recipeRecompute(row: MoeRow): string | null {
+  if (row.recompute !== null) return row.recompute;
+  if (isAutoModel(row) && row.model.startsWith('Llama3-70B')) return 'full (recipe YAML)';
+  if (isMegatronBridge(row) && row.model === 'DeepSeek-V3') return 'mla_up_proj (recipe default)';
+  if (isMegatronBridge(row) && row.model.startsWith('GPT-OSS'))
+    return 'layernorm, moe_act (recipe)';
+  return null;
 }
 
 /**
@@ -192,12 +231,14 @@ export function moeRowTraining(row: MoeRow): TrainingConfig {
     memoryHeadroomFraction: 0,
     framework: fsdp ? 'fsdp' : 'megatron',
     moe: {
-      dispatcher: dispatcher(row.dispatcher),
+      ...moeTrainingDefaults(),
+      dispatcher: dispatcher(row),
       routing: routing(row.routing),
-      capacityFactor: 1,
-      imbalanceFactor: 1.25,
       overlapAllToAll: row.a2a_overlap === true,
     },
+    // Megatron-Bridge's performance recipes reduce gradients in bf16 (set_*_common_configs:
+    // cfg.ddp.grad_reduce_in_fp32 = False for DeepSeek-V3, Qwen3, GPT-OSS and the others).
+    ...(isMegatronBridge(row) ? { gradientReduceInFp32: false } : {}),
   };
 }
 
@@ -244,13 +285,15 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
   const v = pp > 1 ? (row.vp ?? 1) : 1;
   const chunks = pp * v;
   const fsdp = shardsParameters(row);
-  const mode = recompute(row.recompute);
+  const published = recipeRecompute(row);
+  const mode = recompute(published);
+  const ep = recipeExpertParallel(row);
   return {
     dp,
     tp,
     pp,
     cp,
-    ...(row.ep !== null && row.ep > 1 ? { ep: row.ep } : {}),
+    ...(ep !== null && ep > 1 ? { ep } : {}),
     ...(row.etp !== null && row.etp > 1 ? { etp: row.etp } : {}),
     virtualStages: v,
     sequenceSlices: 1,
@@ -259,7 +302,7 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
     numMicroBatches: row.global_batch_size / (dp * mbs),
     recompute: mode,
     recomputeLayers: null,
-    ...(mode === 'selective' ? { recomputeModules: recomputeModules(row.recompute) } : {}),
+    ...(mode === 'selective' ? { recomputeModules: recomputeModules(published) } : {}),
     zeroStage: fsdp ? 3 : 1,
     schedule: v > 1 ? 'interleaved-1f1b' : '1f1b',
     layersPerStage: spec.numLayers % chunks === 0 ? null : spread(spec.numLayers, chunks),

@@ -100,3 +100,21 @@ export function expertDispatchSeconds(x: ExpertDispatchInputs, cluster: ClusterP
   const gathered = token * x.topK * x.loadFactor * x.etp.size;
   return dispatch + groupAllGatherSeconds(gathered, x.etp, cluster);
 }
+
+/**
+ * What an expert dispatch / combine overlapped with another micro-batch's compute (Megatron
+ * --overlap-moe-expert-parallel-comm, merged FWD-BWD 1F1B) still costs, as the interference
+ * fraction ι of overlappedSeconds (overlap.ts): max(c, k) + ι·min(c, k). The dispatch kernels
+ * hold 20–24 SMs and stream every token through HBM beside the grouped GEMMs, so both slow down
+ * far more than a TP collective's userbuffers do: the Megatron-Core report measures "roughly 20%
+ * GEMM-efficiency overhead" from DeepEP's SMs alone (arXiv 2603.07685 §4.2), and the one
+ * same-layout on/off pair (ModelZoo Qwen3-235B, 256 H100, EP32 DeepEP: 19.7 → 17.6 s,
+ * shared/context/moe_longctx.md §B1) saves only about a third of the ~6 s of dispatch/combine:
+ * ι ≈ 0.65. The device's generic interference applies when it is larger.
+ */
+export const EXPERT_OVERLAP_INTERFERENCE_FRACTION = 0.65;
+
+/** Interference of an overlapped dispatch / combine on a device with generic interference ι. */
+export function expertOverlapInterference(deviceInterferenceFraction: number): number {
+  return Math.max(deviceInterferenceFraction, EXPERT_OVERLAP_INTERFERENCE_FRACTION);
+}

@@ -152,6 +152,14 @@ export interface TrainingConfig {
   readonly framework: Framework;
   /** How MoE tokens are routed and dispatched; absent = moeTrainingDefaults(). */
   readonly moe?: MoeTrainingConfig;
+  /**
+   * Megatron keeps its main-grad buffer, and reduces it, in fp32 (DDP grad_reduce_in_fp32; absent
+   * = true: Megatron-LM arguments.py turns on --accumulate-allreduce-grads-in-fp32 for bf16).
+   * false = gradients in the 16-bit parameter dtype, as Megatron-Bridge's MoE performance recipes
+   * set (scripts/performance set_*_common_configs: cfg.ddp.grad_reduce_in_fp32 = False).
+   * Other frameworks ignore it.
+   */
+  readonly gradientReduceInFp32?: boolean;
 }
 
 /**
