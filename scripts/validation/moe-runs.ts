@@ -18,6 +18,7 @@ import {
   PlanningError,
   RECOMPUTE_MODULES,
   estimate,
+  forwardFlopsPerSequence,
   moeTrainingDefaults,
 } from '../../src/costmodel/index.js';
 import type {
@@ -29,6 +30,7 @@ import type {
   TrainingConfig,
 } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
+import type { ModelGraph, OpNode } from '../../src/graph/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { clusterFromPreset, customCluster } from '../../src/hardware-profiles/index.js';
 import type { MlaSpec, TransformerSpec } from '../../src/model-spec/index.js';
@@ -71,6 +73,9 @@ export interface MoeRow {
   readonly tokens_per_s_per_gpu: number | null;
   readonly status: string;
   readonly metric_notes: string | null;
+  readonly tflops_per_gpu: number | null;
+  readonly flop_counting: string | null;
+  readonly notes: string | null;
   readonly derived?: { readonly step_time_s?: number };
 }
 
@@ -88,6 +93,46 @@ export function moeMeasuredSeconds(row: MoeRow): number | null {
   if (row.tokens_per_s_per_gpu !== null)
     return (row.global_batch_size * row.seq_len) / (row.tokens_per_s_per_gpu * row.num_gpus);
   return null;
+}
+
+/** How a source counted the attention core in its "model TFLOP/s" (shared/context/moe_longctx.md §0.2). */
+export type AttentionFlopConvention = 'causal' | 'full';
+
+/**
+ * The row's FLOP convention when its flop_counting names one: Megatron-LM's
+ * num_floating_point_operations halves causal attention since 2025-03-06; the older Megatron-LM
+ * and the NeMo FLOPs callback before 2025-08-09 count the full s² (the row says "NOT halved").
+ * Rows get none when the convention is only inferred (the NeMo long-context tables: dated
+ * before the NeMo change, not stated) or their notes flag inconsistent published columns: their
+ * TFLOPS cannot be turned back into a step time with confidence.
+ */
+export function attentionFlopConvention(row: MoeRow): AttentionFlopConvention | null {
+  const text = row.flop_counting ?? '';
+  if (/inconsistent/i.test(row.notes ?? '') || /inferred/i.test(text)) return null;
+  if (/not\s+halved/i.test(text)) return 'full';
+  if (/causal attention halved/i.test(text)) return 'causal';
+  return null;
+}
+
+const isMatmul = (op: OpNode): boolean => op.matmul !== null;
+const isAttentionCore = (op: OpNode): boolean =>
+  op.kind === 'attention-scores' || op.kind === 'attention-context';
+
+/**
+ * Step seconds of a TFLOPS-only row, from the source's own FLOP count: both Megatron-LM's
+ * num_floating_point_operations and NeMo's llama formula (gbs·s·L·h²·(12 + 12g/a + 18f/h +
+ * 12s/h + 6V/(Lh))) are 3 × the forward GEMM FLOPs per sequence × GBS, attention core at s²/2
+ * (causal) or s² (full); step = FLOPs / (TFLOP/s per GPU · GPUs).
+ */
+export function tflopsStepSeconds(row: MoeRow, graph: ModelGraph): number | null {
+  const convention = attentionFlopConvention(row);
+  if (row.tflops_per_gpu === null || convention === null) return null;
+  // forwardFlopsPerSequence counts the attention core at s²/2 (causal); 'full' doubles it.
+  const gemms = forwardFlopsPerSequence(graph, isMatmul);
+  const attention = forwardFlopsPerSequence(graph, isAttentionCore);
+  const forward = convention === 'full' ? gemms + attention : gemms;
+  const flopsPerStep = 3 * forward * row.global_batch_size;
+  return flopsPerStep / (row.tflops_per_gpu * 1e12 * row.num_gpus);
 }
 
 /** MLA of DeepSeek-V3 and Kimi-K2 (both configs: q_lora 1536, kv_lora 512, 128 + 64, v 128). */
@@ -322,8 +367,8 @@ export interface MoeComparison {
 
 /** Estimate one row with its published layout. */
 export function compareMoeRow(catalog: ProfileCatalog, row: MoeRow): MoeComparison {
-  const measured = moeMeasuredSeconds(row);
-  const skip = (note: string): MoeComparison => ({
+  const published = moeMeasuredSeconds(row);
+  const skip = (note: string, measured: number | null = published): MoeComparison => ({
     id: row.id,
     model: row.model,
     measuredStepSeconds: measured,
@@ -333,14 +378,15 @@ export function compareMoeRow(catalog: ProfileCatalog, row: MoeRow): MoeComparis
     peakMemoryGiB: null,
     note,
   });
-  if (measured === null) return skip('no published time (TFLOPS only)');
   const spec = moeRowSpec(row);
   if (typeof spec === 'string') return skip(spec);
-  const cluster = moeRowCluster(catalog, row);
-  if (typeof cluster === 'string') return skip(cluster);
   const training = moeRowTraining(row);
+  const graph = buildModelGraph(spec, training.sequenceLength);
+  const measured = published ?? tflopsStepSeconds(row, graph);
+  if (measured === null) return skip('no published time (TFLOPS under an unstated FLOP count)');
+  const cluster = moeRowCluster(catalog, row);
+  if (typeof cluster === 'string') return skip(cluster, measured);
   try {
-    const graph = buildModelGraph(spec, training.sequenceLength);
     const e = estimate(graph, cluster, moeRowStrategy(row, spec), training);
     return {
       id: row.id,
@@ -350,10 +396,10 @@ export function compareMoeRow(catalog: ProfileCatalog, row: MoeRow): MoeComparis
       relativeError: (e.stepTimeSeconds - measured) / measured,
       predictedFits: e.fits,
       peakMemoryGiB: e.peakMemoryBytesPerGpu / 2 ** 30,
-      note: '',
+      note: published === null ? 'step time from TFLOPS (source FLOP count)' : '',
     };
   } catch (error) {
     if (!(error instanceof PlanningError)) throw error;
-    return skip(`rejected: ${error.message}`);
+    return skip(`rejected: ${error.message}`, measured);
   }
 }
