@@ -1,0 +1,153 @@
+/**
+ * Hand-computed checks of the MoE calibration formulas: Megatron's 16-bit gradient buffer
+ * (grad_reduce_in_fp32 off), the interference of an overlapped expert dispatch, the FSDP unit of
+ * an expert-parallel layer, and the logits / layer-working-set peak.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  gradientReduceBytesPerParameter,
+  modelStateBytes,
+  stateBytesPerParameter,
+} from '../../src/costmodel/model-states.js';
+import {
+  EXPERT_OVERLAP_INTERFERENCE_FRACTION,
+  expertOverlapInterference,
+} from '../../src/costmodel/moe-communication.js';
+import { overlappedSeconds } from '../../src/costmodel/overlap.js';
+import { rankMemoryFromParts } from '../../src/costmodel/rank-memory.js';
+import type { ActivationTerms, RankMemoryInputs } from '../../src/costmodel/rank-memory.js';
+import { memoryInputs } from '../../src/costmodel/stage-cost-model.js';
+import { DEFAULT_MOE_IMBALANCE_FACTOR, moeTrainingDefaults } from '../../src/costmodel/strategy.js';
+import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import { buildModelGraph } from '../../src/graph/index.js';
+import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
+
+describe("Megatron's gradient buffer dtype (grad_reduce_in_fp32)", () => {
+  it('bf16 with the distributed optimizer over 8: 2 + 4 + 12/8 B by default, 2 + 2 + 12/8 off', () => {
+    expect(stateBytesPerParameter('megatron', 'bf16', 1, 8)).toEqual({
+      weights: 2,
+      gradients: 4,
+      optimizer: 1.5,
+    });
+    expect(stateBytesPerParameter('megatron', 'bf16', 1, 8, false)).toEqual({
+      weights: 2,
+      gradients: 2,
+      optimizer: 1.5,
+    });
+    // 1e9 parameters: 2 GB of gradients instead of 4 GB.
+    expect(modelStateBytes(1e9, 8, 1, 'bf16', 'megatron', false).gradients).toBe(2e9);
+  });
+  it('the reduction moves 2 B per parameter when the buffer is 16-bit, 4 B by default', () => {
+    expect(gradientReduceBytesPerParameter('bf16', 'megatron', 1)).toBe(4);
+    expect(gradientReduceBytesPerParameter('bf16', 'megatron', 1, false)).toBe(2);
+    // Other frameworks ignore the Megatron switch.
+    expect(gradientReduceBytesPerParameter('bf16', 'fsdp', 3, false)).toBe(4);
+    expect(stateBytesPerParameter('fsdp', 'bf16', 3, 8, false).gradients).toBe(0.5);
+  });
+});
+
+describe('overlapped expert dispatch / combine', () => {
+  it('costs max(c, k) + 0.65·min(c, k): 10 ms of compute beside 4 ms of dispatch → 12.6 ms', () => {
+    expect(EXPERT_OVERLAP_INTERFERENCE_FRACTION).toBe(0.65);
+    const iota = expertOverlapInterference(0.15);
+    expect(iota).toBe(0.65);
+    expect(overlappedSeconds(10e-3, 4e-3, iota)).toBeCloseTo(12.6e-3, 12);
+    // A device whose generic interference is larger keeps its own.
+    expect(expertOverlapInterference(0.8)).toBe(0.8);
+  });
+  it('the ModelZoo on/off pair: ~6.25 s of dispatch hidden behind ~11 s of compute saves ~2.2 s', () => {
+    const compute = 11.16;
+    const dispatch = 6.25;
+    const saved = compute + dispatch - overlappedSeconds(compute, dispatch, 0.65);
+    expect(saved).toBeCloseTo(0.35 * dispatch, 9); // measured: 19.7 → 17.6 s, 2.1 s
+  });
+});
+
+describe('dropless imbalance default', () => {
+  it('is 1.1 (Mixtral 8x22B forced/dropless pair: the expert half of the step ~1.1× slower)', () => {
+    expect(DEFAULT_MOE_IMBALANCE_FACTOR).toBe(1.1);
+    expect(moeTrainingDefaults().imbalanceFactor).toBe(1.1);
+  });
+});
+
+describe('FSDP unit of an expert-parallel layer', () => {
+  // 2 MoE layers, h 1024, 8 heads of 128 (MHA), 16 gated experts of width 512, top-2.
+  const spec = specFromExplicitTransformer({
+    layers: 2,
+    hiddenSize: 1024,
+    heads: 8,
+    vocabSize: 32000,
+    gatedMlp: true,
+    ffnHiddenSize: 2048,
+    moe: { experts: 16, topK: 2, expertFfnHiddenSize: 512 },
+  });
+  const graph = buildModelGraph(spec, 4096);
+  const strategy: Strategy = {
+    dp: 8,
+    tp: 1,
+    pp: 1,
+    cp: 1,
+    ep: 4,
+    virtualStages: 1,
+    sequenceSlices: 1,
+    sequenceParallel: false,
+    microBatchSize: 1,
+    numMicroBatches: 1,
+    recompute: 'none',
+    recomputeLayers: null,
+    zeroStage: 3,
+    schedule: '1f1b',
+    layersPerStage: null,
+  };
+  const training: TrainingConfig = {
+    globalBatchSize: 8,
+    sequenceLength: 4096,
+    precision: 'bf16',
+    flashAttention: true,
+    dropout: false,
+    overlapGradientReduce: true,
+    overlapParameterGather: false,
+    overlapTensorParallelComm: false,
+    overlapPipelineP2p: true,
+    prefetchParameters: true,
+    memoryHeadroomFraction: 0,
+    framework: 'fsdp',
+  };
+  it('gathers attention, norms, router and only this rank’s 16/4 experts', () => {
+    const cluster = clusterFromPreset(loadProfileCatalog(), 'dgx-h100', 1);
+    const x = memoryInputs(graph, cluster, strategy, training);
+    const attention = 4 * 1024 * 1024; // Q, K, V, O: h × h each
+    const norms = 2 * 1024;
+    const router = 1024 * 16;
+    const localExperts = (16 / 4) * 3 * 1024 * 512; // gate, up, down of h × f_e
+    expect(x.layerParametersPerGpu).toBe(attention + norms + router + localExperts);
+  });
+});
+
+describe('last-stage peak: logits and the layer working set', () => {
+  // Runtime reserve zeroed so that the activations term is the whole of the check.
+  const x = {
+    device: {
+      runtimeMemory: {
+        contextBytes: 0,
+        ncclBytesPerCommunicator: 0,
+        allocatorFragmentationFraction: 0,
+      },
+    },
+    strategy: { tp: 1, dp: 1, pp: 2, cp: 1 },
+  } as unknown as RankMemoryInputs;
+  const terms = { logits: 5e9, workingLayer: 2e9 } as ActivationTerms;
+  const parts = {
+    states: { weights: 1e9, gradients: 2e9, optimizer: 3e9 },
+    perMicroBatch: 1e9,
+    holdsHead: true,
+    working: { backward: 0, optimizerStep: 0 },
+  };
+  it('never coexist: activations = in-flight · per-micro-batch + max(logits, working layer)', () => {
+    expect(rankMemoryFromParts(parts, 3, x, terms).activations).toBe(3e9 + 5e9);
+    expect(rankMemoryFromParts({ ...parts, holdsHead: false }, 3, x, terms).activations).toBe(
+      3e9 + 2e9,
+    );
+  });
+});
