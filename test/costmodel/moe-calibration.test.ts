@@ -14,6 +14,10 @@ import {
   expertOverlapInterference,
 } from '../../src/costmodel/moe-communication.js';
 import { overlappedSeconds } from '../../src/costmodel/overlap.js';
+import {
+  attentionKernelKeys,
+  attentionLengthSpeedup,
+} from '../../src/costmodel/attention-kernel.js';
 import { rankMemoryFromParts } from '../../src/costmodel/rank-memory.js';
 import type { ActivationTerms, RankMemoryInputs } from '../../src/costmodel/rank-memory.js';
 import { memoryInputs } from '../../src/costmodel/stage-cost-model.js';
@@ -149,5 +153,37 @@ describe('last-stage peak: logits and the layer working set', () => {
     expect(rankMemoryFromParts({ ...parts, holdsHead: false }, 3, x, terms).activations).toBe(
       3e9 + 2e9,
     );
+  });
+});
+
+describe('flash-attention speed against the keys one kernel call sees', () => {
+  it('1 up to 4K, 1.2 from 16K, log-linear between (8K: halfway, 1.1)', () => {
+    expect(attentionLengthSpeedup(2048)).toBe(1);
+    expect(attentionLengthSpeedup(4096)).toBe(1);
+    expect(attentionLengthSpeedup(8192)).toBeCloseTo(1.1, 12);
+    expect(attentionLengthSpeedup(16384)).toBe(1.2);
+    expect(attentionLengthSpeedup(131072)).toBe(1.2);
+  });
+  it('Table 9 time-weighted 4K → 16K: Hopper 458 → 557, Blackwell 1153 → 1408 TFLOP/s', () => {
+    const weighted = (fwd: number, bwd: number): number => 3 / (1 / fwd + 2 / bwd);
+    expect(weighted(638, 523) / weighted(553, 422)).toBeCloseTo(1.21, 2);
+    expect(weighted(1698, 1298) / weighted(1324, 1083)).toBeCloseTo(1.22, 2);
+  });
+  it('ring attention calls see s/cp keys: 131,072 tokens over CP 8 → 16,384', () => {
+    const spec = specFromExplicitTransformer({
+      layers: 1,
+      hiddenSize: 1024,
+      heads: 8,
+      vocabSize: 32000,
+      gatedMlp: true,
+      ffnHiddenSize: 2048,
+    });
+    const ops = buildModelGraph(spec, 131072).layerOps;
+    const scores = ops.find((op) => op.kind === 'attention-scores');
+    const context = ops.find((op) => op.kind === 'attention-context');
+    if (scores === undefined || context === undefined) throw new Error('no attention core');
+    expect(attentionKernelKeys(scores, 8)).toBe(16384);
+    expect(attentionKernelKeys(context, 8)).toBe(16384);
+    expect(attentionKernelKeys(scores, 1)).toBe(131072);
   });
 });
