@@ -13,13 +13,14 @@
  *    destinations of k distinct experts among E split evenly over G groups:
  *      D(G) = G · (1 − C(E − E/G, k) / C(E, k)).
  *    Inter bytes T·h·B·D(N)·(N−1)/N, NVLink bytes T·h·B·D(n)·(n−1)/n; the two tiers pipeline
- *    (RDMA and NVLink forwarding overlap), so the slower one sets the time.
+ *    (RDMA and NVLink forwarding overlap), so the slower one sets the time; one fused kernel
+ *    writes every peer, so each tier pays FUSED_DISPATCH_ROUND_TRIPS latencies, not one per peer.
  *  - 'allgather': every rank gathers the EP group's tokens (S = n·T·h·B gathered) and
  *    reduce-scatters the outputs.
  * The busiest rank receives loadFactor × the balanced share; the collective ends with it.
  */
 import type { ClusterProfile } from '../hardware-profiles/index.js';
-import { allToAllSeconds } from './communication.js';
+import { effectiveBandwidthBytesPerSecond } from './communication.js';
 import type { GroupPlacement } from './groups.js';
 import { groupAllGatherSeconds, groupAllToAllSeconds } from './groups.js';
 import type { MoeDispatcher } from './strategy.js';
@@ -53,10 +54,25 @@ export function expectedDistinctGroups(numExperts: number, topK: number, groups:
   return groups * (1 - miss);
 }
 
-/** Seconds on one tier for `wireBytes` leaving each rank to `ranks − 1` peers (all-to-all α-β). */
+/**
+ * Round trips of a fused dispatch kernel: DeepEP / HybridEP first exchange the per-rank token
+ * counts (notify_dispatch), then write every peer's rows in the same kernel, so a call pays two
+ * link latencies, not one per peer as NCCL's send/recv pairs do (deep_ep buffer.py
+ * get_dispatch_layout / dispatch; Megatron-Core report Table 7: HybridEP on NVL72 grows 391 →
+ * 675 µs from EP8 to EP64 while NCCL's per-peer α-β fits its 735 → 930 µs).
+ */
+export const FUSED_DISPATCH_ROUND_TRIPS = 2;
+
+/**
+ * Seconds on one tier for `wireBytes` leaving each rank to its `ranks − 1` peers, all written by
+ * one fused kernel: FUSED_DISPATCH_ROUND_TRIPS·α + wireBytes / (B·e).
+ */
 function tierSeconds(wireBytes: number, ranks: number, link: ClusterProfile['intraNode']): number {
   if (ranks <= 1 || wireBytes <= 0) return 0;
-  return allToAllSeconds((wireBytes * ranks) / (ranks - 1), ranks, link);
+  return (
+    FUSED_DISPATCH_ROUND_TRIPS * link.latencySeconds +
+    wireBytes / effectiveBandwidthBytesPerSecond(link)
+  );
 }
 
 /** Dedup dispatch (DeepEP / HybridEP): slower of the NVLink and network tiers. */

@@ -11,8 +11,11 @@ import {
 } from '../../src/costmodel/model-states.js';
 import {
   EXPERT_OVERLAP_INTERFERENCE_FRACTION,
+  FUSED_DISPATCH_ROUND_TRIPS,
+  expertDispatchSeconds,
   expertOverlapInterference,
 } from '../../src/costmodel/moe-communication.js';
+import { placeGroup } from '../../src/costmodel/groups.js';
 import { overlappedSeconds } from '../../src/costmodel/overlap.js';
 import {
   attentionKernelKeys,
@@ -24,7 +27,12 @@ import { memoryInputs } from '../../src/costmodel/stage-cost-model.js';
 import { DEFAULT_MOE_IMBALANCE_FACTOR, moeTrainingDefaults } from '../../src/costmodel/strategy.js';
 import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
-import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profiles/index.js';
+import {
+  clusterFromPreset,
+  customCluster,
+  loadProfileCatalog,
+} from '../../src/hardware-profiles/index.js';
+import type { ClusterProfile } from '../../src/hardware-profiles/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 
 describe("Megatron's gradient buffer dtype (grad_reduce_in_fp32)", () => {
@@ -185,5 +193,61 @@ describe('flash-attention speed against the keys one kernel call sees', () => {
     expect(attentionKernelKeys(scores, 8)).toBe(16384);
     expect(attentionKernelKeys(context, 8)).toBe(16384);
     expect(attentionKernelKeys(scores, 1)).toBe(131072);
+  });
+});
+
+describe('fused (DeepEP / HybridEP) dispatch: two link latencies per call', () => {
+  const nvlink = { bandwidthBytesPerSecond: 450e9, latencySeconds: 5e-6, efficiency: 0.8 };
+  const ib = { bandwidthBytesPerSecond: 50e9, latencySeconds: 10e-6, efficiency: 0.9 };
+  const cluster = { intraNode: nvlink, interNode: ib, gpusPerNode: 8 } as unknown as ClusterProfile;
+  it('EP 8 in one node: 2α + T·h·B·D(8)·(7/8) / (B·e), D(8) distinct GPUs of top-8 of 256', () => {
+    let miss = 1;
+    for (let i = 0; i < 8; i++) miss *= (224 - i) / (256 - i);
+    const distinctGpus = 8 * (1 - miss);
+    const bytes = 4096 * 7168 * 2 * distinctGpus * (7 / 8);
+    const expected = FUSED_DISPATCH_ROUND_TRIPS * 5e-6 + bytes / (450e9 * 0.8);
+    const x = {
+      tokens: 4096,
+      hiddenSize: 7168,
+      topK: 8,
+      numExperts: 256,
+      bytesPerElement: 2,
+      dispatcher: 'hybridep' as const,
+      loadFactor: 1,
+      ep: placeGroup(8, 1, 8),
+      etp: placeGroup(1, 1, 8),
+    };
+    expect(FUSED_DISPATCH_ROUND_TRIPS).toBe(2);
+    expect(expertDispatchSeconds(x, cluster)).toBeCloseTo(expected, 12);
+  });
+  it('GB200 NVL72 HybridEP within 15% of Table 7 at EP 8–64 (391, 578, 612, 675 µs)', () => {
+    const catalog = loadProfileCatalog();
+    const nvl72 = customCluster(catalog, {
+      accelerator: 'nvidia-gb200-186gb',
+      gpusPerNode: 72,
+      nodes: 1,
+    });
+    for (const [ep, measured] of [
+      [8, 391e-6],
+      [16, 578e-6],
+      [32, 612e-6],
+      [64, 675e-6],
+    ] as const) {
+      const predicted = expertDispatchSeconds(
+        {
+          tokens: 4096,
+          hiddenSize: 7168,
+          topK: 8,
+          numExperts: 256,
+          bytesPerElement: 2,
+          dispatcher: 'hybridep',
+          loadFactor: 1,
+          ep: placeGroup(ep, 1, 72),
+          etp: placeGroup(1, 1, 72),
+        },
+        nvl72,
+      );
+      expect(Math.abs(predicted / measured - 1), `EP${ep}: ${predicted}`).toBeLessThan(0.15);
+    }
   });
 });
