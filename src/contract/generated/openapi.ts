@@ -1060,6 +1060,10 @@ export interface components {
             /** @description MoE parallel folding: Megatron's expert rank generator (order tp-ep-dp-pp over expertTensorParallel, expertParallel and expert-data-parallel) inside each pipeline stage; singletons for dense models. */
             expertParallelGroups: components["schemas"]["RankGroups"];
             expertDataParallelGroups: components["schemas"]["RankGroups"];
+            /** @description HSDP (strategy.dataParallelShard): data-parallel peers that shard parameters, gradients and optimizer states among themselves (dp rank = shard rank + dataParallelShard · replicate rank, torchtitan's mesh order). Without HSDP, the data-parallel groups. */
+            dataParallelShardGroups: components["schemas"]["RankGroups"];
+            /** @description HSDP: data-parallel peers holding the same shard, which all-reduce its gradients. Singletons without HSDP. */
+            dataParallelReplicateGroups: components["schemas"]["RankGroups"];
             /** @description The rank map as JSON text (at most 4096 ranks). */
             text: string;
         };
