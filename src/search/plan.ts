@@ -14,9 +14,11 @@ import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import { stagePlacements, memoisedDeepspeedSplit } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
+import { createTimingPipelineModel } from '../schedule/index.js';
 import { countRejection } from './enumerate.js';
 import { better, distinctShapes } from './ranking.js';
 import type { RefinedCandidate } from './refine.js';
+import { toPlanSchedule } from './refine.js';
 import type { SearchOutcome } from './search-cluster.js';
 import { searchCluster } from './search-cluster.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
@@ -63,7 +65,7 @@ function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Refine
     acceleratorId: cluster.device.id,
     modelName: problem.graph.spec.name,
     training: problem.training,
-    schedule: found.schedule,
+    schedule: found.pipeline === null ? null : toPlanSchedule(found.pipeline),
   };
 }
 
@@ -128,6 +130,10 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
     // Per-layer costs do not depend on the node count: one bound serves every cluster size.
     bound: createStepBound(problem.graph, problem.cluster, problem.training),
     shouldStop: shouldStop ?? (() => false),
+    refine: {
+      model: createTimingPipelineModel(),
+      ...(estimateOptions.cache === undefined ? {} : { cache: estimateOptions.cache }),
+    },
   };
   const full = searchCluster({
     ...base,

@@ -20,7 +20,7 @@ import type { ScheduleKind } from '../costmodel/index.js';
 import { countRejection, enumerateStrategies } from './enumerate.js';
 import { evaluateCandidate } from './evaluate.js';
 import { keepTop, better, distinctShapes } from './ranking.js';
-import type { Feasible, RefinedCandidate } from './refine.js';
+import type { Feasible, RefineContext, RefinedCandidate } from './refine.js';
 import { finalistCount, refineWithSimulation } from './refine.js';
 import type { PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
@@ -41,6 +41,8 @@ export interface ClusterSearch {
   readonly incumbentSeconds: number | null;
   /** Asked between candidates once a feasible plan is known; true = answer the best so far. */
   readonly shouldStop: () => boolean;
+  /** Shared by every node count's refinement (one per planning call). */
+  readonly refine: RefineContext;
 }
 
 export interface SearchOutcome {
@@ -127,7 +129,7 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
     feasible++;
     keepTop(top, result, limit);
   }
-  const refined = refineWithSimulation({ ...problem, cluster }, top);
+  const refined = refineWithSimulation({ ...problem, cluster }, top, x.refine);
   countRejection(rejected, 'out-of-memory', top.length - refined.length);
   refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   return {
