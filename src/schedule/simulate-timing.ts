@@ -18,7 +18,6 @@ import {
   SLOT_INPUT_GRAD,
   SLOT_WEIGHT_GRAD,
   numUnits,
-  slotIndex,
   unitIndex,
 } from './unit-index.js';
 
@@ -55,30 +54,6 @@ export interface ScheduleTiming {
   readonly lastEndSeconds: readonly number[];
 }
 
-function dependencies(
-  schedule: PipelineSchedule,
-  kind: ActionKind,
-  stage: number,
-  mb: number,
-  slice: number,
-): [slot: number, delayStage: number][] {
-  const at = (slot: number, s: number, j: number): number =>
-    slotIndex(schedule, slot, unitIndex(schedule, s, mb, j));
-  const deps: [number, number][] = [];
-  if (kind === 'F') {
-    if (stage > 0) deps.push([at(SLOT_FORWARD, stage - 1, slice), stage - 1]);
-    if (slice > 0) deps.push([at(SLOT_FORWARD, stage, slice - 1), -1]);
-  } else if (kind === 'W') {
-    deps.push([at(SLOT_INPUT_GRAD, stage, slice), -1]);
-  } else {
-    deps.push([at(SLOT_FORWARD, stage, slice), -1]);
-    if (stage < schedule.numStages - 1) deps.push([at(SLOT_INPUT_GRAD, stage + 1, slice), stage]);
-    if (slice < schedule.slicesPerMicroBatch - 1)
-      deps.push([at(SLOT_INPUT_GRAD, stage, slice + 1), -1]);
-  }
-  return deps;
-}
-
 function peakInFlightOf(schedule: PipelineSchedule): number[] {
   return schedule.ranks.map((actions) => {
     let inFlight = 0;
@@ -91,10 +66,70 @@ function peakInFlightOf(schedule: PipelineSchedule): number[] {
   });
 }
 
+const inRange = (value: number, count: number): boolean =>
+  Number.isInteger(value) && value >= 0 && value < count;
+
+/**
+ * checkScheduleComplete's conditions, counted in one pass over typed arrays: every action in
+ * range and on its stage's rank, each (kind, unit) at most once, no unit mixing B with I/W, and
+ * every unit with its F and either B or I and W. On any failure checkScheduleComplete itself names
+ * the first bad action.
+ */
+function checkComplete(schedule: PipelineSchedule): void {
+  const { numStages: stages, numMicroBatches: m, slicesPerMicroBatch: k } = schedule;
+  const units = numUnits(schedule);
+  const seen = new Uint8Array(4 * units);
+  let ok = schedule.ranks.length === schedule.numRanks && schedule.stageToRank.length === stages;
+  schedule.ranks.forEach((actions, rank) => {
+    for (const { kind, stage, microBatch, slice = 0 } of actions) {
+      ok &&= inRange(stage, stages) && inRange(microBatch, m) && inRange(slice, k);
+      ok &&= schedule.stageToRank[stage] === rank;
+      const at = KIND_CODE[kind] * units + unitIndex(schedule, stage, microBatch, slice);
+      ok &&= seen[at] === 0;
+      seen[at] = 1;
+    }
+  });
+  for (let unit = 0; ok && unit < units; unit++) {
+    const [f, i, w, b] = [0, 1, 2, 3].map((code) => seen[code * units + unit] === 1);
+    ok = f === true && (b === true ? !i && !w : i === true && w === true);
+  }
+  if (!ok) checkScheduleComplete(schedule);
+}
+
+/** Writes action a's dependencies (simulate.ts dependenciesOf, same order) into the arrays. */
+function writeDependencies(
+  c: CompiledSchedule,
+  a: number,
+  kind: ActionKind,
+  unit: number,
+  stage: number,
+): void {
+  const { numStages, numMicroBatches: m, slicesPerMicroBatch: k } = c.schedule;
+  const units = numStages * m * k;
+  const slice = unit % k;
+  const stageStride = m * k;
+  let i = MAX_DEPS * a;
+  const push = (slot: number, unitAt: number, delayStage: number): void => {
+    c.depSlot[i] = slot * units + unitAt;
+    c.depDelayStage[i++] = delayStage;
+  };
+  if (kind === 'F') {
+    if (stage > 0) push(SLOT_FORWARD, unit - stageStride, stage - 1);
+    if (slice > 0) push(SLOT_FORWARD, unit - 1, -1);
+  } else if (kind === 'W') {
+    push(SLOT_INPUT_GRAD, unit, -1);
+  } else {
+    push(SLOT_FORWARD, unit, -1);
+    if (stage < numStages - 1) push(SLOT_INPUT_GRAD, unit + stageStride, stage);
+    if (slice < k - 1) push(SLOT_INPUT_GRAD, unit + 1, -1);
+  }
+}
+
 /** Compile a schedule (checked complete first: ScheduleValidationError otherwise). */
 export function compileSchedule(schedule: PipelineSchedule): CompiledSchedule {
-  checkScheduleComplete(schedule);
+  checkComplete(schedule);
   const total = schedule.ranks.reduce((n, actions) => n + actions.length, 0);
+  const units = numUnits(schedule);
   const compiled = {
     schedule,
     rankStart: new Int32Array(schedule.numRanks + 1),
@@ -111,14 +146,11 @@ export function compileSchedule(schedule: PipelineSchedule): CompiledSchedule {
     for (const { kind, stage, microBatch, slice = 0 } of actions) {
       compiled.kind[a] = KIND_CODE[kind];
       compiled.stage[a] = stage;
-      dependencies(schedule, kind, stage, microBatch, slice).forEach(([slot, delayStage], i) => {
-        compiled.depSlot[MAX_DEPS * a + i] = slot;
-        compiled.depDelayStage[MAX_DEPS * a + i] = delayStage;
-      });
       const unit = unitIndex(schedule, stage, microBatch, slice);
+      writeDependencies(compiled, a, kind, unit, stage);
       const first = kind === 'W' ? SLOT_WEIGHT_GRAD : kind === 'F' ? SLOT_FORWARD : SLOT_INPUT_GRAD;
-      compiled.doneSlot[2 * a] = slotIndex(schedule, first, unit);
-      if (kind === 'B') compiled.doneSlot[2 * a + 1] = slotIndex(schedule, SLOT_WEIGHT_GRAD, unit);
+      compiled.doneSlot[2 * a] = first * units + unit;
+      if (kind === 'B') compiled.doneSlot[2 * a + 1] = SLOT_WEIGHT_GRAD * units + unit;
       a += 1;
     }
   });

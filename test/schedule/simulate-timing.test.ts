@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineTimingInput } from '../../src/costmodel/index.js';
 import {
+  ScheduleValidationError,
+  checkScheduleComplete,
   compileSchedule,
   createSimulatedPipelineModel,
   createTimingPipelineModel,
@@ -91,5 +93,19 @@ describe('timing-only simulation equals simulateSchedule', () => {
     };
     const costs = unevenCosts(2, randomSource(1));
     expect(() => simulateTiming(compileSchedule(swapped), costs)).toThrow(/deadlock/);
+  });
+
+  it('an incomplete or duplicated list is refused as checkScheduleComplete refuses it', () => {
+    const schedule = generateSchedule({ kind: 'zb-h1', numRanks: 3, numMicroBatches: 4 });
+    const [first = [], ...rest] = schedule.ranks;
+    const variants = [
+      { ...schedule, ranks: [[...first, ...first.slice(0, 1)], ...rest] },
+      { ...schedule, ranks: [first.slice(1), ...rest] },
+      { ...schedule, ranks: [...rest, first] },
+    ];
+    for (const bad of variants) {
+      expect(() => checkScheduleComplete(bad)).toThrow(ScheduleValidationError);
+      expect(() => compileSchedule(bad)).toThrow(ScheduleValidationError);
+    }
   });
 });
