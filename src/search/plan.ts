@@ -20,7 +20,7 @@ import { better, distinctShapes } from './ranking.js';
 import type { RefinedCandidate } from './refine.js';
 import { toPlanSchedule } from './refine.js';
 import type { SearchOutcome } from './search-cluster.js';
-import { searchCluster } from './search-cluster.js';
+import { searchCluster, searchesRecomputeLayers } from './search-cluster.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
 /**
@@ -128,7 +128,9 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
       defaultSchedules(problem.training.framework),
     deepspeedSplit: memoisedDeepspeedSplit(problem.graph.spec.numLayers),
     // Per-layer costs do not depend on the node count: one bound serves every cluster size.
-    bound: createStepBound(problem.graph, problem.cluster, problem.training),
+    bound: createStepBound(problem.graph, problem.cluster, problem.training, {
+      fullRecomputeMayShrink: searchesRecomputeLayers(problem),
+    }),
     shouldStop: shouldStop ?? (() => false),
     refine: {
       model: createTimingPipelineModel(),

@@ -60,6 +60,17 @@ interface Queued {
   readonly bound: number;
 }
 
+/**
+ * Partial recompute (the fewest layers that fit) only where the launch config can say it
+ * (Megatron's block method) and the caller did not pin the layer count.
+ */
+export function searchesRecomputeLayers(problem: PlanningProblem): boolean {
+  return (
+    problem.constraints.recomputeLayers === undefined &&
+    recomputesLayerSubset(problem.training.framework)
+  );
+}
+
 /** Enumerate and bound every candidate, cheapest bound first (stable: enumeration order on ties). */
 function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   const { problem } = x;
@@ -97,10 +108,7 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
   const hasIncumbent = x.incumbentSeconds !== null && Number.isFinite(x.incumbentSeconds);
   const evaluation = {
     ...x.options,
-    // Partial recompute only where the launch config can say it (Megatron's block method).
-    searchRecomputeLayers:
-      problem.constraints.recomputeLayers === undefined &&
-      recomputesLayerSubset(problem.training.framework),
+    searchRecomputeLayers: searchesRecomputeLayers(problem),
   };
   const top: Feasible[] = [];
   let candidates = 0;
