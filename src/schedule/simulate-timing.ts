@@ -108,21 +108,40 @@ function writeDependencies(
   const units = numStages * m * k;
   const slice = unit % k;
   const stageStride = m * k;
-  let i = MAX_DEPS * a;
-  const push = (slot: number, unitAt: number, delayStage: number): void => {
-    c.depSlot[i] = slot * units + unitAt;
-    c.depDelayStage[i++] = delayStage;
-  };
+  // Up to three (slot, delay boundary) pairs; no closure: this runs once per action.
+  let slot0 = NO_SLOT;
+  let delay0 = -1;
+  let slot1 = NO_SLOT;
+  let delay1 = -1;
+  let slot2 = NO_SLOT;
   if (kind === 'F') {
-    if (stage > 0) push(SLOT_FORWARD, unit - stageStride, stage - 1);
-    if (slice > 0) push(SLOT_FORWARD, unit - 1, -1);
+    if (stage > 0) {
+      slot0 = SLOT_FORWARD * units + unit - stageStride;
+      delay0 = stage - 1;
+    }
+    if (slice > 0) {
+      if (slot0 === NO_SLOT) slot0 = SLOT_FORWARD * units + unit - 1;
+      else slot1 = SLOT_FORWARD * units + unit - 1;
+    }
   } else if (kind === 'W') {
-    push(SLOT_INPUT_GRAD, unit, -1);
+    slot0 = SLOT_INPUT_GRAD * units + unit;
   } else {
-    push(SLOT_FORWARD, unit, -1);
-    if (stage < numStages - 1) push(SLOT_INPUT_GRAD, unit + stageStride, stage);
-    if (slice < k - 1) push(SLOT_INPUT_GRAD, unit + 1, -1);
+    slot0 = SLOT_FORWARD * units + unit;
+    if (stage < numStages - 1) {
+      slot1 = SLOT_INPUT_GRAD * units + unit + stageStride;
+      delay1 = stage;
+    }
+    if (slice < k - 1) {
+      if (slot1 === NO_SLOT) slot1 = SLOT_INPUT_GRAD * units + unit + 1;
+      else slot2 = SLOT_INPUT_GRAD * units + unit + 1;
+    }
   }
+  const i = MAX_DEPS * a;
+  c.depSlot[i] = slot0;
+  c.depSlot[i + 1] = slot1;
+  c.depSlot[i + 2] = slot2;
+  c.depDelayStage[i] = delay0;
+  c.depDelayStage[i + 1] = delay1;
 }
 
 /** Compile a schedule (checked complete first: ScheduleValidationError otherwise). */

@@ -19,6 +19,7 @@ import { countRejection } from './enumerate.js';
 import { better, distinctShapes } from './ranking.js';
 import type { RefinedCandidate } from './refine.js';
 import { toPlanSchedule } from './refine.js';
+import { AnsweredThreshold } from './finalist-bound.js';
 import type { SearchOutcome } from './search-cluster.js';
 import { searchCluster, searchesRecomputeLayers } from './search-cluster.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
@@ -134,6 +135,8 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
     shouldStop: shouldStop ?? (() => false),
     refine: {
       model: createTimingPipelineModel(),
+      // The answer is the best topK + 1 distinct shapes (planFixed).
+      threshold: new AnsweredThreshold(problem.topK + 1),
       ...(estimateOptions.cache === undefined ? {} : { cache: estimateOptions.cache }),
     },
   };

@@ -11,6 +11,8 @@ import { actionToCsvCell, createTimingPipelineModel } from '../schedule/index.js
 import type { TimedPipeline, TimingPipelineModel } from '../schedule/index.js';
 import type { Evaluation } from './evaluate.js';
 import { evaluateCandidate } from './evaluate.js';
+import type { AnsweredThreshold } from './finalist-bound.js';
+import { lowerBoundPipelineModel } from './finalist-bound.js';
 import type { PlanningProblem } from './types.js';
 
 export type Feasible = Extract<Evaluation, { ok: true }>;
@@ -51,11 +53,32 @@ export interface RefineContext {
   readonly cache?: EstimateCache;
   /** One per planning call (schedule/timing-model.ts), so repeated simulations are looked up. */
   readonly model: TimingPipelineModel;
+  /**
+   * The planning call's answered-shape threshold (finalist-bound.ts): finalists bounded above it
+   * are not simulated but counted there as skipped. Absent: every finalist is simulated.
+   */
+  readonly threshold?: AnsweredThreshold;
+}
+
+/** True when the finalist's simulated step time is sure to exceed the threshold. */
+function cannotBeAnswered(
+  problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
+  finalist: Feasible,
+  context: RefineContext,
+): boolean {
+  const threshold = context.threshold?.seconds ?? Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(threshold)) return false;
+  const bounded = evaluateCandidate(problem, finalist.strategy, {
+    pipelineModel: lowerBoundPipelineModel,
+    ...(context.cache === undefined ? {} : { cache: context.cache }),
+  });
+  return bounded.ok && bounded.estimate.stepTimeSeconds > threshold;
 }
 
 /**
  * Re-evaluate finalists with the simulated schedule. A finalist that no longer fits (the
- * simulated schedule keeps more in flight than the closed form) is dropped.
+ * simulated schedule keeps more in flight than the closed form) is dropped, and so is one that
+ * cannot be answered (finalist-bound.ts), counted in context.threshold.skipped.
  */
 export function refineWithSimulation(
   problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
@@ -66,6 +89,11 @@ export function refineWithSimulation(
   for (const finalist of finalists) {
     if (finalist.strategy.pp === 1) {
       refined.push({ ...finalist, pipeline: null });
+      context.threshold?.add(finalist);
+      continue;
+    }
+    if (cannotBeAnswered(problem, finalist, context)) {
+      context.threshold?.countSkipped();
       continue;
     }
     let pipeline: TimedPipeline | null = null;
@@ -77,7 +105,10 @@ export function refineWithSimulation(
       pipelineModel: capture,
       ...(context.cache === undefined ? {} : { cache: context.cache }),
     });
-    if (result.ok && pipeline !== null) refined.push({ ...result, pipeline });
+    if (result.ok && pipeline !== null) {
+      refined.push({ ...result, pipeline });
+      context.threshold?.add(result);
+    }
   }
   return refined;
 }

@@ -137,8 +137,11 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
     feasible++;
     keepTop(top, result, limit);
   }
+  const skippedBefore = x.refine.threshold?.skipped ?? 0;
   const refined = refineWithSimulation({ ...problem, cluster }, top, x.refine);
-  countRejection(rejected, 'out-of-memory', top.length - refined.length);
+  const skipped = (x.refine.threshold?.skipped ?? 0) - skippedBefore;
+  if (skipped > 0) countRejection(rejected, 'finalist-bound-not-answered', skipped);
+  countRejection(rejected, 'out-of-memory', top.length - refined.length - skipped);
   refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   return {
     cluster,
