@@ -133,6 +133,7 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
       fullRecomputeMayShrink: searchesRecomputeLayers(problem),
     }),
     shouldStop: shouldStop ?? (() => false),
+    seed: shouldStop !== undefined,
     refine: {
       model: createTimingPipelineModel(),
       // The answer is the best topK + 1 distinct shapes (planFixed).

@@ -43,6 +43,8 @@ export interface ClusterSearch {
   readonly shouldStop: () => boolean;
   /** Shared by every node count's refinement (one per planning call). */
   readonly refine: RefineContext;
+  /** Evaluate anytime seeds first (seedPositions): set when the caller has a deadline. */
+  readonly seed: boolean;
 }
 
 export interface SearchOutcome {
@@ -99,6 +101,33 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   return queue.sort((a, b) => a.bound - b.bound);
 }
 
+/** Anytime seeds per (recompute, schedule) group; see seedPositions. */
+const SEEDS_PER_GROUP = 16;
+
+/**
+ * Queue positions evaluated first when the caller has a deadline: the shapes practitioners start
+ * from — the widest tensor parallelism enumerated, with no or full recompute — the lowest-bound
+ * few of each schedule. A short deadline then answers a plan near the optimum instead of the
+ * first cheap-bound shapes (ZB with m < p, ZeRO-3 across nodes), which the bound rates well and
+ * the model does not. Exactness is untouched: the stop rule still evaluates every candidate whose
+ * bound is at most the k-th finalist, and a seed beyond it only adds an evaluation.
+ */
+function seedPositions(queue: readonly Queued[]): Set<number> {
+  const widest = queue.reduce((tp, q) => Math.max(tp, q.strategy.tp), 0);
+  const taken = new Map<string, number>();
+  const seeds = new Set<number>();
+  queue.forEach((q, i) => {
+    const s = q.strategy;
+    if (s.tp !== widest || s.recompute === 'selective') return;
+    const group = `${s.recompute}|${s.schedule}`;
+    const n = taken.get(group) ?? 0;
+    if (n >= SEEDS_PER_GROUP) return;
+    taken.set(group, n + 1);
+    seeds.add(i);
+  });
+  return seeds;
+}
+
 /** Search one cluster best-first; see the file comment. */
 export function searchCluster(x: ClusterSearch): SearchOutcome {
   const { problem, cluster } = x;
@@ -115,12 +144,33 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
   let feasible = 0;
   let unexploredBoundSeconds = Number.POSITIVE_INFINITY;
   let stopped = false;
+  const seeds = x.seed && x.incumbentSeconds === null ? seedPositions(queue) : new Set<number>();
+  const evaluate = (next: Queued): void => {
+    candidates++;
+    const result = evaluateCandidate({ ...problem, cluster }, next.strategy, evaluation);
+    if (!result.ok) {
+      countRejection(rejected, result.reason);
+      return;
+    }
+    feasible++;
+    keepTop(top, result, limit);
+  };
+  for (const i of seeds) {
+    const seed = queue[i];
+    if (seed === undefined || candidates >= x.budget) break;
+    evaluate(seed);
+  }
+  let seedsLeft = seeds.size;
   for (let i = 0; i < queue.length; i++) {
     const next = queue[i];
     if (next === undefined) break;
+    if (seeds.has(i)) {
+      seedsLeft--;
+      continue;
+    }
     const kth = top.length >= limit ? top[limit - 1] : undefined;
     if (kth !== undefined && next.bound > kth.estimate.stepTimeSeconds) {
-      countRejection(rejected, 'bound-not-faster', queue.length - i);
+      countRejection(rejected, 'bound-not-faster', queue.length - i - seedsLeft);
       break;
     }
     stopped = (top.length > 0 || hasIncumbent) && x.shouldStop();
@@ -128,14 +178,7 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
       unexploredBoundSeconds = next.bound;
       break;
     }
-    candidates++;
-    const result = evaluateCandidate({ ...problem, cluster }, next.strategy, evaluation);
-    if (!result.ok) {
-      countRejection(rejected, result.reason);
-      continue;
-    }
-    feasible++;
-    keepTop(top, result, limit);
+    evaluate(next);
   }
   const skippedBefore = x.refine.threshold?.skipped ?? 0;
   const refined = refineWithSimulation({ ...problem, cluster }, top, x.refine);
