@@ -155,16 +155,20 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
     feasible++;
     keepTop(top, result, limit);
   };
+  // Seeds honour the deadline too once one fits; those left join the bound order below.
+  const seeded = new Set<number>();
   for (const i of seeds) {
     const seed = queue[i];
     if (seed === undefined || candidates >= x.budget) break;
+    if (top.length > 0 && x.shouldStop()) break;
     evaluate(seed);
+    seeded.add(i);
   }
-  let seedsLeft = seeds.size;
+  let seedsLeft = seeded.size;
   for (let i = 0; i < queue.length; i++) {
     const next = queue[i];
     if (next === undefined) break;
-    if (seeds.has(i)) {
+    if (seeded.has(i)) {
       seedsLeft--;
       continue;
     }
