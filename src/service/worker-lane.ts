@@ -12,12 +12,9 @@
  * mid-job (killed, out of memory) fails that job with 503 SERVICE_UNAVAILABLE + Retry-After and
  * is respawned at once.
  *
- * The worker script is resolved next to this file: dist/src/service/plan-worker.js after tsc, or
- * src/service/plan-worker.ts under vitest/tsx. A .ts worker is started through a tiny eval bootstrap
- * that registers tsx's ESM hooks inside the worker first: on Node 20, `execArgv: ['--import',
- * 'tsx']` does not install the hooks in a worker thread (ERR_UNKNOWN_FILE_EXTENSION).
+ * The worker script is plan-worker, next to this file (module-worker.ts resolves .js or .ts).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../contract/index.js';
 import type {
   SerialisedError,
@@ -27,6 +24,7 @@ import type {
   WorkerResult,
 } from './worker-protocol.js';
 import { jobTransferables } from './worker-protocol.js';
+import { startModuleWorker } from './module-worker.js';
 
 export interface LaneOptions {
   readonly name: string;
@@ -90,16 +88,10 @@ const HARD_STOP_GRACE_MILLISECONDS = 2000;
 const HARD_STOP_GRACE_FRACTION = 0.1;
 /** A worker that dies while idle (e.g. at startup) is respawned after this, not in a tight loop. */
 const IDLE_RESPAWN_DELAY_MILLISECONDS = 1000;
-const isTypeScript = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./plan-worker.${isTypeScript ? 'ts' : 'js'}`, import.meta.url);
-
-function startWorker(heapMiB: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMiB };
-  if (!isTypeScript) return new Worker(workerUrl, { resourceLimits });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, resourceLimits });
-}
+const startWorker = (heapMiB: number): Worker =>
+  startModuleWorker(import.meta.url, 'plan-worker', {
+    resourceLimits: { maxOldGenerationSizeMb: heapMiB },
+  });
 
 const unavailable = (message: string, cause?: unknown): ApiError =>
   new ApiError('SERVICE_UNAVAILABLE', message, cause === undefined ? {} : { cause });

@@ -18,7 +18,7 @@ import { better, distinctShapes } from '../../src/search/ranking.js';
 import type { Feasible } from '../../src/search/refine.js';
 import { finalistCount, refineWithSimulation } from '../../src/search/refine.js';
 import type { PlanningProblem } from '../../src/search/types.js';
-import { fixedTraining } from '../fixtures/training.js';
+import { fastestProblem, fixedTraining } from '../fixtures/planning.js';
 
 const catalog = loadProfileCatalog();
 
@@ -31,17 +31,12 @@ function problem(
 ): PlanningProblem {
   const training = fixedTraining(32, 2048, framework);
   const spec = specFromExplicitTransformer({ layers, hiddenSize, heads: 32, vocabSize: 50304 });
-  return {
-    graph: buildModelGraph(spec, training.sequenceLength),
-    cluster: clusterFromPreset(catalog, preset, nodes),
+  return fastestProblem(
+    buildModelGraph(spec, training.sequenceLength),
+    clusterFromPreset(catalog, preset, nodes),
     training,
-    constraints: {},
-    objective: 'fastest',
-    topK: 3,
-    stepTimeTargetSeconds: null,
-    maxCandidates: 1_000_000,
-    allowIdleNodes: false,
-  };
+    { topK: 3, allowIdleNodes: false },
+  );
 }
 
 /** Evaluate every candidate; keep, simulate and rank finalists as the planner does. */
