@@ -76,12 +76,15 @@ export interface StepBoundOptions {
    * adds both to the backward pass), and the bound counts that math.
    */
   readonly fullRecomputeMayShrink?: boolean;
+  /** False: claim no recompute at all (the bound before issue #13's recompute term). */
+  readonly countRecompute?: boolean;
 }
 
 type RecomputedForward = 'none' | 'selective' | 'full';
 
 /** The recomputation every layer of the candidate is sure to pay. */
 function recomputedForward(s: Strategy, options: StepBoundOptions): RecomputedForward {
+  if (options.countRecompute === false) return 'none';
   if (s.recompute === 'selective') return 'selective';
   if (
     s.recompute === 'full' &&

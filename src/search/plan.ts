@@ -132,6 +132,9 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
     bound: createStepBound(problem.graph, problem.cluster, problem.training, {
       fullRecomputeMayShrink: searchesRecomputeLayers(problem),
     }),
+    incumbentBound: createStepBound(problem.graph, problem.cluster, problem.training, {
+      countRecompute: false,
+    }),
     shouldStop: shouldStop ?? (() => false),
     seed: shouldStop !== undefined,
     refine: {

@@ -35,6 +35,13 @@ export interface ClusterSearch {
   /** Step-time lower bound of a candidate (never above what evaluation reports). */
   readonly bound: (s: Strategy) => number;
   /**
+   * The bound a sub-cluster search skips candidates by (≥ the incumbent). Which candidates it
+   * skips decides which finalists a sub-cluster keeps and simulates (a finalist may simulate
+   * faster than its closed form), so it stays the bound without recompute that fixed the
+   * planner's answers before the tighter `bound` (plan.ts); `bound` orders and stops the search.
+   */
+  readonly incumbentBound: (s: Strategy) => number;
+  /**
    * A sub-cluster search (fewer nodes than asked) skips candidates whose bound reaches the step
    * time already found elsewhere; null on the requested cluster.
    */
@@ -92,7 +99,7 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   const queue: Queued[] = [];
   for (const strategy of enumerateStrategies(input, x.schedules, enumerationRejected)) {
     const bound = x.bound(strategy);
-    if (x.incumbentSeconds !== null && bound >= x.incumbentSeconds) {
+    if (x.incumbentSeconds !== null && x.incumbentBound(strategy) >= x.incumbentSeconds) {
       countRejection(rejected, 'fewer-nodes-bound-not-faster');
       continue;
     }
