@@ -84,6 +84,18 @@ describe('best-first search equals exhaustive search', () => {
       expect(planned.search.gapFraction).toBe(0);
       // The bound did prune: fewer candidates evaluated than the space holds.
       expect(planned.search.rejected['bound-not-faster'] ?? 0).toBeGreaterThan(0);
+      // A deadline that never comes: anytime seeds are evaluated first, the answer is the same.
+      const seeded = planTraining(p, { shouldStop: () => false });
+      expect([seeded.best, ...seeded.alternatives].map((plan) => plan.strategy)).toEqual(
+        reference.map((r) => r.strategy),
+      );
+      expect(seeded.search.truncated).toBe(false);
+      // A deadline already past: the seeds answer, truncated, above the lower bound.
+      const stopped = planTraining(p, { shouldStop: () => true });
+      expect(stopped.search.truncated).toBe(true);
+      expect(stopped.best.estimate.stepTimeSeconds).toBeGreaterThanOrEqual(
+        stopped.search.lowerBoundSeconds,
+      );
     },
   );
 });
