@@ -16,9 +16,10 @@ import {
 import type { RecomputeMode, TrainingConfig } from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
-import { generateSchedule, simulateSchedule } from '../../schedule/index.js';
 import type { Partition, PartitionStage } from './layer-partition.js';
 import { partitionLayers } from './layer-partition.js';
+import type { OneFOneBTiming } from './one-f-one-b-timing.js';
+import { oneFOneBTiming } from './one-f-one-b-timing.js';
 import type { StageModel } from './stage-costs.js';
 import { stageModel } from './stage-costs.js';
 
@@ -193,27 +194,30 @@ export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEval
 /**
  * 1F1B with uneven per-stage F and B (Narayanan et al. SC'21 §2.2 schedule). Stage j's transfers
  * at its boundaries (p2p[j − 1] + p2p[j]) ride on its own passes, half each way: Megatron's
- * send_forward_recv_backward blocks the rank (v1's accounting in estimate.ts).
+ * send_forward_recv_backward blocks the rank (v1's accounting in estimate.ts). Timed by
+ * oneFOneBTiming: simulateSchedule's numbers without its per-action timeline.
  */
 function simulate(
   models: readonly StageModel[],
   layers: readonly number[],
   p2p: readonly number[],
   numMicroBatches: number,
-): { makespanSeconds: number; peakInFlightMicroBatches: readonly number[] } {
+): OneFOneBTiming {
   const last = models.length - 1;
-  const passes = models.map((model, j) => {
+  const forwardSeconds: number[] = [];
+  const backwardInputSeconds: number[] = [];
+  const backwardWeightSeconds: number[] = [];
+  models.forEach((model, j) => {
     const t = model.seconds(layers[j] ?? 0, j === 0, j === last);
     const half = ((p2p[j - 1] ?? 0) + (p2p[j] ?? 0)) / 2;
-    return { ...t, forward: t.forward + half, backwardInput: t.backwardInput + half };
+    forwardSeconds.push(t.forward + half);
+    backwardInputSeconds.push(t.backwardInput + half);
+    backwardWeightSeconds.push(t.backwardWeight);
   });
-  const schedule = generateSchedule({ kind: '1f1b', numRanks: models.length, numMicroBatches });
-  const result = simulateSchedule(schedule, {
-    forwardSeconds: passes.map((p) => p.forward),
-    backwardInputSeconds: passes.map((p) => p.backwardInput),
-    backwardWeightSeconds: passes.map((p) => p.backwardWeight),
-  });
-  return result;
+  return oneFOneBTiming(
+    { forwardSeconds, backwardInputSeconds, backwardWeightSeconds },
+    numMicroBatches,
+  );
 }
 
 export type { Context as PipelineContext };

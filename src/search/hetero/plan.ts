@@ -12,9 +12,16 @@ import { PlanningError } from '../../costmodel/index.js';
 import { SECONDS_PER_HOUR } from '../../base/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { planTraining } from '../plan.js';
-import type { PlanningProblem } from '../types.js';
 import { countRejection } from '../enumerate.js';
 import type { AssemblyContext } from './assemble.js';
+import type { BaselineSink } from './baselines.js';
+import {
+  baselineBound,
+  baselineOrder,
+  keepThreshold,
+  runBaseline,
+  v1Problem,
+} from './baselines.js';
 import {
   dataParallelHeteroPlan,
   groupPriceUsdPerGpuHour,
@@ -32,8 +39,6 @@ import type { HeteroPlan } from '../../plan/index.js';
 
 const DEFAULT_MAX_CANDIDATES = 2_000;
 const DEFAULT_TOP_K = 3;
-/** v1 candidate cap per single-group baseline (the v1 API default order of magnitude). */
-const V1_MAX_CANDIDATES = 100_000;
 
 /** The objective value of a plan (smaller is better). */
 export function objectiveValue(plan: HeteroPlan, objective: HeteroObjective): number {
@@ -54,19 +59,6 @@ export function comparePlans(a: HeteroPlan, b: HeteroPlan, objective: HeteroObje
   const ka = planKey(a);
   const kb = planKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-function v1Problem(p: HeteroProblem, group: ClusterProfile): PlanningProblem {
-  return {
-    graph: p.graph,
-    cluster: group,
-    training: p.training,
-    constraints: {},
-    objective: 'fastest',
-    topK: p.topK ?? DEFAULT_TOP_K,
-    stepTimeTargetSeconds: null,
-    maxCandidates: V1_MAX_CANDIDATES,
-  };
 }
 
 function requirePrices(x: AssemblyContext, cluster: HeterogeneousCluster): void {
@@ -95,27 +87,7 @@ function singleGroupResult(p: HeteroProblem, x: AssemblyContext): HeteroResult {
   };
 }
 
-interface Collected {
-  plans: HeteroPlan[];
-  candidates: number;
-  feasible: number;
-  pruned: number;
-  rejected: Record<string, number>;
-}
-
-function baselines(p: HeteroProblem, x: AssemblyContext, c: Collected): void {
-  p.cluster.groups.forEach((group, g) => {
-    try {
-      const r = planTraining(v1Problem(p, group));
-      c.candidates += r.search.candidates;
-      c.feasible += r.search.feasible;
-      c.plans.push(homogeneousHeteroPlan(x, g, r.best));
-    } catch (error) {
-      if (!(error instanceof PlanningError)) throw error;
-      countRejection(c.rejected, `group-${g}-${error.reason}`);
-    }
-  });
-}
+type Collected = BaselineSink;
 
 /**
  * Groups up to this many nodes also offer hetero-DP members on fewer of their nodes (every count
@@ -274,12 +246,28 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   };
   if (p.objective === 'cheapest') requirePrices(x, p.cluster);
   if (p.cluster.groups.length === 1) return singleGroupResult(p, x);
-  const c: Collected = { plans: [], candidates: 0, feasible: 0, pruned: 0, rejected: {} };
-  baselines(p, x, c);
-  const incumbent = (): number =>
-    Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
+  const c: Collected = {
+    plans: [],
+    candidates: 0,
+    feasible: 0,
+    pruned: 0,
+    rejected: {},
+    unexploredBound: Number.POSITIVE_INFINITY,
+  };
+  const values = (): number[] => c.plans.map((plan) => objectiveValue(plan, p.objective));
+  const incumbent = (): number => Math.min(...values());
+  // The most promising group alone first: its plan is the incumbent the mixed searches prune by.
+  const [first, ...others] = baselineOrder(x, p.objective);
+  if (first !== undefined) runBaseline(p, x, c, first);
   dataParallelPlans(p, x, c, incumbent());
   pipelinePlans(p, x, c, incumbent());
+  for (const g of others) {
+    if (baselineBound(x, g, p.objective) > keepThreshold(values(), p.topK ?? DEFAULT_TOP_K)) {
+      c.pruned++;
+      continue;
+    }
+    runBaseline(p, x, c, g);
+  }
   c.plans.sort((a, b) => comparePlans(a, b, p.objective));
   const [best, ...rest] = c.plans;
   if (best === undefined) {
