@@ -63,6 +63,17 @@ export function baselineBound(x: AssemblyContext, g: number, objective: HeteroOb
   return (seconds * worldSize(group) * price) / SECONDS_PER_HOUR;
 }
 
+/**
+ * Lower bound on the objective of any plan on any subset of the cluster: 'fastest' — the FLOPs at
+ * every GPU's peak, 1 / Σ_g 1 / bound_g; 'cheapest' — GPU-seconds of the cheapest FLOPs,
+ * min_g bound_g (the per-group $ bound does not depend on how many of its GPUs are used).
+ */
+export function clusterBound(x: AssemblyContext, objective: HeteroObjective): number {
+  const bounds = x.cluster.groups.map((_, g) => baselineBound(x, g, objective));
+  if (objective === 'cheapest') return Math.min(...bounds);
+  return 1 / bounds.reduce((a, b) => a + 1 / b, 0);
+}
+
 /** Groups by ascending baseline bound (ties: group index). */
 export function baselineOrder(x: AssemblyContext, objective: HeteroObjective): number[] {
   const bounds = x.cluster.groups.map((_, g) => baselineBound(x, g, objective));

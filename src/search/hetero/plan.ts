@@ -18,6 +18,7 @@ import type { BaselineSink } from './baselines.js';
 import {
   baselineBound,
   baselineOrder,
+  clusterBound,
   keepThreshold,
   runBaseline,
   v1Problem,
@@ -34,7 +35,7 @@ import { batchSplitFinishLowerBound } from './batch-lp.js';
 import type { PipelineEvaluation, StageModelCache } from './pipeline.js';
 import { evaluatePipeline } from './pipeline.js';
 import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
-import type { HeteroObjective, HeteroProblem, HeteroResult } from './types.js';
+import type { HeteroObjective, HeteroProblem, HeteroResult, HeteroSearchStats } from './types.js';
 import type { HeteroPlan } from '../../plan/index.js';
 
 const DEFAULT_MAX_CANDIDATES = 2_000;
@@ -83,6 +84,9 @@ function singleGroupResult(p: HeteroProblem, x: AssemblyContext): HeteroResult {
       feasible: result.search.feasible,
       rejected: result.search.rejected,
       pruned: 0,
+      truncated: result.search.truncated,
+      lowerBoundSeconds: result.search.lowerBoundSeconds,
+      gapFraction: result.search.gapFraction,
     },
   };
 }
@@ -178,7 +182,11 @@ function pipelinePlans(
     incumbent,
   });
   c.pruned += gen.pruned;
-  if (gen.capped) countRejection(c.rejected, 'generation-cap');
+  if (gen.capped) {
+    // Leaves past the cap were never bounded: fall back to the bound of the whole cluster.
+    countRejection(c.rejected, 'generation-cap');
+    c.unexploredBound = Math.min(c.unexploredBound, clusterBound(x, p.objective));
+  }
   const limit = p.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   const evaluated: { e: PipelineEvaluation; value: number }[] = [];
   let best = incumbent;
@@ -186,6 +194,7 @@ function pipelinePlans(
     if (ranked.bound >= best) break; // bound: no later candidate can beat the incumbent
     if (evaluated.length >= limit) {
       countRejection(c.rejected, 'max-candidates');
+      c.unexploredBound = Math.min(c.unexploredBound, ranked.bound); // ranked by bound: the least
       break;
     }
     c.candidates++;
@@ -234,6 +243,25 @@ function explainSingleType(
   });
   const note = `one GPU type alone is best (${fmt(objectiveValue(best, objective))} ${unit}): ${mixed.join('; ')}`;
   return { ...best, launcher: { ...best.launcher, notes: [...best.launcher.notes, note] } };
+}
+
+/**
+ * truncated / lowerBoundSeconds / gapFraction (as the homogeneous search reports them) from the
+ * lowest bound of what the caps left unsearched, in objective units.
+ */
+function anytimeStats(
+  best: HeteroPlan,
+  unexploredBound: number,
+  objective: HeteroObjective,
+): Pick<HeteroSearchStats, 'truncated' | 'lowerBoundSeconds' | 'gapFraction'> {
+  const value = objectiveValue(best, objective);
+  const lower = Math.min(value, unexploredBound);
+  const gapFraction = value > 0 ? (value - lower) / value : 0;
+  return {
+    truncated: unexploredBound < value,
+    lowerBoundSeconds: objective === 'fastest' ? lower : best.stepTimeSeconds * (1 - gapFraction),
+    gapFraction,
+  };
 }
 
 /** Plan training on a heterogeneous cluster (see the file comment). */
@@ -286,6 +314,7 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
       feasible: c.feasible,
       rejected: c.rejected,
       pruned: c.pruned,
+      ...anytimeStats(best, c.unexploredBound, p.objective),
     },
   };
 }
