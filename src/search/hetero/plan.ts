@@ -284,12 +284,16 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   };
   const values = (): number[] => c.plans.map((plan) => objectiveValue(plan, p.objective));
   const incumbent = (): number => Math.min(...values());
-  // The most promising group alone first: its plan is the incumbent the mixed searches prune by.
-  const [first, ...others] = baselineOrder(x, p.objective);
-  if (first !== undefined) runBaseline(p, x, c, first);
+  // The most promising group alone first (and the next, while one has no feasible plan): its plan
+  // is the incumbent the mixed searches prune by.
+  const order = baselineOrder(x, p.objective);
+  let planned = 0;
+  while (planned < order.length && c.plans.length === 0) {
+    runBaseline(p, x, c, order[planned++] as number);
+  }
   dataParallelPlans(p, x, c, incumbent());
   pipelinePlans(p, x, c, incumbent());
-  for (const g of others) {
+  for (const g of order.slice(planned)) {
     if (baselineBound(x, g, p.objective) > keepThreshold(values(), p.topK ?? DEFAULT_TOP_K)) {
       c.pruned++;
       continue;
