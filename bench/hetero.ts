@@ -16,18 +16,17 @@ import { catalog, fixedTraining, zooGraph } from '../test/fixtures/planning.js';
 
 const graph = zooGraph('llama3-8b', 4096);
 const training = fixedTraining(1024, 4096);
-const cases: [string, HeteroClusterSpec][] = [
-  [
-    '3-type 1,024 GPUs',
-    {
-      groups: [
-        { preset: 'dgx-h100', nodes: 48 },
-        { preset: 'dgx-a100-80gb', nodes: 48 },
-        { preset: 'dgx-v100', nodes: 32 },
-      ],
-      interGroup: { bandwidthGBps: 50, latencyMicroseconds: 15 },
-    },
+/** 48 dgx-h100 + 48 dgx-a100 + 32 dgx-v100 nodes (1,024 GPUs), 50 GB/s between the groups. */
+const THREE_TYPE: HeteroClusterSpec = {
+  groups: [
+    { preset: 'dgx-h100', nodes: 48 },
+    { preset: 'dgx-a100-80gb', nodes: 48 },
+    { preset: 'dgx-v100', nodes: 32 },
   ],
+  interGroup: { bandwidthGBps: 50, latencyMicroseconds: 15 },
+};
+const cases: [string, HeteroClusterSpec][] = [
+  ['3-type 1,024 GPUs', THREE_TYPE],
   [
     '2-type 4,096 GPUs',
     {
@@ -51,14 +50,7 @@ const runs: [string, HeteroClusterSpec, typeof graph, TrainingConfig][] = [
   ]),
   [
     'llama3-70b gbs 2048 seq 8192, 48 dgx-h100 + 48 dgx-a100 + 32 dgx-v100',
-    {
-      groups: [
-        { preset: 'dgx-h100', nodes: 48 },
-        { preset: 'dgx-a100-80gb', nodes: 48 },
-        { preset: 'dgx-v100', nodes: 32 },
-      ],
-      interGroup: { bandwidthGBps: 50, latencyMicroseconds: 15 },
-    },
+    THREE_TYPE,
     issue13Graph,
     issue13Training,
   ],

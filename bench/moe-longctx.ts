@@ -14,21 +14,8 @@ import {
 } from '../src/hardware-profiles/index.js';
 import { planTraining } from '../src/search/index.js';
 import type { PlanningProblem } from '../src/search/index.js';
-
-const training = (globalBatchSize: number, sequenceLength: number): TrainingConfig => ({
-  globalBatchSize,
-  sequenceLength,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: true,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0.05,
-  framework: 'megatron',
-});
+import { fastestProblem } from '../test/fixtures/planning.js';
+import { overlappedTraining as training } from '../test/fixtures/training.js';
 
 export function moeLongContextProblems(): [string, PlanningProblem][] {
   const catalog = loadProfileCatalog();
@@ -36,16 +23,10 @@ export function moeLongContextProblems(): [string, PlanningProblem][] {
     model: string,
     cluster: PlanningProblem['cluster'],
     t: TrainingConfig,
-  ): PlanningProblem => ({
-    graph: buildModelGraph(findModel(catalog, model).spec, t.sequenceLength),
-    cluster,
-    training: t,
-    constraints: {},
-    objective: 'fastest',
-    topK: 0,
-    stepTimeTargetSeconds: null,
-    maxCandidates: 100_000,
-  });
+  ): PlanningProblem =>
+    fastestProblem(buildModelGraph(findModel(catalog, model).spec, t.sequenceLength), cluster, t, {
+      maxCandidates: 100_000,
+    });
   return [
     [
       'Mixtral 8x7B, 8 × DGX H100, GBS 512 × 4K',

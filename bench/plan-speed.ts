@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { clusterFromPreset } from '../src/hardware-profiles/index.js';
 import { planTraining } from '../src/search/index.js';
 import type { PlanningProblem } from '../src/search/index.js';
-import { catalog, fixedTraining, zooGraph } from '../test/fixtures/planning.js';
+import { catalog, fastestProblem, fixedTraining, zooGraph } from '../test/fixtures/planning.js';
 
 export interface PlanBenchResult {
   readonly name: string;
@@ -37,16 +37,12 @@ export function benchPlan(name: string, problem: PlanningProblem, runs = 5): Pla
 }
 
 export function llama405bProblem(): PlanningProblem {
-  return {
-    graph: zooGraph('llama3-405b', 8192),
-    cluster: clusterFromPreset(catalog, 'dgx-h100', 2048),
-    training: fixedTraining(2048, 8192),
-    constraints: {},
-    objective: 'fastest',
-    topK: 5,
-    stepTimeTargetSeconds: null,
-    maxCandidates: 200_000,
-  };
+  return fastestProblem(
+    zooGraph('llama3-405b', 8192),
+    clusterFromPreset(catalog, 'dgx-h100', 2048),
+    fixedTraining(2048, 8192),
+    { topK: 5, maxCandidates: 200_000 },
+  );
 }
 
 function problemFor(

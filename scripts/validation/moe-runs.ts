@@ -3,21 +3,27 @@
  * repo from the team's shared validation set; schema in its moe_longctx.md §A.1) onto Strata's inputs and
  * estimates each with the layout the source states (estimate(), not the planner: every degree is
  * published). Rows are compared on step time: the source's own, else derived.step_time_s
- * (GBS·seq / (tokens/s/GPU · GPUs)). Rows without a time (TFLOPS only, whose FLOP conventions
- * differ by source, §0.2) and models Strata cannot describe (hybrid Mamba / linear-attention
- * Nemotron-3 and Qwen3-Next; GB300, which has no device profile) are listed as skipped.
+ * (GBS·seq / (tokens/s/GPU · GPUs)), else the TFLOPS turned back into time with the FLOP count the
+ * source states (moe-row-facts.ts; rows whose convention is only inferred stay skipped, §0.2).
+ * Models Strata cannot describe (hybrid Mamba / linear-attention Nemotron-3 and Qwen3-Next;
+ * GB300, which has no device profile) are listed as skipped.
  *
  * Facts per row, not tuning knobs: precision (FP8 / MXFP8 → fp8), framework (FSDP2 rows →
  * fsdp ZeRO-3, else Megatron with its distributed optimizer), routing (forced balance when the
- * source says so), dispatcher (DeepEP / HybridEP / NCCL all-to-all), recompute as published.
+ * source says so, else Megatron's default real router), dispatcher (DeepEP / HybridEP / NCCL
+ * all-to-all), recompute as published, and what a row leaves blank read from the recipe that
+ * produced it (moe-row-facts.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlanningError, RECOMPUTE_MODULES, estimate } from '../../src/costmodel/index.js';
+import {
+  PlanningError,
+  RECOMPUTE_MODULES,
+  estimate,
+  moeTrainingDefaults,
+} from '../../src/costmodel/index.js';
 import type {
-  MoeDispatcher,
-  MoeRouting,
   RecomputeMode,
   RecomputeModule,
   Strategy,
@@ -27,6 +33,14 @@ import { buildModelGraph } from '../../src/graph/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { clusterFromPreset, customCluster } from '../../src/hardware-profiles/index.js';
 import type { MlaSpec, TransformerSpec } from '../../src/model-spec/index.js';
+import {
+  dispatcher,
+  isMegatronBridge,
+  recipeExpertParallel,
+  recipeRecompute,
+  routing,
+  tflopsStepSeconds,
+} from './moe-row-facts.js';
 
 export interface MoeRow {
   readonly id: string;
@@ -65,6 +79,10 @@ export interface MoeRow {
   readonly step_time_s: number | null;
   readonly tokens_per_s_per_gpu: number | null;
   readonly status: string;
+  readonly metric_notes: string | null;
+  readonly tflops_per_gpu: number | null;
+  readonly flop_counting: string | null;
+  readonly notes: string | null;
   readonly derived?: { readonly step_time_s?: number };
 }
 
@@ -154,20 +172,6 @@ export function moeRowCluster(catalog: ProfileCatalog, row: MoeRow): ClusterProf
   return clusterFromPreset(catalog, preset, gpus / perNode);
 }
 
-function routing(text: string | null): MoeRouting {
-  const t = (text ?? '').toLowerCase();
-  if (t.includes('force') || t.includes('fake_balanced')) return 'forced-balance';
-  if (t.includes('token-drop') || t.includes('tokendrop')) return 'capacity';
-  return 'dropless';
-}
-
-function dispatcher(text: string | null): MoeDispatcher {
-  const t = (text ?? '').toLowerCase();
-  if (t.includes('hybridep')) return 'hybridep';
-  if (t.includes('deepep')) return 'deepep';
-  return 'alltoall';
-}
-
 /**
  * FSDP2 and Megatron-FSDP both shard parameters, gradients and optimizer states (ZeRO-3); Strata
  * prices both as its fsdp framework (Megatron-LM megatron/core/distributed/fsdp).
@@ -192,12 +196,14 @@ export function moeRowTraining(row: MoeRow): TrainingConfig {
     memoryHeadroomFraction: 0,
     framework: fsdp ? 'fsdp' : 'megatron',
     moe: {
-      dispatcher: dispatcher(row.dispatcher),
+      ...moeTrainingDefaults(),
+      dispatcher: dispatcher(row),
       routing: routing(row.routing),
-      capacityFactor: 1,
-      imbalanceFactor: 1.25,
       overlapAllToAll: row.a2a_overlap === true,
     },
+    // Megatron-Bridge's performance recipes reduce gradients in bf16 (set_*_common_configs:
+    // cfg.ddp.grad_reduce_in_fp32 = False for DeepSeek-V3, Qwen3, GPT-OSS and the others).
+    ...(isMegatronBridge(row) ? { gradientReduceInFp32: false } : {}),
   };
 }
 
@@ -244,13 +250,15 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
   const v = pp > 1 ? (row.vp ?? 1) : 1;
   const chunks = pp * v;
   const fsdp = shardsParameters(row);
-  const mode = recompute(row.recompute);
+  const published = recipeRecompute(row);
+  const mode = recompute(published);
+  const ep = recipeExpertParallel(row);
   return {
     dp,
     tp,
     pp,
     cp,
-    ...(row.ep !== null && row.ep > 1 ? { ep: row.ep } : {}),
+    ...(ep !== null && ep > 1 ? { ep } : {}),
     ...(row.etp !== null && row.etp > 1 ? { etp: row.etp } : {}),
     virtualStages: v,
     sequenceSlices: 1,
@@ -259,7 +267,7 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
     numMicroBatches: row.global_batch_size / (dp * mbs),
     recompute: mode,
     recomputeLayers: null,
-    ...(mode === 'selective' ? { recomputeModules: recomputeModules(row.recompute) } : {}),
+    ...(mode === 'selective' ? { recomputeModules: recomputeModules(published) } : {}),
     zeroStage: fsdp ? 3 : 1,
     schedule: v > 1 ? 'interleaved-1f1b' : '1f1b',
     layersPerStage: spec.numLayers % chunks === 0 ? null : spread(spec.numLayers, chunks),
@@ -279,8 +287,8 @@ export interface MoeComparison {
 
 /** Estimate one row with its published layout. */
 export function compareMoeRow(catalog: ProfileCatalog, row: MoeRow): MoeComparison {
-  const measured = moeMeasuredSeconds(row);
-  const skip = (note: string): MoeComparison => ({
+  const published = moeMeasuredSeconds(row);
+  const skip = (note: string, measured: number | null = published): MoeComparison => ({
     id: row.id,
     model: row.model,
     measuredStepSeconds: measured,
@@ -290,14 +298,15 @@ export function compareMoeRow(catalog: ProfileCatalog, row: MoeRow): MoeComparis
     peakMemoryGiB: null,
     note,
   });
-  if (measured === null) return skip('no published time (TFLOPS only)');
   const spec = moeRowSpec(row);
   if (typeof spec === 'string') return skip(spec);
-  const cluster = moeRowCluster(catalog, row);
-  if (typeof cluster === 'string') return skip(cluster);
   const training = moeRowTraining(row);
+  const graph = buildModelGraph(spec, training.sequenceLength);
+  const measured = published ?? tflopsStepSeconds(row, graph);
+  if (measured === null) return skip('no published time (TFLOPS under an unstated FLOP count)');
+  const cluster = moeRowCluster(catalog, row);
+  if (typeof cluster === 'string') return skip(cluster, measured);
   try {
-    const graph = buildModelGraph(spec, training.sequenceLength);
     const e = estimate(graph, cluster, moeRowStrategy(row, spec), training);
     return {
       id: row.id,
@@ -307,10 +316,10 @@ export function compareMoeRow(catalog: ProfileCatalog, row: MoeRow): MoeComparis
       relativeError: (e.stepTimeSeconds - measured) / measured,
       predictedFits: e.fits,
       peakMemoryGiB: e.peakMemoryBytesPerGpu / 2 ** 30,
-      note: '',
+      note: published === null ? 'step time from TFLOPS (source FLOP count)' : '',
     };
   } catch (error) {
     if (!(error instanceof PlanningError)) throw error;
-    return skip(`rejected: ${error.message}`);
+    return skip(`rejected: ${error.message}`, measured);
   }
 }

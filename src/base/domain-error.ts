@@ -46,6 +46,22 @@ export abstract class ReasonedDomainError<Reason extends string> extends DomainE
   }
 }
 
+/**
+ * An invalid-input DomainError that is always one field's fault: its message starts with the
+ * field's path, so the message alone names what to fix.
+ */
+export abstract class FieldInputError extends DomainError {
+  readonly code = 'invalid-input';
+  declare readonly field: string;
+  /**
+   * @param field path of the offending input in the raising room's vocabulary
+   * @param message what is wrong with it
+   */
+  constructor(field: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(`${field}: ${message}`, field, details);
+  }
+}
+
 export class InvariantError extends Error {
   override readonly name = 'InvariantError';
 }

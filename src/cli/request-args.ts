@@ -20,7 +20,7 @@ import {
 import { CliUsageError } from './errors.js';
 import { heteroCluster, interGroup, inventory, prices } from './hetero-args.js';
 import type { Json, RequestBase } from './request-file.js';
-import { deepMerge, defined, isObject, requireField } from './request-file.js';
+import { deepMerge, defined, isObject, requireField, requireFields } from './request-file.js';
 
 /**
  * Operator-graph JSON takes its shapes from the graph: --seq is then optional (and unused). An
@@ -161,16 +161,14 @@ export function estimateBody(values: Values, base: RequestBase): Json {
   if (estimateCluster !== undefined) body['cluster'] = estimateCluster;
   requireField(base, body, 'model', '--model');
   requireCluster(base, body);
-  requireField(base, body, 'training.globalBatchSize', '--global-batch');
-  requireField(base, body, 'training.sequenceLength', '--seq');
-  for (const [field, flag] of [
-    ['dataParallel', '--dp'],
-    ['tensorParallel', '--tp'],
-    ['pipelineParallel', '--pp'],
-    ['microBatchSize', '--mbs'],
-  ] as const) {
-    requireField(base, body, `strategy.${field}`, flag);
-  }
+  requireFields(base, body, [
+    ['training.globalBatchSize', '--global-batch'],
+    ['training.sequenceLength', '--seq'],
+    ['strategy.dataParallel', '--dp'],
+    ['strategy.tensorParallel', '--tp'],
+    ['strategy.pipelineParallel', '--pp'],
+    ['strategy.microBatchSize', '--mbs'],
+  ]);
   return body;
 }
 
@@ -187,10 +185,12 @@ export function selectionBody(values: Values, base: RequestBase): Json {
     stepTimeTargetSeconds: num(values, 'step-time-target'),
     timeLimitSeconds: num(values, 'time-limit'),
   });
-  requireField(base, body, 'model', '--model');
-  requireField(base, body, 'training.globalBatchSize', '--global-batch');
-  requireField(base, body, 'training.sequenceLength', '--seq');
-  requireField(base, body, 'inventory', '--inventory');
+  requireFields(base, body, [
+    ['model', '--model'],
+    ['training.globalBatchSize', '--global-batch'],
+    ['training.sequenceLength', '--seq'],
+    ['inventory', '--inventory'],
+  ]);
   return body;
 }
 
@@ -203,8 +203,10 @@ export function scheduleBody(values: Values, base: RequestBase): Json {
     virtualStages: int(values, 'virtual-stages'),
     slices: int(values, 'slices'),
   });
-  requireField(base, body, 'stages', '--stages');
-  requireField(base, body, 'microBatches', '--micro-batches');
-  requireField(base, body, 'schedule', '--schedule');
+  requireFields(base, body, [
+    ['stages', '--stages'],
+    ['microBatches', '--micro-batches'],
+    ['schedule', '--schedule'],
+  ]);
   return body;
 }

@@ -56,3 +56,12 @@ export function requireField(base: RequestBase, body: Json, path: string, flag: 
   const where = base.file === null ? '' : ` (or set ${path} in ${base.file})`;
   throw new CliUsageError(flag, `is required${where}`);
 }
+
+/** requireField for each [path, flag] in order: the first one missing is the error. */
+export function requireFields(
+  base: RequestBase,
+  body: Json,
+  fields: readonly (readonly [path: string, flag: string])[],
+): void {
+  for (const [path, flag] of fields) requireField(base, body, path, flag);
+}

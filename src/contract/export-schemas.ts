@@ -110,6 +110,8 @@ export const RankMapExport = z.object({
   expertTensorParallelGroups: RankGroups,
   expertParallelGroups: RankGroups,
   expertDataParallelGroups: RankGroups,
+  dataParallelShardGroups: RankGroups,
+  dataParallelReplicateGroups: RankGroups,
   text: z.string(),
 });
 

@@ -17,6 +17,7 @@ import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from './mod
 import { totalParameters } from './parameters.js';
 import { chunkTimeInputs } from './stage-cost-model.js';
 import { slicedLayerCosts } from './stage-time.js';
+import type { OpsTime } from './stage-time.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 
 /**
@@ -66,6 +67,46 @@ export function minimumBubbleFraction(s: Strategy): number {
   }
 }
 
+export interface StepBoundOptions {
+  /**
+   * True when the search may evaluate a 'full' candidate with fewer recomputed layers than it
+   * names (Megatron's --recompute-num-layers, search/evaluate.ts fewestRecomputedLayers): its
+   * bound then claims no recompute. Otherwise a full recompute of every layer re-runs each
+   * layer's forward and selective recompute its attention core (stage-time.ts chunkTimeSeconds
+   * adds both to the backward pass), and the bound counts that math.
+   */
+  readonly fullRecomputeMayShrink?: boolean;
+  /** False: claim no recompute at all (the bound before issue #13's recompute term). */
+  readonly countRecompute?: boolean;
+}
+
+type RecomputedForward = 'none' | 'selective' | 'full';
+
+/** The recomputation every layer of the candidate is sure to pay. */
+function recomputedForward(s: Strategy, options: StepBoundOptions): RecomputedForward {
+  if (options.countRecompute === false) return 'none';
+  if (s.recompute === 'selective') return 'selective';
+  if (
+    s.recompute === 'full' &&
+    s.recomputeLayers === null &&
+    options.fullRecomputeMayShrink !== true
+  )
+    return 'full';
+  return 'none';
+}
+
+/** Recompute math of one layer (no collectives: they only add). */
+function recomputeSeconds(layer: OpsTime, recompute: RecomputedForward): number {
+  switch (recompute) {
+    case 'none':
+      return 0;
+    case 'selective':
+      return layer.selectiveForward;
+    case 'full':
+      return layer.forward;
+  }
+}
+
 /**
  * Lower bound on the step time of a strategy, seconds, built once per cluster and device (the
  * per-layer cost is cached by tensor-parallel degree, micro-batch size, SP and slices, none of
@@ -81,10 +122,12 @@ export function createStepBound(
   graph: ModelGraph,
   cluster: ClusterProfile,
   training: TrainingConfig,
+  options: StepBoundOptions = {},
 ): (s: Strategy) => number {
   const layerSeconds = new Map<string, number>();
   const perLayer = (s: Strategy): number => {
-    const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}|${s.cp}|${s.cpComm ?? ''}|${s.ep ?? 1}|${s.etp ?? 1}`;
+    const recompute = recomputedForward(s, options);
+    const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}|${s.cp}|${s.cpComm ?? ''}|${s.ep ?? 1}|${s.etp ?? 1}|${recompute}|${s.recomputeModules?.join(',') ?? ''}`;
     const cached = layerSeconds.get(key);
     if (cached !== undefined) return cached;
     const unrecomputed = { ...s, recompute: 'none' as const, recomputeLayers: 0 };
@@ -95,7 +138,8 @@ export function createStepBound(
       costs.layer.forward +
       costs.layer.backwardInput +
       costs.layer.backwardWeight +
-      TP_COLLECTIVES_PER_LAYER * costs.collective;
+      TP_COLLECTIVES_PER_LAYER * costs.collective +
+      recomputeSeconds(costs.layer, recompute);
     // MoE models: the cheaper of a dense and an MoE layer (an MoE layer runs one TP collective
     // pair per pass, two with shared experts), so the bound stays below every layer mix.
     const moe =
@@ -104,7 +148,8 @@ export function createStepBound(
         : costs.moeLayer.forward +
           costs.moeLayer.backwardInput +
           costs.moeLayer.backwardWeight +
-          2 * (inputs.moe?.tensorParallelCollectivesPerPass ?? 2) * costs.collective;
+          2 * (inputs.moe?.tensorParallelCollectivesPerPass ?? 2) * costs.collective +
+          recomputeSeconds(costs.moeLayer, recompute);
     const seconds = Math.min(dense, moe);
     layerSeconds.set(key, seconds);
     return seconds;

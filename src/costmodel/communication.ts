@@ -14,6 +14,24 @@ export function effectiveBandwidthBytesPerSecond(link: LinkProfile): number {
 }
 
 /**
+ * The alpha-beta cost every collective below is written in: `steps` latency-bound hops (α each)
+ * plus `busFactor`·S bytes through the link at its effective bandwidth, steps·α + f·S / (B·e).
+ * @see Hockney 1994, "The communication challenge for MPP: Intel Paragon and Meiko CS-2" (the
+ *      α + S/B model); nccl-tests doc/PERFORMANCE.md (each collective's bus-bandwidth factor f)
+ */
+function alphaBetaSeconds(
+  steps: number,
+  busFactor: number,
+  payloadBytes: number,
+  link: LinkProfile,
+): number {
+  return (
+    steps * link.latencySeconds +
+    (busFactor * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
+  );
+}
+
+/**
  * All-reduce on one tier: the faster of NCCL's ring and double-binary-tree algorithms.
  * @param payloadBytes per-rank buffer bytes (S)
  * @param numRanks n
@@ -41,12 +59,7 @@ export function ringAllReduceSeconds(
   numRanks: number,
   link: LinkProfile,
 ): number {
-  const steps = 2 * (numRanks - 1);
-  const busFactor = (2 * (numRanks - 1)) / numRanks;
-  return (
-    steps * link.latencySeconds +
-    (busFactor * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
-  );
+  return alphaBetaSeconds(2 * (numRanks - 1), (2 * (numRanks - 1)) / numRanks, payloadBytes, link);
 }
 
 /**
@@ -64,9 +77,7 @@ export function treeAllReduceSeconds(
   link: LinkProfile,
 ): number {
   const depth = Math.ceil(Math.log2(numRanks));
-  return (
-    2 * depth * link.latencySeconds + (2 * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
-  );
+  return alphaBetaSeconds(2 * depth, 2, payloadBytes, link);
 }
 
 /**
@@ -81,12 +92,7 @@ export function allGatherSeconds(
   link: LinkProfile,
 ): number {
   if (numRanks <= 1 || fullTensorBytes <= 0) return 0;
-  const steps = numRanks - 1;
-  const busFactor = (numRanks - 1) / numRanks;
-  return (
-    steps * link.latencySeconds +
-    (busFactor * fullTensorBytes) / effectiveBandwidthBytesPerSecond(link)
-  );
+  return alphaBetaSeconds(numRanks - 1, (numRanks - 1) / numRanks, fullTensorBytes, link);
 }
 
 /** Reduce-scatter costs the same as all-gather of the same full tensor (nccl-tests PERFORMANCE.md). */
@@ -105,10 +111,7 @@ export function reduceScatterSeconds(
  */
 export function allToAllSeconds(payloadBytes: number, numRanks: number, link: LinkProfile): number {
   if (numRanks <= 1 || payloadBytes <= 0) return 0;
-  return (
-    (numRanks - 1) * link.latencySeconds +
-    (((numRanks - 1) / numRanks) * payloadBytes) / effectiveBandwidthBytesPerSecond(link)
-  );
+  return alphaBetaSeconds(numRanks - 1, (numRanks - 1) / numRanks, payloadBytes, link);
 }
 
 /**
@@ -117,7 +120,7 @@ export function allToAllSeconds(payloadBytes: number, numRanks: number, link: Li
  */
 export function sendRecvSeconds(payloadBytes: number, link: LinkProfile): number {
   if (payloadBytes <= 0) return 0;
-  return link.latencySeconds + payloadBytes / effectiveBandwidthBytesPerSecond(link);
+  return alphaBetaSeconds(1, 1, payloadBytes, link);
 }
 
 /**

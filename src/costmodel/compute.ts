@@ -4,6 +4,7 @@
  */
 import type { OpNode } from '../graph/index.js';
 import type { DeviceProfile, Precision } from '../hardware-profiles/index.js';
+import { attentionKernelKeys, attentionLengthSpeedup } from './attention-kernel.js';
 import { efficiencyAt } from './efficiency.js';
 import { FP8_CAST_BYTES_PER_ELEMENT, isFp8Gemm, sixteenBitPeakFlopsPerSecond } from './fp8.js';
 
@@ -97,7 +98,11 @@ function matmulSeconds(
 ): number {
   const fp8 = isFp8Gemm(op, precision);
   const isAttention = op.kind === 'attention-scores' || op.kind === 'attention-context';
-  const kernelFactor = isAttention && share.flashAttention ? device.attentionEfficiencyFactor : 1;
+  const kernelFactor =
+    isAttention && share.flashAttention
+      ? device.attentionEfficiencyFactor *
+        attentionLengthSpeedup(attentionKernelKeys(op, share.cp ?? 1))
+      : 1;
   const fp8Scale = fp8 ? (device.fp8MatmulEfficiencyScale ?? 1) : 1;
   const eff = efficiencyAt(device.matmulEfficiency, kernelFlops(op, flops, share));
   const peak = fp8 ? peakFlopsPerSecond(device, 'fp8') : sixteenBitPeakFlopsPerSecond(device);
@@ -117,8 +122,8 @@ function memoryBoundSeconds(bytes: number, device: DeviceProfile): number {
 
 /**
  * Forward time of one op on one GPU.
- *  matmul-like: flops / (peak · eff(flops of one kernel launch)) [· attentionEfficiencyFactor for
- *    flash attention, × CAUSAL_ATTENTION_FRACTION of the FLOPs with flash]; FP8 GEMMs at the FP8
+ *  matmul-like: flops / (peak · eff(flops of one kernel launch)) [· attentionEfficiencyFactor ·
+ *    the long-sequence speed-up (attention-kernel.ts) for flash attention, × CAUSAL_ATTENTION_FRACTION of the FLOPs with flash]; FP8 GEMMs at the FP8
  *    peak × fp8MatmulEfficiencyScale plus their input cast (fp8.ts); routed-expert GEMMs at the
  *    efficiency of one local expert's GEMM (grouped GEMM: E/ep GEMMs of that size);
  *  memory-bound: bytes / (HBM bandwidth · eff(bytes)).

@@ -128,7 +128,12 @@ export function dataParallelCommSeconds(x: DataParallelInputs): DataParallelComm
   const { group, cluster, training } = x;
   if (group.size <= 1) return NO_COMM;
   const { framework, precision } = training;
-  const reduceBytes = gradientReduceBytesPerParameter(precision, framework, x.zeroStage);
+  const reduceBytes = gradientReduceBytesPerParameter(
+    precision,
+    framework,
+    x.zeroStage,
+    training.gradientReduceInFp32 ?? true,
+  );
   const allReduce = (bytes: number): number => groupAllReduceSeconds(bytes, group, cluster);
   const allGather = (bytes: number): number => groupAllGatherSeconds(bytes, group, cluster);
   const bucket = bucketParameters(framework, group.size);

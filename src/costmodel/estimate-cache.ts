@@ -11,7 +11,10 @@
  *    sequence parallelism, recompute mode;
  *  - per-TP-rank parameter counts (parameters.ts parameterShares): tp;
  *  - data-parallel collective times of one rank (data-parallel.ts dataParallelCommSeconds): its
- *    parameters and units, dp, tp (the group's placement), ZeRO stage and pp.
+ *    parameters and units, dp, tp (the group's placement), ZeRO stage and pp;
+ *  - pipeline ranks' chunks and parameter counts (estimate-memory.ts rankLayouts, after the
+ *    strategy is validated): pp, chunks per rank, the V placement, the layer split, tp, cp, dp, ep,
+ *    etp.
  * A scope is keyed by the identities of the graph, the cluster and the training config: they are
  * read-only values, so the same objects always price the same.
  * Performance only: every value is the one the uncached call returns (the same function on the
@@ -20,6 +23,7 @@
 import type { ModelGraph } from '../graph/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import type { DataParallelCommSeconds } from './data-parallel.js';
+import type { RankLayout } from './rank-memory.js';
 import type { ParameterShares } from './parameters.js';
 import type { ActivationTerms } from './rank-memory.js';
 import type { ChunkTimeSeconds, LayerCosts } from './stage-time.js';
@@ -32,6 +36,7 @@ export interface EstimateCacheScope {
   readonly activationTerms: Map<string, ActivationTerms>;
   readonly parameterShares: Map<string, ParameterShares>;
   readonly dataParallelComm: Map<string, DataParallelCommSeconds>;
+  readonly rankLayouts: Map<string, RankLayout[]>;
 }
 
 /** One planning call's memo. Create with createEstimateCache; pass as EstimateOptions.cache. */
@@ -70,6 +75,7 @@ export function cacheScope(
       activationTerms: new Map(),
       parameterShares: new Map(),
       dataParallelComm: new Map(),
+      rankLayouts: new Map(),
     };
     byTraining.set(training, scope);
   }

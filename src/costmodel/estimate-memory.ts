@@ -46,6 +46,13 @@ export function rankLayouts(
 ): RankLayout[] {
   validateStrategy(graph.spec, worldSize(cluster), training, s);
   checkPrecisionSupported(cluster.device, training.precision);
+  if (scope === undefined) return layoutRanks(graph, s, scope);
+  // Everything the layout reads of the strategy (stages.ts chunkLayouts, chunkRank; the shares).
+  const key = `${s.pp}|${s.virtualStages}|${s.schedule === 'zb-v'}|${s.layersPerStage?.join('.') ?? 'even'}|${s.tp}|${s.cp}|${s.dp}|${s.ep ?? 1}|${s.etp ?? 1}`;
+  return memoised(scope.rankLayouts, key, () => layoutRanks(graph, s, scope));
+}
+
+function layoutRanks(graph: ModelGraph, s: Strategy, scope?: EstimateCacheScope): RankLayout[] {
   const chunks = chunkLayouts(s, graph.spec.numLayers, graph.moeLayerMask);
   const shares = cachedParameterShares(graph, s.tp, scope, expertDegrees(s));
   return chunksByRank(chunks, s.pp).map((rankChunks) => ({

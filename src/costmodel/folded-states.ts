@@ -30,6 +30,7 @@ export function foldedModelStateBytes(
     s.zeroStage,
     x.precision,
     x.framework,
+    x.gradientReduceInFp32 ?? true,
   );
   if (experts === 0) return dense;
   const routed = modelStateBytes(
@@ -38,6 +39,7 @@ export function foldedModelStateBytes(
     s.zeroStage,
     x.precision,
     x.framework,
+    x.gradientReduceInFp32 ?? true,
   );
   return {
     weights: dense.weights + routed.weights,

@@ -29,6 +29,7 @@ export {
   minimumBubbleFraction,
   modelStatesCannotFit,
 } from './bounds.js';
+export type { StepBoundOptions } from './bounds.js';
 export type {
   CostBreakdown,
   MemoryBreakdownBytes,

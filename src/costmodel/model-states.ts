@@ -6,7 +6,9 @@
  * TT = torchtitan@b5bcd76c, PT = pytorch _fsdp_collectives.py@010ae4a8).
  *
  *  Megatron bf16:  2 bf16 params + 4 fp32 main_grad + 12 (fp32 master + Adam m, v) = 18 B;
- *                  distributed optimizer: only the 12 are sharded → 6 + 12/d
+ *                  distributed optimizer: only the 12 are sharded → 6 + 12/d; with
+ *                  grad_reduce_in_fp32 = False the main_grad buffer takes the param dtype → 4 + 12/d
+ *                  (param_and_grad_buffer.py: grad_dtype = fp32 if grad_reduce_in_fp32 else param)
  *                  (MLM docs/user-guide/features/dist_optimizer.md:L16-20;
  *                   core/distributed/param_and_grad_buffer.py:L1180-1195).
  *  Megatron fp16:  20 B = 2 fp16 params + 2 fp16 grads + 16 (fp32 master, fp32 grad copy, m, v);
@@ -44,10 +46,15 @@ export interface ModelStateBytes {
   readonly optimizer: number;
 }
 
-function megatron(precision: Precision, zero: ZeroStage, d: number): StateBytesPerParameter {
+function megatron(
+  precision: Precision,
+  zero: ZeroStage,
+  d: number,
+  fp32Gradients: boolean,
+): StateBytesPerParameter {
   const sharded = zero >= 1 ? d : 1;
   if (precision === 'fp16') return { weights: 2, gradients: 2, optimizer: 16 / sharded };
-  return { weights: 2, gradients: 4, optimizer: 12 / sharded };
+  return { weights: 2, gradients: fp32Gradients ? 4 : 2, optimizer: 12 / sharded };
 }
 
 function deepspeed(precision: Precision, zero: ZeroStage, d: number): StateBytesPerParameter {
@@ -63,16 +70,20 @@ function fsdp(zero: ZeroStage, d: number): StateBytesPerParameter {
   return { weights: 4 / sharded, gradients: 4 / sharded, optimizer: 8 / sharded };
 }
 
-/** Per-parameter state bytes of one framework (file comment for the sources). */
+/**
+ * Per-parameter state bytes of one framework (file comment for the sources).
+ * @param fp32Gradients Megatron's grad_reduce_in_fp32 (TrainingConfig.gradientReduceInFp32)
+ */
 export function stateBytesPerParameter(
   framework: Framework,
   precision: Precision,
   zero: ZeroStage,
   d: number,
+  fp32Gradients = true,
 ): StateBytesPerParameter {
   switch (framework) {
     case 'megatron':
-      return megatron(precision, zero, d);
+      return megatron(precision, zero, d, fp32Gradients);
     case 'deepspeed':
       return deepspeed(precision, zero, d);
     case 'fsdp':
@@ -91,8 +102,9 @@ export function modelStateBytes(
   zeroStage: ZeroStage,
   precision: Precision,
   framework: Framework,
+  fp32Gradients = true,
 ): ModelStateBytes {
-  const b = stateBytesPerParameter(framework, precision, zeroStage, Math.max(1, dp));
+  const b = stateBytesPerParameter(framework, precision, zeroStage, Math.max(1, dp), fp32Gradients);
   return {
     weights: parameters * b.weights,
     gradients: parameters * b.gradients,
@@ -104,14 +116,17 @@ export function modelStateBytes(
  * Bytes per parameter the data-parallel gradient reduction moves: fp32 for Megatron's main
  * grads and DeepSpeed's BF16_Optimizer buffer, fp32 for FSDP's reduce dtype (torchtitan
  * mixed_precision_reduce="float32", TT config/configs.py:L102), 16-bit for fp16 runs and for
- * DeepSpeed ZeRO 2–3 (gradients accumulate in the model dtype, stage3.py:L742-744).
+ * DeepSpeed ZeRO 2–3 (gradients accumulate in the model dtype, stage3.py:L742-744), and for
+ * Megatron with grad_reduce_in_fp32 off (the buffer is in the param dtype).
  */
 export function gradientReduceBytesPerParameter(
   precision: Precision,
   framework: Framework,
   zeroStage: ZeroStage,
+  fp32Gradients = true,
 ): number {
   if (precision === 'fp16') return 2;
+  if (framework === 'megatron' && !fp32Gradients) return 2;
   if (framework === 'deepspeed' && zeroStage >= 2) return 2;
   return 4;
 }

@@ -13,13 +13,14 @@
  *    destinations of k distinct experts among E split evenly over G groups:
  *      D(G) = G · (1 − C(E − E/G, k) / C(E, k)).
  *    Inter bytes T·h·B·D(N)·(N−1)/N, NVLink bytes T·h·B·D(n)·(n−1)/n; the two tiers pipeline
- *    (RDMA and NVLink forwarding overlap), so the slower one sets the time.
+ *    (RDMA and NVLink forwarding overlap), so the slower one sets the time; one fused kernel
+ *    writes every peer, so each tier pays FUSED_DISPATCH_ROUND_TRIPS latencies, not one per peer.
  *  - 'allgather': every rank gathers the EP group's tokens (S = n·T·h·B gathered) and
  *    reduce-scatters the outputs.
  * The busiest rank receives loadFactor × the balanced share; the collective ends with it.
  */
 import type { ClusterProfile } from '../hardware-profiles/index.js';
-import { allToAllSeconds } from './communication.js';
+import { effectiveBandwidthBytesPerSecond } from './communication.js';
 import type { GroupPlacement } from './groups.js';
 import { groupAllGatherSeconds, groupAllToAllSeconds } from './groups.js';
 import type { MoeDispatcher } from './strategy.js';
@@ -53,10 +54,25 @@ export function expectedDistinctGroups(numExperts: number, topK: number, groups:
   return groups * (1 - miss);
 }
 
-/** Seconds on one tier for `wireBytes` leaving each rank to `ranks − 1` peers (all-to-all α-β). */
+/**
+ * Round trips of a fused dispatch kernel: DeepEP / HybridEP first exchange the per-rank token
+ * counts (notify_dispatch), then write every peer's rows in the same kernel, so a call pays two
+ * link latencies, not one per peer as NCCL's send/recv pairs do (deep_ep buffer.py
+ * get_dispatch_layout / dispatch; Megatron-Core report Table 7: HybridEP on NVL72 grows 391 →
+ * 675 µs from EP8 to EP64 while NCCL's per-peer α-β fits its 735 → 930 µs).
+ */
+export const FUSED_DISPATCH_ROUND_TRIPS = 2;
+
+/**
+ * Seconds on one tier for `wireBytes` leaving each rank to its `ranks − 1` peers, all written by
+ * one fused kernel: FUSED_DISPATCH_ROUND_TRIPS·α + wireBytes / (B·e).
+ */
 function tierSeconds(wireBytes: number, ranks: number, link: ClusterProfile['intraNode']): number {
   if (ranks <= 1 || wireBytes <= 0) return 0;
-  return allToAllSeconds((wireBytes * ranks) / (ranks - 1), ranks, link);
+  return (
+    FUSED_DISPATCH_ROUND_TRIPS * link.latencySeconds +
+    wireBytes / effectiveBandwidthBytesPerSecond(link)
+  );
 }
 
 /** Dedup dispatch (DeepEP / HybridEP): slower of the NVLink and network tiers. */
@@ -99,4 +115,22 @@ export function expertDispatchSeconds(x: ExpertDispatchInputs, cluster: ClusterP
   // ETP: the dispatched rows (k·T·load per rank) are gathered over the etp group.
   const gathered = token * x.topK * x.loadFactor * x.etp.size;
   return dispatch + groupAllGatherSeconds(gathered, x.etp, cluster);
+}
+
+/**
+ * What an expert dispatch / combine overlapped with another micro-batch's compute (Megatron
+ * --overlap-moe-expert-parallel-comm, merged FWD-BWD 1F1B) still costs, as the interference
+ * fraction ι of overlappedSeconds (overlap.ts): max(c, k) + ι·min(c, k). The dispatch kernels
+ * hold 20–24 SMs and stream every token through HBM beside the grouped GEMMs, so both slow down
+ * far more than a TP collective's userbuffers do: the Megatron-Core report measures "roughly 20%
+ * GEMM-efficiency overhead" from DeepEP's SMs alone (arXiv 2603.07685 §4.2), and the one
+ * same-layout on/off pair (ModelZoo Qwen3-235B, 256 H100, EP32 DeepEP: 19.7 → 17.6 s,
+ * shared/context/moe_longctx.md §B1) saves only about a third of the ~6 s of dispatch/combine:
+ * ι ≈ 0.65. The device's generic interference applies when it is larger.
+ */
+export const EXPERT_OVERLAP_INTERFERENCE_FRACTION = 0.65;
+
+/** Interference of an overlapped dispatch / combine on a device with generic interference ι. */
+export function expertOverlapInterference(deviceInterferenceFraction: number): number {
+  return Math.max(deviceInterferenceFraction, EXPERT_OVERLAP_INTERFERENCE_FRACTION);
 }

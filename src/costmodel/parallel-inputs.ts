@@ -15,7 +15,7 @@ import { contextParallelSeconds } from './context-parallel.js';
 import type { ContextParallelSeconds } from './context-parallel.js';
 import type { GroupPlacement } from './groups.js';
 import { placeGroup } from './groups.js';
-import { expertDispatchSeconds } from './moe-communication.js';
+import { expertDispatchSeconds, expertOverlapInterference } from './moe-communication.js';
 import type { MoeLayerCommInputs } from './stage-time.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import { expertDegrees, expertLoadFactor, moeTrainingDefaults } from './strategy.js';
@@ -102,7 +102,7 @@ export function parallelTimingInputs(
       // Attention's collective pair, plus the shared experts' when there are any: the routed
       // experts' input is already sequence-sharded and ETP gathers it inside the dispatch.
       tensorParallelCollectivesPerPass: moe.numSharedExperts > 0 ? 2 : 1,
-      interferenceFraction: cluster.device.overlapInterferenceFraction,
+      interferenceFraction: expertOverlapInterference(cluster.device.overlapInterferenceFraction),
     },
   };
 }

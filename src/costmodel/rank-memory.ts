@@ -34,6 +34,8 @@ export interface RankMemoryInputs {
   readonly strategy: Strategy;
   readonly precision: Precision;
   readonly framework: Framework;
+  /** Megatron's main grads in fp32 (TrainingConfig.gradientReduceInFp32; absent = true). */
+  readonly gradientReduceInFp32?: boolean;
   readonly shape: ActivationShape;
   /** One transformer layer's parameters on one TP rank. */
   readonly layerParametersPerGpu: number;
@@ -112,8 +114,10 @@ export function rankMemoryParts(
 /**
  * Peak bytes on one GPU of pipeline rank r from its parts (rankMemoryParts), with
  * `inFlightMicroBatches` (from the schedule) micro-batches of activations alive at once.
- *  activations = inFlight · Σ_chunks act(chunk) + logits of one micro-batch (last stage)
- *                + one layer's un-recomputed activations as backward working memory
+ *  activations = inFlight · Σ_chunks act(chunk)
+ *                + max(logits of one micro-batch (last stage),
+ *                      one layer's un-recomputed activations as backward working memory)
+ *  (the loss and LM-head backward free the logits before the first layer's backward starts)
  * @see Korthikanti et al. 2022 §4.2.3 (1F1B keeps p micro-batches on the first stage) and §5
  *      (full recompute materialises one layer at a time during backward)
  */
@@ -140,8 +144,11 @@ function rankPeak(
   terms: ActivationTerms,
 ): RankPeak {
   const { states, perMicroBatch, holdsHead, working } = parts;
+  // The logits live from the loss until the LM head's backward, which runs before any layer's
+  // backward: they and the layer working set are never alive together.
   const activations =
-    inFlightMicroBatches * perMicroBatch + (holdsHead ? terms.logits : 0) + terms.workingLayer;
+    inFlightMicroBatches * perMicroBatch +
+    Math.max(holdsHead ? terms.logits : 0, terms.workingLayer);
   const stateTotal = states.weights + states.gradients + states.optimizer;
   // The step peaks in backward (activations alive) or at the optimizer step (activations freed).
   const backwardPeak = stateTotal + activations + working.backward;

@@ -35,7 +35,7 @@ import { shardedPassSeconds } from './overlap.js';
 import { parallelTimingInputs } from './parallel-inputs.js';
 import type { ChunkLayout } from './stages.js';
 import type { Framework, Strategy, TrainingConfig } from './strategy.js';
-import { shardDegree } from './strategy.js';
+import { expertDegrees, shardDegree } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 
 /** Where the strategy's TP, DP and PP groups land (Megatron rank order: tp, dp, pp). */
@@ -172,6 +172,16 @@ export function cachedActivationTerms(
   return memoised(scope.activationTerms, key, () => activationTerms(x));
 }
 
+/**
+ * The largest FSDP / ZeRO-3 unit on one GPU: a dense or an MoE layer's share, the routed experts
+ * counted after the EP·ETP split (a rank gathers only its own experts, over the expert-data-
+ * parallel group: torchtitan / AutoModel shard experts on the ep_shard mesh, Megatron-FSDP on
+ * the expert-DP group). Dense models: the layer's TP share.
+ */
+function largestLayerParameters(shares: ParameterShares): number {
+  return Math.max(shares.layer, shares.moeLayer);
+}
+
 export function memoryInputs(
   graph: ModelGraph,
   cluster: ClusterProfile,
@@ -185,7 +195,12 @@ export function memoryInputs(
     strategy: s,
     precision: training.precision,
     framework: training.framework,
-    layerParametersPerGpu: cachedParameterShares(graph, s.tp, scope).layer,
+    ...(training.gradientReduceInFp32 === undefined
+      ? {}
+      : { gradientReduceInFp32: training.gradientReduceInFp32 }),
+    layerParametersPerGpu: largestLayerParameters(
+      cachedParameterShares(graph, s.tp, scope, expertDegrees(s)),
+    ),
     shape: {
       spec: graph.spec,
       sequenceLength: training.sequenceLength,

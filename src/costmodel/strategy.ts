@@ -152,6 +152,14 @@ export interface TrainingConfig {
   readonly framework: Framework;
   /** How MoE tokens are routed and dispatched; absent = moeTrainingDefaults(). */
   readonly moe?: MoeTrainingConfig;
+  /**
+   * Megatron keeps its main-grad buffer, and reduces it, in fp32 (DDP grad_reduce_in_fp32; absent
+   * = true: Megatron-LM arguments.py turns on --accumulate-allreduce-grads-in-fp32 for bf16).
+   * false = gradients in the 16-bit parameter dtype, as Megatron-Bridge's MoE performance recipes
+   * set (scripts/performance set_*_common_configs: cfg.ddp.grad_reduce_in_fp32 = False).
+   * Other frameworks ignore it.
+   */
+  readonly gradientReduceInFp32?: boolean;
 }
 
 /**
@@ -186,12 +194,14 @@ export interface MoeTrainingConfig {
 }
 
 /**
- * Max/mean tokens per EP rank of a real (dropless) router, one global value. Measured same-config
- * pairs (shared/context/moe_longctx.md §B2: Qwen3-235B on 256 H100 loses 8–20% of the step,
- * Mixtral 8x22B 4%) put the MoE part of the step 1.1–1.5× slower than under forced balance;
- * 1.25 is the middle, calibrated once on validation/moe_longctx_runs.json's dropless rows.
+ * Max/mean tokens per EP rank of a real (dropless) router, one global value, applied to the
+ * routed-expert GEMMs and the dispatch volume of the busiest rank. The measured same-layout
+ * forced/dropless pair of a coarse-grained MoE (Mixtral 8x22B on 128 H100, EP8: 465 → 445 TFLOPS,
+ * the step 4.5% longer; shared/context/moe_longctx.md §B2) puts the expert part, about half of
+ * that step, about 1.1× slower; the fine-grained Qwen3-235B pairs (8–20% at 16K–128K) sit higher,
+ * so users of such routers should raise it.
  */
-export const DEFAULT_MOE_IMBALANCE_FACTOR = 1.25;
+export const DEFAULT_MOE_IMBALANCE_FACTOR = 1.1;
 
 /** Megatron's defaults: alltoall dispatcher, dropless real router, no EP overlap. */
 export function moeTrainingDefaults(): MoeTrainingConfig {

@@ -60,6 +60,15 @@ export interface RankMap {
   readonly expertTensorParallelGroups: readonly (readonly number[])[];
   readonly expertParallelGroups: readonly (readonly number[])[];
   readonly expertDataParallelGroups: readonly (readonly number[])[];
+  /**
+   * HSDP (strategy.dataParallelShard < dp): the data-parallel coordinate splits as
+   * dp_r = shard_r + shard·replicate_r, torchtitan's mesh order (pp, dp_replicate, dp_shard, cp,
+   * tp; torchtitan/distributed/parallel_dims.py). Shard groups gather parameters and
+   * reduce-scatter gradients; replicate groups all-reduce the gradient shards. With no HSDP, one
+   * shard group per data-parallel group and singleton replicate groups.
+   */
+  readonly dataParallelShardGroups: readonly (readonly number[])[];
+  readonly dataParallelReplicateGroups: readonly (readonly number[])[];
 }
 
 interface ExpertDegrees {
@@ -156,6 +165,42 @@ export function rankMapSummary(plan: Plan): RankMapSummary {
 
 type Axis = keyof Degrees;
 
+/**
+ * The HSDP group through `rank` (see RankMap.dataParallelShardGroups): its data-parallel peers
+ * with the same replicate coordinate ('shard') or the same shard coordinate ('replicate').
+ */
+function hsdpGroupOf(
+  d: Degrees,
+  shard: number,
+  c: RankCoordinates,
+  axis: 'shard' | 'replicate',
+): number[] {
+  const shardRank = c.dp % shard;
+  const replicateRank = Math.floor(c.dp / shard);
+  const size = axis === 'shard' ? shard : d.dp / shard;
+  return Array.from({ length: size }, (_, i) =>
+    globalRank(d, {
+      ...c,
+      dp: axis === 'shard' ? i + shard * replicateRank : shardRank + shard * i,
+    }),
+  );
+}
+
+function hsdpGroupsFor(
+  d: Degrees,
+  shard: number,
+  ranks: readonly RankCoordinates[],
+  axis: 'shard' | 'replicate',
+): number[][] {
+  const seen = new Map<number, number[]>();
+  for (const c of ranks) {
+    const group = hsdpGroupOf(d, shard, c, axis);
+    const key = group[0] ?? 0;
+    if (!seen.has(key)) seen.set(key, group);
+  }
+  return [...seen.values()];
+}
+
 /** The group along `axis` through the rank at coordinates c. */
 function groupAlong(d: Degrees, c: RankCoordinates, axis: Axis): number[] {
   return Array.from({ length: d[axis] }, (_, i) => globalRank(d, { ...c, [axis]: i }));
@@ -178,6 +223,7 @@ export function rankMap(plan: Plan, options: RankMapOptions = {}): RankMap {
   const etp = plan.strategy.etp ?? 1;
   const ep = plan.strategy.ep ?? 1;
   const e: ExpertDegrees = { etp, ep, edp: stage / (etp * ep), stage };
+  const shard = plan.strategy.dpShard ?? d.dp;
   const offset = Math.max(0, Math.min(options.offset ?? 0, plan.worldSize));
   const end = Math.min(plan.worldSize, offset + (options.limit ?? plan.worldSize));
   const ranks = Array.from({ length: Math.max(0, end - offset) }, (_, i) =>
@@ -194,5 +240,7 @@ export function rankMap(plan: Plan, options: RankMapOptions = {}): RankMap {
     expertTensorParallelGroups: expertGroupsFor(e, ranks, 'etp'),
     expertParallelGroups: expertGroupsFor(e, ranks, 'ep'),
     expertDataParallelGroups: expertGroupsFor(e, ranks, 'edp'),
+    dataParallelShardGroups: hsdpGroupsFor(d, shard, ranks, 'shard'),
+    dataParallelReplicateGroups: hsdpGroupsFor(d, shard, ranks, 'replicate'),
   };
 }

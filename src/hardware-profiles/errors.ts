@@ -2,7 +2,7 @@
  * Typed, user-facing failures of the hardware-profiles room (STYLE.md §8): an unknown id, an
  * invalid custom-cluster number, or a malformed file under profiles/.
  */
-import { DomainError } from '../base/index.js';
+import { DomainError, FieldInputError } from '../base/index.js';
 
 /** Which kind of catalog id was looked up. */
 export type ProfileLookupField = 'accelerator' | 'preset' | 'model';
@@ -25,16 +25,12 @@ export class ProfileLookupError extends DomainError {
   }
 }
 
-/** A user-supplied number for a cluster (node count, bandwidth, ...) that is out of range. */
-export class ProfileInputError extends DomainError {
+/**
+ * A user-supplied number for a cluster (node count, bandwidth, ...) that is out of range; its
+ * field is the dotted path of the offending input, e.g. "interNode.nicBandwidthGBps".
+ */
+export class ProfileInputError extends FieldInputError {
   override readonly name = 'ProfileInputError';
-  readonly code = 'invalid-input';
-  /** Dotted path of the offending input, e.g. "interNode.nicBandwidthGBps". */
-  declare readonly field: string;
-
-  constructor(field: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
-    super(`${field}: ${message}`, field, details);
-  }
 }
 
 /** A file under profiles/ that cannot be parsed or does not match its schema. */

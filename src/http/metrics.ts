@@ -38,7 +38,11 @@ function poolGauges(registry: Registry, pool: PlanPool): void {
       ['render', render],
     ];
   };
-  const laneGauge = (name: string, help: string, pick: 'queued' | 'busy' | 'size' | 'ready') =>
+  const laneGauge = (
+    name: string,
+    help: string,
+    pick: 'queued' | 'busy' | 'size' | 'ready' | 'recycled',
+  ) =>
     new Gauge({
       name,
       help,
@@ -52,6 +56,11 @@ function poolGauges(registry: Registry, pool: PlanPool): void {
   laneGauge('strata_plan_workers_busy', 'Plan workers running a job.', 'busy');
   laneGauge('strata_plan_workers', 'Plan workers configured.', 'size');
   laneGauge('strata_plan_workers_ready', 'Plan workers started and alive.', 'ready');
+  laneGauge(
+    'strata_plan_workers_recycled',
+    'Plan workers replaced after a job because their heap stayed large (since start).',
+    'recycled',
+  );
   new Counter({
     name: 'strata_candidates_evaluated_total',
     help: 'Strategy candidates evaluated by finished searches (rate() gives candidates/s).',

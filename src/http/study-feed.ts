@@ -10,6 +10,12 @@
  * `stallMilliseconds` is closed (slow-reader protection; the client may reconnect and is replayed
  * from the start). Live events are flushed at most every FLUSH_MILLISECONDS, so a busy study costs
  * each connection a few writes a second. A feed with no connections is dropped.
+ *
+ * Writes are scheduled, not made inline: connections ready for more (new rows, a drained socket,
+ * a new attach) wait in one round-robin queue, and each turn of the event loop writes at most
+ * BYTES_PER_TURN before yielding (setImmediate). Writing to every connection in one turn made
+ * one flush to 500 readers a 150–200 ms writev burst that delayed /healthz (profiled under
+ * `npm run load streams`).
  */
 import type { Response } from 'express';
 import type { StudyEvent, StudyProgress, StudyService, StudyStatus } from '../service/index.js';
@@ -21,6 +27,8 @@ const BLOCK_BYTES = 64 * 1024;
 const FLUSH_MILLISECONDS = 50;
 /** A comment line this often keeps idle connections (and proxies) alive. */
 const HEARTBEAT_MILLISECONDS = 15_000;
+/** Bytes written to sockets per event-loop turn before yielding to other work. */
+const BYTES_PER_TURN = 64 * 1024;
 /** Rows serialised between yields to the event loop while a replay is built. */
 const ROWS_PER_SLICE = 200;
 
@@ -88,32 +96,70 @@ export function createStudyFeeds(studies: StudyService, options: FeedOptions = {
   const feeds = new Map<string, Promise<Feed | null>>();
   let open = 0;
 
-  const pump = (feed: Feed, conn: Connection): void => {
+  /** Connections with something to write, in arrival order, each with its feed. */
+  const ready = new Map<Connection, Feed>();
+  let turnScheduled = false;
+
+  /**
+   * Writes what `conn` still lacks, up to `budgetBytes`; returns the bytes written and whether it
+   * stopped only for the budget (so it goes back in the queue).
+   */
+  const pump = (feed: Feed, conn: Connection, budgetBytes: number): [number, boolean] => {
     const { res } = conn;
-    if (res.writableEnded || res.destroyed) return;
+    if (res.writableEnded || res.destroyed) return [0, false];
+    let written = 0;
     while (conn.cursor < feed.blocks.length) {
       if (res.writableNeedDrain) {
         conn.blockedSince ??= Date.now();
-        return;
+        return [written, false];
       }
-      res.write(feed.blocks[conn.cursor++]);
+      if (written >= budgetBytes) return [written, true];
+      const block = feed.blocks[conn.cursor++] as Buffer;
+      res.write(block);
+      written += block.byteLength;
     }
     if (res.writableNeedDrain) {
       conn.blockedSince ??= Date.now();
-      return;
+      return [written, false];
     }
     conn.blockedSince = undefined;
     if (feed.progress !== undefined && conn.sentProgress !== feed.progress) {
       conn.sentProgress = feed.progress;
       res.write(feed.progress);
+      written += feed.progress.byteLength;
     }
     if (feed.end !== undefined) res.end(feed.end);
+    return [written, false];
+  };
+
+  const runTurn = (): void => {
+    turnScheduled = false;
+    let budgetBytes = BYTES_PER_TURN;
+    for (const [conn, feed] of [...ready]) {
+      if (budgetBytes <= 0) break;
+      ready.delete(conn);
+      const [written, more] = pump(feed, conn, budgetBytes);
+      budgetBytes -= written;
+      if (more) ready.set(conn, feed);
+    }
+    if (ready.size > 0) scheduleTurn();
+  };
+
+  const scheduleTurn = (): void => {
+    if (turnScheduled) return;
+    turnScheduled = true;
+    setImmediate(runTurn);
+  };
+
+  const wake = (feed: Feed, conn: Connection): void => {
+    ready.set(conn, feed);
+    scheduleTurn();
   };
 
   const flush = (feed: Feed): void => {
     feed.flushTimer = undefined;
     pack(feed.pending.splice(0), feed.blocks);
-    for (const conn of feed.connections) pump(feed, conn);
+    for (const conn of feed.connections) wake(feed, conn);
   };
 
   const onEvent = (feed: Feed, event: StudyEvent): void => {
@@ -169,6 +215,7 @@ export function createStudyFeeds(studies: StudyService, options: FeedOptions = {
 
   const release = (id: string, feed: Feed, conn: Connection): void => {
     if (!feed.connections.delete(conn)) return;
+    ready.delete(conn);
     open -= 1;
     if (feed.connections.size > 0) return;
     clearTimeout(feed.flushTimer);
@@ -219,9 +266,13 @@ export function createStudyFeeds(studies: StudyService, options: FeedOptions = {
       const conn: Connection = { res, cursor: 0, sentProgress: undefined, blockedSince: undefined };
       feed.connections.add(conn);
       open += 1;
-      res.on('drain', () => pump(feed, conn));
+      res.on('drain', () => {
+        // Draining is progress: only a socket that stops draining counts as stalled.
+        conn.blockedSince = undefined;
+        wake(feed, conn);
+      });
       res.once('close', () => release(id, feed, conn));
-      pump(feed, conn);
+      wake(feed, conn);
       return true;
     },
     closeAll() {

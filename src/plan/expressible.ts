@@ -128,38 +128,41 @@ export function partitionBalanced(weights: readonly number[], numParts: number):
   const m = numParts;
   // partition_uniform for n ≤ m: boundaries min(p, n).
   if (n <= m) return Array.from({ length: m + 1 }, (_, p) => Math.min(p, n));
-  const cell = (): Float64Array[] =>
-    Array.from({ length: n + 1 }, () => new Float64Array(m + 1).fill(Infinity));
-  const [dpMax, dpMin, dpCost] = [cell(), cell(), cell()];
-  const position = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
-  const prefix = [0];
-  for (const w of weights) prefix.push((prefix[prefix.length - 1] ?? 0) + w);
-  const at = (t: Float64Array[], i: number, j: number): number => t[i]?.[j] ?? Infinity;
-  const put = (t: Float64Array[], i: number, j: number, v: number): void => {
-    const row = t[i];
-    if (row !== undefined) row[j] = v;
-  };
-  put(dpMax, 0, 0, 0);
-  put(dpCost, 0, 0, 0);
+  // Flat (n + 1) × (m + 1) tables, row i at i·w. Entry (k, j − 1) is finite exactly when
+  // k ≥ j − 1 (j − 1 ≥ 1) or k = j − 1 = 0, and a cut from an infinite entry costs +∞, which
+  // never displaces the finite cost some k ≥ j − 1 gives: only those k are tried.
+  const w = m + 1;
+  const dpMax = new Float64Array((n + 1) * w).fill(Infinity);
+  const dpMin = new Float64Array((n + 1) * w).fill(Infinity);
+  const dpCost = new Float64Array((n + 1) * w).fill(Infinity);
+  const position = new Int32Array((n + 1) * w);
+  const prefix = new Float64Array(n + 1);
+  weights.forEach((weight, i) => (prefix[i + 1] = (prefix[i] ?? 0) + weight));
+  dpMax[0] = 0;
+  dpCost[0] = 0;
   for (let i = 1; i <= n; i++) {
+    const prefixI = prefix[i] ?? 0;
     for (let j = 1; j <= Math.min(i, m); j++) {
-      for (let k = 0; k < i; k++) {
-        const sum = (prefix[i] ?? 0) - (prefix[k] ?? 0);
-        const maxSum = Math.max(at(dpMax, k, j - 1), sum);
-        const minSum = Math.min(at(dpMin, k, j - 1), sum);
+      const at = i * w + j;
+      let best = Infinity;
+      for (let k = j - 1; k < i; k++) {
+        const sum = prefixI - (prefix[k] ?? 0);
+        const from = k * w + j - 1;
+        const maxSum = Math.max(dpMax[from] ?? Infinity, sum);
+        const minSum = Math.min(dpMin[from] ?? Infinity, sum);
         const cost = maxSum - minSum;
-        if (at(dpCost, i, j) >= cost) {
-          put(dpCost, i, j, cost);
-          put(dpMax, i, j, maxSum);
-          put(dpMin, i, j, minSum);
-          const row = position[i];
-          if (row !== undefined) row[j] = k;
+        if (best >= cost) {
+          best = cost;
+          dpMax[at] = maxSum;
+          dpMin[at] = minSum;
+          position[at] = k;
         }
       }
+      dpCost[at] = best;
     }
   }
   const parts = [n];
-  for (let j = m; j >= 1; j--) parts.push(position[parts[parts.length - 1] ?? 0]?.[j] ?? 0);
+  for (let j = m; j >= 1; j--) parts.push(position[(parts[parts.length - 1] ?? 0) * w + j] ?? 0);
   return parts.reverse();
 }
 

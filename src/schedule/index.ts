@@ -30,3 +30,7 @@ export {
 } from './closed-form.js';
 export { createSimulatedPipelineModel, scheduleFor } from './pipeline-model.js';
 export type { SimulatedPipelineModel, SimulatedPipelineTiming } from './pipeline-model.js';
+export { createTimingPipelineModel } from './timing-model.js';
+export type { TimedPipeline, TimingPipelineModel } from './timing-model.js';
+export { compileSchedule, simulateTiming } from './simulate-timing.js';
+export type { CompiledSchedule, ScheduleTiming } from './simulate-timing.js';

@@ -19,7 +19,8 @@ export interface SimulatedPipelineTiming extends PipelineTiming {
 /** Assignable to the cost model's PipelineModel; also returns the schedule and simulation. */
 export type SimulatedPipelineModel = (input: PipelineTimingInput) => SimulatedPipelineTiming;
 
-function shapeKey(input: PipelineTimingInput): string {
+/** The schedule's shape: what its action lists depend on (not the durations). */
+export function shapeKey(input: PipelineTimingInput): string {
   return [input.schedule, input.pp, input.numMicroBatches, input.virtualStages, input.slices].join(
     '|',
   );

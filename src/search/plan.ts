@@ -14,11 +14,14 @@ import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import { stagePlacements, memoisedDeepspeedSplit } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
+import { createTimingPipelineModel } from '../schedule/index.js';
 import { countRejection } from './enumerate.js';
 import { better, distinctShapes } from './ranking.js';
 import type { RefinedCandidate } from './refine.js';
+import { toPlanSchedule } from './refine.js';
+import { AnsweredThreshold } from './finalist-bound.js';
 import type { SearchOutcome } from './search-cluster.js';
-import { searchCluster } from './search-cluster.js';
+import { searchCluster, searchesRecomputeLayers } from './search-cluster.js';
 import type { PlanResult, PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
 /**
@@ -63,7 +66,7 @@ function toPlan(problem: PlanningProblem, cluster: ClusterProfile, found: Refine
     acceleratorId: cluster.device.id,
     modelName: problem.graph.spec.name,
     training: problem.training,
-    schedule: found.schedule,
+    schedule: found.pipeline === null ? null : toPlanSchedule(found.pipeline),
   };
 }
 
@@ -126,8 +129,20 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
       defaultSchedules(problem.training.framework),
     deepspeedSplit: memoisedDeepspeedSplit(problem.graph.spec.numLayers),
     // Per-layer costs do not depend on the node count: one bound serves every cluster size.
-    bound: createStepBound(problem.graph, problem.cluster, problem.training),
+    bound: createStepBound(problem.graph, problem.cluster, problem.training, {
+      fullRecomputeMayShrink: searchesRecomputeLayers(problem),
+    }),
+    incumbentBound: createStepBound(problem.graph, problem.cluster, problem.training, {
+      countRecompute: false,
+    }),
     shouldStop: shouldStop ?? (() => false),
+    seed: shouldStop !== undefined,
+    refine: {
+      model: createTimingPipelineModel(),
+      // The answer is the best topK + 1 distinct shapes (planFixed).
+      threshold: new AnsweredThreshold(problem.topK + 1),
+      ...(estimateOptions.cache === undefined ? {} : { cache: estimateOptions.cache }),
+    },
   };
   const full = searchCluster({
     ...base,

@@ -1,5 +1,6 @@
 /** Ordering of evaluated candidates: the one rule the planner and its cluster searches share. */
 import type { Feasible, RefinedCandidate } from './refine.js';
+import type { Strategy } from '../costmodel/index.js';
 import { strategyKey } from './evaluate.js';
 
 /** Faster first; equal step times break on strategyKey so that the answer is deterministic. */
@@ -29,23 +30,27 @@ export function keepTop(top: Feasible[], candidate: Feasible, limit: number): vo
 export function distinctShapes(sorted: readonly RefinedCandidate[]): RefinedCandidate[] {
   const seen = new Set<string>();
   return sorted.filter((c) => {
-    const s = c.strategy;
-    const key = [
-      s.dp,
-      s.tp,
-      s.pp,
-      s.virtualStages,
-      s.microBatchSize,
-      s.schedule,
-      s.recompute,
-      s.zeroStage,
-      s.dpShard ?? s.dp,
-      s.cp,
-      s.ep ?? 1,
-      s.etp ?? 1,
-    ].join('|');
+    const key = shapeKey(c.strategy);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** What distinctShapes tells alternatives apart by. */
+export function shapeKey(s: Strategy): string {
+  return [
+    s.dp,
+    s.tp,
+    s.pp,
+    s.virtualStages,
+    s.microBatchSize,
+    s.schedule,
+    s.recompute,
+    s.zeroStage,
+    s.dpShard ?? s.dp,
+    s.cp,
+    s.ep ?? 1,
+    s.etp ?? 1,
+  ].join('|');
 }

@@ -5,18 +5,21 @@
  * returns therefore carry simulated step times, peak in-flight memory and the per-rank action
  * lists.
  */
-import type { PipelineModel } from '../costmodel/index.js';
+import type { EstimateCache, PipelineModel } from '../costmodel/index.js';
 import type { PlanSchedule } from '../plan/index.js';
-import { actionToCsvCell, createSimulatedPipelineModel } from '../schedule/index.js';
-import type { SimulatedPipelineTiming } from '../schedule/index.js';
+import { actionToCsvCell, createTimingPipelineModel } from '../schedule/index.js';
+import type { TimedPipeline, TimingPipelineModel } from '../schedule/index.js';
 import type { Evaluation } from './evaluate.js';
 import { evaluateCandidate } from './evaluate.js';
+import type { AnsweredThreshold } from './finalist-bound.js';
+import { lowerBoundPipelineModel } from './finalist-bound.js';
 import type { PlanningProblem } from './types.js';
 
 export type Feasible = Extract<Evaluation, { ok: true }>;
 
 export interface RefinedCandidate extends Feasible {
-  readonly schedule: PlanSchedule | null;
+  /** The simulated schedule and its timing; null without pipelining. Written out by toPlanSchedule. */
+  readonly pipeline: TimedPipeline | null;
 }
 
 /** Finalists simulated per planning call: enough to absorb closed-form ranking error. */
@@ -24,8 +27,9 @@ export function finalistCount(topK: number): number {
   return Math.max(16, 4 * (topK + 1));
 }
 
-export function toPlanSchedule(timing: SimulatedPipelineTiming): PlanSchedule {
-  const { schedule, simulation } = timing;
+/** The plan's schedule: every rank's actions as text (done only for the plans answered). */
+export function toPlanSchedule(pipeline: TimedPipeline): PlanSchedule {
+  const { schedule, timing: simulation } = pipeline;
   return {
     kind: schedule.kind,
     numRanks: schedule.numRanks,
@@ -44,29 +48,67 @@ export function toPlanSchedule(timing: SimulatedPipelineTiming): PlanSchedule {
   };
 }
 
+/** What refinement shares across a planning call: the layer-cost memo and the simulations. */
+export interface RefineContext {
+  readonly cache?: EstimateCache;
+  /** One per planning call (schedule/timing-model.ts), so repeated simulations are looked up. */
+  readonly model: TimingPipelineModel;
+  /**
+   * The planning call's answered-shape threshold (finalist-bound.ts): finalists bounded above it
+   * are not simulated but counted there as skipped. Absent: every finalist is simulated.
+   */
+  readonly threshold?: AnsweredThreshold;
+}
+
+/** True when the finalist's simulated step time is sure to exceed the threshold. */
+function cannotBeAnswered(
+  problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
+  finalist: Feasible,
+  context: RefineContext,
+): boolean {
+  const threshold = context.threshold?.seconds ?? Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(threshold)) return false;
+  const bounded = evaluateCandidate(problem, finalist.strategy, {
+    pipelineModel: lowerBoundPipelineModel,
+    ...(context.cache === undefined ? {} : { cache: context.cache }),
+  });
+  return bounded.ok && bounded.estimate.stepTimeSeconds > threshold;
+}
+
 /**
  * Re-evaluate finalists with the simulated schedule. A finalist that no longer fits (the
- * simulated schedule keeps more in flight than the closed form) is dropped.
+ * simulated schedule keeps more in flight than the closed form) is dropped, and so is one that
+ * cannot be answered (finalist-bound.ts), counted in context.threshold.skipped.
  */
 export function refineWithSimulation(
   problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
   finalists: readonly Feasible[],
+  context: RefineContext = { model: createTimingPipelineModel() },
 ): RefinedCandidate[] {
-  const model = createSimulatedPipelineModel();
   const refined: RefinedCandidate[] = [];
   for (const finalist of finalists) {
     if (finalist.strategy.pp === 1) {
-      refined.push({ ...finalist, schedule: null });
+      refined.push({ ...finalist, pipeline: null });
+      context.threshold?.add(finalist);
       continue;
     }
-    let timing: SimulatedPipelineTiming | null = null;
+    if (cannotBeAnswered(problem, finalist, context)) {
+      context.threshold?.countSkipped();
+      continue;
+    }
+    let pipeline: TimedPipeline | null = null;
     const capture: PipelineModel = (input) => {
-      const simulated = model(input);
-      timing = simulated;
-      return simulated;
+      pipeline = context.model(input);
+      return pipeline;
     };
-    const result = evaluateCandidate(problem, finalist.strategy, { pipelineModel: capture });
-    if (result.ok && timing !== null) refined.push({ ...result, schedule: toPlanSchedule(timing) });
+    const result = evaluateCandidate(problem, finalist.strategy, {
+      pipelineModel: capture,
+      ...(context.cache === undefined ? {} : { cache: context.cache }),
+    });
+    if (result.ok && pipeline !== null) {
+      refined.push({ ...result, pipeline });
+      context.threshold?.add(result);
+    }
   }
   return refined;
 }

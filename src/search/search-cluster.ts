@@ -20,7 +20,7 @@ import type { ScheduleKind } from '../costmodel/index.js';
 import { countRejection, enumerateStrategies } from './enumerate.js';
 import { evaluateCandidate } from './evaluate.js';
 import { keepTop, better, distinctShapes } from './ranking.js';
-import type { Feasible, RefinedCandidate } from './refine.js';
+import type { Feasible, RefineContext, RefinedCandidate } from './refine.js';
 import { finalistCount, refineWithSimulation } from './refine.js';
 import type { PlanningProblem, RejectionCounts, SearchStats } from './types.js';
 
@@ -35,12 +35,23 @@ export interface ClusterSearch {
   /** Step-time lower bound of a candidate (never above what evaluation reports). */
   readonly bound: (s: Strategy) => number;
   /**
+   * The bound a sub-cluster search skips candidates by (≥ the incumbent). Which candidates it
+   * skips decides which finalists a sub-cluster keeps and simulates (a finalist may simulate
+   * faster than its closed form), so it stays the bound without recompute that fixed the
+   * planner's answers before the tighter `bound` (plan.ts); `bound` orders and stops the search.
+   */
+  readonly incumbentBound: (s: Strategy) => number;
+  /**
    * A sub-cluster search (fewer nodes than asked) skips candidates whose bound reaches the step
    * time already found elsewhere; null on the requested cluster.
    */
   readonly incumbentSeconds: number | null;
   /** Asked between candidates once a feasible plan is known; true = answer the best so far. */
   readonly shouldStop: () => boolean;
+  /** Shared by every node count's refinement (one per planning call). */
+  readonly refine: RefineContext;
+  /** Evaluate anytime seeds first (seedPositions): set when the caller has a deadline. */
+  readonly seed: boolean;
 }
 
 export interface SearchOutcome {
@@ -56,6 +67,17 @@ export interface SearchOutcome {
 interface Queued {
   readonly strategy: Strategy;
   readonly bound: number;
+}
+
+/**
+ * Partial recompute (the fewest layers that fit) only where the launch config can say it
+ * (Megatron's block method) and the caller did not pin the layer count.
+ */
+export function searchesRecomputeLayers(problem: PlanningProblem): boolean {
+  return (
+    problem.constraints.recomputeLayers === undefined &&
+    recomputesLayerSubset(problem.training.framework)
+  );
 }
 
 /** Enumerate and bound every candidate, cheapest bound first (stable: enumeration order on ties). */
@@ -77,13 +99,40 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   const queue: Queued[] = [];
   for (const strategy of enumerateStrategies(input, x.schedules, enumerationRejected)) {
     const bound = x.bound(strategy);
-    if (x.incumbentSeconds !== null && bound >= x.incumbentSeconds) {
+    if (x.incumbentSeconds !== null && x.incumbentBound(strategy) >= x.incumbentSeconds) {
       countRejection(rejected, 'fewer-nodes-bound-not-faster');
       continue;
     }
     queue.push({ strategy, bound });
   }
   return queue.sort((a, b) => a.bound - b.bound);
+}
+
+/** Anytime seeds per (recompute, schedule) group; see seedPositions. */
+const SEEDS_PER_GROUP = 16;
+
+/**
+ * Queue positions evaluated first when the caller has a deadline: the shapes practitioners start
+ * from — the widest tensor parallelism enumerated, with no or full recompute — the lowest-bound
+ * few of each schedule. A short deadline then answers a plan near the optimum instead of the
+ * first cheap-bound shapes (ZB with m < p, ZeRO-3 across nodes), which the bound rates well and
+ * the model does not. Exactness is untouched: the stop rule still evaluates every candidate whose
+ * bound is at most the k-th finalist, and a seed beyond it only adds an evaluation.
+ */
+function seedPositions(queue: readonly Queued[]): Set<number> {
+  const widest = queue.reduce((tp, q) => Math.max(tp, q.strategy.tp), 0);
+  const taken = new Map<string, number>();
+  const seeds = new Set<number>();
+  queue.forEach((q, i) => {
+    const s = q.strategy;
+    if (s.tp !== widest || s.recompute === 'selective') return;
+    const group = `${s.recompute}|${s.schedule}`;
+    const n = taken.get(group) ?? 0;
+    if (n >= SEEDS_PER_GROUP) return;
+    taken.set(group, n + 1);
+    seeds.add(i);
+  });
+  return seeds;
 }
 
 /** Search one cluster best-first; see the file comment. */
@@ -95,22 +144,44 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
   const hasIncumbent = x.incumbentSeconds !== null && Number.isFinite(x.incumbentSeconds);
   const evaluation = {
     ...x.options,
-    // Partial recompute only where the launch config can say it (Megatron's block method).
-    searchRecomputeLayers:
-      problem.constraints.recomputeLayers === undefined &&
-      recomputesLayerSubset(problem.training.framework),
+    searchRecomputeLayers: searchesRecomputeLayers(problem),
   };
   const top: Feasible[] = [];
   let candidates = 0;
   let feasible = 0;
   let unexploredBoundSeconds = Number.POSITIVE_INFINITY;
   let stopped = false;
+  const seeds = x.seed && x.incumbentSeconds === null ? seedPositions(queue) : new Set<number>();
+  const evaluate = (next: Queued): void => {
+    candidates++;
+    const result = evaluateCandidate({ ...problem, cluster }, next.strategy, evaluation);
+    if (!result.ok) {
+      countRejection(rejected, result.reason);
+      return;
+    }
+    feasible++;
+    keepTop(top, result, limit);
+  };
+  // Seeds honour the deadline too once one fits; those left join the bound order below.
+  const seeded = new Set<number>();
+  for (const i of seeds) {
+    const seed = queue[i];
+    if (seed === undefined || candidates >= x.budget) break;
+    if (top.length > 0 && x.shouldStop()) break;
+    evaluate(seed);
+    seeded.add(i);
+  }
+  let seedsLeft = seeded.size;
   for (let i = 0; i < queue.length; i++) {
     const next = queue[i];
     if (next === undefined) break;
+    if (seeded.has(i)) {
+      seedsLeft--;
+      continue;
+    }
     const kth = top.length >= limit ? top[limit - 1] : undefined;
     if (kth !== undefined && next.bound > kth.estimate.stepTimeSeconds) {
-      countRejection(rejected, 'bound-not-faster', queue.length - i);
+      countRejection(rejected, 'bound-not-faster', queue.length - i - seedsLeft);
       break;
     }
     stopped = (top.length > 0 || hasIncumbent) && x.shouldStop();
@@ -118,17 +189,13 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
       unexploredBoundSeconds = next.bound;
       break;
     }
-    candidates++;
-    const result = evaluateCandidate({ ...problem, cluster }, next.strategy, evaluation);
-    if (!result.ok) {
-      countRejection(rejected, result.reason);
-      continue;
-    }
-    feasible++;
-    keepTop(top, result, limit);
+    evaluate(next);
   }
-  const refined = refineWithSimulation({ ...problem, cluster }, top);
-  countRejection(rejected, 'out-of-memory', top.length - refined.length);
+  const skippedBefore = x.refine.threshold?.skipped ?? 0;
+  const refined = refineWithSimulation({ ...problem, cluster }, top, x.refine);
+  const skipped = (x.refine.threshold?.skipped ?? 0) - skippedBefore;
+  if (skipped > 0) countRejection(rejected, 'finalist-bound-not-answered', skipped);
+  countRejection(rejected, 'out-of-memory', top.length - refined.length - skipped);
   refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   return {
     cluster,

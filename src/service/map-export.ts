@@ -74,6 +74,8 @@ export function exportToApi(e: PlanExport): ApiPlanExport {
         expertTensorParallelGroups: groups(e.expertTensorParallelGroups),
         expertParallelGroups: groups(e.expertParallelGroups),
         expertDataParallelGroups: groups(e.expertDataParallelGroups),
+        dataParallelShardGroups: groups(e.dataParallelShardGroups),
+        dataParallelReplicateGroups: groups(e.dataParallelReplicateGroups),
         text: e.text,
       };
   }

@@ -4,6 +4,7 @@
  * the main thread (plain data, no API request, no catalog) or an uploaded file's bytes, solves or
  * reads them, and posts back the serialised answer or the normalised error.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { lowerWorkerThreadPriority } from './worker-priority.js';
 import { solveClusterSelection } from './cluster-selection.js';
@@ -58,9 +59,13 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   }
 }
 
+/** This worker's committed V8 heap: V8 keeps what a big search grew to, long after it ends. */
+const heapBytes = (): number => getHeapStatistics().total_heap_size;
+
 async function handle(message: WorkerRequest): Promise<WorkerReply> {
   try {
-    return { id: message.id, ok: true, result: await run(message.job) };
+    const result = await run(message.job);
+    return { id: message.id, ok: true, result, heapBytes: heapBytes() };
   } catch (error) {
     const apiError = toApiError(error);
     const cause: unknown = apiError.cause;
@@ -75,6 +80,7 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
         ...(apiError.details === undefined ? {} : { details: { ...apiError.details } }),
         ...(cause instanceof Error && cause.stack !== undefined ? { stack: cause.stack } : {}),
       },
+      heapBytes: heapBytes(),
     };
   }
 }

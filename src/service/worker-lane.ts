@@ -10,14 +10,14 @@
  * still answer) is
  * terminated and replaced, and the job fails with the lane's timeout error. A worker that dies
  * mid-job (killed, out of memory) fails that job with 503 SERVICE_UNAVAILABLE + Retry-After and
- * is respawned at once.
+ * is respawned at once. A worker whose heap is still above `recycleHeapMiB` after a job is
+ * replaced by a fresh one: V8 keeps the heap a big search grew to, so without this the server's
+ * RSS crept up by each worker's largest search (`npm run load plans`: 662 → 1,095 MiB over 80
+ * top-50 plans).
  *
- * The worker script is resolved next to this file: dist/src/service/plan-worker.js after tsc, or
- * src/service/plan-worker.ts under vitest/tsx. A .ts worker is started through a tiny eval bootstrap
- * that registers tsx's ESM hooks inside the worker first: on Node 20, `execArgv: ['--import',
- * 'tsx']` does not install the hooks in a worker thread (ERR_UNKNOWN_FILE_EXTENSION).
+ * The worker script is plan-worker, next to this file (module-worker.ts resolves .js or .ts).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../contract/index.js';
 import type {
   SerialisedError,
@@ -27,6 +27,7 @@ import type {
   WorkerResult,
 } from './worker-protocol.js';
 import { jobTransferables } from './worker-protocol.js';
+import { startModuleWorker } from './module-worker.js';
 
 export interface LaneOptions {
   readonly name: string;
@@ -35,6 +36,8 @@ export interface LaneOptions {
   readonly maxQueueWaitMilliseconds: number;
   /** Old-generation heap of each worker; a job that needs more kills only its worker (503). */
   readonly heapMiB: number;
+  /** A worker whose committed heap exceeds this after a job is replaced (idle, so no job fails). */
+  readonly recycleHeapMiB: number;
   /** The error of a job that ran past its limit. */
   readonly timeoutError: (timeLimitMilliseconds: number) => ApiError;
 }
@@ -45,6 +48,8 @@ export interface LaneStats {
   readonly ready: number;
   readonly busy: number;
   readonly queued: number;
+  /** Workers replaced after a job because their heap stayed above recycleHeapMiB. */
+  readonly recycled: number;
 }
 
 export interface Lane {
@@ -90,16 +95,10 @@ const HARD_STOP_GRACE_MILLISECONDS = 2000;
 const HARD_STOP_GRACE_FRACTION = 0.1;
 /** A worker that dies while idle (e.g. at startup) is respawned after this, not in a tight loop. */
 const IDLE_RESPAWN_DELAY_MILLISECONDS = 1000;
-const isTypeScript = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./plan-worker.${isTypeScript ? 'ts' : 'js'}`, import.meta.url);
-
-function startWorker(heapMiB: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMiB };
-  if (!isTypeScript) return new Worker(workerUrl, { resourceLimits });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, resourceLimits });
-}
+const startWorker = (heapMiB: number): Worker =>
+  startModuleWorker(import.meta.url, 'plan-worker', {
+    resourceLimits: { maxOldGenerationSizeMb: heapMiB },
+  });
 
 const unavailable = (message: string, cause?: unknown): ApiError =>
   new ApiError('SERVICE_UNAVAILABLE', message, cause === undefined ? {} : { cause });
@@ -134,6 +133,7 @@ export function createLane(options: LaneOptions): Lane {
   let nextId = 0;
   let closed = false;
   let idle: (() => void) | undefined;
+  let recycled = 0;
 
   const settle = (job: Job): void => {
     clearTimeout(job.timer);
@@ -167,6 +167,15 @@ export function createLane(options: LaneOptions): Lane {
     respawn(slot);
   };
 
+  /** Swaps an idle worker for a fresh one (its heap goes back to the system). */
+  const recycle = (slot: Slot): void => {
+    slot.worker.removeAllListeners();
+    void slot.worker.terminate();
+    recycled += 1;
+    slot.worker = spawn();
+    slot.started = false;
+  };
+
   /** A fresh worker; its events find their slot by identity, so a replaced worker is ignored. */
   function spawn(): Worker {
     const worker = startWorker(heapMiB);
@@ -184,6 +193,7 @@ export function createLane(options: LaneOptions): Lane {
       settle(job);
       if (message.ok) job.resolve(message.result);
       else job.reject(errorFromWorker(message.error));
+      if (message.heapBytes > options.recycleHeapMiB * 2 ** 20) recycle(slot);
       dispatch();
     });
     worker.on('error', (error) => {
@@ -281,6 +291,7 @@ export function createLane(options: LaneOptions): Lane {
       ready: slots.filter((s) => s.alive && s.started).length,
       busy: slots.filter((s) => s.job !== undefined).length,
       queued: queue.length,
+      recycled,
     }),
     async drain(graceMilliseconds) {
       closed = true;

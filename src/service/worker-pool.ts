@@ -64,11 +64,19 @@ export interface PlanPoolOptions {
   readonly maxQueueWaitMilliseconds?: number;
   /** Old-generation heap per search worker (MiB); default 2048. */
   readonly heapMiB?: number;
+  /** A search worker whose heap stays above this (MiB) after a job is replaced; default 384. */
+  readonly recycleHeapMiB?: number;
 }
 
 const DEFAULT_MAX_QUEUE = 32;
 const DEFAULT_MAX_QUEUE_WAIT_MILLISECONDS = 60_000;
 const DEFAULT_HEAP_MIB = 2048;
+/**
+ * Committed heap above which an idle worker is swapped for a fresh one (~1 s to start): above
+ * what an ordinary search leaves behind, so only the aftermath of large ones is recycled.
+ */
+const DEFAULT_RECYCLE_HEAP_MIB = 384;
+const RENDER_RECYCLE_HEAP_MIB = 256;
 /** Renders are bounded by LIMITS.scheduleActions; one that runs longer than this is a bug or abuse. */
 export const RENDER_TIME_LIMIT_MILLISECONDS = 20_000;
 const RENDER_HEAP_MIB = 1024;
@@ -119,6 +127,7 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
     maxQueueWaitMilliseconds:
       options.maxQueueWaitMilliseconds ?? DEFAULT_MAX_QUEUE_WAIT_MILLISECONDS,
     heapMiB: options.heapMiB ?? DEFAULT_HEAP_MIB,
+    recycleHeapMiB: options.recycleHeapMiB ?? DEFAULT_RECYCLE_HEAP_MIB,
     timeoutError: planningTimeout,
   });
   const render: Lane = createLane({
@@ -127,6 +136,7 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
     maxQueue: RENDER_MAX_QUEUE,
     maxQueueWaitMilliseconds: RENDER_MAX_QUEUE_WAIT_MILLISECONDS,
     heapMiB: RENDER_HEAP_MIB,
+    recycleHeapMiB: RENDER_RECYCLE_HEAP_MIB,
     timeoutError: renderTimeout,
   });
   let candidatesEvaluated = 0;

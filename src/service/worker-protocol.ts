@@ -84,9 +84,20 @@ export interface SerialisedError {
   readonly stack?: string;
 }
 
+/** `heapBytes`: the worker's V8 heap after the job (committed), so the lane can recycle it. */
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly result: WorkerResult }
-  | { readonly id: number; readonly ok: false; readonly error: SerialisedError };
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly result: WorkerResult;
+      readonly heapBytes: number;
+    }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: SerialisedError;
+      readonly heapBytes: number;
+    };
 
 /** A worker's first message, once its modules are loaded (readiness). */
 export interface WorkerReady {

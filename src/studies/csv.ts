@@ -2,7 +2,7 @@
  * Result rows → CSV (RFC 4180 quoting), base units with the unit in each column name: the
  * scenario, the best plan's whole strategy (degrees, micro-batching, sequence parallelism, ZeRO
  * stage, recompute, schedule — 'none' without pipelining), its memory per GPU against capacity,
- * and the time, cost and energy to train. Text cells that a spreadsheet would read as a formula
+ * the time, cost and energy to train, and whether the search was truncated (with its gap). Text cells that a spreadsheet would read as a formula
  * (starting with = + - @ tab or CR) get a leading `'` and quotes, as OWASP's "CSV Injection" page
  * advises; numbers are written as numbers.
  * @see https://owasp.org/www-community/attacks/CSV_Injection
@@ -43,6 +43,8 @@ const COLUMNS = [
   'energyKwh',
   'meetsDeadline',
   'violations',
+  'searchTruncated',
+  'searchGapFraction',
   'errorReason',
   'errorMessage',
 ] as const;
@@ -95,6 +97,8 @@ function row(r: ScenarioResult): (string | number | boolean | null | undefined)[
     r.energyKwh,
     r.meetsDeadline,
     r.violations.join(' '),
+    r.search?.truncated,
+    r.search?.gapFraction,
     r.error?.reason,
     r.error?.message,
   ];

@@ -20,6 +20,17 @@ export interface ScenarioError {
   readonly message: string;
 }
 
+/** How the scenario's search ended (anytime search, issue #13): exact, or stopped at its cap. */
+export interface ScenarioSearch {
+  readonly candidates: number;
+  /** True when search.maxCandidates stopped the search before it proved its plan best. */
+  readonly truncated: boolean;
+  /** Lower bound on the best step time of the whole space, seconds. */
+  readonly lowerBoundSeconds: number;
+  /** (plan step time − lowerBoundSeconds) / plan step time: 0 when exact. */
+  readonly gapFraction: number;
+}
+
 export interface ScenarioResult {
   readonly scenario: ScenarioLabel;
   /** The best plan of the full search; null when infeasible. */
@@ -34,6 +45,8 @@ export interface ScenarioResult {
   /** Spec constraints this scenario breaks ('maxGpus', 'maxCostUsd'). */
   readonly violations: readonly string[];
   readonly notes: readonly string[];
+  /** Present when the scenario was planned. */
+  readonly search?: ScenarioSearch;
   readonly error?: ScenarioError;
 }
 

@@ -10,7 +10,7 @@ import { worldSize } from '../hardware-profiles/index.js';
 import type { Plan } from '../plan/index.js';
 import { planTraining } from '../search/index.js';
 import { energyKwh, gpuHours, powerWattsPerGpu, timeToTrainDays } from './energy.js';
-import type { ScenarioLabel, ScenarioResult } from './result.js';
+import type { ScenarioLabel, ScenarioResult, ScenarioSearch } from './result.js';
 
 /** A scenario's goal, economics and search budget: everything but its model and cluster. */
 export interface ScenarioTerms {
@@ -67,12 +67,25 @@ function withoutActionLists(plan: Plan): Plan {
   return { ...plan, schedule: { ...plan.schedule, ranks: [] } };
 }
 
+/** A truncated search says so in the row's notes, with how far from best its plan may be. */
+function searchNotes(search: ScenarioSearch | undefined, maxCandidates: number): string[] {
+  if (search === undefined || !search.truncated) return [];
+  const percent = (search.gapFraction * 100).toFixed(1);
+  return [
+    `search stopped at search.maxCandidates=${maxCandidates}: the plan is the best found so far, at most ${percent}% slower per step than the best possible (raise search.maxCandidates for an exact answer)`,
+  ];
+}
+
 /** Numbers of a feasible plan, given the study's goal, prices and energy parameters. */
-export function resultFromPlan(p: ScenarioProblem, plan: Plan): ScenarioResult {
+export function resultFromPlan(
+  p: ScenarioProblem,
+  plan: Plan,
+  search?: ScenarioSearch,
+): ScenarioResult {
   const days = timeToTrainDays(p.goalTokens, plan.estimate.tokensPerSecond);
   const hours = gpuHours(plan.worldSize, days);
   const price = p.prices[plan.acceleratorId] ?? p.cluster.device.priceUsdPerGpuHour;
-  const notes: string[] = [];
+  const notes: string[] = searchNotes(search, p.maxCandidates);
   if (price === null)
     notes.push(`no price for ${plan.acceleratorId}: add prices.${plan.acceleratorId} to the spec`);
   const costUsd = price === null ? null : hours * price;
@@ -92,6 +105,7 @@ export function resultFromPlan(p: ScenarioProblem, plan: Plan): ScenarioResult {
     ...(p.deadlineDays === null ? {} : { meetsDeadline: days <= p.deadlineDays }),
     violations,
     notes,
+    ...(search === undefined ? {} : { search }),
   };
 }
 
@@ -121,7 +135,13 @@ export function evaluateScenario(p: ScenarioProblem): ScenarioResult {
       // GPUs, so scaling curves and cost per scenario mean what their labels say.
       allowIdleNodes: false,
     });
-    return resultFromPlan(p, result.best);
+    const { candidates, truncated, lowerBoundSeconds, gapFraction } = result.search;
+    return resultFromPlan(p, result.best, {
+      candidates,
+      truncated,
+      lowerBoundSeconds,
+      gapFraction,
+    });
   } catch (error) {
     if (error instanceof PlanningError) return failedScenario(p.label, error.reason, error.message);
     throw error;

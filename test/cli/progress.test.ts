@@ -21,20 +21,24 @@ const advance = (ms: number) => {
   vi.advanceTimersByTime(ms);
 };
 
+/** A progress line on a fake stream (a terminal or not), started in `phase`. */
+function progressOn(isTTY: boolean, phase: string, enabled = true) {
+  const s = stream(isTTY);
+  const p = startProgress({ stream: s, enabled, now });
+  p.phase(phase);
+  return { s, p };
+}
+
 describe('progress', () => {
   it('draws nothing for a run under a second', () => {
-    const s = stream(true);
-    const p = startProgress({ stream: s, enabled: true, now });
-    p.phase('planning llama3-8b');
+    const { s, p } = progressOn(true, 'planning llama3-8b');
     advance(900);
     p.stop();
     expect(s.written).toEqual([]);
   });
 
   it('on a terminal: a spinner with the phase and elapsed time, erased at the end', () => {
-    const s = stream(true);
-    const p = startProgress({ stream: s, enabled: true, now });
-    p.phase('planning llama3-70b on 64 × dgx-h100');
+    const { s, p } = progressOn(true, 'planning llama3-70b on 64 × dgx-h100');
     advance(1000);
     const ERASE = '\r\u001b[K';
     expect(s.written.at(-1)?.startsWith(ERASE)).toBe(true);
@@ -50,9 +54,7 @@ describe('progress', () => {
   });
 
   it('elsewhere: a line when it starts, one per phase, "still" lines, and the total', () => {
-    const s = stream(false);
-    const p = startProgress({ stream: s, enabled: true, now });
-    p.phase('planning');
+    const { s, p } = progressOn(false, 'planning');
     advance(1000);
     advance(5000);
     p.phase('comparing');
@@ -67,9 +69,7 @@ describe('progress', () => {
   });
 
   it('--quiet draws nothing; withProgress stops on failure too', async () => {
-    const quiet = stream(true);
-    const p = startProgress({ stream: quiet, enabled: false, now });
-    p.phase('x');
+    const { s: quiet, p } = progressOn(true, 'x', false);
     advance(5000);
     p.stop();
     expect(quiet.written).toEqual([]);

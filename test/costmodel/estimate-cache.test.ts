@@ -19,6 +19,7 @@ import { clusterFromPreset, loadProfileCatalog } from '../../src/hardware-profil
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { memoisedDeepspeedSplit } from '../../src/plan/index.js';
 import { defaultSchedules, enumerateStrategies } from '../../src/search/index.js';
+import { SMALL_MOE_SPEC } from '../fixtures/specs.js';
 import { fixedTraining } from '../fixtures/training.js';
 
 const catalog = loadProfileCatalog();
@@ -75,19 +76,7 @@ describe('a shared estimate cache changes no number', () => {
   // DP placement: a shared cache must key on them too (4-layer 8-expert MoE at 16K on 8 H100,
   // where the space has cp, ep and etp > 1).
   it('megatron with CP, EP and ETP axes (MoE at 16K tokens)', () => {
-    const moeGraph = buildModelGraph(
-      specFromExplicitTransformer({
-        layers: 4,
-        hiddenSize: 1024,
-        heads: 16,
-        kvHeads: 8,
-        vocabSize: 32000,
-        gatedMlp: true,
-        ffnHiddenSize: 2048,
-        moe: { experts: 8, topK: 2, expertFfnHiddenSize: 1024 },
-      }),
-      16384,
-    );
+    const moeGraph = buildModelGraph(SMALL_MOE_SPEC, 16384);
     const h100 = clusterFromPreset(catalog, 'dgx-h100', 1);
     const t = { ...training('megatron'), globalBatchSize: 4, sequenceLength: 16384 };
     const strategies = [

@@ -81,58 +81,42 @@ describe('model states per framework × ZeRO stage', () => {
 });
 
 describe('working buffers by phase', () => {
-  const base = { parametersPerGpu: PSI, unitParameters: 1e8, dp: D };
-  it('Megatron: in place, none (param_and_grad_buffer.py)', () => {
-    const w = workingMemoryBytes({
-      ...base,
-      framework: 'megatron',
-      precision: 'bf16',
-      zeroStage: 1,
+  /** The working buffers for Ψ parameters on the GPU, d = 8, wrapped in units of 1e8 parameters. */
+  const working = (framework: Framework, precision: Precision, zeroStage: ZeroStage) =>
+    workingMemoryBytes({
+      parametersPerGpu: PSI,
+      unitParameters: 1e8,
+      dp: D,
+      framework,
+      precision,
+      zeroStage,
     });
+  it('Megatron: in place, none (param_and_grad_buffer.py)', () => {
+    const w = working('megatron', 'bf16', 1);
     expect(w).toEqual({ backward: 0, optimizerStep: 0 });
   });
   it('DeepSpeed BF16_Optimizer: fp32 all-reduce chunk of min(Ψ, 5e8) elements at the step', () => {
-    const w = workingMemoryBytes({
-      ...base,
-      framework: 'deepspeed',
-      precision: 'bf16',
-      zeroStage: 1,
-    });
+    const w = working('deepspeed', 'bf16', 1);
     expect(w).toEqual({ backward: 0, optimizerStep: 5e8 * 4 });
   });
   it('DeepSpeed fp16 ZeRO-0 FP16_Optimizer: flat fp32 gradient 4Ψ at the step', () => {
-    const w = workingMemoryBytes({
-      ...base,
-      framework: 'deepspeed',
-      precision: 'fp16',
-      zeroStage: 0,
-    });
+    const w = working('deepspeed', 'fp16', 0);
     expect(w).toEqual({ backward: 0, optimizerStep: 4 * PSI });
   });
   it('DeepSpeed ZeRO-2: IPG bucket 5e8 × 2 B in backward; fp32 partition copy 4Ψ/d at the step', () => {
-    const w = workingMemoryBytes({
-      ...base,
-      framework: 'deepspeed',
-      precision: 'bf16',
-      zeroStage: 2,
-    });
+    const w = working('deepspeed', 'bf16', 2);
     expect(w).toEqual({ backward: 1e9, optimizerStep: (4 * PSI) / D });
   });
   it('DeepSpeed ZeRO-3: (unit + 5e7 prefetch) × 2 B gathered + IPG bucket', () => {
-    const w = workingMemoryBytes({
-      ...base,
-      framework: 'deepspeed',
-      precision: 'bf16',
-      zeroStage: 3,
-    });
+    const w = working('deepspeed', 'bf16', 3);
     expect(w.backward).toBe((1e8 + 5e7) * 2 + 5e8 * 2);
   });
   it('FSDP FULL_SHARD: 2 unsharded bf16 units + one unit bf16 grads + fp32 RS input', () => {
-    const w = workingMemoryBytes({ ...base, framework: 'fsdp', precision: 'bf16', zeroStage: 3 });
+    const w = working('fsdp', 'bf16', 3);
     expect(w.backward).toBe(2 * 1e8 * 2 + 1e8 * (2 + 4));
   });
   it('FSDP SHARD_GRAD_OP: every unit unsharded (2Ψ) between forward and backward', () => {
-    const w = workingMemoryBytes({ ...base, framework: 'fsdp', precision: 'bf16', zeroStage: 2 });
+    const w = working('fsdp', 'bf16', 2);
     expect(w.backward).toBe(2 * PSI + 1e8 * (2 + 4));
   });
 });

@@ -15,7 +15,7 @@ import { placeGroup } from '../../src/costmodel/groups.js';
 import { foldedModelStateBytes } from '../../src/costmodel/folded-states.js';
 import { memoryInputs } from '../../src/costmodel/stage-cost-model.js';
 import { chunkLayouts } from '../../src/costmodel/stages.js';
-import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import type { Strategy } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
 import {
   clusterFromPreset,
@@ -24,6 +24,8 @@ import {
 } from '../../src/hardware-profiles/index.js';
 import type { ClusterProfile, LinkProfile } from '../../src/hardware-profiles/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
+import { strategyWith } from '../fixtures/strategy.js';
+import { overlappedTraining } from '../fixtures/training.js';
 
 const nvlink: LinkProfile = {
   bandwidthBytesPerSecond: 450e9,
@@ -98,38 +100,10 @@ const moeSpec = specFromExplicitTransformer({
   moe: { experts: 16, topK: 2, expertFfnHiddenSize: 512 },
 });
 
-const strategy = (over: Partial<Strategy>): Strategy => ({
-  dp: 8,
-  tp: 1,
-  pp: 1,
-  cp: 1,
-  virtualStages: 1,
-  sequenceSlices: 1,
-  sequenceParallel: false,
-  microBatchSize: 1,
-  numMicroBatches: 1,
-  recompute: 'none',
-  recomputeLayers: null,
-  zeroStage: 1,
-  schedule: '1f1b',
-  layersPerStage: null,
-  ...over,
-});
+const strategy = (over: Partial<Strategy>): Strategy =>
+  strategyWith({ dp: 8, zeroStage: 1, ...over });
 
-const training: TrainingConfig = {
-  globalBatchSize: 8,
-  sequenceLength: 4096,
-  precision: 'bf16',
-  flashAttention: true,
-  dropout: false,
-  overlapGradientReduce: true,
-  overlapParameterGather: true,
-  overlapTensorParallelComm: false,
-  overlapPipelineP2p: true,
-  prefetchParameters: true,
-  memoryHeadroomFraction: 0.05,
-  framework: 'megatron',
-};
+const training = overlappedTraining(8, 4096);
 
 describe('expert memory, hand-computed', () => {
   const graph = buildModelGraph(moeSpec, 4096);

@@ -6,6 +6,8 @@ import { parseMegatronArgs } from '../../src/export/parse-megatron.js';
 import { layersPerChunk } from '../../src/export/plan-facts.js';
 import { megatronFacts } from './megatron-facts.js';
 import { GPT_SPEC, LLAMA_SPEC, makePlan, REPRESENTATIVE, rep } from './plans.js';
+import type { PlanOverrides } from './plans.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 describe('round trip: parse(megatronArgs(plan)) gives back the plan', () => {
   it.each(REPRESENTATIVE)('$name', ({ plan, spec }) => {
@@ -102,73 +104,41 @@ describe('emitted flags', () => {
 });
 
 describe('Megatron validity rules throw ExportError naming the field', () => {
+  /** Megatron arguments of the Llama plan with `over` applied, as a call for thrownBy. */
+  const llamaArgs = (over: PlanOverrides) => () => megatronArgs(makePlan(over), LLAMA_SPEC);
   const cases: [string, () => unknown, string][] = [
-    [
-      'ZeRO-3',
-      () => megatronArgs(makePlan({ strategy: { zeroStage: 3 } }), LLAMA_SPEC),
-      'strategy.zeroStage',
-    ],
-    [
-      'ZeRO-2',
-      () => megatronArgs(makePlan({ strategy: { zeroStage: 2 } }), LLAMA_SPEC),
-      'strategy.zeroStage',
-    ],
+    ['ZeRO-3', llamaArgs({ strategy: { zeroStage: 3 } }), 'strategy.zeroStage'],
+    ['ZeRO-2', llamaArgs({ strategy: { zeroStage: 2 } }), 'strategy.zeroStage'],
     [
       'ALiBi',
       () => megatronArgs(makePlan(), { ...LLAMA_SPEC, positionEmbedding: 'alibi' }),
       'spec.positionEmbedding',
     ],
     ['world size', () => megatronArgs({ ...makePlan(), worldSize: 12 }, LLAMA_SPEC), 'strategy.dp'],
-    [
-      'batch',
-      () => megatronArgs(makePlan({ training: { globalBatchSize: 15 } }), LLAMA_SPEC),
-      'training.globalBatchSize',
-    ],
-    [
-      'heads vs tp',
-      () => megatronArgs(makePlan({ strategy: { tp: 3 } }), LLAMA_SPEC),
-      'strategy.tp',
-    ],
+    ['batch', llamaArgs({ training: { globalBatchSize: 15 } }), 'training.globalBatchSize'],
+    ['heads vs tp', llamaArgs({ strategy: { tp: 3 } }), 'strategy.tp'],
     [
       'cp seq',
-      () =>
-        megatronArgs(
-          makePlan({ strategy: { cp: 3 }, training: { sequenceLength: 4000 } }),
-          LLAMA_SPEC,
-        ),
+      llamaArgs({ strategy: { cp: 3 }, training: { sequenceLength: 4000 } }),
       'strategy.cp',
     ],
     [
       'interleave M % pp',
-      () =>
-        megatronArgs(
-          makePlan({
-            strategy: { pp: 4, virtualStages: 2, schedule: 'interleaved-1f1b', numMicroBatches: 6 },
-          }),
-          LLAMA_SPEC,
-        ),
+      llamaArgs({
+        strategy: { pp: 4, virtualStages: 2, schedule: 'interleaved-1f1b', numMicroBatches: 6 },
+      }),
       'strategy.numMicroBatches',
     ],
     [
       'interleave pp=1',
-      () =>
-        megatronArgs(
-          makePlan({ strategy: { pp: 1, virtualStages: 2, schedule: 'interleaved-1f1b' } }),
-          LLAMA_SPEC,
-        ),
+      llamaArgs({ strategy: { pp: 1, virtualStages: 2, schedule: 'interleaved-1f1b' } }),
       'strategy.pp',
     ],
   ];
   it.each(cases)('%s', (_name, run, field) => {
-    let caught: unknown;
-    try {
-      run();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(ExportError);
-    expect((caught as ExportError).field).toBe(field);
-    expect((caught as ExportError).format).toBe('megatron');
+    const error = thrownBy(ExportError, run);
+    expect(error.field).toBe(field);
+    expect(error.format).toBe('megatron');
   });
   it('ZeRO-3 message points to the frameworks that have it', () => {
     expect(() => megatronArgs(makePlan({ strategy: { zeroStage: 3 } }), LLAMA_SPEC)).toThrow(

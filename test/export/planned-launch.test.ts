@@ -32,7 +32,7 @@ import { inexpressibleReason } from '../../src/plan/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { planTraining } from '../../src/search/index.js';
 import type { SearchConstraints } from '../../src/search/index.js';
-import { catalog, fixedTraining } from '../fixtures/planning.js';
+import { catalog, fastestProblem, fixedTraining } from '../fixtures/planning.js';
 import { megatronFacts } from './megatron-facts.js';
 
 /** Compute capability major of the devices below (A100 8, V100 7, A10 8, H100 9): all pre-Blackwell. */
@@ -132,16 +132,14 @@ const CASES: readonly Case[] = [
 
 function plansFor(c: Case, framework: Framework): Plan[] {
   const training = fixedTraining(c.globalBatchSize, c.sequenceLength, framework);
-  const result = planTraining({
-    graph: buildModelGraph(c.spec, c.sequenceLength),
-    cluster: clusterFromPreset(catalog, c.preset, c.nodes),
-    training,
-    constraints: c.constraints ?? {},
-    objective: 'fastest',
-    topK: 6,
-    stepTimeTargetSeconds: null,
-    maxCandidates: 20_000,
-  });
+  const result = planTraining(
+    fastestProblem(
+      buildModelGraph(c.spec, c.sequenceLength),
+      clusterFromPreset(catalog, c.preset, c.nodes),
+      training,
+      { constraints: c.constraints ?? {}, topK: 6, maxCandidates: 20_000 },
+    ),
+  );
   return [result.best, ...result.alternatives];
 }
 

@@ -46,6 +46,37 @@ describe('rank map property test (Megatron order tp-cp-ep-dp-pp)', () => {
   });
 });
 
+describe('HSDP shard and replicate groups (torchtitan mesh: pp, dp_replicate, dp_shard, cp, tp)', () => {
+  it('tp=2 dp=8 as 4 shards × 2 replicas on 2 nodes × 8: shard groups fill a node', () => {
+    const plan = makePlan({
+      strategy: { tp: 2, cp: 1, dp: 8, pp: 1, dpShard: 4, numMicroBatches: 1 },
+      gpusPerNode: 8,
+    });
+    const map = rankMap(plan);
+    // dp rank = shard rank + 4 · replicate rank; global rank = tp rank + 2 · dp rank.
+    expect(map.dataParallelShardGroups).toEqual([
+      [0, 2, 4, 6],
+      [1, 3, 5, 7],
+      [8, 10, 12, 14],
+      [9, 11, 13, 15],
+    ]);
+    expect(map.dataParallelReplicateGroups).toEqual(
+      Array.from({ length: 8 }, (_, r) => [r, r + 8]),
+    );
+    // Every shard group is inside one node, as the estimate's in-node gathers assume.
+    for (const g of map.dataParallelShardGroups)
+      expect(new Set(g.map((r) => Math.floor(r / 8))).size).toBe(1);
+  });
+
+  it('without HSDP: shard groups are the data-parallel groups, replicate groups singletons', () => {
+    const plan = makePlan({ strategy: { tp: 2, cp: 2, dp: 3, pp: 2, numMicroBatches: 1 } });
+    const map = rankMap(plan);
+    expect(map.dataParallelShardGroups).toEqual(map.dataParallelGroups);
+    expect(map.dataParallelReplicateGroups.every((g) => g.length === 1)).toBe(true);
+    expect(map.dataParallelReplicateGroups).toHaveLength(plan.worldSize);
+  });
+});
+
 describe('large worlds', () => {
   it('returns a range and only the groups touching it; summary stays whole', () => {
     const plan = makePlan({ strategy: { tp: 8, pp: 16, dp: 128, cp: 1, numMicroBatches: 1 } });

@@ -6,16 +6,10 @@ import {
   validateTransformerSpec,
 } from '../../src/model-spec/index.js';
 import type { TransformerSpec } from '../../src/model-spec/index.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
-function fieldOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ModelInputError);
-    return (error as ModelInputError).field;
-  }
-  return undefined;
-}
+/** The field of the ModelInputError `call` throws. */
+const fieldOf = (call: () => unknown): string => thrownBy(ModelInputError, call).field;
 
 // Small inline configs with each family's real field names (transformers configuration_*.py).
 const llama3 = {

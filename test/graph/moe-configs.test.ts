@@ -7,21 +7,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildModelGraph, transformerFromHuggingFaceConfig } from '../../src/graph/index.js';
 import { ModelInputError, specFromExplicitTransformer } from '../../src/model-spec/index.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 const config = (name: string): Record<string, unknown> =>
   JSON.parse(
     readFileSync(new URL(`../fixtures/hf-moe/${name}.json`, import.meta.url), 'utf8'),
   ) as Record<string, unknown>;
-
-function errorOf(call: () => unknown): ModelInputError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ModelInputError);
-    return error as ModelInputError;
-  }
-  throw new Error('expected a ModelInputError');
-}
 
 describe('MoE Hugging Face configs', () => {
   // Published totals / active (model cards): Mixtral 46.7B / 12.9B (mistral.ai "Mixtral of
@@ -65,7 +56,7 @@ describe('MoE Hugging Face configs', () => {
   });
 
   it('a dense model_type carrying expert keys is a 400 naming the expert key', () => {
-    const error = errorOf(() =>
+    const error = thrownBy(ModelInputError, () =>
       transformerFromHuggingFaceConfig({ ...config('mixtral-8x7b'), model_type: 'mistral' }),
     );
     expect(error.field).toBe('huggingFaceConfig.num_local_experts');
@@ -73,7 +64,7 @@ describe('MoE Hugging Face configs', () => {
   });
 
   it('an unknown model_type with expert keys names the key, not only the type', () => {
-    const error = errorOf(() =>
+    const error = thrownBy(ModelInputError, () =>
       transformerFromHuggingFaceConfig({
         ...config('deepseek-v3'),
         model_type: 'my_moe',
@@ -84,7 +75,7 @@ describe('MoE Hugging Face configs', () => {
   });
 
   it('top-k above the number of experts is a 400 naming num_experts_per_tok', () => {
-    const error = errorOf(() =>
+    const error = thrownBy(ModelInputError, () =>
       transformerFromHuggingFaceConfig({ ...config('mixtral-8x7b'), num_experts_per_tok: 9 }),
     );
     expect(error.field).toBe('huggingFaceConfig.num_experts_per_tok');
@@ -92,7 +83,7 @@ describe('MoE Hugging Face configs', () => {
   });
 
   it('explicit transformer: topK > experts names transformer.moe.topK', () => {
-    const error = errorOf(() =>
+    const error = thrownBy(ModelInputError, () =>
       specFromExplicitTransformer({
         layers: 4,
         hiddenSize: 256,

@@ -8,6 +8,7 @@ import {
   loadProfileCatalog,
   worldSize,
 } from '../../src/hardware-profiles/index.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 const catalog = loadProfileCatalog();
 
@@ -38,18 +39,13 @@ describe('customCluster', () => {
   });
 
   it('falls back to the PCIe x16 rate when the device has no scale-up fabric', () => {
-    const l40s = customCluster(catalog, {
-      accelerator: 'nvidia-l40s-48gb',
-      gpusPerNode: 4,
-      nodes: 1,
-    });
-    expect(l40s.intraNode.bandwidthBytesPerSecond).toBe(32e9);
-    const h100pcie = customCluster(catalog, {
-      accelerator: 'nvidia-h100-pcie-80gb',
-      gpusPerNode: 4,
-      nodes: 1,
-    });
-    expect(h100pcie.intraNode.bandwidthBytesPerSecond).toBe(64e9);
+    for (const [accelerator, bytesPerSecond] of [
+      ['nvidia-l40s-48gb', 32e9],
+      ['nvidia-h100-pcie-80gb', 64e9],
+    ] as const) {
+      const cluster = customCluster(catalog, { accelerator, gpusPerNode: 4, nodes: 1 });
+      expect(cluster.intraNode.bandwidthBytesPerSecond, accelerator).toBe(bytesPerSecond);
+    }
   });
 
   it('converts explicit links and spreads NICs over GPUs', () => {
@@ -86,14 +82,7 @@ describe('unknown ids throw ProfileLookupError', () => {
     ['preset', () => clusterFromPreset(catalog, 'dgx-z9000', 1)],
     ['model', () => findModel(catalog, 'gpt-z9000')],
   ] as const)('%s', (field, call) => {
-    let caught: unknown;
-    try {
-      call();
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ProfileLookupError);
-    const error = caught as ProfileLookupError;
+    const error = thrownBy(ProfileLookupError, call);
     expect(error.field).toBe(field);
     expect(error.id).toMatch(/z9000/);
     expect(error.validIds.length).toBeGreaterThan(0);

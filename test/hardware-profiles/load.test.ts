@@ -7,6 +7,7 @@ import {
   defaultProfilesDir,
   loadProfileCatalog,
 } from '../../src/hardware-profiles/index.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 const catalog = loadProfileCatalog();
 
@@ -174,14 +175,7 @@ describe('bad files are rejected naming the file and field', () => {
     ['id differs from file name', h100.replace('"id":"bad-gpu"', '"id":"other"'), 'id'],
   ])('%s', (_name, content, field) => {
     const dir = copyWith('devices', 'bad-gpu.json', content);
-    let caught: unknown;
-    try {
-      loadProfileCatalog(dir);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ProfileFileError);
-    const error = caught as ProfileFileError;
+    const error = thrownBy(ProfileFileError, () => loadProfileCatalog(dir));
     expect(error.file).toContain('bad-gpu.json');
     expect(error.field).toBe(field);
     expect(error.message).toContain('bad-gpu.json');

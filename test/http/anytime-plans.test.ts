@@ -3,18 +3,11 @@
  * best plan so far, search.truncated and a lower bound on what it left unexplored; 503 only when
  * no feasible candidate was found in time (here: a heterogeneous search, which is not anytime).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EstimateResponse, PlanResponse, Problem } from '../../src/contract/schemas.js';
-import { PROBLEM_JSON, SMALL_PLAN, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, SMALL_PLAN, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile();
 
 const GPT3_FSDP = {
   model: 'gpt3-175b',

@@ -6,6 +6,10 @@ const server = serverForFile({ pool: false });
 
 const strategy = { dataParallel: 16, tensorParallel: 1, pipelineParallel: 1, microBatchSize: 2 };
 
+/** POST /v1/estimates of SMALL_PLAN with `strategy` changed by `over`. */
+const estimateWith = (over: Record<string, unknown> = {}) =>
+  server.post('/v1/estimates', { ...SMALL_PLAN, strategy: { ...strategy, ...over } });
+
 async function problemOf(res: Response) {
   expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
   return Problem.parse(await res.json());
@@ -13,10 +17,7 @@ async function problemOf(res: Response) {
 
 describe('POST /v1/estimates', () => {
   it('a ZeRO stage the framework does not implement is 422 naming strategy.zeroStage', async () => {
-    const res = await server.post('/v1/estimates', {
-      ...SMALL_PLAN,
-      strategy: { ...strategy, zeroStage: 2 },
-    });
+    const res = await estimateWith({ zeroStage: 2 });
     expect(res.status).toBe(422);
     const problem = await problemOf(res);
     expect(problem.field).toBe('strategy.zeroStage');
@@ -24,10 +25,7 @@ describe('POST /v1/estimates', () => {
   });
 
   it('estimates a strategy that fits, defaulting numMicroBatches', async () => {
-    const res = await server.post('/v1/estimates', {
-      ...SMALL_PLAN,
-      strategy: { ...strategy, zeroStage: 1, recompute: 'full' },
-    });
+    const res = await estimateWith({ zeroStage: 1, recompute: 'full' });
     expect(res.status).toBe(200);
     const body = EstimateResponse.parse(await res.json());
     expect(body.strategy.numMicroBatches).toBe(2);
@@ -59,7 +57,7 @@ describe('POST /v1/estimates', () => {
   });
 
   it('answers 422 with required vs available bytes for a strategy that does not fit', async () => {
-    const res = await server.post('/v1/estimates', { ...SMALL_PLAN, strategy });
+    const res = await estimateWith();
     expect(res.status).toBe(422);
     const problem = await problemOf(res);
     expect(problem.details?.['reason']).toBe('out-of-memory');
@@ -71,20 +69,10 @@ describe('POST /v1/estimates', () => {
   });
 
   it('answers 422 for a world-size mismatch and a batch that does not divide', async () => {
-    const world = await problemOf(
-      await server.post('/v1/estimates', {
-        ...SMALL_PLAN,
-        strategy: { ...strategy, dataParallel: 4 },
-      }),
-    );
+    const world = await problemOf(await estimateWith({ dataParallel: 4 }));
     expect(world.status).toBe(422);
     expect(world.details?.['reason']).toBe('world-size-mismatch');
-    const batch = await problemOf(
-      await server.post('/v1/estimates', {
-        ...SMALL_PLAN,
-        strategy: { ...strategy, microBatchSize: 3 },
-      }),
-    );
+    const batch = await problemOf(await estimateWith({ microBatchSize: 3 }));
     expect(batch.status).toBe(422);
     expect(batch.details?.['reason']).toBe('batch-not-divisible');
     expect(batch.field).toBe('strategy.microBatchSize');

@@ -101,35 +101,20 @@ describe('POST /v1/plans with cluster.groups / cluster.mix', () => {
     );
   });
 
+  /** A two-group cluster whose first group is valid, so the second is the one at fault. */
+  const afterGoodGroup = (group: Record<string, unknown>) => ({
+    groups: [{ preset: 'dgx-v100', nodes: 1 }, group],
+  });
   it.each([
     [{ mix: 'mix-nope' }, 'cluster.mix', 'UNKNOWN_PRESET'],
     [
-      {
-        groups: [
-          { preset: 'dgx-v100', nodes: 1 },
-          { preset: 'dgx-v100', nodes: 0 },
-        ],
-      },
+      afterGoodGroup({ preset: 'dgx-v100', nodes: 0 }),
       'cluster.groups[1].nodes',
       'VALIDATION_FAILED',
     ],
+    [afterGoodGroup({ preset: 'nope', nodes: 1 }), 'cluster.groups[1].preset', 'UNKNOWN_PRESET'],
     [
-      {
-        groups: [
-          { preset: 'dgx-v100', nodes: 1 },
-          { preset: 'nope', nodes: 1 },
-        ],
-      },
-      'cluster.groups[1].preset',
-      'UNKNOWN_PRESET',
-    ],
-    [
-      {
-        groups: [
-          { preset: 'dgx-v100', nodes: 1 },
-          { accelerator: 'nope', gpusPerNode: 8, nodes: 1 },
-        ],
-      },
+      afterGoodGroup({ accelerator: 'nope', gpusPerNode: 8, nodes: 1 }),
       'cluster.groups[1].accelerator',
       'UNKNOWN_ACCELERATOR',
     ],

@@ -4,18 +4,11 @@
  * plan's estimate is what POST /v1/estimates answers for its strategy. Other frameworks never get
  * one; asking for it is a 422 naming strategy.dataParallelShard.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EstimateResponse, PlanResponse, Problem } from '../../src/contract/index.js';
-import { PROBLEM_JSON, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { PROBLEM_JSON, serverForFile } from './server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile();
 
 const base = {
   model: 'llama3-8b',

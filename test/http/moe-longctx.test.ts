@@ -5,9 +5,8 @@
  * field, as every other invalid strategy; FP8 on A100 a 422 naming the device), and estimates
  * accept EP / CP strategies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_JSON, startServer } from './server.js';
-import type { TestServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { PROBLEM_JSON, serverForFile } from './server.js';
 
 const moeModel = {
   transformer: {
@@ -19,9 +18,28 @@ const moeModel = {
     moe: { experts: 8, topK: 2, expertFfnHiddenSize: 1024 },
   },
 };
+/** The same 4-layer shape as a Hugging Face config, its model_type and expert keys from `over`. */
+const hfModel = (over: Record<string, unknown>) => ({
+  huggingFaceConfig: {
+    hidden_size: 1024,
+    num_hidden_layers: 4,
+    num_attention_heads: 8,
+    num_key_value_heads: 8,
+    intermediate_size: 2048,
+    vocab_size: 32000,
+    max_position_embeddings: 4096,
+    ...over,
+  },
+});
 const cluster = { preset: 'dgx-h100', nodes: 1 };
 const training = { globalBatchSize: 64, sequenceLength: 4096 };
 const strategy = { dataParallel: 8, tensorParallel: 1, pipelineParallel: 1, microBatchSize: 1 };
+/** FP8 training of a dense model on A100, which has no FP8 tensor cores. */
+const fp8OnA100 = {
+  model: 'llama3-8b',
+  cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
+  training: { ...training, precision: 'fp8' },
+};
 
 const cases: [string, string, unknown, number, string][] = [
   [
@@ -42,20 +60,7 @@ const cases: [string, string, unknown, number, string][] = [
     'top-k > experts (Hugging Face config)',
     '/v1/plans',
     {
-      model: {
-        huggingFaceConfig: {
-          model_type: 'mixtral',
-          hidden_size: 1024,
-          num_hidden_layers: 4,
-          num_attention_heads: 8,
-          num_key_value_heads: 8,
-          intermediate_size: 2048,
-          vocab_size: 32000,
-          max_position_embeddings: 4096,
-          num_local_experts: 4,
-          num_experts_per_tok: 6,
-        },
-      },
+      model: hfModel({ model_type: 'mixtral', num_local_experts: 4, num_experts_per_tok: 6 }),
       cluster,
       training,
     },
@@ -66,20 +71,7 @@ const cases: [string, string, unknown, number, string][] = [
     'expert keys on a dense model_type',
     '/v1/plans',
     {
-      model: {
-        huggingFaceConfig: {
-          model_type: 'mistral',
-          hidden_size: 1024,
-          num_hidden_layers: 4,
-          num_attention_heads: 8,
-          num_key_value_heads: 8,
-          intermediate_size: 2048,
-          vocab_size: 32000,
-          max_position_embeddings: 4096,
-          num_local_experts: 8,
-          num_experts_per_tok: 2,
-        },
-      },
+      model: hfModel({ model_type: 'mistral', num_local_experts: 8, num_experts_per_tok: 2 }),
       cluster,
       training,
     },
@@ -132,26 +124,11 @@ const cases: [string, string, unknown, number, string][] = [
   [
     'FP8 on A100 (estimate)',
     '/v1/estimates',
-    {
-      model: 'llama3-8b',
-      cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
-      training: { ...training, precision: 'fp8' },
-      strategy,
-    },
+    { ...fp8OnA100, strategy },
     422,
     'training.precision',
   ],
-  [
-    'FP8 on A100 (plan)',
-    '/v1/plans',
-    {
-      model: 'llama3-8b',
-      cluster: { preset: 'dgx-a100-80gb', nodes: 1 },
-      training: { ...training, precision: 'fp8' },
-    },
-    422,
-    'training.precision',
-  ],
+  ['FP8 on A100 (plan)', '/v1/plans', fp8OnA100, 422, 'training.precision'],
 ];
 
 interface EstimateBody {
@@ -159,11 +136,7 @@ interface EstimateBody {
   readonly estimate?: { readonly memoryBytes: { readonly activations: number } };
 }
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => server.close());
+const server = serverForFile();
 
 describe('MoE / CP / FP8 bad input names the field', () => {
   it.each(cases)('%s', async (_name, path, body, status, field) => {

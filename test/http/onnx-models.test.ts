@@ -22,6 +22,12 @@ const server = serverForFile();
 const upload = (bytes: Uint8Array, headers: Record<string, string> = OCTET) =>
   fetch(`${server.url}/v1/models/onnx`, { method: 'POST', headers, body: bytes });
 
+/** POST /v1/plans of `model` on CLUSTER (a tiny batch and sequence unless `training` says). */
+const planModel = (
+  model: Record<string, unknown>,
+  training: Record<string, unknown> = { globalBatchSize: 8, sequenceLength: 16 },
+) => server.post('/v1/plans', { model, cluster: CLUSTER, training });
+
 async function problem(res: Response, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -44,20 +50,18 @@ describe('POST /v1/models/onnx', () => {
 
   it('plans the upload by graphId; seq dims bind from training.sequenceLength', async () => {
     const { graphId } = OnnxModelUpload.parse(await (await upload(TINY)).json());
-    const res = await server.post('/v1/plans', {
-      model: { graphId, batchSize: 4 },
-      cluster: CLUSTER,
-      training: { globalBatchSize: 64, sequenceLength: 128 },
-    });
+    const res = await planModel(
+      { graphId, batchSize: 4 },
+      { globalBatchSize: 64, sequenceLength: 128 },
+    );
     expect(res.status).toBe(200);
     const plan = GraphPlanResponse.parse(await res.json());
     expect(plan.best.estimate.numMicroBatches).toBe(16);
     expect(plan.best.ops.length).toBeGreaterThan(5);
-    const seq = await server.post('/v1/plans', {
-      model: { graphId, batchSize: 4, dimParams: { seq: 64 } },
-      cluster: CLUSTER,
-      training: { globalBatchSize: 64, sequenceLength: 128 },
-    });
+    const seq = await planModel(
+      { graphId, batchSize: 4, dimParams: { seq: 64 } },
+      { globalBatchSize: 64, sequenceLength: 128 },
+    );
     const shorter = GraphPlanResponse.parse(await seq.json());
     expect(shorter.id).not.toBe(plan.id);
     expect(shorter.best.estimate.stepTimeSeconds).toBeLessThan(plan.best.estimate.stepTimeSeconds);
@@ -65,11 +69,7 @@ describe('POST /v1/models/onnx', () => {
 
   it('an unknown graphId is 404 naming it', async () => {
     const graphId = 'f'.repeat(64);
-    const res = await server.post('/v1/plans', {
-      model: { graphId },
-      cluster: CLUSTER,
-      training: { globalBatchSize: 8, sequenceLength: 16 },
-    });
+    const res = await planModel({ graphId });
     const body = await problem(res, 404);
     expect(body.field).toBe('model.graphId');
     expect(body.detail).toContain(graphId);
@@ -83,11 +83,7 @@ describe('POST /v1/models/onnx', () => {
       nodes: [node('Relu', ['x'], ['y'])],
     });
     const { graphId } = OnnxModelUpload.parse(await (await upload(bytes)).json());
-    const res = await server.post('/v1/plans', {
-      model: { graphId },
-      cluster: CLUSTER,
-      training: { globalBatchSize: 8, sequenceLength: 16 },
-    });
+    const res = await planModel({ graphId });
     const body = await problem(res, 400);
     expect(body.field).toBe('model.dimParams');
     expect(body.details?.['reason']).toBe('unresolved-dim');

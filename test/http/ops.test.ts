@@ -132,6 +132,29 @@ describe('a plan worker that dies mid-request', () => {
   });
 });
 
+describe('a plan worker whose heap stays large after a job', () => {
+  it('is swapped for a fresh one between jobs, and the next request is served', async () => {
+    // A 1 MiB threshold: every worker heap exceeds it, so each finished job recycles its worker.
+    const pool = createPlanPool({ size: 1, recycleHeapMiB: 1 });
+    closers.push(() => pool.close());
+    const base = await serve({ pool });
+    const small = { ...SMALL_PLAN, search: { maxCandidates: 50, topK: 1 } };
+    expect((await postJson(`${base}/v1/plans`, small)).status).toBe(200);
+    expect(pool.stats().search.recycled).toBe(1);
+    const again = await postJson(`${base}/v1/plans`, {
+      ...small,
+      training: {
+        ...SMALL_PLAN.training,
+        globalBatchSize: SMALL_PLAN.training.globalBatchSize * 2,
+      },
+    });
+    expect(again.status).toBe(200);
+    expect(pool.stats().search.recycled).toBe(2);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('strata_plan_workers_recycled{lane="search"} 2');
+  });
+});
+
 /** The server as `npm start` runs it (through tsx), on an ephemeral port. */
 function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {

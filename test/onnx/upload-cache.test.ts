@@ -13,6 +13,7 @@ import {
 } from '../../src/service/index.js';
 import { encodeModel, node, value, weight } from './builders.js';
 import { mlpModel } from './models.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 const stored = (graphId: string, bytes: number): StoredOnnxModel => ({
   model: new Uint8Array(bytes),
@@ -56,15 +57,9 @@ describe('uploaded ONNX model cache', () => {
 
   it('require() is a 404 naming the graphId', () => {
     const cache = createOnnxModelCache();
-    let error: unknown;
-    try {
-      cache.require('abc');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ApiError);
+    const error = thrownBy(ApiError, () => cache.require('abc'));
     expect(error).toMatchObject({ status: 404, field: 'model.graphId' });
-    expect((error as ApiError).message).toContain("'abc'");
+    expect(error.message).toContain("'abc'");
   });
 
   it('an upload keeps the decoded structure, not the weights', async () => {

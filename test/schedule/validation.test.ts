@@ -9,6 +9,7 @@ import {
   type PipelineSchedule,
 } from '../../src/schedule/index.js';
 import { uniformCosts } from './fixtures.js';
+import { thrownBy } from '../fixtures/thrown.js';
 
 function withRank(
   schedule: PipelineSchedule,
@@ -154,17 +155,9 @@ describe('generateSchedule validates its request', () => {
     ],
   ];
   it.each(cases)('%s', (_, request, field, message) => {
-    let caught: unknown = null;
-    try {
-      generateSchedule(request);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ScheduleInputError);
-    if (caught instanceof ScheduleInputError) {
-      expect(caught.field).toBe(field);
-      expect(caught.message).toContain(message);
-    }
+    const error = thrownBy(ScheduleInputError, () => generateSchedule(request));
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(message);
   });
 
   it('rejects costs of the wrong length with ScheduleInputError', () => {

@@ -9,26 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { specFromExplicitTransformer } from '../../src/model-spec/index.js';
 import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
-import { estimate, PlanningError } from '../../src/costmodel/index.js';
 import type {
   RecomputeMode,
-  ScheduleKind,
   Strategy,
   TrainingConfig,
   ZeroStage,
 } from '../../src/costmodel/index.js';
 import { planTraining } from '../../src/search/index.js';
-import { catalog, fixedTraining } from '../fixtures/planning.js';
-
-/** All ways to write n as an ordered sum of k positive integers. */
-function compositions(n: number, k: number): number[][] {
-  if (k === 1) return n >= 1 ? [[n]] : [];
-  const out: number[][] = [];
-  for (let first = 1; first <= n - (k - 1); first++) {
-    for (const rest of compositions(n - first, k - 1)) out.push([first, ...rest]);
-  }
-  return out;
-}
+import { catalog, fastestProblem, fixedTraining } from '../fixtures/planning.js';
+import { denseStrategies, fastestFitting } from './brute-force-space.js';
 
 /** Megatron-LM (the default framework) runs ZeRO 0 or its distributed optimizer (ZeRO-1). */
 const MEGATRON_ZERO_STAGES: readonly ZeroStage[] = [0, 1];
@@ -56,61 +45,19 @@ function bruteForce(
   return best;
 
   function bruteForceOn(on: typeof cluster, gpus: number) {
-    let best: { strategy: Strategy; seconds: number; nodes: number } | null = null;
-    for (let tp = 1; tp <= gpus; tp++)
-      for (let pp = 1; pp <= gpus; pp++) {
-        if (gpus % (tp * pp) !== 0) continue;
-        const dp = gpus / (tp * pp);
-        for (let mbs = 1; mbs <= training.globalBatchSize; mbs++) {
-          if (training.globalBatchSize % (dp * mbs) !== 0) continue;
-          const m = training.globalBatchSize / (dp * mbs);
-          const schedules: [ScheduleKind, number][] =
-            pp === 1
-              ? [['1f1b', 1]]
-              : [
-                  ['1f1b', 1],
-                  ...Array.from(
-                    { length: L },
-                    (_, i) => ['interleaved-1f1b', i + 2] as [ScheduleKind, number],
-                  ),
-                ];
-          for (const [schedule, v] of schedules) {
-            if (pp * v > L) continue;
-            const splits: (number[] | null)[] =
-              pp * v === 1 ? [null] : [null, ...compositions(L, pp * v)];
-            for (const layersPerStage of splits)
-              for (const sequenceParallel of [false, true])
-                for (const [recompute, recomputeLayers] of RECOMPUTE_CHOICES(L))
-                  for (const zeroStage of MEGATRON_ZERO_STAGES) {
-                    const strategy: Strategy = {
-                      dp,
-                      tp,
-                      pp,
-                      cp: 1,
-                      virtualStages: v,
-                      sequenceSlices: 1,
-                      sequenceParallel,
-                      microBatchSize: mbs,
-                      numMicroBatches: m,
-                      recompute,
-                      recomputeLayers,
-                      zeroStage,
-                      schedule,
-                      layersPerStage,
-                    };
-                    try {
-                      const e = estimate(graph, on, strategy, training);
-                      if (!e.fits) continue;
-                      if (best === null || e.stepTimeSeconds < best.seconds)
-                        best = { strategy, seconds: e.stepTimeSeconds, nodes: on.numNodes };
-                    } catch (error) {
-                      if (!(error instanceof PlanningError)) throw error;
-                    }
-                  }
-          }
-        }
-      }
-    return best;
+    const strategies = denseStrategies({
+      gpus,
+      layers: L,
+      globalBatchSize: training.globalBatchSize,
+      contextDegrees: [1],
+      // Interleaving with 2..L+1 chunks per rank (pipelineLayouts drops those with pp·v > L).
+      interleavedChunks: Array.from({ length: L }, (_, i) => i + 2),
+      sequenceParallel: () => [false, true],
+      recompute: RECOMPUTE_CHOICES(L),
+      zeroStages: MEGATRON_ZERO_STAGES,
+    });
+    const found = fastestFitting(graph, on, strategies, training);
+    return found === null ? null : { ...found, nodes: on.numNodes };
   }
 }
 
@@ -152,16 +99,7 @@ describe('planner equals brute force on small cases', () => {
     const graph = buildModelGraph(specFromExplicitTransformer(model), training.sequenceLength);
     const cluster = { ...clusterFromPreset(catalog, preset, nodes), gpusPerNode: perNode };
     const brute = bruteForce(graph, cluster, training);
-    const planned = planTraining({
-      graph,
-      cluster,
-      training,
-      constraints: {},
-      objective: 'fastest',
-      topK: 0,
-      stepTimeTargetSeconds: null,
-      maxCandidates: 1_000_000,
-    });
+    const planned = planTraining(fastestProblem(graph, cluster, training));
     expect(brute).not.toBeNull();
     expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
     expect(planned.best.numNodes).toBe(brute?.nodes);

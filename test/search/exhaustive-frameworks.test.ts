@@ -18,7 +18,7 @@ import { better, distinctShapes } from '../../src/search/ranking.js';
 import type { Feasible } from '../../src/search/refine.js';
 import { finalistCount, refineWithSimulation } from '../../src/search/refine.js';
 import type { PlanningProblem } from '../../src/search/types.js';
-import { fixedTraining } from '../fixtures/training.js';
+import { fastestProblem, fixedTraining } from '../fixtures/planning.js';
 
 const catalog = loadProfileCatalog();
 
@@ -31,17 +31,12 @@ function problem(
 ): PlanningProblem {
   const training = fixedTraining(32, 2048, framework);
   const spec = specFromExplicitTransformer({ layers, hiddenSize, heads: 32, vocabSize: 50304 });
-  return {
-    graph: buildModelGraph(spec, training.sequenceLength),
-    cluster: clusterFromPreset(catalog, preset, nodes),
+  return fastestProblem(
+    buildModelGraph(spec, training.sequenceLength),
+    clusterFromPreset(catalog, preset, nodes),
     training,
-    constraints: {},
-    objective: 'fastest',
-    topK: 3,
-    stepTimeTargetSeconds: null,
-    maxCandidates: 1_000_000,
-    allowIdleNodes: false,
-  };
+    { topK: 3, allowIdleNodes: false },
+  );
 }
 
 /** Evaluate every candidate; keep, simulate and rank finalists as the planner does. */
@@ -89,6 +84,18 @@ describe('best-first search equals exhaustive search', () => {
       expect(planned.search.gapFraction).toBe(0);
       // The bound did prune: fewer candidates evaluated than the space holds.
       expect(planned.search.rejected['bound-not-faster'] ?? 0).toBeGreaterThan(0);
+      // A deadline that never comes: anytime seeds are evaluated first, the answer is the same.
+      const seeded = planTraining(p, { shouldStop: () => false });
+      expect([seeded.best, ...seeded.alternatives].map((plan) => plan.strategy)).toEqual(
+        reference.map((r) => r.strategy),
+      );
+      expect(seeded.search.truncated).toBe(false);
+      // A deadline already past: the seeds answer, truncated, above the lower bound.
+      const stopped = planTraining(p, { shouldStop: () => true });
+      expect(stopped.search.truncated).toBe(true);
+      expect(stopped.best.estimate.stepTimeSeconds).toBeGreaterThanOrEqual(
+        stopped.search.lowerBoundSeconds,
+      );
     },
   );
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import { planTraining } from '../../src/search/index.js';
 import type { PlanningProblem } from '../../src/search/index.js';
-import { catalog, fixedTraining, zooGraph } from '../fixtures/planning.js';
+import { catalog, fastestProblem, fixedTraining, zooGraph } from '../fixtures/planning.js';
 import { seededRandom } from '../fixtures/seeded-random.js';
 
 function problem(
@@ -16,16 +16,12 @@ function problem(
   nodes: number,
   globalBatchSize: number,
 ): PlanningProblem {
-  return {
-    graph: zooGraph(model, 2048),
-    cluster: clusterFromPreset(catalog, preset, nodes),
-    training: fixedTraining(globalBatchSize, 2048),
-    constraints: {},
-    objective: 'fastest',
-    topK: 2,
-    stepTimeTargetSeconds: null,
-    maxCandidates: 100_000,
-  };
+  return fastestProblem(
+    zooGraph(model, 2048),
+    clusterFromPreset(catalog, preset, nodes),
+    fixedTraining(globalBatchSize, 2048),
+    { topK: 2, maxCandidates: 100_000 },
+  );
 }
 
 describe('leaving nodes idle', () => {

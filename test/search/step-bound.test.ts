@@ -86,6 +86,22 @@ describe('hand-computed bounds', () => {
     expect(tLayer).toBeLessThanOrEqual(e.stepTimeSeconds);
   });
 
+  it('createStepBound counts full recompute of every layer unless the search may shrink it', () => {
+    const none: Strategy = { ...base, pp: 2, numMicroBatches: 4, recompute: 'none' };
+    const full: Strategy = { ...none, recompute: 'full', recomputeLayers: null };
+    const counted = createStepBound(graph, cluster, t);
+    const shrinkable = createStepBound(graph, cluster, t, { fullRecomputeMayShrink: true });
+    expect(counted(full)).toBeGreaterThan(counted(none));
+    expect(shrinkable(full)).toBe(shrinkable(none));
+    // A pinned layer count is not "every layer": nothing is claimed for it.
+    expect(counted({ ...full, recomputeLayers: 1 })).toBe(counted(none));
+    for (const s of [none, full]) {
+      const one = { ...s, pp: 1, dp: 1, tp: 1, numMicroBatches: 8 };
+      const e = estimate(graph, { ...cluster, gpusPerNode: 1 }, one, t);
+      expect(counted(one)).toBeLessThanOrEqual(e.stepTimeSeconds);
+    }
+  });
+
   it('modelStatesCannotFit: 14 bytes per parameter spread over every GPU', () => {
     // 70 B-class model: 80 layers, h 8192 → ≈ 64e9 layer parameters ≈ 0.9 TB of weights + Adam.
     const big = buildModelGraph(

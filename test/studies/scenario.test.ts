@@ -36,6 +36,33 @@ describe('scenario numbers', () => {
     expect(result.energyKwh).toBeCloseTo((512 * days * 24 * watts * 1.1) / 1000, 3);
   });
 
+  it('a capped search answers its best plan so far and says how far from best it may be', () => {
+    const spec = {
+      axes: { models: ['llama3-70b'], clusters: [{ preset: 'dgx-h100', nodes: 8 }] },
+      goal: { tokens: 1e12 },
+      training: { globalBatchSize: 512, sequenceLength: 4096 },
+    };
+    const [capped, exact] = [1000, 200_000].map((maxCandidates) => {
+      const [scenario] = expandStudy(parseStudySpec({ ...spec, search: { maxCandidates } }));
+      if (scenario === undefined) throw new Error('no scenario');
+      return runScenario(catalog, scenario);
+    });
+    expect(exact?.search).toMatchObject({ truncated: false, gapFraction: 0 });
+    const best = exact?.plan?.estimate.stepTimeSeconds ?? NaN;
+    const search = capped?.search ?? { truncated: false, lowerBoundSeconds: NaN, gapFraction: 0 };
+    const cappedSeconds = capped?.plan?.estimate.stepTimeSeconds ?? NaN;
+    // Never better than the exact best; the bound never above it; the gap is the bound's.
+    expect(cappedSeconds).toBeGreaterThanOrEqual(best);
+    expect(search.lowerBoundSeconds).toBeLessThanOrEqual(best);
+    expect(search.gapFraction).toBeCloseTo(
+      (cappedSeconds - search.lowerBoundSeconds) / cappedSeconds,
+      12,
+    );
+    expect(
+      capped?.notes.some((n) => n.startsWith('search stopped at search.maxCandidates=1000')),
+    ).toBe(search.truncated);
+  });
+
   it('a null device price gives a null cost with a note; a prices override fills it', () => {
     const spec = {
       axes: { models: ['gpt-1.7b'], clusters: [{ preset: 'amd-mi300x-8', nodes: 1 }] },

@@ -6,12 +6,19 @@ import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 import { runScenario } from '../../src/service/studies/run-scenario.js';
 import { expandStudy, parseStudySpec } from '../../src/service/studies/scenarios.js';
 import { openSqliteStore } from '../../src/service/studies/store/sqlite.js';
+import { openSqliteStoreOffThread } from '../../src/service/studies/store/sqlite-off-thread.js';
+import { StoreUnavailableError } from '../../src/service/studies/store/types.js';
 import { SMALL } from './fixtures.js';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-describe('SQLite study store (sql.js)', () => {
+const OPENERS = {
+  'in this thread': openSqliteStore,
+  'on its own thread': openSqliteStoreOffThread,
+};
+
+describe.each(Object.entries(OPENERS))('SQLite study store (sql.js) %s', (_, open) => {
   it('survives a restart: write, close, re-open from the file, read back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'strata-store-'));
     dirs.push(dir);
@@ -21,7 +28,7 @@ describe('SQLite study store (sql.js)', () => {
     if (scenario === undefined) throw new Error('no scenario');
     const result = runScenario(loadProfileCatalog(), scenario);
 
-    const first = await openSqliteStore({ filePath });
+    const first = await open({ filePath });
     const record = {
       id: 'abc',
       spec,
@@ -35,7 +42,7 @@ describe('SQLite study store (sql.js)', () => {
     await first.close();
     expect((await readdir(join(dir, 'nested'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
-    const second = await openSqliteStore({ filePath });
+    const second = await open({ filePath });
     expect(await second.getStudy('abc')).toEqual(record);
     const rows = await second.getResults('abc');
     expect(rows).toHaveLength(1);
@@ -46,7 +53,7 @@ describe('SQLite study store (sql.js)', () => {
   });
 
   it('does not cache internal errors', async () => {
-    const store = await openSqliteStore({ filePath: null });
+    const store = await open({ filePath: null });
     const [scenario] = expandStudy(parseStudySpec(SMALL));
     if (scenario === undefined) throw new Error('no scenario');
     const row = {
@@ -58,5 +65,13 @@ describe('SQLite study store (sql.js)', () => {
     expect(await store.getCached('k')).toBeNull();
     expect((await store.getResults('s'))[0]?.error?.reason).toBe('internal');
     await store.close();
+  });
+});
+
+describe('SQLite study store on its own thread', () => {
+  it('answers StoreUnavailableError once closed', async () => {
+    const store = await openSqliteStoreOffThread({ filePath: null });
+    await store.close();
+    await expect(store.getStudy('x')).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });

@@ -637,7 +637,7 @@ export interface components {
          * @enum {string}
          */
         ContextParallelComm: "p2p" | "all-gather" | "a2a";
-        /** @description How MoE tokens are routed and dispatched (ignored for dense models). dispatcher: alltoall (NCCL, one copy per selected expert; default), deepep / hybridep (one copy per destination GPU or node), allgather. routing: dropless (real router, default: the busiest EP rank receives imbalanceFactor × the mean, default 1.25), forced-balance (what most published benchmarks use), capacity (token dropping, padded to capacityFactor × the mean, default 1). overlapAllToAll: dispatch/combine overlapped with another micro-batch's compute (Megatron --overlap-moe-expert-parallel-comm); default false. */
+        /** @description How MoE tokens are routed and dispatched (ignored for dense models). dispatcher: alltoall (NCCL, one copy per selected expert; default), deepep / hybridep (one copy per destination GPU or node), allgather. routing: dropless (real router, default: the busiest EP rank receives imbalanceFactor × the mean, default 1.1), forced-balance (what most published benchmarks use), capacity (token dropping, padded to capacityFactor × the mean, default 1). overlapAllToAll: dispatch/combine overlapped with another micro-batch's compute (Megatron --overlap-moe-expert-parallel-comm); default false. */
         MoeTrainingInput: {
             /** @enum {string} */
             dispatcher?: "alltoall" | "deepep" | "hybridep" | "allgather";
@@ -1060,6 +1060,10 @@ export interface components {
             /** @description MoE parallel folding: Megatron's expert rank generator (order tp-ep-dp-pp over expertTensorParallel, expertParallel and expert-data-parallel) inside each pipeline stage; singletons for dense models. */
             expertParallelGroups: components["schemas"]["RankGroups"];
             expertDataParallelGroups: components["schemas"]["RankGroups"];
+            /** @description HSDP (strategy.dataParallelShard): data-parallel peers that shard parameters, gradients and optimizer states among themselves (dp rank = shard rank + dataParallelShard · replicate rank, torchtitan's mesh order). Without HSDP, the data-parallel groups. */
+            dataParallelShardGroups: components["schemas"]["RankGroups"];
+            /** @description HSDP: data-parallel peers holding the same shard, which all-reduce its gradients. Singletons without HSDP. */
+            dataParallelReplicateGroups: components["schemas"]["RankGroups"];
             /** @description The rank map as JSON text (at most 4096 ranks). */
             text: string;
         };
@@ -1518,6 +1522,13 @@ export interface components {
             meetsDeadline?: boolean;
             violations: string[];
             notes: string[];
+            /** @description How the scenario's search ended; present when it was planned. A search stopped by search.maxCandidates answers the best plan found so far (anytime search), says so here and in notes, with the lower bound and gap as in PlanResponse.search. */
+            search?: {
+                candidates: number;
+                truncated: boolean;
+                lowerBoundSeconds: number;
+                gapFraction: number;
+            };
             error?: {
                 reason: string;
                 message: string;

@@ -4,7 +4,7 @@
  * (413 for `too-large`), with `field` as the issue path, `reason` as a machine-readable code and,
  * when ops are missing, every unsupported op name in `unsupportedOps`.
  */
-import { DomainError } from '../../base/index.js';
+import { FieldInputError } from '../../base/index.js';
 
 /** Why an import failed. */
 export type OnnxImportReason =
@@ -25,10 +25,8 @@ export type OnnxImportReason =
   /** Anything else that makes the model unusable (bad shapes, missing inputs, bad attributes). */
   | 'invalid-model';
 
-export class OnnxImportError extends DomainError {
+export class OnnxImportError extends FieldInputError {
   override readonly name = 'OnnxImportError';
-  readonly code = 'invalid-input';
-  declare readonly field: string;
   /** ONNX op types (domain-qualified outside the default domains) that have no mapping. */
   declare readonly unsupportedOps?: readonly string[];
 
@@ -47,7 +45,7 @@ export class OnnxImportError extends DomainError {
       ? 'invalid-model'
       : 'unsupported-op',
   ) {
-    super(`${field}: ${message}`, field, {
+    super(field, message, {
       reason,
       ...(unsupportedOps === undefined ? {} : { unsupportedOps }),
     });

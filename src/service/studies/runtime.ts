@@ -12,6 +12,7 @@ import type { StudyService } from './study-service.js';
 import { createStudyService } from './study-service.js';
 import { openRedisStore } from './store/redis.js';
 import { openSqliteStore } from './store/sqlite.js';
+import { openSqliteStoreOffThread } from './store/sqlite-off-thread.js';
 import type { StudyStore } from './store/types.js';
 
 export const DEFAULT_DATA_DIR = '.strata-data';
@@ -53,12 +54,12 @@ export async function openStudyRuntime(
   const redisUrl = options.redisUrl;
   const store =
     redisUrl === undefined
-      ? await openSqliteStore({
-          filePath:
-            options.persist === false
-              ? null
-              : join(options.dataDir ?? DEFAULT_DATA_DIR, SQLITE_FILE),
-        })
+      ? options.persist === false
+        ? await openSqliteStore({ filePath: null })
+        : // On its own thread: exporting the database image to disk blocks for 100+ ms.
+          await openSqliteStoreOffThread({
+            filePath: join(options.dataDir ?? DEFAULT_DATA_DIR, SQLITE_FILE),
+          })
       : await openRedisStore(redisUrl);
   const executor =
     redisUrl === undefined

@@ -5,8 +5,8 @@
 import { fork } from 'node:child_process';
 import { constants, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ProfileCatalog } from '../../../hardware-profiles/index.js';
+import { startModuleWorker } from '../../module-worker.js';
 import type { ScenarioReplyMessage, ScenarioRequestMessage } from './types.js';
 
 export interface WorkerHandle {
@@ -23,23 +23,12 @@ const isTypeScript = import.meta.url.endsWith('.ts');
 const sibling = (name: string): URL =>
   new URL(`./${name}.${isTypeScript ? 'ts' : 'js'}`, import.meta.url);
 
-/**
- * A worker thread. Under tsx/vitest the .ts worker is started through an eval bootstrap that
- * registers tsx's ESM hooks first (on Node 20, `execArgv: ['--import', 'tsx']` does not install
- * them in a worker thread; see src/service/worker-pool.ts); after tsc the .js file runs directly.
- */
+/** A worker thread (module-worker.ts starts the .ts file under tsx/vitest, the .js one after tsc). */
 export function threadStarter(catalog: ProfileCatalog): WorkerStarter {
-  const url = sibling('scenario-worker');
   return () => {
-    const workerData = { catalog };
-    let worker: Worker;
-    if (isTypeScript) {
-      const tsxApi = import.meta.resolve('tsx/esm/api');
-      const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
-      worker = new Worker(bootstrap, { eval: true, workerData });
-    } else {
-      worker = new Worker(url, { workerData });
-    }
+    const worker = startModuleWorker(import.meta.url, 'scenario-worker', {
+      workerData: { catalog },
+    });
     return {
       post: (message) => worker.postMessage(message),
       onMessage: (listener) => void worker.on('message', listener),
