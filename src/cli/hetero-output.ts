@@ -126,7 +126,7 @@ export function heteroPlanReport(response: HeteroPlanResponse): string {
       ? []
       : ['', 'Alternatives:', table(['#', 'kind', 'step', '$/h', 'GPUs'], alt)]),
     '',
-    `Search: ${search.candidates} candidates, ${search.feasible} feasible, ${search.pruned} pruned, ${search.elapsedSeconds.toFixed(2)} s`,
+    `Search: ${search.candidates} candidates, ${search.feasible} feasible, ${search.pruned} pruned, ${search.elapsedSeconds.toFixed(2)} s${search.truncated ? ` (truncated by a candidate cap; at most ${(100 * search.gapFraction).toFixed(1)}% better left unexplored)` : ''}`,
   ].join('\n');
 }
 

@@ -204,6 +204,9 @@ export const HeteroPlanResponse = z.object({
     rejected: z.record(z.string(), z.int()),
     pruned: z.int(),
     elapsedSeconds: z.number(),
+    truncated: z.boolean(),
+    lowerBoundSeconds: z.number(),
+    gapFraction: z.number(),
   }),
 });
 

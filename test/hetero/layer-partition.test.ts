@@ -46,3 +46,57 @@ describe('partitionLayers', () => {
     }
   });
 });
+
+/** The table-of-objects DP partitionLayers replaced (same recurrence and tie-breaks), for equality. */
+function referencePartition(stages: PartitionStage[], layers: number) {
+  type Cell = { max: number; sum: number; take: number };
+  const none: Cell = { max: Infinity, sum: Infinity, take: 0 };
+  const table: Cell[][] = [];
+  stages.forEach((st, j) => {
+    const row: Cell[] = Array.from({ length: layers + 1 }, () => none);
+    for (let l = j + 1; l <= layers - (stages.length - 1 - j); l++) {
+      if (j === 0) {
+        const c = st.baseSeconds + l * st.perLayerSeconds;
+        row[l] = l > st.maxLayers ? none : { max: c, sum: c, take: l };
+        continue;
+      }
+      let best = none;
+      for (let n = 1; n <= Math.min(st.maxLayers, l - j); n++) {
+        const c = st.baseSeconds + n * st.perLayerSeconds;
+        if (c > best.max) break;
+        const prefix = table[j - 1]?.[l - n] ?? none;
+        if (prefix.max === Infinity) continue;
+        const cand = { max: Math.max(prefix.max, c), sum: prefix.sum + c };
+        if (cand.max < best.max || (cand.max === best.max && cand.sum < best.sum))
+          best = { ...cand, take: n };
+      }
+      row[l] = best;
+    }
+    table.push(row);
+  });
+  const last = table[stages.length - 1]?.[layers] ?? none;
+  if (last.max === Infinity) return null;
+  const out: number[] = [];
+  for (let j = stages.length - 1, l = layers; j >= 0; j--) {
+    const take = table[j]?.[l]?.take ?? 0;
+    out.unshift(take);
+    l -= take;
+  }
+  return { layers: out, bottleneckSeconds: last.max, sumSeconds: last.sum };
+}
+
+describe('partitionLayers (typed-array table)', () => {
+  it('equals the object-per-cell DP on 300 seeded instances with fractional costs', () => {
+    const random = seededRandom(11);
+    for (let i = 0; i < 300; i++) {
+      const pp = 1 + Math.floor(random() * 12);
+      const layers = pp + Math.floor(random() * 40);
+      const stages = Array.from({ length: pp }, () => ({
+        baseSeconds: random() * 0.02,
+        perLayerSeconds: 0.001 + random() * 0.01,
+        maxLayers: random() < 0.2 ? Infinity : Math.floor(random() * layers),
+      }));
+      expect(partitionLayers(stages, layers)).toEqual(referencePartition(stages, layers));
+    }
+  });
+});

@@ -52,7 +52,8 @@ function bruteForce(
   const go = (j: number, left: number, times: number[]): void => {
     const s = flat[j] as StageRun;
     const last = j === flat.length - 1;
-    for (let n = last ? left : 1; n <= (last ? left : left - (flat.length - 1 - j)); n++) {
+    const most = Math.min(s.maxLayers ?? Infinity, last ? left : left - (flat.length - 1 - j));
+    for (let n = last ? left : 1; n <= most; n++) {
       const next = [...times, s.baseSeconds + n * s.tauSeconds];
       if (!last) go(j + 1, left - n, next);
       else if (n >= 1) {
@@ -136,6 +137,38 @@ describe('pipelineStepLowerBound', () => {
       expect(bound).toBeCloseTo(exhaustive.relaxed, 12);
       expect(bound).toBeLessThanOrEqual(exhaustive.simulated * (1 + 1e-12));
     }
+  });
+
+  it('with memory caps, equals the exhaustive relaxed minimum over capped splits (300 instances)', () => {
+    const random = seededRandom(19);
+    let capped = 0;
+    for (let i = 0; i < 300; i++) {
+      const cap = (): { maxLayers?: number } =>
+        random() < 0.5 ? { maxLayers: 1 + Math.floor(random() * 4) } : {};
+      const stages = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+        ...run(0.1 + random(), 1, random() < 0.5 ? 0 : random()),
+        ...cap(),
+      }));
+      const last = { ...run(0.1 + random(), 1, random()), ...cap() };
+      const pp = stages.length + 1;
+      const layers = pp + Math.floor(random() * 6);
+      const m = 1 + Math.floor(random() * 8);
+      const exhaustive = bruteForce([...stages, last], layers, m);
+      const bound = pipelineStepLowerBound(stages, last, layers, m);
+      if (exhaustive.relaxed === Infinity) expect(bound).toBe(Infinity);
+      else expect(bound).toBeCloseTo(exhaustive.relaxed, 12);
+      if (
+        bound !==
+        pipelineStepLowerBound(
+          stages.map((s) => run(s.tauSeconds, 1, s.baseSeconds)),
+          run(last.tauSeconds, 1, last.baseSeconds),
+          layers,
+          m,
+        )
+      )
+        capped++;
+    }
+    expect(capped).toBeGreaterThan(20); // the caps bind in many instances
   });
 
   it('relaxes soundly for partial pipelines: below every completion', () => {

@@ -1238,6 +1238,12 @@ export interface components {
             /** @description Candidates skipped by the lower bound. */
             pruned: number;
             elapsedSeconds: number;
+            /** @description True when a candidate cap (search.maxCandidates on the heterogeneous pipelines, the pipeline generation cap, or a single-group search's own cap) stopped the search with candidates left whose lower bound is below the best plan's objective; the plan is then the best found so far. */
+            truncated: boolean;
+            /** @description Lower bound on the best step time anywhere in the searched space, seconds: the best plan's own when the search is exact. With objective cheapest the bound is on $ per step, and this is best.stepTimeSeconds × (1 − gapFraction). */
+            lowerBoundSeconds: number;
+            /** @description (best objective − its lower bound) / best objective: how much better the unexplored part could at most be; 0 when the search is exact. */
+            gapFraction: number;
         };
         HeteroPlanResponse: {
             id: string;

@@ -23,21 +23,17 @@ export interface Partition {
   readonly sumSeconds: number;
 }
 
-interface Cell {
-  readonly max: number;
-  readonly sum: number;
-  /** Layers given to the last stage of this prefix (argmin, for reconstruction). */
-  readonly take: number;
-}
-
-const INFEASIBLE: Cell = { max: Number.POSITIVE_INFINITY, sum: Number.POSITIVE_INFINITY, take: 0 };
-
 const stageSeconds = (s: PartitionStage, n: number): number =>
   s.baseSeconds + n * s.perLayerSeconds;
 
-/** Lexicographic (max, sum): the bottleneck first, then the fill/drain sum; ties keep the first. */
-const lessThan = (a: { max: number; sum: number }, b: Cell): boolean =>
-  a.max < b.max || (a.max === b.max && a.sum < b.sum);
+/** The DP table f[j][l] in flat typed arrays (index j·(L + 1) + l): no object per cell. */
+interface Table {
+  readonly width: number;
+  readonly max: Float64Array;
+  readonly sum: Float64Array;
+  /** Layers given to the last stage of this prefix (argmin, for reconstruction). */
+  readonly take: Int32Array;
+}
 
 /**
  * Min-bottleneck contiguous partition of `numLayers` layers over the stages (each ≥ 1 layer).
@@ -59,49 +55,66 @@ export function partitionLayers(
 ): Partition | null {
   const pp = stages.length;
   if (pp === 0 || pp > numLayers) return null;
-  const table: Cell[][] = [];
-  let previous: Cell[] = [];
+  const width = numLayers + 1;
+  const t: Table = {
+    width,
+    max: new Float64Array(pp * width).fill(Number.POSITIVE_INFINITY),
+    sum: new Float64Array(pp * width).fill(Number.POSITIVE_INFINITY),
+    take: new Int32Array(pp * width),
+  };
   for (let j = 0; j < pp; j++) {
     const stage = stages[j] as PartitionStage;
-    const row: Cell[] = Array.from({ length: numLayers + 1 }, () => INFEASIBLE);
     for (let l = j + 1; l <= numLayers - (pp - 1 - j); l++) {
-      row[l] = j === 0 ? firstCell(stage, l) : bestCell(stage, previous, l, j);
+      if (j === 0) firstCell(t, stage, l);
+      else bestCell(t, stage, l, j);
     }
-    table.push(row);
-    previous = row;
   }
-  return reconstruct(table, numLayers);
+  return reconstruct(t, pp, numLayers);
 }
 
-function firstCell(stage: PartitionStage, l: number): Cell {
-  if (l > stage.maxLayers) return INFEASIBLE;
+function firstCell(t: Table, stage: PartitionStage, l: number): void {
+  if (l > stage.maxLayers) return;
   const c = stageSeconds(stage, l);
-  return { max: c, sum: c, take: l };
+  t.max[l] = c;
+  t.sum[l] = c;
+  t.take[l] = l;
 }
 
-function bestCell(stage: PartitionStage, previous: readonly Cell[], l: number, j: number): Cell {
-  let best = INFEASIBLE;
+function bestCell(t: Table, stage: PartitionStage, l: number, j: number): void {
+  let bestMax = Number.POSITIVE_INFINITY;
+  let bestSum = Number.POSITIVE_INFINITY;
+  let bestTake = 0;
+  const previous = (j - 1) * t.width;
   const most = Math.min(stage.maxLayers, l - j);
   for (let n = 1; n <= most; n++) {
     const c = stageSeconds(stage, n);
-    if (c > best.max) break; // pruning bound: larger n only raises this stage's cost
-    const prefix = previous[l - n] ?? INFEASIBLE;
-    if (prefix.max === Number.POSITIVE_INFINITY) continue;
-    const candidate = { max: Math.max(prefix.max, c), sum: prefix.sum + c };
-    if (lessThan(candidate, best)) best = { ...candidate, take: n };
+    if (c > bestMax) break; // pruning bound: larger n only raises this stage's cost
+    const prefixMax = t.max[previous + l - n] ?? Number.POSITIVE_INFINITY;
+    if (prefixMax === Number.POSITIVE_INFINITY) continue;
+    const max = Math.max(prefixMax, c);
+    const sum = (t.sum[previous + l - n] ?? 0) + c;
+    if (max < bestMax || (max === bestMax && sum < bestSum)) {
+      bestMax = max;
+      bestSum = sum;
+      bestTake = n;
+    }
   }
-  return best;
+  const at = j * t.width + l;
+  t.max[at] = bestMax;
+  t.sum[at] = bestSum;
+  t.take[at] = bestTake;
 }
 
-function reconstruct(table: readonly Cell[][], numLayers: number): Partition | null {
-  const last = table[table.length - 1]?.[numLayers];
-  if (last === undefined || last.max === Number.POSITIVE_INFINITY) return null;
+function reconstruct(t: Table, pp: number, numLayers: number): Partition | null {
+  const at = (pp - 1) * t.width + numLayers;
+  const max = t.max[at] ?? Number.POSITIVE_INFINITY;
+  if (max === Number.POSITIVE_INFINITY) return null;
   const layers: number[] = [];
   let l = numLayers;
-  for (let j = table.length - 1; j >= 0; j--) {
-    const cell = table[j]?.[l] ?? INFEASIBLE;
-    layers.unshift(cell.take);
-    l -= cell.take;
+  for (let j = pp - 1; j >= 0; j--) {
+    const take = t.take[j * t.width + l] ?? 0;
+    layers.unshift(take);
+    l -= take;
   }
-  return { layers, bottleneckSeconds: last.max, sumSeconds: last.sum };
+  return { layers, bottleneckSeconds: max, sumSeconds: t.sum[at] ?? 0 };
 }

@@ -15,6 +15,8 @@ export interface StageRun {
   readonly tauSeconds: number;
   readonly baseSeconds: number;
   readonly count: number;
+  /** Most layers each of these stages can hold (GPU memory); absent = no cap. */
+  readonly maxLayers?: number;
 }
 
 /** Slack for floor(T/τ) at T = a·τ computed in floating point (over-counting keeps it a bound). */
@@ -98,7 +100,8 @@ export function minBottleneckSeconds(
  * and the cheapest (m − 1)·c_last + Σ c within those boxes puts one layer everywhere and the rest on
  * the smallest marginal cost (τ_k, or m·τ_last on the last stage) — a separable linear program, so
  * greedy is optimal: g(T). Boxes, hence g, change only at the breakpoints T = m·(b_k + a·τ_k) + Q_k,
- * so walking them upward finds the least T with feasible boxes and g(T) ≤ T.
+ * so walking them upward finds the least T with feasible boxes and g(T) ≤ T. A stage's memory cap
+ * (StageRun.maxLayers) only shrinks its box, so the greedy stays optimal and the bound exact.
  * `stages` are in pipeline order, `last` follows them.
  */
 function minOneFOneBSeconds(
@@ -110,14 +113,17 @@ function minOneFOneBSeconds(
 ): number {
   const base: number[] = [];
   const tau: number[] = [];
+  const cap: number[] = [];
   for (const r of stages) {
     for (let i = 0; i < r.count; i++) {
       base.push(r.baseSeconds);
       tau.push(r.tauSeconds);
+      cap.push(Math.min(layers, r.maxLayers ?? layers));
     }
   }
   base.push(last.baseSeconds);
   tau.push(last.tauSeconds);
+  cap.push(Math.min(layers, last.maxLayers ?? layers));
   const pp = base.length;
   if (pp > layers) return Number.POSITIVE_INFINITY;
   const offset: number[] = [];
@@ -136,7 +142,7 @@ function minOneFOneBSeconds(
   // Stage k's layers must satisfy m·(b_k + l·τ_k) + Q_k ≤ t: steps of m·τ_k from Q_k + m·b_k.
   const boxStart = (k: number): number => (offset[k] as number) + m * (base[k] as number);
   const box = (t: number, k: number): number =>
-    Math.min(layers, wholeSteps(t, boxStart(k), m * (tau[k] as number)));
+    Math.min(cap[k] as number, wholeSteps(t, boxStart(k), m * (tau[k] as number)));
   /** g(t), or ∞ when the boxes at t cannot hold the layers. */
   const cheapest = (t: number): number => {
     let room = 0;
@@ -177,7 +183,7 @@ function minOneFOneBSeconds(
     let next = Number.POSITIVE_INFINITY;
     for (let k = 0; k < pp; k++) {
       const u = box(t, k);
-      if (u >= layers) continue;
+      if (u >= (cap[k] as number)) continue;
       next = Math.min(next, nextStep(t, boxStart(k), m * (tau[k] as number)));
     }
     if (g < next) return g; // g is constant on [t, next): the least T there with g(T) ≤ T is g

@@ -21,11 +21,15 @@
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { divisors } from '../enumerate.js';
 import type { PipelineCandidate, PipelineContext, Segment } from './pipeline.js';
-import { boundaryP2pSeconds } from './pipeline.js';
+import { boundaryP2pSeconds, pipelineLeafBound } from './pipeline.js';
 import type { StageRun } from './pipeline-bound.js';
 import type { GroupOption, GroupOptions, PassCostCache } from './pipeline-options.js';
 import { PIPELINE_MICRO_BATCH_SIZES, groupOptions } from './pipeline-options.js';
-import { partialPipelineLowerBound, pipelineStepLowerBound } from './pipeline-bound.js';
+import {
+  minBottleneckSeconds,
+  partialPipelineLowerBound,
+  pipelineStepLowerBound,
+} from './pipeline-bound.js';
 
 /** Leaves collected per search before generation stops (bounds memory; counted when hit). */
 const GENERATION_CAP = 200_000;
@@ -315,8 +319,23 @@ function leaf(x: GenerationInput, w: Walk, chosen: readonly number[], layers: nu
   if (segments.length < 2 || pp > layers || pp > w.m) return;
   const runs = leafRuns(w, picked);
   const cutoff = x.dollarsPerGpuSecond === null ? x.incumbent : x.incumbent / dollarsPerSecond;
-  const seconds = pipelineStepLowerBound(runs.stages, runs.last, layers, w.m, cutoff);
-  const bound = x.dollarsPerGpuSecond === null ? seconds : seconds * dollarsPerSecond;
+  const toObjective = (seconds: number): number =>
+    x.dollarsPerGpuSecond === null ? seconds : seconds * dollarsPerSecond;
+  // Cheapest first: m × the integer bottleneck over the few runs (no per-stage expansion).
+  const all = [...runs.stages, runs.last];
+  if (toObjective(w.m * minBottleneckSeconds(all, [], layers)) >= x.incumbent) {
+    w.state.pruned++;
+    return;
+  }
+  // Then the 1F1B bound without recompute or memory, then the stages as evaluated.
+  const cheap = pipelineStepLowerBound(runs.stages, runs.last, layers, w.m, cutoff);
+  if (toObjective(cheap) >= x.incumbent) {
+    w.state.pruned++;
+    return;
+  }
+  const candidate = { dp: w.dp, microBatchSize: w.mbs, numMicroBatches: w.m, segments };
+  const exact = pipelineLeafBound(x.context, candidate, cutoff);
+  const bound = exact === null ? Number.POSITIVE_INFINITY : toObjective(Math.max(cheap, exact));
   if (bound >= x.incumbent) {
     w.state.pruned++;
     return;
@@ -326,9 +345,5 @@ function leaf(x: GenerationInput, w: Walk, chosen: readonly number[], layers: nu
     return;
   }
   const key = `${w.dp}|${w.mbs}|${segments.map((s) => `${s.group}:${s.tp}x${s.stages}`).join(',')}`;
-  w.out.push({
-    candidate: { dp: w.dp, microBatchSize: w.mbs, numMicroBatches: w.m, segments },
-    bound,
-    key,
-  });
+  w.out.push({ candidate, bound, key });
 }

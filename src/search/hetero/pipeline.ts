@@ -16,9 +16,12 @@ import {
 import type { RecomputeMode, TrainingConfig } from '../../costmodel/index.js';
 import type { ModelGraph } from '../../graph/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
-import { generateSchedule, simulateSchedule } from '../../schedule/index.js';
 import type { Partition, PartitionStage } from './layer-partition.js';
 import { partitionLayers } from './layer-partition.js';
+import type { StageRun } from './pipeline-bound.js';
+import { pipelineStepLowerBound } from './pipeline-bound.js';
+import type { OneFOneBTiming } from './one-f-one-b-timing.js';
+import { oneFOneBTiming } from './one-f-one-b-timing.js';
 import type { StageModel } from './stage-costs.js';
 import { stageModel } from './stage-costs.js';
 
@@ -103,23 +106,51 @@ export const passTotal = (t: {
   backwardWeight: number;
 }): number => t.forward + t.backwardInput + t.backwardWeight;
 
+/**
+ * Stage j's affine cost and memory limit for the partition DP. It depends only on the model (its
+ * key fixes pp and m) and j, so it is memoised per model: the pipeline search asks for it at every
+ * surviving leaf and again at evaluation. A WeakMap keyed by the model lives as long as the
+ * planning call's StageModelCache that holds the model (no state outlives a call).
+ */
+const partitionStageMemo = new WeakMap<StageModel, PartitionStage[]>();
+
+function partitionStage(model: StageModel, j: number, pp: number, m: number): PartitionStage {
+  let row = partitionStageMemo.get(model);
+  if (row === undefined) {
+    row = [];
+    partitionStageMemo.set(model, row);
+  }
+  const known = row[j];
+  if (known !== undefined) return known;
+  const emb = j === 0;
+  const head = j === pp - 1;
+  const base = passTotal(model.seconds(0, emb, head));
+  const perLayer = passTotal(model.seconds(1, emb, head)) - base;
+  const inFlight = Math.min(pp - j, m);
+  const capacity = model.shape.group.device.memoryBytes;
+  const m0 = model.memoryBytes(0, emb, head, inFlight);
+  const m1 = model.memoryBytes(1, emb, head, inFlight);
+  // Memory is affine in the layer count (states and activations are per-layer sums).
+  const maxLayers =
+    m0 > capacity ? 0 : m1 <= m0 ? Infinity : Math.floor((capacity - m0) / (m1 - m0));
+  const stage = { baseSeconds: base, perLayerSeconds: perLayer, maxLayers };
+  row[j] = stage;
+  return stage;
+}
+
 /** Affine cost and memory limit of each stage for the partition DP. */
 function partitionStages(models: readonly StageModel[], m: number): PartitionStage[] {
-  const pp = models.length;
-  return models.map((model, j) => {
-    const emb = j === 0;
-    const head = j === pp - 1;
-    const base = passTotal(model.seconds(0, emb, head));
-    const perLayer = passTotal(model.seconds(1, emb, head)) - base;
-    const inFlight = Math.min(pp - j, m);
-    const capacity = model.shape.group.device.memoryBytes;
-    const m0 = model.memoryBytes(0, emb, head, inFlight);
-    const m1 = model.memoryBytes(1, emb, head, inFlight);
-    // Memory is affine in the layer count (states and activations are per-layer sums).
-    const maxLayers =
-      m0 > capacity ? 0 : m1 <= m0 ? Infinity : Math.floor((capacity - m0) / (m1 - m0));
-    return { baseSeconds: base, perLayerSeconds: perLayer, maxLayers };
-  });
+  return models.map((model, j) => partitionStage(model, j, models.length, m));
+}
+
+/** True when some split of the layers fits every stage's memory (what partitionLayers needs). */
+function layersFit(stages: readonly PartitionStage[], layers: number): boolean {
+  let room = 0;
+  for (const s of stages) {
+    if (s.maxLayers < 1) return false;
+    room += Math.min(s.maxLayers, layers);
+  }
+  return room >= layers;
 }
 
 /**
@@ -160,6 +191,45 @@ function postPipeline(models: readonly StageModel[], layers: readonly number[]):
   );
 }
 
+/** Keeps a bound from crossing the simulated step by floating-point rounding of the affine fit. */
+const BOUND_SLACK = 1 - 1e-9;
+
+/**
+ * Lower bound (seconds) on evaluatePipeline's step for `c`, or null when no recompute mode fits
+ * memory (evaluatePipeline returns null then too). It takes the recompute mode evaluatePipeline
+ * will take (the first whose stages can hold the layers) and the stages' exact affine costs,
+ * boundary p2p and memory caps, and bounds the simulated 1F1B over every capped integer split
+ * (pipelineStepLowerBound); the partition DP picks one such split and the post-pipeline sync only
+ * adds. With a cut-off it may stop at any value ≥ the cut-off.
+ */
+export function pipelineLeafBound(
+  x: Context,
+  c: PipelineCandidate,
+  cutoffSeconds = Number.POSITIVE_INFINITY,
+): number | null {
+  const layers = x.graph.spec.numLayers;
+  for (const recompute of RECOMPUTE_ORDER) {
+    const models = stageModels(x, c, recompute);
+    const stages = partitionStages(models, c.numMicroBatches);
+    if (!layersFit(stages, layers)) continue;
+    const p2p = boundaryP2pSeconds(
+      x,
+      c,
+      models.map((model) => model.shape),
+    );
+    const runs: StageRun[] = stages.map((s, j) => ({
+      tauSeconds: s.perLayerSeconds,
+      baseSeconds: s.baseSeconds + (p2p[j - 1] ?? 0) + (p2p[j] ?? 0),
+      count: 1,
+      maxLayers: s.maxLayers,
+    }));
+    const last = runs.pop() as StageRun;
+    const seconds = pipelineStepLowerBound(runs, last, layers, c.numMicroBatches, cutoffSeconds);
+    return seconds * BOUND_SLACK;
+  }
+  return null;
+}
+
 /** Evaluate one candidate: the first recompute mode whose partition fits memory, simulated. */
 export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEvaluation | null {
   for (const recompute of RECOMPUTE_ORDER) {
@@ -193,27 +263,30 @@ export function evaluatePipeline(x: Context, c: PipelineCandidate): PipelineEval
 /**
  * 1F1B with uneven per-stage F and B (Narayanan et al. SC'21 §2.2 schedule). Stage j's transfers
  * at its boundaries (p2p[j − 1] + p2p[j]) ride on its own passes, half each way: Megatron's
- * send_forward_recv_backward blocks the rank (v1's accounting in estimate.ts).
+ * send_forward_recv_backward blocks the rank (v1's accounting in estimate.ts). Timed by
+ * oneFOneBTiming: simulateSchedule's numbers without its per-action timeline.
  */
 function simulate(
   models: readonly StageModel[],
   layers: readonly number[],
   p2p: readonly number[],
   numMicroBatches: number,
-): { makespanSeconds: number; peakInFlightMicroBatches: readonly number[] } {
+): OneFOneBTiming {
   const last = models.length - 1;
-  const passes = models.map((model, j) => {
+  const forwardSeconds: number[] = [];
+  const backwardInputSeconds: number[] = [];
+  const backwardWeightSeconds: number[] = [];
+  models.forEach((model, j) => {
     const t = model.seconds(layers[j] ?? 0, j === 0, j === last);
     const half = ((p2p[j - 1] ?? 0) + (p2p[j] ?? 0)) / 2;
-    return { ...t, forward: t.forward + half, backwardInput: t.backwardInput + half };
+    forwardSeconds.push(t.forward + half);
+    backwardInputSeconds.push(t.backwardInput + half);
+    backwardWeightSeconds.push(t.backwardWeight);
   });
-  const schedule = generateSchedule({ kind: '1f1b', numRanks: models.length, numMicroBatches });
-  const result = simulateSchedule(schedule, {
-    forwardSeconds: passes.map((p) => p.forward),
-    backwardInputSeconds: passes.map((p) => p.backwardInput),
-    backwardWeightSeconds: passes.map((p) => p.backwardWeight),
-  });
-  return result;
+  return oneFOneBTiming(
+    { forwardSeconds, backwardInputSeconds, backwardWeightSeconds },
+    numMicroBatches,
+  );
 }
 
 export type { Context as PipelineContext };

@@ -12,9 +12,17 @@ import { PlanningError } from '../../costmodel/index.js';
 import { SECONDS_PER_HOUR } from '../../base/index.js';
 import type { HeterogeneousCluster, ClusterProfile } from '../../hardware-profiles/index.js';
 import { planTraining } from '../plan.js';
-import type { PlanningProblem } from '../types.js';
 import { countRejection } from '../enumerate.js';
 import type { AssemblyContext } from './assemble.js';
+import type { BaselineSink } from './baselines.js';
+import {
+  baselineBound,
+  baselineOrder,
+  clusterBound,
+  keepThreshold,
+  runBaseline,
+  v1Problem,
+} from './baselines.js';
 import {
   dataParallelHeteroPlan,
   groupPriceUsdPerGpuHour,
@@ -27,13 +35,11 @@ import { batchSplitFinishLowerBound } from './batch-lp.js';
 import type { PipelineEvaluation, StageModelCache } from './pipeline.js';
 import { evaluatePipeline } from './pipeline.js';
 import { generatePipelineCandidates, pipelineGroupOrder } from './pipeline-search.js';
-import type { HeteroObjective, HeteroProblem, HeteroResult } from './types.js';
+import type { HeteroObjective, HeteroProblem, HeteroResult, HeteroSearchStats } from './types.js';
 import type { HeteroPlan } from '../../plan/index.js';
 
 const DEFAULT_MAX_CANDIDATES = 2_000;
 const DEFAULT_TOP_K = 3;
-/** v1 candidate cap per single-group baseline (the v1 API default order of magnitude). */
-const V1_MAX_CANDIDATES = 100_000;
 
 /** The objective value of a plan (smaller is better). */
 export function objectiveValue(plan: HeteroPlan, objective: HeteroObjective): number {
@@ -54,19 +60,6 @@ export function comparePlans(a: HeteroPlan, b: HeteroPlan, objective: HeteroObje
   const ka = planKey(a);
   const kb = planKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-function v1Problem(p: HeteroProblem, group: ClusterProfile): PlanningProblem {
-  return {
-    graph: p.graph,
-    cluster: group,
-    training: p.training,
-    constraints: {},
-    objective: 'fastest',
-    topK: p.topK ?? DEFAULT_TOP_K,
-    stepTimeTargetSeconds: null,
-    maxCandidates: V1_MAX_CANDIDATES,
-  };
 }
 
 function requirePrices(x: AssemblyContext, cluster: HeterogeneousCluster): void {
@@ -91,31 +84,14 @@ function singleGroupResult(p: HeteroProblem, x: AssemblyContext): HeteroResult {
       feasible: result.search.feasible,
       rejected: result.search.rejected,
       pruned: 0,
+      truncated: result.search.truncated,
+      lowerBoundSeconds: result.search.lowerBoundSeconds,
+      gapFraction: result.search.gapFraction,
     },
   };
 }
 
-interface Collected {
-  plans: HeteroPlan[];
-  candidates: number;
-  feasible: number;
-  pruned: number;
-  rejected: Record<string, number>;
-}
-
-function baselines(p: HeteroProblem, x: AssemblyContext, c: Collected): void {
-  p.cluster.groups.forEach((group, g) => {
-    try {
-      const r = planTraining(v1Problem(p, group));
-      c.candidates += r.search.candidates;
-      c.feasible += r.search.feasible;
-      c.plans.push(homogeneousHeteroPlan(x, g, r.best));
-    } catch (error) {
-      if (!(error instanceof PlanningError)) throw error;
-      countRejection(c.rejected, `group-${g}-${error.reason}`);
-    }
-  });
-}
+type Collected = BaselineSink;
 
 /**
  * Groups up to this many nodes also offer hetero-DP members on fewer of their nodes (every count
@@ -206,7 +182,11 @@ function pipelinePlans(
     incumbent,
   });
   c.pruned += gen.pruned;
-  if (gen.capped) countRejection(c.rejected, 'generation-cap');
+  if (gen.capped) {
+    // Leaves past the cap were never bounded: fall back to the bound of the whole cluster.
+    countRejection(c.rejected, 'generation-cap');
+    c.unexploredBound = Math.min(c.unexploredBound, clusterBound(x, p.objective));
+  }
   const limit = p.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   const evaluated: { e: PipelineEvaluation; value: number }[] = [];
   let best = incumbent;
@@ -214,6 +194,7 @@ function pipelinePlans(
     if (ranked.bound >= best) break; // bound: no later candidate can beat the incumbent
     if (evaluated.length >= limit) {
       countRejection(c.rejected, 'max-candidates');
+      c.unexploredBound = Math.min(c.unexploredBound, ranked.bound); // ranked by bound: the least
       break;
     }
     c.candidates++;
@@ -264,6 +245,25 @@ function explainSingleType(
   return { ...best, launcher: { ...best.launcher, notes: [...best.launcher.notes, note] } };
 }
 
+/**
+ * truncated / lowerBoundSeconds / gapFraction (as the homogeneous search reports them) from the
+ * lowest bound of what the caps left unsearched, in objective units.
+ */
+function anytimeStats(
+  best: HeteroPlan,
+  unexploredBound: number,
+  objective: HeteroObjective,
+): Pick<HeteroSearchStats, 'truncated' | 'lowerBoundSeconds' | 'gapFraction'> {
+  const value = objectiveValue(best, objective);
+  const lower = Math.min(value, unexploredBound);
+  const gapFraction = value > 0 ? (value - lower) / value : 0;
+  return {
+    truncated: unexploredBound < value,
+    lowerBoundSeconds: objective === 'fastest' ? lower : best.stepTimeSeconds * (1 - gapFraction),
+    gapFraction,
+  };
+}
+
 /** Plan training on a heterogeneous cluster (see the file comment). */
 export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   const x: AssemblyContext = {
@@ -274,12 +274,32 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
   };
   if (p.objective === 'cheapest') requirePrices(x, p.cluster);
   if (p.cluster.groups.length === 1) return singleGroupResult(p, x);
-  const c: Collected = { plans: [], candidates: 0, feasible: 0, pruned: 0, rejected: {} };
-  baselines(p, x, c);
-  const incumbent = (): number =>
-    Math.min(...c.plans.map((plan) => objectiveValue(plan, p.objective)));
+  const c: Collected = {
+    plans: [],
+    candidates: 0,
+    feasible: 0,
+    pruned: 0,
+    rejected: {},
+    unexploredBound: Number.POSITIVE_INFINITY,
+  };
+  const values = (): number[] => c.plans.map((plan) => objectiveValue(plan, p.objective));
+  const incumbent = (): number => Math.min(...values());
+  // The most promising group alone first (and the next, while one has no feasible plan): its plan
+  // is the incumbent the mixed searches prune by.
+  const order = baselineOrder(x, p.objective);
+  let planned = 0;
+  while (planned < order.length && c.plans.length === 0) {
+    runBaseline(p, x, c, order[planned++] as number);
+  }
   dataParallelPlans(p, x, c, incumbent());
   pipelinePlans(p, x, c, incumbent());
+  for (const g of order.slice(planned)) {
+    if (baselineBound(x, g, p.objective) > keepThreshold(values(), p.topK ?? DEFAULT_TOP_K)) {
+      c.pruned++;
+      continue;
+    }
+    runBaseline(p, x, c, g);
+  }
   c.plans.sort((a, b) => comparePlans(a, b, p.objective));
   const [best, ...rest] = c.plans;
   if (best === undefined) {
@@ -298,6 +318,7 @@ export function planHeterogeneous(p: HeteroProblem): HeteroResult {
       feasible: c.feasible,
       rejected: c.rejected,
       pruned: c.pruned,
+      ...anytimeStats(best, c.unexploredBound, p.objective),
     },
   };
 }

@@ -34,6 +34,19 @@ export interface HeteroSearchStats {
   readonly rejected: RejectionCounts;
   /** Candidates skipped by the lower bound (never evaluated). */
   readonly pruned: number;
+  /**
+   * True when a cap (maxCandidates, the generation cap, a baseline's v1 cap) stopped the search
+   * with candidates left whose bound is below the best plan's objective (anytime answer).
+   */
+  readonly truncated: boolean;
+  /**
+   * Lower bound on the best plan's step time over the whole space: the best plan's own when
+   * exact. For 'cheapest' the bound is on $ per step and this is the best plan's step time scaled
+   * by (1 − gapFraction).
+   */
+  readonly lowerBoundSeconds: number;
+  /** (best objective − its lower bound) / best objective: 0 when exact. */
+  readonly gapFraction: number;
 }
 
 import type { HeteroPlan } from '../../plan/index.js';
