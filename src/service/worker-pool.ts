@@ -66,11 +66,14 @@ export interface PlanPoolOptions {
   readonly heapMiB?: number;
   /** A search worker whose heap stays above this (MiB) after a job is replaced; default 384. */
   readonly recycleHeapMiB?: number;
+  /** A plan search is stopped (503) at 2 × its time limit + this; default 10 s. */
+  readonly hardStopGraceMilliseconds?: number;
 }
 
 const DEFAULT_MAX_QUEUE = 32;
 const DEFAULT_MAX_QUEUE_WAIT_MILLISECONDS = 60_000;
 const DEFAULT_HEAP_MIB = 2048;
+const DEFAULT_HARD_STOP_GRACE_MILLISECONDS = 10_000;
 /**
  * Committed heap above which an idle worker is swapped for a fresh one (~1 s to start): above
  * what an ordinary search leaves behind, so only the aftermath of large ones is recycled.
@@ -86,11 +89,14 @@ const RENDER_MAX_QUEUE_WAIT_MILLISECONDS = 30_000;
 /**
  * When the pool stops a plan worker: transformer searches stop themselves at the time limit and
  * answer their best plan so far (anytime search, issue #13), then simulate their finalists; the
- * worker is stopped (503 PLANNING_TIMEOUT) only past twice the limit plus 10 s (a cold worker first loads its code), capped at
- * setTimeout's largest delay.
+ * worker is stopped (503 PLANNING_TIMEOUT) only past twice the limit plus a grace (10 s by
+ * default: a cold worker first loads its code), capped at setTimeout's largest delay.
  */
-export function hardTimeLimitMilliseconds(timeLimitMilliseconds: number): number {
-  return Math.min(2 ** 31 - 1, 2 * timeLimitMilliseconds + 10_000);
+export function hardTimeLimitMilliseconds(
+  timeLimitMilliseconds: number,
+  graceMilliseconds = DEFAULT_HARD_STOP_GRACE_MILLISECONDS,
+): number {
+  return Math.min(2 ** 31 - 1, 2 * timeLimitMilliseconds + graceMilliseconds);
 }
 
 const planningTimeout = (timeLimitMilliseconds: number): ApiError => {
@@ -148,7 +154,7 @@ export function createPlanPool(options: PlanPoolOptions = {}): PlanPool {
     async run(problem, timeLimitMilliseconds, signal) {
       const result = await searchJob(
         { kind: 'plan', problem },
-        hardTimeLimitMilliseconds(timeLimitMilliseconds),
+        hardTimeLimitMilliseconds(timeLimitMilliseconds, options.hardStopGraceMilliseconds),
         signal,
       ).catch((error: unknown) => {
         // Name the limit the request gave, not the later moment the worker was stopped.

@@ -1,7 +1,8 @@
 /**
  * Anytime search (issue #13): at search.timeLimitSeconds a transformer plan answers 200 with its
  * best plan so far, search.truncated and a lower bound on what it left unexplored; 503 only when
- * no feasible candidate was found in time (here: a heterogeneous search, which is not anytime).
+ * no answer was ready at the worker's hard stop (2 × the limit + a grace; here a heterogeneous
+ * search, which is not anytime, under a pool with no grace).
  */
 import { describe, expect, it } from 'vitest';
 import { EstimateResponse, PlanResponse, Problem } from '../../src/contract/schemas.js';
@@ -13,6 +14,19 @@ const GPT3_FSDP = {
   model: 'gpt3-175b',
   cluster: { preset: 'dgx-a100-80gb', nodes: 192 },
   training: { globalBatchSize: 1536, sequenceLength: 2048, framework: 'fsdp' },
+};
+
+/** The issue's 3-type cluster: a heterogeneous search, which does not stop at its time limit. */
+const THREE_TYPES = {
+  model: 'llama3-70b',
+  cluster: {
+    groups: [
+      { preset: 'dgx-h100', nodes: 48 },
+      { preset: 'dgx-a100-80gb', nodes: 48 },
+      { preset: 'dgx-v100', nodes: 32 },
+    ],
+  },
+  training: { globalBatchSize: 2048, sequenceLength: 8192 },
 };
 
 describe('POST /v1/plans at its time limit', () => {
@@ -52,17 +66,22 @@ describe('POST /v1/plans at its time limit', () => {
     expect(search.gapFraction).toBe(0);
   });
 
-  it('answers 503 PLANNING_TIMEOUT when nothing was found in time, and keeps serving', async () => {
+  it('plans the 3-type heterogeneous case (not anytime) exactly, well inside its hard stop', async () => {
     const res = await server.post('/v1/plans', {
-      model: 'llama3-70b',
-      cluster: {
-        groups: [
-          { preset: 'dgx-h100', nodes: 48 },
-          { preset: 'dgx-a100-80gb', nodes: 48 },
-          { preset: 'dgx-v100', nodes: 32 },
-        ],
-      },
-      training: { globalBatchSize: 2048, sequenceLength: 8192 },
+      ...THREE_TYPES,
+      search: { timeLimitSeconds: 0.2 },
+    });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('a search still running at its hard stop', () => {
+  // No grace: the worker is stopped at 2 × 0.2 s, before the heterogeneous search can finish.
+  const strict = serverForFile({ poolOptions: { size: 1, hardStopGraceMilliseconds: 0 } });
+
+  it('answers 503 PLANNING_TIMEOUT naming the time limit, and keeps serving', async () => {
+    const res = await strict.post('/v1/plans', {
+      ...THREE_TYPES,
       search: { timeLimitSeconds: 0.2 },
     });
     expect(res.status).toBe(503);
@@ -71,7 +90,7 @@ describe('POST /v1/plans at its time limit', () => {
     expect(problem.code).toBe('PLANNING_TIMEOUT');
     expect(problem.field).toBe('search.timeLimitSeconds');
     expect(problem.detail).toMatch(/timeLimitSeconds=0.2/);
-    const again = await server.post('/v1/plans', SMALL_PLAN);
+    const again = await strict.post('/v1/plans', SMALL_PLAN);
     expect(again.status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import type { Server } from 'node:http';
 import { createPlanPool } from '../../src/service/worker-pool.js';
-import type { PlanPool } from '../../src/service/worker-pool.js';
+import type { PlanPool, PlanPoolOptions } from '../../src/service/worker-pool.js';
 import { createApp } from '../../src/http/app.js';
 import { loadProfileCatalog } from '../../src/hardware-profiles/index.js';
 
@@ -18,11 +18,13 @@ export interface TestServerOptions {
   /** false: plan on the event loop, no worker pool. */
   readonly pool?: boolean;
   readonly planCacheBytes?: number;
+  readonly poolOptions?: PlanPoolOptions;
 }
 
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const catalog = loadProfileCatalog();
-  const pool: PlanPool | undefined = options.pool === false ? undefined : createPlanPool();
+  const pool: PlanPool | undefined =
+    options.pool === false ? undefined : createPlanPool(options.poolOptions);
   const logged: unknown[] = [];
   const app = createApp({
     catalog,
