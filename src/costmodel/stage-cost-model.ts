@@ -172,16 +172,6 @@ export function cachedActivationTerms(
   return memoised(scope.activationTerms, key, () => activationTerms(x));
 }
 
-/**
- * The largest FSDP / ZeRO-3 unit on one GPU: a dense or an MoE layer's share, the routed experts
- * counted after the EP·ETP split (a rank gathers only its own experts, over the expert-data-
- * parallel group: torchtitan / AutoModel shard experts on the ep_shard mesh, Megatron-FSDP on
- * the expert-DP group). Dense models: the layer's TP share.
- */
-function largestLayerParameters(shares: ParameterShares): number {
-  return Math.max(shares.layer, shares.moeLayer);
-}
-
 export function memoryInputs(
   graph: ModelGraph,
   cluster: ClusterProfile,
@@ -189,6 +179,10 @@ export function memoryInputs(
   training: TrainingConfig,
   scope?: EstimateCacheScope,
 ): RankMemoryInputs {
+  // The largest FSDP / ZeRO-3 unit on one GPU: a dense or an MoE layer's share, experts counted
+  // after the EP·ETP split (a rank gathers only its own experts, over the expert-DP group:
+  // torchtitan / AutoModel's ep_shard mesh, Megatron-FSDP's expert-DP group).
+  const shares = cachedParameterShares(graph, s.tp, scope, expertDegrees(s));
   return {
     graph,
     device: cluster.device,
@@ -198,9 +192,7 @@ export function memoryInputs(
     ...(training.gradientReduceInFp32 === undefined
       ? {}
       : { gradientReduceInFp32: training.gradientReduceInFp32 }),
-    layerParametersPerGpu: largestLayerParameters(
-      cachedParameterShares(graph, s.tp, scope, expertDegrees(s)),
-    ),
+    layerParametersPerGpu: Math.max(shares.layer, shares.moeLayer),
     shape: {
       spec: graph.spec,
       sequenceLength: training.sequenceLength,
