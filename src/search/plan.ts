@@ -74,12 +74,21 @@ function noPlan(stats: SearchStats, cluster: ClusterProfile): PlanningError {
   const reasons = Object.entries(stats.rejected)
     .map(([r, n]) => `${r}: ${n}`)
     .join(', ');
-  return new PlanningError(
-    'no-feasible-plan',
-    `no feasible strategy on ${worldSize(cluster)} × ${cluster.device.id} (${stats.candidates} candidates evaluated; rejected — ${reasons || 'none generated'})`,
-    'cluster',
-    { ...stats },
-  );
+  const where = `${worldSize(cluster)} × ${cluster.device.id}`;
+  // A capped search that met no feasible candidate proves nothing about the rest of the space.
+  return stats.truncated
+    ? new PlanningError(
+        'no-feasible-plan',
+        `no feasible strategy among the ${stats.candidates} candidates evaluated on ${where} before search.maxCandidates stopped the search; the rest of the space was not evaluated: raise search.maxCandidates (rejected — ${reasons || 'none'})`,
+        'search.maxCandidates',
+        { ...stats },
+      )
+    : new PlanningError(
+        'no-feasible-plan',
+        `no feasible strategy on ${where} (${stats.candidates} candidates evaluated; rejected — ${reasons || 'none generated'})`,
+        'cluster',
+        { ...stats },
+      );
 }
 
 const stepSeconds = (c: RefinedCandidate | undefined): number =>

@@ -63,6 +63,23 @@ describe('scenario numbers', () => {
     ).toBe(search.truncated);
   });
 
+  it('a search capped before any feasible candidate says so, and names search.maxCandidates', () => {
+    const [scenario] = expandStudy(
+      parseStudySpec({
+        axes: { models: ['llama3-70b'], clusters: [{ preset: 'dgx-h100', nodes: 8 }] },
+        goal: { tokens: 1e12 },
+        training: { globalBatchSize: 512, sequenceLength: 4096 },
+        search: { maxCandidates: 10 },
+      }),
+    );
+    if (scenario === undefined) throw new Error('no scenario');
+    const result = runScenario(catalog, scenario);
+    expect(result.error?.reason).toBe('no-feasible-plan');
+    expect(result.error?.message).toMatch(
+      /among the 10 candidates evaluated .* before search.maxCandidates stopped the search/,
+    );
+  });
+
   it('a null device price gives a null cost with a note; a prices override fills it', () => {
     const spec = {
       axes: { models: ['gpt-1.7b'], clusters: [{ preset: 'amd-mi300x-8', nodes: 1 }] },
