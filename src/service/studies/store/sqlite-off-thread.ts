@@ -38,6 +38,8 @@ export async function openSqliteStoreOffThread(options: SqliteStoreOptions): Pro
         if ('ready' in message) return resolve(worker);
         const call = pending.get(message.id);
         pending.delete(message.id);
+        // Idle, the thread must not keep the process alive; with calls pending, it must.
+        if (pending.size === 0) worker.unref();
         if (call === undefined) return;
         if ('error' in message) call.reject(new Error(message.error));
         else call.resolve(message.value);
@@ -70,6 +72,7 @@ export async function openSqliteStoreOffThread(options: SqliteStoreOptions): Pro
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      target.ref();
       target.postMessage({ id, method, args } satisfies StoreCall);
     });
   };
