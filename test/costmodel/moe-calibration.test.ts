@@ -25,6 +25,7 @@ import { rankMemoryFromParts } from '../../src/costmodel/rank-memory.js';
 import type { ActivationTerms, RankMemoryInputs } from '../../src/costmodel/rank-memory.js';
 import { memoryInputs } from '../../src/costmodel/stage-cost-model.js';
 import { DEFAULT_MOE_IMBALANCE_FACTOR, moeTrainingDefaults } from '../../src/costmodel/strategy.js';
+import { strategyWith } from '../fixtures/strategy.js';
 import type { Strategy, TrainingConfig } from '../../src/costmodel/index.js';
 import { buildModelGraph } from '../../src/graph/index.js';
 import {
@@ -95,23 +96,7 @@ describe('FSDP unit of an expert-parallel layer', () => {
     moe: { experts: 16, topK: 2, expertFfnHiddenSize: 512 },
   });
   const graph = buildModelGraph(spec, 4096);
-  const strategy: Strategy = {
-    dp: 8,
-    tp: 1,
-    pp: 1,
-    cp: 1,
-    ep: 4,
-    virtualStages: 1,
-    sequenceSlices: 1,
-    sequenceParallel: false,
-    microBatchSize: 1,
-    numMicroBatches: 1,
-    recompute: 'none',
-    recomputeLayers: null,
-    zeroStage: 3,
-    schedule: '1f1b',
-    layersPerStage: null,
-  };
+  const strategy: Strategy = strategyWith({ dp: 8, ep: 4, zeroStage: 3 });
   const training: TrainingConfig = {
     globalBatchSize: 8,
     sequenceLength: 4096,
