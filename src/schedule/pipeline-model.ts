@@ -62,6 +62,27 @@ function longestRankSpanSeconds(simulation: SimulationResult): number {
 }
 
 /** Generate (or reuse) the schedule for a timing input's shape. */
+/** Each stage's forward, input-gradient and weight-gradient seconds (0 past the given chunks). */
+export function stagePassSeconds(
+  numStages: number,
+  input: PipelineTimingInput,
+): {
+  forwardSeconds: number[];
+  backwardInputSeconds: number[];
+  backwardWeightSeconds: number[];
+} {
+  const pick = (f: (c: PipelineTimingInput['chunks'][number]) => number): number[] =>
+    Array.from({ length: numStages }, (_, s) => {
+      const chunk = input.chunks[s];
+      return chunk === undefined ? 0 : f(chunk);
+    });
+  return {
+    forwardSeconds: pick((c) => c.forward),
+    backwardInputSeconds: pick((c) => c.backwardInput),
+    backwardWeightSeconds: pick((c) => c.backwardWeight),
+  };
+}
+
 export function scheduleFor(input: PipelineTimingInput): PipelineSchedule {
   return generateSchedule({
     kind: input.schedule,
@@ -86,16 +107,7 @@ export function createSimulatedPipelineModel(): SimulatedPipelineModel {
       schedule = scheduleFor(input);
       schedules.set(key, schedule);
     }
-    const pick = (f: (c: PipelineTimingInput['chunks'][number]) => number): number[] =>
-      Array.from({ length: schedule.numStages }, (_, s) => {
-        const chunk = input.chunks[s];
-        return chunk === undefined ? 0 : f(chunk);
-      });
-    const simulation = simulateSchedule(schedule, {
-      forwardSeconds: pick((c) => c.forward),
-      backwardInputSeconds: pick((c) => c.backwardInput),
-      backwardWeightSeconds: pick((c) => c.backwardWeight),
-    });
+    const simulation = simulateSchedule(schedule, stagePassSeconds(schedule.numStages, input));
     const unitsPerMicroBatch = schedule.chunksPerRank * schedule.slicesPerMicroBatch;
     return {
       makespanSeconds: stepSeconds(schedule, simulation),

@@ -6,7 +6,7 @@
  * (test/schedule/simulate-timing.test.ts), so a plan matches POST /v1/estimates on it.
  */
 import type { PipelineTiming, PipelineTimingInput } from '../costmodel/index.js';
-import { scheduleFor, shapeKey } from './pipeline-model.js';
+import { scheduleFor, shapeKey, stagePassSeconds } from './pipeline-model.js';
 import { compileSchedule, simulateTiming } from './simulate-timing.js';
 import type { CompiledSchedule, ScheduleTiming } from './simulate-timing.js';
 import type { PipelineSchedule } from './types.js';
@@ -53,16 +53,7 @@ export function createTimingPipelineModel(): TimingPipelineModel {
       compiled.set(shape, c);
     }
     const { schedule } = c;
-    const pick = (f: (chunk: PipelineTimingInput['chunks'][number]) => number): number[] =>
-      Array.from({ length: schedule.numStages }, (_, s) => {
-        const chunk = input.chunks[s];
-        return chunk === undefined ? 0 : f(chunk);
-      });
-    const timing = simulateTiming(c, {
-      forwardSeconds: pick((chunk) => chunk.forward),
-      backwardInputSeconds: pick((chunk) => chunk.backwardInput),
-      backwardWeightSeconds: pick((chunk) => chunk.backwardWeight),
-    });
+    const timing = simulateTiming(c, stagePassSeconds(schedule.numStages, input));
     const unitsPerMicroBatch = schedule.chunksPerRank * schedule.slicesPerMicroBatch;
     const result: TimedPipeline = {
       makespanSeconds: stepSeconds(schedule.kind, timing),
