@@ -2,6 +2,8 @@
  * Planning-time benchmark of issue #14's four cases: Mixtral 8x7B on 8 DGX H100, DeepSeek-V3 on
  * 256 DGX H800-class nodes, Qwen3-235B-A22B on 32 DGX H100, Llama-3-405B at 131,072 tokens on
  * 2,048 H100 (256 DGX H100). One run each (the search is deterministic), full strategy space.
+ * Prints the candidates evaluated, amortised µs per evaluated candidate, and whether the answer
+ * is exact or TRUNCATED by maxCandidates (issue #13's goal: < 2 s each, exact).
  */
 import { pathToFileURL } from 'node:url';
 import { buildModelGraph } from '../src/graph/index.js';
@@ -58,8 +60,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const seconds = (performance.now() - start) / 1000;
     const s = r.best.strategy;
     const e = r.best.estimate;
+    const exact = r.search.truncated ? 'TRUNCATED' : 'exact';
+    const perCandidate = ((seconds * 1e6) / r.search.candidates).toFixed(0);
     console.log(
-      `${name}: ${seconds.toFixed(2)} s, ${r.search.candidates} candidates → dp=${s.dp} tp=${s.tp} pp=${s.pp} cp=${s.cp} ep=${s.ep ?? 1} etp=${s.etp ?? 1} v=${s.virtualStages} mbs=${s.microBatchSize} rc=${s.recompute} zero=${s.zeroStage} ${s.schedule}; step ${e.stepTimeSeconds.toFixed(2)} s, MFU ${(100 * e.mfu).toFixed(1)}%, ${(e.tokensPerSecond / r.best.worldSize).toFixed(0)} tok/s/GPU, ${(e.peakMemoryBytesPerGpu / 2 ** 30).toFixed(1)} GiB`,
+      `${name}: ${seconds.toFixed(2)} s, ${r.search.candidates} candidates (${perCandidate} µs/candidate), ${exact} → dp=${s.dp} tp=${s.tp} pp=${s.pp} cp=${s.cp} ep=${s.ep ?? 1} etp=${s.etp ?? 1} v=${s.virtualStages} mbs=${s.microBatchSize} rc=${s.recompute} zero=${s.zeroStage} ${s.schedule}; step ${e.stepTimeSeconds.toFixed(2)} s, MFU ${(100 * e.mfu).toFixed(1)}%, ${(e.tokensPerSecond / r.best.worldSize).toFixed(0)} tok/s/GPU, ${(e.peakMemoryBytesPerGpu / 2 ** 30).toFixed(1)} GiB`,
     );
   }
 }

@@ -14,11 +14,11 @@ import { dataParallelCommSeconds, optimizerStepSeconds } from './data-parallel.j
 import { placeGroup } from './groups.js';
 import { forwardFlopsPerSequence } from './flops.js';
 import { OPTIMIZER_BYTES_PER_PARAMETER, WEIGHT_BYTES_PER_PARAMETER } from './model-states.js';
-import { totalParameters } from './parameters.js';
+import { numMoeLayers, totalParameters } from './parameters.js';
 import { chunkTimeInputs } from './stage-cost-model.js';
 import { slicedLayerCosts } from './stage-time.js';
 import type { OpsTime } from './stage-time.js';
-import type { Strategy, TrainingConfig } from './strategy.js';
+import type { ScheduleKind, Strategy, TrainingConfig } from './strategy.js';
 
 /**
  * Matmul FLOPs of one training step: 3 × forward (backward = 2 × forward) × global batch.
@@ -71,51 +71,200 @@ export interface StepBoundOptions {
   /**
    * True when the search may evaluate a 'full' candidate with fewer recomputed layers than it
    * names (Megatron's --recompute-num-layers, search/evaluate.ts fewestRecomputedLayers): its
-   * bound then claims no recompute. Otherwise a full recompute of every layer re-runs each
-   * layer's forward and selective recompute its attention core (stage-time.ts chunkTimeSeconds
-   * adds both to the backward pass), and the bound counts that math.
+   * bound then claims one recomputed layer per chunk, the fewest the bisection picks. Otherwise a
+   * full recompute of every layer re-runs each layer's forward and selective recompute its
+   * modules (stage-time.ts chunkTimeSeconds adds both to the backward pass), and the bound counts
+   * that.
    */
   readonly fullRecomputeMayShrink?: boolean;
   /** False: claim no recompute at all (the bound before issue #13's recompute term). */
   readonly countRecompute?: boolean;
 }
 
-type RecomputedForward = 'none' | 'selective' | 'full';
-
-/** The recomputation every layer of the candidate is sure to pay. */
-function recomputedForward(s: Strategy, options: StepBoundOptions): RecomputedForward {
-  if (options.countRecompute === false) return 'none';
-  if (s.recompute === 'selective') return 'selective';
-  if (
-    s.recompute === 'full' &&
-    s.recomputeLayers === null &&
-    options.fullRecomputeMayShrink !== true
-  )
-    return 'full';
-  return 'none';
+/**
+ * One micro-batch's forward + backward through the whole pipeline (every chunk, summed), seconds,
+ * priced by the cost model's own layer costs (stage-time.ts chunkTimeSeconds), and the pieces the
+ * recompute term needs. Every term is one estimate() charges to some rank's forward or backward:
+ *  - math of every dense and MoE layer, the embedding side and the LM head;
+ *  - TP collectives at the exposed share (--tp-comm-overlap hides the rest);
+ *  - the context-parallel K/V exchange left exposed;
+ *  - the MoE dispatch + combine, 2 per pass: all of it without overlap, and with overlap at least
+ *    what the pass's compute cannot hide, max(0, k − c) ≤ overlapped(c, k) − c (overlap.ts: an
+ *    overlapped pair never takes less than the longer of the two).
+ */
+interface PipelineWork {
+  /** Forward + backward of every chunk for one micro-batch, no recompute. */
+  readonly seconds: number;
+  /** Forward re-run of every layer under full recompute (its collectives and exchanges too). */
+  readonly fullRecompute: number;
+  /** The cheaper layer kind's full-recompute forward: what each recomputed layer adds at least. */
+  readonly cheapestRecomputedLayer: number;
+  /** Selective recompute of every layer (its modules; the MoE module re-runs its dispatch). */
+  readonly selectiveRecompute: number;
+  /** Forward + backward of the cheaper layer kind, communication included. */
+  readonly cheapestLayer: number;
 }
 
-/** Recompute math of one layer (no collectives: they only add). */
-function recomputeSeconds(layer: OpsTime, recompute: RecomputedForward): number {
-  switch (recompute) {
-    case 'none':
-      return 0;
-    case 'selective':
-      return layer.selectiveForward;
-    case 'full':
-      return layer.forward;
+function pipelineWork(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  training: TrainingConfig,
+  s: Strategy,
+): PipelineWork {
+  const unrecomputed = { ...s, recompute: 'none' as const, recomputeLayers: 0 };
+  const inputs = chunkTimeInputs(graph, cluster, unrecomputed, training);
+  const costs = slicedLayerCosts(inputs, s.sequenceSlices);
+  const share = inputs.tensorParallelExposedFraction;
+  const cp = costs.comm.contextParallel;
+  const moeLayers = costs.moeLayer === null ? 0 : numMoeLayers(graph);
+  const denseLayers = graph.spec.numLayers - moeLayers;
+  const math = (t: OpsTime): number => t.forward + t.backwardInput + t.backwardWeight;
+  // A dense layer runs two TP collectives per pass (stage-time.ts collectivesPerLayerPerPass).
+  const denseTp = 2 * costs.collective * share;
+  const dense = math(costs.layer) + 2 * denseTp + cp.forwardExposed + cp.backwardExposed;
+  const denseRecompute = costs.layer.forward + denseTp + cp.forwardExposed;
+  let moe = 0;
+  let moeRecompute = 0;
+  let moeSelective = 0;
+  if (costs.moeLayer !== null) {
+    const t = costs.moeLayer;
+    const tp = (inputs.moe?.tensorParallelCollectivesPerPass ?? 2) * costs.collective * share;
+    const perPass = 2 * costs.comm.dispatch;
+    const overlap = inputs.moe?.overlapAllToAll === true;
+    const expertForward = overlap ? Math.max(0, perPass - t.forward) : perPass;
+    const expertBackward = overlap
+      ? Math.max(0, perPass - t.backwardInput - t.backwardWeight)
+      : perPass;
+    moe =
+      math(t) + 2 * tp + expertForward + expertBackward + cp.forwardExposed + cp.backwardExposed;
+    moeRecompute = t.forward + tp + expertForward + cp.forwardExposed;
+    const moeModule = (s.recomputeModules ?? []).includes('moe');
+    moeSelective = t.selectiveForward + (moeModule ? (expertForward + expertBackward) / 2 : 0);
   }
+  // Vocab-parallel embedding and LM head: one TP collective each (stage-time.ts edgeForward).
+  const edges = math(costs.pre) + math(costs.post) + 2 * costs.collective * share;
+  return {
+    seconds: denseLayers * dense + moeLayers * moe + edges,
+    fullRecompute: denseLayers * denseRecompute + moeLayers * moeRecompute,
+    cheapestRecomputedLayer: Math.min(
+      denseLayers > 0 ? denseRecompute : Number.POSITIVE_INFINITY,
+      moeLayers > 0 ? moeRecompute : Number.POSITIVE_INFINITY,
+    ),
+    selectiveRecompute: denseLayers * costs.layer.selectiveForward + moeLayers * moeSelective,
+    cheapestLayer: Math.min(
+      denseLayers > 0 ? dense : Number.POSITIVE_INFINITY,
+      moeLayers > 0 ? moe : Number.POSITIVE_INFINITY,
+    ),
+  };
+}
+
+/**
+ * Lower bound on the pipeline's makespan, seconds, given only W = one micro-batch's work summed
+ * over all pp ranks (their split unknown: uneven layer splits make ranks differ). Every rank
+ * runs its m micro-batches serially, so the busiest takes ≥ m·W/p. Schedules whose backward runs
+ * whole (GPipe, 1F1B) add more: rank r cannot start before micro-batch 1's forward has passed
+ * ranks 0..r−1 and, after its last backward, ranks r−1..0 still run theirs, so
+ *   makespan ≥ max_r (m·t_r + Σ_{q<r} t_q),
+ * whose least value over all splits with Σ t_r = W sets every term equal:
+ *   T = W / (1 − (1 − 1/m)^p)   (= m·W for p = 1, W for m = 1; ≈ half the uniform bubble).
+ * Interleaved 1F1B: the same argument over chunks, each ≥ the smallest chunk's layers c, and a
+ * relaxation without t_r ≥ 0 gives T ≥ m·W/p + (p − 1)·c/2. Both are below the closed forms
+ * (pipeline.ts: (m − 1)·max + Σ, and m·max + (Σ − max)/v ≥ (m + (p − 1)/v)·avg) and below the
+ * simulated schedules (test/search/step-bound.test.ts). Zero-bubble and slice schedules: m·W/p.
+ */
+function makespanLowerBound(
+  s: Pick<Strategy, 'pp' | 'numMicroBatches' | 'schedule' | 'layersPerStage' | 'virtualStages'>,
+  work: number,
+  cheapestLayer: number,
+  numLayers: number,
+): number {
+  const m = s.numMicroBatches;
+  const p = s.pp;
+  if (p === 1) return m * work;
+  switch (s.schedule) {
+    case 'gpipe':
+    case '1f1b':
+      // 1 − (1 − 1/m)^p without cancellation for large m.
+      return work / -Math.expm1(p * Math.log1p(-1 / m));
+    case 'interleaved-1f1b':
+      return (m * work) / p + ((p - 1) * smallestChunkLayers(s, numLayers) * cheapestLayer) / 2;
+    case 'zb-h1':
+    case 'zb-h2':
+    case 'zb-v':
+    case 'seq-slice-1f1b':
+      return (m * work) / p;
+  }
+}
+
+/** Transformer layers of the smallest chunk (an even split when layersPerStage is null). */
+function smallestChunkLayers(
+  s: Pick<Strategy, 'pp' | 'layersPerStage' | 'virtualStages'>,
+  numLayers: number,
+): number {
+  if (s.layersPerStage === null) return numLayers / (s.pp * s.virtualStages);
+  return Math.min(...s.layersPerStage);
+}
+
+/**
+ * Relative slack for floating-point summation order: the bound adds the same terms as estimate()
+ * in another order, and is exact for some shapes (one stage, no exposed communication).
+ */
+const ROUNDING_SLACK = 1e-9;
+
+/** Chunks holding at least one transformer layer. */
+function nonEmptyChunks(s: Strategy, numLayers: number): number {
+  if (s.layersPerStage === null) return Math.min(s.pp * s.virtualStages, numLayers);
+  return s.layersPerStage.reduce((n, layers) => n + (layers > 0 ? 1 : 0), 0);
+}
+
+/**
+ * Recompute every candidate is sure to pay per micro-batch, seconds (stage-time.ts adds it to the
+ * backward pass). Full recompute of every layer re-runs each layer's forward with its
+ * collectives; a 'full' candidate the search may shrink (search/evaluate.ts
+ * fewestRecomputedLayers bisects over [1, layers per chunk]: N = 0 is the 'none' candidate)
+ * still recomputes at least one layer of every chunk that has one; selective recompute re-runs
+ * its modules. A pinned layer count claims nothing.
+ */
+function recomputeSeconds(
+  s: Strategy,
+  work: PipelineWork,
+  numLayers: number,
+  options: StepBoundOptions,
+): number {
+  if (options.countRecompute === false) return 0;
+  if (s.recompute === 'selective') return work.selectiveRecompute;
+  if (s.recompute !== 'full' || s.recomputeLayers !== null) return 0;
+  if (options.fullRecomputeMayShrink !== true) return work.fullRecompute;
+  return nonEmptyChunks(s, numLayers) * work.cheapestRecomputedLayer;
+}
+
+/** pipelineWork memoised by everything it reads of the strategy. */
+function cachedPipelineWork(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  training: TrainingConfig,
+): (s: Strategy) => PipelineWork {
+  const works = new Map<string, PipelineWork>();
+  return (s) => {
+    const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}|${s.cp}|${s.cpComm ?? ''}|${s.ep ?? 1}|${s.etp ?? 1}|${s.recomputeModules?.join(',') ?? ''}`;
+    const cached = works.get(key);
+    if (cached !== undefined) return cached;
+    const computed = pipelineWork(graph, cluster, training, s);
+    works.set(key, computed);
+    return computed;
+  };
 }
 
 /**
  * Lower bound on the step time of a strategy, seconds, built once per cluster and device (the
- * per-layer cost is cached by tensor-parallel degree, micro-batch size, SP and slices, none of
- * which depend on the node count):
- *   step ≥ m · (L / pp) · t_layer · (1 + minimum bubble fraction)
- * where t_layer is one transformer layer's forward + backward for one micro-batch on one GPU,
- * tensor-parallel collectives included, priced by the cost model's own layerCosts. The busiest
- * pipeline rank holds at least the average L/pp layers; everything else estimate() adds
- * (embedding and LM head, recompute, p2p, data-parallel sync, ZeRO gathers) only adds.
+ * pipeline's work is cached by tensor-parallel degree, micro-batch size, SP, slices and the CP
+ * and expert degrees, none of which depend on the node count):
+ *   step ≥ m · (W / pp) · (1 + minimum bubble fraction) + post-pipeline floor
+ * where W is one micro-batch's forward + backward through every chunk (pipelineWork), plus the
+ * recompute it is sure to pay. The pp ranks share W, so the busiest holds at least W / pp; the
+ * closed forms are ≥ (m + p − 1)·avg (1F1B: (m − 1)·max + Σ) and ≥ (m + (p − 1)/v)·avg
+ * (interleaved: m·max + (Σ − max)/v), zero-bubble ones ≥ m·max. Everything else estimate() adds
+ * (p2p, data-parallel sync, ZeRO gathers) only adds.
  * @see Narayanan et al. SC'21 §2.2 (1F1B: (m + p − 1) stage slots; interleaved: (v·m + p − 1))
  */
 export function createStepBound(
@@ -124,36 +273,7 @@ export function createStepBound(
   training: TrainingConfig,
   options: StepBoundOptions = {},
 ): (s: Strategy) => number {
-  const layerSeconds = new Map<string, number>();
-  const perLayer = (s: Strategy): number => {
-    const recompute = recomputedForward(s, options);
-    const key = `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.sequenceSlices}|${s.cp}|${s.cpComm ?? ''}|${s.ep ?? 1}|${s.etp ?? 1}|${recompute}|${s.recomputeModules?.join(',') ?? ''}`;
-    const cached = layerSeconds.get(key);
-    if (cached !== undefined) return cached;
-    const unrecomputed = { ...s, recompute: 'none' as const, recomputeLayers: 0 };
-    const inputs = chunkTimeInputs(graph, cluster, unrecomputed, training);
-    const costs = slicedLayerCosts(inputs, s.sequenceSlices);
-    const TP_COLLECTIVES_PER_LAYER = 4; // two in forward, two in backward (stage-time.ts)
-    const dense =
-      costs.layer.forward +
-      costs.layer.backwardInput +
-      costs.layer.backwardWeight +
-      TP_COLLECTIVES_PER_LAYER * costs.collective +
-      recomputeSeconds(costs.layer, recompute);
-    // MoE models: the cheaper of a dense and an MoE layer (an MoE layer runs one TP collective
-    // pair per pass, two with shared experts), so the bound stays below every layer mix.
-    const moe =
-      costs.moeLayer === null
-        ? dense
-        : costs.moeLayer.forward +
-          costs.moeLayer.backwardInput +
-          costs.moeLayer.backwardWeight +
-          2 * (inputs.moe?.tensorParallelCollectivesPerPass ?? 2) * costs.collective +
-          recomputeSeconds(costs.moeLayer, recompute);
-    const seconds = Math.min(dense, moe);
-    layerSeconds.set(key, seconds);
-    return seconds;
-  };
+  const work = cachedPipelineWork(graph, cluster, training);
   const postSeconds = new Map<string, number>();
   const post = (s: Strategy): number => {
     const key = `${s.tp}|${s.dp}|${s.pp}|${s.zeroStage}|${s.cp}`;
@@ -163,11 +283,77 @@ export function createStepBound(
     postSeconds.set(key, seconds);
     return seconds;
   };
-  return (s) =>
-    ((s.numMicroBatches * graph.spec.numLayers) / s.pp) *
-      perLayer(s) *
-      (1 + minimumBubbleFraction(s)) +
-    post(s);
+  return (s) => {
+    const w = work(s);
+    const perMicroBatch = w.seconds + recomputeSeconds(s, w, graph.spec.numLayers, options);
+    const seconds = makespanLowerBound(s, perMicroBatch, w.cheapestLayer, graph.spec.numLayers) + post(s);
+    // The bound can equal the estimate (one stage, nothing exposed) but sums in another order.
+    return seconds * (1 - ROUNDING_SLACK);
+  };
+}
+
+/** The outer loops of the enumeration: what every candidate under them shares. */
+export interface ShapeBoundInput {
+  readonly tp: number;
+  readonly cp: number;
+  readonly pp: number;
+  readonly microBatchSize: number;
+  readonly numMicroBatches: number;
+  /** The choices the inner loops may take; the bound is the least over them. */
+  readonly sequenceParallel: readonly boolean[];
+  readonly expertLayouts: readonly (readonly [number, number])[];
+  readonly sequenceSlices: readonly number[];
+  /** Schedules the shape's candidates may use (pp = 1: none matters). */
+  readonly schedules: readonly ScheduleKind[];
+}
+
+/**
+ * Lower bound on createStepBound(...)(s) with countRecompute: false for every candidate s of a
+ * shape (tp, cp, pp, micro-batching), whatever schedule, chunking, split, recompute, ZeRO stage
+ * or expert layout the inner loops pick, seconds: the least makespanLowerBound over the listed
+ * schedules (interleaved without its chunk term, which a split can make 0) at the cheapest W
+ * over the listed SP, expert-layout and slice choices (recompute and the post-pipeline terms
+ * are ≥ 0). A sub-cluster search skips a whole shape with it (issue #14:
+ * DeepSeek-V3's idle-node search walks ~190 smaller clusters).
+ */
+export function createShapeBound(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  training: TrainingConfig,
+): (x: ShapeBoundInput) => number {
+  const work = cachedPipelineWork(graph, cluster, training);
+  return (x) => {
+    let least = Number.POSITIVE_INFINITY;
+    for (const sequenceParallel of x.sequenceParallel)
+      for (const [ep, etp] of x.expertLayouts)
+        for (const sequenceSlices of x.sequenceSlices) {
+          const s: Strategy = {
+            tp: x.tp,
+            cp: x.cp,
+            pp: x.pp,
+            dp: 1,
+            ...(ep > 1 ? { ep } : {}),
+            ...(etp > 1 ? { etp } : {}),
+            microBatchSize: x.microBatchSize,
+            numMicroBatches: x.numMicroBatches,
+            sequenceParallel,
+            recompute: 'none',
+            recomputeLayers: null,
+            zeroStage: 0,
+            schedule: '1f1b',
+            virtualStages: 1,
+            sequenceSlices,
+            layersPerStage: null,
+          };
+          least = Math.min(least, work(s).seconds);
+        }
+    let seconds = Number.POSITIVE_INFINITY;
+    for (const schedule of x.pp === 1 ? (['1f1b'] as const) : x.schedules) {
+      const s = { ...x, schedule, virtualStages: 2, layersPerStage: [0] };
+      seconds = Math.min(seconds, makespanLowerBound(s, least, 0, graph.spec.numLayers));
+    }
+    return seconds * (1 - ROUNDING_SLACK);
+  };
 }
 
 /**

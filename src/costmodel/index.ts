@@ -25,11 +25,12 @@ export type {
 } from './stage-cost-model.js';
 export {
   clusterSecondsLowerBound,
+  createShapeBound,
   createStepBound,
   minimumBubbleFraction,
   modelStatesCannotFit,
 } from './bounds.js';
-export type { StepBoundOptions } from './bounds.js';
+export type { ShapeBoundInput, StepBoundOptions } from './bounds.js';
 export type {
   CostBreakdown,
   MemoryBreakdownBytes,

@@ -8,6 +8,7 @@ import type {
   Framework,
   RecomputeMode,
   ScheduleKind,
+  ShapeBoundInput,
   Strategy,
   ZeroStage,
 } from '../costmodel/index.js';
@@ -79,6 +80,13 @@ export interface EnumerationInput {
   readonly constraints: SearchConstraints;
   /** DeepSpeed's own layer split by stage count, memoised for the whole request. */
   readonly deepspeedSplit: (stages: number) => readonly number[];
+  /**
+   * True: skip every candidate of this shape (tp, cp, pp, micro-batching) at once, whatever the
+   * inner loops would pick from the choices it lists (a sub-cluster search whose shape bound
+   * already reaches the incumbent: costmodel/bounds.ts createShapeBound). The callback counts
+   * what it skips.
+   */
+  readonly skipShape?: (shape: ShapeBoundInput) => boolean;
 }
 
 /** Tensor-parallel degrees: divide the world, stay inside a node, divide heads, KV heads and FFN. */
@@ -273,6 +281,42 @@ function exactnessFilter(x: EnumerationInput): (s: Strategy) => string | null {
   };
 }
 
+/** Sequence slices a shape's candidates may use: 1, and seq-slice-1f1b's when it is tried. */
+function slicesTried(x: EnumerationInput, schedules: readonly ScheduleKind[], pp: number): number[] {
+  const sliced =
+    pp > 1 &&
+    schedules.includes('seq-slice-1f1b') &&
+    allowed(x.constraints.schedule, 'seq-slice-1f1b');
+  if (!sliced) return [1];
+  return [1, ...SEQUENCE_SLICE_CHOICES.filter((k) => x.sequenceLength % k === 0)];
+}
+
+/** Asks input.skipShape (when given) about one shape, with every inner choice listed. */
+function skipsShape(
+  x: EnumerationInput,
+  schedules: readonly ScheduleKind[],
+  shape: Pick<Strategy, 'tp' | 'cp' | 'pp' | 'dp' | 'microBatchSize' | 'numMicroBatches'>,
+): boolean {
+  if (x.skipShape === undefined) return false;
+  return x.skipShape({
+    tp: shape.tp,
+    cp: shape.cp,
+    pp: shape.pp,
+    microBatchSize: shape.microBatchSize,
+    numMicroBatches: shape.numMicroBatches,
+    // A throwaway count: the inner loop counts SP rejections for the candidates it yields.
+    sequenceParallel: sequenceParallelChoices(x, shape.tp, {}),
+    expertLayouts: expertLayouts(x, shape.tp, shape.tp * shape.cp * shape.dp, divisors(x.worldSize)),
+    sequenceSlices: slicesTried(x, schedules, shape.pp),
+    // interleavedShapes: only when the micro-batches fill whole rounds of pp.
+    schedules: schedules.filter(
+      (k) =>
+        allowed(x.constraints.schedule, k) &&
+        (k !== 'interleaved-1f1b' || shape.numMicroBatches % shape.pp === 0),
+    ),
+  });
+}
+
 /**
  * Every candidate strategy for the inputs, in a fixed order (deterministic). Only strategies the
  * framework's exported launch config reproduces exactly are yielded (plan/expressible.ts), unless
@@ -304,6 +348,8 @@ export function* enumerateStrategies(
         for (const microBatchSize of divisors(x.globalBatchSize / dp)) {
           if (!allowed(x.constraints.microBatchSize, microBatchSize)) continue;
           const numMicroBatches = x.globalBatchSize / (dp * microBatchSize);
+          if (skipsShape(x, schedules, { tp, cp, pp, dp, microBatchSize, numMicroBatches }))
+            continue;
           // Without pipelining there is no schedule choice; it is reported as '1f1b'.
           const shapes =
             pp === 1

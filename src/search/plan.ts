@@ -7,6 +7,7 @@ import {
   PlanningError,
   clusterSecondsLowerBound,
   createEstimateCache,
+  createShapeBound,
   createStepBound,
   modelStatesCannotFit,
 } from '../costmodel/index.js';
@@ -144,6 +145,7 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
     incumbentBound: createStepBound(problem.graph, problem.cluster, problem.training, {
       countRecompute: false,
     }),
+    shapeBound: createShapeBound(problem.graph, problem.cluster, problem.training),
     shouldStop: shouldStop ?? (() => false),
     seed: shouldStop !== undefined,
     refine: {

@@ -12,7 +12,7 @@
  * core reads no clock) the search answers what it has, with the bound of the first unexplored
  * candidate — a lower bound on everything it did not evaluate, since the queue is sorted.
  */
-import type { EstimateOptions, Strategy } from '../costmodel/index.js';
+import type { EstimateOptions, ShapeBoundInput, Strategy } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import { recomputesLayerSubset } from '../plan/index.js';
@@ -41,6 +41,8 @@ export interface ClusterSearch {
    * planner's answers before the tighter `bound` (plan.ts); `bound` orders and stops the search.
    */
   readonly incumbentBound: (s: Strategy) => number;
+  /** ≤ incumbentBound of every candidate of a shape (costmodel/bounds.ts createShapeBound). */
+  readonly shapeBound: (shape: ShapeBoundInput) => number;
   /**
    * A sub-cluster search (fewer nodes than asked) skips candidates whose bound reaches the step
    * time already found elsewhere; null on the requested cluster.
@@ -83,6 +85,7 @@ export function searchesRecomputeLayers(problem: PlanningProblem): boolean {
 /** Enumerate and bound every candidate, cheapest bound first (stable: enumeration order on ties). */
 function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   const { problem } = x;
+  const incumbent = x.incumbentSeconds;
   const input = {
     graph: problem.graph,
     worldSize: worldSize(x.cluster),
@@ -92,6 +95,16 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
     framework: problem.training.framework,
     constraints: problem.constraints,
     deepspeedSplit: x.deepspeedSplit,
+    // A sub-cluster skips whole shapes whose bound already reaches the incumbent (one count each).
+    ...(incumbent === null
+      ? {}
+      : {
+          skipShape: (shape: ShapeBoundInput): boolean => {
+            if (x.shapeBound(shape) < incumbent) return false;
+            countRejection(rejected, 'fewer-nodes-bound-not-faster');
+            return true;
+          },
+        }),
   };
   // On a sub-cluster only evaluation outcomes are counted: the shapes a smaller world size cannot
   // form are not news about the request.
