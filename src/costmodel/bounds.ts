@@ -286,7 +286,8 @@ export function createStepBound(
   return (s) => {
     const w = work(s);
     const perMicroBatch = w.seconds + recomputeSeconds(s, w, graph.spec.numLayers, options);
-    const seconds = makespanLowerBound(s, perMicroBatch, w.cheapestLayer, graph.spec.numLayers) + post(s);
+    const seconds =
+      makespanLowerBound(s, perMicroBatch, w.cheapestLayer, graph.spec.numLayers) + post(s);
     // The bound can equal the estimate (one stage, nothing exposed) but sums in another order.
     return seconds * (1 - ROUNDING_SLACK);
   };

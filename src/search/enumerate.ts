@@ -282,7 +282,11 @@ function exactnessFilter(x: EnumerationInput): (s: Strategy) => string | null {
 }
 
 /** Sequence slices a shape's candidates may use: 1, and seq-slice-1f1b's when it is tried. */
-function slicesTried(x: EnumerationInput, schedules: readonly ScheduleKind[], pp: number): number[] {
+function slicesTried(
+  x: EnumerationInput,
+  schedules: readonly ScheduleKind[],
+  pp: number,
+): number[] {
   const sliced =
     pp > 1 &&
     schedules.includes('seq-slice-1f1b') &&
@@ -306,7 +310,12 @@ function skipsShape(
     numMicroBatches: shape.numMicroBatches,
     // A throwaway count: the inner loop counts SP rejections for the candidates it yields.
     sequenceParallel: sequenceParallelChoices(x, shape.tp, {}),
-    expertLayouts: expertLayouts(x, shape.tp, shape.tp * shape.cp * shape.dp, divisors(x.worldSize)),
+    expertLayouts: expertLayouts(
+      x,
+      shape.tp,
+      shape.tp * shape.cp * shape.dp,
+      divisors(x.worldSize),
+    ),
     sequenceSlices: slicesTried(x, schedules, shape.pp),
     // interleavedShapes: only when the micro-batches fill whole rounds of pp.
     schedules: schedules.filter(

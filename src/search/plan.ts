@@ -7,6 +7,7 @@ import {
   PlanningError,
   clusterSecondsLowerBound,
   createEstimateCache,
+  createMemoryBound,
   createShapeBound,
   createStepBound,
   modelStatesCannotFit,
@@ -146,6 +147,7 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
       countRecompute: false,
     }),
     shapeBound: createShapeBound(problem.graph, problem.cluster, problem.training),
+    cannotFit: createMemoryBound(problem.graph, problem.cluster, problem.training).cannotFit,
     shouldStop: shouldStop ?? (() => false),
     seed: shouldStop !== undefined,
     refine: {

@@ -41,6 +41,8 @@ export interface ClusterSearch {
    * planner's answers before the tighter `bound` (plan.ts); `bound` orders and stops the search.
    */
   readonly incumbentBound: (s: Strategy) => number;
+  /** True when the candidate's peak-memory lower bound exceeds the GPU (memory-bound.ts). */
+  readonly cannotFit: (s: Strategy) => boolean;
   /** ≤ incumbentBound of every candidate of a shape (costmodel/bounds.ts createShapeBound). */
   readonly shapeBound: (shape: ShapeBoundInput) => number;
   /**
@@ -111,12 +113,16 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   const enumerationRejected = x.incumbentSeconds === null ? rejected : {};
   const queue: Queued[] = [];
   for (const strategy of enumerateStrategies(input, x.schedules, enumerationRejected)) {
-    const bound = x.bound(strategy);
     if (x.incumbentSeconds !== null && x.incumbentBound(strategy) >= x.incumbentSeconds) {
       countRejection(rejected, 'fewer-nodes-bound-not-faster');
       continue;
     }
-    queue.push({ strategy, bound });
+    // Rejected unevaluated when even its memory lower bound exceeds the GPU (memory-bound.ts).
+    if (x.cannotFit(strategy)) {
+      countRejection(rejected, 'out-of-memory');
+      continue;
+    }
+    queue.push({ strategy, bound: x.bound(strategy) });
   }
   return queue.sort((a, b) => a.bound - b.bound);
 }

@@ -49,6 +49,7 @@ function expertLayouts(experts: number, tp: number, ranks: number): [number, num
 function bruteForce(
   graph: ReturnType<typeof buildModelGraph>,
   cluster: ReturnType<typeof clusterFromPreset>,
+  t: TrainingConfig = training,
 ): { seconds: number; strategy: Strategy } | null {
   const gpus = cluster.gpusPerNode * cluster.numNodes;
   const experts = graph.spec.moe?.numExperts ?? 1;
@@ -62,7 +63,7 @@ function bruteForce(
     recompute: RECOMPUTE,
     zeroStages: [0, 1],
   });
-  return fastestFitting(graph, cluster, withExpertLayouts(dense, experts), training);
+  return fastestFitting(graph, cluster, withExpertLayouts(dense, experts), t);
 }
 
 /** Each dense strategy with each of its expert layouts, innermost. */
@@ -87,5 +88,31 @@ describe('planner equals brute force with EP and CP axes', () => {
     // The case exercises the new axes: the brute-force optimum uses EP or CP.
     const s = brute?.strategy;
     expect((s?.ep ?? 1) > 1 || (s?.cp ?? 1) > 1, JSON.stringify(s)).toBe(true);
+  });
+
+  it('with overlapped DeepEP dispatch, fp8 and memory held back (bounds prune, memory rejects)', () => {
+    // The step bound's dispatch term with overlap (max(0, k − c)) and the memory bound's
+    // rejections both change what the planner skips; the answer must not change.
+    const tight: TrainingConfig = {
+      ...training,
+      precision: 'fp8',
+      memoryHeadroomFraction: 0.95,
+      moe: {
+        ...(training.moe as NonNullable<TrainingConfig['moe']>),
+        dispatcher: 'deepep',
+        overlapAllToAll: true,
+      },
+    };
+    const graph = buildModelGraph(SMALL_MOE_SPEC, tight.sequenceLength);
+    const cluster = clusterFromPreset(catalog, 'dgx-h100', 1);
+    const brute = bruteForce(graph, cluster, tight);
+    const planned = planTraining(
+      fastestProblem(graph, cluster, tight, {
+        constraints: { schedule: ['1f1b', 'interleaved-1f1b'], virtualStages: [1, 2] },
+      }),
+    );
+    expect(brute).not.toBeNull();
+    expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
+    expect(planned.search.rejected['out-of-memory'] ?? 0).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The idle-node search skips candidates by a lower bound (src/costmodel/bounds.ts); the skip is
+ * The idle-node search skips candidates by a lower bound (src/costmodel/bounds.ts), and the
+ * search rejects candidates by a memory lower bound (src/costmodel/memory-bound.ts); each skip is
  * only safe if the bound is never above what the cost model reports. Checked on every enumerated
  * candidate of small problems (closed-form pipeline and simulated schedule), plus hand values.
  */
@@ -11,7 +12,9 @@ import {
   clusterSecondsLowerBound,
   minimumBubbleFraction,
   modelStatesCannotFit,
+  createMemoryBound,
   createStepBound,
+  estimateMemory,
   totalParameters,
 } from '../../src/costmodel/index.js';
 import { optimizerStepSeconds } from '../../src/costmodel/data-parallel.js';
@@ -140,8 +143,10 @@ describe('the bound is never above the cost model', () => {
       const t = training(framework, batch);
       const simulated = createSimulatedPipelineModel();
       const stepBound = createStepBound(graph, cluster, t);
+      const memoryBound = createMemoryBound(graph, cluster, t);
       let checked = 0;
       let tightest = 0;
+      let tightestMemory = 0;
       for (const s of enumerateStrategies(
         {
           graph,
@@ -157,6 +162,14 @@ describe('the bound is never above the cost model', () => {
         {},
       )) {
         const bound = stepBound(s);
+        try {
+          // The memory bound (memory-bound.ts) below the peak the memory check compares.
+          const peak = estimateMemory(graph, cluster, s, t).peakBytes;
+          expect(memoryBound.peakBytes(s)).toBeLessThanOrEqual(peak);
+          tightestMemory = Math.max(tightestMemory, memoryBound.peakBytes(s) / peak);
+        } catch (error) {
+          if (!(error instanceof PlanningError)) throw error;
+        }
         for (const options of [{}, { pipelineModel: simulated }]) {
           try {
             const e = estimate(graph, cluster, s, t, options);
@@ -171,6 +184,7 @@ describe('the bound is never above the cost model', () => {
       expect(checked).toBeGreaterThan(50);
       // Useful as well as safe: within 2× of the estimate for the best-covered candidates.
       expect(tightest).toBeGreaterThan(0.5);
+      expect(tightestMemory).toBeGreaterThan(0.9);
     },
   );
 });
