@@ -31,7 +31,7 @@ export {
   modelStatesCannotFit,
 } from './bounds.js';
 export type { ShapeBoundInput, StepBoundOptions } from './bounds.js';
-export { createMemoryBound } from './memory-bound.js';
+export { createMemoryBound, MemoryBound } from './memory-bound.js';
 export type {
   CostBreakdown,
   MemoryBreakdownBytes,

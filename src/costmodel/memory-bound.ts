@@ -20,33 +20,196 @@ import type { ActivationTerms } from './rank-memory.js';
 import { activationTerms, runtimeBytes } from './rank-memory.js';
 import { stateBytesPerParameter } from './model-states.js';
 import type { ParameterShares } from './parameters.js';
-import { chunkParameterSplit, parameterShares } from './parameters.js';
+import { parameterShares } from './parameters.js';
 import { closedFormPipeline } from './pipeline.js';
 import { memoryInputs } from './stage-cost-model.js';
-import type { ChunkLayout } from './stages.js';
 import { chunkRank } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import { expertDegrees } from './strategy.js';
 
-/**
- * Memoised lookups of one planning call (they depend on a few strategy fields only), keyed by
- * numbers where the fields allow: this runs for every enumerated candidate.
- */
-interface BoundCaches {
-  readonly shares: Map<number, ParameterShares>;
-  readonly terms: Map<string, ActivationTerms>;
-  readonly inFlight: Map<string, readonly number[]>;
+/** Room per field of a numeric memo key (each field below 2^16: exact up to 2^53). */
+const FIELD = 65536;
+const SCHEDULES = [
+  'gpipe',
+  '1f1b',
+  'interleaved-1f1b',
+  'zb-h1',
+  'zb-h2',
+  'zb-v',
+  'seq-slice-1f1b',
+] as const;
+const RECOMPUTE = ['none', 'selective', 'full'] as const;
+
+/** A numeric key of small non-negative integers, or null when a field does not fit its room. */
+function packKey(fields: readonly number[], rooms: readonly number[]): number | null {
+  let key = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] ?? 0;
+    const room = rooms[i] ?? FIELD;
+    if (!Number.isInteger(f) || f < 0 || f >= room) return null;
+    key = key * room + f;
+  }
+  return key;
 }
 
-/** Room per degree in a numeric key (tp · 2^32 + ep · 2^16 + etp stays an exact integer). */
-const DEGREE_BITS = 65536;
+/** A memo keyed by packKey where the fields fit, by their string otherwise. */
+class Memo<T> {
+  private readonly numeric = new Map<number, T>();
+  private readonly fallback = new Map<string, T>();
 
-function memo<K, T>(map: Map<K, T>, key: K, compute: () => T): T {
-  const found = map.get(key);
-  if (found !== undefined) return found;
-  const value = compute();
-  map.set(key, value);
-  return value;
+  get(fields: readonly number[], rooms: readonly number[], compute: () => T): T {
+    const key = packKey(fields, rooms);
+    const map: Map<number | string, T> = (key === null ? this.fallback : this.numeric) as Map<
+      number | string,
+      T
+    >;
+    const k = key ?? fields.join('|');
+    const found = map.get(k);
+    if (found !== undefined) return found;
+    const value = compute();
+    map.set(k, value);
+    return value;
+  }
+}
+
+/** What one pipeline rank holds, summed over its chunks (rank-memory.ts, parameters.ts). */
+interface RankHoldings {
+  parameters: number;
+  experts: number;
+  /** Activations of one micro-batch through the rank's chunks. */
+  perMicroBatch: number;
+  holdsHead: boolean;
+}
+
+/**
+ * The bound for one planning call (graph, cluster, training fixed): lower bound on a strategy's
+ * peak bytes per GPU, and whether that already exceeds the usable memory. Runs for every
+ * enumerated candidate, so its lookups are memoised by numeric keys and nothing is allocated per
+ * chunk.
+ */
+export class MemoryBound {
+  private readonly shares = new Memo<ParameterShares>();
+  private readonly terms = new Memo<ActivationTerms>();
+  private readonly termsWithModules = new Map<string, ActivationTerms>();
+  private readonly inFlight = new Memo<readonly number[]>();
+  private readonly bytesPerParameter = new Memo<number>();
+  private readonly moePrefix: number[] = [0];
+  private readonly usable: number;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly cluster: ClusterProfile,
+    private readonly training: TrainingConfig,
+  ) {
+    for (const moe of graph.moeLayerMask)
+      this.moePrefix.push((this.moePrefix.at(-1) ?? 0) + (moe ? 1 : 0));
+    this.usable = usableMemoryBytes(cluster, training);
+  }
+
+  /** True when even the lower bound exceeds the usable memory (a NaN bound claims nothing). */
+  cannotFit(s: Strategy): boolean {
+    return this.peakBytes(s) > this.usable;
+  }
+
+  /** Lower bound on the peak bytes of the strategy's worst GPU (0 when the split is invalid). */
+  peakBytes(s: Strategy): number {
+    const split = chunkSplit(s, this.graph.spec.numLayers);
+    if (split === null) return 0;
+    const { ep, etp, edp } = expertDegrees(s);
+    const shares = this.shares.get([s.tp, ep, etp], [FIELD, FIELD, FIELD], () =>
+      parameterShares(this.graph, s.tp, { ep, etp }),
+    );
+    const terms = this.activationTerms(s);
+    const inFlight = this.inFlight.get(
+      [SCHEDULES.indexOf(s.schedule), s.pp, s.virtualStages, s.numMicroBatches, s.sequenceSlices],
+      [8, FIELD, 256, FIELD * 16, 64],
+      () => closedFormInFlight(s),
+    );
+    const denseBytes = this.stateBytesPerParameter(s, (s.dpShard ?? s.dp) * s.cp);
+    const expertBytes = this.stateBytesPerParameter(s, Math.round(edp));
+    let peak = 0;
+    const ranks = s.pp === 1 ? 1 : 2;
+    for (let i = 0; i < ranks; i++) {
+      const r = i === 0 ? 0 : s.pp - 1;
+      const held = this.rankHoldings(s, split, r, shares, terms);
+      const activations =
+        (inFlight[r] ?? 1) * held.perMicroBatch +
+        Math.max(held.holdsHead ? terms.logits : 0, terms.workingLayer);
+      const states = (held.parameters - held.experts) * denseBytes + held.experts * expertBytes;
+      const allocated = states + activations;
+      const runtime = runtimeBytes(this.cluster.device.runtimeMemory, s, allocated);
+      peak = Math.max(peak, allocated + runtime);
+    }
+    return peak;
+  }
+
+  private activationTerms(s: Strategy): ActivationTerms {
+    const compute = (): ActivationTerms =>
+      activationTerms(memoryInputs(this.graph, this.cluster, s, this.training));
+    const fields = [
+      s.tp,
+      s.microBatchSize,
+      s.sequenceParallel ? 1 : 0,
+      RECOMPUTE.indexOf(s.recompute),
+      s.cp,
+    ];
+    if (s.recomputeModules === undefined)
+      return this.terms.get(fields, [FIELD, FIELD, 2, 4, FIELD], compute);
+    // Rare (pinned modules): a string key that names them.
+    const key = `${fields.join('|')}|${s.recomputeModules.join(',')}`;
+    const found = this.termsWithModules.get(key);
+    if (found !== undefined) return found;
+    const value = compute();
+    this.termsWithModules.set(key, value);
+    return value;
+  }
+
+  /** Weights + gradients + optimizer bytes per parameter sharded over d (model-states.ts). */
+  private stateBytesPerParameter(s: Strategy, d: number): number {
+    return this.bytesPerParameter.get([s.zeroStage, Math.max(1, d)], [4, FIELD * FIELD], () => {
+      const b = stateBytesPerParameter(
+        this.training.framework,
+        this.training.precision,
+        s.zeroStage,
+        Math.max(1, d),
+        this.training.gradientReduceInFp32 ?? true,
+      );
+      return b.weights + b.gradients + b.optimizer;
+    });
+  }
+
+  /** Parameters, experts and per-micro-batch activations of rank r (stages.ts chunk order). */
+  private rankHoldings(
+    s: Strategy,
+    split: readonly number[],
+    r: number,
+    shares: ParameterShares,
+    terms: ActivationTerms,
+  ): RankHoldings {
+    const held: RankHoldings = { parameters: 0, experts: 0, perMicroBatch: 0, holdsHead: false };
+    const last = split.length - 1;
+    let first = 0;
+    for (let k = 0; k <= last; k++) {
+      const layers = split[k] ?? 0;
+      if (chunkRank(s, k) === r) {
+        const moe = (this.moePrefix[first + layers] ?? 0) - (this.moePrefix[first] ?? 0);
+        // parameters.ts chunkParameterSplit
+        held.parameters += (layers - moe) * shares.layer + moe * shares.moeLayer;
+        held.experts += moe * shares.moeLayerExperts;
+        if (k === 0) held.parameters += shares.pre;
+        if (k === last) held.parameters += shares.post + (last > 0 ? shares.tiedHeadCopy : 0);
+        held.holdsHead ||= k === last;
+        // rank-memory.ts chunkActivationBytes
+        const recomputed =
+          s.recompute === 'full' ? Math.min(layers, s.recomputeLayers ?? layers) : 0;
+        held.perMicroBatch +=
+          recomputed * terms.checkpointedPerLayer + (layers - recomputed) * terms.storedPerLayer;
+        if (k === 0) held.perMicroBatch += terms.embedding;
+      }
+      first += layers;
+    }
+    return held;
+  }
 }
 
 /** Layers of chunk k (even split, or the strategy's own); null when the split is invalid. */
@@ -55,120 +218,28 @@ function chunkSplit(s: Strategy, numLayers: number): readonly number[] | null {
   if (s.layersPerStage !== null)
     return s.layersPerStage.length === chunks ? s.layersPerStage : null;
   if (numLayers % chunks !== 0) return null;
-  return Array.from({ length: chunks }, () => numLayers / chunks);
+  return evenSplit(numLayers / chunks, chunks);
 }
 
-/** The chunks of pipeline rank r with their MoE layer counts (stages.ts chunkLayouts). */
-function rankChunks(
-  s: Strategy,
-  split: readonly number[],
-  moePrefix: readonly number[],
-  r: number,
-): ChunkLayout[] {
-  const out: ChunkLayout[] = [];
-  let first = 0;
-  split.forEach((layers, index) => {
-    if (chunkRank(s, index) === r) {
-      out.push({
-        index,
-        rank: r,
-        layers,
-        hasEmbedding: index === 0,
-        hasLmHead: index === split.length - 1,
-        moeLayers: (moePrefix[first + layers] ?? 0) - (moePrefix[first] ?? 0),
-      });
-    }
-    first += layers;
-  });
-  return out;
-}
-
-/** Weights + gradients + optimizer bytes of a rank (folded-states.ts foldedModelStateBytes). */
-function stateBytes(
-  s: Strategy,
-  training: TrainingConfig,
-  parameters: number,
-  experts: number,
-): number {
-  const perParameter = (d: number): number => {
-    const b = stateBytesPerParameter(
-      training.framework,
-      training.precision,
-      s.zeroStage,
-      Math.max(1, d),
-      training.gradientReduceInFp32 ?? true,
-    );
-    return b.weights + b.gradients + b.optimizer;
-  };
-  const dense = (parameters - experts) * perParameter((s.dpShard ?? s.dp) * s.cp);
-  if (experts === 0) return dense;
-  return dense + experts * perParameter(Math.round(expertDegrees(s).edp));
-}
-
-/** Activations of one micro-batch through the rank's chunks (rank-memory.ts). */
-function perMicroBatchBytes(s: Strategy, chunks: readonly ChunkLayout[], t: ActivationTerms) {
-  let bytes = 0;
-  for (const c of chunks) {
-    const recomputed =
-      s.recompute === 'full' ? Math.min(c.layers, s.recomputeLayers ?? c.layers) : 0;
-    bytes += recomputed * t.checkpointedPerLayer + (c.layers - recomputed) * t.storedPerLayer;
-    if (c.hasEmbedding) bytes += t.embedding;
+const evenSplits = new Map<number, number[]>();
+/** An even split, shared between calls (read-only). */
+function evenSplit(layers: number, chunks: number): readonly number[] {
+  const key = layers * FIELD + chunks;
+  let found = evenSplits.get(key);
+  if (found === undefined) {
+    found = Array.from({ length: chunks }, () => layers);
+    evenSplits.set(key, found);
   }
-  return bytes;
+  return found;
 }
 
-/**
- * Create the bound for one planning call: (strategy) ↦ lower bound on its peak bytes per GPU,
- * and `cannotFit`, true when that bound already exceeds the usable memory.
- */
+/** The memory bound of one planning call (see MemoryBound). */
 export function createMemoryBound(
   graph: ModelGraph,
   cluster: ClusterProfile,
   training: TrainingConfig,
-): { readonly peakBytes: (s: Strategy) => number; readonly cannotFit: (s: Strategy) => boolean } {
-  const caches: BoundCaches = { shares: new Map(), terms: new Map(), inFlight: new Map() };
-  const moePrefix = [0];
-  for (const moe of graph.moeLayerMask) moePrefix.push((moePrefix.at(-1) ?? 0) + (moe ? 1 : 0));
-  const usable = usableMemoryBytes(cluster, training);
-  const peakBytes = (s: Strategy): number => {
-    const split = chunkSplit(s, graph.spec.numLayers);
-    if (split === null) return 0;
-    const { ep, etp } = expertDegrees(s);
-    const shares = memo(caches.shares, (s.tp * DEGREE_BITS + ep) * DEGREE_BITS + etp, () =>
-      parameterShares(graph, s.tp, { ep, etp }),
-    );
-    const terms = memo(
-      caches.terms,
-      `${s.tp}|${s.microBatchSize}|${s.sequenceParallel}|${s.recompute}|${s.cp}|${s.recomputeModules?.join(',') ?? ''}`,
-      () => activationTerms(memoryInputs(graph, cluster, s, training)),
-    );
-    const inFlight = memo(
-      caches.inFlight,
-      `${s.schedule}|${s.pp}|${s.virtualStages}|${s.numMicroBatches}|${s.sequenceSlices}`,
-      () => closedFormInFlight(s),
-    );
-    let peak = 0;
-    for (const r of s.pp === 1 ? [0] : [0, s.pp - 1]) {
-      const chunks = rankChunks(s, split, moePrefix, r);
-      let parameters = 0;
-      let experts = 0;
-      let holdsHead = false;
-      for (const c of chunks) {
-        const part = chunkParameterSplit(c, shares, split.length, c.moeLayers ?? 0);
-        parameters += part.total;
-        experts += part.experts;
-        holdsHead ||= c.hasLmHead;
-      }
-      const activations =
-        (inFlight[r] ?? 1) * perMicroBatchBytes(s, chunks, terms) +
-        Math.max(holdsHead ? terms.logits : 0, terms.workingLayer);
-      const allocated = stateBytes(s, training, parameters, experts) + activations;
-      peak = Math.max(peak, allocated + runtimeBytes(cluster.device.runtimeMemory, s, allocated));
-    }
-    return peak;
-  };
-  // A NaN bound claims nothing (NaN > usable is false).
-  return { peakBytes, cannotFit: (s) => peakBytes(s) > usable };
+): MemoryBound {
+  return new MemoryBound(graph, cluster, training);
 }
 
 /** In-flight micro-batches per rank of the schedule's closed form (estimate-memory.ts). */

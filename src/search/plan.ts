@@ -147,7 +147,7 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
       countRecompute: false,
     }),
     shapeBound: createShapeBound(problem.graph, problem.cluster, problem.training),
-    cannotFit: createMemoryBound(problem.graph, problem.cluster, problem.training).cannotFit,
+    memoryBound: createMemoryBound(problem.graph, problem.cluster, problem.training),
     shouldStop: shouldStop ?? (() => false),
     seed: shouldStop !== undefined,
     refine: {

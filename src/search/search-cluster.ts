@@ -12,7 +12,12 @@
  * core reads no clock) the search answers what it has, with the bound of the first unexplored
  * candidate — a lower bound on everything it did not evaluate, since the queue is sorted.
  */
-import type { EstimateOptions, ShapeBoundInput, Strategy } from '../costmodel/index.js';
+import type {
+  EstimateOptions,
+  MemoryBound,
+  ShapeBoundInput,
+  Strategy,
+} from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
 import { recomputesLayerSubset } from '../plan/index.js';
@@ -41,8 +46,8 @@ export interface ClusterSearch {
    * planner's answers before the tighter `bound` (plan.ts); `bound` orders and stops the search.
    */
   readonly incumbentBound: (s: Strategy) => number;
-  /** True when the candidate's peak-memory lower bound exceeds the GPU (memory-bound.ts). */
-  readonly cannotFit: (s: Strategy) => boolean;
+  /** Lower bound on a candidate's peak memory (costmodel/memory-bound.ts). */
+  readonly memoryBound: MemoryBound;
   /** ≤ incumbentBound of every candidate of a shape (costmodel/bounds.ts createShapeBound). */
   readonly shapeBound: (shape: ShapeBoundInput) => number;
   /**
@@ -118,7 +123,7 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
       continue;
     }
     // Rejected unevaluated when even its memory lower bound exceeds the GPU (memory-bound.ts).
-    if (x.cannotFit(strategy)) {
+    if (x.memoryBound.cannotFit(strategy)) {
       countRejection(rejected, 'out-of-memory');
       continue;
     }
