@@ -103,6 +103,8 @@ interface PipelineWork {
   readonly selectiveRecompute: number;
   /** Forward + backward of the cheaper layer kind, communication included. */
   readonly cheapestLayer: number;
+  /** Forward + backward of the LM head side (final norm, head, loss) and its TP collective. */
+  readonly head: number;
 }
 
 function pipelineWork(
@@ -142,7 +144,8 @@ function pipelineWork(
     moeSelective = t.selectiveForward + (moeModule ? (expertForward + expertBackward) / 2 : 0);
   }
   // Vocab-parallel embedding and LM head: one TP collective each (stage-time.ts edgeForward).
-  const edges = math(costs.pre) + math(costs.post) + 2 * costs.collective * share;
+  const head = math(costs.post) + costs.collective * share;
+  const edges = math(costs.pre) + costs.collective * share + head;
   return {
     seconds: denseLayers * dense + moeLayers * moe + edges,
     fullRecompute: denseLayers * denseRecompute + moeLayers * moeRecompute,
@@ -155,6 +158,7 @@ function pipelineWork(
       denseLayers > 0 ? dense : Number.POSITIVE_INFINITY,
       moeLayers > 0 ? moe : Number.POSITIVE_INFINITY,
     ),
+    head,
   };
 }
 
@@ -166,7 +170,9 @@ function pipelineWork(
  * ranks 0..r−1 and, after its last backward, ranks r−1..0 still run theirs, so
  *   makespan ≥ max_r (m·t_r + Σ_{q<r} t_q),
  * whose least value over all splits with Σ t_r = W sets every term equal:
- *   T = W / (1 − (1 − 1/m)^p)   (= m·W for p = 1, W for m = 1; ≈ half the uniform bubble).
+ *   T = W / (1 − (1 − 1/m)^p)   (= m·W for p = 1, W for m = 1; ≈ half the uniform bubble),
+ * and the last rank's term alone is (m − 1)·t_{p−1} + W, with t_{p−1} at least its layers at the
+ * cheaper kind's cost plus the LM head (`lastRank`, when the split is known).
  * Interleaved 1F1B: the same argument over chunks, each ≥ the smallest chunk's layers c, and a
  * relaxation without t_r ≥ 0 gives T ≥ m·W/p + (p − 1)·c/2. Both are below the closed forms
  * (pipeline.ts: (m − 1)·max + Σ, and m·max + (Σ − max)/v ≥ (m + (p − 1)/v)·avg) and below the
@@ -177,6 +183,7 @@ function makespanLowerBound(
   work: number,
   cheapestLayer: number,
   numLayers: number,
+  lastRank = 0,
 ): number {
   const m = s.numMicroBatches;
   const p = s.pp;
@@ -185,7 +192,7 @@ function makespanLowerBound(
     case 'gpipe':
     case '1f1b':
       // 1 − (1 − 1/m)^p without cancellation for large m.
-      return work / -Math.expm1(p * Math.log1p(-1 / m));
+      return Math.max(work / -Math.expm1(p * Math.log1p(-1 / m)), work + (m - 1) * lastRank);
     case 'interleaved-1f1b':
       return (m * work) / p + ((p - 1) * smallestChunkLayers(s, numLayers) * cheapestLayer) / 2;
     case 'zb-h1':
@@ -194,6 +201,12 @@ function makespanLowerBound(
     case 'seq-slice-1f1b':
       return (m * work) / p;
   }
+}
+
+/** Transformer layers of the last chunk (the LM head's), an even split when layersPerStage is null. */
+function lastChunkLayers(s: Strategy, numLayers: number): number {
+  if (s.layersPerStage === null) return numLayers / (s.pp * s.virtualStages);
+  return s.layersPerStage.at(-1) ?? 0;
 }
 
 /** Transformer layers of the smallest chunk (an even split when layersPerStage is null). */
@@ -286,8 +299,10 @@ export function createStepBound(
   return (s) => {
     const w = work(s);
     const perMicroBatch = w.seconds + recomputeSeconds(s, w, graph.spec.numLayers, options);
+    const lastRank = lastChunkLayers(s, graph.spec.numLayers) * w.cheapestLayer + w.head;
     const seconds =
-      makespanLowerBound(s, perMicroBatch, w.cheapestLayer, graph.spec.numLayers) + post(s);
+      makespanLowerBound(s, perMicroBatch, w.cheapestLayer, graph.spec.numLayers, lastRank) +
+      post(s);
     // The bound can equal the estimate (one stage, nothing exposed) but sums in another order.
     return seconds * (1 - ROUNDING_SLACK);
   };

@@ -81,10 +81,11 @@ describe('hand-computed bounds', () => {
     const slack = 1 - 1e-9; // the bound's rounding slack (bounds.ts ROUNDING_SLACK)
     const work = bound(one) / slack - optimizer(totalParameters(graph));
     // Two pipeline stages sharing W, 4 micro-batches: max_r (m·t_r + Σ_{q<r} t_q) is least at
-    // t_0 = T/m, t_1 = (T − t_0)/m, so T = W / (1 − (3/4)²).
-    expect(bound({ ...base, pp: 2, numMicroBatches: 4 }) / slack).toBeCloseTo(
-      work / (1 - (3 / 4) ** 2) + optimizer(totalParameters(graph) / 2),
-      15,
+    // t_0 = T/m, t_1 = (T − t_0)/m, so T ≥ W / (1 − (3/4)²); the last rank's term (its layers
+    // and the LM head) can say more.
+    const halfBubble = work / (1 - (3 / 4) ** 2) + optimizer(totalParameters(graph) / 2);
+    expect(bound({ ...base, pp: 2, numMicroBatches: 4 }) / slack).toBeGreaterThanOrEqual(
+      halfBubble * (1 - 1e-12),
     );
     // Zero bubble: the busiest rank's m·W/p only.
     expect(bound({ ...base, pp: 2, numMicroBatches: 4, schedule: 'zb-h1' }) / slack).toBeCloseTo(
