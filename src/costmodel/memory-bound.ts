@@ -54,20 +54,14 @@ function packKey(fields: readonly number[], rooms: readonly number[]): number | 
 
 /** A memo keyed by packKey where the fields fit, by their string otherwise. */
 class Memo<T> {
-  private readonly numeric = new Map<number, T>();
-  private readonly fallback = new Map<string, T>();
+  private readonly entries = new Map<number | string, T>();
 
   get(fields: readonly number[], rooms: readonly number[], compute: () => T): T {
-    const key = packKey(fields, rooms);
-    const map: Map<number | string, T> = (key === null ? this.fallback : this.numeric) as Map<
-      number | string,
-      T
-    >;
-    const k = key ?? fields.join('|');
-    const found = map.get(k);
+    const key = packKey(fields, rooms) ?? fields.join('|');
+    const found = this.entries.get(key);
     if (found !== undefined) return found;
     const value = compute();
-    map.set(k, value);
+    this.entries.set(key, value);
     return value;
   }
 }
