@@ -23,9 +23,11 @@ import type { ParameterShares } from './parameters.js';
 import { parameterShares } from './parameters.js';
 import { closedFormPipeline } from './pipeline.js';
 import { memoryInputs } from './stage-cost-model.js';
-import { chunkRank } from './stages.js';
 import type { Strategy, TrainingConfig } from './strategy.js';
 import { expertDegrees } from './strategy.js';
+
+/** Relative slack for floating-point summation order (see cannotFit). */
+const ROUNDING_SLACK = 1e-9;
 
 /** Room per field of a numeric memo key (each field below 2^16: exact up to 2^53). */
 const FIELD = 65536;
@@ -100,9 +102,13 @@ export class MemoryBound {
     this.usable = usableMemoryBytes(cluster, training);
   }
 
-  /** True when even the lower bound exceeds the usable memory (a NaN bound claims nothing). */
+  /**
+   * True when even the lower bound exceeds the usable memory (a NaN bound claims nothing). The
+   * bound can equal the peak (Megatron: no working buffers) summed in another order: a relative
+   * slack keeps a candidate that fits to the byte from being rejected by rounding.
+   */
   cannotFit(s: Strategy): boolean {
-    return this.peakBytes(s) > this.usable;
+    return this.peakBytes(s) * (1 - ROUNDING_SLACK) > this.usable;
   }
 
   /** Lower bound on the peak bytes of the strategy's worst GPU (0 when the split is invalid). */
@@ -181,29 +187,47 @@ export class MemoryBound {
     terms: ActivationTerms,
   ): RankHoldings {
     const held: RankHoldings = { parameters: 0, experts: 0, perMicroBatch: 0, holdsHead: false };
+    const starts = layerStarts(split);
     const last = split.length - 1;
-    let first = 0;
-    for (let k = 0; k <= last; k++) {
+    // stages.ts chunkRank: rank r runs chunks r, r + pp, … (zb-v: r and 2pp − 1 − r).
+    const vShape = s.schedule === 'zb-v';
+    const step = vShape ? 2 * s.pp - 1 - 2 * r : s.pp;
+    for (let k = r, c = 0; k <= last; k += step, c++) {
+      if (vShape && c === 2) break;
       const layers = split[k] ?? 0;
-      if (chunkRank(s, k) === r) {
-        const moe = (this.moePrefix[first + layers] ?? 0) - (this.moePrefix[first] ?? 0);
-        // parameters.ts chunkParameterSplit
-        held.parameters += (layers - moe) * shares.layer + moe * shares.moeLayer;
-        held.experts += moe * shares.moeLayerExperts;
-        if (k === 0) held.parameters += shares.pre;
-        if (k === last) held.parameters += shares.post + (last > 0 ? shares.tiedHeadCopy : 0);
-        held.holdsHead ||= k === last;
-        // rank-memory.ts chunkActivationBytes
-        const recomputed =
-          s.recompute === 'full' ? Math.min(layers, s.recomputeLayers ?? layers) : 0;
-        held.perMicroBatch +=
-          recomputed * terms.checkpointedPerLayer + (layers - recomputed) * terms.storedPerLayer;
-        if (k === 0) held.perMicroBatch += terms.embedding;
-      }
-      first += layers;
+      const first = starts[k] ?? 0;
+      const moe = (this.moePrefix[first + layers] ?? 0) - (this.moePrefix[first] ?? 0);
+      // parameters.ts chunkParameterSplit
+      held.parameters += (layers - moe) * shares.layer + moe * shares.moeLayer;
+      held.experts += moe * shares.moeLayerExperts;
+      if (k === 0) held.parameters += shares.pre;
+      if (k === last) held.parameters += shares.post + (last > 0 ? shares.tiedHeadCopy : 0);
+      held.holdsHead ||= k === last;
+      // rank-memory.ts chunkActivationBytes
+      const recomputed = s.recompute === 'full' ? Math.min(layers, s.recomputeLayers ?? layers) : 0;
+      held.perMicroBatch +=
+        recomputed * terms.checkpointedPerLayer + (layers - recomputed) * terms.storedPerLayer;
+      if (k === 0) held.perMicroBatch += terms.embedding;
+      if (step <= 0) break;
     }
     return held;
   }
+}
+
+const layerStartsMemo = new WeakMap<readonly number[], number[]>();
+/** First layer of each chunk, per split array (the enumeration reuses its split arrays). */
+function layerStarts(split: readonly number[]): readonly number[] {
+  let found = layerStartsMemo.get(split);
+  if (found === undefined) {
+    found = [];
+    let first = 0;
+    for (const layers of split) {
+      found.push(first);
+      first += layers;
+    }
+    layerStartsMemo.set(split, found);
+  }
+  return found;
 }
 
 /** Layers of chunk k (even split, or the strategy's own); null when the split is invalid. */
