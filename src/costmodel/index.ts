@@ -32,6 +32,7 @@ export {
 } from './bounds.js';
 export type { ShapeBoundInput, StepBoundOptions } from './bounds.js';
 export { createMemoryBound, MemoryBound } from './memory-bound.js';
+export type { StatesBoundInput } from './memory-bound.js';
 export type {
   CostBreakdown,
   MemoryBreakdownBytes,

@@ -23,7 +23,7 @@ import type { ParameterShares } from './parameters.js';
 import { parameterShares } from './parameters.js';
 import { closedFormPipeline } from './pipeline.js';
 import { memoryInputs } from './stage-cost-model.js';
-import type { Strategy, TrainingConfig } from './strategy.js';
+import type { Strategy, TrainingConfig, ZeroStage } from './strategy.js';
 import { expertDegrees } from './strategy.js';
 
 /** Relative slack for floating-point summation order (see cannotFit). */
@@ -66,6 +66,16 @@ class Memo<T> {
     this.entries.set(key, value);
     return value;
   }
+}
+
+/** An enumeration prefix and the choices the loops under it may take (statesCannotFit). */
+export interface StatesBoundInput {
+  readonly tp: number;
+  readonly cp: number;
+  readonly pp: number;
+  readonly dp: number;
+  readonly zeroStages: readonly ZeroStage[];
+  readonly expertLayouts: readonly (readonly [number, number])[];
 }
 
 /** What one pipeline rank holds, summed over its chunks (rank-memory.ts, parameters.ts). */
@@ -125,9 +135,13 @@ export class MemoryBound {
       [8, FIELD, 256, FIELD * 16, 64],
       () => closedFormInFlight(s),
     );
-    const denseBytes = this.stateBytesPerParameter(s, (s.dpShard ?? s.dp) * s.cp);
-    const expertBytes = this.stateBytesPerParameter(s, Math.round(edp));
-    let peak = 0;
+    const denseBytes = this.stateBytesPerParameter(s.zeroStage, (s.dpShard ?? s.dp) * s.cp);
+    const expertBytes = this.stateBytesPerParameter(s.zeroStage, Math.round(edp));
+    // The fullest rank holds at least the average states (uneven splits can lighten both ends).
+    const pipeline = this.pipelineParameters(s.tp, ep, etp, s.pp);
+    const average =
+      ((pipeline.all - pipeline.experts) * denseBytes + pipeline.experts * expertBytes) / s.pp;
+    let peak = average + runtimeBytes(this.cluster.device.runtimeMemory, s, average);
     const ranks = s.pp === 1 ? 1 : 2;
     for (let i = 0; i < ranks; i++) {
       const r = i === 0 ? 0 : s.pp - 1;
@@ -164,13 +178,62 @@ export class MemoryBound {
     return value;
   }
 
+  /**
+   * True when every candidate under an enumeration prefix (tp, cp, pp, dp) cannot fit, whatever
+   * ZeRO stage, expert layout and shard group it picks: the pipeline's model states averaged over
+   * its pp ranks (the fullest rank holds at least the average), each parameter at the fewest
+   * bytes a listed stage and the widest shard group (dp) give it, plus the runtime reserve.
+   */
+  statesCannotFit(x: StatesBoundInput): boolean {
+    return this.statesPeakBytes(x) * (1 - ROUNDING_SLACK) > this.usable;
+  }
+
+  /** The bound statesCannotFit compares, bytes (0 when no choice is listed: nothing claimed). */
+  statesPeakBytes(x: StatesBoundInput): number {
+    let least = Number.POSITIVE_INFINITY;
+    for (const [ep, etp] of x.expertLayouts) {
+      const held = this.pipelineParameters(x.tp, ep, etp, x.pp);
+      const edp = Math.round((x.tp * x.cp * x.dp) / (ep * etp));
+      for (const zero of x.zeroStages) {
+        const states =
+          (held.all - held.experts) * this.stateBytesPerParameter(zero, x.dp * x.cp) +
+          held.experts * this.stateBytesPerParameter(zero, edp);
+        least = Math.min(least, states / x.pp);
+      }
+    }
+    if (!Number.isFinite(least)) return 0;
+    return least + runtimeBytes(this.cluster.device.runtimeMemory, x, least);
+  }
+
+  /** Parameters of one GPU of every pipeline rank together, and their routed-expert part. */
+  private pipelineParameters(
+    tp: number,
+    ep: number,
+    etp: number,
+    pp: number,
+  ): { all: number; experts: number } {
+    const shares = this.shares.get([tp, ep, etp], [FIELD, FIELD, FIELD], () =>
+      parameterShares(this.graph, tp, { ep, etp }),
+    );
+    const moe = this.moePrefix.at(-1) ?? 0;
+    const dense = this.graph.spec.numLayers - moe;
+    // parameters.ts chunkParameterSplit summed over all chunks (a tied head copy when pipelined).
+    const all =
+      dense * shares.layer +
+      moe * shares.moeLayer +
+      shares.pre +
+      shares.post +
+      (pp > 1 ? shares.tiedHeadCopy : 0);
+    return { all, experts: moe * shares.moeLayerExperts };
+  }
+
   /** Weights + gradients + optimizer bytes per parameter sharded over d (model-states.ts). */
-  private stateBytesPerParameter(s: Strategy, d: number): number {
-    return this.bytesPerParameter.get([s.zeroStage, Math.max(1, d)], [4, FIELD * FIELD], () => {
+  private stateBytesPerParameter(zeroStage: ZeroStage, d: number): number {
+    return this.bytesPerParameter.get([zeroStage, Math.max(1, d)], [4, FIELD * FIELD], () => {
       const b = stateBytesPerParameter(
         this.training.framework,
         this.training.precision,
-        s.zeroStage,
+        zeroStage,
         Math.max(1, d),
         this.training.gradientReduceInFp32 ?? true,
       );

@@ -9,6 +9,7 @@ import type {
   RecomputeMode,
   ScheduleKind,
   ShapeBoundInput,
+  StatesBoundInput,
   Strategy,
   ZeroStage,
 } from '../costmodel/index.js';
@@ -87,6 +88,12 @@ export interface EnumerationInput {
    * what it skips.
    */
   readonly skipShape?: (shape: ShapeBoundInput) => boolean;
+  /**
+   * True: skip every candidate of (tp, cp, pp, dp) at once: their model states cannot fit
+   * whatever ZeRO stage and expert layout the inner loops pick (costmodel/memory-bound.ts
+   * statesCannotFit). The callback counts what it skips.
+   */
+  readonly skipStates?: (prefix: StatesBoundInput) => boolean;
 }
 
 /** Tensor-parallel degrees: divide the world, stay inside a node, divide heads, KV heads and FFN. */
@@ -354,6 +361,17 @@ export function* enumerateStrategies(
           countRejection(rejected, 'batch-not-divisible-by-dp');
           continue;
         }
+        if (
+          x.skipStates?.({
+            tp,
+            cp,
+            pp,
+            dp,
+            zeroStages: zeroStages(x, pp, dp),
+            expertLayouts: expertLayouts(x, tp, tp * cp * dp, degrees),
+          }) === true
+        )
+          continue;
         for (const microBatchSize of divisors(x.globalBatchSize / dp)) {
           if (!allowed(x.constraints.microBatchSize, microBatchSize)) continue;
           const numMicroBatches = x.globalBatchSize / (dp * microBatchSize);

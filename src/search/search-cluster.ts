@@ -16,6 +16,7 @@ import type {
   EstimateOptions,
   MemoryBound,
   ShapeBoundInput,
+  StatesBoundInput,
   Strategy,
 } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
@@ -102,6 +103,12 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
     framework: problem.training.framework,
     constraints: problem.constraints,
     deepspeedSplit: x.deepspeedSplit,
+    // Prefixes whose model states alone cannot fit are skipped whole (one count each).
+    skipStates: (prefix: StatesBoundInput): boolean => {
+      if (!x.memoryBound.statesCannotFit(prefix)) return false;
+      countRejection(rejected, 'out-of-memory');
+      return true;
+    },
     // A sub-cluster skips whole shapes whose bound already reaches the incumbent (one count each).
     ...(incumbent === null
       ? {}

@@ -96,6 +96,10 @@ function checkBounds(
     try {
       const peak = estimateMemory(graph, cluster, s, training).peakBytes;
       expect(memoryBound.peakBytes(s), JSON.stringify(s)).toBeLessThanOrEqual(peak);
+      // The enumeration prefix's states bound, with this candidate's choices listed.
+      const layout = [s.ep ?? 1, s.etp ?? 1] as const;
+      const prefix = { ...s, zeroStages: [s.zeroStage], expertLayouts: [layout] };
+      expect(memoryBound.statesPeakBytes(prefix)).toBeLessThanOrEqual(peak);
       tightestMemory = Math.max(tightestMemory, memoryBound.peakBytes(s) / peak);
       if (memoryBound.cannotFit(s)) cannotFit++;
       sized++;

@@ -167,6 +167,8 @@ describe('the bound is never above the cost model', () => {
           // The memory bound (memory-bound.ts) below the peak the memory check compares.
           const peak = estimateMemory(graph, cluster, s, t).peakBytes;
           expect(memoryBound.peakBytes(s)).toBeLessThanOrEqual(peak);
+          const prefix = { ...s, zeroStages: [s.zeroStage], expertLayouts: [[1, 1] as const] };
+          expect(memoryBound.statesPeakBytes(prefix)).toBeLessThanOrEqual(peak);
           tightestMemory = Math.max(tightestMemory, memoryBound.peakBytes(s) / peak);
         } catch (error) {
           if (!(error instanceof PlanningError)) throw error;
