@@ -42,31 +42,17 @@ const SCHEDULES = [
 ] as const;
 const RECOMPUTE = ['none', 'selective', 'full'] as const;
 
-/** A numeric key of small non-negative integers, or null when a field does not fit its room. */
-function packKey(fields: readonly number[], rooms: readonly number[]): number | null {
-  let key = 0;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i] ?? 0;
-    const room = rooms[i] ?? FIELD;
-    if (!Number.isInteger(f) || f < 0 || f >= room) return null;
-    key = key * room + f;
-  }
-  return key;
+/**
+ * A numeric memo key of small non-negative integers (each below its room; the product of the
+ * rooms stays under 2^53), or their string when one does not fit. Written out per use, without
+ * arrays: this runs for every enumerated candidate.
+ */
+function packed(key: number, fits: boolean, fallback: () => string): number | string {
+  return fits ? key : fallback();
 }
 
-/** A memo keyed by packKey where the fields fit, by their string otherwise. */
-class Memo<T> {
-  private readonly entries = new Map<number | string, T>();
-
-  get(fields: readonly number[], rooms: readonly number[], compute: () => T): T {
-    const key = packKey(fields, rooms) ?? fields.join('|');
-    const found = this.entries.get(key);
-    if (found !== undefined) return found;
-    const value = compute();
-    this.entries.set(key, value);
-    return value;
-  }
-}
+const fitsIn = (value: number, room: number): boolean =>
+  Number.isInteger(value) && value >= 0 && value < room;
 
 /** An enumeration prefix and the choices the loops under it may take (statesCannotFit). */
 export interface StatesBoundInput {
@@ -94,11 +80,10 @@ interface RankHoldings {
  * chunk.
  */
 export class MemoryBound {
-  private readonly shares = new Memo<ParameterShares>();
-  private readonly terms = new Memo<ActivationTerms>();
-  private readonly termsWithModules = new Map<string, ActivationTerms>();
-  private readonly inFlight = new Memo<readonly number[]>();
-  private readonly bytesPerParameter = new Memo<number>();
+  private readonly shares = new Map<number | string, ParameterShares>();
+  private readonly terms = new Map<number | string, ActivationTerms>();
+  private readonly inFlight = new Map<number | string, readonly number[]>();
+  private readonly bytesPerParameter = new Map<number | string, number>();
   private readonly moePrefix: number[] = [0];
   private readonly usable: number;
 
@@ -126,15 +111,9 @@ export class MemoryBound {
     const split = chunkSplit(s, this.graph.spec.numLayers);
     if (split === null) return 0;
     const { ep, etp, edp } = expertDegrees(s);
-    const shares = this.shares.get([s.tp, ep, etp], [FIELD, FIELD, FIELD], () =>
-      parameterShares(this.graph, s.tp, { ep, etp }),
-    );
+    const shares = this.parameterShares(s.tp, ep, etp);
     const terms = this.activationTerms(s);
-    const inFlight = this.inFlight.get(
-      [SCHEDULES.indexOf(s.schedule), s.pp, s.virtualStages, s.numMicroBatches, s.sequenceSlices],
-      [8, FIELD, 256, FIELD * 16, 64],
-      () => closedFormInFlight(s),
-    );
+    const inFlight = this.inFlightMicroBatches(s);
     const denseBytes = this.stateBytesPerParameter(s.zeroStage, (s.dpShard ?? s.dp) * s.cp);
     const expertBytes = this.stateBytesPerParameter(s.zeroStage, Math.round(edp));
     // The fullest rank holds at least the average states (uneven splits can lighten both ends).
@@ -157,25 +136,55 @@ export class MemoryBound {
     return peak;
   }
 
+  private parameterShares(tp: number, ep: number, etp: number): ParameterShares {
+    const key = packed(
+      (tp * FIELD + ep) * FIELD + etp,
+      fitsIn(tp, FIELD) && fitsIn(ep, FIELD) && fitsIn(etp, FIELD),
+      () => `${tp}|${ep}|${etp}`,
+    );
+    let found = this.shares.get(key);
+    if (found === undefined) {
+      found = parameterShares(this.graph, tp, { ep, etp });
+      this.shares.set(key, found);
+    }
+    return found;
+  }
+
+  private inFlightMicroBatches(s: Strategy): readonly number[] {
+    const schedule = SCHEDULES.indexOf(s.schedule);
+    const { pp, virtualStages: v, numMicroBatches: m, sequenceSlices: k } = s;
+    // 3 + 16 + 7 + 20 + 4 = 50 bits.
+    const key = packed(
+      (((schedule * FIELD + pp) * 128 + v) * FIELD * 16 + m) * 16 + k,
+      fitsIn(pp, FIELD) && fitsIn(v, 128) && fitsIn(m, FIELD * 16) && fitsIn(k, 16),
+      () => `${s.schedule}|${pp}|${v}|${m}|${k}`,
+    );
+    let found = this.inFlight.get(key);
+    if (found === undefined) {
+      found = closedFormInFlight(s);
+      this.inFlight.set(key, found);
+    }
+    return found;
+  }
+
   private activationTerms(s: Strategy): ActivationTerms {
-    const compute = (): ActivationTerms =>
-      activationTerms(memoryInputs(this.graph, this.cluster, s, this.training));
-    const fields = [
-      s.tp,
-      s.microBatchSize,
-      s.sequenceParallel ? 1 : 0,
-      RECOMPUTE.indexOf(s.recompute),
-      s.cp,
-    ];
-    if (s.recomputeModules === undefined)
-      return this.terms.get(fields, [FIELD, FIELD, 2, 4, FIELD], compute);
-    // Rare (pinned modules): a string key that names them.
-    const key = `${fields.join('|')}|${s.recomputeModules.join(',')}`;
-    const found = this.termsWithModules.get(key);
-    if (found !== undefined) return found;
-    const value = compute();
-    this.termsWithModules.set(key, value);
-    return value;
+    const { tp, microBatchSize: b, cp } = s;
+    const flags = (s.sequenceParallel ? 4 : 0) + RECOMPUTE.indexOf(s.recompute);
+    // Pinned recompute modules (rare) always take the string key that names them.
+    const key = packed(
+      ((tp * FIELD + b) * 8 + flags) * FIELD + cp,
+      s.recomputeModules === undefined &&
+        fitsIn(tp, FIELD) &&
+        fitsIn(b, FIELD) &&
+        fitsIn(cp, FIELD),
+      () => `${tp}|${b}|${flags}|${cp}|${s.recomputeModules?.join(',') ?? ''}`,
+    );
+    let found = this.terms.get(key);
+    if (found === undefined) {
+      found = activationTerms(memoryInputs(this.graph, this.cluster, s, this.training));
+      this.terms.set(key, found);
+    }
+    return found;
   }
 
   /**
@@ -212,9 +221,7 @@ export class MemoryBound {
     etp: number,
     pp: number,
   ): { all: number; experts: number } {
-    const shares = this.shares.get([tp, ep, etp], [FIELD, FIELD, FIELD], () =>
-      parameterShares(this.graph, tp, { ep, etp }),
-    );
+    const shares = this.parameterShares(tp, ep, etp);
     const moe = this.moePrefix.at(-1) ?? 0;
     const dense = this.graph.spec.numLayers - moe;
     // parameters.ts chunkParameterSplit summed over all chunks (a tied head copy when pipelined).
@@ -229,16 +236,23 @@ export class MemoryBound {
 
   /** Weights + gradients + optimizer bytes per parameter sharded over d (model-states.ts). */
   private stateBytesPerParameter(zeroStage: ZeroStage, d: number): number {
-    return this.bytesPerParameter.get([zeroStage, Math.max(1, d)], [4, FIELD * FIELD], () => {
+    const shards = Math.max(1, d);
+    const key = packed(shards * 4 + zeroStage, fitsIn(shards, FIELD * FIELD), () =>
+      String([zeroStage, shards]),
+    );
+    let found = this.bytesPerParameter.get(key);
+    if (found === undefined) {
       const b = stateBytesPerParameter(
         this.training.framework,
         this.training.precision,
         zeroStage,
-        Math.max(1, d),
+        shards,
         this.training.gradientReduceInFp32 ?? true,
       );
-      return b.weights + b.gradients + b.optimizer;
-    });
+      found = b.weights + b.gradients + b.optimizer;
+      this.bytesPerParameter.set(key, found);
+    }
+    return found;
   }
 
   /** Parameters, experts and per-micro-batch activations of rank r (stages.ts chunk order). */
