@@ -93,6 +93,12 @@ function checkOverlapFields(input: TrainingInput, framework: Framework): void {
       `--tp-comm-overlap (Transformer Engine userbuffers) is Megatron-Core's; ${framework} has no such switch`,
     );
   }
+  if (input.gradientReduceInFp32 !== undefined && framework !== 'megatron') {
+    throw unavailable(
+      'gradientReduceInFp32',
+      `Megatron's main-gradient dtype (--accumulate-allreduce-grads-in-fp32 / --grad-reduce-in-bf16); ${framework} reduces gradients in its own dtype`,
+    );
+  }
   if (input.overlapPipelineP2p === true && framework === 'deepspeed') {
     throw unavailable(
       'overlapPipelineP2p',
@@ -125,6 +131,9 @@ export function trainingFromInput(input: TrainingInput): TrainingConfig {
     prefetchParameters: input.prefetchParameters ?? defaults.prefetchParameters,
     memoryHeadroomFraction: input.memoryHeadroomFraction ?? defaults.memoryHeadroomFraction,
     framework,
+    ...(input.gradientReduceInFp32 === undefined
+      ? {}
+      : { gradientReduceInFp32: input.gradientReduceInFp32 }),
     ...(input.moe === undefined ? {} : { moe: { ...moeTrainingDefaults(), ...input.moe } }),
   };
 }
