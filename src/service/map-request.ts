@@ -206,7 +206,9 @@ function defaultMicroBatches(input: StrategyInput, training: TrainingConfig): nu
 
 /**
  * Strategy defaults: 1F1B (interleaved when virtualStages > 1), SP with TP, no recompute, ZeRO 0;
- * zb-v always has 2 chunks per rank; seq-slice-1f1b defaults to 2 slices.
+ * zb-v always has 2 chunks per rank; seq-slice-1f1b defaults to 2 slices; context-parallel K/V
+ * exchange p2p, all-gather under fsdp (torchtitan runs PyTorch's context_parallel, whose
+ * _ContextParallelOptions.rotate_method defaults to ALL_GATHER).
  */
 export function strategyFromInput(input: StrategyInput, training: TrainingConfig): Strategy {
   const virtual = input.virtualStages;
@@ -217,7 +219,11 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     tp: input.tensorParallel,
     pp: input.pipelineParallel,
     cp: input.contextParallel ?? 1,
-    ...(input.contextParallelComm === undefined ? {} : { cpComm: input.contextParallelComm }),
+    ...(input.contextParallelComm === undefined
+      ? training.framework === 'fsdp' && (input.contextParallel ?? 1) > 1
+        ? { cpComm: 'all-gather' as const }
+        : {}
+      : { cpComm: input.contextParallelComm }),
     ...(input.expertParallel === undefined ? {} : { ep: input.expertParallel }),
     ...(input.expertTensorParallel === undefined ? {} : { etp: input.expertTensorParallel }),
     virtualStages: virtual ?? (schedule === 'interleaved-1f1b' || schedule === 'zb-v' ? 2 : 1),

@@ -635,7 +635,7 @@ export interface components {
             moe?: components["schemas"]["MoeTrainingInput"];
         };
         /**
-         * @description How context-parallel ranks exchange keys and values (Megatron --cp-comm-type): p2p rings K/V chunks overlapped with attention; all-gather gathers the whole K/V first (Llama 3); a2a is DeepSpeed-Ulysses (attention heads / tensorParallel must divide by contextParallel). Default: p2p.
+         * @description How context-parallel ranks exchange keys and values (Megatron --cp-comm-type): p2p rings K/V chunks overlapped with attention; all-gather gathers the whole K/V first (Llama 3); a2a is DeepSpeed-Ulysses (attention heads / tensorParallel must divide by contextParallel). Default: p2p; all-gather for fsdp, the only exchange torchtitan runs (PyTorch context_parallel's default rotate method).
          * @enum {string}
          */
         ContextParallelComm: "p2p" | "all-gather" | "a2a";
@@ -682,9 +682,9 @@ export interface components {
             dataParallel?: components["schemas"]["Degrees"];
             tensorParallel?: components["schemas"]["Degrees"];
             pipelineParallel?: components["schemas"]["Degrees"];
-            /** @description Context-parallel degrees. Absent: 1, and for Megatron with sequences of 16,384 tokens or more every degree that leaves at least 4,096 tokens per rank and divides the sequence into 2 · cp chunks. */
+            /** @description Context-parallel degrees. Absent: 1, and for megatron and fsdp with sequences of 16,384 tokens or more every degree that leaves at least 4,096 tokens per rank and divides the sequence into 2 · cp chunks (deepspeed: 1). */
             contextParallel?: components["schemas"]["Degrees"];
-            /** @description Expert-parallel degrees (MoE models). Absent: every degree that divides the routed experts and, times expertTensorParallel, the stage's tensorParallel · contextParallel · dataParallel GPUs (Megatron; other frameworks 1). */
+            /** @description Expert-parallel degrees (MoE models). Absent: every degree that divides the routed experts and, times expertTensorParallel, the stage's tensorParallel · contextParallel · dataParallel GPUs (megatron); for fsdp (torchtitan) every degree that divides the routed experts and dp_shard · contextParallel · tensorParallel, with expertTensorParallel 1; deepspeed 1. */
             expertParallel?: components["schemas"]["Degrees"];
             /** @description Expert-tensor-parallel degrees (MoE models). Absent: 1 and tensorParallel. */
             expertTensorParallel?: components["schemas"]["Degrees"];
