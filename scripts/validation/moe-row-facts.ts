@@ -5,7 +5,7 @@
  * recipe (cited); none is tuned to a row's error.
  */
 import { forwardFlopsPerSequence } from '../../src/costmodel/index.js';
-import type { MoeDispatcher, MoeRouting } from '../../src/costmodel/index.js';
+import type { FsdpParameterDtype, MoeDispatcher, MoeRouting } from '../../src/costmodel/index.js';
 import type { ModelGraph, OpNode } from '../../src/graph/index.js';
 import type { MoeRow } from './moe-runs.js';
 
@@ -117,6 +117,19 @@ export function recipeMicroBatchSize(row: MoeRow): number | null {
   const h100 = row.gpu_type.startsWith('H100');
   if (isMegatronBridge(row) && row.model.startsWith('GPT-OSS') && h100) return 1;
   return row.micro_batch_size;
+}
+
+/**
+ * Resident parameter dtype of an FSDP2 run. NeMo AutoModel's MoE benchmark YAMLs
+ * (examples/llm_benchmark/{deepseek,kimi,gpt_oss,qwen3,…}/*_te_deepep.yaml @ 36044ad) leave
+ * model.torch_dtype unset and train with torch.optim.Adam; from_config resolves "auto" to
+ * bfloat16 (nemo_automodel/_transformers/auto_model.py L846), so parameters, gradients and Adam
+ * moments are bf16 (docs/guides/mixed-precision-training.mdx, "Risky Pattern"). The Llama-3 70B
+ * benchmark sets torch_dtype bf16 with TE FusedAdam, whose master weights and moments are fp32
+ * (same guide, Pattern A): 'fp32' is the state size it keeps. Other FSDP rows: fp32 (torchtitan).
+ */
+export function recipeFsdpParameterDtype(row: MoeRow): FsdpParameterDtype {
+  return isAutoModel(row) && row.num_experts !== null ? 'bf16' : 'fp32';
 }
 
 /** How a source counted the attention core in its "model TFLOP/s" (shared/context/moe_longctx.md §0.2). */

@@ -37,6 +37,7 @@ import {
   dispatcher,
   isMegatronBridge,
   recipeExpertParallel,
+  recipeFsdpParameterDtype,
   recipeLayersPerChunk,
   recipeMicroBatchSize,
   recipeMtpLayers,
@@ -208,6 +209,7 @@ export function moeRowTraining(row: MoeRow): TrainingConfig {
     // Megatron-Bridge's performance recipes reduce gradients in bf16 (set_*_common_configs:
     // cfg.ddp.grad_reduce_in_fp32 = False for DeepSeek-V3, Qwen3, GPT-OSS and the others).
     ...(isMegatronBridge(row) ? { gradientReduceInFp32: false } : {}),
+    ...(fsdp ? { fsdpParameterDtype: recipeFsdpParameterDtype(row) } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ export function foldedModelStateBytes(
     x.precision,
     x.framework,
     x.gradientReduceInFp32 ?? true,
+    x.fsdpParameterDtype ?? 'fp32',
   );
   if (experts === 0) return dense;
   const routed = modelStateBytes(
@@ -40,6 +41,7 @@ export function foldedModelStateBytes(
     x.precision,
     x.framework,
     x.gradientReduceInFp32 ?? true,
+    x.fsdpParameterDtype ?? 'fp32',
   );
   return {
     weights: dense.weights + routed.weights,

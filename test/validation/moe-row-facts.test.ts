@@ -9,6 +9,7 @@ import {
   attentionFlopConvention,
   dispatcher,
   recipeExpertParallel,
+  recipeFsdpParameterDtype,
   recipeLayersPerChunk,
   recipeMicroBatchSize,
   recipeMtpLayers,
@@ -122,6 +123,15 @@ describe('Megatron-Bridge DeepSeek-V3 recipe: MTP and pipeline layout', () => {
     expect(recipeLayersPerChunk(ds, 32)?.at(-1)).toBe(0);
     expect(recipeLayersPerChunk(ds, 2)).toBeNull();
     expect(recipeLayersPerChunk(row({ model: 'DeepSeek-V3' }), 16)).toBeNull();
+  });
+});
+
+describe('AutoModel FSDP2 resident dtype', () => {
+  it('MoE benchmarks keep bf16 parameters and Adam moments; the rest fp32', () => {
+    const autoModel = { source_group: 'NeMo AutoModel performance summary' };
+    expect(recipeFsdpParameterDtype(row({ ...autoModel, num_experts: 256 }))).toBe('bf16');
+    expect(recipeFsdpParameterDtype(row({ ...autoModel, model: 'Llama3-70B' }))).toBe('fp32');
+    expect(recipeFsdpParameterDtype(row({ num_experts: 128 }))).toBe('fp32');
   });
 });
 
