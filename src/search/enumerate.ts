@@ -325,6 +325,7 @@ export function* enumerateStrategies(
                         tp,
                         pp,
                         cp,
+                        ...(cp > 1 && x.framework === 'fsdp' ? { cpComm: 'all-gather' } : {}),
                         ...(ep > 1 ? { ep } : {}),
                         ...(etp > 1 ? { etp } : {}),
                         microBatchSize,
@@ -340,9 +341,17 @@ export function* enumerateStrategies(
                         countRejection(rejected, reason);
                         continue;
                       }
-                      // What a launcher can express does not depend on the shard group.
-                      for (const dpShard of shardGroupSizes(x, tp * cp, dp, zeroStage))
-                        yield dpShard === dp ? candidate : { ...candidate, dpShard };
+                      for (const dpShard of shardGroupSizes(x, tp * cp, dp, zeroStage)) {
+                        if (dpShard === dp) {
+                          yield candidate;
+                          continue;
+                        }
+                        // Only torchtitan's EP rule reads the shard group (dp_shard·cp·tp).
+                        const hybrid = { ...candidate, dpShard };
+                        const hsdpReason = ep > 1 ? exactness(hybrid) : null;
+                        if (hsdpReason === null) yield hybrid;
+                        else countRejection(rejected, hsdpReason);
+                      }
                     }
                   }
                 }
