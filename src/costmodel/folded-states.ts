@@ -31,6 +31,7 @@ export function foldedModelStateBytes(
     x.precision,
     x.framework,
     x.gradientReduceInFp32 ?? true,
+    x.fsdpParameterDtype ?? 'fp32',
   );
   if (experts === 0) return dense;
   // Experts shard over their share of the shard group: Megatron's edp, torchtitan's efsdp =
@@ -42,6 +43,7 @@ export function foldedModelStateBytes(
     x.precision,
     x.framework,
     x.gradientReduceInFp32 ?? true,
+    x.fsdpParameterDtype ?? 'fp32',
   );
   return {
     weights: dense.weights + routed.weights,

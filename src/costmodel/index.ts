@@ -40,6 +40,7 @@ export type {
   ContextParallelComm,
   ExpertDegrees,
   Framework,
+  FsdpParameterDtype,
   MoeDispatcher,
   MoeRouting,
   MoeTrainingConfig,
