@@ -5,7 +5,7 @@
  * recipe (cited); none is tuned to a row's error.
  */
 import { forwardFlopsPerSequence } from '../../src/costmodel/index.js';
-import type { MoeDispatcher, MoeRouting } from '../../src/costmodel/index.js';
+import type { FsdpParameterDtype, MoeDispatcher, MoeRouting } from '../../src/costmodel/index.js';
 import type { ModelGraph, OpNode } from '../../src/graph/index.js';
 import type { MoeRow } from './moe-runs.js';
 
@@ -62,6 +62,74 @@ export function recipeRecompute(row: MoeRow): string | null {
   if (isMegatronBridge(row) && row.model.startsWith('GPT-OSS'))
     return 'layernorm, moe_act (recipe)';
   return null;
+}
+
+/**
+ * Multi-token-prediction depths the row's run trained. Megatron-Bridge's DeepSeek-V3 recipe sets
+ * mtp_num_layers = 1 (src/megatron/bridge/recipes/deepseek/deepseek_v3.py @ v0.2.0 L174 and
+ * @ 21d102f5e L84, "Set to 0 or None to disable MTP"), and its tables label the runs that
+ * disabled it "(w/o MTP)" (docs/performance-summary-archive.md, 25.11 GB200/GB300 rows); other
+ * sources' rows are taken without MTP (their recipes do not state it).
+ */
+export function recipeMtpLayers(row: MoeRow): number {
+  if (!isMegatronBridge(row) || row.model !== 'DeepSeek-V3') return 0;
+  return /w\/o MTP/i.test(row.notes ?? '') ? 0 : 1;
+}
+
+/**
+ * Decoder layers per pipeline chunk of Megatron-Bridge's DeepSeek-V3 recipe: the pp × vp →
+ * layout map, the same from v0.1.0rc4 (deepseek_v3.py map_pp_vp_to_layout) through v0.2.0
+ * (L235-242) to 21d102f5e (set_deepseek_v3_pipeline_model_parallel_layout): the embedding does
+ * not lighten the first chunk, and the last chunk holds the remaining decoder layers beside the
+ * MTP block and the loss. The 4-, 8- and 16-chunk entries exist in every release. The map has
+ * no 32-chunk entry although the 25.09 H100 run is pp 8 × vp 4 (Megatron cannot split 61 layers
+ * evenly over 32 chunks, so that run passed a layout the tables do not print); we take the one
+ * the same recipe's H100 pp 8 × vp 4 config states later, "Et|(tt|)*30mL"
+ * (deepseek_workload_base_configs.py @ 21d102f5e, DEEPSEEK_V3_PRETRAIN_CONFIG_H100_V1): an
+ * inferred fact. Other counts keep the even split (null).
+ */
+export function recipeLayersPerChunk(row: MoeRow, chunks: number): number[] | null {
+  if (!isMegatronBridge(row) || row.model !== 'DeepSeek-V3') return null;
+  const repeat = (n: number, layers: number): number[] => Array.from({ length: n }, () => layers);
+  switch (chunks) {
+    case 4:
+      return [16, 16, 16, 13];
+    case 8:
+      return [...repeat(7, 8), 5];
+    case 16:
+      return [...repeat(15, 4), 1];
+    case 32:
+      return [1, ...repeat(30, 2), 0];
+    default:
+      return null;
+  }
+}
+
+/**
+ * Micro-batch size of the row's run. Megatron-Bridge's GPT-OSS-120B H100 recipe never overrides
+ * the base micro_batch_size=1 (scripts/performance/configs/gpt_oss/workload_base_configs.py
+ * @ v0.2.0, the 25.11 release branch: GPT_OSS_120B_H100_BF16_BASE_CONFIG sets only PP 4 and the
+ * recompute modules; the same @ 21d102f5e, whose 26.04.01 table prints MBS 1). The 25.11 table's
+ * H100 row prints MBS 4 and GA 2, the B200 row's values above it: under its own PP 4 (dp 16)
+ * GBS 512 would need GA 8 at MBS 4, so the row contradicts itself and the recipe's 1 is taken.
+ */
+export function recipeMicroBatchSize(row: MoeRow): number | null {
+  const h100 = row.gpu_type.startsWith('H100');
+  if (isMegatronBridge(row) && row.model.startsWith('GPT-OSS') && h100) return 1;
+  return row.micro_batch_size;
+}
+
+/**
+ * Resident parameter dtype of an FSDP2 run. NeMo AutoModel's MoE benchmark YAMLs
+ * (examples/llm_benchmark/{deepseek,kimi,gpt_oss,qwen3,…}/*_te_deepep.yaml @ 36044ad) leave
+ * model.torch_dtype unset and train with torch.optim.Adam; from_config resolves "auto" to
+ * bfloat16 (nemo_automodel/_transformers/auto_model.py L846), so parameters, gradients and Adam
+ * moments are bf16 (docs/guides/mixed-precision-training.mdx, "Risky Pattern"). The Llama-3 70B
+ * benchmark sets torch_dtype bf16 with TE FusedAdam, whose master weights and moments are fp32
+ * (same guide, Pattern A): 'fp32' is the state size it keeps. Other FSDP rows: fp32 (torchtitan).
+ */
+export function recipeFsdpParameterDtype(row: MoeRow): FsdpParameterDtype {
+  return isAutoModel(row) && row.num_experts !== null ? 'bf16' : 'fp32';
 }
 
 /** How a source counted the attention core in its "model TFLOP/s" (shared/context/moe_longctx.md §0.2). */

@@ -37,6 +37,10 @@ import {
   dispatcher,
   isMegatronBridge,
   recipeExpertParallel,
+  recipeFsdpParameterDtype,
+  recipeLayersPerChunk,
+  recipeMicroBatchSize,
+  recipeMtpLayers,
   recipeRecompute,
   routing,
   tflopsStepSeconds,
@@ -151,6 +155,7 @@ export function moeRowSpec(row: MoeRow): TransformerSpec | string {
           },
         }),
     ...(mla ? { mla } : {}),
+    ...(recipeMtpLayers(row) > 0 ? { mtpLayers: recipeMtpLayers(row) } : {}),
   };
 }
 
@@ -204,6 +209,7 @@ export function moeRowTraining(row: MoeRow): TrainingConfig {
     // Megatron-Bridge's performance recipes reduce gradients in bf16 (set_*_common_configs:
     // cfg.ddp.grad_reduce_in_fp32 = False for DeepSeek-V3, Qwen3, GPT-OSS and the others).
     ...(isMegatronBridge(row) ? { gradientReduceInFp32: false } : {}),
+    ...(fsdp ? { fsdpParameterDtype: recipeFsdpParameterDtype(row) } : {}),
   };
 }
 
@@ -246,7 +252,7 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
   const pp = row.pp ?? 1;
   const cp = row.cp ?? 1;
   const dp = row.num_gpus / (tp * pp * cp);
-  const mbs = row.micro_batch_size ?? 1;
+  const mbs = recipeMicroBatchSize(row) ?? 1;
   const v = pp > 1 ? (row.vp ?? 1) : 1;
   const chunks = pp * v;
   const fsdp = shardsParameters(row);
@@ -270,7 +276,9 @@ export function moeRowStrategy(row: MoeRow, spec: TransformerSpec): Strategy {
     ...(mode === 'selective' ? { recomputeModules: recomputeModules(published) } : {}),
     zeroStage: fsdp ? 3 : 1,
     schedule: v > 1 ? 'interleaved-1f1b' : '1f1b',
-    layersPerStage: spec.numLayers % chunks === 0 ? null : spread(spec.numLayers, chunks),
+    layersPerStage:
+      recipeLayersPerChunk(row, chunks) ??
+      (spec.numLayers % chunks === 0 ? null : spread(spec.numLayers, chunks)),
   };
 }
 

@@ -77,6 +77,12 @@ export const TRAINING_FLAGS: readonly FlagSpec[] = [
     help: 'overlap the gradient reduction with the backward pass (default on)',
     fields: ['training.overlapGradientReduce'],
   },
+  {
+    name: 'grad-reduce-fp32',
+    arg: 'on|off',
+    help: 'megatron: main gradients in fp32 (default on; off = 16-bit)',
+    fields: ['training.gradientReduceInFp32'],
+  },
 ];
 
 const INTER_GROUP = (prefix: string): FlagSpec[] => [
@@ -115,6 +121,9 @@ function axisFlags(prefix: string, list: boolean): FlagSpec[] {
     axis('dp', 'dataParallel', n, 'data-parallel degree', prefix),
     axis('tp', 'tensorParallel', n, 'tensor-parallel degree', prefix),
     axis('pp', 'pipelineParallel', n, 'pipeline-parallel degree', prefix),
+    axis('cp', 'contextParallel', n, 'context-parallel degree (long sequences)', prefix),
+    axis('ep', 'expertParallel', n, 'expert-parallel degree (MoE models)', prefix),
+    axis('etp', 'expertTensorParallel', n, 'expert-tensor-parallel degree (MoE models)', prefix),
     axis('vpp', 'virtualStages', n, 'virtual stages (model chunks) per pipeline rank', prefix),
     axis('mbs', 'microBatchSize', n, 'micro-batch size', prefix),
     axis('zero', 'zeroStage', many('0|1|2|3'), 'ZeRO stage', prefix),
@@ -319,6 +328,12 @@ export const ESTIMATE_SPEC: CommandSpec = {
       title: 'Strategy (--dp, --tp, --pp and --mbs are required)',
       flags: [
         ...axisFlags('strategy.', false),
+        {
+          name: 'cp-comm',
+          arg: 'p2p|all-gather|a2a',
+          help: 'how context-parallel ranks exchange K/V (default p2p)',
+          fields: ['strategy.contextParallelComm'],
+        },
         {
           name: 'micro-batches',
           arg: '<n>',

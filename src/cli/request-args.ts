@@ -37,6 +37,7 @@ function training(values: Values): Json {
     flashAttention: onOff(values, 'flash-attention'),
     dropout: onOff(values, 'dropout'),
     overlapGradientReduce: onOff(values, 'overlap-grad-reduce'),
+    gradientReduceInFp32: onOff(values, 'grad-reduce-fp32'),
   });
 }
 
@@ -89,6 +90,9 @@ function axes(values: Values, list: boolean): Json {
     dataParallel: ints('dp'),
     tensorParallel: ints('tp'),
     pipelineParallel: ints('pp'),
+    contextParallel: ints('cp'),
+    expertParallel: ints('ep'),
+    expertTensorParallel: ints('etp'),
     virtualStages: ints('vpp'),
     microBatchSize: ints('mbs'),
     zeroStage: zero,
@@ -150,6 +154,7 @@ export function estimateBody(values: Values, base: RequestBase): Json {
   const modelFlag = str(values, 'model');
   const strategy = defined({
     ...axes(values, false),
+    contextParallelComm: str(values, 'cp-comm'),
     numMicroBatches: int(values, 'micro-batches'),
   });
   const body = deepMerge(base.body, {

@@ -43,6 +43,8 @@ export const TimeBreakdown = z.object({
   compute: z.number(),
   recompute: z.number(),
   tensorParallelComm: z.number(),
+  expertParallelComm: z.number(),
+  contextParallelComm: z.number(),
   dataParallelComm: z.number(),
   pipelineComm: z.number(),
   bubble: z.number(),
@@ -66,6 +68,8 @@ export const HiddenCommSeconds = z.object({
   tensorParallelComm: z.number(),
   dataParallelComm: z.number(),
   pipelineComm: z.number(),
+  expertParallelComm: z.number(),
+  contextParallelComm: z.number(),
 });
 export const RunnerUp = z.object({
   stepTimeSeconds: z.number(),

@@ -129,6 +129,7 @@ export const trainingOptionFields = {
   overlapPipelineP2p: z.boolean().exactOptional(),
   prefetchParameters: z.boolean().exactOptional(),
   memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
+  gradientReduceInFp32: z.boolean().exactOptional(),
   framework: Framework.exactOptional(),
 };
 

@@ -210,7 +210,8 @@ export function embeddingActivationBytes(x: ActivationShape): number {
  * Extra activations of the last stage: final-norm input (2sbh, /t with SP), LM-head input
  * (2sbh/t with SP, else 2sbh), and the logits near the loss, split over the vocabulary by TP: the
  * 16-bit logits (2sbv/t) and the fp32 copy the vocab-parallel cross entropy makes and saves for
- * backward (4sbv/t; Megatron-LM core/tensor_parallel/cross_entropy.py:L25, L181).
+ * backward (4sbv/t; Megatron-LM core/tensor_parallel/cross_entropy.py:L25, L181); once more per
+ * multi-token-prediction depth.
  * @see Korthikanti et al. 2022 §4.3 (output layer terms); shared/context/framework_memory.md §1
  */
 export function outputLayerActivationBytes(x: ActivationShape): number {
@@ -218,6 +219,9 @@ export function outputLayerActivationBytes(x: ActivationShape): number {
   const spDivisor = x.sequenceParallel ? x.tp : 1;
   const normAndHeadInput = (2 * ACTIVATION_ELEMENT_BYTES * sb * x.spec.hiddenSize) / spDivisor;
   const LOGITS_BYTES = ACTIVATION_ELEMENT_BYTES + 4;
+  // Each multi-token-prediction depth computes and keeps its own logits and loss before the main
+  // head's (Megatron-LM multi_token_prediction.py process_mtp_loss), and its own head input.
+  const heads = 1 + (x.spec.mtpLayers ?? 0);
   const logits = (LOGITS_BYTES * sb * x.spec.vocabSize) / x.tp;
-  return normAndHeadInput + logits;
+  return heads * (normAndHeadInput + logits);
 }

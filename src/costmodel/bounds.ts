@@ -222,6 +222,8 @@ export interface ShapeBoundInput {
   readonly sequenceSlices: readonly number[];
   /** Schedules the shape's candidates may use (pp = 1: none matters). */
   readonly schedules: readonly ScheduleKind[];
+  /** The K/V exchange its candidates use when cp > 1 (absent: the default, p2p). */
+  readonly cpComm?: Strategy['cpComm'];
 }
 
 /**
@@ -249,6 +251,7 @@ export function createShapeBound(
             cp: x.cp,
             pp: x.pp,
             dp: 1,
+            ...(x.cpComm === undefined ? {} : { cpComm: x.cpComm }),
             ...(ep > 1 ? { ep } : {}),
             ...(etp > 1 ? { etp } : {}),
             microBatchSize: x.microBatchSize,

@@ -53,7 +53,7 @@ export function rankLayouts(
 }
 
 function layoutRanks(graph: ModelGraph, s: Strategy, scope?: EstimateCacheScope): RankLayout[] {
-  const chunks = chunkLayouts(s, graph.spec.numLayers, graph.moeLayerMask);
+  const chunks = chunkLayouts(s, graph.spec.numLayers, graph.moeLayerMask, graph.mtpLayerMask);
   const shares = cachedParameterShares(graph, s.tp, scope, expertDegrees(s));
   return chunksByRank(chunks, s.pp).map((rankChunks) => ({
     chunks: rankChunks,

@@ -129,6 +129,8 @@ export function estimate(
       compute: m * sumChunks((t) => t.compute),
       recompute: m * sumChunks((t) => t.recompute),
       tensorParallelComm: m * sumChunks((t) => t.tensorParallelComm),
+      expertParallelComm: m * sumChunks((t) => t.expertParallelComm),
+      contextParallelComm: m * sumChunks((t) => t.contextParallelComm),
       pipelineComm: m * (worst?.p2pPerMicroBatch ?? 0),
       bubble: Math.max(0, timing.makespanSeconds - m * rankBusy),
       dataParallelComm: postPipeline - optimizer + m * (worst?.shardedExposedPerMicroBatch ?? 0),
@@ -139,6 +141,8 @@ export function estimate(
       dataParallelComm:
         m * (worst?.shardedHiddenPerMicroBatch ?? 0) + (post[worstTimeRank]?.hidden ?? 0),
       pipelineComm: m * (worst?.p2pHiddenPerMicroBatch ?? 0),
+      expertParallelComm: m * sumChunks((t) => t.expertParallelCommHidden),
+      contextParallelComm: m * sumChunks((t) => t.contextParallelCommHidden),
     },
     modelFlopsPerStep: modelFlops,
     hardwareFlopsPerStep: hardwareFlops,

@@ -21,14 +21,18 @@ const sumForwardFlops = (ops: readonly OpNode[], include?: (op: OpNode) => boole
 /**
  * Forward FLOPs of the whole model for one sequence (of the ops `include` accepts: default all):
  * dense layers and MoE layers (top-k routed plus shared experts: active FLOPs) each counted with
- * their own ops, causal attention at s²/2.
+ * their own ops, multi-token-prediction layers and their head-side ops included, causal attention
+ * at s²/2.
  */
 export function forwardFlopsPerSequence(
   graph: ModelGraph,
   include?: (op: OpNode) => boolean,
 ): number {
-  const moeLayers = graph.moeLayerMask.filter(Boolean).length;
-  const denseLayers = graph.spec.numLayers - moeLayers;
+  // Multi-token-prediction layers count like main layers of their kind (Megatron-LM
+  // num_floating_point_operations adds mtp_num_layers transformer layers and output heads).
+  const mtpMoe = graph.mtpLayerMask.filter(Boolean).length;
+  const moeLayers = graph.moeLayerMask.filter(Boolean).length + mtpMoe;
+  const denseLayers = graph.spec.numLayers + graph.mtpLayerMask.length - moeLayers;
   const dense = graph.denseLayerOps ?? graph.layerOps;
   return (
     sumForwardFlops(graph.preOps, include) +

@@ -31,15 +31,19 @@ export function foldedModelStateBytes(
     x.precision,
     x.framework,
     x.gradientReduceInFp32 ?? true,
+    x.fsdpParameterDtype ?? 'fp32',
   );
   if (experts === 0) return dense;
+  // Experts shard over their share of the shard group: Megatron's edp, torchtitan's efsdp =
+  // dp_shard·cp·tp / ep under HSDP (parallel_dims.py _build_meshes).
   const routed = modelStateBytes(
     experts,
-    Math.max(1, Math.round(degrees.edp)),
+    Math.max(1, Math.round((degrees.edp * (s.dpShard ?? s.dp)) / s.dp)),
     s.zeroStage,
     x.precision,
     x.framework,
     x.gradientReduceInFp32 ?? true,
+    x.fsdpParameterDtype ?? 'fp32',
   );
   return {
     weights: dense.weights + routed.weights,

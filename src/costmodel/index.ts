@@ -43,6 +43,7 @@ export type {
   ContextParallelComm,
   ExpertDegrees,
   Framework,
+  FsdpParameterDtype,
   MoeDispatcher,
   MoeRouting,
   MoeTrainingConfig,

@@ -85,6 +85,9 @@ export class MemoryBound {
   private readonly inFlight = new Map<number | string, readonly number[]>();
   private readonly bytesPerParameter = new Map<number | string, number>();
   private readonly moePrefix: number[] = [0];
+  /** Multi-token-prediction layers (on the last chunk), and how many of them are MoE. */
+  private readonly mtpLayers: number;
+  private readonly mtpMoeLayers: number;
   private readonly usable: number;
 
   constructor(
@@ -95,6 +98,8 @@ export class MemoryBound {
     for (const moe of graph.moeLayerMask)
       this.moePrefix.push((this.moePrefix.at(-1) ?? 0) + (moe ? 1 : 0));
     this.usable = usableMemoryBytes(cluster, training);
+    this.mtpLayers = graph.mtpLayerMask.length;
+    this.mtpMoeLayers = graph.mtpLayerMask.filter(Boolean).length;
   }
 
   /**
@@ -115,7 +120,9 @@ export class MemoryBound {
     const terms = this.activationTerms(s);
     const inFlight = this.inFlightMicroBatches(s);
     const denseBytes = this.stateBytesPerParameter(s.zeroStage, (s.dpShard ?? s.dp) * s.cp);
-    const expertBytes = this.stateBytesPerParameter(s.zeroStage, Math.round(edp));
+    // Experts shard over their share of the shard group (folded-states.ts: edp · dpShard / dp).
+    const expertShards = Math.round((edp * (s.dpShard ?? s.dp)) / s.dp);
+    const expertBytes = this.stateBytesPerParameter(s.zeroStage, expertShards);
     // The fullest rank holds at least the average states (uneven splits can lighten both ends).
     const pipeline = this.pipelineParameters(s.tp, ep, etp, s.pp);
     const average =
@@ -222,8 +229,8 @@ export class MemoryBound {
     pp: number,
   ): { all: number; experts: number } {
     const shares = this.parameterShares(tp, ep, etp);
-    const moe = this.moePrefix.at(-1) ?? 0;
-    const dense = this.graph.spec.numLayers - moe;
+    const moe = (this.moePrefix.at(-1) ?? 0) + this.mtpMoeLayers;
+    const dense = this.graph.spec.numLayers + this.mtpLayers - moe;
     // parameters.ts chunkParameterSplit summed over all chunks (a tied head copy when pipelined).
     const all =
       dense * shares.layer +
@@ -248,6 +255,7 @@ export class MemoryBound {
         zeroStage,
         shards,
         this.training.gradientReduceInFp32 ?? true,
+        this.training.fsdpParameterDtype ?? 'fp32',
       );
       found = b.weights + b.gradients + b.optimizer;
       this.bytesPerParameter.set(key, found);
@@ -271,9 +279,15 @@ export class MemoryBound {
     const step = vShape ? 2 * s.pp - 1 - 2 * r : s.pp;
     for (let k = r, c = 0; k <= last; k += step, c++) {
       if (vShape && c === 2) break;
-      const layers = split[k] ?? 0;
+      const decoder = split[k] ?? 0;
       const first = starts[k] ?? 0;
-      const moe = (this.moePrefix[first + layers] ?? 0) - (this.moePrefix[first] ?? 0);
+      // stages.ts chunkLayouts: the multi-token-prediction layers join the last chunk.
+      const mtp = k === last ? this.mtpLayers : 0;
+      const layers = decoder + mtp;
+      const moe =
+        (this.moePrefix[first + decoder] ?? 0) -
+        (this.moePrefix[first] ?? 0) +
+        (k === last ? this.mtpMoeLayers : 0);
       // parameters.ts chunkParameterSplit
       held.parameters += (layers - moe) * shares.layer + moe * shares.moeLayer;
       held.experts += moe * shares.moeLayerExperts;

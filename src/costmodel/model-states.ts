@@ -23,10 +23,15 @@
  *                  FULL_SHARD 4/d fp32 params + 4/d fp32 grads + 8/d Adam = 16/d;
  *                  SHARD_GRAD_OP the same states (its unsharded bf16 copy is a working buffer);
  *                  DDP (no sharding): 4 + 4 + 8 = 16 (PT _fsdp_collectives.py foreach_reduce).
+ *                  With bf16 resident parameters (NeMo AutoModel's default: from_config
+ *                  torch_dtype "auto" → bfloat16, nemo_automodel/_transformers/auto_model.py L846
+ *                  @ 36044ad) and a torch.optim Adam, the moments take the parameter dtype and
+ *                  FSDP2 casts the fp32-reduced gradient back to it: 2 + 2 + 4 = 8/d
+ *                  (AutoModel docs/guides/mixed-precision-training.mdx "Risky Pattern").
  * ZeRO paper's reference for fp16 Adam: (2 + 2 + K)Ψ with K = 12 (Rajbhandari et al. SC'20 §5.1).
  */
 import type { Precision } from '../hardware-profiles/index.js';
-import type { Framework, ZeroStage } from './strategy.js';
+import type { Framework, FsdpParameterDtype, ZeroStage } from './strategy.js';
 
 /** 16-bit model weights used by forward/backward (fp8 training keeps bf16 weights too). */
 export const WEIGHT_BYTES_PER_PARAMETER = 2;
@@ -65,14 +70,16 @@ function deepspeed(precision: Precision, zero: ZeroStage, d: number): StateBytes
   return { weights: 2, gradients: zero === 2 ? 2 / d : 2, optimizer: 12 / (zero >= 1 ? d : 1) };
 }
 
-function fsdp(zero: ZeroStage, d: number): StateBytesPerParameter {
+function fsdp(zero: ZeroStage, d: number, dtype: FsdpParameterDtype): StateBytesPerParameter {
   const sharded = zero >= 2 ? d : 1;
-  return { weights: 4 / sharded, gradients: 4 / sharded, optimizer: 8 / sharded };
+  const bytes = dtype === 'bf16' ? 2 : 4;
+  return { weights: bytes / sharded, gradients: bytes / sharded, optimizer: (2 * bytes) / sharded };
 }
 
 /**
  * Per-parameter state bytes of one framework (file comment for the sources).
  * @param fp32Gradients Megatron's grad_reduce_in_fp32 (TrainingConfig.gradientReduceInFp32)
+ * @param fsdpDtype FSDP's resident parameter dtype (TrainingConfig.fsdpParameterDtype)
  */
 export function stateBytesPerParameter(
   framework: Framework,
@@ -80,6 +87,7 @@ export function stateBytesPerParameter(
   zero: ZeroStage,
   d: number,
   fp32Gradients = true,
+  fsdpDtype: FsdpParameterDtype = 'fp32',
 ): StateBytesPerParameter {
   switch (framework) {
     case 'megatron':
@@ -87,7 +95,7 @@ export function stateBytesPerParameter(
     case 'deepspeed':
       return deepspeed(precision, zero, d);
     case 'fsdp':
-      return fsdp(zero, d);
+      return fsdp(zero, d, fsdpDtype);
   }
 }
 
@@ -103,8 +111,16 @@ export function modelStateBytes(
   precision: Precision,
   framework: Framework,
   fp32Gradients = true,
+  fsdpDtype: FsdpParameterDtype = 'fp32',
 ): ModelStateBytes {
-  const b = stateBytesPerParameter(framework, precision, zeroStage, Math.max(1, dp), fp32Gradients);
+  const b = stateBytesPerParameter(
+    framework,
+    precision,
+    zeroStage,
+    Math.max(1, dp),
+    fp32Gradients,
+    fsdpDtype,
+  );
   return {
     weights: parameters * b.weights,
     gradients: parameters * b.gradients,

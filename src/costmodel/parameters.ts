@@ -59,7 +59,7 @@ export interface ParameterShares {
   readonly moeLayerExperts: number;
   readonly pre: number;
   readonly post: number;
-  /** Word-embedding copy the last chunk keeps for a tied LM head when pipelined. */
+  /** Word-embedding copy the last chunk keeps for a tied LM head or for MTP when pipelined. */
   readonly tiedHeadCopy: number;
 }
 
@@ -76,9 +76,13 @@ export function parameterShares(
     moeLayerExperts: expertParameters(graph.moeLayerOps, experts),
     pre: opParametersPerTensorRank(graph.preOps, tp),
     post: opParametersPerTensorRank(graph.postOps, tp),
-    tiedHeadCopy: graph.spec.tiedEmbeddings
-      ? (graph.spec.vocabSize * graph.spec.hiddenSize) / tp
-      : 0,
+    // A tied head keeps a word-embedding copy on the last chunk; so does multi-token prediction,
+    // which embeds the shifted tokens there (Megatron GPTModel: "if self.pre_process or
+    // self.mtp_process: self.embedding = LanguageModelEmbedding(...)").
+    tiedHeadCopy:
+      graph.spec.tiedEmbeddings || graph.mtpLayerMask.length > 0
+        ? (graph.spec.vocabSize * graph.spec.hiddenSize) / tp
+        : 0,
   };
 }
 

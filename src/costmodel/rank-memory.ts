@@ -12,7 +12,7 @@ import type { ModelStateBytes } from './model-states.js';
 import type { WorkingMemoryBytes } from './working-memory.js';
 import { workingMemoryBytes } from './working-memory.js';
 import type { ChunkLayout } from './stages.js';
-import type { Framework, Strategy } from './strategy.js';
+import type { Framework, FsdpParameterDtype, Strategy } from './strategy.js';
 import type { MemoryBreakdownBytes } from './types.js';
 
 /** What the rest of the estimate needs to know about each pipeline rank. */
@@ -36,6 +36,8 @@ export interface RankMemoryInputs {
   readonly framework: Framework;
   /** Megatron's main grads in fp32 (TrainingConfig.gradientReduceInFp32; absent = true). */
   readonly gradientReduceInFp32?: boolean;
+  /** FSDP's resident parameter dtype (TrainingConfig.fsdpParameterDtype; absent = fp32). */
+  readonly fsdpParameterDtype?: FsdpParameterDtype;
   readonly shape: ActivationShape;
   /** One transformer layer's parameters on one TP rank. */
   readonly layerParametersPerGpu: number;

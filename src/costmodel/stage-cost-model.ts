@@ -192,6 +192,9 @@ export function memoryInputs(
     ...(training.gradientReduceInFp32 === undefined
       ? {}
       : { gradientReduceInFp32: training.gradientReduceInFp32 }),
+    ...(training.fsdpParameterDtype === undefined
+      ? {}
+      : { fsdpParameterDtype: training.fsdpParameterDtype }),
     layerParametersPerGpu: Math.max(shares.layer, shares.moeLayer),
     shape: {
       spec: graph.spec,

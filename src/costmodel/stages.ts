@@ -68,22 +68,29 @@ export function chunkRank(strategy: Strategy, chunk: number): number {
 /**
  * The chunks of a strategy in pipeline order. With `moeLayerMask` (one flag per layer, the
  * graph's), each chunk also counts its MoE layers: chunk k holds the layers after those of
- * chunks 0..k−1.
+ * chunks 0..k−1. Multi-token-prediction layers (`mtpLayerMask`, the graph's) join the last chunk,
+ * beside the LM head they share: Megatron builds the MTP block on the post-process stage (GPTModel
+ * mtp_process; Megatron-Bridge DeepSeek-V3 layouts end "…t, mtp, loss").
  */
 export function chunkLayouts(
   strategy: Strategy,
   numLayers: number,
   moeLayerMask?: readonly boolean[],
+  mtpLayerMask: readonly boolean[] = [],
 ): ChunkLayout[] {
   const split = layersPerChunk(strategy, numLayers);
   const last = split.length - 1;
+  const mtpMoe = mtpLayerMask.filter(Boolean).length;
   let first = 0;
-  return split.map((layers, index) => {
+  return split.map((decoderLayers, index) => {
+    const mtp = index === last ? mtpLayerMask.length : 0;
     const moeLayers =
       moeLayerMask === undefined
         ? undefined
-        : moeLayerMask.slice(first, first + layers).filter(Boolean).length;
-    first += layers;
+        : moeLayerMask.slice(first, first + decoderLayers).filter(Boolean).length +
+          (index === last ? mtpMoe : 0);
+    first += decoderLayers;
+    const layers = decoderLayers + mtp;
     return {
       index,
       rank: chunkRank(strategy, index),

@@ -111,6 +111,9 @@ export function expertDegrees(s: Strategy): ExpertDegrees {
  *  - fsdp: PyTorch FSDP / torchtitan (16-bit gradient reduction, torch.distributed.pipelining)
  */
 
+/** Dtype FSDP keeps its sharded (resident) parameters in: torch.optim moments follow it. */
+export type FsdpParameterDtype = 'fp32' | 'bf16';
+
 /** What the user wants trained per optimizer step. */
 export interface TrainingConfig {
   /** Sequences per optimizer step. */
@@ -160,6 +163,13 @@ export interface TrainingConfig {
    * Other frameworks ignore it.
    */
   readonly gradientReduceInFp32?: boolean;
+  /**
+   * framework 'fsdp': the dtype of the sharded (resident) parameters; torch.optim Adam keeps its
+   * moments in it and FSDP2 casts the fp32-reduced gradient back to it. Absent = 'fp32'
+   * (torchtitan: training.dtype float32, 16 B/param); 'bf16' = 8 B/param, what NeMo AutoModel
+   * runs when model.torch_dtype is left unset (model-states.ts). Other frameworks ignore it.
+   */
+  readonly fsdpParameterDtype?: FsdpParameterDtype;
 }
 
 /**

@@ -16,6 +16,10 @@ export interface TimeBreakdownSeconds {
   /** Extra forward work for activation recomputation. */
   readonly recompute: number;
   readonly tensorParallelComm: number;
+  /** MoE dispatch / combine all-to-all left on the critical path. */
+  readonly expertParallelComm: number;
+  /** Context-parallel K/V exchange left on the critical path. */
+  readonly contextParallelComm: number;
   /** Exposed (non-overlapped) data-parallel / ZeRO communication. */
   readonly dataParallelComm: number;
   readonly pipelineComm: number;
@@ -29,6 +33,8 @@ export interface HiddenCommSeconds {
   readonly tensorParallelComm: number;
   readonly dataParallelComm: number;
   readonly pipelineComm: number;
+  readonly expertParallelComm: number;
+  readonly contextParallelComm: number;
 }
 
 export interface StageEstimate {

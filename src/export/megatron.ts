@@ -146,15 +146,23 @@ function modelArgs(plan: Plan, spec: TransformerSpec): string[] {
   return argv;
 }
 
+/**
+ * The dtype flags, with the main-gradient dtype the estimate counted (TrainingConfig
+ * .gradientReduceInFp32, absent = fp32). validate_args (megatron/training/arguments.py) turns fp32
+ * main grads on by itself for bf16 unless --grad-reduce-in-bf16; for fp16 only
+ * --accumulate-allreduce-grads-in-fp32 does.
+ */
 function precisionArgs(plan: Plan): string[] {
+  const fp32Gradients = plan.training.gradientReduceInFp32 ?? true;
+  const bf16 = fp32Gradients ? ['--bf16'] : ['--bf16', '--grad-reduce-in-bf16'];
   switch (plan.training.precision) {
     case 'bf16':
-      return ['--bf16'];
+      return bf16;
     case 'fp16':
-      return ['--fp16'];
+      return fp32Gradients ? ['--fp16', '--accumulate-allreduce-grads-in-fp32'] : ['--fp16'];
     case 'fp8':
       // FP8 via Transformer Engine on a bf16 base: e4m3 forward, e5m2 gradients ("hybrid").
-      return ['--bf16', '--fp8-format', 'hybrid'];
+      return [...bf16, '--fp8-format', 'hybrid'];
   }
 }
 

@@ -7,7 +7,8 @@
  *    pipeline micro-batches; CUDA graphs (on unless --training.disable_cuda_graphs) reject pp > 1;
  *  - `TrainingConfig.__post_init__` (configs.py): positive token counts and context length;
  *  - `ParallelDims._validate` (torchtitan/distributed/parallel_dims.py):
- *    dp_replicate · dp_shard · cp · tp · pp = world size (dp_shard −1 takes the rest);
+ *    dp_replicate · dp_shard · cp · tp · pp = world size (dp_shard −1 takes the rest), and
+ *    expert_parallel_degree divides the sparse region dp_shard · cp · tp;
  *  - `Trainer.__init__`: tokens per micro-batch divisible by (tp if SP) · (2·cp if cp > 1); tokens per
  *    step divisible by tokens per gradient-accumulation iteration (micro-batch · pp micro-batches · dp);
  *  - `_get_pipeline_metadata` and `_generate_llm_fqn_per_model_part`
@@ -29,6 +30,7 @@ export interface TorchtitanResolved {
   readonly tp: number;
   readonly pp: number;
   readonly cp: number;
+  readonly ep: number;
   readonly sequenceParallel: boolean;
   readonly tokensPerMicroBatch: number;
   readonly tokensPerStep: number;
@@ -68,6 +70,7 @@ const DEFAULTS: Readonly<Record<string, string | boolean>> = {
   'parallelism.tensor_parallel_degree': '1',
   'parallelism.pipeline_parallel_degree': '1',
   'parallelism.context_parallel_degree': '1',
+  'parallelism.expert_parallel_degree': '1',
   'parallelism.enable_sequence_parallel': true,
   'parallelism.pipeline_parallel_first_stage_less_layers': '1',
   'parallelism.pipeline_parallel_last_stage_less_layers': '1',
@@ -135,6 +138,12 @@ export function torchtitanLaunchCheck(x: TorchtitanLaunchInput): {
     dpReplicate * dpShard * cp * tp * pp === x.worldSize,
     `Invalid parallel dims: dp_replicate(${dpReplicate}) * dp_shard(${dpShard}) * cp(${cp}) * tp(${tp}) * pp(${pp}) != WORLD_SIZE(${x.worldSize})`,
   );
+  const ep = int('parallelism.expert_parallel_degree');
+  check(
+    'torchtitan/distributed/parallel_dims.py ParallelDims._validate',
+    (dpShard * cp * tp) % ep === 0,
+    `expert_parallel_degree (${ep}) must divide dp_shard * cp * tp (${dpShard * cp * tp})`,
+  );
   check(
     `${TRAINER} Trainer.Config._validate_cuda_graphs`,
     pp === 1 || options.get('training.disable_cuda_graphs') === true,
@@ -161,6 +170,7 @@ export function torchtitanLaunchCheck(x: TorchtitanLaunchInput): {
       tp,
       pp,
       cp,
+      ep,
       sequenceParallel,
       ...batch,
       layersPerStage,

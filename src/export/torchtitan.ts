@@ -157,6 +157,12 @@ function degreeSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {
     );
   }
   const s = plan.strategy;
+  if (s.cp > 1 && s.cpComm !== 'all-gather') {
+    // The search plans fsdp with all-gather; a plan made for another framework says what differs.
+    notes.push(
+      `torchtitan's context parallelism all-gathers keys and values (PyTorch _ContextParallelOptions.rotate_method ALL_GATHER); this plan was estimated with contextParallelComm ${s.cpComm ?? 'p2p'}.`,
+    );
+  }
   // ZeRO-0 = DDP (replicate); ZeRO ≥ 1 = FSDP2 (shard). FSDP2 always shards parameters too.
   const sharded = s.zeroStage >= 1;
   if (s.zeroStage === 1 || s.zeroStage === 2) {

@@ -12,6 +12,7 @@ import { Graph } from '@dagrejs/graphlib';
 import { ModelInputError, isMoeLayer, validateTransformerSpec } from '../model-spec/index.js';
 import { attentionOps, embeddingOp, headOps, mlpOps, normOp, residualAddOp } from './ops.js';
 import { mlaAttentionOps, routedExpertOps, sharedExpertOps } from './ops-moe.js';
+import { mtpInputOps, mtpOutputOps } from './ops-mtp.js';
 import type { ModelGraph, OpNode, ParameterCounts } from './types.js';
 import type { TransformerSpec } from '../model-spec/index.js';
 
@@ -53,19 +54,23 @@ function layerAttentionOps(spec: TransformerSpec, s: number, layer: number): OpN
     : mlaAttentionOps(spec, spec.mla, s, layer);
 }
 
-/** Ops of layer `layer` in topological order, wired into `graph` after `input`. */
+/**
+ * Ops of layer `layer` in topological order, wired into `graph` after `input`; its MLP is MoE
+ * when layer `kindOf` is (an MTP layer is shaped like the last main layer).
+ */
 function addLayer(
   graph: ModelGraphDag,
   spec: TransformerSpec,
   s: number,
   layer: number,
   input: string,
+  kindOf = layer,
 ): OpNode[] {
   const attnNorm = normOp(spec, s, `layer${layer}.attn-norm`, layer);
   const attention = layerAttentionOps(spec, s, layer);
   const attnAdd = residualAddOp(spec, s, `layer${layer}.attn-residual-add`, layer);
   const mlpNorm = normOp(spec, s, `layer${layer}.mlp-norm`, layer);
-  const moe = spec.moe !== undefined && isMoeLayer(spec, layer) ? spec.moe : null;
+  const moe = spec.moe !== undefined && isMoeLayer(spec, kindOf) ? spec.moe : null;
   const mlp =
     moe === null
       ? mlpOps(spec, s, layer)
@@ -110,21 +115,25 @@ function parameterCounts(
   moe: readonly OpNode[] | null,
   post: OpNode[],
   numMoeLayers: number,
+  mtpLayerMask: readonly boolean[],
 ): ParameterCounts {
   const embedding = sum(pre);
   const perLayer = sum(dense ?? moe ?? []);
   const perMoeLayer = moe === null ? 0 : sum(moe);
   const head = sum(post);
-  const numDense = spec.numLayers - numMoeLayers;
+  // MTP layers count with the main layers of their kind (head already holds the MTP extras).
+  const mtpMoe = mtpLayerMask.filter(Boolean).length;
+  const numDense = spec.numLayers - numMoeLayers + mtpLayerMask.length - mtpMoe;
+  const moeLayers = numMoeLayers + mtpMoe;
   const denseTotal = numDense * (dense === null ? 0 : sum(dense));
   const moeActive = moe === null ? 0 : activeParameters(moe, spec);
   return {
     embedding,
     perLayer,
     perMoeLayer,
-    active: embedding + denseTotal + numMoeLayers * moeActive + head,
+    active: embedding + denseTotal + moeLayers * moeActive + head,
     head,
-    total: embedding + denseTotal + numMoeLayers * perMoeLayer + head,
+    total: embedding + denseTotal + moeLayers * perMoeLayer + head,
   };
 }
 
@@ -165,9 +174,11 @@ export function buildModelGraph(spec: TransformerSpec, sequenceLength: number): 
     ops.push(...added);
     last = added[added.length - 1]?.id ?? last;
   }
+  const hidden = last;
   const postOps = [normOp(spec, s, 'final-norm', null), ...headOps(spec, s)];
   for (const op of postOps) last = addOp(graph, op, [last]);
   ops.push(...postOps);
+  const mtpLayerMask = addMtpDepths(graph, spec, s, hidden, postOps, ops);
 
   return {
     spec,
@@ -187,6 +198,43 @@ export function buildModelGraph(spec: TransformerSpec, sequenceLength: number): 
       moeLayerOps,
       postOps,
       moeLayerMask.filter(Boolean).length,
+      mtpLayerMask,
     ),
+    mtpLayerMask,
   };
+}
+
+/**
+ * Multi-token-prediction depths (ops-mtp.ts): each reads the embedding and the previous depth's
+ * hidden state, runs one transformer layer shaped like the last main layer (Megatron's
+ * get_gpt_mtp_block_spec takes the decoder's last layer spec) and its own pass through the shared
+ * head. The ops around each layer join `postOps` (the last pipeline chunk runs them); the layers
+ * themselves are counted by the returned mask (true = MoE layer), one entry per depth.
+ */
+function addMtpDepths(
+  graph: ModelGraphDag,
+  spec: TransformerSpec,
+  s: number,
+  mainHidden: string,
+  postOps: OpNode[],
+  ops: OpNode[],
+): boolean[] {
+  const mask: boolean[] = [];
+  let hidden = mainHidden;
+  const lastMain = spec.numLayers - 1;
+  for (let depth = 0; depth < (spec.mtpLayers ?? 0); depth++) {
+    const [enorm, hnorm, projection] = mtpInputOps(spec, s, depth);
+    if (enorm === undefined || hnorm === undefined || projection === undefined) break;
+    addOp(graph, enorm, ['embedding']);
+    addOp(graph, hnorm, [hidden]);
+    addOp(graph, projection, [enorm.id, hnorm.id]);
+    const layer = addLayer(graph, spec, s, spec.numLayers + depth, projection.id, lastMain);
+    hidden = layer[layer.length - 1]?.id ?? projection.id;
+    const output = mtpOutputOps(spec, s, depth);
+    addChain(graph, output, hidden);
+    postOps.push(enorm, hnorm, projection, ...output);
+    ops.push(enorm, hnorm, projection, ...layer, ...output);
+    mask.push(isMoeLayer(spec, lastMain));
+  }
+  return mask;
 }

@@ -108,7 +108,15 @@ export interface ModelGraph {
   readonly moeLayerMask: readonly boolean[];
   /** Embedding-side ops (before layer 0). */
   readonly preOps: readonly OpNode[];
-  /** Head-side ops (after the last layer): final norm, LM head, loss. */
+  /**
+   * Head-side ops (after the last layer): final norm, LM head, loss; then, per multi-token-
+   * prediction depth, its norms, 2h → h projection, final norm, shared-head pass and loss.
+   */
   readonly postOps: readonly OpNode[];
+  /**
+   * One entry per multi-token-prediction depth (spec.mtpLayers; empty without MTP): whether its
+   * transformer layer has an MoE MLP. Those layers run on the pipeline chunk holding the LM head.
+   */
+  readonly mtpLayerMask: readonly boolean[];
   readonly parameters: ParameterCounts;
 }

@@ -37,6 +37,13 @@ export interface TransformerSpec {
   readonly moe?: MoeSpec;
   /** Multi-head latent attention (DeepSeek-V2/V3; absent = standard MHA/GQA). See MlaSpec. */
   readonly mla?: MlaSpec;
+  /**
+   * Multi-token-prediction depths trained beside the main model (DeepSeek-V3 §2.2; Megatron-LM
+   * --mtp-num-layers; Hugging Face num_nextn_predict_layers); absent = 0. Each depth is one more
+   * transformer layer (shaped like the last main layer) plus two RMSNorms, a 2h → h projection
+   * and a pass through the shared output head and the loss (mtpLayerOps in the graph).
+   */
+  readonly mtpLayers?: number;
 }
 
 /**
@@ -152,4 +159,5 @@ export const TransformerSpecSchema = z.strictObject({
   linearBias: z.boolean(),
   moe: MoeSpecSchema.exactOptional(),
   mla: MlaSpecSchema.exactOptional(),
+  mtpLayers: nonNegativeInteger.exactOptional(),
 }) satisfies z.ZodType<TransformerSpec>;

@@ -51,6 +51,7 @@ export function validateTransformerSpec(
   }
   if (spec.moe !== undefined) validateMoe(spec, spec.moe, field);
   if (spec.mla !== undefined) validateMla(spec.mla, field);
+  if (spec.mtpLayers !== undefined) integerAtLeast(spec.mtpLayers, 0, field('mtpLayers'));
   return spec;
 }
 

@@ -250,6 +250,21 @@ function torchtitanReason(s: Strategy, numLayers: number): Inexpressible | null 
     return why('torchtitan-seq-slice-changes-attention', 'schedule');
   if (s.pp > 1 && torchtitanSplitOptions(chunkSplit(s, numLayers), numLayers) === null)
     return why('torchtitan-cannot-split-so', 'layersPerStage');
+  return torchtitanFoldedReason(s);
+}
+
+/**
+ * torchtitan's CP and EP (parallel_dims.py ParallelDims._validate; PyTorch's context_parallel):
+ * K/V are all-gathered (_ContextParallelOptions.rotate_method = ALL_GATHER, no torchtitan option
+ * changes it); experts have no tensor-parallel degree of their own; ep divides the "sparse region"
+ * dp_shard · cp · tp, where dp_shard is the FSDP shard group (1 under DDP, ZeRO-0).
+ */
+function torchtitanFoldedReason(s: Strategy): Inexpressible | null {
+  if (s.cp > 1 && s.cpComm !== 'all-gather') return why('torchtitan-cp-is-all-gather', 'cpComm');
+  if ((s.etp ?? 1) > 1) return why('torchtitan-no-expert-tensor-parallel', 'etp');
+  const dpShard = s.zeroStage >= 1 ? (s.dpShard ?? s.dp) : 1;
+  if ((dpShard * s.cp * s.tp) % (s.ep ?? 1) !== 0)
+    return why('torchtitan-ep-not-dividing-shard-cp-tp', 'ep');
   return null;
 }
 

@@ -302,6 +302,14 @@ function slicesTried(
   return [1, ...SEQUENCE_SLICE_CHOICES.filter((k) => x.sequenceLength % k === 0)];
 }
 
+/**
+ * The K/V exchange a candidate names: fsdp's context parallelism is PyTorch context_parallel's
+ * all-gather rotation (its default); Megatron's default (p2p) is left implicit.
+ */
+function contextParallelComm(x: EnumerationInput, cp: number): Pick<Strategy, 'cpComm'> {
+  return cp > 1 && x.framework === 'fsdp' ? { cpComm: 'all-gather' } : {};
+}
+
 /** Asks input.skipShape (when given) about one shape, with every inner choice listed. */
 function skipsShape(
   x: EnumerationInput,
@@ -324,6 +332,7 @@ function skipsShape(
       divisors(x.worldSize),
     ),
     sequenceSlices: slicesTried(x, schedules, shape.pp),
+    ...contextParallelComm(x, shape.cp),
     // interleavedShapes: only when the micro-batches fill whole rounds of pp.
     schedules: schedules.filter(
       (k) =>
@@ -398,6 +407,7 @@ export function* enumerateStrategies(
                         tp,
                         pp,
                         cp,
+                        ...contextParallelComm(x, cp),
                         ...(ep > 1 ? { ep } : {}),
                         ...(etp > 1 ? { etp } : {}),
                         microBatchSize,
@@ -413,9 +423,17 @@ export function* enumerateStrategies(
                         countRejection(rejected, reason);
                         continue;
                       }
-                      // What a launcher can express does not depend on the shard group.
-                      for (const dpShard of shardGroupSizes(x, tp * cp, dp, zeroStage))
-                        yield dpShard === dp ? candidate : { ...candidate, dpShard };
+                      for (const dpShard of shardGroupSizes(x, tp * cp, dp, zeroStage)) {
+                        if (dpShard === dp) {
+                          yield candidate;
+                          continue;
+                        }
+                        // Only torchtitan's EP rule reads the shard group (dp_shard·cp·tp).
+                        const hybrid = { ...candidate, dpShard };
+                        const hsdpReason = ep > 1 ? exactness(hybrid) : null;
+                        if (hsdpReason === null) yield hybrid;
+                        else countRejection(rejected, hsdpReason);
+                      }
                     }
                   }
                 }

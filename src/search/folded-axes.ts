@@ -3,8 +3,10 @@
  * (megatron/training/arguments.py validate_args; parallel_state "MoE parallel folding",
  * arXiv 2504.14960 §3): CP splits each sequence into 2·cp chunks; inside a pipeline stage the
  * attention grid tp × cp × dp and the expert grid etp × ep × edp cover the same GPUs, so ep·etp
- * divides tp·cp·dp, ep divides the routed experts and etp the expert FFN width. Only Megatron
- * exports these degrees today, so other frameworks search cp = ep = etp = 1 unless pinned.
+ * divides tp·cp·dp, ep divides the routed experts and etp the expert FFN width. torchtitan (fsdp)
+ * has CP and EP too, with its own rules (plan/expressible.ts torchtitanFoldedReason: etp = 1,
+ * all-gather CP); DeepSpeed's pipeline engine has neither, so deepspeed searches cp = ep = 1
+ * unless pinned.
  */
 import type { ModelGraph } from '../graph/index.js';
 import type { Framework } from '../costmodel/index.js';
@@ -46,7 +48,7 @@ export function contextParallelDegrees(
     }
     if (pinned !== undefined) return true;
     return (
-      x.framework === 'megatron' &&
+      x.framework !== 'deepspeed' &&
       x.sequenceLength >= CONTEXT_PARALLEL_MIN_SEQUENCE &&
       x.sequenceLength / cp >= CONTEXT_PARALLEL_MIN_TOKENS_PER_RANK
     );
@@ -70,8 +72,9 @@ export function expertLayouts(
     for (const ep of candidates) {
       if (!allowed(x.constraints.ep, ep)) continue;
       if (moe.numExperts % ep !== 0 || grid % (ep * etp) !== 0) continue;
-      if (x.framework !== 'megatron' && x.constraints.ep === undefined && (ep > 1 || etp > 1))
+      if (x.framework === 'deepspeed' && x.constraints.ep === undefined && (ep > 1 || etp > 1))
         continue;
+      if (x.framework === 'fsdp' && x.constraints.etp === undefined && etp > 1) continue;
       pairs.push([ep, etp]);
     }
   }

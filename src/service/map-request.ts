@@ -93,6 +93,12 @@ function checkOverlapFields(input: TrainingInput, framework: Framework): void {
       `--tp-comm-overlap (Transformer Engine userbuffers) is Megatron-Core's; ${framework} has no such switch`,
     );
   }
+  if (input.gradientReduceInFp32 !== undefined && framework !== 'megatron') {
+    throw unavailable(
+      'gradientReduceInFp32',
+      `Megatron's main-gradient dtype (--accumulate-allreduce-grads-in-fp32 / --grad-reduce-in-bf16); ${framework} reduces gradients in its own dtype`,
+    );
+  }
   if (input.overlapPipelineP2p === true && framework === 'deepspeed') {
     throw unavailable(
       'overlapPipelineP2p',
@@ -125,6 +131,9 @@ export function trainingFromInput(input: TrainingInput): TrainingConfig {
     prefetchParameters: input.prefetchParameters ?? defaults.prefetchParameters,
     memoryHeadroomFraction: input.memoryHeadroomFraction ?? defaults.memoryHeadroomFraction,
     framework,
+    ...(input.gradientReduceInFp32 === undefined
+      ? {}
+      : { gradientReduceInFp32: input.gradientReduceInFp32 }),
     ...(input.moe === undefined ? {} : { moe: { ...moeTrainingDefaults(), ...input.moe } }),
   };
 }
@@ -197,7 +206,9 @@ function defaultMicroBatches(input: StrategyInput, training: TrainingConfig): nu
 
 /**
  * Strategy defaults: 1F1B (interleaved when virtualStages > 1), SP with TP, no recompute, ZeRO 0;
- * zb-v always has 2 chunks per rank; seq-slice-1f1b defaults to 2 slices.
+ * zb-v always has 2 chunks per rank; seq-slice-1f1b defaults to 2 slices; context-parallel K/V
+ * exchange p2p, all-gather under fsdp (torchtitan runs PyTorch's context_parallel, whose
+ * _ContextParallelOptions.rotate_method defaults to ALL_GATHER).
  */
 export function strategyFromInput(input: StrategyInput, training: TrainingConfig): Strategy {
   const virtual = input.virtualStages;
@@ -208,7 +219,11 @@ export function strategyFromInput(input: StrategyInput, training: TrainingConfig
     tp: input.tensorParallel,
     pp: input.pipelineParallel,
     cp: input.contextParallel ?? 1,
-    ...(input.contextParallelComm === undefined ? {} : { cpComm: input.contextParallelComm }),
+    ...(input.contextParallelComm === undefined
+      ? training.framework === 'fsdp' && (input.contextParallel ?? 1) > 1
+        ? { cpComm: 'all-gather' as const }
+        : {}
+      : { cpComm: input.contextParallelComm }),
     ...(input.expertParallel === undefined ? {} : { ep: input.expertParallel }),
     ...(input.expertTensorParallel === undefined ? {} : { etp: input.expertTensorParallel }),
     virtualStages: virtual ?? (schedule === 'interleaved-1f1b' || schedule === 'zb-v' ? 2 : 1),

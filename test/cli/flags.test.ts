@@ -149,6 +149,29 @@ describe('request bodies: flags over --request', () => {
     );
   });
 
+  it('MoE / long-context axes: --cp --ep --etp pin lists; --grad-reduce-fp32 sets training', () => {
+    const body = planBody(
+      planValues(['--cp', '1,2', '--ep', '8', '--etp', '1', '--grad-reduce-fp32', 'off']),
+      FILE,
+    );
+    const search = body['search'] as { constraints: Record<string, unknown> };
+    expect(search.constraints).toMatchObject({
+      contextParallel: [1, 2],
+      expertParallel: [8],
+      expertTensorParallel: [1],
+    });
+    expect(body['training']).toMatchObject({ gradientReduceInFp32: false });
+    expect(flagForField(PLAN_SPEC, 'search.constraints.expertParallel[0]')).toBe('--ep');
+    const estimate = estimateBody(
+      parse(
+        ['--dp', '2', '--tp', '4', '--pp', '1', '--mbs', '1', '--cp', '4', '--cp-comm', 'a2a'],
+        ESTIMATE_SPEC,
+      ).values,
+      FILE,
+    );
+    expect(estimate['strategy']).toMatchObject({ contextParallel: 4, contextParallelComm: 'a2a' });
+  });
+
   it('estimate: the axis flags set the strategy itself', () => {
     const values = parse(
       ['--dp', '4', '--tp', '4', '--pp', '1', '--mbs', '1', '--zero', '1'],

@@ -339,6 +339,20 @@ describe('torchtitan launch rules', () => {
     const v = torchtitanLaunchCheck({ overrides: words, worldSize: 16, numLayers: 80 }).violations;
     expect(rules(v)).toContain('torchtitan/distributed/parallel_dims.py ParallelDims._validate');
   });
+  it('torchtitan parallel_dims.py _validate: expert_parallel_degree divides dp_shard · cp · tp', () => {
+    // DDP (ZeRO-0) has dp_shard 1: the sparse region is cp · tp = 2, which ep 4 does not divide.
+    const words = overrides(makePlan({ strategy: { tp: 2, pp: 1, dp: 4, zeroStage: 0 } }));
+    const check = (ep: number) =>
+      torchtitanLaunchCheck({
+        overrides: [...words, '--parallelism.expert_parallel_degree', String(ep)],
+        worldSize: 8,
+        numLayers: 80,
+      }).violations.map((x) => x.message);
+    expect(check(4).join()).toMatch(
+      /expert_parallel_degree \(4\) must divide dp_shard \* cp \* tp \(2\)/,
+    );
+    expect(check(2)).toEqual([]);
+  });
   it('torchtitan trainer.py: tokens per micro-batch divisible by tp (SP) · 2cp', () => {
     const plan = makePlan({
       strategy: { tp: 2, cp: 2, pp: 1, dp: 2 },

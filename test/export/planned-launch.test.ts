@@ -7,6 +7,7 @@
  * loads), not the export's typed fields.
  */
 import { readFileSync } from 'node:fs';
+import { SMALL_MOE_SPEC } from '../fixtures/specs.js';
 import { describe, expect, it } from 'vitest';
 import type { Framework } from '../../src/costmodel/index.js';
 import { deepspeedConfig } from '../../src/export/deepspeed.js';
@@ -120,6 +121,15 @@ const CASES: readonly Case[] = [
     constraints: { tp: [4], pp: [2] },
   },
   {
+    // Long enough for the search to offer CP, with experts for EP (megatron and fsdp).
+    name: '4-layer 8-expert MoE at 16K tokens on 2 × DGX H100',
+    spec: SMALL_MOE_SPEC,
+    preset: 'dgx-h100',
+    nodes: 2,
+    globalBatchSize: 16,
+    sequenceLength: 16384,
+  },
+  {
     name: 'llama3-8b on 2 × DGX A100 40GB, recompute pinned to full',
     spec: findModel(catalog, 'llama3-8b').spec,
     preset: 'dgx-a100-40gb',
@@ -211,6 +221,7 @@ function checkTorchtitan(plan: Plan, spec: TransformerSpec): void {
     tp: s.tp,
     pp: s.pp,
     cp: s.cp,
+    ep: s.ep ?? 1,
     tokensPerMicroBatch: s.microBatchSize * seq,
     tokensPerStep: plan.training.globalBatchSize * seq,
     numPpMicroBatches: s.pp > 1 ? s.numMicroBatches : 1,

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModelGraph } from '../../src/graph/index.js';
 import { clusterFromPreset } from '../../src/hardware-profiles/index.js';
 import type { RecomputeMode, Strategy, TrainingConfig } from '../../src/costmodel/index.js';
+import { inexpressibleReason } from '../../src/plan/index.js';
 import { planTraining } from '../../src/search/index.js';
 import { catalog, fastestProblem, fixedTraining } from '../fixtures/planning.js';
 import { SMALL_MOE_SPEC } from '../fixtures/specs.js';
@@ -114,5 +115,71 @@ describe('planner equals brute force with EP and CP axes', () => {
     expect(brute).not.toBeNull();
     expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
     expect(planned.search.rejected['out-of-memory'] ?? 0).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * torchtitan's domain (plan/expressible.ts, parallel_dims.py): ZeRO 0–3 with HSDP's in-node shard
+ * group at ZeRO ≥ 2, no attention-core or partial recompute, splits torchtitan's CLI builds,
+ * expertTensorParallel 1, ep dividing the experts and dp_shard·cp·tp, CP by all-gather.
+ */
+function* torchtitanSpace(
+  graph: ReturnType<typeof buildModelGraph>,
+  gpus: number,
+  gpusPerNode: number,
+  globalBatchSize: number,
+): Generator<Strategy> {
+  const experts = graph.spec.moe?.numExperts ?? 1;
+  const dense = denseStrategies({
+    gpus,
+    layers: graph.spec.numLayers,
+    globalBatchSize,
+    contextDegrees: Array.from({ length: gpus }, (_, i) => i + 1).filter(cpAllowed),
+    interleavedChunks: [2],
+    sequenceParallel: (tp) => (tp > 1 ? [false, true] : [false]),
+    recompute: [
+      ['none', null],
+      ['full', null],
+    ],
+    zeroStages: [0, 1, 2, 3],
+  });
+  for (const d of dense) {
+    const inNode = Math.floor(gpusPerNode / (d.tp * d.cp));
+    const shards =
+      d.zeroStage >= 2 && inNode > 1 && inNode < d.dp && d.dp % inNode === 0
+        ? [d.dp, inNode]
+        : [d.dp];
+    for (const dpShard of shards) {
+      const grid = (d.zeroStage >= 1 ? dpShard : 1) * d.cp * d.tp;
+      for (let ep = 1; ep <= experts; ep++) {
+        if (experts % ep !== 0 || grid % ep !== 0) continue;
+        const s: Strategy = {
+          ...d,
+          ...(d.cp > 1 ? { cpComm: 'all-gather' as const } : {}),
+          ...(ep > 1 ? { ep } : {}),
+          ...(dpShard === d.dp ? {} : { dpShard }),
+        };
+        if (inexpressibleReason('fsdp', s, graph.spec.numLayers) === null) yield s;
+      }
+    }
+  }
+}
+
+describe('fsdp planner equals brute force over torchtitan EP and CP', () => {
+  it('4-layer 8-expert MoE at 16K tokens, 2 sequences per step, on 8 × H100', () => {
+    // Two sequences on eight GPUs: dp ≤ 2 leaves tp·cp·pp ≥ 4, where CP competes with TP.
+    const fsdp: TrainingConfig = { ...training, globalBatchSize: 2, framework: 'fsdp' };
+    const graph = buildModelGraph(SMALL_MOE_SPEC, fsdp.sequenceLength);
+    const cluster = clusterFromPreset(catalog, 'dgx-h100', 1);
+    const brute = fastestFitting(graph, cluster, torchtitanSpace(graph, 8, 8, 2), fsdp);
+    const planned = planTraining(
+      fastestProblem(graph, cluster, fsdp, {
+        constraints: { schedule: ['1f1b', 'interleaved-1f1b'], virtualStages: [1, 2] },
+      }),
+    );
+    expect(brute).not.toBeNull();
+    expect(planned.best.estimate.stepTimeSeconds).toBeCloseTo(brute?.seconds ?? Number.NaN, 12);
+    const s = brute?.strategy;
+    expect((s?.ep ?? 1) > 1 || s?.cp !== 1, JSON.stringify(s)).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import { findModel, loadProfileCatalog } from '../../src/hardware-profiles/index
 import { inexpressibleReason } from '../../src/plan/index.js';
 import { defaultSchedules, enumerateStrategies } from '../../src/search/index.js';
 import type { RejectionCounts, SearchConstraints } from '../../src/search/index.js';
+import { SMALL_MOE_SPEC } from '../fixtures/specs.js';
 
 const catalog = loadProfileCatalog();
 const small = buildModelGraph(
@@ -75,6 +76,36 @@ describe('enumerateStrategies generates only what the framework export reproduce
     expect(strategies.some((s) => s.layersPerStage !== null)).toBe(true);
     expect(rejected['torchtitan-no-attention-core-recompute']).toBeGreaterThan(0);
     expect(rejected['torchtitan-seq-slice-changes-attention']).toBeGreaterThan(0);
+  });
+
+  it("fsdp searches torchtitan's EP and CP: etp 1, ep | dp_shard·cp·tp, all-gather CP; deepspeed neither", () => {
+    const moe = buildModelGraph(SMALL_MOE_SPEC, 16384);
+    const space = (framework: Framework) => {
+      const rejected: RejectionCounts = {};
+      const input = {
+        graph: moe,
+        worldSize: 16,
+        gpusPerNode: 8,
+        globalBatchSize: 16,
+        sequenceLength: 16384,
+        framework,
+        constraints: {},
+        deepspeedSplit: memoisedDeepspeedSplit(moe.spec.numLayers),
+      };
+      return [...enumerateStrategies(input, defaultSchedules(framework), rejected)];
+    };
+    const fsdp = space('fsdp');
+    expect(fsdp.some((s) => (s.ep ?? 1) > 1)).toBe(true);
+    expect(fsdp.some((s) => s.cp > 1)).toBe(true);
+    expect(fsdp.every((s) => (s.etp ?? 1) === 1)).toBe(true);
+    expect(fsdp.filter((s) => s.cp > 1).every((s) => s.cpComm === 'all-gather')).toBe(true);
+    for (const s of fsdp) {
+      const dpShard = s.zeroStage >= 1 ? (s.dpShard ?? s.dp) : 1;
+      expect((dpShard * s.cp * s.tp) % (s.ep ?? 1)).toBe(0);
+    }
+    expect(fsdp.filter((s) => inexpressibleReason('fsdp', s, 4) !== null)).toEqual([]);
+    const deepspeed = space('deepspeed');
+    expect(deepspeed.every((s) => s.cp === 1 && (s.ep ?? 1) === 1)).toBe(true);
   });
 
   it('what the user pins is their explicit choice and is kept; the search never picks it itself', () => {

@@ -170,6 +170,25 @@ describe('MoE and CP candidates: step, shape and memory bounds below the cost mo
     expect(checked.tightestMemory).toBeGreaterThan(0.9);
   });
 
+  it('small MoE with a multi-token-prediction layer (on the last chunk)', () => {
+    const graph = buildModelGraph({ ...SMALL_MOE_SPEC, mtpLayers: 1 }, 16384);
+    const training = { ...fixedTraining(8, 16384), moe: moe(false) };
+    const checked = checkBounds(graph, clusterFromPreset(catalog, 'dgx-h100', 1), training, {});
+    expect(checked.timed).toBeGreaterThan(50);
+    expect(checked.tightestMemory).toBeGreaterThan(0.9);
+  });
+
+  it('fsdp with bf16 resident parameters, torchtitan EP and CP (HSDP experts over efsdp)', () => {
+    const training: TrainingConfig = {
+      ...fixedTraining(16, 16384, 'fsdp'),
+      fsdpParameterDtype: 'bf16',
+      moe: moe(false),
+    };
+    const checked = checkBounds(small, clusterFromPreset(catalog, 'dgx-h100', 2), training, {});
+    expect(checked.timed).toBeGreaterThan(50);
+    expect(checked.tightestMemory).toBeGreaterThan(0.9);
+  });
+
   it('Mixtral 8x7B on 2 × DGX H100 at 4K tokens (every 7th candidate)', () => {
     const checked = checkBounds(
       zooGraph('mixtral-8x7b', 4096),

@@ -9,6 +9,10 @@ import {
   attentionFlopConvention,
   dispatcher,
   recipeExpertParallel,
+  recipeFsdpParameterDtype,
+  recipeLayersPerChunk,
+  recipeMicroBatchSize,
+  recipeMtpLayers,
   recipeRecompute,
   routing,
   tflopsStepSeconds,
@@ -99,6 +103,45 @@ describe('recipe facts', () => {
       'none',
     );
     expect(recipeRecompute(row({ model: 'Qwen3-235B-A22B' }))).toBeNull();
+  });
+});
+
+describe('Megatron-Bridge DeepSeek-V3 recipe: MTP and pipeline layout', () => {
+  const bridge = { source_group: 'Megatron-Bridge / NeMo performance summary' };
+  const ds = row({ ...bridge, model: 'DeepSeek-V3' });
+  it('trains one MTP depth unless the table says w/o MTP', () => {
+    expect(recipeMtpLayers(ds)).toBe(1);
+    expect(recipeMtpLayers({ ...ds, notes: 'w/o MTP. Same table: …' })).toBe(0);
+    expect(recipeMtpLayers(row({ model: 'DeepSeek-V3' }))).toBe(0);
+    expect(recipeMtpLayers(row({ ...bridge, model: 'Qwen3-235B-A22B' }))).toBe(0);
+  });
+  it('splits the 61 layers as the recipe’s layout map does', () => {
+    const total = (split: number[] | null): number => (split ?? []).reduce((a, b) => a + b, 0);
+    for (const chunks of [4, 8, 16, 32]) expect(total(recipeLayersPerChunk(ds, chunks))).toBe(61);
+    expect(recipeLayersPerChunk(ds, 16)).toEqual([...Array<number>(15).fill(4), 1]);
+    expect(recipeLayersPerChunk(ds, 32)?.slice(0, 2)).toEqual([1, 2]);
+    expect(recipeLayersPerChunk(ds, 32)?.at(-1)).toBe(0);
+    expect(recipeLayersPerChunk(ds, 2)).toBeNull();
+    expect(recipeLayersPerChunk(row({ model: 'DeepSeek-V3' }), 16)).toBeNull();
+  });
+});
+
+describe('AutoModel FSDP2 resident dtype', () => {
+  it('MoE benchmarks keep bf16 parameters and Adam moments; the rest fp32', () => {
+    const autoModel = { source_group: 'NeMo AutoModel performance summary' };
+    expect(recipeFsdpParameterDtype(row({ ...autoModel, num_experts: 256 }))).toBe('bf16');
+    expect(recipeFsdpParameterDtype(row({ ...autoModel, model: 'Llama3-70B' }))).toBe('fp32');
+    expect(recipeFsdpParameterDtype(row({ num_experts: 128 }))).toBe('fp32');
+  });
+});
+
+describe('Megatron-Bridge GPT-OSS H100 micro-batch', () => {
+  it('is the recipe’s 1, not the 25.11 table’s 4 (its GA contradicts it under PP 4)', () => {
+    const bridge = { source_group: 'Megatron-Bridge / NeMo performance summary' };
+    const h100 = row({ ...bridge, model: 'GPT-OSS-120B', micro_batch_size: 4 });
+    expect(recipeMicroBatchSize(h100)).toBe(1);
+    expect(recipeMicroBatchSize({ ...h100, gpu_type: 'B200 (DGX-B200, NVL8)' })).toBe(4);
+    expect(recipeMicroBatchSize({ ...h100, source_group: 'NeMo AutoModel' })).toBe(4);
   });
 });
 

@@ -629,11 +629,13 @@ export interface components {
             prefetchParameters?: boolean;
             /** @description Share of each GPU's memory a plan must leave free: a strategy fits when its predicted peak is at most (1 − headroom) × capacity. Default: 0.05. */
             memoryHeadroomFraction?: number;
+            /** @description Megatron's main-gradient buffer, and its data-parallel reduction, in fp32 (DDP grad_reduce_in_fp32; exported as --accumulate-allreduce-grads-in-fp32). false keeps gradients in the 16-bit parameter dtype (--grad-reduce-in-bf16 for bf16 and fp8; plain --fp16): half the gradient memory and reduction bytes. Megatron only (400 otherwise). Default: true (validate_args turns it on for bf16). */
+            gradientReduceInFp32?: boolean;
             framework?: components["schemas"]["Framework"];
             moe?: components["schemas"]["MoeTrainingInput"];
         };
         /**
-         * @description How context-parallel ranks exchange keys and values (Megatron --cp-comm-type): p2p rings K/V chunks overlapped with attention; all-gather gathers the whole K/V first (Llama 3); a2a is DeepSpeed-Ulysses (attention heads / tensorParallel must divide by contextParallel). Default: p2p.
+         * @description How context-parallel ranks exchange keys and values (Megatron --cp-comm-type): p2p rings K/V chunks overlapped with attention; all-gather gathers the whole K/V first (Llama 3); a2a is DeepSpeed-Ulysses (attention heads / tensorParallel must divide by contextParallel). Default: p2p; all-gather for fsdp, the only exchange torchtitan runs (PyTorch context_parallel's default rotate method).
          * @enum {string}
          */
         ContextParallelComm: "p2p" | "all-gather" | "a2a";
@@ -680,9 +682,9 @@ export interface components {
             dataParallel?: components["schemas"]["Degrees"];
             tensorParallel?: components["schemas"]["Degrees"];
             pipelineParallel?: components["schemas"]["Degrees"];
-            /** @description Context-parallel degrees. Absent: 1, and for Megatron with sequences of 16,384 tokens or more every degree that leaves at least 4,096 tokens per rank and divides the sequence into 2 · cp chunks. */
+            /** @description Context-parallel degrees. Absent: 1, and for megatron and fsdp with sequences of 16,384 tokens or more every degree that leaves at least 4,096 tokens per rank and divides the sequence into 2 · cp chunks (deepspeed: 1). */
             contextParallel?: components["schemas"]["Degrees"];
-            /** @description Expert-parallel degrees (MoE models). Absent: every degree that divides the routed experts and, times expertTensorParallel, the stage's tensorParallel · contextParallel · dataParallel GPUs (Megatron; other frameworks 1). */
+            /** @description Expert-parallel degrees (MoE models). Absent: every degree that divides the routed experts and, times expertTensorParallel, the stage's tensorParallel · contextParallel · dataParallel GPUs (megatron); for fsdp (torchtitan) every degree that divides the routed experts and dp_shard · contextParallel · tensorParallel, with expertTensorParallel 1; deepspeed 1. */
             expertParallel?: components["schemas"]["Degrees"];
             /** @description Expert-tensor-parallel degrees (MoE models). Absent: 1 and tensorParallel. */
             expertTensorParallel?: components["schemas"]["Degrees"];
@@ -802,6 +804,10 @@ export interface components {
             tensorParallelComm: number;
             dataParallelComm: number;
             pipelineComm: number;
+            /** @description MoE token dispatch / combine hidden behind expert compute. */
+            expertParallelComm: number;
+            /** @description Context-parallel K/V exchange hidden behind attention. */
+            contextParallelComm: number;
         };
         /** @description The runner-up against the best, and whether the model's error band can tell them apart. */
         RunnerUp: {
@@ -814,6 +820,10 @@ export interface components {
             compute: number;
             recompute: number;
             tensorParallelComm: number;
+            /** @description MoE token dispatch / combine (all-to-all) left on the critical path; 0 for dense models. */
+            expertParallelComm: number;
+            /** @description Context-parallel K/V exchange left on the critical path; 0 when contextParallel is 1. */
+            contextParallelComm: number;
             dataParallelComm: number;
             pipelineComm: number;
             bubble: number;
@@ -1485,6 +1495,7 @@ export interface components {
                 overlapPipelineP2p?: boolean;
                 prefetchParameters?: boolean;
                 memoryHeadroomFraction?: number;
+                gradientReduceInFp32?: boolean;
                 /** @enum {string} */
                 framework?: "megatron" | "deepspeed" | "fsdp";
             };

@@ -73,6 +73,9 @@ function studyTraining(
     prefetchParameters: mapped.prefetchParameters,
     memoryHeadroomFraction: mapped.memoryHeadroomFraction,
     framework: mapped.framework,
+    ...(mapped.gradientReduceInFp32 === undefined
+      ? {}
+      : { gradientReduceInFp32: mapped.gradientReduceInFp32 }),
   };
 }
 
