@@ -3,6 +3,7 @@
  * (POST /v1/plans and POST /v1/estimates bodies).
  */
 import type { CommandSpec, FlagGroup, FlagSpec } from './flag-spec.js';
+import { axisFlags } from './axis-flags.js';
 import { HELP_FLAG, JSON_FLAG, QUIET_FLAG } from './flag-spec.js';
 
 const MODEL_FLAG: FlagSpec = {
@@ -107,55 +108,6 @@ export const PRICE_FLAG = (field: string): FlagSpec => ({
   help: 'price override, repeatable',
   fields: [field],
 });
-
-/** An axis pin: a value (or comma list) for one strategy field, under `prefix`. */
-function axis(name: string, field: string, arg: string, help: string, prefix: string): FlagSpec {
-  return { name, arg, help, fields: [`${prefix}${field}`] };
-}
-
-/** --dp … --schedule: pins in search.constraints for plan, the strategy itself for estimate. */
-function axisFlags(prefix: string, list: boolean): FlagSpec[] {
-  const n = list ? '<n>[,<n>...]' : '<n>';
-  const many = (arg: string): string => (list ? `${arg}[,...]` : arg);
-  return [
-    axis('dp', 'dataParallel', n, 'data-parallel degree', prefix),
-    axis('tp', 'tensorParallel', n, 'tensor-parallel degree', prefix),
-    axis('pp', 'pipelineParallel', n, 'pipeline-parallel degree', prefix),
-    axis('cp', 'contextParallel', n, 'context-parallel degree (long sequences)', prefix),
-    axis('ep', 'expertParallel', n, 'expert-parallel degree (MoE models)', prefix),
-    axis('etp', 'expertTensorParallel', n, 'expert-tensor-parallel degree (MoE models)', prefix),
-    axis('vpp', 'virtualStages', n, 'virtual stages (model chunks) per pipeline rank', prefix),
-    axis('mbs', 'microBatchSize', n, 'micro-batch size', prefix),
-    axis('zero', 'zeroStage', many('0|1|2|3'), 'ZeRO stage', prefix),
-    axis(
-      'dp-shard',
-      'dataParallelShard',
-      n,
-      'FSDP shard-group size (HSDP: smaller than dp, replicated across)',
-      prefix,
-    ),
-    axis('recompute', 'recompute', many('none|selective|full'), 'activation recompute', prefix),
-    axis(
-      'schedule',
-      'schedule',
-      many('<id>'),
-      'pipeline schedule (strata schedule --help)',
-      prefix,
-    ),
-    {
-      name: 'sp',
-      type: 'boolean',
-      help: 'sequence parallelism on',
-      fields: [`${prefix}sequenceParallel`],
-    },
-    {
-      name: 'no-sp',
-      type: 'boolean',
-      help: 'sequence parallelism off',
-      fields: [`${prefix}sequenceParallel`],
-    },
-  ];
-}
 
 const REQUEST_FLAG = (what: string): FlagSpec => ({
   name: 'request',

@@ -19,7 +19,7 @@
  */
 import type { LaunchViolation } from './launch-check.js';
 import { violationCollector } from './launch-check.js';
-import { parsePipelineLayout } from './megatron-layout.js';
+import { parsePipelineLayout, unrollPipelineLayout } from './megatron-layout.js';
 import type { MegatronFlags } from './parse-megatron.js';
 import { readMegatronFlags } from './parse-megatron.js';
 
@@ -247,6 +247,12 @@ function checkLayout(
     LAYOUT,
     decoders === numLayers,
     `Number of decoder layers ${decoders} must match num_layers ${numLayers}`,
+  );
+  const mtp = (unrollPipelineLayout(layout).match(/m/g) ?? []).length;
+  check(
+    LAYOUT,
+    mtp === (int(flags, '--mtp-num-layers', 0) ?? 0),
+    'Number of mtp layers in layout must match mtp_num_layers',
   );
 }
 

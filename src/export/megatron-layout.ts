@@ -7,15 +7,19 @@ export { formatPipelineLayout } from '../plan/index.js';
 const GROUP_REPEAT = /\(([^)]+)\)\*(\d+)/g;
 const CHAR_REPEAT = /(.)\*(\d+)/g;
 
+/** The layout with its repeats written out and commas dropped (`parse_str_to_list`). */
+export function unrollPipelineLayout(layout: string): string {
+  let s = layout.replace(/,/g, '');
+  s = s.replace(GROUP_REPEAT, (_m, g: string, n: string) => g.repeat(Number(n)));
+  return s.replace(CHAR_REPEAT, (_m, c: string, n: string) => c.repeat(Number(n)));
+}
+
 /**
  * Parse a layout string back into transformer layers per stage, applying the same unrolling rules
  * as Megatron's `parse_str_to_list`. Returns null when a character is not one of E, t, L, m.
  */
 export function parsePipelineLayout(layout: string): number[] | null {
-  let s = layout.replace(/,/g, '');
-  s = s.replace(GROUP_REPEAT, (_m, g: string, n: string) => g.repeat(Number(n)));
-  s = s.replace(CHAR_REPEAT, (_m, c: string, n: string) => c.repeat(Number(n)));
-  const stages = s.split('|');
+  const stages = unrollPipelineLayout(layout).split('|');
   if (stages.some((stage) => /[^EtLm]/.test(stage))) return null;
   return stages.map((stage) => [...stage].filter((c) => c === 't').length);
 }

@@ -94,6 +94,8 @@ export function megatronMoeArgs(plan: Plan, spec: TransformerSpec): string[] {
     argv.push('--qk-pos-emb-head-dim', String(mla.qkRopeHeadDim));
     argv.push('--v-head-dim', String(mla.vHeadDim));
   }
+  // MultiTokenPredictionBlock on the last pipeline stage (TransformerConfig.mtp_num_layers).
+  if ((spec.mtpLayers ?? 0) > 0) argv.push('--mtp-num-layers', String(spec.mtpLayers));
   if (plan.training.precision === 'fp8') argv.push('--fp8-recipe', 'delayed');
   return argv;
 }

@@ -40,7 +40,7 @@ export interface MegatronExport {
 /** Megatron's dropout default (TransformerConfig.hidden_dropout / attention_dropout = 0.1). */
 const NO_DROPOUT = '0.0';
 
-function parallelArgs(plan: Plan): string[] {
+function parallelArgs(plan: Plan, spec: TransformerSpec): string[] {
   const s = plan.strategy;
   const argv = [
     '--tensor-model-parallel-size',
@@ -53,7 +53,7 @@ function parallelArgs(plan: Plan): string[] {
   if (s.sequenceParallel && s.tp > 1) argv.push('--sequence-parallel');
   const split = layersPerChunk(plan);
   if (!isEvenSplit(split))
-    argv.push('--pipeline-model-parallel-layout', formatPipelineLayout(split));
+    argv.push('--pipeline-model-parallel-layout', formatPipelineLayout(split, spec.mtpLayers));
   else if (s.virtualStages > 1)
     argv.push('--num-virtual-stages-per-pipeline-rank', String(s.virtualStages));
   argv.push('--micro-batch-size', String(s.microBatchSize));
@@ -198,7 +198,7 @@ function megatronNotes(plan: Plan): string[] {
 export function megatronArgs(plan: Plan, spec: TransformerSpec): MegatronExport {
   validateForMegatron(plan, spec);
   const argv = [
-    ...parallelArgs(plan),
+    ...parallelArgs(plan, spec),
     ...recomputeArgs(plan),
     ...optimizerArgs(plan),
     ...modelArgs(plan, spec),

@@ -98,8 +98,8 @@ function qwenMoeSpec(config: Config, name: string): TransformerSpec {
  * DeepSeek-V2 / V3 (DeepseekV3MoE, DeepseekV3Attention): layers from first_k_dense_replace on
  * are sparse (moe_layer_freq must be 1, as in every released checkpoint); n_shared_experts
  * shared experts of moe_intermediate_size; MLA with q_lora_rank (null = full query projection),
- * kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim. The MTP module
- * (num_nextn_predict_layers) is not part of the spec.
+ * kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim; num_nextn_predict_layers
+ * multi-token-prediction depths (DeepSeek-V3 trains one, §2.2).
  */
 function deepseekSpec(config: Config, name: string): TransformerSpec {
   const freq = optionalInt(config, 'moe_layer_freq') ?? 1;
@@ -119,8 +119,10 @@ function deepseekSpec(config: Config, name: string): TransformerSpec {
     qkRopeHeadDim: count(config, 'qk_rope_head_dim', 0),
     vHeadDim: int(config, 'v_head_dim'),
   };
+  const mtpLayers = count(config, 'num_nextn_predict_layers', 0);
   return {
     ...base,
+    ...(mtpLayers === 0 ? {} : { mtpLayers }),
     // MLA has no grouped KV: every head has its own (decompressed) key and value.
     numKvHeads: base.numHeads,
     moe: {

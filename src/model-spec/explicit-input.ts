@@ -71,6 +71,8 @@ export const TransformerInputSchema = z.strictObject({
   moe: MoeInputSchema.exactOptional(),
   /** Multi-head latent attention; absent = standard attention. */
   mla: MlaInputSchema.exactOptional(),
+  /** Multi-token-prediction depths; absent = 0. */
+  mtpLayers: z.int().min(0).max(MODEL_LIMITS.mtpLayers).exactOptional(),
 });
 export type ExplicitTransformerInput = z.output<typeof TransformerInputSchema>;
 
@@ -151,6 +153,7 @@ export function specFromExplicitTransformer(input: ExplicitTransformerInput): Tr
     linearBias: input.linearBias ?? !gatedMlp,
     ...(input.moe === undefined ? {} : { moe: moeFromInput(input.moe, ffnHiddenSize) }),
     ...(input.mla === undefined ? {} : { mla: mlaFromInput(input.mla) }),
+    ...((input.mtpLayers ?? 0) === 0 ? {} : { mtpLayers: input.mtpLayers }),
   };
   return validateTransformerSpec(spec, PREFIX, FIELD_NAMES);
 }

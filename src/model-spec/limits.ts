@@ -19,6 +19,8 @@ export const MODEL_LIMITS = {
   experts: 4096,
   /** Experts per token. */
   topK: 64,
+  /** Multi-token-prediction depths (DeepSeek-V3 trains 1; the paper's ablations go to 4). */
+  mtpLayers: 8,
 } as const;
 
 /** The cap of each spec size. */
@@ -64,6 +66,12 @@ export function checkSpecLimits(spec: TransformerSpec, field: string): Transform
         });
       }
     }
+  }
+  if ((spec.mtpLayers ?? 0) > MODEL_LIMITS.mtpLayers) {
+    throw new ModelInputError(
+      field,
+      `mtpLayers=${spec.mtpLayers} exceeds the limit ${MODEL_LIMITS.mtpLayers}`,
+    );
   }
   const mla = spec.mla;
   if (mla !== undefined) {

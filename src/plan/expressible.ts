@@ -9,6 +9,8 @@
  *  - torchtitan b5bcd76c66d0acb1a08b176d9639425bc55e0b2a (assets/version.txt 0.2.2).
  */
 import type { Framework, Strategy } from '../costmodel/index.js';
+import { PlanningError } from '../costmodel/index.js';
+import type { TransformerSpec } from '../model-spec/index.js';
 
 /** torchtitan's CLI options that fix the pipeline layer split (ParallelismConfig). */
 export interface TorchtitanSplitOptions {
@@ -295,4 +297,20 @@ export function inexpressibleReason(
   numLayers: number,
 ): string | null {
   return inexpressible(framework, s, numLayers)?.reason ?? null;
+}
+
+/**
+ * A model part only some frameworks build: multi-token prediction is Megatron-Core's
+ * MultiTokenPredictionBlock (--mtp-num-layers); torchtitan's and DeepSpeed's launch configs have
+ * no such module. PlanningError 'unsupported' (HTTP 422) naming training.framework.
+ */
+export function checkFrameworkBuildsModel(spec: TransformerSpec, framework: Framework): void {
+  const mtp = spec.mtpLayers ?? 0;
+  if (mtp === 0 || framework === 'megatron') return;
+  throw new PlanningError(
+    'unsupported',
+    `${framework} has no multi-token prediction, and the model trains ${mtp} MTP depth(s) (DeepSeek-V3 §2.2; Megatron --mtp-num-layers): plan with framework megatron, or describe the shape with transformer.mtpLayers 0`,
+    'training.framework',
+    { framework, mtpLayers: mtp },
+  );
 }

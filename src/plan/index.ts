@@ -12,6 +12,7 @@ export type { Inexpressible, TorchtitanSplitOptions } from './expressible.js';
 export {
   chunkSplit,
   deepspeedLayerSplit,
+  checkFrameworkBuildsModel,
   inexpressible,
   inexpressibleReason,
   memoisedDeepspeedSplit,

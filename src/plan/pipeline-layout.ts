@@ -11,13 +11,18 @@
  * Example, pp = 4, 30 layers, lighter first and last stage:  `Et*7|t*8|t*8|t*7L`
  */
 
-/** Format per-chunk layer counts (pipeline order) as a layout string. */
-export function formatPipelineLayout(layersPerChunk: readonly number[]): string {
+/**
+ * Format per-chunk layer counts (pipeline order) as a layout string. `mtpLayers` multi-token-
+ * prediction layers go in the last chunk before the loss: validate_layer_layout wants them in a
+ * pipeline rank's last virtual chunk, as many as --mtp-num-layers.
+ */
+export function formatPipelineLayout(layersPerChunk: readonly number[], mtpLayers = 0): string {
   const last = layersPerChunk.length - 1;
+  const mtp = 'm'.repeat(mtpLayers);
   return layersPerChunk
     .map((n, i) => {
       const layers = n === 0 ? '' : n === 1 ? 't' : `t*${n}`;
-      return `${i === 0 ? 'E' : ''}${layers}${i === last ? 'L' : ''}`;
+      return `${i === 0 ? 'E' : ''}${layers}${i === last ? `${mtp}L` : ''}`;
     })
     .join('|');
 }

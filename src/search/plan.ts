@@ -14,7 +14,11 @@ import {
 } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
-import { stagePlacements, memoisedDeepspeedSplit } from '../plan/index.js';
+import {
+  checkFrameworkBuildsModel,
+  memoisedDeepspeedSplit,
+  stagePlacements,
+} from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
 import { createTimingPipelineModel } from '../schedule/index.js';
 import { countRejection } from './enumerate.js';
@@ -296,6 +300,7 @@ function planMinGpus(problem: PlanningProblem, options: PlannerOptions): PlanRes
 }
 
 export function planTraining(problem: PlanningProblem, options: PlannerOptions = {}): PlanResult {
+  checkFrameworkBuildsModel(problem.graph.spec, problem.training.framework);
   if (problem.objective === 'min-gpus') return planMinGpus(problem, options);
   return planFixed(problem, options);
 }

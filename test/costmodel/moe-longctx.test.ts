@@ -183,7 +183,7 @@ describe('model FLOPs (MFU) the way Megatron counts them', () => {
     expect(step / (3 * 4 * gemm)).toBeGreaterThan(1);
     expect(step / (3 * 4 * gemm)).toBeLessThan(1.01);
   });
-  it('MoE: active FLOPs, each layer with its own ops (DeepSeek-V3: 3 dense + 58 MoE)', async () => {
+  it('MoE: active FLOPs, each layer with its own ops (DeepSeek-V3: 3 dense + 58 MoE + 1 MTP)', async () => {
     const { forwardFlopsPerSequence } = await import('../../src/costmodel/index.js');
     const graph = buildModelGraph(findModel(loadProfileCatalog(), 'deepseek-v3').spec, 4096);
     const perLayer = (ops: readonly { forwardFlops: number; kind: string }[]): number =>
@@ -196,8 +196,12 @@ describe('model FLOPs (MFU) the way Megatron counts them', () => {
         0,
       );
     const ends = perLayer([...graph.preOps, ...graph.postOps]);
+    // The MTP depth (spec.mtpLayers = 1) is one more layer shaped like the last, an MoE layer.
+    const mtp = graph.spec.mtpLayers ?? 0;
     expect(forwardFlopsPerSequence(graph)).toBeCloseTo(
-      ends + 3 * perLayer(graph.denseLayerOps ?? []) + 58 * perLayer(graph.moeLayerOps ?? []),
+      ends +
+        3 * perLayer(graph.denseLayerOps ?? []) +
+        (58 + mtp) * perLayer(graph.moeLayerOps ?? []),
       -3,
     );
   });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { megatronArgs } from '../../src/export/megatron.js';
+import { megatronLaunchCheck } from '../../src/export/megatron-launch-check.js';
 import { moeLayerFreq } from '../../src/export/megatron-moe.js';
 import { expertGroupOf, rankMap } from '../../src/export/rank-map.js';
 import { transformerFromHuggingFaceConfig } from '../../src/graph/index.js';
@@ -83,6 +84,32 @@ describe('Megatron MoE / CP / FP8 flags', () => {
       '--overlap-moe-expert-parallel-comm',
     ])
       expect(argv).toContain(flag);
+  });
+  it('multi-token prediction: --mtp-num-layers 1 (num_nextn_predict_layers)', () => {
+    expect(deepseek.mtpLayers).toBe(1);
+    expect(valueOf(argv, '--mtp-num-layers')).toBe('1');
+  });
+  it("an uneven split's layout carries the MTP layer before the loss; the launch check counts it", () => {
+    // 61 layers on pp 4: 16/15/15/15, the last stage holding the MTP depth and the head.
+    const uneven = makePlan({
+      spec: deepseek,
+      strategy: { tp: 8, pp: 4, dp: 8, ep: 8, layersPerStage: [16, 15, 15, 15] },
+    });
+    const out = megatronArgs(uneven, deepseek);
+    expect(valueOf(out.argv, '--pipeline-model-parallel-layout')).toBe('Et*16|t*15|t*15|t*15mL');
+    const check = (words: readonly string[]) =>
+      megatronLaunchCheck({
+        argv: words,
+        env: out.env,
+        worldSize: uneven.worldSize,
+        deviceArchMajor: 9,
+      }).map((v) => v.message);
+    expect(check(out.argv)).toEqual([]);
+    const at = out.argv.indexOf('--mtp-num-layers');
+    const withoutFlag = out.argv.filter((_, i) => i !== at && i !== at + 1);
+    expect(check(withoutFlag)).toContain(
+      'Number of mtp layers in layout must match mtp_num_layers',
+    );
   });
   it('--moe-layer-freq of an interleaved model (Llama 4 Maverick pattern)', () => {
     const spec = {

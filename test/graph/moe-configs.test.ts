@@ -27,12 +27,23 @@ describe('MoE Hugging Face configs', () => {
     ['llama4-scout', 109, 17, 0.02],
     ['llama4-maverick', 400, 17, 0.02],
   ])('%s: total %dB, active %dB', (name, totalB, activeB, tolerance) => {
-    const spec = transformerFromHuggingFaceConfig(config(name));
+    // The published figures are the main model's: without the multi-token-prediction module.
+    const spec = { ...transformerFromHuggingFaceConfig(config(name)), mtpLayers: 0 };
     const graph = buildModelGraph(spec, 4096);
     expect(spec.moe).toBeDefined();
     expect(Math.abs(graph.parameters.total / 1e9 / totalB - 1)).toBeLessThan(tolerance);
     // Active parameters: the published figures are rounded to the billion.
     expect(Math.abs(graph.parameters.active / 1e9 - activeB)).toBeLessThan(0.6);
+  });
+
+  it('deepseek-v3 with its MTP module (num_nextn_predict_layers 1): 685B on the model card', () => {
+    // Model card: "685B, which includes 671B of the Main Model weights and 14B of the Multi-Token
+    // Prediction (MTP) Module weights" (its checkpoint also stores copies of the embedding and
+    // head, which Megatron's MTP shares; they are counted once here, hence 0.4% under).
+    const spec = transformerFromHuggingFaceConfig(config('deepseek-v3'));
+    expect(spec.mtpLayers).toBe(1);
+    const total = buildModelGraph(spec, 4096).parameters.total / 1e9;
+    expect(Math.abs(total / 685 - 1)).toBeLessThan(0.02);
   });
 
   it('reads each family’s layout keys', () => {

@@ -129,6 +129,29 @@ const cases: [string, string, unknown, number, string][] = [
     'training.precision',
   ],
   ['FP8 on A100 (plan)', '/v1/plans', fp8OnA100, 422, 'training.precision'],
+  [
+    'multi-token prediction under fsdp (plan)',
+    '/v1/plans',
+    {
+      model: { transformer: { ...moeModel.transformer, mtpLayers: 1 } },
+      cluster,
+      training: { ...training, framework: 'fsdp' },
+    },
+    422,
+    'training.framework',
+  ],
+  [
+    'mtpLayers above its cap',
+    '/v1/estimates',
+    {
+      model: { transformer: { ...moeModel.transformer, mtpLayers: 9 } },
+      cluster,
+      training,
+      strategy,
+    },
+    400,
+    'model.transformer.mtpLayers',
+  ],
 ];
 
 interface EstimateBody {
@@ -156,6 +179,34 @@ describe('MoE / CP / FP8 bad input names the field', () => {
     });
     const problem = (await res.json()) as { detail: string };
     expect(problem.detail).toMatch(/A100/);
+  });
+});
+
+describe('multi-token prediction', () => {
+  it('a megatron plan prices the MTP depth and exports --mtp-num-layers', async () => {
+    const plan = async (mtpLayers: number) => {
+      const res = await server.post('/v1/plans', {
+        model: { transformer: { ...moeModel.transformer, mtpLayers } },
+        cluster,
+        training,
+        search: { exports: ['megatron'] },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as {
+        best: {
+          estimate: { modelFlopsPerStep: number };
+          exports: { megatron: { argv: string[] } };
+        };
+      };
+    };
+    const [without, withMtp] = [await plan(0), await plan(1)];
+    // One more MoE layer (plus its projection and a second head pass) on top of four.
+    expect(withMtp.best.estimate.modelFlopsPerStep).toBeGreaterThan(
+      without.best.estimate.modelFlopsPerStep * 1.2,
+    );
+    const argv = withMtp.best.exports.megatron.argv;
+    expect(argv[argv.indexOf('--mtp-num-layers') + 1]).toBe('1');
+    expect(without.best.exports.megatron.argv).not.toContain('--mtp-num-layers');
   });
 });
 

@@ -126,7 +126,7 @@ export function pipelineHeteroPlan(x: AssemblyContext, e: PipelineEvaluation): H
     `recompute=${e.recompute}, schedule=1f1b, micro-batches=${e.candidate.numMicroBatches}.`,
   ];
   const launcher: LauncherHints = {
-    megatronPipelineLayout: formatPipelineLayout(e.partition.layers),
+    megatronPipelineLayout: formatPipelineLayout(e.partition.layers, x.graph.spec.mtpLayers),
     notes,
   };
   return {
