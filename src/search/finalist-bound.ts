@@ -10,10 +10,13 @@
  * m · t_r + Σ_{r' < r} t_r' for every rank r (its first forward waits for micro-batch 0's
  * forwards on the ranks before it, and the backward of its last action runs back through them).
  */
-import type { PipelineModel, PipelineTimingInput } from '../costmodel/index.js';
+import type { PipelineModel, PipelineTimingInput, Strategy } from '../costmodel/index.js';
 import { closedFormPipeline } from '../costmodel/index.js';
+import type { Evaluation, EvaluationOptions } from './evaluate.js';
+import { evaluateCandidate } from './evaluate.js';
 import type { Feasible } from './refine.js';
 import { shapeKey } from './ranking.js';
+import type { PlanningProblem } from './types.js';
 
 /**
  * Relative slack for rounding: the bound adds in another order than the simulator does (≤ n·ε
@@ -52,6 +55,63 @@ export const lowerBoundPipelineModel: PipelineModel = (input) => ({
   inFlightMicroBatches: closedFormPipeline(input).inFlightMicroBatches,
 });
 
+/** A closed-form evaluation that also bounds the candidate's simulated step time from below. */
+export type BoundedFeasible = Feasible & {
+  /** ≤ the step time the simulated schedule gives this candidate (= the estimate when pp = 1). */
+  readonly simulatedBoundSeconds: number;
+  /** What estimate() gave the pipeline model (null when pp = 1), to simulate it without estimate(). */
+  readonly pipelineInput: PipelineTimingInput | null;
+  /** The estimate's time after the pipeline drains (step − closed-form makespan, rounded). */
+  readonly postPipelineSeconds: number;
+};
+
+/**
+ * Lower bound on the simulated step from the simulated makespan alone: estimate() adds the same
+ * post-pipeline time to it, computed here by a subtraction that rounds within a few ulps.
+ */
+export function simulatedStepLowerBound(c: BoundedFeasible, makespanSeconds: number): number {
+  const step = c.postPipelineSeconds + makespanSeconds;
+  return step - ROUNDING_SLACK * step;
+}
+
+export type BoundedEvaluation = BoundedFeasible | Extract<Evaluation, { ok: false }>;
+
+/**
+ * Evaluate with the closed-form pipeline (the search's ranking heuristic) and, from the same
+ * estimate() call, the lower bound on the simulated step: the closed-form makespan swapped for
+ * simulatedMakespanLowerBound (estimate() adds the post-pipeline time to whichever makespan the
+ * pipeline model gives). The closed form is no bound — with uneven stage costs it can exceed
+ * the simulation for every schedule kind — so only this bound may prune (search-cluster.ts).
+ */
+export function evaluateWithSimulatedBound(
+  problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
+  strategy: Strategy,
+  options: EvaluationOptions,
+): BoundedEvaluation {
+  let gapSeconds = 0;
+  let makespanSeconds = 0;
+  let pipelineInput: PipelineTimingInput | null = null;
+  const pipelineModel: PipelineModel = (input) => {
+    const timing = closedFormPipeline(input);
+    makespanSeconds = timing.makespanSeconds;
+    gapSeconds = makespanSeconds - simulatedMakespanLowerBound(input);
+    pipelineInput = input;
+    return timing;
+  };
+  const result = evaluateCandidate(problem, strategy, { ...options, pipelineModel });
+  if (!result.ok) return result;
+  const step = result.estimate.stepTimeSeconds;
+  // pp = 1 is not simulated (refine.ts): its closed form is its answer. Otherwise the subtraction
+  // rounds within a few ulps of the step, far inside the slack.
+  const pipelined = result.strategy.pp > 1;
+  return {
+    ...result,
+    simulatedBoundSeconds: pipelined ? step - gapSeconds - ROUNDING_SLACK * step : step,
+    pipelineInput: pipelined ? pipelineInput : null,
+    postPipelineSeconds: step - makespanSeconds,
+  };
+}
+
 /**
  * The best simulated step time of up to `keep` distinct shapes seen so far (each a real simulated
  * finalist, so the keep-th of them bounds the answer's keep-th distinct shape from above).
@@ -76,6 +136,11 @@ export class AnsweredThreshold {
 
   countSkipped(): void {
     this.skipped += 1;
+  }
+
+  /** The best simulated step time recorded; +∞ until one is. */
+  get bestSeconds(): number {
+    return this.best[0]?.seconds ?? Number.POSITIVE_INFINITY;
   }
 
   /** A finalist whose simulated step time must exceed this cannot be answered; +∞ until full. */

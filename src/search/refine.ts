@@ -76,9 +76,30 @@ function cannotBeAnswered(
 }
 
 /**
- * Re-evaluate finalists with the simulated schedule. A finalist that no longer fits (the
- * simulated schedule keeps more in flight than the closed form) is dropped, and so is one that
- * cannot be answered (finalist-bound.ts), counted in context.threshold.skipped.
+ * Re-evaluate one finalist with its simulated schedule (pp = 1 has none: its closed form stands).
+ * Null when it no longer fits: the simulated schedule can keep more in flight than the closed form.
+ */
+export function simulateFinalist(
+  problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
+  finalist: Feasible,
+  context: RefineContext,
+): RefinedCandidate | null {
+  if (finalist.strategy.pp === 1) return { ...finalist, pipeline: null };
+  let pipeline: TimedPipeline | null = null;
+  const capture: PipelineModel = (input) => {
+    pipeline = context.model(input);
+    return pipeline;
+  };
+  const result = evaluateCandidate(problem, finalist.strategy, {
+    pipelineModel: capture,
+    ...(context.cache === undefined ? {} : { cache: context.cache }),
+  });
+  return result.ok && pipeline !== null ? { ...result, pipeline } : null;
+}
+
+/**
+ * Re-evaluate finalists with the simulated schedule. A finalist that no longer fits is dropped,
+ * and so is one that cannot be answered (finalist-bound.ts), counted in context.threshold.skipped.
  */
 export function refineWithSimulation(
   problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
@@ -87,26 +108,13 @@ export function refineWithSimulation(
 ): RefinedCandidate[] {
   const refined: RefinedCandidate[] = [];
   for (const finalist of finalists) {
-    if (finalist.strategy.pp === 1) {
-      refined.push({ ...finalist, pipeline: null });
-      context.threshold?.add(finalist);
-      continue;
-    }
-    if (cannotBeAnswered(problem, finalist, context)) {
+    if (finalist.strategy.pp > 1 && cannotBeAnswered(problem, finalist, context)) {
       context.threshold?.countSkipped();
       continue;
     }
-    let pipeline: TimedPipeline | null = null;
-    const capture: PipelineModel = (input) => {
-      pipeline = context.model(input);
-      return pipeline;
-    };
-    const result = evaluateCandidate(problem, finalist.strategy, {
-      pipelineModel: capture,
-      ...(context.cache === undefined ? {} : { cache: context.cache }),
-    });
-    if (result.ok && pipeline !== null) {
-      refined.push({ ...result, pipeline });
+    const result = simulateFinalist(problem, finalist, context);
+    if (result !== null) {
+      refined.push(result);
       context.threshold?.add(result);
     }
   }
