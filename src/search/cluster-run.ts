@@ -7,7 +7,7 @@ import type { EstimateOptions, ScheduleKind, Strategy } from '../costmodel/index
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { recomputesLayerSubset } from '../plan/index.js';
 import { countRejection } from './enumerate.js';
-import type { AnsweredThreshold, BoundedFeasible } from './finalist-bound.js';
+import type { AnsweredThreshold, BoundedCandidate } from './finalist-bound.js';
 import { evaluateWithSimulatedBound, simulatedStepLowerBound } from './finalist-bound.js';
 import { better, keepTop } from './ranking.js';
 import type { RefineContext, RefinedCandidate } from './refine.js';
@@ -54,7 +54,7 @@ export function searchesRecomputeLayers(problem: PlanningProblem): boolean {
   );
 }
 
-const byClosedForm = (a: BoundedFeasible, b: BoundedFeasible): number =>
+const byClosedForm = (a: BoundedCandidate, b: BoundedCandidate): number =>
   better(a, b) ? -1 : better(b, a) ? 1 : 0;
 
 export class ClusterRun {
@@ -63,7 +63,7 @@ export class ClusterRun {
   /** True when shouldStop ended the search. */
   stopped = false;
   /** Evaluated with the closed form, neither simulated nor ruled out yet. */
-  private readonly pending = new Set<BoundedFeasible>();
+  private readonly pending = new Set<BoundedCandidate>();
   private readonly seeded = new Set<number>();
   /** Queue index of the next candidate to evaluate. */
   private next = 0;
@@ -94,7 +94,7 @@ export class ClusterRun {
     return this.stopped;
   }
 
-  private evaluate(q: Queued): BoundedFeasible | null {
+  private evaluate(q: Queued): BoundedCandidate | null {
     this.candidates++;
     const { problem, cluster } = this.x;
     const result = evaluateWithSimulatedBound({ ...problem, cluster }, q.strategy, {
@@ -125,8 +125,8 @@ export class ClusterRun {
    * until it exceeds the limit-th best closed-form step (the cheap phase-A stop). Returns the
    * closed-form best `limit` evaluated so far (every pending candidate when limit is +∞).
    */
-  evaluateWhile(limit: number): BoundedFeasible[] {
-    const top: BoundedFeasible[] = [];
+  evaluateWhile(limit: number): BoundedCandidate[] {
+    const top: BoundedCandidate[] = [];
     const finite = Number.isFinite(limit);
     if (finite) for (const c of this.pending) keepTop(top, c, limit);
     for (; !this.exhausted && this.next < this.queue.length; this.next++) {
@@ -158,7 +158,7 @@ export class ClusterRun {
    * early), skipping those whose simulated step must exceed the threshold. `interruptible`: the
    * deadline may end it (the phase-A finalists are always simulated: they are the answer).
    */
-  simulate(candidates: readonly BoundedFeasible[], interruptible = true): void {
+  simulate(candidates: readonly BoundedCandidate[], interruptible = true): void {
     const { problem, cluster } = this.x;
     for (const c of [...candidates].sort(byClosedForm)) {
       if (!this.pending.has(c)) continue;
@@ -168,7 +168,10 @@ export class ClusterRun {
         countRejection(this.rejected, 'finalist-bound-not-answered');
         continue;
       }
-      const result = simulateFinalist({ ...problem, cluster }, c, this.x.refine);
+      const result =
+        c.unpipelined === null
+          ? simulateFinalist({ ...problem, cluster }, c.strategy, this.x.refine)
+          : { ...c.unpipelined, pipeline: null };
       if (result === null) {
         countRejection(this.rejected, 'out-of-memory');
         this.unfitSimulated++;
@@ -184,7 +187,7 @@ export class ClusterRun {
    * simulating its pipeline alone (memoised per planning call; the full re-evaluation that
    * follows for a candidate that may be answered finds it there).
    */
-  private cannotBeAnswered(c: BoundedFeasible): boolean {
+  private cannotBeAnswered(c: BoundedCandidate): boolean {
     const threshold = this.threshold();
     if (c.simulatedBoundSeconds > threshold) return true;
     if (c.pipelineInput === null || !Number.isFinite(threshold)) return false;
@@ -193,7 +196,7 @@ export class ClusterRun {
   }
 
   /** Every evaluated candidate not yet simulated or ruled out (none once stopped). */
-  unsimulated(): BoundedFeasible[] {
+  unsimulated(): BoundedCandidate[] {
     return this.stopped ? [] : [...this.pending];
   }
 

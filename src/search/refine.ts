@@ -5,7 +5,7 @@
  * returns therefore carry simulated step times, peak in-flight memory and the per-rank action
  * lists.
  */
-import type { EstimateCache, PipelineModel } from '../costmodel/index.js';
+import type { EstimateCache, PipelineModel, Strategy } from '../costmodel/index.js';
 import type { PlanSchedule } from '../plan/index.js';
 import { actionToCsvCell, createTimingPipelineModel } from '../schedule/index.js';
 import type { TimedPipeline, TimingPipelineModel } from '../schedule/index.js';
@@ -76,21 +76,21 @@ function cannotBeAnswered(
 }
 
 /**
- * Re-evaluate one finalist with its simulated schedule (pp = 1 has none: its closed form stands).
- * Null when it no longer fits: the simulated schedule can keep more in flight than the closed form.
+ * Re-evaluate a pipelined finalist (pp > 1; its recompute layers resolved) with its simulated
+ * schedule. Null when it no longer fits: the simulation can keep more in flight than the closed
+ * form.
  */
 export function simulateFinalist(
   problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
-  finalist: Feasible,
+  strategy: Strategy,
   context: RefineContext,
 ): RefinedCandidate | null {
-  if (finalist.strategy.pp === 1) return { ...finalist, pipeline: null };
   let pipeline: TimedPipeline | null = null;
   const capture: PipelineModel = (input) => {
     pipeline = context.model(input);
     return pipeline;
   };
-  const result = evaluateCandidate(problem, finalist.strategy, {
+  const result = evaluateCandidate(problem, strategy, {
     pipelineModel: capture,
     ...(context.cache === undefined ? {} : { cache: context.cache }),
   });
@@ -108,11 +108,16 @@ export function refineWithSimulation(
 ): RefinedCandidate[] {
   const refined: RefinedCandidate[] = [];
   for (const finalist of finalists) {
-    if (finalist.strategy.pp > 1 && cannotBeAnswered(problem, finalist, context)) {
+    if (finalist.strategy.pp === 1) {
+      refined.push({ ...finalist, pipeline: null });
+      context.threshold?.add(finalist);
+      continue;
+    }
+    if (cannotBeAnswered(problem, finalist, context)) {
       context.threshold?.countSkipped();
       continue;
     }
-    const result = simulateFinalist(problem, finalist, context);
+    const result = simulateFinalist(problem, finalist.strategy, context);
     if (result !== null) {
       refined.push(result);
       context.threshold?.add(result);
