@@ -25,8 +25,8 @@ export interface ClusterSearch {
   /** L0: step-time lower bound of a candidate (never above its simulated step time). */
   readonly bound: (s: Strategy) => number;
   /**
-   * A sub-cluster search (fewer nodes than asked) looks only for a plan faster than the best
-   * simulated step time found so far; the requested cluster's search keeps topK + 1 shapes.
+   * A sub-cluster search (fewer nodes than asked): its enumeration rejections are not news about
+   * the request, and it evaluates no anytime seeds.
    */
   readonly subCluster: boolean;
   /** Asked between candidates once a feasible plan is known; true = answer the best so far. */
@@ -84,7 +84,7 @@ export class ClusterRun {
   /** A candidate whose simulated step time must exceed this cannot be answered. */
   private threshold(): number {
     const t = this.x.refine.threshold;
-    return this.x.subCluster ? t.bestSeconds : t.seconds;
+    return t.seconds;
   }
 
   /** The deadline is asked only once an answer exists (here or on another node count). */

@@ -128,8 +128,8 @@ function smallerClustersBound(problem: PlanningProblem, nodes: number): number {
  * best plan is never slower than the best plan on any subset of whole nodes (tested as a property).
  * The best plan is the one exhaustive search under the model answers (search-cluster.ts defines
  * it): every node count 1..numNodes, every candidate, simulated (test/search/exhaustive-model.test.ts).
- * The alternatives are the requested cluster's exact runners-up merged with what the smaller
- * clusters found while looking for a faster best plan.
+ * The alternatives are exact over the node counts searched (every one whose compute bound is
+ * not above the best step time).
  */
 function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): NodeCountSearch {
   const { shouldStop, schedules: pinnedSchedules, ...estimateOptions } = options;

@@ -6,25 +6,29 @@
  * keeps its closed form) and answer the fastest simulated step time, ties broken by strategyKey.
  *
  * The closed-form pipeline is a fast estimate of the simulation, not a bound on it (with uneven
- * stage costs the simulation beats it for every schedule kind, ZB-V by a few percent), so it only
- * orders work. Pruning uses two lower bounds on the SIMULATED step time and a threshold made of
- * simulated step times:
+ * stage costs the simulation beats it for every schedule kind: the closed forms price every rank
+ * as the slowest, e.g. ZB-V's bubble from the slowest rank's F + I − 2W), so it only orders work.
+ * Pruning uses three lower bounds on the SIMULATED step time and a threshold made of simulated
+ * step times:
  *  - L0, the step bound (costmodel/bounds.ts createStepBound: a few multiplications), on every
  *    candidate before evaluation; the queue is sorted by it;
  *  - L1, the closed-form estimate with the makespan replaced by simulatedMakespanLowerBound
  *    (finalist-bound.ts evaluateWithSimulatedBound), from the same estimate() call;
- *  - the threshold: the (topK + 1)-th best simulated step time over distinct shapes on the
- *    requested cluster (finalist-bound.ts AnsweredThreshold), the best simulated step time on a
- *    sub-cluster (only the best plan is sought on fewer nodes).
+ *  - L2, the simulated makespan of the pipeline input that call captured plus the same
+ *    post-pipeline time (cluster-run.ts cannotBeAnswered): a simulation without estimate();
+ *  - the threshold: the (topK + 1)-th best simulated step time over distinct shapes found so far
+ *    on any node count (finalist-bound.ts AnsweredThreshold; the answer is the best topK + 1
+ *    distinct shapes), +∞ until that many are simulated.
  * A candidate is skipped only when a bound of it exceeds the threshold (strictly, so ties are
- * simulated and break on strategyKey); the threshold only falls, so it is beaten. Both bounds are
- * tested never to exceed the simulation (test/search/step-bound.test.ts, finalist-bound.test.ts).
+ * simulated and break on strategyKey); the threshold only falls, so it is beaten. L0 and L1 are
+ * tested never to exceed the simulation (test/search/step-bound.test.ts, finalist-bound.test.ts),
+ * and the planner's best plan against exhaustive search (test/search/exhaustive-model.test.ts).
  *
  * The work goes in three phases: (A) evaluate with the closed form in bound order until the
  * next bound exceeds the k-th kept closed-form finalist, then simulate those finalists, which
- * gives a near-final threshold cheaply; (B) simulate the other evaluated candidates whose L1
- * is within the threshold, best closed form first; (C) evaluate the rest of the queue while L0
- * is within the threshold and simulate those whose L1 is too.
+ * gives a near-final threshold cheaply; (B) simulate the other evaluated candidates whose L1 and
+ * L2 are within the threshold, best closed form first; (C) evaluate the rest of the queue while
+ * L0 is within the threshold and simulate those whose L1 and L2 are too.
  *
  * Anytime: on the candidate budget or when `shouldStop` says so (a deadline the caller owns; the
  * core reads no clock) the search answers what it has, with the lowest bound of what it did not
@@ -69,8 +73,8 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   // On a sub-cluster only evaluation outcomes are counted: the shapes a smaller world size cannot
   // form are not news about the request.
   const enumerationRejected = x.subCluster ? {} : rejected;
-  // The best step time only falls, so what is above it now stays above it.
-  const incumbent = x.subCluster ? x.refine.threshold.bestSeconds : Number.POSITIVE_INFINITY;
+  // The threshold only falls, so what is above it now stays above it.
+  const incumbent = x.subCluster ? x.refine.threshold.seconds : Number.POSITIVE_INFINITY;
   const queue: Queued[] = [];
   for (const strategy of enumerateStrategies(input, x.schedules, enumerationRejected)) {
     const bound = x.bound(strategy);
