@@ -34,15 +34,16 @@
  * core reads no clock) the search answers what it has, with the lowest bound of what it did not
  * simulate — a lower bound on everything left, since the queue is sorted by L0.
  */
+import { clusterSecondsLowerBound } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
-import { countRejection, enumerateStrategies } from './enumerate.js';
+import { countRejection, divisors, enumerateStrategies } from './enumerate.js';
 import { better, distinctShapes } from './ranking.js';
 import type { RefinedCandidate } from './refine.js';
 import { finalistCount } from './refine.js';
 import type { ClusterSearch, Queued } from './cluster-run.js';
 import { ClusterRun, searchesRecomputeLayers } from './cluster-run.js';
-import type { RejectionCounts, SearchStats } from './types.js';
+import type { RejectionCounts, SearchConstraints, SearchStats } from './types.js';
 
 export type { ClusterSearch };
 export { searchesRecomputeLayers };
@@ -57,8 +58,29 @@ export interface SearchOutcome {
   readonly stopped: boolean;
 }
 
-/** Enumerate and bound every candidate, cheapest bound first (stable: enumeration order on ties). */
-function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
+/** Enumerated strategies between two deadline polls while the queue is built. */
+const POLL_EVERY = 64;
+
+interface BoundedQueue {
+  /** Cheapest bound first (stable: enumeration order on ties). */
+  readonly queue: Queued[];
+  /**
+   * True when the deadline cut the enumeration short: the strategies not enumerated are bounded
+   * only by the cluster's compute bound.
+   */
+  readonly cut: boolean;
+}
+
+/**
+ * Enumerate and bound the candidates. With a deadline (x.seed) building the queue is interruptible
+ * (it is most of a large cluster's search: Llama/GPT-3 spaces on 192+ nodes take 0.3-1 s): once
+ * shouldStop says so the queue keeps what was enumerated.
+ */
+function boundedQueue(
+  x: ClusterSearch,
+  rejected: RejectionCounts,
+  interruptible: boolean,
+): BoundedQueue {
   const { problem } = x;
   const input = {
     graph: problem.graph,
@@ -76,15 +98,40 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
   // The threshold only falls, so what is above it now stays above it.
   const incumbent = x.subCluster ? x.refine.threshold.seconds : Number.POSITIVE_INFINITY;
   const queue: Queued[] = [];
-  for (const strategy of enumerateStrategies(input, x.schedules, enumerationRejected)) {
-    const bound = x.bound(strategy);
-    if (bound > incumbent) {
-      countRejection(rejected, 'fewer-nodes-bound-not-faster');
-      continue;
+  let enumerated = 0;
+  for (const constraints of enumerationOrder(x, interruptible)) {
+    const strategies = enumerateStrategies(
+      { ...input, constraints },
+      x.schedules,
+      enumerationRejected,
+    );
+    for (const strategy of strategies) {
+      if (interruptible && ++enumerated % POLL_EVERY === 0 && x.shouldStop()) {
+        return { queue: queue.sort((a, b) => a.bound - b.bound), cut: true };
+      }
+      const bound = x.bound(strategy);
+      if (bound > incumbent) {
+        countRejection(rejected, 'fewer-nodes-bound-not-faster');
+        continue;
+      }
+      queue.push({ strategy, bound });
     }
-    queue.push({ strategy, bound });
   }
-  return queue.sort((a, b) => a.bound - b.bound);
+  return { queue: queue.sort((a, b) => a.bound - b.bound), cut: false };
+}
+
+/**
+ * The enumeration in one go, or — when a deadline may cut it — one tensor-parallel degree at a
+ * time, widest first: the shapes practitioners start from (seedPositions) come first, so a cut
+ * queue still holds them. Every strategy is enumerated once either way.
+ */
+function enumerationOrder(x: ClusterSearch, interruptible: boolean): SearchConstraints[] {
+  const { constraints } = x.problem;
+  if (!interruptible) return [constraints];
+  return divisors(worldSize(x.cluster))
+    .filter((tp) => constraints.tp === undefined || constraints.tp.includes(tp))
+    .reverse()
+    .map((tp) => ({ ...constraints, tp: [tp] }));
 }
 
 /** Anytime seeds per (recompute, schedule) group; see seedPositions. */
@@ -116,9 +163,15 @@ function seedPositions(queue: readonly Queued[]): number[] {
 
 /** Search one cluster best-first; see the file comment. */
 export function searchCluster(x: ClusterSearch): SearchOutcome {
+  const outcome = searchQueue(x, x.seed);
+  // A queue cut short by the deadline that holds no feasible plan answers nothing: enumerate all.
+  return outcome.top.length === 0 && outcome.cut ? searchQueue(x, false) : outcome;
+}
+
+function searchQueue(x: ClusterSearch, interruptible: boolean): SearchOutcome & { cut: boolean } {
   const { problem, cluster } = x;
   const rejected: RejectionCounts = {};
-  const queue = boundedQueue(x, rejected);
+  const { queue, cut } = boundedQueue(x, rejected, interruptible);
   const run = new ClusterRun(x, queue, rejected);
   const seeds = x.seed && !x.subCluster ? seedPositions(queue) : [];
   run.evaluateSeeds(seeds);
@@ -128,11 +181,17 @@ export function searchCluster(x: ClusterSearch): SearchOutcome {
   run.simulate(run.unsimulated());
   run.simulate(run.evaluateWhile(Number.POSITIVE_INFINITY));
   const refined = run.refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  const unexplored = Math.min(
+    run.unexploredBoundSeconds(),
+    cut ? clusterSecondsLowerBound(problem.graph, cluster, problem.training) : Infinity,
+  );
+  const stats = run.stats();
   return {
     cluster,
     top: distinctShapes(refined).slice(0, problem.topK + 1),
-    stats: run.stats(),
-    unexploredBoundSeconds: run.unexploredBoundSeconds(),
-    stopped: run.stopped,
+    stats: { ...stats, truncated: stats.truncated || cut },
+    unexploredBoundSeconds: unexplored,
+    stopped: run.stopped || cut,
+    cut,
   };
 }
