@@ -48,9 +48,9 @@ export function defaultSchedules(framework: Framework): readonly ScheduleKind[] 
 export interface PlannerOptions extends EstimateOptions {
   readonly schedules?: readonly ScheduleKind[];
   /**
-   * A deadline the caller owns (the core reads no clock): asked between candidates once a
-   * feasible plan is known; true = answer the best plan so far with search.truncated and the
-   * lower bound of what was left (anytime search, issue #13).
+   * A deadline the caller owns (the core reads no clock): asked while the candidate queue is
+   * built and between candidates once a feasible plan is known; true = answer the best plan so
+   * far with search.truncated and the lower bound of what was left (anytime search, issue #13).
    */
   readonly shouldStop?: () => boolean;
 }

@@ -164,8 +164,10 @@ function seedPositions(queue: readonly Queued[]): number[] {
 /** Search one cluster best-first; see the file comment. */
 export function searchCluster(x: ClusterSearch): SearchOutcome {
   const outcome = searchQueue(x, x.seed);
-  // A queue cut short by the deadline that holds no feasible plan answers nothing: enumerate all.
-  return outcome.top.length === 0 && outcome.cut ? searchQueue(x, false) : outcome;
+  // A cut queue without a feasible plan, while no node count has one either, answers nothing:
+  // enumerate it all (the search then stops at its first feasible candidate).
+  const unanswered = !Number.isFinite(x.refine.threshold.bestSeconds);
+  return outcome.top.length === 0 && outcome.cut && unanswered ? searchQueue(x, false) : outcome;
 }
 
 function searchQueue(x: ClusterSearch, interruptible: boolean): SearchOutcome & { cut: boolean } {
