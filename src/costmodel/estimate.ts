@@ -34,17 +34,36 @@ export interface EstimateOptions {
   readonly cache?: EstimateCache;
 }
 
-/** Per-chunk pass times in global chunk order, each carrying its share of the rank's p2p. */
+/**
+ * Per-chunk pass times in global chunk order, each carrying its share of the rank's p2p and of its
+ * exposed ZeRO-3 / FSDP gathers and reductions (in proportion to the chunk's math), so that a
+ * rank's chunks add up to its pass: the simulated schedule must not run sharded chunks without
+ * their collectives (issue #13: it then beat the closed form by 3×).
+ */
 function chunkPasses(ranks: readonly RankCosts[]): RankPassSeconds[] {
   const out: RankPassSeconds[] = [];
   for (const r of ranks) {
     const p2pPerChunk = r.p2pPerMicroBatch / Math.max(1, r.chunkTimes.length) / 2;
+    const sum = (pick: (t: ChunkTimeSeconds) => number): number =>
+      r.chunkTimes.reduce((a, t) => a + pick(t), 0);
+    const forwardMath = sum((t) => t.forward);
+    const backwardInputMath = sum((t) => t.backwardInput);
+    // What the rank's pass adds to its chunks' math besides p2p: the exposed sharded collectives.
+    const exposed = (pass: number, math: number): number =>
+      r.shardedExposedPerMicroBatch > 0 ? Math.max(0, pass - r.p2pPerMicroBatch / 2 - math) : 0;
+    const forwardExposed = exposed(r.pass.forward, forwardMath);
+    const backwardExposed = exposed(r.pass.backwardInput, backwardInputMath);
+    const share = (part: number, whole: number): number =>
+      whole > 0 ? part / whole : 1 / Math.max(1, r.chunkTimes.length);
     r.layout.chunks.forEach((chunk, i) => {
       const t = r.chunkTimes[i];
       if (t === undefined) return;
       out[chunk.index] = {
-        forward: t.forward + p2pPerChunk,
-        backwardInput: t.backwardInput + p2pPerChunk,
+        forward: t.forward + p2pPerChunk + forwardExposed * share(t.forward, forwardMath),
+        backwardInput:
+          t.backwardInput +
+          p2pPerChunk +
+          backwardExposed * share(t.backwardInput, backwardInputMath),
         backwardWeight: t.backwardWeight,
       };
     });

@@ -6,14 +6,17 @@
  * it out changes no answered plan (a worse finalist that takes its place in its node count's list
  * is beaten too). Its simulated step time is bounded below without simulating: estimate() adds the
  * post-pipeline time to the makespan, and any schedule's makespan (Zero Bubble: longest rank span)
- * is at least the busiest rank's work, m · Σ of its chunks' F + I + W; for 1F1B and GPipe at least
- * m · t_r + Σ_{r' < r} t_r' for every rank r (its first forward waits for micro-batch 0's
- * forwards on the ranks before it, and the backward of its last action runs back through them).
+ * is at least the busiest rank's work, m · Σ of its chunks' F + I + W; for 1F1B, GPipe and
+ * interleaved 1F1B at least m · t_r + Σ_{s < r} t_s for every rank r, t_s the pass of stage s
+ * (simulatedMakespanLowerBound says why).
  */
-import type { PipelineModel, PipelineTimingInput } from '../costmodel/index.js';
+import type { PipelineModel, PipelineTimingInput, Strategy } from '../costmodel/index.js';
 import { closedFormPipeline } from '../costmodel/index.js';
+import type { Evaluation, EvaluationOptions } from './evaluate.js';
+import { evaluateCandidate } from './evaluate.js';
 import type { Feasible } from './refine.js';
 import { shapeKey } from './ranking.js';
+import type { PlanningProblem } from './types.js';
 
 /**
  * Relative slack for rounding: the bound adds in another order than the simulator does (≤ n·ε
@@ -28,7 +31,15 @@ function rankOf(input: PipelineTimingInput, stage: number): number {
   return stage % p;
 }
 
-/** Lower bound on the simulated step's pipeline part (see the file comment), seconds. */
+/**
+ * Lower bound on the simulated step's pipeline part (see the file comment), seconds. Without
+ * split backward passes (GPipe, 1F1B, interleaved 1F1B) every rank r also waits before its first
+ * action and is waited for after its last: its first action is a forward of its lowest stage r
+ * (any other forward it holds runs through stage r first), which needs the forwards of stages
+ * 0..r−1 of that micro-batch; its last is a backward of stage r (the backward of a higher stage
+ * precedes it on the rank), which the backwards of stages r−1..0 follow. Zero Bubble steps are
+ * rank spans, and slice-level stages pass slices: neither gets the chain.
+ */
 export function simulatedMakespanLowerBound(input: PipelineTimingInput): number {
   const perRank = new Array<number>(input.pp).fill(0);
   input.chunks.forEach((c, stage) => {
@@ -36,13 +47,17 @@ export function simulatedMakespanLowerBound(input: PipelineTimingInput): number 
     perRank[r] = (perRank[r] ?? 0) + c.forward + c.backwardInput + c.backwardWeight;
   });
   const m = input.numMicroBatches;
+  const chain =
+    input.schedule === '1f1b' ||
+    input.schedule === 'gpipe' ||
+    input.schedule === 'interleaved-1f1b';
   let bound = 0;
   let before = 0;
-  const chain = input.schedule === '1f1b' || input.schedule === 'gpipe';
-  for (const t of perRank) {
+  perRank.forEach((t, r) => {
     bound = Math.max(bound, m * t + (chain ? before : 0));
-    before += t;
-  }
+    const stage = input.chunks[r];
+    before += stage === undefined ? 0 : stage.forward + stage.backwardInput + stage.backwardWeight;
+  });
   return bound * (1 - ROUNDING_SLACK);
 }
 
@@ -51,6 +66,75 @@ export const lowerBoundPipelineModel: PipelineModel = (input) => ({
   makespanSeconds: simulatedMakespanLowerBound(input),
   inFlightMicroBatches: closedFormPipeline(input).inFlightMicroBatches,
 });
+
+/**
+ * A closed-form evaluation kept for refinement, slim (a search holds thousands): its closed-form
+ * step for ordering, bounds on its simulated step, and what simulating it needs.
+ */
+export interface BoundedCandidate {
+  readonly ok: true;
+  readonly strategy: Strategy;
+  /** The closed-form step time: a ranking heuristic, no bound. */
+  readonly estimate: { readonly stepTimeSeconds: number };
+  /** ≤ the step time the simulated schedule gives this candidate (= the estimate when pp = 1). */
+  readonly simulatedBoundSeconds: number;
+  /** What estimate() gave the pipeline model (null when pp = 1), to simulate it without estimate(). */
+  readonly pipelineInput: PipelineTimingInput | null;
+  /** The estimate's time after the pipeline drains (step − closed-form makespan, rounded). */
+  readonly postPipelineSeconds: number;
+  /** pp = 1: the evaluation itself, which is not simulated (its closed form is its answer). */
+  readonly unpipelined: Feasible | null;
+}
+
+export type BoundedEvaluation = BoundedCandidate | Extract<Evaluation, { ok: false }>;
+
+/**
+ * Lower bound on the simulated step from the simulated makespan alone: estimate() adds the same
+ * post-pipeline time to it, computed here by a subtraction that rounds within a few ulps.
+ */
+export function simulatedStepLowerBound(c: BoundedCandidate, makespanSeconds: number): number {
+  const step = c.postPipelineSeconds + makespanSeconds;
+  return step - ROUNDING_SLACK * step;
+}
+
+/**
+ * Evaluate with the closed-form pipeline (the search's ranking heuristic) and, from the same
+ * estimate() call, the lower bound on the simulated step: the closed-form makespan swapped for
+ * simulatedMakespanLowerBound (estimate() adds the post-pipeline time to whichever makespan the
+ * pipeline model gives). The closed form is no bound — with uneven stage costs it can exceed
+ * the simulation for every schedule kind — so only this bound may prune (search-cluster.ts).
+ */
+export function evaluateWithSimulatedBound(
+  problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
+  strategy: Strategy,
+  options: EvaluationOptions,
+): BoundedEvaluation {
+  let gapSeconds = 0;
+  let makespanSeconds = 0;
+  let pipelineInput: PipelineTimingInput | null = null;
+  const pipelineModel: PipelineModel = (input) => {
+    const timing = closedFormPipeline(input);
+    makespanSeconds = timing.makespanSeconds;
+    gapSeconds = makespanSeconds - simulatedMakespanLowerBound(input);
+    pipelineInput = input;
+    return timing;
+  };
+  const result = evaluateCandidate(problem, strategy, { ...options, pipelineModel });
+  if (!result.ok) return { ok: false, reason: result.reason };
+  const step = result.estimate.stepTimeSeconds;
+  // pp = 1 is not simulated (refine.ts): its closed form is its answer. Otherwise the subtraction
+  // rounds within a few ulps of the step, far inside the slack.
+  const pipelined = result.strategy.pp > 1;
+  return {
+    ok: true,
+    strategy: result.strategy,
+    estimate: { stepTimeSeconds: step },
+    simulatedBoundSeconds: pipelined ? step - gapSeconds - ROUNDING_SLACK * step : step,
+    pipelineInput: pipelined ? pipelineInput : null,
+    postPipelineSeconds: step - makespanSeconds,
+    unpipelined: pipelined ? null : result,
+  };
+}
 
 /**
  * The best simulated step time of up to `keep` distinct shapes seen so far (each a real simulated
@@ -76,6 +160,11 @@ export class AnsweredThreshold {
 
   countSkipped(): void {
     this.skipped += 1;
+  }
+
+  /** The best simulated step time recorded; +∞ until one is. */
+  get bestSeconds(): number {
+    return this.best[0]?.seconds ?? Number.POSITIVE_INFINITY;
   }
 
   /** A finalist whose simulated step time must exceed this cannot be answered; +∞ until full. */

@@ -54,9 +54,9 @@ export function defaultSchedules(framework: Framework): readonly ScheduleKind[] 
 export interface PlannerOptions extends EstimateOptions {
   readonly schedules?: readonly ScheduleKind[];
   /**
-   * A deadline the caller owns (the core reads no clock): asked between candidates once a
-   * feasible plan is known; true = answer the best plan so far with search.truncated and the
-   * lower bound of what was left (anytime search, issue #13).
+   * A deadline the caller owns (the core reads no clock): asked while the candidate queue is
+   * built and between candidates once a feasible plan is known; true = answer the best plan so
+   * far with search.truncated and the lower bound of what was left (anytime search, issue #13).
    */
   readonly shouldStop?: () => boolean;
 }
@@ -128,10 +128,14 @@ function smallerClustersBound(problem: PlanningProblem, nodes: number): number {
 
 /**
  * Searches the given cluster, then the same cluster with fewer nodes, largest first, while the
- * compute bound of the smaller cluster is below the best step time found: with a fixed global
+ * compute bound of the smaller cluster is not above the best step time found: with a fixed global
  * batch more GPUs can be slower (dp must divide the batch; a world size with an awkward factor
  * forces a worse shape), and a planner that answers "slower" when given more GPUs is wrong. So the
  * best plan is never slower than the best plan on any subset of whole nodes (tested as a property).
+ * The best plan is the one exhaustive search under the model answers (search-cluster.ts defines
+ * it): every node count 1..numNodes, every candidate, simulated (test/search/exhaustive-model.test.ts).
+ * The alternatives are exact over the node counts searched (every one whose compute bound is
+ * not above the best step time).
  */
 function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): NodeCountSearch {
   const { shouldStop, schedules: pinnedSchedules, ...estimateOptions } = options;
@@ -146,9 +150,6 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
     // Per-layer costs do not depend on the node count: one bound serves every cluster size.
     bound: createStepBound(problem.graph, problem.cluster, problem.training, {
       fullRecomputeMayShrink: searchesRecomputeLayers(problem),
-    }),
-    incumbentBound: createStepBound(problem.graph, problem.cluster, problem.training, {
-      countRecompute: false,
     }),
     shapeBound: createShapeBound(problem.graph, problem.cluster, problem.training),
     memoryBound: createMemoryBound(problem.graph, problem.cluster, problem.training),
@@ -165,7 +166,7 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
     ...base,
     cluster: problem.cluster,
     budget: problem.maxCandidates,
-    incumbentSeconds: null,
+    subCluster: false,
   });
   const outcomes = [full];
   if (!mayLeaveNodesIdle(problem)) return { outcomes, unsearchedBoundSeconds: Infinity };
@@ -174,7 +175,8 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
   let stopped = full.stopped;
   for (let nodes = problem.cluster.numNodes - 1; nodes >= 1; nodes--) {
     const cluster = { ...problem.cluster, numNodes: nodes };
-    if (clusterSecondsLowerBound(problem.graph, cluster, problem.training) >= best) break;
+    // Strict: a smaller cluster that could only tie is still searched (ties break on strategyKey).
+    if (clusterSecondsLowerBound(problem.graph, cluster, problem.training) > best) break;
     if (modelStatesCannotFit(problem.graph, cluster)) break;
     stopped ||= Number.isFinite(best) && base.shouldStop();
     if (used >= problem.maxCandidates || stopped) {
@@ -184,7 +186,7 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
       ...base,
       cluster,
       budget: problem.maxCandidates - used,
-      incumbentSeconds: best,
+      subCluster: true,
     });
     used += outcome.stats.candidates;
     stopped = outcome.stopped;

@@ -1,17 +1,23 @@
 /** Ordering of evaluated candidates: the one rule the planner and its cluster searches share. */
-import type { Feasible, RefinedCandidate } from './refine.js';
+import type { RefinedCandidate } from './refine.js';
 import type { Strategy } from '../costmodel/index.js';
 import { strategyKey } from './evaluate.js';
 
+/** What ranking reads of a candidate. */
+export interface Ranked {
+  readonly strategy: Strategy;
+  readonly estimate: { readonly stepTimeSeconds: number };
+}
+
 /** Faster first; equal step times break on strategyKey so that the answer is deterministic. */
-export function better(a: Feasible, b: Feasible): boolean {
+export function better(a: Ranked, b: Ranked): boolean {
   const dt = a.estimate.stepTimeSeconds - b.estimate.stepTimeSeconds;
   if (dt !== 0) return dt < 0;
   return strategyKey(a.strategy) < strategyKey(b.strategy);
 }
 
 /** Insert into a list kept sorted best-first and bounded to `limit` entries. */
-export function keepTop(top: Feasible[], candidate: Feasible, limit: number): void {
+export function keepTop<T extends Ranked>(top: T[], candidate: T, limit: number): void {
   let index = top.length;
   while (index > 0) {
     const previous = top[index - 1];

@@ -5,7 +5,7 @@
  * returns therefore carry simulated step times, peak in-flight memory and the per-rank action
  * lists.
  */
-import type { EstimateCache, PipelineModel } from '../costmodel/index.js';
+import type { EstimateCache, PipelineModel, Strategy } from '../costmodel/index.js';
 import type { PlanSchedule } from '../plan/index.js';
 import { actionToCsvCell, createTimingPipelineModel } from '../schedule/index.js';
 import type { TimedPipeline, TimingPipelineModel } from '../schedule/index.js';
@@ -76,9 +76,30 @@ function cannotBeAnswered(
 }
 
 /**
- * Re-evaluate finalists with the simulated schedule. A finalist that no longer fits (the
- * simulated schedule keeps more in flight than the closed form) is dropped, and so is one that
- * cannot be answered (finalist-bound.ts), counted in context.threshold.skipped.
+ * Re-evaluate a pipelined finalist (pp > 1; its recompute layers resolved) with its simulated
+ * schedule. Null when it no longer fits: the simulation can keep more in flight than the closed
+ * form.
+ */
+export function simulateFinalist(
+  problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
+  strategy: Strategy,
+  context: RefineContext,
+): RefinedCandidate | null {
+  let pipeline: TimedPipeline | null = null;
+  const capture: PipelineModel = (input) => {
+    pipeline = context.model(input);
+    return pipeline;
+  };
+  const result = evaluateCandidate(problem, strategy, {
+    pipelineModel: capture,
+    ...(context.cache === undefined ? {} : { cache: context.cache }),
+  });
+  return result.ok && pipeline !== null ? { ...result, pipeline } : null;
+}
+
+/**
+ * Re-evaluate finalists with the simulated schedule. A finalist that no longer fits is dropped,
+ * and so is one that cannot be answered (finalist-bound.ts), counted in context.threshold.skipped.
  */
 export function refineWithSimulation(
   problem: Pick<PlanningProblem, 'graph' | 'cluster' | 'training'>,
@@ -96,17 +117,9 @@ export function refineWithSimulation(
       context.threshold?.countSkipped();
       continue;
     }
-    let pipeline: TimedPipeline | null = null;
-    const capture: PipelineModel = (input) => {
-      pipeline = context.model(input);
-      return pipeline;
-    };
-    const result = evaluateCandidate(problem, finalist.strategy, {
-      pipelineModel: capture,
-      ...(context.cache === undefined ? {} : { cache: context.cache }),
-    });
-    if (result.ok && pipeline !== null) {
-      refined.push({ ...result, pipeline });
+    const result = simulateFinalist(problem, finalist.strategy, context);
+    if (result !== null) {
+      refined.push(result);
       context.threshold?.add(result);
     }
   }

@@ -1,68 +1,53 @@
 /**
- * Best-first branch and bound over one cluster's strategy space (issue #13). Every candidate is
- * first given its step-time lower bound (costmodel/bounds.ts createStepBound: a few
- * multiplications), then candidates are evaluated in ascending bound order, so good incumbents
- * come first. The search stops as soon as the next bound exceeds the step time of the worst kept
- * finalist: every candidate left has a bound, hence a step time, above it, so the finalists are
- * exactly those an exhaustive search keeps (the bound is never above estimate() or the simulated
- * schedule: test/search/step-bound.test.ts). Ties are evaluated (strict >), so tie-breaking on
- * strategyKey is unchanged.
+ * Best-first branch and bound over one cluster's strategy space (issue #13), exact with respect to
+ * exhaustive search under the model. "Exhaustive under the model": evaluate every candidate
+ * enumerateStrategies yields on every node count the planner may use (plan.ts searchNodeCounts),
+ * re-evaluate each feasible one with its simulated schedule (refine.ts simulateFinalist; pp = 1
+ * keeps its closed form) and answer the fastest simulated step time, ties broken by strategyKey.
+ *
+ * The closed-form pipeline is a fast estimate of the simulation, not a bound on it (with uneven
+ * stage costs the simulation beats it for every schedule kind: the closed forms price every rank
+ * as the slowest, e.g. ZB-V's bubble from the slowest rank's F + I − 2W), so it only orders work.
+ * Pruning uses three lower bounds on the SIMULATED step time and a threshold made of simulated
+ * step times:
+ *  - L0, the step bound (costmodel/bounds.ts createStepBound: a few multiplications), on every
+ *    candidate before evaluation; the queue is sorted by it;
+ *  - L1, the closed-form estimate with the makespan replaced by simulatedMakespanLowerBound
+ *    (finalist-bound.ts evaluateWithSimulatedBound), from the same estimate() call;
+ *  - L2, the simulated makespan of the pipeline input that call captured plus the same
+ *    post-pipeline time (cluster-run.ts cannotBeAnswered): a simulation without estimate();
+ *  - the threshold: the (topK + 1)-th best simulated step time over distinct shapes found so far
+ *    on any node count (finalist-bound.ts AnsweredThreshold; the answer is the best topK + 1
+ *    distinct shapes), +∞ until that many are simulated.
+ * A candidate is skipped only when a bound of it exceeds the threshold (strictly, so ties are
+ * simulated and break on strategyKey); the threshold only falls, so it is beaten. L0 and L1 are
+ * tested never to exceed the simulation (test/search/step-bound.test.ts, finalist-bound.test.ts),
+ * and the planner's best plan against exhaustive search (test/search/exhaustive-model.test.ts).
+ *
+ * The work goes in three phases: (A) evaluate with the closed form in bound order until the
+ * next bound exceeds the k-th kept closed-form finalist, then simulate those finalists, which
+ * gives a near-final threshold cheaply; (B) simulate the other evaluated candidates whose L1 and
+ * L2 are within the threshold, best closed form first; (C) evaluate the rest of the queue while
+ * L0 is within the threshold and simulate those whose L1 and L2 are too.
  *
  * Anytime: on the candidate budget or when `shouldStop` says so (a deadline the caller owns; the
- * core reads no clock) the search answers what it has, with the bound of the first unexplored
- * candidate — a lower bound on everything it did not evaluate, since the queue is sorted.
+ * core reads no clock) the search answers what it has, with the lowest bound of what it did not
+ * simulate — a lower bound on everything left, since the queue is sorted by L0.
  */
-import type {
-  EstimateOptions,
-  MemoryBound,
-  ShapeBoundInput,
-  StatesBoundInput,
-  Strategy,
-} from '../costmodel/index.js';
+import type { ShapeBoundInput, StatesBoundInput } from '../costmodel/index.js';
+import { clusterSecondsLowerBound } from '../costmodel/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { worldSize } from '../hardware-profiles/index.js';
-import { recomputesLayerSubset } from '../plan/index.js';
-import type { ScheduleKind } from '../costmodel/index.js';
-import { countRejection, enumerateStrategies } from './enumerate.js';
-import { evaluateCandidate } from './evaluate.js';
-import { keepTop, better, distinctShapes } from './ranking.js';
-import type { Feasible, RefineContext, RefinedCandidate } from './refine.js';
-import { finalistCount, refineWithSimulation } from './refine.js';
-import type { PlanningProblem, RejectionCounts, SearchStats } from './types.js';
+import { countRejection, divisors, enumerateStrategies } from './enumerate.js';
+import { better, distinctShapes } from './ranking.js';
+import type { RefinedCandidate } from './refine.js';
+import { finalistCount } from './refine.js';
+import type { ClusterSearch, Queued } from './cluster-run.js';
+import { ClusterRun, searchesRecomputeLayers } from './cluster-run.js';
+import type { RejectionCounts, SearchConstraints, SearchStats } from './types.js';
 
-export interface ClusterSearch {
-  readonly problem: PlanningProblem;
-  readonly cluster: ClusterProfile;
-  readonly options: EstimateOptions;
-  readonly schedules: readonly ScheduleKind[];
-  /** Evaluations left of problem.maxCandidates. */
-  readonly budget: number;
-  readonly deepspeedSplit: (stages: number) => readonly number[];
-  /** Step-time lower bound of a candidate (never above what evaluation reports). */
-  readonly bound: (s: Strategy) => number;
-  /**
-   * The bound a sub-cluster search skips candidates by (≥ the incumbent). Which candidates it
-   * skips decides which finalists a sub-cluster keeps and simulates (a finalist may simulate
-   * faster than its closed form), so it stays the bound without recompute that fixed the
-   * planner's answers before the tighter `bound` (plan.ts); `bound` orders and stops the search.
-   */
-  readonly incumbentBound: (s: Strategy) => number;
-  /** Lower bound on a candidate's peak memory (costmodel/memory-bound.ts). */
-  readonly memoryBound: MemoryBound;
-  /** ≤ incumbentBound of every candidate of a shape (costmodel/bounds.ts createShapeBound). */
-  readonly shapeBound: (shape: ShapeBoundInput) => number;
-  /**
-   * A sub-cluster search (fewer nodes than asked) skips candidates whose bound reaches the step
-   * time already found elsewhere; null on the requested cluster.
-   */
-  readonly incumbentSeconds: number | null;
-  /** Asked between candidates once a feasible plan is known; true = answer the best so far. */
-  readonly shouldStop: () => boolean;
-  /** Shared by every node count's refinement (one per planning call). */
-  readonly refine: RefineContext;
-  /** Evaluate anytime seeds first (seedPositions): set when the caller has a deadline. */
-  readonly seed: boolean;
-}
+export type { ClusterSearch };
+export { searchesRecomputeLayers };
 
 export interface SearchOutcome {
   readonly cluster: ClusterProfile;
@@ -74,26 +59,32 @@ export interface SearchOutcome {
   readonly stopped: boolean;
 }
 
-interface Queued {
-  readonly strategy: Strategy;
-  readonly bound: number;
+/** Enumerated strategies between two deadline polls while the queue is built. */
+const POLL_EVERY = 64;
+
+interface BoundedQueue {
+  /** Cheapest bound first (stable: enumeration order on ties). */
+  readonly queue: Queued[];
+  /**
+   * True when the deadline cut the enumeration short: the strategies not enumerated are bounded
+   * only by the cluster's compute bound.
+   */
+  readonly cut: boolean;
 }
 
 /**
- * Partial recompute (the fewest layers that fit) only where the launch config can say it
- * (Megatron's block method) and the caller did not pin the layer count.
+ * Enumerate and bound the candidates. With a deadline (x.seed) building the queue is interruptible
+ * (it is most of a large cluster's search: Llama/GPT-3 spaces on 192+ nodes take 0.3-1 s): once
+ * shouldStop says so the queue keeps what was enumerated.
  */
-export function searchesRecomputeLayers(problem: PlanningProblem): boolean {
-  return (
-    problem.constraints.recomputeLayers === undefined &&
-    recomputesLayerSubset(problem.training.framework)
-  );
-}
-
-/** Enumerate and bound every candidate, cheapest bound first (stable: enumeration order on ties). */
-function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
+function boundedQueue(
+  x: ClusterSearch,
+  rejected: RejectionCounts,
+  interruptible: boolean,
+): BoundedQueue {
   const { problem } = x;
-  const incumbent = x.incumbentSeconds;
+  // The threshold only falls, so what is above it now stays above it.
+  const incumbent = x.subCluster ? x.refine.threshold.seconds : Number.POSITIVE_INFINITY;
   const input = {
     graph: problem.graph,
     worldSize: worldSize(x.cluster),
@@ -109,34 +100,61 @@ function boundedQueue(x: ClusterSearch, rejected: RejectionCounts): Queued[] {
       countRejection(rejected, 'out-of-memory');
       return true;
     },
-    // A sub-cluster skips whole shapes whose bound already reaches the incumbent (one count each).
-    ...(incumbent === null
-      ? {}
-      : {
+    // A sub-cluster skips whole shapes whose bound is above the threshold (one count each;
+    // strictly above, as for single candidates, so ties are still simulated).
+    ...(x.subCluster
+      ? {
           skipShape: (shape: ShapeBoundInput): boolean => {
-            if (x.shapeBound(shape) < incumbent) return false;
+            if (x.shapeBound(shape) <= incumbent) return false;
             countRejection(rejected, 'fewer-nodes-bound-not-faster');
             return true;
           },
-        }),
+        }
+      : {}),
   };
   // On a sub-cluster only evaluation outcomes are counted: the shapes a smaller world size cannot
   // form are not news about the request.
-  const enumerationRejected = x.incumbentSeconds === null ? rejected : {};
+  const enumerationRejected = x.subCluster ? {} : rejected;
   const queue: Queued[] = [];
-  for (const strategy of enumerateStrategies(input, x.schedules, enumerationRejected)) {
-    if (x.incumbentSeconds !== null && x.incumbentBound(strategy) >= x.incumbentSeconds) {
-      countRejection(rejected, 'fewer-nodes-bound-not-faster');
-      continue;
+  let enumerated = 0;
+  for (const constraints of enumerationOrder(x, interruptible)) {
+    const strategies = enumerateStrategies(
+      { ...input, constraints },
+      x.schedules,
+      enumerationRejected,
+    );
+    for (const strategy of strategies) {
+      if (interruptible && ++enumerated % POLL_EVERY === 0 && x.shouldStop()) {
+        return { queue: queue.sort((a, b) => a.bound - b.bound), cut: true };
+      }
+      // Rejected unevaluated when even its memory lower bound exceeds the GPU (memory-bound.ts).
+      if (x.memoryBound.cannotFit(strategy)) {
+        countRejection(rejected, 'out-of-memory');
+        continue;
+      }
+      const bound = x.bound(strategy);
+      if (bound > incumbent) {
+        countRejection(rejected, 'fewer-nodes-bound-not-faster');
+        continue;
+      }
+      queue.push({ strategy, bound });
     }
-    // Rejected unevaluated when even its memory lower bound exceeds the GPU (memory-bound.ts).
-    if (x.memoryBound.cannotFit(strategy)) {
-      countRejection(rejected, 'out-of-memory');
-      continue;
-    }
-    queue.push({ strategy, bound: x.bound(strategy) });
   }
-  return queue.sort((a, b) => a.bound - b.bound);
+  return { queue: queue.sort((a, b) => a.bound - b.bound), cut: false };
+}
+
+/**
+ * The enumeration in one go, or — when a deadline may cut it — one tensor-parallel degree at a
+ * time, widest first: the shapes practitioners start from (seedPositions) come first, so a cut
+ * queue still holds them. Every strategy is enumerated once either way.
+ */
+function enumerationOrder(x: ClusterSearch, interruptible: boolean): SearchConstraints[] {
+  const { constraints } = x.problem;
+  if (!interruptible) return [constraints];
+  return divisors(worldSize(x.cluster))
+    .filter((tp) => constraints.tp === undefined || constraints.tp.includes(tp))
+    .reverse()
+    .map((tp) => ({ ...constraints, tp: [tp] }));
 }
 
 /** Anytime seeds per (recompute, schedule) group; see seedPositions. */
@@ -150,10 +168,10 @@ const SEEDS_PER_GROUP = 16;
  * the model does not. Exactness is untouched: the stop rule still evaluates every candidate whose
  * bound is at most the k-th finalist, and a seed beyond it only adds an evaluation.
  */
-function seedPositions(queue: readonly Queued[]): Set<number> {
+function seedPositions(queue: readonly Queued[]): number[] {
   const widest = queue.reduce((tp, q) => Math.max(tp, q.strategy.tp), 0);
   const taken = new Map<string, number>();
-  const seeds = new Set<number>();
+  const seeds: number[] = [];
   queue.forEach((q, i) => {
     const s = q.strategy;
     if (s.tp !== widest || s.recompute === 'selective') return;
@@ -161,83 +179,44 @@ function seedPositions(queue: readonly Queued[]): Set<number> {
     const n = taken.get(group) ?? 0;
     if (n >= SEEDS_PER_GROUP) return;
     taken.set(group, n + 1);
-    seeds.add(i);
+    seeds.push(i);
   });
   return seeds;
 }
 
 /** Search one cluster best-first; see the file comment. */
 export function searchCluster(x: ClusterSearch): SearchOutcome {
+  const outcome = searchQueue(x, x.seed);
+  // A cut queue without a feasible plan, while no node count has one either, answers nothing:
+  // enumerate it all (the search then stops at its first feasible candidate).
+  const unanswered = !Number.isFinite(x.refine.threshold.bestSeconds);
+  return outcome.top.length === 0 && outcome.cut && unanswered ? searchQueue(x, false) : outcome;
+}
+
+function searchQueue(x: ClusterSearch, interruptible: boolean): SearchOutcome & { cut: boolean } {
   const { problem, cluster } = x;
   const rejected: RejectionCounts = {};
-  const queue = boundedQueue(x, rejected);
-  const limit = finalistCount(problem.topK);
-  const hasIncumbent = x.incumbentSeconds !== null && Number.isFinite(x.incumbentSeconds);
-  const evaluation = {
-    ...x.options,
-    searchRecomputeLayers: searchesRecomputeLayers(problem),
-  };
-  const top: Feasible[] = [];
-  let candidates = 0;
-  let feasible = 0;
-  let unexploredBoundSeconds = Number.POSITIVE_INFINITY;
-  let stopped = false;
-  const seeds = x.seed && x.incumbentSeconds === null ? seedPositions(queue) : new Set<number>();
-  const evaluate = (next: Queued): void => {
-    candidates++;
-    const result = evaluateCandidate({ ...problem, cluster }, next.strategy, evaluation);
-    if (!result.ok) {
-      countRejection(rejected, result.reason);
-      return;
-    }
-    feasible++;
-    keepTop(top, result, limit);
-  };
-  // Seeds honour the deadline too once one fits; those left join the bound order below.
-  const seeded = new Set<number>();
-  for (const i of seeds) {
-    const seed = queue[i];
-    if (seed === undefined || candidates >= x.budget) break;
-    if (top.length > 0 && x.shouldStop()) break;
-    evaluate(seed);
-    seeded.add(i);
-  }
-  let seedsLeft = seeded.size;
-  for (let i = 0; i < queue.length; i++) {
-    const next = queue[i];
-    if (next === undefined) break;
-    if (seeded.has(i)) {
-      seedsLeft--;
-      continue;
-    }
-    const kth = top.length >= limit ? top[limit - 1] : undefined;
-    if (kth !== undefined && next.bound > kth.estimate.stepTimeSeconds) {
-      countRejection(rejected, 'bound-not-faster', queue.length - i - seedsLeft);
-      break;
-    }
-    stopped = (top.length > 0 || hasIncumbent) && x.shouldStop();
-    if (candidates >= x.budget || stopped) {
-      unexploredBoundSeconds = next.bound;
-      break;
-    }
-    evaluate(next);
-  }
-  const skippedBefore = x.refine.threshold?.skipped ?? 0;
-  const refined = refineWithSimulation({ ...problem, cluster }, top, x.refine);
-  const skipped = (x.refine.threshold?.skipped ?? 0) - skippedBefore;
-  if (skipped > 0) countRejection(rejected, 'finalist-bound-not-answered', skipped);
-  countRejection(rejected, 'out-of-memory', top.length - refined.length - skipped);
-  refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  const { queue, cut } = boundedQueue(x, rejected, interruptible);
+  const run = new ClusterRun(x, queue, rejected);
+  const seeds = x.seed && !x.subCluster ? seedPositions(queue) : [];
+  run.evaluateSeeds(seeds);
+  // (A) closed-form finalists, simulated; (B) the other evaluated candidates; (C) the rest.
+  const finalists = run.evaluateWhile(finalistCount(problem.topK));
+  run.simulate(finalists, false);
+  run.simulate(run.unsimulated());
+  run.simulate(run.evaluateWhile(Number.POSITIVE_INFINITY));
+  const refined = run.refined.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  const unexplored = Math.min(
+    run.unexploredBoundSeconds(),
+    cut ? clusterSecondsLowerBound(problem.graph, cluster, problem.training) : Infinity,
+  );
+  const stats = run.stats();
   return {
     cluster,
     top: distinctShapes(refined).slice(0, problem.topK + 1),
-    stats: {
-      candidates,
-      feasible: feasible - (top.length - refined.length),
-      rejected,
-      truncated: Number.isFinite(unexploredBoundSeconds),
-    },
-    unexploredBoundSeconds,
-    stopped,
+    stats: { ...stats, truncated: stats.truncated || cut },
+    unexploredBoundSeconds: unexplored,
+    stopped: run.stopped || cut,
+    cut,
   };
 }
