@@ -337,11 +337,21 @@ export function clusterSecondsLowerBound(
  * True when the model states cannot fit on `gpus` GPUs however they are sharded: bf16 weights plus
  * fp32 Adam states (2 + 12 bytes per parameter, Rajbhandari et al. SC'20 §3.1) spread evenly over
  * every GPU already exceed one GPU's memory. Gradients, activations and the runtime reserve only
- * add, so no smaller cluster fits either.
+ * add, so no smaller cluster fits either. FSDP with bf16 resident parameters keeps 2 + 2 + 4
+ * (bf16 params, gradients and Adam moments; model-states.ts), so it counts 8.
  */
-export function modelStatesCannotFit(graph: ModelGraph, cluster: ClusterProfile): boolean {
-  const bytesPerGpu =
-    (totalParameters(graph) * (WEIGHT_BYTES_PER_PARAMETER + OPTIMIZER_BYTES_PER_PARAMETER)) /
-    worldSize(cluster);
+export function modelStatesCannotFit(
+  graph: ModelGraph,
+  cluster: ClusterProfile,
+  training?: Pick<TrainingConfig, 'framework' | 'fsdpParameterDtype'>,
+): boolean {
+  const bf16Fsdp = training?.framework === 'fsdp' && training.fsdpParameterDtype === 'bf16';
+  const bytesPerParameter = bf16Fsdp
+    ? BF16_FSDP_STATE_BYTES_PER_PARAMETER
+    : WEIGHT_BYTES_PER_PARAMETER + OPTIMIZER_BYTES_PER_PARAMETER;
+  const bytesPerGpu = (totalParameters(graph) * bytesPerParameter) / worldSize(cluster);
   return bytesPerGpu > cluster.device.memoryBytes;
 }
+
+/** bf16 parameter + bf16 gradient + two bf16 Adam moments (torch.optim follows the param dtype). */
+const BF16_FSDP_STATE_BYTES_PER_PARAMETER = 8;

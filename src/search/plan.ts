@@ -122,7 +122,7 @@ interface NodeCountSearch {
 function smallerClustersBound(problem: PlanningProblem, nodes: number): number {
   if (nodes < 1 || !mayLeaveNodesIdle(problem)) return Number.POSITIVE_INFINITY;
   const cluster = { ...problem.cluster, numNodes: nodes };
-  if (modelStatesCannotFit(problem.graph, cluster)) return Number.POSITIVE_INFINITY;
+  if (modelStatesCannotFit(problem.graph, cluster, problem.training)) return Number.POSITIVE_INFINITY;
   return clusterSecondsLowerBound(problem.graph, cluster, problem.training);
 }
 
@@ -177,7 +177,7 @@ function searchNodeCounts(problem: PlanningProblem, options: PlannerOptions): No
     const cluster = { ...problem.cluster, numNodes: nodes };
     // Strict: a smaller cluster that could only tie is still searched (ties break on strategyKey).
     if (clusterSecondsLowerBound(problem.graph, cluster, problem.training) > best) break;
-    if (modelStatesCannotFit(problem.graph, cluster)) break;
+    if (modelStatesCannotFit(problem.graph, cluster, problem.training)) break;
     stopped ||= Number.isFinite(best) && base.shouldStop();
     if (used >= problem.maxCandidates || stopped) {
       return { outcomes, unsearchedBoundSeconds: smallerClustersBound(problem, nodes) };

@@ -125,6 +125,10 @@ describe('hand-computed bounds', () => {
     );
     expect(modelStatesCannotFit(big, cluster)).toBe(true); // ≈ 113 GB per 80 GB GPU
     expect(modelStatesCannotFit(big, { ...cluster, numNodes: 2 })).toBe(false); // ≈ 57 GB
+    // FSDP with bf16 resident states keeps 8 bytes per parameter: ≈ 65 GB per GPU on one node.
+    const bf16Fsdp = { framework: 'fsdp', fsdpParameterDtype: 'bf16' } as const;
+    expect(modelStatesCannotFit(big, cluster, bf16Fsdp)).toBe(false);
+    expect(modelStatesCannotFit(big, cluster, { framework: 'fsdp' })).toBe(true);
   });
 });
 
