@@ -122,7 +122,8 @@ interface NodeCountSearch {
 function smallerClustersBound(problem: PlanningProblem, nodes: number): number {
   if (nodes < 1 || !mayLeaveNodesIdle(problem)) return Number.POSITIVE_INFINITY;
   const cluster = { ...problem.cluster, numNodes: nodes };
-  if (modelStatesCannotFit(problem.graph, cluster, problem.training)) return Number.POSITIVE_INFINITY;
+  if (modelStatesCannotFit(problem.graph, cluster, problem.training))
+    return Number.POSITIVE_INFINITY;
   return clusterSecondsLowerBound(problem.graph, cluster, problem.training);
 }
 
