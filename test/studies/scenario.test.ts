@@ -64,19 +64,22 @@ describe('scenario numbers', () => {
   });
 
   it('a search capped before any feasible candidate says so, and names search.maxCandidates', () => {
+    // The memory lower bound keeps most candidates that cannot fit out of the queue, so this
+    // needs a tight cluster (8B on 40 GB A100s) whose lowest-bound candidate still runs out of
+    // memory once evaluated, and a cap of one.
     const [scenario] = expandStudy(
       parseStudySpec({
-        axes: { models: ['llama3-70b'], clusters: [{ preset: 'dgx-h100', nodes: 8 }] },
+        axes: { models: ['llama3-8b'], clusters: [{ preset: 'dgx-a100-40gb', nodes: 2 }] },
         goal: { tokens: 1e12 },
-        training: { globalBatchSize: 512, sequenceLength: 4096 },
-        search: { maxCandidates: 10 },
+        training: { globalBatchSize: 64, sequenceLength: 4096 },
+        search: { maxCandidates: 1 },
       }),
     );
     if (scenario === undefined) throw new Error('no scenario');
     const result = runScenario(catalog, scenario);
     expect(result.error?.reason).toBe('no-feasible-plan');
     expect(result.error?.message).toMatch(
-      /among the 10 candidates evaluated .* before search.maxCandidates stopped the search/,
+      /among the 1 candidates evaluated .* before search.maxCandidates stopped the search/,
     );
   });
 
