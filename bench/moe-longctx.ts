@@ -1,7 +1,7 @@
 /**
  * Planning-time benchmark of issue #14's four cases: Mixtral 8x7B on 8 DGX H100, DeepSeek-V3 on
  * 256 DGX H800-class nodes, Qwen3-235B-A22B on 32 DGX H100, Llama-3-405B at 131,072 tokens on
- * 2,048 H100 (256 DGX H100). One run each (the search is deterministic), full strategy space.
+ * 2,048 H100 (256 DGX H100) and on 2,048 DGX H100 nodes. One run each (the search is deterministic), full strategy space.
  * Prints the candidates evaluated, amortised µs per evaluated candidate, and whether the answer
  * is exact or TRUNCATED by maxCandidates (issue #13's goal: < 2 s each, exact).
  */
@@ -49,6 +49,11 @@ export function moeLongContextProblems(): [string, PlanningProblem][] {
     [
       'Llama-3-405B, 256 × DGX H100, GBS 64 × 131,072',
       problem('llama3-405b', clusterFromPreset(catalog, 'dgx-h100', 256), training(64, 131072)),
+    ],
+    [
+      // "2,048 DGX H100" read as nodes: 16,384 GPUs (the line above reads it as GPUs).
+      'Llama-3-405B, 2,048 × DGX H100, GBS 64 × 131,072',
+      problem('llama3-405b', clusterFromPreset(catalog, 'dgx-h100', 2048), training(64, 131072)),
     ],
   ];
 }
