@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { ClusterInput, ModelInput, trainingOptionFields } from './schemas.js';
+import { ClusterInput, ModelInput, MoeTrainingInput, trainingOptionFields } from './schemas.js';
 
 const positiveInt = (max: number) => z.int().min(1).max(max);
 /** Axis lists: non-empty, bounded so that parsing itself stays cheap. */
@@ -41,6 +41,7 @@ export const StudySpec = z.strictObject({
       globalBatchSize: positiveInt(LIMITS.globalBatchSize).exactOptional(),
       sequenceLength: positiveInt(LIMITS.sequenceLength).exactOptional(),
       ...trainingOptionFields,
+      moe: MoeTrainingInput.exactOptional(),
     })
     .exactOptional(),
   search: z

@@ -83,6 +83,21 @@ describe('scenario numbers', () => {
     );
   });
 
+  it("training.moe reaches every scenario, with the plan API's MoE defaults filled in", () => {
+    const [scenario] = expandStudy(
+      parseStudySpec({
+        axes: { models: ['mixtral-8x7b'], clusters: [{ preset: 'dgx-h100', nodes: 1 }] },
+        goal: { tokens: 1e9 },
+        training: { moe: { routing: 'forced-balance', dispatcher: 'deepep' } },
+      }),
+    );
+    expect(scenario?.training.moe).toMatchObject({
+      routing: 'forced-balance',
+      dispatcher: 'deepep',
+      overlapAllToAll: false,
+    });
+  });
+
   it('a null device price gives a null cost with a note; a prices override fills it', () => {
     const spec = {
       axes: { models: ['gpt-1.7b'], clusters: [{ preset: 'amd-mi300x-8', nodes: 1 }] },

@@ -1500,6 +1500,7 @@ export interface components {
                 gradientReduceInFp32?: boolean;
                 /** @enum {string} */
                 framework?: "megatron" | "deepspeed" | "fsdp";
+                moe?: components["schemas"]["MoeTrainingInput"];
             };
             search?: {
                 /** @description Default: 0. */

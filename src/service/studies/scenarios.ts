@@ -76,6 +76,7 @@ function studyTraining(
     ...(mapped.gradientReduceInFp32 === undefined
       ? {}
       : { gradientReduceInFp32: mapped.gradientReduceInFp32 }),
+    ...(mapped.moe === undefined ? {} : { moe: mapped.moe }),
   };
 }
 
