@@ -130,7 +130,8 @@ export function fitsInMemory(
   return true;
 }
 
-function closedFormInFlight(s: Strategy): readonly number[] {
+/** In-flight micro-batches per rank of the schedule's closed form (no stage costs needed). */
+export function closedFormInFlight(s: Strategy): readonly number[] {
   const zero = { forward: 0, backwardInput: 0, backwardWeight: 0 };
   return closedFormPipeline({
     schedule: s.schedule,

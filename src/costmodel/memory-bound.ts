@@ -15,13 +15,12 @@
  */
 import type { ModelGraph } from '../graph/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
-import { usableMemoryBytes } from './estimate-memory.js';
+import { closedFormInFlight, usableMemoryBytes } from './estimate-memory.js';
 import type { ActivationTerms } from './rank-memory.js';
 import { activationTerms, runtimeBytes } from './rank-memory.js';
 import { stateBytesPerParameter } from './model-states.js';
 import type { ParameterShares } from './parameters.js';
 import { parameterShares } from './parameters.js';
-import { closedFormPipeline } from './pipeline.js';
 import { memoryInputs } from './stage-cost-model.js';
 import type { Strategy, TrainingConfig, ZeroStage } from './strategy.js';
 import { expertDegrees } from './strategy.js';
@@ -349,18 +348,4 @@ export function createMemoryBound(
   training: TrainingConfig,
 ): MemoryBound {
   return new MemoryBound(graph, cluster, training);
-}
-
-/** In-flight micro-batches per rank of the schedule's closed form (estimate-memory.ts). */
-function closedFormInFlight(s: Strategy): readonly number[] {
-  const zero = { forward: 0, backwardInput: 0, backwardWeight: 0 };
-  return closedFormPipeline({
-    schedule: s.schedule,
-    pp: s.pp,
-    virtualStages: s.virtualStages,
-    numMicroBatches: s.numMicroBatches,
-    slices: s.sequenceSlices,
-    ranks: Array.from({ length: s.pp }, () => zero),
-    chunks: [],
-  }).inFlightMicroBatches;
 }

@@ -10,6 +10,7 @@
  */
 import type { ModelGraph } from '../graph/index.js';
 import type { Framework } from '../costmodel/index.js';
+import { allowed } from './constraints.js';
 import type { RejectionCounts, SearchConstraints } from './types.js';
 
 /**
@@ -27,9 +28,6 @@ export interface FoldedAxisInput {
   readonly framework: Framework;
   readonly constraints: SearchConstraints;
 }
-
-const allowed = <T>(values: readonly T[] | undefined, value: T): boolean =>
-  values === undefined || values.includes(value);
 
 /** Context-parallel degrees for tp: divisors of `rest` (the GPUs left after tp). */
 export function contextParallelDegrees(
