@@ -79,6 +79,12 @@ export const TRAINING_FLAGS: readonly FlagSpec[] = [
     fields: ['training.overlapGradientReduce'],
   },
   {
+    name: 'fsdp-param-dtype',
+    arg: 'fp32|bf16',
+    help: 'fsdp: dtype of the sharded parameters and optimizer states (default fp32)',
+    fields: ['training.fsdpParameterDtype'],
+  },
+  {
     name: 'grad-reduce-fp32',
     arg: 'on|off',
     help: 'megatron: main gradients in fp32 (default on; off = 16-bit)',

@@ -38,6 +38,7 @@ function training(values: Values): Json {
     dropout: onOff(values, 'dropout'),
     overlapGradientReduce: onOff(values, 'overlap-grad-reduce'),
     gradientReduceInFp32: onOff(values, 'grad-reduce-fp32'),
+    fsdpParameterDtype: str(values, 'fsdp-param-dtype'),
   });
 }
 

@@ -130,6 +130,7 @@ export const trainingOptionFields = {
   prefetchParameters: z.boolean().exactOptional(),
   memoryHeadroomFraction: z.number().min(0).lt(LIMITS.memoryHeadroomFraction).exactOptional(),
   gradientReduceInFp32: z.boolean().exactOptional(),
+  fsdpParameterDtype: z.enum(['fp32', 'bf16']).exactOptional(),
   framework: Framework.exactOptional(),
 };
 

@@ -211,6 +211,9 @@ function trainingSettings(plan: Plan, notes: string[]): TorchtitanSetting[] {
       plan.training.globalBatchSize * plan.training.sequenceLength,
     ),
     set('training.mixed_precision_param', 'bfloat16'),
+    // bf16 resident states (TrainingConfig.fsdpParameterDtype): parameters, gradients and
+    // optimizer states all in bfloat16, no fp32 copy (TrainingConfig.dtype, config/configs.py).
+    ...(plan.training.fsdpParameterDtype === 'bf16' ? [set('training.dtype', 'bfloat16')] : []),
   ];
 }
 

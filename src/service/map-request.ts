@@ -99,6 +99,12 @@ function checkOverlapFields(input: TrainingInput, framework: Framework): void {
       `Megatron's main-gradient dtype (--accumulate-allreduce-grads-in-fp32 / --grad-reduce-in-bf16); ${framework} reduces gradients in its own dtype`,
     );
   }
+  if (input.fsdpParameterDtype !== undefined && framework !== 'fsdp') {
+    throw unavailable(
+      'fsdpParameterDtype',
+      `the resident parameter dtype is FSDP's (torchtitan --training.dtype); ${framework} keeps fp32 master weights`,
+    );
+  }
   if (input.overlapPipelineP2p === true && framework === 'deepspeed') {
     throw unavailable(
       'overlapPipelineP2p',
@@ -134,6 +140,9 @@ export function trainingFromInput(input: TrainingInput): TrainingConfig {
     ...(input.gradientReduceInFp32 === undefined
       ? {}
       : { gradientReduceInFp32: input.gradientReduceInFp32 }),
+    ...(input.fsdpParameterDtype === undefined
+      ? {}
+      : { fsdpParameterDtype: input.fsdpParameterDtype }),
     ...(input.moe === undefined ? {} : { moe: { ...moeTrainingDefaults(), ...input.moe } }),
   };
 }

@@ -80,6 +80,52 @@ describe('training.gradientReduceInFp32', () => {
   });
 });
 
+describe('training.fsdpParameterDtype', () => {
+  const fsdp = {
+    ...SMALL_PLAN,
+    strategy: {
+      dataParallel: 16,
+      tensorParallel: 1,
+      pipelineParallel: 1,
+      microBatchSize: 1,
+      zeroStage: 3,
+    },
+  };
+  const states = (e: EstimateBody): number => {
+    const m = e.estimate.memoryBytes as unknown as Record<string, number>;
+    return (m['weights'] ?? 0) + (m['gradients'] ?? 0) + (m['optimizer'] ?? 0);
+  };
+
+  it('bf16 resident states hold 8 bytes per parameter over the shard group instead of 16', async () => {
+    const fp32 = await estimateOf({ ...fsdp, training: { ...fsdp.training, framework: 'fsdp' } });
+    const bf16 = await estimateOf({
+      ...fsdp,
+      training: { ...fsdp.training, framework: 'fsdp', fsdpParameterDtype: 'bf16' },
+    });
+    expect(states(bf16) / states(fp32)).toBeCloseTo(0.5, 1);
+  });
+
+  it('exports --training.dtype bfloat16 to torchtitan; other frameworks answer 400', async () => {
+    const res = await server.post('/v1/plans', {
+      ...SMALL_PLAN,
+      training: { ...SMALL_PLAN.training, framework: 'fsdp', fsdpParameterDtype: 'bf16' },
+      search: { exports: ['torchtitan'] },
+    });
+    expect(res.status).toBe(200);
+    const plan = PlanResponse.parse(await res.json());
+    const overrides = plan.best.exports?.torchtitan?.overrides ?? [];
+    expect(overrides[overrides.indexOf('--training.dtype') + 1]).toBe('bfloat16');
+    const megatron = await server.post('/v1/estimates', {
+      ...dense,
+      training: { ...dense.training, fsdpParameterDtype: 'bf16' },
+    });
+    expect(megatron.status).toBe(400);
+    expect(((await megatron.json()) as { field?: string }).field).toBe(
+      'training.fsdpParameterDtype',
+    );
+  });
+});
+
 describe('time breakdown: expert and context parallel communication', () => {
   it('an EP 8 MoE estimate carries its dispatch time; the lines add up to the step', async () => {
     const moe = await estimateOf({

@@ -631,6 +631,11 @@ export interface components {
             prefetchParameters?: boolean;
             /** @description Share of each GPU's memory a plan must leave free: a strategy fits when its predicted peak is at most (1 − headroom) × capacity. Default: 0.05. */
             memoryHeadroomFraction?: number;
+            /**
+             * @description The dtype FSDP keeps its sharded parameters in; torch.optim keeps gradients and Adam moments in it too. bf16 = 8 bytes per parameter over the shard group instead of 16, no fp32 master copy (torchtitan --training.dtype bfloat16, what NeMo AutoModel runs by default). fsdp only (400 otherwise). Default: fp32.
+             * @enum {string}
+             */
+            fsdpParameterDtype?: "fp32" | "bf16";
             /** @description Megatron's main-gradient buffer, and its data-parallel reduction, in fp32 (DDP grad_reduce_in_fp32; exported as --accumulate-allreduce-grads-in-fp32). false keeps gradients in the 16-bit parameter dtype (--grad-reduce-in-bf16 for bf16 and fp8; plain --fp16): half the gradient memory and reduction bytes. Megatron only (400 otherwise). Default: true (validate_args turns it on for bf16). */
             gradientReduceInFp32?: boolean;
             framework?: components["schemas"]["Framework"];
@@ -1498,6 +1503,8 @@ export interface components {
                 prefetchParameters?: boolean;
                 memoryHeadroomFraction?: number;
                 gradientReduceInFp32?: boolean;
+                /** @enum {string} */
+                fsdpParameterDtype?: "fp32" | "bf16";
                 /** @enum {string} */
                 framework?: "megatron" | "deepspeed" | "fsdp";
                 moe?: components["schemas"]["MoeTrainingInput"];

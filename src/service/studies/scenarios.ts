@@ -76,6 +76,9 @@ function studyTraining(
     ...(mapped.gradientReduceInFp32 === undefined
       ? {}
       : { gradientReduceInFp32: mapped.gradientReduceInFp32 }),
+    ...(mapped.fsdpParameterDtype === undefined
+      ? {}
+      : { fsdpParameterDtype: mapped.fsdpParameterDtype }),
     ...(mapped.moe === undefined ? {} : { moe: mapped.moe }),
   };
 }
