@@ -19,6 +19,7 @@ import {
   trainingFromInput,
 } from './map-request.js';
 import { runEstimate } from './plan-service.js';
+import { checkFrameworkBuildsModel } from '../plan/index.js';
 
 /** Distinct models × sequence lengths kept (a graph is tens of kilobytes). */
 const GRAPHS_KEPT = 64;
@@ -63,6 +64,7 @@ export function createEstimator(catalog: ProfileCatalog): Estimator {
       const graph = graphs(modelKey, () =>
         buildModelGraph(specFromModelInput(catalog, request.model), training.sequenceLength),
       );
+      checkFrameworkBuildsModel(graph.spec, training.framework);
       const cluster = clusters(canonicalJson(request.cluster), () =>
         clusterFromInput(catalog, request.cluster),
       );

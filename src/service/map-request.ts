@@ -22,6 +22,7 @@ import {
   findModel,
   worldSize,
 } from '../hardware-profiles/index.js';
+import { checkFrameworkBuildsModel } from '../plan/index.js';
 import type { PlanningProblem, SearchConstraints } from '../search/index.js';
 import { ApiError, LIMITS, SEARCH_DEFAULTS } from '../contract/index.js';
 import type {
@@ -264,8 +265,11 @@ export function toEstimateInputs(
   request: EstimateRequest,
 ): EstimateInputs {
   const training = trainingFromInput(request.training);
+  const graph = graphFromModelInput(catalog, request.model, training.sequenceLength);
+  // An estimate prices what the framework would run: not a module it does not build (MTP).
+  checkFrameworkBuildsModel(graph.spec, training.framework);
   return {
-    graph: graphFromModelInput(catalog, request.model, training.sequenceLength),
+    graph,
     cluster: clusterFromInput(catalog, request.cluster),
     training,
     strategy: strategyFromInput(request.strategy, training),

@@ -141,6 +141,18 @@ const cases: [string, string, unknown, number, string][] = [
     'training.framework',
   ],
   [
+    'multi-token prediction under deepspeed (estimate)',
+    '/v1/estimates',
+    {
+      model: { transformer: { ...moeModel.transformer, mtpLayers: 1 } },
+      cluster,
+      training: { ...training, framework: 'deepspeed' },
+      strategy,
+    },
+    422,
+    'training.framework',
+  ],
+  [
     'mtpLayers above its cap',
     '/v1/estimates',
     {

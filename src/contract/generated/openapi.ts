@@ -528,7 +528,7 @@ export interface components {
             name?: string;
             moe?: components["schemas"]["MoeInput"];
             mla?: components["schemas"]["MlaInput"];
-            /** @description Multi-token-prediction depths trained beside the model (DeepSeek-V3 §2.2; Megatron --mtp-num-layers; Hugging Face num_nextn_predict_layers): each is one more transformer layer shaped like the last, two norms, a 2h→h projection and a pass through the shared output head and loss, on the last pipeline stage. Megatron only (a plan under another framework is a 422). Default: 0. */
+            /** @description Multi-token-prediction depths trained beside the model (DeepSeek-V3 §2.2; Megatron --mtp-num-layers; Hugging Face num_nextn_predict_layers): each is one more transformer layer shaped like the last, two norms, a 2h→h projection and a pass through the shared output head and loss, on the last pipeline stage. Megatron only (a plan or estimate under another framework is a 422). Default: 0. */
             mtpLayers?: number;
         };
         /** @description Mixture-of-experts MLPs (Megatron --num-experts, --moe-router-topk, --moe-ffn-hidden-size, --moe-shared-expert-intermediate-size, --moe-layer-freq). Layer i (0-based) is an MoE layer when i ≥ firstDenseLayers and (i − firstDenseLayers + 1) is a multiple of layerInterval; other layers keep the dense MLP of width ffnHiddenSize. topK must not exceed experts (400 naming transformer.moe.topK). */
