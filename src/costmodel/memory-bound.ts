@@ -14,6 +14,7 @@
  * them. So the bound is never above the peak estimate() reports (test/costmodel/memory-bound.test.ts).
  */
 import type { ModelGraph } from '../graph/index.js';
+import { RECOMPUTE_MODES, SCHEDULE_KINDS } from '../model-spec/index.js';
 import type { ClusterProfile } from '../hardware-profiles/index.js';
 import { closedFormInFlight, usableMemoryBytes } from './estimate-memory.js';
 import type { ActivationTerms } from './rank-memory.js';
@@ -30,16 +31,6 @@ const ROUNDING_SLACK = 1e-9;
 
 /** Room per field of a numeric memo key (each field below 2^16: exact up to 2^53). */
 const FIELD = 65536;
-const SCHEDULES = [
-  'gpipe',
-  '1f1b',
-  'interleaved-1f1b',
-  'zb-h1',
-  'zb-h2',
-  'zb-v',
-  'seq-slice-1f1b',
-] as const;
-const RECOMPUTE = ['none', 'selective', 'full'] as const;
 
 /**
  * A numeric memo key of small non-negative integers (each below its room; the product of the
@@ -157,7 +148,7 @@ export class MemoryBound {
   }
 
   private inFlightMicroBatches(s: Strategy): readonly number[] {
-    const schedule = SCHEDULES.indexOf(s.schedule);
+    const schedule = SCHEDULE_KINDS.indexOf(s.schedule);
     const { pp, virtualStages: v, numMicroBatches: m, sequenceSlices: k } = s;
     // 3 + 16 + 7 + 20 + 4 = 50 bits.
     const key = packed(
@@ -175,7 +166,7 @@ export class MemoryBound {
 
   private activationTerms(s: Strategy): ActivationTerms {
     const { tp, microBatchSize: b, cp } = s;
-    const flags = (s.sequenceParallel ? 4 : 0) + RECOMPUTE.indexOf(s.recompute);
+    const flags = (s.sequenceParallel ? 4 : 0) + RECOMPUTE_MODES.indexOf(s.recompute);
     // Pinned recompute modules (rare) always take the string key that names them.
     const key = packed(
       ((tp * FIELD + b) * 8 + flags) * FIELD + cp,
