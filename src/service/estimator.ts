@@ -10,16 +10,10 @@
 import { canonicalJson } from '../base/index.js';
 import type { EstimateRequest, EstimateResponse } from '../contract/index.js';
 import type { ModelGraph } from '../graph/index.js';
-import { buildModelGraph } from '../graph/index.js';
 import type { ClusterProfile, ProfileCatalog } from '../hardware-profiles/index.js';
-import {
-  clusterFromInput,
-  specFromModelInput,
-  strategyFromInput,
-  trainingFromInput,
-} from './map-request.js';
+import type { EstimateInputMemo } from './map-request.js';
+import { toEstimateInputs } from './map-request.js';
 import { runEstimate } from './plan-service.js';
-import { checkFrameworkBuildsModel } from '../plan/index.js';
 
 /** Distinct models × sequence lengths kept (a graph is tens of kilobytes). */
 const GRAPHS_KEPT = 64;
@@ -56,20 +50,14 @@ export interface Estimator {
 export function createEstimator(catalog: ProfileCatalog): Estimator {
   const graphs = lru<ModelGraph>(GRAPHS_KEPT);
   const clusters = lru<ClusterProfile>(CLUSTERS_KEPT);
+  const memo: EstimateInputMemo = {
+    graph: (request, sequenceLength, make) =>
+      graphs(`${sequenceLength}|${canonicalJson(request.model)}`, make),
+    cluster: (request, make) => clusters(canonicalJson(request.cluster), make),
+  };
   return {
     estimate(request) {
-      // Same order as toEstimateInputs, so the same error wins when several inputs are bad.
-      const training = trainingFromInput(request.training);
-      const modelKey = `${training.sequenceLength}|${canonicalJson(request.model)}`;
-      const graph = graphs(modelKey, () =>
-        buildModelGraph(specFromModelInput(catalog, request.model), training.sequenceLength),
-      );
-      checkFrameworkBuildsModel(graph.spec, training.framework);
-      const cluster = clusters(canonicalJson(request.cluster), () =>
-        clusterFromInput(catalog, request.cluster),
-      );
-      const strategy = strategyFromInput(request.strategy, training);
-      return runEstimate(catalog, request, { graph, cluster, training, strategy });
+      return runEstimate(catalog, request, toEstimateInputs(catalog, request, memo));
     },
   };
 }

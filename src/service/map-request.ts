@@ -260,17 +260,36 @@ export interface EstimateInputs {
   readonly strategy: Strategy;
 }
 
+/** Where mapped graphs and clusters may be kept between estimates (estimator.ts: LRU maps). */
+export interface EstimateInputMemo {
+  readonly graph: (
+    request: EstimateRequest,
+    sequenceLength: number,
+    make: () => ModelGraph,
+  ) => ModelGraph;
+  readonly cluster: (request: EstimateRequest, make: () => ClusterProfile) => ClusterProfile;
+}
+
+const NO_MEMO: EstimateInputMemo = {
+  graph: (_request, _sequenceLength, make) => make(),
+  cluster: (_request, make) => make(),
+};
+
+/** An estimate request in domain terms, in the order its errors are reported. */
 export function toEstimateInputs(
   catalog: ProfileCatalog,
   request: EstimateRequest,
+  memo: EstimateInputMemo = NO_MEMO,
 ): EstimateInputs {
   const training = trainingFromInput(request.training);
-  const graph = graphFromModelInput(catalog, request.model, training.sequenceLength);
+  const graph = memo.graph(request, training.sequenceLength, () =>
+    graphFromModelInput(catalog, request.model, training.sequenceLength),
+  );
   // An estimate prices what the framework would run: not a module it does not build (MTP).
   checkFrameworkBuildsModel(graph.spec, training.framework);
   return {
     graph,
-    cluster: clusterFromInput(catalog, request.cluster),
+    cluster: memo.cluster(request, () => clusterFromInput(catalog, request.cluster)),
     training,
     strategy: strategyFromInput(request.strategy, training),
   };
